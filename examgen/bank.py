@@ -1,0 +1,184 @@
+"""The problem bank: one folder per problem under `problem_bank/`, loaded into `Problem`s.
+
+A folder `problem_bank/<id>/` holds
+  problem.yaml   title, topic, parameters, answer parts (kind, shape, tolerance), mistakes
+  problem.py     sample(draw, options) -> params; solve(params) -> values; mistake_<name>(params, values)
+  prompt.md      the question (Markdown + LaTeX math, Jinja with << >> and <% %>)
+  solution.md    the worked solution, from the values solve() returns
+Metadata is read without importing NumPy or SymPy, so `examgen list` stays fast.
+"""
+from __future__ import annotations
+
+import difflib
+import hashlib
+import importlib.util
+import sys
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+from .errors import ExamgenError
+
+TOPICS = {
+    "nn": "Neural networks & back-propagation",
+    "cnn": "CNN & Faster R-CNN",
+    "rnn": "Partial derivatives & RNN",
+    "lstm": "LSTM",
+}
+PART_KINDS = ("scalar", "vector", "matrix", "expression", "choice")
+DEFAULT_RTOL = 0.01   # relative tolerance of a numeric answer part (1%)
+DEFAULT_ATOL = 0.005  # absolute tolerance, for answers near 0
+
+
+def bank_dir() -> Path:
+    """The problem bank shipped with the package (a source checkout's own in development)."""
+    here = Path(__file__).resolve().parent
+    src = here.parent / "problem_bank"
+    if src.is_dir():
+        return src
+    return here / "problem_bank"
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str                 # number | int | choice | graph | text
+    shape: tuple | None = None  # symbols or ints; None = any; () = scalar
+    choices: tuple = ()
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Part:
+    name: str
+    kind: str                 # scalar | vector | matrix | expression | choice (or None: by value)
+    shape: str = ""           # as documented, e.g. "n × K"; the instance's value fixes it
+    rtol: float = DEFAULT_RTOL
+    atol: float = DEFAULT_ATOL
+    doc: str = ""
+    variables: tuple = ()     # for expression parts: the names a student may use
+
+
+@dataclass(frozen=True)
+class Mistake:
+    name: str
+    message: str              # what the student did, in their terms
+    parts: tuple
+
+
+@dataclass
+class Problem:
+    id: str
+    title: str
+    topic: str
+    folder: Path
+    summary: str
+    params: dict
+    parts: dict
+    mistakes: tuple
+    options: tuple            # parameters an exam spec may fix (e.g. activation: tanh)
+    source_hash: str = field(repr=False, default="")
+
+    @cached_property
+    def module(self):
+        """problem.py, imported on first use."""
+        path = self.folder / "problem.py"
+        name = "examgen._bank." + self.id.replace("-", "_")
+        spec = importlib.util.spec_from_file_location(name, path)
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[name] = mod
+        spec.loader.exec_module(mod)
+        return mod
+
+    @cached_property
+    def prompt_template(self) -> str:
+        return (self.folder / "prompt.md").read_text(encoding="utf-8")
+
+    @cached_property
+    def solution_template(self) -> str:
+        return (self.folder / "solution.md").read_text(encoding="utf-8")
+
+    def mistake_function(self, m: Mistake):
+        return getattr(self.module, "mistake_" + m.name.replace("-", "_"))
+
+    # The instance API lives in examgen.instance; these are conveniences.
+    def sample(self, seed: int = 0, profile: str = "exam", options: dict | None = None):
+        from .instance import sample
+
+        return sample(self, seed, profile, options or {})
+
+    def from_params(self, raw: dict):
+        from .instance import from_params
+
+        return from_params(self, raw)
+
+
+def _shape(spec):
+    if spec is None or spec == "any":
+        return None
+    if isinstance(spec, (list, tuple)):
+        return tuple(spec)
+    raise ValueError(f"shape must be a list, got {spec!r}")
+
+
+def _load(folder: Path) -> Problem:
+    import yaml
+
+    raw = yaml.safe_load((folder / "problem.yaml").read_text(encoding="utf-8"))
+    pid = raw["id"]
+    if pid != folder.name:
+        raise ValueError(f"{folder}: id {pid!r} differs from the folder name")
+    if raw["topic"] not in TOPICS:
+        raise ValueError(f"{pid}: unknown topic {raw['topic']!r}")
+    params = {}
+    for name, p in (raw.get("params") or {}).items():
+        params[name] = Param(name, p.get("kind", "number"), _shape(p.get("shape")),
+                             tuple(p.get("choices", ())), p.get("doc", ""))
+    parts = {}
+    for name, a in raw["answers"].items():
+        kind = a.get("kind")
+        if kind is not None and kind not in PART_KINDS:
+            raise ValueError(f"{pid}: part {name}: unknown kind {kind!r}")
+        parts[name] = Part(name, kind, str(a.get("shape", "")), float(a.get("rtol", DEFAULT_RTOL)),
+                           float(a.get("atol", DEFAULT_ATOL)), a.get("doc", ""),
+                           tuple(a.get("variables", ())))
+    mistakes = tuple(Mistake(m["name"], m["message"].strip(), tuple(m["parts"]))
+                     for m in raw.get("mistakes") or ())
+    for m in mistakes:
+        unknown = set(m.parts) - set(parts)
+        if unknown:
+            raise ValueError(f"{pid}: mistake {m.name} names unknown parts {sorted(unknown)}")
+    h = hashlib.sha256()
+    for f in sorted(folder.iterdir()):
+        if f.is_file() and f.suffix in (".yaml", ".py", ".md"):
+            h.update(f.name.encode() + b"\0" + f.read_bytes())
+    return Problem(pid, raw["title"], raw["topic"], folder, raw.get("summary", "").strip(),
+                   params, parts, mistakes, tuple(raw.get("options", ())), h.hexdigest())
+
+
+@lru_cache(maxsize=None)
+def load_bank(root: str | None = None) -> dict[str, Problem]:
+    """Every problem of the bank, sorted by id (so every listing is in a stable order)."""
+    base = Path(root) if root else bank_dir()
+    folders = sorted(p for p in base.iterdir() if (p / "problem.yaml").is_file())
+    return {p.id: p for p in map(_load, folders)}
+
+
+def get(pid: str) -> Problem:
+    """The problem `pid`, or an error that suggests the closest ids."""
+    bank = load_bank()
+    if pid in bank:
+        return bank[pid]
+    close = difflib.get_close_matches(pid, list(bank), n=3, cutoff=0.5)
+    hint = f"; did you mean {' or '.join(close)}?" if close else "; `examgen list` shows them all"
+    raise ExamgenError(f"unknown problem id {pid!r}{hint}")
+
+
+def bank_version() -> str:
+    """Short hash of the whole bank: keys record it so a change of the bank is visible."""
+    from . import __version__
+
+    h = hashlib.sha256(__version__.encode())
+    for p in load_bank().values():
+        h.update(p.id.encode() + p.source_hash.encode())
+    return f"{__version__}+{h.hexdigest()[:10]}"

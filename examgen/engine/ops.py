@@ -1,0 +1,140 @@
+"""Element-wise maths that works on floats and on exact SymPy numbers alike.
+
+A value is *exact* when it is a SymPy number or a NumPy object array of them; every other
+value is treated as float64. Engine modules call these instead of `np.exp` and friends.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def is_exact(a) -> bool:
+    """True for SymPy numbers and object arrays (of SymPy numbers)."""
+    if isinstance(a, np.ndarray):
+        return a.dtype == object
+    return type(a).__module__.startswith("sympy")
+
+
+def _sympy():
+    import sympy
+
+    return sympy
+
+
+def _map(f, a):
+    """Apply a scalar SymPy function to a SymPy number or every entry of an object array."""
+    if isinstance(a, np.ndarray):
+        out = np.empty(a.shape, dtype=object)
+        for idx, v in np.ndenumerate(a):
+            out[idx] = f(v)
+        return out
+    return f(a)
+
+
+def asarray(a):
+    """An array: object dtype for exact values, float64 for everything else."""
+    if isinstance(a, np.ndarray):
+        return a
+    if is_exact(a) or (isinstance(a, (list, tuple)) and _any_exact(a)):
+        return np.array(a, dtype=object)
+    return np.asarray(a, dtype=float)
+
+
+def _any_exact(seq) -> bool:
+    for v in seq:
+        if isinstance(v, (list, tuple)):
+            if _any_exact(v):
+                return True
+        elif is_exact(v):
+            return True
+    return False
+
+
+def exp(a):
+    """e^a."""
+    return _map(_sympy().exp, a) if is_exact(a) else np.exp(a)
+
+
+def log(a):
+    """ln a (natural logarithm)."""
+    return _map(_sympy().log, a) if is_exact(a) else np.log(a)
+
+
+def sigmoid(a):
+    """σ(a) = 1/(1 + e^−a)."""
+    if is_exact(a):
+        sp = _sympy()
+        return _map(lambda v: 1 / (1 + sp.exp(-v)), a)
+    a = np.asarray(a, dtype=float)
+    # Split by sign so that e^x never overflows.
+    e = np.exp(-np.abs(a))
+    return np.where(a >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def tanh(a):
+    """tanh(a) = 2σ(2a) − 1, written so that SymPy evaluates tanh(ln q) to a fraction."""
+    if is_exact(a):
+        sp = _sympy()
+        return _map(lambda v: (1 - sp.exp(-2 * v)) / (1 + sp.exp(-2 * v)), a)
+    return np.tanh(a)
+
+
+def is_positive(a):
+    """Element-wise a > 0 as a bool array (exact values are compared exactly)."""
+    if is_exact(a):
+        return np.vectorize(lambda v: bool(v > 0), otypes=[bool])(a)
+    return np.asarray(a) > 0
+
+
+def _like(out, a):
+    """Return a 0-d result as a scalar when the input was a scalar."""
+    return out[()] if np.ndim(a) == 0 else out
+
+
+def relu(a):
+    """ReLU(a) = max(0, a)."""
+    out = np.where(is_positive(a), np.asarray(a, dtype=object if is_exact(a) else float), zero_like(a))
+    return _like(out, a)
+
+
+def step(a):
+    """The unit step u(a): 1 where a > 0, else 0."""
+    one = 1 if not is_exact(a) else _sympy().Integer(1)
+    zero = 0 if not is_exact(a) else _sympy().Integer(0)
+    out = np.where(is_positive(a), one, zero)
+    return _like(out.astype(object) if is_exact(a) else out.astype(float), a)
+
+
+def zero_like(a):
+    """Zeros with a's shape and kind (exact or float)."""
+    if is_exact(a):
+        z = np.empty(np.shape(a), dtype=object)
+        z[...] = _sympy().Integer(0)
+        return z if np.ndim(a) else _sympy().Integer(0)
+    return np.zeros(np.shape(a)) if np.ndim(a) else 0.0
+
+
+def to_float(a):
+    """Float64 value (array or Python float) of an exact or float value."""
+    if is_exact(a):
+        if isinstance(a, np.ndarray):
+            return np.vectorize(lambda v: float(v), otypes=[float])(a) if a.size else a.astype(float)
+        return float(a)
+    if np.ndim(a):
+        return np.asarray(a, dtype=float)
+    return float(a)
+
+
+def simplify(a):
+    """Exact values in their simplest closed form (float values unchanged)."""
+    if not is_exact(a):
+        return a
+    sp = _sympy()
+
+    def one(v):
+        if isinstance(v, (sp.Rational, sp.Integer)) or not isinstance(v, sp.Basic):
+            return v
+        s = sp.nsimplify(v) if v.is_Float else sp.simplify(v)
+        return s if sp.count_ops(s) <= sp.count_ops(v) else v
+
+    return _map(one, a)

@@ -1,0 +1,152 @@
+"""How values are written: exact text (answer-file syntax), LaTeX, decimals, JSON.
+
+Exact values are SymPy numbers or expressions; `ln` is always written `ln`, never `log`.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .engine import ops
+
+DECIMALS = 4  # significant figures shown beside exact answers
+
+
+def _sympy():
+    import sympy
+
+    return sympy
+
+
+def _printers():
+    sp = _sympy()
+    from sympy.printing.str import StrPrinter
+
+    class AnswerPrinter(StrPrinter):
+        """SymPy's str() with `ln` for the natural log, as students write it."""
+
+        def _print_log(self, expr):
+            return "ln(%s)" % self._print(expr.args[0])
+
+        def _print_Function(self, expr):
+            name = expr.func.__name__
+            return "%s(%s)" % (name, ", ".join(self._print(a) for a in expr.args))
+
+    return AnswerPrinter({"order": "none"}), sp
+
+
+def text(v) -> str:
+    """Exact value in answer-file syntax: `3/4`, `ln(2)`, `h*(1 - h)`; floats as decimals."""
+    if isinstance(v, np.ndarray):
+        if v.ndim == 0:
+            return text(v[()])
+        return "[" + ", ".join(text(x) for x in v) + "]"
+    if isinstance(v, str):
+        return v
+    if not ops.is_exact(v):
+        return decimal_text(float(v), 6)
+    printer, _ = _printers()
+    return printer.doprint(v)
+
+
+def decimal_text(x: float, digits: int = DECIMALS) -> str:
+    """A float with `digits` significant figures, no exponent for ordinary sizes, no -0."""
+    if x == 0 or abs(x) < 10.0 ** (-12):
+        return "0"
+    if not math.isfinite(x):
+        return str(x)
+    s = f"{x:.{digits}g}"
+    if "e" in s:
+        mant, exp = s.split("e")
+        return f"{mant}e{int(exp)}"
+    return s
+
+
+def latex(v) -> str:
+    """LaTeX for a scalar (exact or float), a string, or an array (as bmatrix)."""
+    if isinstance(v, np.ndarray):
+        return bmatrix(v)
+    if isinstance(v, str):
+        return r"\text{%s}" % v
+    if not ops.is_exact(v):
+        return decimal_text(float(v))
+    sp = _sympy()
+    if isinstance(v, sp.Integer):
+        return str(int(v))
+    if isinstance(v, sp.Rational):
+        p, q = int(v.p), int(v.q)
+        return ("-" if p < 0 else "") + r"\frac{%d}{%d}" % (abs(p), q)
+    return _latex_printer().doprint(v)
+
+
+def _latex_printer():
+    global _LATEX
+    if _LATEX is None:
+        from sympy.printing.latex import LatexPrinter
+
+        class CourseLatexPrinter(LatexPrinter):
+            """SymPy's LaTeX with `\\ln 2` (not `\\log{\\left(2 \\right)}`) and σ."""
+
+            def _print_log(self, expr):
+                arg = expr.args[0]
+                inner = self._print(arg)
+                if arg.is_Integer and arg > 0 or arg.is_Symbol:
+                    return r"\ln " + inner
+                return r"\ln\left(%s\right)" % inner
+
+        _LATEX = CourseLatexPrinter({"ln_notation": True})
+    return _LATEX
+
+
+_LATEX = None
+
+
+def bmatrix(a, column: bool = True) -> str:
+    """`\\begin{bmatrix}…\\end{bmatrix}`; a vector is a column unless column=False."""
+    a = np.asarray(a, dtype=object) if not isinstance(a, np.ndarray) else a
+    if a.ndim == 0:
+        return latex(a[()])
+    if a.ndim == 1:
+        rows = [[x] for x in a] if column else [list(a)]
+    elif a.ndim == 2:
+        rows = [list(r) for r in a]
+    else:
+        raise ValueError("bmatrix takes vectors and matrices; split tensors by channel first")
+    body = r" \\ ".join(" & ".join(latex(x) for x in r) for r in rows)
+    return r"\begin{bmatrix} %s \end{bmatrix}" % body
+
+
+def decimal_latex(v) -> str:
+    """Decimal LaTeX of any numeric value (arrays as bmatrix of decimals)."""
+    f = ops.to_float(v)
+    if isinstance(f, np.ndarray):
+        return bmatrix(f)
+    return decimal_text(f)
+
+
+def is_integral(v) -> bool:
+    """Exact value that is a plain integer (no decimal needed beside it)."""
+    if isinstance(v, np.ndarray):
+        return all(is_integral(x) for x in v.flat)
+    sp = _sympy()
+    return ops.is_exact(v) and isinstance(v, sp.Integer)
+
+
+def to_json(v):
+    """JSON-ready value: floats and nested lists of floats (strings stay strings)."""
+    if isinstance(v, str):
+        return v
+    f = ops.to_float(v)
+    if isinstance(f, np.ndarray):
+        return f.tolist()
+    return float(f)
+
+
+def to_exact_json(v):
+    """JSON-ready exact value: answer-file strings (`"3/4"`) in nested lists."""
+    if isinstance(v, str):
+        return v
+    if isinstance(v, np.ndarray):
+        return [to_exact_json(x) for x in v]
+    return text(v)

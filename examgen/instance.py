@@ -1,0 +1,251 @@
+"""Problem instances: sampled from a seed, or built from user-given parameters, then solved."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import formatting as fmt
+from .bank import Problem
+from .engine import ops
+from .errors import ExamgenError
+from .sampling import PROFILES, Draw, exact
+
+MAX_PARAM_ENTRIES = 10_000  # entries in one user-given parameter
+
+
+@dataclass
+class Instance:
+    problem: Problem
+    params: dict
+    values: dict                 # everything solve() returned: answers and intermediates
+    seed: int | None = None
+    profile: str | None = None
+    options: dict = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.problem.id
+
+    @property
+    def answers(self) -> dict:
+        """{part: value} in the order problem.yaml declares the parts."""
+        return {name: self.values[name] for name in self.problem.parts}
+
+    @property
+    def exact(self) -> bool:
+        return all(ops.is_exact(v) or isinstance(v, str) for v in self.answers.values())
+
+    def kind(self, part: str) -> str:
+        """The part's kind, from problem.yaml or else from the value's rank."""
+        declared = self.problem.parts[part].kind
+        if declared:
+            return declared
+        return ("scalar", "vector")[min(np.ndim(self.values[part]), 1)] if np.ndim(self.values[part]) < 2 else "matrix"
+
+    def shape(self, part: str) -> list:
+        return list(np.shape(self.values[part])) if self.kind(part) not in ("expression", "choice") else []
+
+    def mistakes(self) -> list[dict]:
+        """The wrong answers each known mistake gives on this instance."""
+        out = []
+        for m in self.problem.mistakes:
+            wrong = self.problem.mistake_function(m)(self.params, self.values)
+            out.append({"name": m.name, "message": m.message, "answers": {p: wrong[p] for p in m.parts}})
+        return out
+
+    def params_json(self) -> dict:
+        return {k: _json_param(v, fmt.to_json) for k, v in self.params.items()}
+
+    def params_exact_json(self) -> dict:
+        return {k: _json_param(v, fmt.to_exact_json) for k, v in self.params.items()}
+
+    def answers_json(self) -> dict:
+        return {k: _json_answer(self, k, fmt.to_json) for k in self.problem.parts}
+
+    def answers_exact_json(self) -> dict:
+        return {k: _json_answer(self, k, fmt.to_exact_json) for k in self.problem.parts}
+
+
+def _json_param(v, convert):
+    if isinstance(v, (str, int)) and not isinstance(v, bool):
+        return v
+    if isinstance(v, dict):
+        return {k: _json_param(x, convert) for k, x in v.items()}
+    return convert(v)
+
+
+def _json_answer(inst: Instance, part: str, convert):
+    v = inst.values[part]
+    if inst.kind(part) == "expression":
+        return fmt.text(v)
+    return convert(v)
+
+
+# --- sampling ----------------------------------------------------------------------------
+def check_options(problem: Problem, options: dict) -> dict:
+    """Options an exam spec fixes (e.g. activation: tanh), validated against problem.yaml."""
+    for key, value in options.items():
+        if key not in problem.options:
+            allowed = ", ".join(problem.options) or "none"
+            raise ExamgenError(f"{problem.id}: unknown option {key!r} (options: {allowed})")
+        choices = problem.params[key].choices if key in problem.params else ()
+        if choices and value not in choices:
+            raise ExamgenError(f"{problem.id}: option {key} must be one of {', '.join(choices)}, not {value!r}")
+    return dict(options)
+
+
+def sample(problem: Problem, seed: int, profile: str = "exam", options: dict | None = None) -> Instance:
+    """The instance of `problem` for (seed, profile, options): the same every time."""
+    if profile not in PROFILES:
+        raise ExamgenError(f"unknown profile {profile!r}; expected exam or drill")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ExamgenError(f"seed must be a non-negative integer, not {seed!r}")
+    options = check_options(problem, options or {})
+    draw = Draw.for_instance(problem.id, profile, seed)
+    params = problem.module.sample(draw, options)
+    inst = solve(problem, params)
+    inst.seed, inst.profile, inst.options = seed, profile, options
+    return inst
+
+
+def solve(problem: Problem, params: dict) -> Instance:
+    """Solve parameters with the engine; every answer part must be finite."""
+    values = problem.module.solve(params)
+    missing = [p for p in problem.parts if p not in values]
+    if missing:
+        raise RuntimeError(f"{problem.id}: solve() did not return {missing}")
+    for name in problem.parts:
+        v = values[name]
+        if isinstance(v, str) or (problem.parts[name].kind == "expression"):
+            continue
+        f = ops.to_float(v)
+        if not np.all(np.isfinite(f)):
+            raise ExamgenError(f"{problem.id}: the answer {name} is not finite for these parameters")
+    return Instance(problem, params, values)
+
+
+# --- user-given parameters ------------------------------------------------------------------
+def from_params(problem: Problem, raw) -> Instance:
+    """Validate a JSON object of parameters (names as in REFERENCE.md) and solve it.
+
+    All-integer (or exact-string, like "ln(3)") numbers are solved exactly; any decimal makes
+    the whole instance float.
+    """
+    pid = problem.id
+    if not isinstance(raw, dict):
+        raise ExamgenError(f"{pid}: parameters must be a JSON object, not {type(raw).__name__}")
+    unknown = sorted(set(raw) - set(problem.params))
+    if unknown:
+        raise ExamgenError(f"{pid}: unknown parameter {unknown[0]!r} (parameters: {', '.join(problem.params)})")
+    missing = [n for n in problem.params if n not in raw]
+    if missing:
+        raise ExamgenError(f"{pid}: missing parameter {missing[0]!r}")
+    numeric = {n: raw[n] for n, p in problem.params.items() if p.kind == "number"}
+    use_exact = all(_all_exact_leaves(v) for v in numeric.values())
+    params, dims = {}, {}
+    for name, spec in problem.params.items():
+        params[name] = _coerce(pid, spec, raw[name], use_exact, dims)
+    validate = getattr(problem.module, "validate", None)
+    try:
+        if validate:
+            validate(params)
+        return solve(problem, params)
+    except ExamgenError:
+        raise
+    except (ValueError, ZeroDivisionError, ArithmeticError) as e:
+        raise ExamgenError(f"{pid}: {e}") from None
+
+
+def _all_exact_leaves(v) -> bool:
+    if isinstance(v, list):
+        return all(_all_exact_leaves(x) for x in v)
+    return (isinstance(v, int) and not isinstance(v, bool)) or isinstance(v, str)
+
+
+def _coerce(pid, spec, v, use_exact, dims):
+    name = spec.name
+    if spec.kind == "choice":
+        if v not in spec.choices:
+            raise ExamgenError(f"{pid}: {name} must be one of {', '.join(spec.choices)}, not {v!r}")
+        return v
+    if spec.kind == "int":
+        if isinstance(v, bool) or not isinstance(v, int) or v < 1 or v > 100:
+            raise ExamgenError(f"{pid}: {name} must be a whole number from 1 to 100, not {v!r}")
+        return v
+    if spec.kind == "text":
+        if not isinstance(v, str):
+            raise ExamgenError(f"{pid}: {name} must be a string")
+        return v
+    if spec.kind == "graph":
+        if not isinstance(v, (dict, list)):
+            raise ExamgenError(f"{pid}: {name} must be a JSON object")
+        return v
+    # numbers: scalar, vector, matrix or tensor of numbers
+    arr = _number_array(pid, name, v, use_exact)
+    _check_shape(pid, spec, np.shape(arr), dims)
+    return arr[()] if np.ndim(arr) == 0 else arr
+
+
+def _number_array(pid, name, v, use_exact):
+    from .expr import ExpressionError, parse_number
+
+    shape = _nested_shape(pid, name, v)
+    if math.prod(shape) > MAX_PARAM_ENTRIES:
+        raise ExamgenError(f"{pid}: {name} has more than {MAX_PARAM_ENTRIES} entries")
+    flat = list(_leaves(v))
+    out = np.empty(len(flat), dtype=object if use_exact else float)
+    for i, leaf in enumerate(flat):
+        if isinstance(leaf, bool) or not isinstance(leaf, (int, float, str)):
+            raise ExamgenError(f"{pid}: {name} must hold numbers, found {json_type(leaf)}")
+        try:
+            x = parse_number(leaf, name) if isinstance(leaf, str) else leaf
+        except ExpressionError as e:
+            raise ExamgenError(f"{pid}: {e}") from None
+        if isinstance(x, float) and not math.isfinite(x):
+            raise ExamgenError(f"{pid}: {name} holds a NaN or infinity")
+        out[i] = exact(x) if use_exact and not isinstance(x, float) else (float(x) if not use_exact else x)
+    return out.reshape(shape)
+
+
+def json_type(v) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "true/false",
+            type(None): "null"}.get(type(v), type(v).__name__)
+
+
+def _nested_shape(pid, name, v) -> tuple:
+    if not isinstance(v, list):
+        return ()
+    if not v:
+        raise ExamgenError(f"{pid}: {name} is an empty list")
+    inner = [_nested_shape(pid, name, x) for x in v]
+    if any(s != inner[0] for s in inner):
+        raise ExamgenError(f"{pid}: {name} is ragged (rows of different lengths)")
+    return (len(v),) + inner[0]
+
+
+def _leaves(v):
+    if isinstance(v, list):
+        for x in v:
+            yield from _leaves(x)
+    else:
+        yield v
+
+
+def _check_shape(pid, spec, shape, dims):
+    if spec.shape is None:
+        return
+    want = spec.shape
+    pretty = "scalar" if not want else " × ".join(map(str, want))
+    if len(shape) != len(want):
+        raise ExamgenError(f"{pid}: {spec.name} must be {pretty}, got shape {list(shape)}")
+    for sym, n in zip(want, shape):
+        if isinstance(sym, int):
+            ok = n == sym
+        else:
+            ok = dims.setdefault(sym, n) == n
+        if not ok:
+            got = " × ".join(map(str, shape))
+            why = "" if isinstance(sym, int) else f", where {sym} = {dims[sym]} from the parameters before it"
+            raise ExamgenError(f"{pid}: {spec.name} must be {pretty}{why}; got {got}")

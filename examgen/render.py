@@ -1,0 +1,125 @@
+"""Rendering problem instances: the problem's own Jinja templates, filled with its values.
+
+Problem templates (prompt.md, solution.md) and document templates (templates/) share one
+delimiter set that does not clash with LaTeX braces or Markdown:
+    << value >>    <% block %>    <# comment #>
+Math inside them is LaTeX (`$…$`, `$$…$$`), so the same text serves Markdown and LaTeX.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from . import formatting as fmt
+from .engine import ops
+
+DELIMITERS = dict(
+    variable_start_string="<<", variable_end_string=">>",
+    block_start_string="<%", block_end_string="%>",
+    comment_start_string="<#", comment_end_string="#>",
+)
+
+
+def ans(v) -> str:
+    """Exact value and, where it is not a plain integer, its decimal: `\\frac{3}{4} \\approx 0.75`."""
+    if isinstance(v, str):
+        return fmt.latex(v)
+    if not ops.is_exact(v) or fmt.is_integral(v):
+        return fmt.latex(v) if np.ndim(v) == 0 else fmt.bmatrix(v)
+    exact = fmt.latex(v) if np.ndim(v) == 0 else fmt.bmatrix(v)
+    return exact + r" \approx " + fmt.decimal_latex(v)
+
+
+def row(v) -> str:
+    """A vector as a row: [1 2 3]."""
+    return fmt.bmatrix(v, column=False)
+
+
+def slices(a, name: str, sep: str = r",\quad ") -> str:
+    """A 3-D or 4-D array as its 2-D slices: `h[:,:,0] = [...]`, one per trailing index."""
+    a = np.asarray(a, dtype=object) if not isinstance(a, np.ndarray) else a
+    parts = []
+    for idx in np.ndindex(*a.shape[2:]):
+        label = ",".join([":", ":"] + [str(i) for i in idx])
+        parts.append(r"%s[%s] = %s" % (name, label, fmt.bmatrix(a[(slice(None), slice(None)) + idx])))
+    return sep.join(parts)
+
+
+def seq(a, name: str, start: int = 0) -> str:
+    """A sequence as `x[0] = 1,\\ x[1] = 2, …`."""
+    return r",\ ".join(r"%s[%d] = %s" % (name, i + start, fmt.latex(v)) for i, v in enumerate(a))
+
+
+def dims(a) -> str:
+    """Shape as `2 \\times 3`."""
+    return r" \times ".join(str(n) for n in np.shape(a))
+
+
+FILTERS = {"tex": fmt.latex, "ans": ans, "row": row, "dec": fmt.decimal_latex, "slices": slices,
+           "seq": seq, "dims": dims, "text": fmt.text}
+
+
+@lru_cache(maxsize=None)
+def environment():
+    """The Jinja environment for problem templates (and the base of the document ones)."""
+    import jinja2
+
+    env = jinja2.Environment(**DELIMITERS, undefined=jinja2.StrictUndefined, autoescape=False,
+                             keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(FILTERS)
+    env.globals.update(np=np, len=len, range=range, zip=zip, enumerate=enumerate, float=float)
+    return env
+
+
+@lru_cache(maxsize=None)
+def _template(problem_id: str, which: str):
+    from .bank import get
+
+    p = get(problem_id)
+    source = p.prompt_template if which == "prompt" else p.solution_template
+    return environment().from_string(source)
+
+
+def context(inst) -> dict:
+    """Names a problem template sees: every parameter and solved value, plus p, s, profile."""
+    return {**inst.params, **inst.values, "p": inst.params, "s": inst.values,
+            "exam": inst.profile == "exam", "profile": inst.profile}
+
+
+def prompt(inst) -> str:
+    """The question, as Markdown with LaTeX math."""
+    return _template(inst.id, "prompt").render(context(inst)).strip() + "\n"
+
+
+def solution(inst) -> str:
+    """The worked solution, as Markdown with LaTeX math."""
+    return _template(inst.id, "solution").render(context(inst)).strip() + "\n"
+
+
+def answers_table(inst) -> str:
+    """Markdown table: every answer part, exact and decimal."""
+    lines = ["| part | answer | decimal |", "|---|---|---|"]
+    for name in inst.problem.parts:
+        v = inst.values[name]
+        kind = inst.kind(name)
+        if kind == "expression":
+            exact, dec = f"${fmt.latex(v)}$", f"`{fmt.text(v)}`"
+        elif kind == "choice":
+            exact, dec = str(v), ""
+        else:
+            label = name.replace("_", r"\_")
+            exact = "$" + (fmt.latex(v) if np.ndim(v) < 3 else slices(v, label)) + "$"
+            dec = f"`{fmt.text(ops.to_float(v))}`"
+        lines.append(f"| `{name}` | {exact} | {dec} |")
+    return "\n".join(lines) + "\n"
+
+
+def markdown(inst, with_solution: bool = False, heading: str = "##") -> str:
+    """One instance as Markdown: title, prompt and, optionally, worked solution and answers."""
+    p = inst.problem
+    where = f"seed {inst.seed}, {inst.profile} profile" if inst.seed is not None else "given parameters"
+    out = [f"{heading} {p.title}", "", f"*Problem `{p.id}` ({where}).*", "", prompt(inst)]
+    if with_solution:
+        out += [f"{heading}# Worked solution", "", solution(inst), f"{heading}# Answers", "", answers_table(inst)]
+    return "\n".join(out)

@@ -1,0 +1,121 @@
+"""Seeded, profile-aware random draws for problem generators.
+
+An instance is fully determined by (problem id, profile, seed): `Draw.for_instance` derives
+the generator's seed from those three with SHA-256, so it never depends on PYTHONHASHSEED
+and no global random state is touched.
+
+The `exam` profile draws numbers a student can work without a calculator and returns them
+as exact SymPy numbers (in NumPy object arrays); the `drill` profile draws decimals as
+float64 arrays.
+"""
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+
+PROFILES = ("exam", "drill")
+
+
+def derive_seed(*parts) -> int:
+    """A 64-bit seed from any printable parts, stable across processes and platforms."""
+    text = "\x1f".join(str(p) for p in parts)
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
+
+
+class Draw:
+    """Random draws for one instance; `exam` says which profile is being drawn."""
+
+    def __init__(self, rng: np.random.Generator, profile: str):
+        if profile not in PROFILES:
+            raise ValueError(f"unknown profile {profile!r}; expected exam or drill")
+        self.rng = rng
+        self.profile = profile
+        self.exam = profile == "exam"
+
+    @classmethod
+    def for_instance(cls, problem_id: str, profile: str, seed: int) -> "Draw":
+        return cls(np.random.default_rng(derive_seed(problem_id, profile, seed)), profile)
+
+    # --- plain choices -------------------------------------------------------------
+    def choice(self, options):
+        """One of a sequence (its order matters, so pass lists or tuples, not sets)."""
+        options = list(options)
+        return options[int(self.rng.integers(len(options)))]
+
+    def size(self, lo: int, hi: int) -> int:
+        """A size (Python int) in [lo, hi]."""
+        return int(self.rng.integers(lo, hi + 1))
+
+    def permutation(self, n: int) -> list[int]:
+        return [int(i) for i in self.rng.permutation(n)]
+
+    # --- numbers -------------------------------------------------------------------
+    def ints(self, lo: int, hi: int, shape=(), nonzero: bool = False):
+        """Integers in [lo, hi]: exact in the exam profile, floats in the drill profile."""
+        values = self.rng.integers(lo, hi + 1, size=shape)
+        while nonzero and np.any(values == 0):
+            values = np.where(values == 0, self.rng.integers(lo, hi + 1, size=shape), values)
+        return exact(values) if self.exam else np.asarray(values, dtype=float)
+
+    def grid(self, lo: float, hi: float, step, shape=(), nonzero: bool = False):
+        """Multiples of `step` (e.g. 1/2) in [lo, hi], exact in the exam profile."""
+        from fractions import Fraction
+
+        step = Fraction(step)
+        k_lo, k_hi = int(Fraction(lo) / step), int(Fraction(hi) / step)
+        ks = self.rng.integers(k_lo, k_hi + 1, size=shape)
+        while nonzero and np.any(ks == 0):
+            ks = np.where(ks == 0, self.rng.integers(k_lo, k_hi + 1, size=shape), ks)
+        if self.exam:
+            import sympy as sp
+
+            return exact(ks) * sp.Rational(step.numerator, step.denominator)
+        return np.asarray(ks, dtype=float) * float(step)
+
+    def decimals(self, lo: float, hi: float, shape=(), places: int = 2, nonzero: bool = False):
+        """Uniform decimals in [lo, hi] rounded to `places` (always float64)."""
+        values = np.round(self.rng.uniform(lo, hi, size=shape), places)
+        while nonzero and np.any(values == 0):
+            values = np.where(values == 0, np.round(self.rng.uniform(lo, hi, size=shape), places), values)
+        return values if np.ndim(values) else float(values)
+
+    def numbers(self, lo: float, hi: float, shape=(), nonzero: bool = False):
+        """Profile-dependent: small integers (exam) or 2-place decimals (drill) in [lo, hi]."""
+        if self.exam:
+            return self.ints(int(lo), int(hi), shape, nonzero=nonzero)
+        return self.decimals(lo, hi, shape, nonzero=nonzero)
+
+    def log_ratios(self, shape=(), ratios=(2, 3, 4), allow_zero: bool = True):
+        """Exam: ±ln q for q in `ratios` (or 0), whose sigmoids are exact fractions."""
+        import sympy as sp
+
+        choices = [sp.Integer(0)] if allow_zero else []
+        for q in ratios:
+            choices += [sp.log(sp.Integer(q)), -sp.log(sp.Integer(q))]
+        idx = self.rng.integers(len(choices), size=shape)
+        return exact([choices[i] for i in np.ravel(idx)], shape=shape)
+
+
+def exact(values, shape=None):
+    """Object array (or scalar) of SymPy numbers from ints, Fractions, strings or SymPy values."""
+    import sympy as sp
+
+    def one(v):
+        if isinstance(v, sp.Basic):
+            return v
+        if isinstance(v, (bool, np.bool_)):
+            raise TypeError("booleans are not numbers")
+        if isinstance(v, (int, np.integer)):
+            return sp.Integer(int(v))
+        if isinstance(v, float):
+            raise TypeError("exact() takes integers, fractions or SymPy numbers, not floats")
+        return sp.Rational(str(v)) if not isinstance(v, str) else sp.Rational(v)
+
+    if np.ndim(values) == 0 and not isinstance(values, (list, tuple)):
+        return one(values.item() if isinstance(values, np.ndarray) else values)
+    arr = np.empty(np.shape(values) if shape is None else shape, dtype=object)
+    flat = list(np.ravel(np.asarray(values, dtype=object)))
+    for i, v in enumerate(flat):
+        arr.flat[i] = one(v)
+    return arr[()] if arr.ndim == 0 else arr

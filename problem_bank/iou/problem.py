@@ -1,0 +1,38 @@
+"""IOU of two boxes on an integer grid (exam) or with decimal corners (drill)."""
+from examgen.engine import detection
+
+
+def sample(draw, options):
+    while True:
+        corner = lambda: draw.numbers(0, 6, shape=2)  # noqa: E731
+        size = lambda: draw.numbers(1, 5, shape=2)    # noqa: E731
+        ref = list(corner()) + list(size())
+        roi = list(corner()) + list(size())
+        s = detection.iou(ref, roi)
+        # Overlapping, and neither box inside the other, so every mistake shows.
+        if s["I"] > 0 and s["I"] < min(s["area_ref"], s["area_roi"]) and s["IOU"] < 1:
+            return {"ref": draw_array(draw, ref), "roi": draw_array(draw, roi)}
+
+
+def draw_array(draw, values):
+    import numpy as np
+
+    return np.array(values, dtype=object if draw.exam else float)
+
+
+def validate(p):
+    if min(p["ref"][2:]) <= 0 or min(p["roi"][2:]) <= 0:
+        raise ValueError("box widths and heights must be positive")
+
+
+def solve(p):
+    return detection.iou(p["ref"], p["roi"])
+
+
+def mistake_union_without_intersection(p, s):
+    U = s["area_ref"] + s["area_roi"]
+    return {"U": U, "IOU": s["I"] / U}
+
+
+def mistake_over_ref_area(p, s):
+    return {"IOU": s["I"] / s["area_ref"]}
