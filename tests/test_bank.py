@@ -1,0 +1,121 @@
+"""Every problem of the bank: stress-tested over many seeds in both profiles."""
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from examgen import render
+from examgen.compare import all_close
+from examgen.engine import ops
+from examgen.instance import Instance
+from conftest import BANK, PROBLEM_IDS
+
+REQUIRED = """activation-derivative activation-identity softmax softmax-two-class loss-mse loss-bce
+loss-ce mlp-forward mlp-backprop gradient-descent total-derivative conv2d-forward conv2d-backward
+maxpool-forward maxpool-backward iou anchor-labels bbox-target detection-loss rnn-forward rnn-bptt
+lstm-forward lstm-bptt""".split()
+
+
+def test_catalog_has_every_required_id():
+    assert sorted(REQUIRED) == sorted(set(REQUIRED) & set(BANK))
+
+
+def test_metadata_is_complete():
+    for p in BANK.values():
+        assert p.title and p.summary and p.parts, p.id
+        for m in p.mistakes:
+            assert callable(p.mistake_function(m)), (p.id, m.name)
+        # every mistake_* function is declared in problem.yaml
+        declared = {"mistake_" + m.name.replace("-", "_") for m in p.mistakes}
+        defined = {n for n in vars(p.module) if n.startswith("mistake_")}
+        assert defined == declared, p.id
+
+
+def _finite(inst: Instance):
+    for name in inst.problem.parts:
+        if inst.kind(name) in ("expression", "choice"):
+            continue
+        assert np.all(np.isfinite(ops.to_float(inst.values[name]))), (inst.id, name)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("pid", PROBLEM_IDS)
+@pytest.mark.parametrize("profile", ["exam", "drill"])
+def test_stress_many_seeds(pid, profile, seeds):
+    """Samples, solves and renders without error, no NaN/inf; exam answers exact; variety."""
+    distinct = set()
+    for seed in seeds:
+        inst = BANK[pid].sample(seed, profile)
+        _finite(inst)
+        if profile == "exam":
+            assert inst.exact, (pid, seed, "exam answers must be exact")
+        md = render.markdown(inst, with_solution=True)
+        assert "nan" not in md.lower().split() and "<<" not in md and "%>" not in md
+        if seed < 20:
+            distinct.add(json.dumps(inst.params_exact_json(), sort_keys=True))
+    if len(seeds) >= 20:
+        assert len(distinct) >= 10, f"{pid}/{profile}: only {len(distinct)} distinct instances in 20 seeds"
+
+
+@pytest.mark.parametrize("pid", PROBLEM_IDS)
+def test_mistakes_differ_from_the_answer(pid, seeds):
+    """Each mistake gives a wrong answer (beyond tolerance) on at least 95% of the seeds it applies to."""
+    p = BANK[pid]
+    n = min(len(seeds), 100)
+    for m in p.mistakes:
+        applied = differed = 0
+        for profile in ("exam", "drill"):
+            for seed in range(n):
+                inst = p.sample(seed, profile)
+                wrong = p.mistake_function(m)(inst.params, inst.values)
+                if wrong is None:
+                    continue
+                applied += 1
+                if any(_differs(inst, part, wrong[part]) for part in m.parts):
+                    differed += 1
+        assert applied >= n // 4, f"{pid}: mistake {m.name} applies to only {applied} instances"
+        assert differed >= 0.95 * applied, f"{pid}: mistake {m.name} differs on {differed}/{applied}"
+
+
+def _differs(inst, part, wrong) -> bool:
+    spec = inst.problem.parts[part]
+    right = inst.values[part]
+    if inst.kind(part) == "expression":
+        import sympy as sp
+
+        return sp.simplify(right - wrong) != 0
+    if inst.kind(part) == "choice":
+        return right != wrong
+    return not all_close(wrong, right, spec.rtol, spec.atol)
+
+
+@pytest.mark.parametrize("pid", PROBLEM_IDS)
+def test_same_seed_same_instance_in_another_process(pid):
+    code = (
+        "import json,sys; from examgen.bank import get; "
+        f"i = get({pid!r}).sample(7, 'exam'); "
+        "print(json.dumps([i.params_exact_json(), i.answers_exact_json()], sort_keys=True))"
+    )
+    outs = set()
+    for hashseed in ("0", "12345"):
+        env = dict(os.environ, PYTHONHASHSEED=hashseed)
+        outs.add(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                                text=True, check=True).stdout)
+    inst = BANK[pid].sample(7, "exam")
+    here = json.dumps([inst.params_exact_json(), inst.answers_exact_json()], sort_keys=True) + "\n"
+    assert outs == {here}
+
+
+@pytest.mark.parametrize("pid", PROBLEM_IDS)
+def test_solve_round_trips_through_json_params(pid):
+    """The drill instance's parameters, as JSON, solve to the same answers."""
+    for seed in range(5):
+        inst = BANK[pid].sample(seed, "drill")
+        again = BANK[pid].from_params(json.loads(json.dumps(inst.params_json())))
+        for part in inst.problem.parts:
+            if inst.kind(part) in ("expression", "choice"):
+                continue
+            assert all_close(again.values[part], inst.values[part], 1e-12, 1e-12), (pid, part)
