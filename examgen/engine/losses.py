@@ -1,0 +1,112 @@
+"""Losses over n examples (one per row) and their gradients w.r.t. ŷ and the output excitation ξ.
+
+Every function takes `y` and `ŷ` of shape (n,) or (n, K); n is always shape[0]. Exact
+(SymPy object) inputs give exact results; the 1/n factor is an exact rational then.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import ops
+
+LOSSES = ("mse", "bce", "ce")
+OUTPUTS = ("linear", "sigmoid", "softmax")
+CANONICAL = {("linear", "mse"), ("sigmoid", "bce"), ("softmax", "ce")}
+
+
+def _pair(y, yhat):
+    """y and ŷ as arrays of one kind: both exact (object) if either is exact, else float64."""
+    y, yhat = ops.asarray(y), ops.asarray(yhat)
+    if ops.is_exact(y) or ops.is_exact(yhat):
+        return _exact(y), _exact(yhat)
+    return y, yhat
+
+
+def _exact(a):
+    """An object array of SymPy numbers (ints become Integers, so that 1/n stays exact)."""
+    import sympy
+
+    a = np.asarray(a, dtype=object)
+    out = np.empty(a.shape, dtype=object)
+    for idx, v in np.ndenumerate(a):
+        out[idx] = sympy.sympify(v)
+    return out
+
+
+def _n(a):
+    """The number of examples n = shape[0], as an exact Integer for exact arrays."""
+    if np.ndim(a) == 0:
+        raise ValueError("y and ŷ must be arrays with one example per row")
+    if ops.is_exact(a):
+        import sympy
+
+        return sympy.Integer(a.shape[0])
+    return float(a.shape[0])
+
+
+def mse(y, yhat):
+    """L = 1/(2n) Σᵢ ‖yᵢ − ŷᵢ‖²."""
+    y, yhat = _pair(y, yhat)
+    d = yhat - y
+    return (d * d).sum() / (2 * _n(y))
+
+
+def bce(y, yhat):
+    """L = −1/n Σᵢ [yᵢ ln ŷᵢ + (1 − yᵢ) ln(1 − ŷᵢ)] (summed over every entry)."""
+    y, yhat = _pair(y, yhat)
+    return -(y * ops.log(yhat) + (1 - y) * ops.log(1 - yhat)).sum() / _n(y)
+
+
+def ce(y, yhat):
+    """L = −1/n Σᵢ Σ_k y_ki ln ŷ_ki."""
+    y, yhat = _pair(y, yhat)
+    return -(y * ops.log(yhat)).sum() / _n(y)
+
+
+_LOSS = {"mse": mse, "bce": bce, "ce": ce}
+
+
+def _check(name, table):
+    if name not in table:
+        raise ValueError(f"unknown name {name!r}; expected one of {sorted(table)}")
+
+
+def loss(name, y, yhat):
+    """L for name ∈ {mse, bce, ce}."""
+    _check(name, _LOSS)
+    return _LOSS[name](y, yhat)
+
+
+def dL_dyhat(name, y, yhat):
+    """∂L/∂ŷ: mse (ŷ − y)/n; bce (−y/ŷ + (1 − y)/(1 − ŷ))/n; ce −(y/ŷ)/n."""
+    _check(name, _LOSS)
+    y, yhat = _pair(y, yhat)
+    n = _n(y)
+    if name == "mse":
+        return (yhat - y) / n
+    if name == "bce":
+        return (-y / yhat + (1 - y) / (1 - yhat)) / n
+    return -(y / yhat) / n
+
+
+def softmax_backward(yhat, dL_dyhat_):
+    """∂L/∂ξ_k = ŷ_k (∂L/∂ŷ_k − Σ_ℓ ŷ_ℓ ∂L/∂ŷ_ℓ), row by row (the softmax Jacobian applied)."""
+    yhat, g = ops.asarray(yhat), ops.asarray(dL_dyhat_)
+    return yhat * (g - (yhat * g).sum(axis=-1, keepdims=True))
+
+
+def dL_dxi(name, output, y, yhat):
+    """∂L/∂ξ through ŷ = g₂(ξ): (ŷ − y)/n for the canonical pairs, else the chain rule."""
+    _check(name, _LOSS)
+    _check(output, dict.fromkeys(OUTPUTS))
+    y, yhat = _pair(y, yhat)
+    if output == "softmax" and yhat.ndim != 2:
+        raise ValueError("a softmax output needs ŷ of shape (n, K), one example per row")
+    if (output, name) in CANONICAL:
+        return (yhat - y) / _n(y)
+    g = dL_dyhat(name, y, yhat)
+    if output == "linear":
+        return g
+    if output == "sigmoid":
+        return g * yhat * (1 - yhat)
+    return softmax_backward(yhat, g)
