@@ -48,10 +48,12 @@ class Instance:
         return list(np.shape(self.values[part])) if self.kind(part) not in ("expression", "choice") else []
 
     def mistakes(self) -> list[dict]:
-        """The wrong answers each known mistake gives on this instance."""
+        """The wrong answers each known mistake gives on this instance (where it applies)."""
         out = []
         for m in self.problem.mistakes:
             wrong = self.problem.mistake_function(m)(self.params, self.values)
+            if wrong is None:
+                continue
             out.append({"name": m.name, "message": m.message, "answers": {p: wrong[p] for p in m.parts}})
         return out
 
