@@ -1,0 +1,151 @@
+"""Multi-channel 2-D convolution (true convolution, not correlation) and its back-prop.
+
+Images are h[m, n, c] (M × N × C), kernels w[m′, n′, c, d] (K₁ × K₂ × C × D), outputs
+ξ[m, n, d]. Plain loops over the indices of the formulas, so that the same code works on
+float64 arrays and on exact object arrays of SymPy numbers (sizes are small).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import ops
+
+MODES = ("valid", "full", "same")
+
+
+def zero(like):
+    """The number 0, exact (SymPy) when `like` is exact, else 0.0."""
+    if ops.is_exact(like):
+        import sympy as sp
+
+        return sp.Integer(0)
+    return 0.0
+
+
+def zeros(shape, like):
+    """An array of zeros, exact when `like` is exact, else float64."""
+    if ops.is_exact(like):
+        out = np.empty(shape, dtype=object)
+        out[...] = zero(like)
+        return out
+    return np.zeros(shape)
+
+
+def output_window(M: int, K: int, mode: str) -> tuple[int, int]:
+    """(first index of the full result that is kept, how many are kept) along one axis."""
+    if mode == "full":
+        return 0, M + K - 1          # every shift with any overlap
+    if mode == "valid":
+        return K - 1, M - K + 1      # full overlap only, re-indexed from 0
+    if mode == "same":
+        return (K - 1) // 2, M       # scipy.signal.convolve2d's 'same'
+    raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+
+
+def output_shape(h_shape, w_shape, mode: str) -> tuple[int, int, int]:
+    """Shape (P, Q, D) of ξ for an M × N × C image and a K₁ × K₂ × C × D kernel."""
+    (M, N, _), (K1, K2, _, D) = h_shape, w_shape
+    return output_window(M, K1, mode)[1], output_window(N, K2, mode)[1], D
+
+
+def flip(w):
+    """w̃[i, j, c, d] = w[K₁−1−i, K₂−1−j, c, d]: the kernel rotated by 180°."""
+    return w[::-1, ::-1].copy()
+
+
+def conv2d_full(h, w):
+    """ξ[m,n,d] = Σ_c Σ_m′ Σ_n′ w[m′,n′,c,d] h[m−m′, n−n′, c] for every m < M+K₁−1, n < N+K₂−1."""
+    (M, N, C), (K1, K2, _, D) = h.shape, w.shape
+    xi = zeros((M + K1 - 1, N + K2 - 1, D), h)
+    for m, n, d in np.ndindex(*xi.shape):
+        total = zero(h)
+        for m_, n_, c in np.ndindex(K1, K2, C):
+            if 0 <= m - m_ < M and 0 <= n - n_ < N:   # h = 0 outside the image
+                total = total + w[m_, n_, c, d] * h[m - m_, n - n_, c]
+        xi[m, n, d] = total
+    return xi
+
+
+def conv2d_terms(h, w, m: int, n: int, d: int) -> list[dict]:
+    """The products w[m′,n′,c,d] h[m−m′,n−n′,c] that make up the full result ξ[m,n,d] (inside the image)."""
+    (M, N, C), (K1, K2, _, _) = h.shape, w.shape
+    return [{"m_": m_, "n_": n_, "c": c, "w": w[m_, n_, c, d], "h": h[m - m_, n - n_, c]}
+            for c, m_, n_ in np.ndindex(C, K1, K2) if 0 <= m - m_ < M and 0 <= n - n_ < N]
+
+
+def conv2d(h, w, mode: str) -> dict:
+    """ξ = w * h (true convolution) in `mode`: the kept block of the full result, from (row0, col0)."""
+    (M, N, _), (K1, K2, _, _) = h.shape, w.shape
+    row0, P = output_window(M, K1, mode)
+    col0, Q = output_window(N, K2, mode)
+    xi_full = conv2d_full(h, w)
+    return {"xi": xi_full[row0:row0 + P, col0:col0 + Q].copy(), "xi_full": xi_full,
+            "w_flipped": flip(w), "row0": row0, "col0": col0}
+
+
+def correlate2d(h, w, mode: str):
+    """The kernel-not-flipped mistake: ξ′[m,n,d] = Σ_c Σ_i Σ_j w[i,j,c,d] h[m−K₁+1+i, n−K₂+1+j, c] = (w̃ * h)[m,n,d]."""
+    return conv2d(h, flip(w), mode)["xi"]
+
+
+def pad_to_full(dL_dxi, M: int, N: int, K1: int, K2: int, mode: str):
+    """G[m,n,d]: ∂L/∂ξ put back at its place in the full (M+K₁−1) × (N+K₂−1) grid, 0 elsewhere."""
+    row0, P = output_window(M, K1, mode)
+    col0, Q = output_window(N, K2, mode)
+    G = zeros((M + K1 - 1, N + K2 - 1, dL_dxi.shape[2]), dL_dxi)
+    G[row0:row0 + P, col0:col0 + Q] = dL_dxi
+    return G
+
+
+def input_gradient(w, G, M: int, N: int):
+    """∂L/∂h[m′,n′,c] = Σ_d Σ_m Σ_n w[m−m′, n−n′, c, d] G[m,n,d] (a correlation of G with w)."""
+    K1, K2, C, D = w.shape
+    dL_dh = zeros((M, N, C), G)
+    for m_, n_, c in np.ndindex(M, N, C):
+        total = zero(G)
+        for i, j, d in np.ndindex(K1, K2, D):          # m = m′ + i, n = n′ + j
+            total = total + w[i, j, c, d] * G[m_ + i, n_ + j, d]
+        dL_dh[m_, n_, c] = total
+    return dL_dh
+
+
+def kernel_gradient(h, G, K1: int, K2: int):
+    """∂L/∂w[m′,n′,c,d] = Σ_m Σ_n G[m,n,d] h[m−m′, n−n′, c] (a correlation of G with h)."""
+    M, N, C = h.shape
+    D = G.shape[2]
+    dL_dw = zeros((K1, K2, C, D), G)
+    for m_, n_, c, d in np.ndindex(K1, K2, C, D):
+        total = zero(G)
+        for a, b in np.ndindex(M, N):                  # m = a + m′, n = b + n′
+            total = total + G[a + m_, b + n_, d] * h[a, b, c]
+        dL_dw[m_, n_, c, d] = total
+    return dL_dw
+
+
+def conv2d_backward(h, w, dL_dxi, mode: str) -> dict:
+    """∂L/∂h and ∂L/∂w of ξ = w * h from ∂L/∂ξ, via G = ∂L/∂ξ placed in the full grid."""
+    (M, N, _), (K1, K2, _, _) = h.shape, w.shape
+    G = pad_to_full(dL_dxi, M, N, K1, K2, mode)
+    row0, col0 = output_window(M, K1, mode)[0], output_window(N, K2, mode)[0]
+    return {"G": G, "row0": row0, "col0": col0,
+            "dL_dh": input_gradient(w, G, M, N), "dL_dw": kernel_gradient(h, G, K1, K2)}
+
+
+def correlation_backward(h, w, dL_dxi, mode: str) -> dict:
+    """The reverse-orientation mistake: back-prop of ξ′ = w̃ * h (kernel flipped), i.e. w̃ in ∂L/∂h and ∂L/∂w rotated 180°."""
+    wrong = conv2d_backward(h, flip(w), dL_dxi, mode)
+    return {"dL_dh": wrong["dL_dh"], "dL_dw": flip(wrong["dL_dw"])}
+
+
+def gradient_terms_h(w, G, m_: int, n_: int, c: int) -> list[dict]:
+    """The products w[i,j,c,d] G[m′+i, n′+j, d] that make up ∂L/∂h[m′,n′,c]."""
+    K1, K2, _, D = w.shape
+    return [{"m": m_ + i, "n": n_ + j, "d": d, "w": w[i, j, c, d], "G": G[m_ + i, n_ + j, d]}
+            for d, i, j in np.ndindex(D, K1, K2)]
+
+
+def gradient_terms_w(h, G, m_: int, n_: int, c: int, d: int) -> list[dict]:
+    """The products G[a+m′, b+n′, d] h[a,b,c] that make up ∂L/∂w[m′,n′,c,d]."""
+    M, N, _ = h.shape
+    return [{"m": a + m_, "n": b + n_, "a": a, "b": b, "G": G[a + m_, b + n_, d], "h": h[a, b, c]}
+            for a, b in np.ndindex(M, N)]
