@@ -126,6 +126,134 @@ def solve(problem_id, params_file, as_json):
     click.echo("\n".join(render.markdown(i, with_solution=True) for i in instances), nl=False)
 
 
+def _progress_bar(total: int, label: str):
+    """A click progress bar on a terminal for batches; nothing otherwise."""
+    if total < 2 or not sys.stderr.isatty():
+        return None
+    return click.progressbar(length=total, label=label, file=sys.stderr)
+
+
+@cli.command()
+@click.option("--spec", "spec_file", type=click.Path(dir_okay=False),
+              help="Exam spec (YAML); default: the built-in practice final (see init-spec).")
+@click.option("--seed", type=click.IntRange(min=0), help="Seed of the numbers (default: the spec's, 0).")
+@click.option("--out", default="exam", show_default=True, type=click.Path(file_okay=False),
+              help="Output folder.")
+@click.option("--format", "formats", help="Comma-separated md,tex,pdf (default: all three if TeX is installed).")
+@click.option("--versions", type=click.IntRange(min=1), help="Make K versions, each in its own folder.")
+@click.option("--roster", type=click.Path(dir_okay=False), help="CSV of students: one version each.")
+@click.option("--force", is_flag=True, help="Overwrite even a filled-in answers.yaml in the output folder.")
+def generate(spec_file, seed, out, formats, versions, roster, force):
+    """Make a practice exam with its answer key and a blank answer sheet.
+
+    Writes exam.md/.tex/.pdf, key.md/.tex/.pdf, key.json (for the grader) and
+    answers.yaml (for the student) into --out.
+
+    \b
+    Examples:
+      examgen generate                          # the practice final, seed 0, in ./exam
+      examgen generate --seed 7 --format md     # another exam, Markdown only
+      examgen generate --versions 30 --out class   # 30 versions, one key index
+      examgen generate --roster students.csv --spec final.yaml
+    """
+    from .exam import load_spec
+    from .generate import generate as run, parse_formats
+
+    spec = load_spec(spec_file)
+    wanted, note = parse_formats(formats)
+    total = len(read_lines(roster)) if roster else (versions or 1)
+    bar = _progress_bar(total, "Generating")
+    if bar:
+        with bar:
+            summary = run(spec, out, seed, wanted, versions, roster, force, progress=bar.update)
+    else:
+        summary = run(spec, out, seed, wanted, versions, roster, force)
+    if note:
+        click.echo(f"note: {note}", err=True)
+    vs = summary["versions"]
+    names = ", ".join(sorted(wanted))
+    if len(vs) == 1:
+        click.echo(f"Wrote exam {vs[0][1]} ({names}, key.json, answers.yaml) to {summary['out']}/")
+    else:
+        click.echo(f"Wrote {len(vs)} versions ({names}, key.json, answers.yaml each) to "
+                   f"{summary['out']}/ with the key index {summary['out']}/key.json")
+
+
+def read_lines(path) -> list[str]:
+    from .exam import read_roster
+
+    return read_roster(path)
+
+
+@cli.command("init-spec")
+@click.argument("path", default="exam-spec.yaml", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def init_spec(path, force):
+    """Write the default exam spec to PATH, to edit and use with generate --spec.
+
+    \b
+    Example:
+      examgen init-spec final.yaml && examgen generate --spec final.yaml
+    """
+    from pathlib import Path
+
+    from .exam import default_spec_text
+
+    target = Path(path)
+    if target.exists() and not force:
+        raise ExamgenError(f"{path} exists; pass --force to overwrite it")
+    target.write_text(default_spec_text(), encoding="utf-8")
+    click.echo(f"Wrote {path}; edit it, then: examgen generate --spec {path}")
+
+
+@cli.command()
+@click.option("--topic", help="Every problem of a topic (nn, cnn, rnn, lstm).")
+@click.option("--problems", help="Comma-separated problem ids.")
+@click.option("--count", type=click.IntRange(1, 50), default=3, show_default=True,
+              help="Instances of each problem.")
+@click.option("--solutions", type=click.Choice(["none", "end", "inline"]), default="end",
+              show_default=True, help="Where worked solutions go.")
+@click.option("--format", "fmt", type=click.Choice(["tex", "pdf", "md"]), default="tex",
+              show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--profile", type=click.Choice(["exam", "drill"]), default="exam", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False), help="Output file (default worksheet.<format>).")
+def worksheet(topic, problems, count, solutions, fmt, seed, profile, out):
+    """Make a LaTeX (or PDF, Markdown) worksheet: N instances of each problem.
+
+    \b
+    Examples:
+      examgen worksheet --topic cnn --count 4 --format pdf
+      examgen worksheet --problems iou,bbox-target --solutions inline
+    """
+    from pathlib import Path
+
+    from . import bank, pdf
+    from .documents import worksheet as make
+    from .sampling import derive_seed
+
+    if topic and problems:
+        raise ExamgenError("use --topic or --problems, not both")
+    if problems:
+        chosen = [bank.get(p.strip()) for p in problems.split(",") if p.strip()]
+    else:
+        if topic and topic not in bank.TOPICS:
+            raise ExamgenError(f"unknown topic {topic!r}; topics: {', '.join(bank.TOPICS)}")
+        chosen = [p for p in bank.load_bank().values() if not topic or p.topic == topic]
+    if not chosen:
+        raise ExamgenError("no problems chosen")
+    groups = [(p, [p.sample(derive_seed("worksheet", seed, p.id, k) % 2**31, profile) for k in range(count)])
+              for p in chosen]
+    title = f"Worksheet: {bank.TOPICS[topic]}" if topic else "Worksheet"
+    target = Path(out or f"worksheet.{fmt}")
+    text = make(groups, title, solutions, "md" if fmt == "md" else "tex")
+    if fmt == "pdf":
+        pdf.compile_tex(text, target, "worksheet")
+    else:
+        target.write_text(text, encoding="utf-8")
+    click.echo(f"Wrote {target} ({sum(len(g) for _, g in groups)} exercises)")
+
+
 def main():
     cli(prog_name="examgen")
 

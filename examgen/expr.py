@@ -4,15 +4,19 @@ Accepted: numbers (`3`, `0.75`, `.75`, `1e-3`), `+ - * / ^ **`, parentheses, imp
 products (`2x`, `2(x+1)`, `(a)(b)`), the constants `e` and `pi`, the functions
 ln/log (natural), exp, sqrt, sigma/sigmoid/σ, tanh, and — for expression parts — the
 variables the caller allows. Text is tokenized here, parsed by Python's `ast` (parsing only,
-nothing is compiled or run), checked node by node against an allowlist, and the SymPy
-object is built by this module. Sizes, depth, integers and powers are capped so that no
-input can make the work unbounded.
+nothing is compiled or run), checked node by node against an allowlist (`check`), and only
+then turned into a value by this module: a SymPy object (`parse`), a complex number at a
+point (`evaluate`, principal branches as in SymPy) or an exact fraction (`rational`). Sizes,
+depth, integers and powers are capped so that no input can make the work unbounded.
 """
 from __future__ import annotations
 
 import ast
+import cmath
 import math
 import re
+from fractions import Fraction
+from functools import lru_cache
 
 from .errors import ExamgenError
 
@@ -85,23 +89,35 @@ def parse(text, variables=(), what: str = "expression"):
         if not math.isfinite(text):
             raise ExpressionError(f"{what}: NaN and infinity are not answers")
         return sp.Float(repr(text), 17)
+    tree = check(text, tuple(variables), what)
+    symbols = {name: sp.Symbol(name, real=True) for name in variables}
+    return _to_sympy(tree, symbols, what)
+
+
+@lru_cache(maxsize=4096)
+def check(text: str, variables: tuple = (), what: str = "expression") -> ast.expr:
+    """The syntax tree of `text`, checked against the allowlist (nodes, names, functions, sizes).
+
+    The tree is shared through a cache: callers must not modify it.
+    """
+    if not isinstance(text, str):
+        raise ExpressionError(f"{what}: expected a number or an expression, got {type(text).__name__}")
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"{what}: longer than {MAX_LENGTH} characters")
     if not text.strip():
         raise ExpressionError(f"{what}: empty")
     if text.strip().lower() in ("nan", "inf", "+inf", "-inf", "infinity", "-infinity"):
         raise ExpressionError(f"{what}: NaN and infinity are not answers")
-    tokens = tokenize(text, tuple(variables))
+    tokens = tokenize(text, variables)
     source = " ".join(t for _, t in tokens)
     try:
         tree = ast.parse(source, mode="eval")
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         raise ExpressionError(f"{what}: {text.strip()[:60]!r} is not a well-formed expression") from None
-    nodes = list(ast.walk(tree))
-    if len(nodes) > MAX_NODES:
+    if sum(1 for _ in ast.walk(tree)) > MAX_NODES:
         raise ExpressionError(f"{what}: too long (more than {MAX_NODES} terms)")
-    symbols = {name: sp.Symbol(name, real=True) for name in variables}
-    return _build(tree.body, symbols, what, 0)
+    _validate(tree.body, frozenset(variables), what, 0)
+    return tree.body
 
 
 def _integer(digits: str, what: str):
@@ -112,34 +128,58 @@ def _integer(digits: str, what: str):
     return sp.Integer(int(digits))
 
 
-def _build(node, symbols, what, depth):
-    import sympy as sp
+_BINOPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
 
+
+def _validate(node, variables, what, depth):
+    """Raise ExpressionError unless every node is an allowed number, name, operator or call."""
     if depth > MAX_DEPTH:
         raise ExpressionError(f"{what}: nested too deeply")
-    rec = lambda n: _build(n, symbols, what, depth + 1)  # noqa: E731
     if isinstance(node, ast.Constant):
         v = node.value
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             raise ExpressionError(f"{what}: {v!r} is not a number")
         if isinstance(v, int):
-            return _integer(str(v), what)
-        if not math.isfinite(v) or (v != 0 and not 1e-30 < abs(v) < 1e30):
+            if len(str(abs(v))) > MAX_INT_DIGITS:
+                raise ExpressionError(f"{what}: integer with more than {MAX_INT_DIGITS} digits")
+        elif not math.isfinite(v) or (v != 0 and not 1e-30 < abs(v) < 1e30):
             raise ExpressionError(f"{what}: number out of range")
+    elif isinstance(node, ast.Name):
+        if node.id not in variables and node.id not in CONSTANTS:
+            allowed = ", ".join(sorted(variables)) or "none here"
+            raise ExpressionError(f"{what}: unknown name {node.id!r} (variables allowed: {allowed})")
+    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        _validate(node.operand, variables, what, depth + 1)
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, _BINOPS):
+        _validate(node.left, variables, what, depth + 1)
+        _validate(node.right, variables, what, depth + 1)
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        name = node.func.id
+        if name not in FUNCTIONS or node.keywords or len(node.args) != 1:
+            raise ExpressionError(f"{what}: unknown function {name!r} (allowed: ln, exp, sqrt, sigma, tanh)")
+        _validate(node.args[0], variables, what, depth + 1)
+    else:
+        raise ExpressionError(f"{what}: {type(node).__name__} is not allowed in an answer")
+
+
+# --- SymPy ------------------------------------------------------------------------------------
+def _to_sympy(node, symbols, what):
+    import sympy as sp
+
+    rec = lambda n: _to_sympy(n, symbols, what)  # noqa: E731
+    if isinstance(node, ast.Constant):
+        v = node.value
+        if isinstance(v, int):
+            return sp.Integer(v)
         return sp.Rational(repr(v)) if len(repr(v)) <= 20 else sp.Float(v)
     if isinstance(node, ast.Name):
         if node.id in symbols:
             return symbols[node.id]
-        if node.id == "e":
-            return sp.E
-        if node.id == "pi":
-            return sp.pi
-        allowed = ", ".join(sorted(symbols)) or "none here"
-        raise ExpressionError(f"{what}: unknown name {node.id!r} (variables allowed: {allowed})")
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        return sp.E if node.id == "e" else sp.pi
+    if isinstance(node, ast.UnaryOp):
         v = rec(node.operand)
         return -v if isinstance(node.op, ast.USub) else v
-    if isinstance(node, ast.BinOp) and isinstance(node.op, (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)):
+    if isinstance(node, ast.BinOp):
         a, b = rec(node.left), rec(node.right)
         if isinstance(node.op, ast.Add):
             return a + b
@@ -152,23 +192,18 @@ def _build(node, symbols, what, depth):
                 raise ExpressionError(f"{what}: division by zero")
             return a / b
         return _power(a, b, what)
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-        name = node.func.id
-        if name not in FUNCTIONS or node.keywords or len(node.args) != 1:
-            raise ExpressionError(f"{what}: unknown function {name!r} (allowed: ln, exp, sqrt, sigma, tanh)")
-        (arg,) = [rec(a) for a in node.args]
-        if name == "ln":
-            if arg.is_number and arg.is_zero:
-                raise ExpressionError(f"{what}: ln(0) is not a number")
-            return sp.log(arg)
-        if name == "exp":
-            return sp.exp(arg)
-        if name == "sqrt":
-            return sp.sqrt(arg)
-        if name == "sigma":
-            return 1 / (1 + sp.exp(-arg))
-        return sp.tanh(arg)
-    raise ExpressionError(f"{what}: {type(node).__name__} is not allowed in an answer")
+    name, arg = node.func.id, rec(node.args[0])
+    if name == "ln":
+        if arg.is_number and arg.is_zero:
+            raise ExpressionError(f"{what}: ln(0) is not a number")
+        return sp.log(arg)
+    if name == "exp":
+        return sp.exp(arg)
+    if name == "sqrt":
+        return sp.sqrt(arg)
+    if name == "sigma":
+        return 1 / (1 + sp.exp(-arg))
+    return sp.tanh(arg)
 
 
 def _power(base, exponent, what):
@@ -195,3 +230,121 @@ def parse_number(text, what: str = "value"):
     if not v.is_number or not v.is_real:
         raise ExpressionError(f"{what}: not a real number")
     return v
+
+
+# --- fast numeric values (no SymPy): complex floats and exact fractions -------------------------
+def evaluate(tree: ast.expr, point: dict, what: str = "expression") -> complex:
+    """Value of a checked tree at `point` ({variable: number}) in complex floating point.
+
+    Principal branches, as SymPy takes them (sqrt(-1) = i, ln(-1) = iπ). Raises ArithmeticError
+    or ValueError where the expression is undefined or overflows, ExpressionError for an
+    exponent beyond the cap. Bounded work: a fixed number of float operations per node.
+    """
+    rec = lambda n: evaluate(n, point, what)  # noqa: E731
+    if isinstance(node := tree, ast.Constant):
+        return complex(node.value)
+    if isinstance(node, ast.Name):
+        if node.id in point:
+            return complex(point[node.id])
+        return complex(math.e if node.id == "e" else math.pi)
+    if isinstance(node, ast.UnaryOp):
+        v = rec(node.operand)
+        return -v if isinstance(node.op, ast.USub) else v
+    if isinstance(node, ast.BinOp):
+        a, b = rec(node.left), rec(node.right)
+        op = node.op
+        if isinstance(op, ast.Add):
+            return a + b
+        if isinstance(op, ast.Sub):
+            return a - b
+        if isinstance(op, ast.Mult):
+            return a * b
+        if isinstance(op, ast.Div):
+            return a / b
+        if abs(b) > MAX_EXPONENT:
+            raise ExpressionError(f"{what}: exponent larger than {MAX_EXPONENT}")
+        if b.imag == 0 and b.real == int(b.real) and a.imag == 0:
+            return complex(a.real ** int(b.real))   # integer power of a real: exact sign
+        return a ** b
+    name, z = node.func.id, rec(node.args[0])
+    if name == "ln":
+        return cmath.log(z)
+    if name == "exp":
+        return cmath.exp(z)
+    if name == "sqrt":
+        return cmath.sqrt(z)
+    if name == "sigma":
+        return 1 / (1 + cmath.exp(-z)) if z.real >= 0 else cmath.exp(z) / (1 + cmath.exp(z))
+    return cmath.tanh(z)
+
+
+def rational(tree: ast.expr, what: str = "value") -> Fraction | None:
+    """The exact value of a checked tree as a fraction, or None when it is not built of rationals."""
+    node = tree
+    if isinstance(node, ast.Constant):
+        return Fraction(node.value) if isinstance(node.value, int) else Fraction(repr(node.value))
+    if isinstance(node, (ast.Name, ast.Call)):
+        return None
+    if isinstance(node, ast.UnaryOp):
+        v = rational(node.operand, what)
+        return None if v is None else (-v if isinstance(node.op, ast.USub) else v)
+    a, b = rational(node.left, what), rational(node.right, what)
+    if a is None or b is None:
+        return None
+    op = node.op
+    if isinstance(op, ast.Add):
+        return a + b
+    if isinstance(op, ast.Sub):
+        return a - b
+    if isinstance(op, ast.Mult):
+        return a * b
+    if isinstance(op, ast.Div):
+        if b == 0:
+            raise ExpressionError(f"{what}: division by zero")
+        return a / b
+    if b.denominator != 1:
+        return None
+    n = int(b)
+    if abs(n) > MAX_EXPONENT:
+        raise ExpressionError(f"{what}: exponent larger than {MAX_EXPONENT}")
+    if a == 0 and n < 0:
+        raise ExpressionError(f"{what}: division by zero")
+    digits = max(len(str(abs(a.numerator))), len(str(a.denominator)))
+    if digits * abs(n) > MAX_RESULT_DIGITS + 20:
+        raise ExpressionError(f"{what}: power too large")
+    return a ** n
+
+
+def number(value, what: str = "value") -> tuple[float, Fraction | None]:
+    """(float value, exact fraction or None if irrational) of a JSON number or numeric text."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ExpressionError(f"{what}: expected a number, got {_type_name(value)}")
+    if isinstance(value, int):
+        if len(str(abs(value))) > MAX_INT_DIGITS:
+            raise ExpressionError(f"{what}: integer with more than {MAX_INT_DIGITS} digits")
+        return float(value), Fraction(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ExpressionError(f"{what}: NaN and infinity are not answers")
+        return value, Fraction(repr(value))
+    return _number_text(value, what)
+
+
+@lru_cache(maxsize=8192)
+def _number_text(text: str, what: str) -> tuple[float, Fraction | None]:
+    tree = check(text, (), what)
+    exact = rational(tree, what)
+    try:
+        z = evaluate(tree, {}, what)
+    except (ArithmeticError, ValueError):
+        raise ExpressionError(f"{what}: {text.strip()[:60]!r} is not a number (undefined or too large)") from None
+    if not (math.isfinite(z.real) and math.isfinite(z.imag)):
+        raise ExpressionError(f"{what}: {text.strip()[:60]!r} is too large")
+    if abs(z.imag) > 1e-12 * max(1.0, abs(z.real)):
+        raise ExpressionError(f"{what}: {text.strip()[:60]!r} is not a real number")
+    return (float(exact) if exact is not None else z.real), exact
+
+
+def _type_name(v) -> str:
+    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false",
+            type(None): "nothing"}.get(type(v), type(v).__name__)

@@ -16,10 +16,10 @@ CANONICAL = {("linear", "mse"), ("sigmoid", "bce"), ("softmax", "ce")}
 
 def _pair(y, yhat):
     """y and ŷ as arrays of one kind: both exact (object) if either is exact, else float64."""
-    y, yhat = ops.asarray(y), ops.asarray(yhat)
-    if ops.is_exact(y) or ops.is_exact(yhat):
-        return _exact(y), _exact(yhat)
-    return y, yhat
+    ya, yhata = ops.asarray(y), ops.asarray(yhat)
+    if ops.is_exact(ya) or ops.is_exact(yhata):
+        return _exact(y), _exact(yhat)  # from the originals, so that int 1 stays Integer(1)
+    return ya, yhata
 
 
 def _exact(a):
@@ -29,7 +29,7 @@ def _exact(a):
     a = np.asarray(a, dtype=object)
     out = np.empty(a.shape, dtype=object)
     for idx, v in np.ndenumerate(a):
-        out[idx] = sympy.sympify(v)
+        out[idx] = sympy.nsimplify(v) if isinstance(v, float) and v.is_integer() else sympy.sympify(v)
     return out
 
 
@@ -110,3 +110,19 @@ def dL_dxi(name, output, y, yhat):
     if output == "sigmoid":
         return g * yhat * (1 - yhat)
     return softmax_backward(yhat, g)
+
+
+def combine_logs(v):
+    """An exact sum of logs as one log over a common denominator, e.g. ln(3/4)/2 + ln 2/2 → ln(8/3)/2."""
+    if not ops.is_exact(v):
+        return v
+    import sympy as sp
+
+    def one(x):
+        e = sp.expand_log(sp.sympify(x), force=True)
+        coeffs = [t.as_coeff_Mul()[0] for t in sp.Add.make_args(e)]
+        d = sp.ilcm(1, 1, *[c.q for c in coeffs if c.is_Rational])
+        out = sp.logcombine(sp.expand(e * d), force=True) / d
+        return out if sp.count_ops(out) <= sp.count_ops(x) else x
+
+    return ops._map(one, v)

@@ -1,0 +1,133 @@
+"""The files of one exam version: exam and key in Markdown and LaTeX, key.json, answers.yaml.
+
+Document templates live in `templates/` (Jinja, delimiters << >>, <% %>, <# #>, as for the
+problems' own templates). Problems are rendered once and reused by every document.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from . import key as keys
+from . import latex, render
+from .exam import Version, templates_dir
+
+@lru_cache(maxsize=None)
+def environment():
+    import jinja2
+
+    env = jinja2.Environment(
+        **render.DELIMITERS, loader=jinja2.FileSystemLoader(str(templates_dir())),
+        undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
+        trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(render.FILTERS)
+    env.filters["esc"] = latex.escape
+    env.filters["md2tex"] = latex.to_latex
+    return env
+
+def describe_part(inst, part: str) -> str:
+    """What an answer part expects, for the answer sheet's comments and the exam's part list."""
+    kind, shape = inst.kind(part), inst.shape(part)
+    dims = " × ".join(map(str, shape))
+    if kind == "expression":
+        names = ", ".join(inst.problem.parts[part].variables) or "the problem's variables"
+        return f"expression in {names}, e.g. h*(1 - h); ^ for powers"
+    if kind == "choice":
+        return "one of the choices named in the problem"
+    if kind == "scalar" or not shape:
+        return "number: 0.75, 3/4 or ln(2)"
+    if len(shape) == 1:
+        return f"vector of {shape[0]}: [a, b, ...]"
+    if len(shape) == 2:
+        return f"matrix {dims}: [[row 1], [row 2], ...]"
+    return f"array {dims}: nested lists, first index outermost"
+
+def problem_items(version: Version, with_tex: bool) -> list[dict]:
+    """Per problem: rendered prompt, solution and answers (Markdown, and LaTeX if asked)."""
+    items = []
+    for number, points, inst in version.problems:
+        item = {"number": number, "points": points, "id": inst.id, "title": inst.problem.title,
+                "parts": [{"name": p, "describe": describe_part(inst, p)} for p in inst.problem.parts],
+                "prompt": render.prompt(inst), "solution": render.solution(inst),
+                "answers": render.answers_table(inst)}
+        if with_tex:
+            for k in ("prompt", "solution", "answers"):
+                item[k + "_tex"] = latex.to_latex(item[k])
+        items.append(item)
+    return items
+
+def doc_context(version: Version, items: list[dict]) -> dict:
+    spec = version.spec
+    total = sum(p for _, p, _ in version.problems)
+    return {"title": spec.title, "course": spec.course, "date": spec.date,
+            "instructions": spec.instructions, "exam_id": version.exam_id, "seed": version.seed,
+            "student": version.student, "total": _points(total), "items": items,
+            "points": _points}
+
+def _points(p) -> str:
+    return str(int(p)) if float(p).is_integer() else f"{p:g}"
+
+def key_json(version: Version) -> dict:
+    entries = [keys.problem_entry(inst, n, pts) for n, pts, inst in version.problems]
+    from .bank import bank_version
+
+    return {"exam": version.exam_id, "seed": version.seed, "bank": bank_version(),
+            "title": version.spec.title, "student": version.student,
+            "points": sum(e["points"] for e in entries), "problems": entries}
+
+def answer_sheet(version: Version, items: list[dict]) -> str:
+    """The blank answers.yaml a student fills in (the grader reads exactly this format)."""
+    import json
+
+    q = json.dumps  # a JSON string is a valid YAML scalar: safe quoting for ids and names
+    lines = [
+        f"# Answer sheet for {version.spec.title}, version {version.exam_id}.",
+        "# Replace each ~ with your answer; leave ~ for a part you skip.",
+        "# Numbers: 0.75, 3/4, -1/2, ln(2), exp(-1), sqrt(2)/2, 1 - 1/e (ln is the natural log).",
+        "# Vectors: [1, 1/2, -3]. Matrices by rows: [[1, 2], [3, 4]]. Arrays: nested lists,",
+        "# first index outermost. Expressions: h*(1 - h), 2*sigma(2*xi) - 1, x^2 (quote them",
+        "# if you like: 'h*(1 - h)'). Do not change the exam line or the part names.",
+        f"exam: {q(version.exam_id)}",
+        f"student: {q(version.student or '')}",
+        "answers:",
+    ]
+    for item in items:
+        lines.append(f"  {item['number']}:  # {item['title']} ({_points(item['points'])} points)")
+        width = max(len(p["name"]) for p in item["parts"])
+        for p in item["parts"]:
+            lines.append(f"    {p['name'] + ':':<{width + 1}} ~  # {p['describe']}")
+    return "\n".join(lines) + "\n"
+
+def render_version(version: Version, formats: set[str]) -> dict[str, str]:
+    """{file name: text} for one version; formats ⊆ {md, tex} (PDF is compiled from tex)."""
+    env = environment()
+    items = problem_items(version, with_tex="tex" in formats)
+    ctx = doc_context(version, items)
+    out = {}
+    if "md" in formats:
+        out["exam.md"] = env.get_template("exam.md.j2").render(ctx)
+        out["key.md"] = env.get_template("key.md.j2").render(ctx)
+    if "tex" in formats:
+        out["exam.tex"] = env.get_template("exam.tex.j2").render(docs=[ctx])
+        out["key.tex"] = env.get_template("key.tex.j2").render(docs=[ctx])
+    out["key.json"] = keys.dumps(key_json(version))
+    out["answers.yaml"] = answer_sheet(version, items)
+    return out
+
+def worksheet(instances_by_problem, title: str, solutions: str, fmt: str) -> str:
+    """A worksheet: N instances of each problem, solutions none/end/inline, as md or tex."""
+    groups = []
+    number = 0
+    for problem, instances in instances_by_problem:
+        entries = []
+        for inst in instances:
+            number += 1
+            e = {"number": number, "seed": inst.seed, "prompt": render.prompt(inst),
+                 "solution": render.solution(inst), "answers": render.answers_table(inst)}
+            if fmt == "tex":
+                for k in ("prompt", "solution", "answers"):
+                    e[k + "_tex"] = latex.to_latex(e[k])
+            entries.append(e)
+        groups.append({"id": problem.id, "title": problem.title, "entries": entries})
+    name = "worksheet.md.j2" if fmt == "md" else "worksheet.tex.j2"
+    return environment().get_template(name).render(title=title, groups=groups, solutions=solutions)
+

@@ -1,0 +1,168 @@
+"""The scalar LSTM of the lectures: forward pass and back-propagation through time.
+
+Time steps t = 1..T are stored at array index t − 1; h[0] = h0 and c[0] = c0 are given.
+Gates f, i, o use the logistic sigmoid σ_g; the cell input uses σ_h = tanh. The excitations
+are ξ_f[t] = w_f x[t] + u_f h[t−1] + b_f, and likewise ξ_i, ξ_o, ξ_c.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import ops
+
+GATES = ("f", "i", "o")            # sigmoid gates
+EXCITATIONS = ("f", "i", "o", "c")  # every ξ: the three gates and the cell input
+VARIANTS = ("course", "standard")
+WEIGHT_NAMES = tuple(f"{k}_{g}" for g in EXCITATIONS for k in ("w", "u", "b"))
+
+
+def weights_of(params) -> dict:
+    """The twelve scalars w_f u_f b_f … w_c u_c b_c picked out of a parameter mapping."""
+    return {name: params[name] for name in WEIGHT_NAMES}
+
+
+def _tanh(v):
+    """tanh(v); an exact value whose tanh is not rational stays as tanh(v) (e.g. tanh(29/30))."""
+    t = ops.tanh(v)
+    if ops.is_exact(v) and not t.is_Rational:
+        import sympy as sp
+
+        return sp.tanh(v)
+    return t
+
+
+def _tidy(v):
+    """Exact excitations written as one logarithm where they are one: 2 ln 2 − ln 3 → ln(4/3)."""
+    if ops.is_exact(v):
+        import sympy as sp
+
+        return sp.logcombine(v, force=True)
+    return v
+
+
+def excitation(w, u, b, x_t, h_prev):
+    """ξ[t] = w x[t] + u h[t−1] + b."""
+    return _tidy(w * x_t + u * h_prev + b)
+
+
+def cell(f, c_prev, i, g):
+    """c[t] = f[t] c[t−1] + i[t] σ_h(ξ_c[t]), with g = σ_h(ξ_c[t]) = tanh(ξ_c[t])."""
+    return f * c_prev + i * g
+
+
+def output(o, c, variant="course"):
+    """h[t] = o[t] c[t] (course variant) or o[t] tanh(c[t]) (standard variant)."""
+    _check_variant(variant)
+    return o * c if variant == "course" else o * _tanh(c)
+
+
+def output_partials(o, c, variant="course"):
+    """(∂h/∂c, ∂h/∂o) = (o, c) in the course variant, (o(1 − tanh² c), tanh c) in the standard one."""
+    _check_variant(variant)
+    if variant == "course":
+        return o, c
+    t = _tanh(c)
+    return o * (1 - t * t), t
+
+
+def _check_variant(variant):
+    if variant not in VARIANTS:
+        raise ValueError(f"unknown LSTM variant {variant!r}; expected course or standard")
+
+
+def _array(values, exact):
+    out = np.empty(len(values), dtype=object if exact else float)
+    for k, v in enumerate(values):
+        out[k] = v
+    return out
+
+
+def forward(x, h0, c0, weights, variant="course"):
+    """Run t = 1..T: f, i, o = σ(ξ_f), σ(ξ_i), σ(ξ_o); c[t] = f c[t−1] + i tanh(ξ_c); h[t] from c[t].
+
+    Returns per-step arrays: the excitations xi_f … xi_c, the gates f, i, o, g = tanh(ξ_c),
+    c, tanh_c (standard variant), h, and the states each step read, h_prev and c_prev.
+    """
+    _check_variant(variant)
+    x = ops.asarray(x)
+    exact = ops.is_exact(x)
+    w = weights
+    rows = {k: [] for k in ("xi_f", "xi_i", "xi_o", "xi_c", "f", "i", "o", "g", "c", "tanh_c", "h",
+                            "h_prev", "c_prev")}
+    h_prev, c_prev = h0, c0
+    for x_t in x:
+        xi = {e: excitation(w["w_" + e], w["u_" + e], w["b_" + e], x_t, h_prev) for e in EXCITATIONS}
+        f, i, o = (ops.sigmoid(xi[gate]) for gate in GATES)
+        g = _tanh(xi["c"])
+        c = cell(f, c_prev, i, g)
+        h = output(o, c, variant)
+        step = {"xi_f": xi["f"], "xi_i": xi["i"], "xi_o": xi["o"], "xi_c": xi["c"], "f": f, "i": i,
+                "o": o, "g": g, "c": c, "tanh_c": _tanh(c), "h": h, "h_prev": h_prev, "c_prev": c_prev}
+        for k, v in step.items():
+            rows[k].append(v)
+        h_prev, c_prev = h, c
+    out = {k: _array(v, exact) for k, v in rows.items()}
+    out["T"] = len(x)
+    return out
+
+
+def loss(h, y):
+    """L = ½ Σ_t (h[t] − y[t])²."""
+    e = ops.asarray(h) - ops.asarray(y)
+    return sum(e * e) / 2
+
+
+def bptt(x, y, h0, c0, weights, variant="course", carry=True, recurrent=True):
+    """Back-propagation through time for L = ½ Σ_t (h[t] − y[t])², walking t = T … 1.
+
+    dL/dh[t] = (h[t] − y[t]) + Σ_ξ dL/dξ[t+1] u_ξ;  dL/dc[t] = dL/dh[t] ∂h/∂c + dL/dc[t+1] f[t+1];
+    dL/do = dL/dh ∂h/∂o;  dL/di = dL/dc tanh(ξ_c);  dL/df = dL/dc c[t−1];
+    dL/dξ_f = dL/df f(1−f), dL/dξ_i = dL/di i(1−i), dL/dξ_o = dL/do o(1−o), dL/dξ_c = dL/dc i (1 − tanh² ξ_c);
+    dL/dw_ξ = Σ_t dL/dξ[t] x[t], dL/du_ξ = Σ_t dL/dξ[t] h[t−1], dL/db_ξ = Σ_t dL/dξ[t].
+
+    `carry=False` drops the dL/dc[t+1] f[t+1] term and `recurrent=False` drops Σ_ξ dL/dξ[t+1] u_ξ
+    (two student mistakes). Returns the forward values plus every per-step term, the twelve
+    weight gradients and dL/dh0, dL/dc0.
+    """
+    fw = forward(x, h0, c0, weights, variant)
+    x, y = ops.asarray(x), ops.asarray(y)
+    exact = ops.is_exact(fw["h"])
+    T, w = fw["T"], weights
+    zero = ops.zero_like(fw["h"][0])
+    names = ("dh_dc", "dh_do", "dL_dh_direct", "dL_dh_recurrent", "dL_dh", "dL_dc_direct",
+             "dL_dc_carry", "dL_dc", "dL_do", "dL_di", "dL_df",
+             "dL_dxi_f", "dL_dxi_i", "dL_dxi_o", "dL_dxi_c")
+    back = {k: [None] * T for k in names}
+    next_dxi = {e: zero for e in EXCITATIONS}  # dL/dξ[t+1], zero past the last step
+    next_dc, next_f = zero, zero
+    for t in reversed(range(T)):
+        f, i, o, g, c = (fw[k][t] for k in ("f", "i", "o", "g", "c"))
+        dh_dc, dh_do = output_partials(o, c, variant)
+        direct = fw["h"][t] - y[t]
+        rec = sum(next_dxi[e] * w["u_" + e] for e in EXCITATIONS) if recurrent else zero
+        dL_dh = direct + rec
+        dc_direct = dL_dh * dh_dc
+        dc_carry = next_dc * next_f if carry else zero
+        dL_dc = dc_direct + dc_carry
+        dL_do = dL_dh * dh_do
+        dL_di = dL_dc * g
+        dL_df = dL_dc * fw["c_prev"][t]
+        dxi = {"f": dL_df * f * (1 - f), "i": dL_di * i * (1 - i), "o": dL_do * o * (1 - o),
+               "c": dL_dc * i * (1 - g * g)}
+        step = {"dh_dc": dh_dc, "dh_do": dh_do, "dL_dh_direct": direct, "dL_dh_recurrent": rec,
+                "dL_dh": dL_dh, "dL_dc_direct": dc_direct, "dL_dc_carry": dc_carry, "dL_dc": dL_dc,
+                "dL_do": dL_do, "dL_di": dL_di, "dL_df": dL_df, **{"dL_dxi_" + e: dxi[e] for e in dxi}}
+        for k, v in step.items():
+            back[k][t] = v
+        next_dxi, next_dc, next_f = dxi, dL_dc, f
+    out = {**fw, **{k: _array(v, exact) for k, v in back.items()}}
+    out["L"] = loss(fw["h"], y)
+    for e in EXCITATIONS:
+        d = out["dL_dxi_" + e]
+        out["dL_dw_" + e] = sum(d * x)
+        out["dL_du_" + e] = sum(d * fw["h_prev"])
+        out["dL_db_" + e] = sum(d)
+    # Gradients with respect to the initial state (one step before t = 1).
+    out["dL_dh0"] = sum(next_dxi[e] * w["u_" + e] for e in EXCITATIONS)
+    out["dL_dc0"] = next_dc * next_f
+    return out

@@ -1,0 +1,73 @@
+"""Max pooling after a ReLU, and its back-prop.
+
+ξ[m, n, c] is M × N × C; with pooling factor `pool` (dividing M and N) the output h is
+(M/pool) × (N/pool) × C. Plain loops over the windows, for float and exact arrays alike.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import ops
+from .conv import zeros
+
+
+def check_pool(M: int, N: int, pool: int) -> None:
+    """Raise ValueError unless `pool` is a positive whole number dividing both M and N."""
+    if isinstance(pool, bool) or not isinstance(pool, (int, np.integer)) or pool < 1:
+        raise ValueError(f"pool must be a positive whole number, not {pool!r}")
+    if M % pool or N % pool:
+        raise ValueError(f"pool = {pool} must divide the image size {M} × {N}")
+
+
+def window(xi, pool: int, m: int, n: int, c: int):
+    """The pool × pool block ξ[m·pool+m′, n·pool+n′, c], m′, n′ ∈ [0, pool)."""
+    return xi[m * pool:(m + 1) * pool, n * pool:(n + 1) * pool, c]
+
+
+def window_argmax(block) -> tuple[int, int]:
+    """(m*, n*) of the largest entry of a block (the first one, row by row, on a tie)."""
+    best = (0, 0)
+    for idx in np.ndindex(*block.shape):
+        if bool(block[idx] > block[best]):
+            best = idx
+    return best
+
+
+def maxpool(xi, pool: int) -> dict:
+    """h[m,n,c] = max_{m′,n′ ∈ [0,pool)} ReLU(ξ[m·pool+m′, n·pool+n′, c]) = ReLU(max of the window)."""
+    M, N, C = xi.shape
+    check_pool(M, N, pool)
+    out_shape = (M // pool, N // pool, C)
+    xi_max = zeros(out_shape, xi)
+    argmax = np.zeros(out_shape + (2,), dtype=int)   # row and column of the max in ξ
+    for m, n, c in np.ndindex(*out_shape):
+        m_star, n_star = window_argmax(window(xi, pool, m, n, c))
+        argmax[m, n, c] = (m * pool + m_star, n * pool + n_star)
+        xi_max[m, n, c] = xi[m * pool + m_star, n * pool + n_star, c]
+    return {"relu_xi": ops.relu(xi), "xi_max": xi_max, "argmax": argmax, "h": ops.relu(xi_max)}
+
+
+def route(dL_dh, argmax, passes, shape):
+    """∂L/∂ξ: ∂L/∂h[m,n,c] sent to ξ[argmax[m,n,c], c] where `passes`, 0 everywhere else."""
+    dL_dxi = zeros(shape, dL_dh)
+    for m, n, c in np.ndindex(*dL_dh.shape):
+        if passes[m, n, c]:
+            row, col = argmax[m, n, c]
+            dL_dxi[row, col, c] = dL_dh[m, n, c]
+    return dL_dxi
+
+
+def maxpool_backward(xi, pool: int, dL_dh) -> dict:
+    """∂L/∂ξ[m·pool+m*, n·pool+n*, c] = ∂L/∂h[m,n,c] if h[m,n,c] > 0 ((m*, n*) the window's max); every other ∂L/∂ξ = 0."""
+    fwd = maxpool(xi, pool)
+    passes = ops.is_positive(fwd["h"])
+    return {**fwd, "passes": passes, "dL_dxi": route(dL_dh, fwd["argmax"], passes, xi.shape)}
+
+
+def spread_backward(xi, pool: int, dL_dh, passes):
+    """The spread mistake: ∂L/∂h[m,n,c] copied to every input of its window (where `passes`)."""
+    dL_dxi = zeros(xi.shape, dL_dh)
+    for m, n, c in np.ndindex(*dL_dh.shape):
+        if passes[m, n, c]:
+            dL_dxi[m * pool:(m + 1) * pool, n * pool:(n + 1) * pool, c] = dL_dh[m, n, c]
+    return dL_dxi

@@ -1,0 +1,219 @@
+"""Exams: specs, versions, and the files `examgen generate` writes.
+
+A spec (YAML) names the problems with their points and fixed options; a seed picks the
+numbers. Every instance's seed is derived from (spec, version seed, position, problem id)
+with SHA-256, so the same spec and seed give byte-identical files in any process.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from . import bank
+from .errors import ExamgenError
+from .sampling import PROFILES, derive_seed
+
+SPEC_KEYS = {"title", "course", "date", "instructions", "seed", "profile", "problems"}
+PROBLEM_KEYS = {"id", "points", "profile"}
+MAX_VERSIONS = 10_000
+
+
+@dataclass(frozen=True)
+class ProblemSpec:
+    id: str
+    points: float
+    options: dict
+    profile: str
+
+
+@dataclass(frozen=True)
+class Spec:
+    title: str
+    course: str
+    date: str
+    instructions: str
+    seed: int
+    profile: str
+    problems: tuple
+    digest: str = field(default="", compare=False)
+
+
+def default_spec_path() -> Path:
+    return Path(__file__).with_name("default_spec.yaml")
+
+
+def default_spec_text() -> str:
+    return default_spec_path().read_text(encoding="utf-8")
+
+
+def load_spec(path: str | Path | None = None) -> Spec:
+    """Read and validate a spec file (the default spec when path is None)."""
+    import yaml
+
+    name = str(path) if path else "default spec"
+    try:
+        text = Path(path).read_text(encoding="utf-8") if path else default_spec_text()
+    except OSError as e:
+        raise ExamgenError(f"cannot read spec {name}: {e.strerror}") from None
+    except UnicodeDecodeError:
+        raise ExamgenError(f"spec {name} is not UTF-8 text") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        where = getattr(e, "problem_mark", None)
+        line = f" at line {where.line + 1}" if where else ""
+        raise ExamgenError(f"spec {name} is not valid YAML{line}") from None
+    return parse_spec(raw, name)
+
+
+def parse_spec(raw, name: str = "spec") -> Spec:
+    """A Spec from already-parsed YAML, with one clear error for anything wrong."""
+    def bad(msg):
+        return ExamgenError(f"spec {name}: {msg}")
+
+    if not isinstance(raw, dict):
+        raise bad("must be a mapping with title, problems, ...")
+    unknown = set(raw) - SPEC_KEYS
+    if unknown:
+        raise bad(f"unknown field {sorted(unknown)[0]!r} (fields: {', '.join(sorted(SPEC_KEYS))})")
+    problems = raw.get("problems")
+    if not isinstance(problems, list) or not problems:
+        raise bad("needs a non-empty list `problems`")
+    profile = raw.get("profile", "exam")
+    if profile not in PROFILES:
+        raise bad(f"profile must be exam or drill, not {profile!r}")
+    seed = raw.get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise bad(f"seed must be a non-negative integer, not {seed!r}")
+    texts = {}
+    for key in ("title", "course", "date", "instructions"):
+        v = raw.get(key, "")
+        if v is None:
+            v = ""
+        if not isinstance(v, (str, int, float)):
+            raise bad(f"{key} must be text")
+        texts[key] = str(v).strip()
+    items = []
+    for n, p in enumerate(problems, 1):
+        if isinstance(p, str):
+            p = {"id": p}
+        if not isinstance(p, dict) or "id" not in p:
+            raise bad(f"problem {n} must be a mapping with an id")
+        try:
+            problem = bank.get(str(p["id"]))
+        except ExamgenError as e:
+            raise bad(f"problem {n}: {e}") from None
+        points = p.get("points", 10)
+        if isinstance(points, bool) or not isinstance(points, (int, float)) or not 0 < points <= 1000:
+            raise bad(f"problem {n} ({problem.id}): points must be a positive number")
+        p_profile = p.get("profile", profile)
+        if p_profile not in PROFILES:
+            raise bad(f"problem {n} ({problem.id}): profile must be exam or drill")
+        options = {k: v for k, v in p.items() if k not in PROBLEM_KEYS}
+        from .instance import check_options
+
+        try:
+            check_options(problem, options)
+        except ExamgenError as e:
+            raise bad(f"problem {n}: {e}") from None
+        items.append(ProblemSpec(problem.id, points, options, p_profile))
+    spec = Spec(texts["title"] or "Practice exam", texts["course"], texts["date"],
+                texts["instructions"], seed, profile, tuple(items))
+    canonical = json.dumps([spec.title, spec.course, spec.date, spec.instructions, spec.profile,
+                            [[q.id, q.points, sorted(q.options.items()), q.profile] for q in items]])
+    return Spec(**{**spec.__dict__, "digest": derive_seed(canonical).to_bytes(8, "big").hex()})
+
+
+# --- versions ---------------------------------------------------------------------------------
+@dataclass
+class Version:
+    exam_id: str
+    seed: int
+    spec: Spec
+    student: str | None
+    folder: str                  # sub-folder name when there are several versions
+    problems: list               # [(number, points, Instance)]
+
+
+def exam_id(spec: Spec, seed: int) -> str:
+    """Short, typeable version id: E<seed>-<hash of spec, seed and bank>."""
+    h = derive_seed(spec.digest, seed, bank.bank_version()).to_bytes(8, "big").hex()[:6]
+    return f"E{seed}-{h}"
+
+
+def build_version(spec: Spec, seed: int, student: str | None = None, folder: str = "") -> Version:
+    """Sample and solve every problem of the spec for one seed."""
+    problems = []
+    for number, q in enumerate(spec.problems, 1):
+        inst_seed = derive_seed("problem", spec.digest, seed, number, q.id) % 2**31
+        inst = bank.get(q.id).sample(inst_seed, q.profile, q.options)
+        problems.append((number, q.points, inst))
+    return Version(exam_id(spec, seed), seed, spec, student, folder, problems)
+
+
+def version_seeds(base_seed: int, count: int) -> list[int]:
+    """`count` distinct seeds derived from the base seed (the first is the base seed itself)."""
+    if not 1 <= count <= MAX_VERSIONS:
+        raise ExamgenError(f"--versions must be from 1 to {MAX_VERSIONS}")
+    seeds, k = [base_seed], 1
+    while len(seeds) < count:
+        s = derive_seed("version", base_seed, k) % 10**9
+        if s not in seeds:
+            seeds.append(s)
+        k += 1
+    return seeds
+
+
+def read_roster(path: str | Path) -> list[str]:
+    """Student names from a CSV roster: the `name` (or `student`) column, else the first."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        raise ExamgenError(f"cannot read roster {path}: {getattr(e, 'strerror', None) or e}") from None
+    rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+    if not rows:
+        raise ExamgenError(f"roster {path} is empty")
+    header = [c.strip().lower() for c in rows[0]]
+    col = next((header.index(k) for k in ("name", "student") if k in header), None)
+    body = rows[1:] if col is not None else rows
+    names = [r[col or 0].strip() for r in body if len(r) > (col or 0) and r[col or 0].strip()]
+    if not names:
+        raise ExamgenError(f"roster {path} lists no students")
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ExamgenError(f"roster {path} lists {dupes[0]!r} twice")
+    return names
+
+
+def slug(name: str) -> str:
+    s = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()
+    return s or "student"
+
+
+def roster_versions(spec: Spec, base_seed: int, names: list[str]) -> list[tuple[int, str, str]]:
+    """(seed, student, folder) per student: seeds derived from the base seed and the name."""
+    out, used_seeds, used_folders = [], set(), set()
+    for name in names:
+        k, s = 0, derive_seed("student", base_seed, name) % 10**9
+        while s in used_seeds:
+            k += 1
+            s = derive_seed("student", base_seed, name, k) % 10**9
+        folder, j = slug(name), 2
+        while folder in used_folders:
+            folder, j = f"{slug(name)}-{j}", j + 1
+        used_seeds.add(s)
+        used_folders.add(folder)
+        out.append((s, name, folder))
+    return out
+
+
+@lru_cache(maxsize=None)
+def templates_dir() -> Path:
+    here = Path(__file__).resolve().parent
+    src = here.parent / "templates"
+    return src if (src / "exam.md.j2").is_file() else here / "templates"

@@ -1,0 +1,156 @@
+"""`examgen generate`: write one exam (or many versions) with keys and answer sheets."""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from . import pdf
+from .errors import ExamgenError
+from .exam import Spec, build_version, read_roster, roster_versions, version_seeds
+
+FORMATS = ("md", "tex", "pdf")
+PARALLEL_FROM = 16  # versions; below this, one process is faster than starting a pool
+
+
+def parse_formats(text: str | None) -> tuple[set[str], str | None]:
+    """Formats to write and, when PDF was wanted by default but no TeX is found, a note."""
+    if text is None:
+        if pdf.available():
+            return set(FORMATS), None
+        return {"md", "tex"}, "no TeX engine found: wrote md and tex only (install TeX Live for PDF)"
+    wanted = {f.strip().lower() for f in text.split(",") if f.strip()}
+    bad = wanted - set(FORMATS)
+    if bad or not wanted:
+        raise ExamgenError(f"--format takes a comma-separated list of md, tex, pdf; got {text!r}")
+    if "pdf" in wanted and not pdf.available():
+        raise ExamgenError(pdf.NO_TEX)
+    return wanted, None
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write through a temporary file and rename, so a reader never sees half a file."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name + ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def check_output_dir(out: Path, force: bool) -> None:
+    """Create `out`; refuse to overwrite a filled-in answer sheet unless forced."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ExamgenError(f"cannot create output folder {out}: {e.strerror}") from None
+    if not os.access(out, os.W_OK):
+        raise ExamgenError(f"output folder {out} is not writable")
+    if force:
+        return
+    for sheet in [out / "answers.yaml", *out.glob("*/answers.yaml")]:
+        if sheet.is_file() and is_filled_in(sheet):
+            raise ExamgenError(f"{sheet} holds a filled-in answer sheet; choose another --out "
+                               "or pass --force to overwrite it")
+
+
+def is_filled_in(sheet: Path) -> bool:
+    """True when an answer sheet names a student or holds any answer."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(sheet.read_text(encoding="utf-8")[:1_000_000])
+    except Exception:  # unreadable: treat as precious rather than overwrite it
+        return True
+    if not isinstance(data, dict):
+        return True
+    return bool(data.get("student")) or not _blank_answers(data.get("answers"))
+
+
+def _blank_answers(answers) -> bool:
+    if not isinstance(answers, dict):
+        return answers in (None, "")
+    return all(_blank_answers(v) if isinstance(v, dict) else v in (None, "") for v in answers.values())
+
+
+def _write_version(args):
+    """Worker: build one version, write its files, return (folder, key, exam context, tex)."""
+    spec, seed, student, folder, out, formats = args
+    from .documents import doc_context, render_version
+
+    version = build_version(spec, seed, student, folder)
+    files = render_version(version, formats & {"md", "tex"} | ({"tex"} if "pdf" in formats else set()))
+    target = Path(out) / folder if folder else Path(out)
+    target.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        if name.endswith(".tex") and "tex" not in formats:
+            continue
+        write_atomic(target / name, text)
+    return folder, version.exam_id, json.loads(files["key.json"]), files.get("exam.tex"), files.get("key.tex")
+
+
+def generate(spec: Spec, out: str | Path, seed: int | None = None, formats: set[str] = frozenset({"md", "tex"}),
+             versions: int | None = None, roster: str | None = None, force: bool = False,
+             progress=None) -> dict:
+    """Write the exam(s); returns a summary {versions: [(folder, exam_id)], files: [...]}."""
+    out = Path(out)
+    base = spec.seed if seed is None else seed
+    if versions and roster:
+        raise ExamgenError("use --versions or --roster, not both")
+    if roster:
+        plan = [(s, name, folder) for s, name, folder in roster_versions(spec, base, read_roster(roster))]
+    elif versions:
+        plan = [(s, None, f"v{k + 1:0{len(str(versions))}d}") for k, s in enumerate(version_seeds(base, versions))]
+    else:
+        plan = [(base, None, "")]
+    check_output_dir(out, force)
+    jobs = [(spec, s, name, folder, str(out), set(formats)) for s, name, folder in plan]
+    results = []
+    if len(jobs) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
+            for r in pool.map(_write_version, jobs, chunksize=max(1, len(jobs) // (8 * (os.cpu_count() or 1)))):
+                results.append(r)
+                if progress:
+                    progress(1)
+    else:
+        for job in jobs:
+            results.append(_write_version(job))
+            if progress:
+                progress(1)
+    from .key import dumps
+
+    if len(plan) > 1:
+        index = {"index": True, "bank": results[0][2]["bank"], "title": spec.title,
+                 "versions": [r[2] for r in results]}
+        write_atomic(out / "key.json", dumps(index))
+    if "pdf" in formats:
+        pdf_jobs = []
+        for folder, _, _, exam_tex, key_tex in results:
+            target = out / folder if folder else out
+            pdf_jobs += [(exam_tex, target / "exam.pdf", "exam"), (key_tex, target / "key.pdf", "key")]
+        if len(plan) > 1:
+            pdf_jobs.append((_combined(results), out / "exams.pdf", "exams"))
+        pdf.compile_many(pdf_jobs)
+    return {"versions": [(r[0], r[1]) for r in results], "out": str(out)}
+
+
+def _combined(results) -> str:
+    """All versions' exams in one LaTeX document: re-use each exam.tex's body."""
+    bodies = []
+    preamble = None
+    for _, _, _, exam_tex, _ in results:
+        head, rest = exam_tex.split("\\begin{document}\n", 1)
+        preamble = preamble or head
+        bodies.append(rest.rsplit("\\end{document}", 1)[0])
+    return preamble + "\\begin{document}\n" + "\\clearpage\n".join(bodies) + "\\end{document}\n"
