@@ -1,0 +1,41 @@
+# examgen: `make demo` writes a practice exam to ./exam; `make test` runs the tests.
+# Both install examgen (not editable: as users get it) into a virtualenv in .venv.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: install demo test test-fast lint bench golden docs clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+install: $(BIN)/python ## install examgen and its test tools into .venv
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check ".[test]"
+
+demo: install ## a practice final from the default bank in ./exam
+	$(BIN)/examgen generate --out exam --force
+	@echo "Open exam/exam.pdf (or exam/exam.md); fill in exam/answers.yaml; then"
+	@echo "  $(BIN)/examgen grade exam/key.json exam/answers.yaml"
+
+test: install ## the whole test suite, against the installed package
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest $(PYTEST_ARGS)
+
+test-fast: install ## the suite with fewer seeds and without TeX
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest --seeds 20 -m "not tex" $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check ruff
+	$(BIN)/ruff check examgen tests benchmarks problem_bank
+
+bench: install ## print every performance figure against its target
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/bench.py
+
+golden: install ## regenerate tests/golden on purpose (review the diff before committing)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python tests/make_golden.py
+
+docs: install ## the README's catalog table and exam picture (docs/exam-page.png)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python docs/make_docs.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info exam worksheet.*
