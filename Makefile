@@ -18,8 +18,10 @@ demo: install ## a practice final from the default bank in ./exam
 	@echo "Open exam/exam.pdf (or exam/exam.md); fill in exam/answers.yaml; then"
 	@echo "  $(BIN)/examgen grade exam/key.json exam/answers.yaml"
 
+# pytest exits 5 when it collected no tests: that is a failure here, never a pass.
 test: install ## the whole test suite, against the installed package
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest $(PYTEST_ARGS)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
 test-fast: install ## the suite with fewer seeds and without TeX
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest --seeds 20 -m "not tex" $(PYTEST_ARGS)
