@@ -1,0 +1,73 @@
+"""BCE of sigmoid outputs and ∂L/∂ξ = (ŷ − y)/n, with ŷ ∈ {1/4, 1/3, 1/2, 2/3, 3/4} in the exam profile."""
+import numpy as np
+import sympy as sp
+
+from examgen.compare import all_close
+from examgen.engine import losses, ops
+from examgen.sampling import exact
+
+EXAM_YHAT = ("1/4", "1/3", "1/2", "2/3", "3/4")
+
+
+def sample(draw, options):
+    n = draw.size(1, 4)
+    while True:
+        y = draw.ints(0, 1, n)
+        if draw.exam:
+            yhat = exact([draw.choice(EXAM_YHAT) for _ in range(n)])
+        else:
+            yhat = draw.decimals(0.02, 0.98, n)
+        p = {"y": y, "yhat": yhat}
+        s = solve(p)
+        if _mistakes_show(p, s):
+            return p
+
+
+def validate(p):
+    y, yhat = ops.to_float(p["y"]), ops.to_float(p["yhat"])
+    if np.any((y < 0) | (y > 1)):
+        raise ValueError("the targets y must lie in [0, 1] (binary labels 0 or 1)")
+    if np.any((yhat <= 0) | (yhat >= 1)):
+        raise ValueError("the sigmoid outputs yhat must lie strictly between 0 and 1")
+
+
+def solve(p):
+    y, yhat = p["y"], p["yhat"]
+    n = y.shape[0]
+    # Each example's own loss −[y ln ŷ + (1 − y) ln(1 − ŷ)], shown in the worked solution.
+    terms = np.array([losses.combine_logs(losses.bce(y[i:i + 1], yhat[i:i + 1])) for i in range(n)],
+                     dtype=object if ops.is_exact(yhat) else float)
+    return {"n": n, "terms": terms, "L": losses.combine_logs(losses.bce(y, yhat)),
+            "dL_dyhat": losses.dL_dyhat("bce", y, yhat),
+            "sigma_prime": yhat * (1 - yhat),
+            "dL_dxi": losses.dL_dxi("bce", "sigmoid", y, yhat)}
+
+
+def mistake_no_average(p, s):
+    if s["n"] == 1:
+        return None  # 1/n = 1: nothing to drop
+    return {"L": s["L"] * s["n"], "dL_dxi": s["dL_dxi"] * s["n"]}
+
+
+def mistake_averaged_twice(p, s):
+    if s["n"] == 1:
+        return None
+    return {"L": s["L"] / s["n"], "dL_dxi": s["dL_dxi"] / s["n"]}
+
+
+def mistake_stopped_at_dL_dyhat(p, s):
+    return {"dL_dxi": s["dL_dyhat"]}
+
+
+def mistake_gradient_sign(p, s):
+    return {"dL_dxi": -s["dL_dxi"]}
+
+
+def _mistakes_show(p, s):
+    """Every mistake that applies gives an answer clearly off the right one (with a margin)."""
+    for mistake in (mistake_no_average, mistake_averaged_twice, mistake_stopped_at_dL_dyhat,
+                    mistake_gradient_sign):
+        wrong = mistake(p, s)
+        if wrong and any(all_close(v, s[k], 0.02, 0.01) for k, v in wrong.items()):
+            return False
+    return True

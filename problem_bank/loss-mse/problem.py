@@ -1,0 +1,53 @@
+"""MSE over n examples and ∂L/∂ŷ, with halves and small integers in the exam profile."""
+import numpy as np
+
+from examgen.compare import all_close
+from examgen.engine import losses, ops
+
+
+def sample(draw, options):
+    n, K = draw.size(1, 3), draw.size(1, 3)
+    while True:
+        if draw.exam:
+            p = {"y": draw.ints(-1, 2, (n, K)), "yhat": draw.grid(-2, 2, "1/2", (n, K))}
+        else:
+            p = {"y": draw.decimals(-2, 2, (n, K)), "yhat": draw.decimals(-2, 2, (n, K))}
+        s = solve(p)
+        if _mistakes_show(p, s):
+            return p
+
+
+def solve(p):
+    y, yhat = p["y"], p["yhat"]
+    e = yhat - y
+    return {"n": y.shape[0], "e": e, "sq_norms": (e * e).sum(axis=1),
+            "L": losses.mse(y, yhat), "dL_dyhat": losses.dL_dyhat("mse", y, yhat)}
+
+
+def mistake_no_average(p, s):
+    if s["n"] == 1:
+        return None  # 1/n = 1: nothing to drop
+    return {"L": s["L"] * s["n"], "dL_dyhat": s["dL_dyhat"] * s["n"]}
+
+
+def mistake_averaged_twice(p, s):
+    if s["n"] == 1:
+        return None
+    return {"L": s["L"] / s["n"], "dL_dyhat": s["dL_dyhat"] / s["n"]}
+
+
+def mistake_half_dropped(p, s):
+    return {"L": 2 * s["L"], "dL_dyhat": 2 * s["dL_dyhat"]}
+
+
+def mistake_gradient_sign(p, s):
+    return {"dL_dyhat": -s["dL_dyhat"]}
+
+
+def _mistakes_show(p, s):
+    """Every mistake that applies gives an answer clearly off the right one (with a margin)."""
+    for mistake in (mistake_no_average, mistake_averaged_twice, mistake_half_dropped, mistake_gradient_sign):
+        wrong = mistake(p, s)
+        if wrong and any(all_close(v, s[k], 0.02, 0.01) for k, v in wrong.items()):
+            return False
+    return True
