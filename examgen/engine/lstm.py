@@ -36,7 +36,9 @@ def _tidy(v):
     if ops.is_exact(v):
         import sympy as sp
 
-        return sp.logcombine(v, force=True)
+        one = sp.logcombine(v, force=True)
+        # keep ½ ln 2 as it is rather than ln √2
+        return one if not isinstance(one, sp.log) or one.args[0].is_Rational else v
     return v
 
 

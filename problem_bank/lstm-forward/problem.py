@@ -1,0 +1,111 @@
+"""Scalar LSTM forward pass; exam gates see only the input, through excitations ln q with fraction values.
+
+The sampling helpers here are shared with lstm-bptt (which loads this module through the bank).
+"""
+import sympy as sp
+
+from examgen.compare import all_close
+from examgen.engine import lstm, ops
+
+FORWARD_PARTS = ("f", "i", "o", "c", "h")
+MAX_SIZE = 300  # exam forward: every c[t], h[t] (and gate) is p/q with |p|, q at most this
+
+# Exam: gate excitations w x + b are ln q with σ(ln q) = q/(1+q) one of these fractions;
+# the cell input's ξ_c is 0, ±½ ln 2, ±½ ln 3, ±ln 2 or ±ln 3, so tanh ξ_c = (q²−1)/(q²+1) is too.
+LN2, LN3 = sp.log(2), sp.log(3)
+GATE_W = (LN2, -LN2, LN3, -LN3)
+GATE_B = (sp.Integer(0),) + GATE_W
+CELL_W = (LN2 / 2, -LN2 / 2, LN3 / 2, -LN3 / 2) + GATE_W
+CELL_B = (sp.Integer(0),) + CELL_W
+GATE_VALUES = {sp.Rational(q) for q in ("1/5", "1/4", "1/3", "1/2", "2/3", "3/4", "4/5")}
+CELL_VALUES = {sp.Rational(q) for q in ("0", "1/3", "-1/3", "1/2", "-1/2", "3/5", "-3/5", "4/5", "-4/5")}
+
+
+# --- sampling (shared with lstm-bptt) -------------------------------------------------------
+def choose_variant(draw, options):
+    """The option's variant; else the course variant in the exam profile, either one in drill."""
+    return options.get("variant") or ("course" if draw.exam else draw.choice(lstm.VARIANTS))
+
+
+def draw_candidate(draw, variant, T):
+    """x, h0, c0 and the twelve weights (not yet checked for hand-workability or mistakes)."""
+    if not draw.exam:
+        p = {"x": draw.decimals(-2, 2, T, nonzero=True), "h0": draw.decimals(-1, 1, nonzero=True),
+             "c0": draw.decimals(-1, 1, nonzero=True)}
+        for e in lstm.EXCITATIONS:
+            p["w_" + e] = draw.decimals(-2, 2, nonzero=True)
+            p["u_" + e] = draw.decimals(-1.5, 1.5, nonzero=True)
+            p["b_" + e] = draw.decimals(-1, 1, nonzero=True)
+        return {**p, "variant": variant}
+    x = draw.ints(-1, 2, T)
+    p = {"x": x, "h0": draw.ints(-1, 1), "c0": draw.ints(-1, 2)}
+    for e in lstm.EXCITATIONS:
+        p["w_" + e], p["b_" + e] = _exam_gate(draw, e, x)
+        p["u_" + e] = sp.Integer(0)  # the gates see only the input: every ξ stays a logarithm
+    return {**p, "variant": variant}
+
+
+def _exam_gate(draw, e, x):
+    """(w, b) with every w x[t] + b giving a gate value (or tanh value, for c) from the nice sets."""
+    squash, ws, bs, ok = ((lstm._tanh, CELL_W, CELL_B, CELL_VALUES) if e == "c"
+                          else (ops.sigmoid, GATE_W, GATE_B, GATE_VALUES))
+    while True:
+        w, b = draw.choice(ws), draw.choice(bs)
+        if all(squash(lstm.excitation(w, 0, b, x_t, 0)) in ok for x_t in x):
+            return w, b
+
+
+def size(values) -> int:
+    """The largest |numerator| or denominator among the rational entries (how hand-workable)."""
+    biggest = 0
+    for v in values:
+        for a in (v.flat if hasattr(v, "flat") else [v]):
+            if ops.is_exact(a) and a.is_Rational:
+                biggest = max(biggest, abs(int(a.p)), int(a.q))
+    return biggest
+
+
+def mistakes_show(module, p, s) -> bool:
+    """Every mistake of `module` that applies is clearly off the right answer (twice the tolerance)."""
+    for name in dir(module):
+        if name.startswith("mistake_"):
+            wrong = getattr(module, name)(p, s)
+            if wrong is not None and all(all_close(v, s[k], 0.02, 0.01) for k, v in wrong.items()):
+                return False
+    return True
+
+
+def validate(p):
+    if len(p["x"]) > 100:
+        raise ValueError("x may hold at most 100 time steps")
+    lstm._check_variant(p["variant"])
+
+
+# --- this problem ---------------------------------------------------------------------------
+def sample(draw, options):
+    import sys
+
+    variant = choose_variant(draw, options)
+    T = draw.size(2, 3) if draw.exam else draw.size(2, 4)
+    while True:
+        p = draw_candidate(draw, variant, T)
+        s = solve(p)
+        if (not draw.exam or size(s[k] for k in FORWARD_PARTS) <= MAX_SIZE) \
+                and mistakes_show(sys.modules[__name__], p, s):
+            return p
+
+
+def solve(p):
+    s = lstm.forward(p["x"], p["h0"], p["c0"], lstm.weights_of(p), p["variant"])
+    # e^{−ξ} of each gate and e^{−2ξ_c}, as a worked solution evaluates σ and tanh by hand.
+    for e in lstm.GATES:
+        s["exp_neg_xi_" + e] = ops.exp(-s["xi_" + e])
+    s["exp_neg_2xi_c"] = ops.exp(-2 * s["xi_c"])
+    s["all_u_zero"] = all(ops.to_float(p["u_" + e]) == 0 for e in lstm.EXCITATIONS)
+    return s
+
+
+def mistake_output_variant_swapped(p, s):
+    other = "standard" if p["variant"] == "course" else "course"
+    wrong = lstm.forward(p["x"], p["h0"], p["c0"], lstm.weights_of(p), other)
+    return {k: wrong[k] for k in FORWARD_PARTS}
