@@ -1,0 +1,150 @@
+"""`examgen generate`: exams, keys, answer sheets; determinism; versions; errors."""
+import json
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+
+from examgen import bank
+from examgen.compare import all_close
+from examgen.exam import build_version, load_spec
+from helpers import one_line_error, run
+
+DATA = Path(__file__).parent / "data"
+SMALL = DATA / "small_spec.yaml"
+TEXT_FILES = ("exam.md", "exam.tex", "key.md", "key.tex", "key.json", "answers.yaml")
+
+
+def generate(tmp_path, *args, name="out", env=None):
+    out = tmp_path / name
+    r = run("generate", "--out", out, "--format", "md,tex", *args, env=env)
+    assert r.returncode == 0, r.stderr
+    return out
+
+
+def test_default_exam_covers_every_topic(tmp_path):
+    out = generate(tmp_path)
+    key = json.loads((out / "key.json").read_text())
+    assert 8 <= len(key["problems"]) <= 10
+    topics = {bank.get(p["id"]).topic for p in key["problems"]}
+    assert topics == set(bank.TOPICS)
+    assert [p["number"] for p in key["problems"]] == list(range(1, len(key["problems"]) + 1))
+    exam = (out / "exam.md").read_text()
+    assert "No calculators" in exam and key["exam"] in exam and "seed 0" in exam
+    for p in key["problems"]:
+        assert f"## Problem {p['number']} ({p['points']} points): {p['title']}" in exam
+
+
+def test_key_answers_equal_the_engine(tmp_path):
+    out = generate(tmp_path, "--spec", SMALL, "--seed", "11")
+    key = json.loads((out / "key.json").read_text())
+    version = build_version(load_spec(SMALL), 11)
+    assert key["exam"] == version.exam_id and key["seed"] == 11 and key["bank"] == bank.bank_version()
+    for entry, (number, points, inst) in zip(key["problems"], version.problems):
+        assert entry["number"] == number and entry["id"] == inst.id and entry["points"] == points
+        for part, value in inst.answers.items():
+            assert all_close(entry["answers"][part], value, 1e-12, 1e-12), part
+            assert entry["answers_exact"][part] == inst.answers_exact_json()[part]
+        assert set(entry["parts"]) == set(inst.problem.parts)
+        assert sum(p["points"] for p in entry["parts"].values()) == pytest.approx(points)
+
+
+def test_answer_sheet_lists_exactly_the_keys_parts(tmp_path):
+    out = generate(tmp_path)
+    key = json.loads((out / "key.json").read_text())
+    sheet = yaml.safe_load((out / "answers.yaml").read_text())
+    assert sheet["exam"] == key["exam"] and sheet["student"] == ""
+    assert set(sheet["answers"]) == {p["number"] for p in key["problems"]}
+    for p in key["problems"]:
+        assert list(sheet["answers"][p["number"]]) == list(p["parts"])
+        assert all(v is None for v in sheet["answers"][p["number"]].values())
+
+
+def _texts(out):
+    return {f: (out / f).read_bytes() for f in TEXT_FILES}
+
+
+def test_same_spec_and_seed_give_byte_identical_files(tmp_path):
+    a = _texts(generate(tmp_path, "--seed", "5", name="a", env={"PYTHONHASHSEED": "0"}))
+    b = _texts(generate(tmp_path, "--seed", "5", name="b", env={"PYTHONHASHSEED": "4242"}))
+    assert a == b
+
+
+def test_different_seeds_give_different_exams(tmp_path):
+    a = _texts(generate(tmp_path, "--seed", "1", name="a"))
+    b = _texts(generate(tmp_path, "--seed", "2", name="b"))
+    assert a["exam.md"] != b["exam.md"] and a["key.json"] != b["key.json"]
+
+
+def test_versions_have_their_own_folders_and_one_index(tmp_path):
+    out = generate(tmp_path, "--spec", SMALL, "--versions", "3")
+    index = json.loads((out / "key.json").read_text())
+    assert index["index"] is True and len(index["versions"]) == 3
+    ids = [v["exam"] for v in index["versions"]]
+    assert len(set(ids)) == 3 and len({v["seed"] for v in index["versions"]}) == 3
+    for folder, v in zip(("v1", "v2", "v3"), index["versions"]):
+        assert json.loads((out / folder / "key.json").read_text()) == v
+        assert yaml.safe_load((out / folder / "answers.yaml").read_text())["exam"] == v["exam"]
+
+
+def test_roster_gives_each_student_a_named_version(tmp_path):
+    roster = tmp_path / "students.csv"
+    roster.write_text("name,email\nAda Lovelace,ada@example.edu\nAlan Turing,alan@example.edu\n")
+    out = generate(tmp_path, "--spec", SMALL, "--roster", roster)
+    a = yaml.safe_load((out / "ada-lovelace" / "answers.yaml").read_text())
+    b = yaml.safe_load((out / "alan-turing" / "answers.yaml").read_text())
+    assert a["student"] == "Ada Lovelace" and b["student"] == "Alan Turing"
+    assert a["exam"] != b["exam"]
+    assert (out / "ada-lovelace" / "exam.md").read_text() != (out / "alan-turing" / "exam.md").read_text()
+    assert "Ada Lovelace" in (out / "ada-lovelace" / "exam.md").read_text()
+
+
+def test_init_spec_writes_the_default_spec_which_generates(tmp_path):
+    spec = tmp_path / "final.yaml"
+    r = run("init-spec", spec)
+    assert r.returncode == 0 and spec.is_file()
+    assert load_spec(spec).problems == load_spec(None).problems
+    one_line_error(run("init-spec", spec), "exists")
+
+
+@pytest.mark.parametrize("content, words", [
+    ("title: [unclosed", ["not valid YAML"]),
+    ("title: x\nproblems: []\n", ["problems"]),
+    ("problems:\n  - id: iuo\n", ["unknown problem id 'iuo'", "iou"]),
+    ("problems:\n  - id: iou\n    points: -3\n", ["points"]),
+    ("problems:\n  - id: iou\n    color: red\n", ["unknown option 'color'"]),
+    ("problems:\n  - id: activation-derivative\n    activation: swish\n", ["activation", "sigmoid"]),
+    ("problems:\n  - iou\nseed: -1\n", ["seed"]),
+    ("tittle: x\nproblems:\n  - iou\n", ["unknown field 'tittle'"]),
+])
+def test_bad_spec_gets_one_clear_line(tmp_path, content, words):
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(content)
+    one_line_error(run("generate", "--spec", spec, "--out", tmp_path / "o", "--format", "md"), *words)
+
+
+def test_missing_spec_file_and_unwritable_output(tmp_path):
+    one_line_error(run("generate", "--spec", tmp_path / "nope.yaml", "--out", tmp_path / "o"), "nope.yaml")
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    one_line_error(run("generate", "--out", blocker / "sub", "--format", "md"), "output folder")
+
+
+def test_missing_tex_is_one_clear_line(tmp_path):
+    only_python = os.path.dirname(run.__globals__["EXAMGEN"])
+    r = run("generate", "--out", tmp_path / "o", "--format", "pdf", env={"PATH": only_python})
+    one_line_error(r, "no TeX engine found")
+    # by default, without TeX, md and tex are written with a note saying how to get PDF
+    r = run("generate", "--out", tmp_path / "d", env={"PATH": only_python})
+    assert r.returncode == 0 and "TeX" in r.stderr
+    assert (tmp_path / "d" / "exam.tex").is_file() and not (tmp_path / "d" / "exam.pdf").exists()
+
+
+def test_filled_in_answer_sheet_is_never_overwritten_silently(tmp_path):
+    out = generate(tmp_path)
+    sheet = out / "answers.yaml"
+    sheet.write_text(sheet.read_text().replace('student: ""', 'student: "Ada"'))
+    one_line_error(run("generate", "--out", out, "--format", "md"), "filled-in answer sheet", "--force")
+    assert "Ada" in sheet.read_text()
+    assert run("generate", "--out", out, "--format", "md", "--force").returncode == 0

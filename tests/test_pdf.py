@@ -1,0 +1,104 @@
+"""LaTeX and PDF from a real TeX engine, read back with pdftotext."""
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from examgen import bank, pdf
+from examgen.documents import worksheet
+from examgen.errors import ExamgenError
+from helpers import run
+
+# CI sets EXAMGEN_REQUIRE_TEX=1 so that a missing TeX fails there instead of skipping.
+HAVE_TEX = pdf.available() and shutil.which("pdftotext")
+if not HAVE_TEX and os.environ.get("EXAMGEN_REQUIRE_TEX"):
+    raise RuntimeError("EXAMGEN_REQUIRE_TEX is set but pdflatex/pdftotext are missing")
+pytestmark = [pytest.mark.tex, pytest.mark.skipif(not HAVE_TEX, reason="needs pdflatex and pdftotext")]
+
+SEEDS_PER_PROFILE = 50
+
+
+def pdf_text(path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+
+
+def squash(s: str) -> str:
+    return re.sub(r"\s+", " ", s)
+
+
+def test_every_problem_compiles_over_many_seeds_in_both_profiles(tmp_path):
+    """One worksheet per problem (50 seeds × 2 profiles, solutions inline), compiled in parallel."""
+    jobs, titles = [], {}
+    for pid, problem in bank.load_bank().items():
+        instances = [problem.sample(s, prof) for prof in ("exam", "drill") for s in range(SEEDS_PER_PROFILE)]
+        tex = worksheet([(problem, instances)], f"Stress {pid}", "inline", "tex")
+        jobs.append((tex, tmp_path / f"{pid}.pdf", pid))
+        titles[pid] = problem.title
+    pdf.compile_many(jobs)
+    for pid, title in titles.items():
+        text = squash(pdf_text(tmp_path / f"{pid}.pdf"))
+        assert squash(title) in text, pid
+        assert text.count("Exercise") >= 2 * SEEDS_PER_PROFILE, pid
+
+
+def test_generated_exam_pdf_has_version_on_every_page_and_titles(tmp_path):
+    out = tmp_path / "exam"
+    r = run("generate", "--out", out, "--seed", "4")
+    assert r.returncode == 0, r.stderr
+    import json
+
+    key = json.loads((out / "key.json").read_text())
+    pages = pdf_text(out / "exam.pdf").split("\f")
+    pages = [p for p in pages if p.strip()]
+    assert len(pages) >= len(key["problems"])
+    assert all(key["exam"] in p for p in pages)
+    whole = squash(" ".join(pages))
+    assert "No calculators" in whole
+    for p in key["problems"]:
+        assert squash(p["title"]) in whole
+    assert "Worked solution" in pdf_text(out / "key.pdf")
+
+
+def test_pdfs_are_reproducible(tmp_path):
+    for name in ("a", "b"):
+        assert run("generate", "--out", tmp_path / name, "--seed", "2").returncode == 0
+    for f in ("exam.pdf", "key.pdf"):
+        assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
+
+
+def test_versions_get_one_combined_pdf(tmp_path):
+    spec = Path(__file__).parent / "data" / "small_spec.yaml"
+    r = run("generate", "--spec", spec, "--versions", "3", "--out", tmp_path / "c")
+    assert r.returncode == 0, r.stderr
+    text = pdf_text(tmp_path / "c" / "exams.pdf")
+    import json
+
+    for v in json.loads((tmp_path / "c" / "key.json").read_text())["versions"]:
+        assert v["exam"] in text
+    pages = [p for p in text.split("\f") if p.strip()]
+    assert len(pages) >= 3 * 2  # every version's problems, each on its own page
+    for v in ("v1", "v2", "v3"):
+        assert (tmp_path / "c" / v / "exam.pdf").is_file()
+
+
+def test_latex_error_shows_the_log_lines(tmp_path):
+    bad = "\\documentclass{article}\\begin{document}\n\\undefinedmacro\n\\end{document}\n"
+    with pytest.raises(ExamgenError) as e:
+        pdf.compile_tex(bad, tmp_path / "bad.pdf", "bad")
+    assert "Undefined control sequence" in str(e.value)
+    assert "\\undefinedmacro" in str(e.value)
+
+
+def test_worksheet_command_writes_a_pdf(tmp_path):
+    target = tmp_path / "ws.pdf"
+    r = run("worksheet", "--topic", "cnn", "--count", "2", "--format", "pdf", "--out", target)
+    assert r.returncode == 0, r.stderr
+    text = squash(pdf_text(target))
+    for p in bank.load_bank().values():
+        if p.topic == "cnn":
+            assert squash(p.title) in text
+    assert "Solutions" in text
