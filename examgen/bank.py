@@ -161,7 +161,14 @@ def load_bank(root: str | None = None) -> dict[str, Problem]:
     """Every problem of the bank, sorted by id (so every listing is in a stable order)."""
     base = Path(root) if root else bank_dir()
     folders = sorted(p for p in base.iterdir() if (p / "problem.yaml").is_file())
-    return {p.id: p for p in map(_load, folders)}
+    problems = {}
+    for folder in folders:
+        try:
+            p = _load(folder)
+        except Exception as e:  # a broken folder is named, not a traceback
+            raise ExamgenError(f"problem bank: {folder.name}/problem.yaml: {e}".splitlines()[0]) from None
+        problems[p.id] = p
+    return problems
 
 
 def get(pid: str) -> Problem:
