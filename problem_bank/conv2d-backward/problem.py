@@ -17,9 +17,9 @@ def sample(draw, options):
 def draw_layer(draw, mode):
     """Exam: a 3×3 (or 3×4, 4×3) image and a 2×2 kernel of integers, ∂L/∂ξ in −2..2; drill: decimals."""
     if draw.exam:
-        C = draw.size(1, 2)
-        D = 1 if C == 2 else draw.size(1, 2)         # at most two channels in all, by hand
-        K = 3 if mode != "full" and C * D == 1 and draw.size(1, 4) == 1 else 2
+        # Half single-channel; else two input or two output channels (never both, by hand).
+        C, D = draw.choice([(1, 1), (1, 1), (2, 1), (1, 2)])
+        K = 3 if mode != "full" and C * D == 1 and draw.size(1, 3) == 1 else 2
         if K == 3:
             M = N = 4 if mode == "valid" else 3      # valid 4×4 * 3×3 → 2×2; same 3×3 * 3×3
         elif C * D == 1:

@@ -16,9 +16,9 @@ def sample(draw, options):
 def draw_image_and_kernel(draw, mode):
     """Exam: an image of 3×3 to 4×4 integers in −2..3 and a 2×2 (or 3×3) kernel; drill: decimals."""
     if draw.exam:
-        C = draw.size(1, 2)
-        D = 1 if C == 2 else draw.size(1, 2)         # at most two channels in all, by hand
-        K = 3 if mode != "full" and C * D == 1 and draw.size(1, 3) == 1 else 2
+        # Half single-channel; else two input or two output channels (never both, by hand).
+        C, D = draw.choice([(1, 1), (1, 1), (2, 1), (1, 2)])
+        K = 3 if mode != "full" and C * D == 1 and draw.size(1, 2) == 1 else 2
         if C * D > 1 or (K == 3 and mode == "same"):
             M = N = 3                                # more channels or a bigger kernel: smaller image
         elif K == 3:
