@@ -75,9 +75,11 @@ def draw_network(draw, hidden, output, n, N, D, K):
     ints = lambda lo, hi, shape: draw.rng.integers(lo, hi + 1, size=shape)  # noqa: E731
     # Checks run on floats; the exact arrays are built once an instance passes.
     if hidden == "relu":
-        x, W1, b1 = ints(-2, 2, (n, D)), ints(-2, 2, (N, D)), ints(-1, 1, N)
+        # Small h for a sigmoid/softmax output, whose ξ² are integer multiples of logs.
+        w, top = (2, 6) if output == "linear" else (1, 2)
+        x, W1, b1 = ints(-2, 2, (n, D)), ints(-w, w, (N, D)), ints(-1, 1, N)
         xi1 = x @ W1.T + b1
-        if np.any(xi1 == 0) or np.abs(xi1).max() > 6 or not np.all(np.any(xi1 > 0, axis=1)):
+        if np.any(xi1 == 0) or np.abs(xi1).max() > 6 or xi1.max() > top or not np.all(np.any(xi1 > 0, axis=1)):
             return None
         log_q1 = np.ones(N)
     else:
@@ -89,7 +91,7 @@ def draw_network(draw, hidden, output, n, N, D, K):
             return None
         log_q1 = np.log(q1)
         xi1 = c * log_q1
-    if not _all_used(x, W1) or len({tuple(r) for r in x}) < n:
+    if not _all_used(x, W1) or len({tuple(r) for r in np.round(xi1, 9)}) < n:  # distinct hidden states
         return None
     h = mlp.hidden_activation(hidden)[0](np.asarray(xi1, dtype=float))
 
@@ -106,7 +108,7 @@ def draw_network(draw, hidden, output, n, N, D, K):
         e2, b2 = ints(-1, 1, (K, N)), ints(-1, 1, K)
         log_r2, log_r2b = np.log(ints(2, 3, (K, N))), np.log(ints(2, 3, K))
         xi2 = h @ (e2 * d.astype(float) * log_r2).T + b2 * log_r2b
-        if not all(ln_of_small_fraction(v, 6) for v in xi2.flat):
+        if not all(ln_of_small_fraction(v, 9) for v in xi2.flat):
             return None
         if output == "softmax" and any(len(set(np.round(row, 9))) < K for row in xi2):
             return None    # no two classes equally likely
@@ -175,8 +177,9 @@ def check_network(p):
 def sample(draw, options):
     hidden = choose(draw, options, "hidden", mlp.HIDDEN)
     output = choose(draw, options, "output", mlp.OUTPUT)
-    sizes = draw_sizes(draw, hidden, output)
-    for _ in range(MAX_TRIES):
+    for attempt in range(MAX_TRIES):
+        if attempt % 500 == 0:
+            sizes = draw_sizes(draw, hidden, output)  # some sizes are hard to fill: try others
         net = draw_network(draw, hidden, output, *sizes)
         if net is None:
             continue
