@@ -35,7 +35,9 @@ def solve(p):
     Mh, Nh, C = out["h"].shape
     out["windows"] = [{"m": m, "n": n, "c": c, "at": tuple(int(i) for i in out["argmax"][m, n, c]),
                        "xi_max": out["xi_max"][m, n, c], "h": out["h"][m, n, c],
-                       "g": p["dL_dh"][m, n, c], "passes": bool(out["passes"][m, n, c])}
+                       "g": p["dL_dh"][m, n, c], "passes": bool(out["passes"][m, n, c]),
+                       "tied": sum(bool(v == out["xi_max"][m, n, c])
+                                   for v in mp.window(p["xi"], p["pool"], m, n, c).flat) > 1}
                       for c, m, n in np.ndindex(C, Mh, Nh)]
     return out
 
