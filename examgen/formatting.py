@@ -29,6 +29,9 @@ def _printers():
         def _print_log(self, expr):
             return "ln(%s)" % self._print(expr.args[0])
 
+        def _print_Exp1(self, expr):
+            return "e"  # SymPy prints E, which the answer syntax does not know
+
         def _print_Function(self, expr):
             name = expr.func.__name__
             return "%s(%s)" % (name, ", ".join(self._print(a) for a in expr.args))

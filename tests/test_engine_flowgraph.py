@@ -1,0 +1,159 @@
+"""Flow graphs: the total derivative rule against SymPy's direct differentiation, hand cases."""
+import itertools
+import json
+import random
+import subprocess
+
+import pytest
+import sympy as sp
+
+from examgen import formatting
+from examgen.bank import get
+from examgen.engine import flowgraph
+from examgen.errors import ExamgenError
+from examgen.expr import parse
+
+x, z = sp.Symbol("x", real=True), sp.Symbol("z", real=True)
+R = sp.Rational
+PROBLEM = get("total-derivative")
+
+
+def sigma(v):
+    return 1 / (1 + sp.exp(-v))
+
+
+def composed(shape, a, b, c):
+    """y(x, z) of each graph shape, written out by hand (independently of the engine)."""
+    if shape == "slide":
+        g = a * x + z
+        return g * (g * x + b * z)
+    if shape == "skip":
+        return (a * x + z) ** 2 + b * x
+    if shape == "diamond":
+        u = a * x + z
+        return u**2 * (u + b * x)
+    if shape == "sigmoid":
+        g = x * z - c
+        return x * sigma(g) + a * g
+    g = x**2 + a * z
+    return sp.log(g) + b * x * g
+
+
+def equal(e1, e2) -> bool:
+    """Equal expressions: numerically at random points, then exactly for polynomials."""
+    rng = random.Random(0)
+    for _ in range(5):
+        at = {x: rng.uniform(0.5, 2), z: rng.uniform(0.5, 2)}
+        if abs(complex((e1 - e2).evalf(subs=at))) > 1e-9:
+            return False
+    return sp.expand(e1 - e2) == 0 if (e1 - e2).is_polynomial(x, z) else True
+
+
+COEFFICIENTS = [-3, -2, -1, 1, 2, 3]
+
+
+@pytest.mark.parametrize("shape", ["slide", "skip", "diamond", "sigmoid", "log"])
+def test_total_derivative_rule_equals_direct_differentiation(shape):
+    rng = random.Random(shape)
+    for _ in range(25):
+        a, b, c = (rng.choice(COEFFICIENTS) for _ in range(3))
+        point = {"x": rng.choice([1, 2, 3]), "z": rng.choice([1, 2, 3])}
+        if shape == "log" and point["x"] ** 2 + a * point["z"] <= 0:
+            continue  # ln undefined there
+        graph = PROBLEM.module.build(shape, a, b, c)
+        r = flowgraph.total_derivative(graph, point)
+        expected = sp.diff(composed(shape, a, b, c), x)
+        assert equal(r["dy_dx"], expected), (graph, r["dy_dx"], expected)
+        at = {x: point["x"], z: point["z"]}
+        assert sp.simplify(r["dy_dx_at"] - expected.subs(at)) == 0, (graph, point)
+        # the wrong answer (a path dropped) really differs from the right one here
+        wrong = flowgraph.derivative_direct_only(r)
+        assert not equal(wrong["dy_dx"], expected), graph
+
+
+def test_polynomial_answers_are_exactly_equal_after_simplify():
+    for a, b in itertools.product([-2, 1, 3], [-1, 2]):
+        graph = PROBLEM.module.build("diamond", a, b, 0)
+        r = flowgraph.total_derivative(graph, {"x": 1, "z": 1})
+        assert sp.simplify(r["dy_dx"] - sp.diff(composed("diamond", a, b, 0), x)) == 0
+
+
+def test_float_point_gives_a_float_that_matches():
+    graph = PROBLEM.module.build("sigmoid", 2, 1, 1)
+    r = flowgraph.total_derivative(graph, {"x": 0.7, "z": -1.3})
+    expected = float(sp.diff(composed("sigmoid", 2, 1, 1), x).subs({x: 0.7, z: -1.3}))
+    assert isinstance(r["dy_dx_at"], float) and r["dy_dx_at"] == pytest.approx(expected, rel=1e-12)
+
+
+def test_slide_form_by_hand():
+    # g = xz = 2, h = g + x² = 3, y = g h at (1, 2)
+    # ∂g/∂x = z = 2, ∂h/∂g = 1, ∂h/∂x = 2x = 2; dy/dh = g = 2, dy/dg = h + g = 5
+    # ∂y/∂x = (dy/dg)(∂g/∂x) + (dy/dh)(∂h/∂x) = 5·2 + 2·2 = 14; y = x²z² + x³z → 2xz² + 3x²z
+    r = flowgraph.total_derivative({"g": "x*z", "h": "g + x^2", "y": "g*h"}, {"x": 1, "z": 2})
+    g, h = sp.Symbol("g", real=True), sp.Symbol("h", real=True)
+    assert r["values"] == {"g": 2, "h": 3, "y": 6}
+    assert r["partials"]["h"] == {"g": 1, "x": 2 * x}
+    assert r["totals"] == {"y": 1, "h": g, "g": g + h}
+    assert r["total_values"] == {"y": 1, "h": 2, "g": 5}
+    assert r["dy_dx_at"] == 14
+    assert sp.expand(r["dy_dx"] - (2 * x * z**2 + 3 * x**2 * z)) == 0
+    # dropping the path g → h → y: (∂y/∂g)(∂g/∂x) + (dy/dh)(∂h/∂x) = h·z + g·2x = 6 + 4 = 10
+    assert flowgraph.derivative_direct_only(r)["dy_dx_at"] == 10
+
+
+def test_sigmoid_graph_by_hand():
+    # g = xz − 2 = 0 at (1, 2): h = σ(0) = 1/2, ∂h/∂g = h(1 − h) = 1/4
+    # y = x h + 3g: dy/dh = x = 1, dy/dg = x·h(1 − h) + 3 = 13/4; ∂y/∂x = h + (13/4) z = 1/2 + 13/2 = 7
+    r = flowgraph.total_derivative({"g": "x*z - 2", "h": "sigma(g)", "y": "x*h + 3*g"}, {"x": 1, "z": 2})
+    h = sp.Symbol("h", real=True)
+    assert r["values"]["h"] == R(1, 2)
+    assert r["partials"]["h"] == {"g": h * (1 - h)}
+    assert r["total_values"]["g"] == R(13, 4)
+    assert r["dy_dx_at"] == 7
+
+
+def test_derivatives_are_written_with_the_nodes_own_output():
+    r = flowgraph.total_derivative({"a": "sigma(x)", "b": "tanh(x)", "c": "exp(x)", "y": "a + b + c"},
+                                   {"x": 0, "z": 0})
+    a, b, c = (sp.Symbol(n, real=True) for n in "abc")
+    assert r["partials"]["a"]["x"] == a * (1 - a)
+    assert r["partials"]["b"]["x"] == 1 - b**2
+    assert r["partials"]["c"]["x"] == c
+    assert r["dy_dx_at"] == R(1, 4) + 1 + 1
+
+
+def test_answer_text_parses_back_to_the_same_expression():
+    cases = [PROBLEM.sample(seed, profile) for seed in range(15) for profile in ("exam", "drill")]
+    cases.append(PROBLEM.from_params({"graph": {"g": "exp(1)*x*z", "y": "g^2 + pi*x"}, "point": {"x": 1, "z": 1}}))
+    cases.append(PROBLEM.from_params({"graph": {"g": "exp(1)*x", "y": "g*z"}, "point": {"x": 1, "z": 1}}))  # e z
+    for inst in cases:
+        v = inst.values["dy_dx"]
+        again = parse(formatting.text(v), ("x", "z"))
+        assert equal(again, v), formatting.text(v)
+        assert json.loads(json.dumps(inst.answers_exact_json()))["dy_dx"] == formatting.text(v)
+
+
+@pytest.mark.parametrize("graph, point, message", [
+    ({"g": "x*z", "h": "g^2"}, {"x": 1, "z": 2}, "last node must be the output y"),
+    ({"exp": "x*z", "y": "exp^2"}, {"x": 1, "z": 2}, "cannot name a node"),
+    ({"x": "z^2", "y": "x"}, {"x": 1, "z": 2}, "cannot name a node"),
+    ({"g": "h*x", "h": "x", "y": "g*h"}, {"x": 1, "z": 2}, "unknown name 'h'"),
+    ({"g": "x*z", "y": "g"}, {"z": 2}, "giving x"),
+    ({"g": "x*z", "y": "g"}, {"x": 1, "w": 2}, "unknown input 'w'"),
+    ({"g": "x - z", "y": "ln(g)"}, {"x": 1, "z": 2}, "not a finite real number"),
+    ({"g": "x*z", "y": "g"}, {"x": 1}, "needs z"),
+    ({"g": "x*z", "y": "import os"}, {"x": 1, "z": 2}, "node y"),
+])
+def test_bad_graphs_are_refused_clearly(graph, point, message):
+    with pytest.raises(ExamgenError, match=message):
+        PROBLEM.from_params({"graph": graph, "point": point})
+
+
+def test_cli_solves_the_slide_form():
+    params = {"graph": {"g": "x*z", "h": "g + x^2", "y": "g*h"}, "point": {"x": 1, "z": 2}}
+    out = subprocess.run(["examgen", "solve", "total-derivative", "--params", "-", "--json"],
+                         input=json.dumps(params), capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    answers = json.loads(out.stdout)["answers"]
+    assert answers["dy_dx_at"] == 14
+    assert sp.expand(parse(answers["dy_dx"], ("x", "z")) - (2 * x * z**2 + 3 * x**2 * z)) == 0
