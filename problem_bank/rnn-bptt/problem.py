@@ -41,11 +41,13 @@ def solve(p):
 
 
 def mistake_truncated_bptt(p, s):
+    if len(p["x"]) < 2:
+        return None  # one step: nothing to truncate
     return rnn.backprop_through_time(s["h"], s["dh_dxi"], p["w"], p["y"], truncate=True)
 
 
 def mistake_missing_activation_derivative(p, s):
-    if p["activation"] == "linear":
-        return None  # g′ = 1: nothing to forget
+    if p["activation"] == "linear" or len(p["x"]) < 2:
+        return None  # g′ = 1, or no recurrence: nothing changes
     ones = ops.zero_like(s["dh_dxi"]) + 1
     return rnn.backprop_through_time(s["h"], ones, p["w"], p["y"])

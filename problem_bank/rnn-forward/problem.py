@@ -58,10 +58,12 @@ def solve(p):
 
 
 def mistake_input_fed_back(p, s):
+    if len(p["x"]) < 2:
+        return None  # one step: nothing is fed back
     return {"h": rnn.forward_input_fed_back(p["x"], p["w"], p["activation"])["h"]}
 
 
 def mistake_excitation_fed_back(p, s):
-    if p["activation"] == "linear":
-        return None  # h = ξ: feeding back either is the same
+    if p["activation"] == "linear" or len(p["x"]) < 2:
+        return None  # h = ξ, or nothing fed back: the same answer
     return {"h": rnn.forward_excitation_fed_back(p["x"], p["w"], p["activation"])["h"]}

@@ -55,7 +55,7 @@ def sample(draw, options):
             s = solve(p)
         except ValueError:   # ln of a non-positive number at this point
             continue
-        wrong = mistake_path_dropped(p, s)["dy_dx_at"]
+        wrong = (mistake_path_dropped(p, s) or s)["dy_dx_at"]
         if abs(float(s["dy_dx_at"])) <= 60 and not all_close(wrong, s["dy_dx_at"], DEFAULT_RTOL, DEFAULT_ATOL):
             return p
 
@@ -92,10 +92,14 @@ def solve(p):
     point = point_values(p["point"])
     s = flowgraph.total_derivative(p["graph"], point)
     node_tex = {n: sp.latex(flowgraph.display(e), ln_notation=True) for n, e in s["nodes"].items()}
+    nt = {n: sp.latex(flowgraph.symbol(n)) for n in (*flowgraph.INPUTS, *s["nodes"])}  # u1 → u_{1}
     dy_dx_tex = sp.latex(flowgraph.display(s["dy_dx"]), ln_notation=True)
-    return {**s, "point_values": point, "node_tex": node_tex, "dy_dx_tex": dy_dx_tex, "names": list(s["nodes"]),
+    return {**s, "point_values": point, "node_tex": node_tex, "dy_dx_tex": dy_dx_tex, "nt": nt, "names": list(s["nodes"]),
             "uses_sigma": any("sigma" in t for t in node_tex.values())}
 
 
 def mistake_path_dropped(p, s):
-    return flowgraph.derivative_direct_only(s)
+    wrong = flowgraph.derivative_direct_only(s)
+    if sp.simplify(wrong["dy_dx_nodes"] - s["dy_dx_nodes"]) == 0:
+        return None  # no path runs through a later node: nothing to drop
+    return wrong
