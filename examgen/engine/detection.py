@@ -48,8 +48,13 @@ def anchor_labels(ref, anchors, threshold):
     out = {k: _array([r[k] for r in rows], anchors) for k in ("I_w", "I_h", "I", "area_roi", "U", "IOU")}
     out["area_anchor"] = out.pop("area_roi")
     out["area_ref"] = rows[0]["area_ref"]
-    out["y_c"] = _one_zero(ops.is_positive(out["IOU"] - threshold), anchors)
+    out["y_c"] = labels_above(out["IOU"], threshold)
     return out
+
+
+def labels_above(iou, threshold):
+    """y_c = 1 where IOU > threshold, else 0 (exact Integers for exact IOUs)."""
+    return _one_zero(ops.is_positive(iou - threshold), iou)
 
 
 def bbox_target(anchor, ref):
@@ -73,5 +78,5 @@ def detection_loss(y_c, yhat_c, y_r, yhat_r):
     sq_err = (diff * diff).sum(axis=1)           # ‖y_r,i − ŷ_r,i‖² for every anchor
     n_pos = y_c.sum()
     L_r = (y_c * sq_err).sum() / (2 * n_pos) if n_pos != 0 else ops.zero_like(y_c[0])
-    return {"n": n, "bce_terms": bce_terms, "L_c": L_c, "sq_err": sq_err, "n_pos": n_pos,
+    return {"n": n, "bce_terms": bce_terms, "L_c": L_c, "diff": diff, "sq_err": sq_err, "n_pos": n_pos,
             "L_r": L_r, "L": L_c + L_r}
