@@ -12,7 +12,8 @@ def is_exact(a) -> bool:
     """True for SymPy numbers and object arrays (of SymPy numbers)."""
     if isinstance(a, np.ndarray):
         return a.dtype == object
-    return type(a).__module__.startswith("sympy")
+    # Any class of SymPy's, or one derived from SymPy's (e.g. a Function defined in the engine).
+    return any(c.__module__.startswith("sympy") for c in type(a).__mro__[:-1])
 
 
 def _sympy():
