@@ -13,7 +13,8 @@ def is_exact(a) -> bool:
     if isinstance(a, np.ndarray):
         return a.dtype == object
     # Any class of SymPy's, or one derived from SymPy's (e.g. a Function defined in the engine).
-    return any(c.__module__.startswith("sympy") for c in type(a).__mro__[:-1])
+    # (SymPy's undefined functions, e.g. sigma(g), have classes whose __module__ is None.)
+    return any((c.__module__ or "").startswith("sympy") for c in type(a).__mro__[:-1])
 
 
 def _sympy():
