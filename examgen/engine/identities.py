@@ -1,0 +1,183 @@
+"""Symbolic activation identities (σ′ = h(1 − h), tanh = 2σ(2ξ) − 1, …) derived with SymPy.
+
+Every question is about h = g(aξ) for a nonzero number a; `identity(question, a)` returns the
+answer `expr` (a SymPy expression in the answer-file variables h or xi) and the steps a worked
+solution shows. Answers are built by differentiating and substituting, not typed in.
+"""
+from __future__ import annotations
+
+import sympy as sp
+
+xi = sp.Symbol("xi", real=True)  # real=True, like examgen.expr.parse, so that answers compare equal
+h = sp.Symbol("h", real=True)
+
+
+class sigma(sp.Function):
+    """σ(u) = 1/(1 + e^−u), kept as σ in expressions (printed `sigma(u)`); numbers evaluate."""
+
+    @classmethod
+    def eval(cls, u):
+        if u.is_number:
+            return 1 / (1 + sp.exp(-u))
+
+    def fdiff(self, argindex=1):
+        s = sigma(self.args[0])
+        return s * (1 - s)
+
+    def _eval_rewrite_as_exp(self, u, **kwargs):
+        return 1 / (1 + sp.exp(-u))
+
+    def _eval_is_real(self):
+        return self.args[0].is_real
+
+    def _latex(self, printer, exp=None):
+        body = r"\sigma\left(%s\right)" % printer._print(self.args[0])
+        return body if exp is None else r"%s^{%s}" % (body, exp)
+
+    # lambdify: numeric σ, split by sign so that e^x never overflows
+    _imp_ = staticmethod(lambda u: _numeric_sigmoid(u))
+
+
+def _numeric_sigmoid(u):
+    import numpy as np
+
+    u = np.asarray(u, dtype=float)
+    e = np.exp(-np.abs(u))
+    return np.where(u >= 0, 1 / (1 + e), e / (1 + e))[()]
+
+
+def expand_sigma(expr):
+    """expr with σ(u) written out as 1/(1 + e^−u) (to compare with answers written either way)."""
+    return expr.replace(sigma, lambda u: 1 / (1 + sp.exp(-u)))
+
+
+def equivalent(a, b) -> bool:
+    """True when two expressions are identically equal (σ written out, then simplified)."""
+    difference = (expand_sigma(sp.sympify(a)) - expand_sigma(sp.sympify(b))).rewrite(sp.exp)
+    return sp.simplify(difference) == 0
+
+
+def _times(a, core):
+    """a·core, kept factored as 2(1 − h) rather than distributed into 2 − 2h."""
+    if a == 1:
+        return core
+    return sp.Mul(a, core, evaluate=False) if core.is_Add else a * core
+
+
+def _chain(f_of_u, u, a, in_terms_of=None):
+    """d/dξ f(aξ) = a f′(aξ): the derivative of f(u) at u = aξ, optionally with f(aξ) → h."""
+    d_du = sp.diff(f_of_u, u)
+    if in_terms_of is not None:
+        d_du = d_du.subs(in_terms_of, h)
+        assert not d_du.has(u), "the derivative is not a function of h alone"
+    return d_du
+
+
+def sigmoid_derivative_h(a):
+    """h = σ(aξ): dh/dξ = a σ′(aξ) = a h(1 − h)."""
+    u = sp.Dummy("u", real=True)
+    core = _chain(sigma(u), u, a, in_terms_of=sigma(u))
+    return {"given": sigma(a * xi), "h_def": sigma(a * xi), "dh_dxi_exp": sp.diff(expand_sigma(sigma(a * xi)), xi),
+            "core": core, "expr": _times(a, core)}
+
+
+def tanh_derivative_h(a):
+    """h = tanh(aξ): dh/dξ = a tanh′(aξ) = a(1 − h²)."""
+    u = sp.Dummy("u", real=True)
+    core = _chain(sp.tanh(u), u, a, in_terms_of=sp.tanh(u))
+    return {"given": sp.tanh(a * xi), "h_def": sp.tanh(a * xi), "core": core, "expr": _times(a, core)}
+
+
+def sigmoid_derivative_xi(a):
+    """d/dξ σ(aξ) = a e^{−aξ}/(1 + e^{−aξ})², in ξ alone."""
+    given = sigma(a * xi)
+    return {"given": given, "exp_form": expand_sigma(given), "expr": sp.diff(expand_sigma(given), xi)}
+
+
+def log_sigmoid_derivative_h(a):
+    """h = σ(aξ): d/dξ ln σ(aξ) = a σ′/σ = a(1 − h)."""
+    u = sp.Dummy("u", real=True)
+    core = _chain(sp.log(sigma(u)), u, a, in_terms_of=sigma(u))
+    return {"given": sp.log(sigma(a * xi)), "h_def": sigma(a * xi), "core": core, "expr": _times(a, core)}
+
+
+def log_one_minus_sigmoid_derivative_h(a):
+    """h = σ(aξ): d/dξ ln(1 − σ(aξ)) = −a σ′/(1 − σ) = −a h."""
+    u = sp.Dummy("u", real=True)
+    core = _chain(sp.log(1 - sigma(u)), u, a, in_terms_of=sigma(u))
+    return {"given": sp.log(1 - sigma(a * xi)), "h_def": sigma(a * xi), "core": core, "expr": _times(a, core)}
+
+
+def _in_terms_of_sigmoid(expr, a):
+    """expr(ξ) in terms of h = σ(aξ): substitute ξ = ln(h/(1 − h))/a, the inverse of σ(aξ)."""
+    out = sp.simplify(expand_sigma(expr).subs(xi, sp.log(h / (1 - h)) / a))
+    assert not out.has(xi)
+    return out
+
+
+def sigmoid_negative_h(a):
+    """h = σ(aξ): σ(−aξ) = 1 − h."""
+    given = sigma(-a * xi)
+    return {"given": given, "h_def": sigma(a * xi), "exp_form": expand_sigma(given),
+            "expr": _in_terms_of_sigmoid(given, a)}
+
+
+def tanh_via_sigma(a):
+    """tanh(aξ) = (1 − e^{−2aξ})/(1 + e^{−2aξ}) = 2σ(2aξ) − 1."""
+    expr = sp.Add(2 * sigma(2 * a * xi), -1, evaluate=False)  # printed 2*sigma(2*xi) - 1
+    assert equivalent(expr, sp.tanh(a * xi))
+    return {"given": sp.tanh(a * xi), "exp_form": (1 - sp.exp(-2 * a * xi)) / (1 + sp.exp(-2 * a * xi)),
+            "expr": expr}
+
+
+def sigmoid_via_tanh(a):
+    """σ(aξ) = (1 + tanh(aξ/2))/2."""
+    expr = sp.Mul(sp.Rational(1, 2), sp.Add(1, sp.tanh(a * xi / 2), evaluate=False), evaluate=False)
+    assert equivalent(expr, sigma(a * xi))
+    return {"given": sigma(a * xi), "expr": expr}
+
+
+def softmax_two_class(a):
+    """Logits [aξ, −aξ]: softmax₁ = e^{aξ}/(e^{aξ} + e^{−aξ}) = σ(aξ − (−aξ)) = σ(2aξ)."""
+    z1, z2 = a * xi, -a * xi
+    given = sp.exp(z1) / (sp.exp(z1) + sp.exp(z2))
+    expr = sigma(z1 - z2)
+    assert equivalent(expr, given)
+    return {"z1": z1, "z2": z2, "given": given, "expr": expr}
+
+
+QUESTIONS = {
+    "sigmoid-derivative-h": sigmoid_derivative_h,
+    "tanh-derivative-h": tanh_derivative_h,
+    "sigmoid-derivative-xi": sigmoid_derivative_xi,
+    "log-sigmoid-derivative-h": log_sigmoid_derivative_h,
+    "log-one-minus-sigmoid-derivative-h": log_one_minus_sigmoid_derivative_h,
+    "sigmoid-negative-h": sigmoid_negative_h,
+    "tanh-via-sigma": tanh_via_sigma,
+    "sigmoid-via-tanh": sigmoid_via_tanh,
+    "softmax-two-class": softmax_two_class,
+}
+
+
+def identity(question: str, a):
+    """The answer `expr` and worked steps of one question about g(aξ), a ≠ 0."""
+    if question not in QUESTIONS:
+        raise ValueError(f"unknown question {question!r}; expected one of {sorted(QUESTIONS)}")
+    a = sp.nsimplify(a, rational=True) if isinstance(a, float) else sp.sympify(a)
+    if a == 0:
+        raise ValueError("the scale a must not be 0")
+    return {"a": a, "u": a * xi, **QUESTIONS[question](a)}
+
+
+# --- wrong maths, for the student mistakes ----------------------------------------------------
+def with_sigma_prime_as_sigma(question: str, a):
+    """The derivative question's answer when σ′ is taken as σ itself (None for other questions)."""
+    s = sp.Symbol("s", positive=True)  # stands for σ(aξ)
+    outer = {"sigmoid-derivative-h": s, "sigmoid-derivative-xi": s,
+             "log-sigmoid-derivative-h": sp.log(s), "log-one-minus-sigmoid-derivative-h": sp.log(1 - s)}
+    if question not in outer:
+        return None
+    wrong = a * sp.diff(outer[question], s) * s   # chain rule, with σ where σ′ belongs
+    if question == "sigmoid-derivative-xi":
+        return wrong.subs(s, expand_sigma(sigma(a * xi)))
+    return wrong.subs(s, h)

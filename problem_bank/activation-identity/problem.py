@@ -1,0 +1,56 @@
+"""Symbolic identities of σ and tanh about g(aξ); the answer is a SymPy expression in h or xi."""
+import sympy as sp
+
+from examgen.engine import identities
+from examgen.sampling import exact
+
+QUESTIONS = tuple(identities.QUESTIONS)
+DERIVATIVES = ("sigmoid-derivative-h", "tanh-derivative-h", "sigmoid-derivative-xi",
+               "log-sigmoid-derivative-h", "log-one-minus-sigmoid-derivative-h")
+
+
+def sample(draw, options):
+    question = options.get("question") or draw.choice(QUESTIONS)
+    if draw.exam:
+        a = exact(draw.choice([1, 2, 3, -1, -2]))
+    else:
+        a = draw.decimals(-3, 3, places=1, nonzero=True)
+    return {"question": question, "a": a}
+
+
+def validate(p):
+    if p["a"] == 0:
+        raise ValueError("the scale a must not be 0 (g(0·ξ) is a constant)")
+
+
+def solve(p):
+    return identities.identity(p["question"], p["a"])
+
+
+def mistake_sigma_for_derivative(p, s):
+    wrong = identities.with_sigma_prime_as_sigma(p["question"], s["a"])
+    return None if wrong is None else {"expr": wrong}
+
+
+def mistake_other_derivative_formula(p, s):
+    a, h = s["a"], identities.h
+    if p["question"] == "sigmoid-derivative-h":
+        return {"expr": a * (1 - h ** 2)}
+    if p["question"] == "tanh-derivative-h":
+        return {"expr": a * h * (1 - h)}
+    return None
+
+
+def mistake_missing_inner_factor(p, s):
+    u = s["u"]
+    if p["question"] == "tanh-via-sigma":
+        return {"expr": 2 * identities.sigma(u) - 1}
+    if p["question"] == "sigmoid-via-tanh":
+        return {"expr": (1 + sp.tanh(u)) / 2}
+    return None
+
+
+def mistake_missing_chain_factor(p, s):
+    if p["question"] not in DERIVATIVES or s["a"] == 1:
+        return None
+    return {"expr": s["expr"] / s["a"]}
