@@ -37,8 +37,8 @@ def _tidy(v):
         import sympy as sp
 
         one = sp.logcombine(v, force=True)
-        # keep ½ ln 2 as it is rather than ln √2
-        return one if not isinstance(one, sp.log) or one.args[0].is_Rational else v
+        # keep ½ ln 3 as it is rather than ln √3
+        return one if all(a.args[0].is_Rational for a in one.atoms(sp.log)) else v
     return v
 
 
@@ -72,10 +72,19 @@ def _check_variant(variant):
         raise ValueError(f"unknown LSTM variant {variant!r}; expected course or standard")
 
 
+def _expanded(v):
+    """Closed forms (standard variant, exact input) as expanded polynomials in the tanh values."""
+    if ops.is_exact(v) and not v.is_Rational:
+        import sympy as sp
+
+        return sp.expand(v)
+    return v
+
+
 def _array(values, exact):
     out = np.empty(len(values), dtype=object if exact else float)
     for k, v in enumerate(values):
-        out[k] = v
+        out[k] = _expanded(v)
     return out
 
 
@@ -158,13 +167,13 @@ def bptt(x, y, h0, c0, weights, variant="course", carry=True, recurrent=True):
             back[k][t] = v
         next_dxi, next_dc, next_f = dxi, dL_dc, f
     out = {**fw, **{k: _array(v, exact) for k, v in back.items()}}
-    out["L"] = loss(fw["h"], y)
+    out["L"] = _expanded(loss(fw["h"], y))
     for e in EXCITATIONS:
         d = out["dL_dxi_" + e]
-        out["dL_dw_" + e] = sum(d * x)
-        out["dL_du_" + e] = sum(d * fw["h_prev"])
-        out["dL_db_" + e] = sum(d)
+        out["dL_dw_" + e] = _expanded(sum(d * x))
+        out["dL_du_" + e] = _expanded(sum(d * fw["h_prev"]))
+        out["dL_db_" + e] = _expanded(sum(d))
     # Gradients with respect to the initial state (one step before t = 1).
-    out["dL_dh0"] = sum(next_dxi[e] * w["u_" + e] for e in EXCITATIONS)
-    out["dL_dc0"] = next_dc * next_f
+    out["dL_dh0"] = _expanded(sum(next_dxi[e] * w["u_" + e] for e in EXCITATIONS))
+    out["dL_dc0"] = _expanded(next_dc * next_f)
     return out

@@ -2,6 +2,8 @@
 
 The sampling helpers here are shared with lstm-bptt (which loads this module through the bank).
 """
+from functools import lru_cache
+
 import sympy as sp
 
 from examgen.compare import all_close
@@ -11,14 +13,14 @@ FORWARD_PARTS = ("f", "i", "o", "c", "h")
 MAX_SIZE = 300  # exam forward: every c[t], h[t] (and gate) is p/q with |p|, q at most this
 
 # Exam: gate excitations w x + b are ln q with σ(ln q) = q/(1+q) one of these fractions;
-# the cell input's ξ_c is 0, ±½ ln 2, ±½ ln 3, ±ln 2 or ±ln 3, so tanh ξ_c = (q²−1)/(q²+1) is too.
+# the cell input's ξ_c is ±½ ln 2, ±½ ln 3, ±ln 2 or ±ln 3, so tanh ξ_c = (q²−1)/(q²+1) is too.
 LN2, LN3 = sp.log(2), sp.log(3)
 GATE_W = (LN2, -LN2, LN3, -LN3)
 GATE_B = (sp.Integer(0),) + GATE_W
 CELL_W = (LN2 / 2, -LN2 / 2, LN3 / 2, -LN3 / 2) + GATE_W
 CELL_B = (sp.Integer(0),) + CELL_W
 GATE_VALUES = {sp.Rational(q) for q in ("1/5", "1/4", "1/3", "1/2", "2/3", "3/4", "4/5")}
-CELL_VALUES = {sp.Rational(q) for q in ("0", "1/3", "-1/3", "1/2", "-1/2", "3/5", "-3/5", "4/5", "-4/5")}
+CELL_VALUES = {sp.Rational(q) for q in ("1/3", "-1/3", "1/2", "-1/2", "3/5", "-3/5", "4/5", "-4/5")}
 
 
 # --- sampling (shared with lstm-bptt) -------------------------------------------------------
@@ -37,22 +39,28 @@ def draw_candidate(draw, variant, T):
             p["u_" + e] = draw.decimals(-1.5, 1.5, nonzero=True)
             p["b_" + e] = draw.decimals(-1, 1, nonzero=True)
         return {**p, "variant": variant}
-    x = draw.ints(-1, 2, T)
-    p = {"x": x, "h0": draw.ints(-1, 1), "c0": draw.ints(-1, 2)}
+    while True:
+        x = draw.ints(-1, 2, T)
+        pairs = {e: sorted(set.intersection(*(_exam_pairs(e, int(x_t)) for x_t in x)))
+                 for e in lstm.EXCITATIONS}
+        if all(pairs.values()):  # some x admit no (w, b) for a gate: draw x again
+            break
+    p = {"x": x, "h0": draw.ints(-1, 1), "c0": draw.ints(-1, 2, nonzero=True)}
     for e in lstm.EXCITATIONS:
-        p["w_" + e], p["b_" + e] = _exam_gate(draw, e, x)
+        k_w, k_b = draw.choice(pairs[e])
+        ws, bs = (CELL_W, CELL_B) if e == "c" else (GATE_W, GATE_B)
+        p["w_" + e], p["b_" + e] = ws[k_w], bs[k_b]
         p["u_" + e] = sp.Integer(0)  # the gates see only the input: every ξ stays a logarithm
     return {**p, "variant": variant}
 
 
-def _exam_gate(draw, e, x):
-    """(w, b) with every w x[t] + b giving a gate value (or tanh value, for c) from the nice sets."""
+@lru_cache(maxsize=None)
+def _exam_pairs(e, x_t):
+    """Indices (k_w, k_b) into the weight and bias lists whose w x_t + b gives a value from the nice set."""
     squash, ws, bs, ok = ((lstm._tanh, CELL_W, CELL_B, CELL_VALUES) if e == "c"
                           else (ops.sigmoid, GATE_W, GATE_B, GATE_VALUES))
-    while True:
-        w, b = draw.choice(ws), draw.choice(bs)
-        if all(squash(lstm.excitation(w, 0, b, x_t, 0)) in ok for x_t in x):
-            return w, b
+    return {(k_w, k_b) for k_w, w in enumerate(ws) for k_b, b in enumerate(bs)
+            if squash(lstm.excitation(w, 0, b, sp.Integer(x_t), 0)) in ok}
 
 
 def size(values) -> int:

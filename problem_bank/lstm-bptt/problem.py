@@ -1,0 +1,87 @@
+"""Back-propagation through time in a scalar LSTM, with exam targets set so that every h[t] − y[t] is ±½ or ±1."""
+import sys
+
+from examgen.engine import lstm, ops
+
+WEIGHT_GRADS = tuple("dL_d" + name for name in lstm.WEIGHT_NAMES)
+BPTT_PARTS = ("L", "dL_dh", "dL_dc", "dL_do", "dL_di", "dL_df") + WEIGHT_GRADS
+SHOWN = BPTT_PARTS + ("f", "i", "o", "c", "h", "dL_dxi_f", "dL_dxi_i", "dL_dxi_o", "dL_dxi_c")
+NONZERO = ("dL_dh", "dL_dc", "dL_do", "dL_di", "dL_df")
+MAX_SIZE = 2000  # exam (course variant): every value the solution shows is p/q with |p|, q ≤ this
+
+
+def _forward_problem():
+    """lstm-forward's problem.py, whose sampling helpers this problem shares."""
+    from examgen.bank import get
+
+    return get("lstm-forward").module
+
+
+def sample(draw, options):
+    fp = _forward_problem()
+    variant = fp.choose_variant(draw, options)
+    if not draw.exam:
+        T = draw.size(2, 4)
+    else:
+        T = draw.choice([2, 2, 3]) if variant == "course" else 2
+    while True:
+        p = fp.draw_candidate(draw, variant, T)
+        if draw.exam and variant == "course":
+            # Targets a simple error away from the output: h[t] − y[t] ∈ {±½, ±1}.
+            h = lstm.forward(p["x"], p["h0"], p["c0"], lstm.weights_of(p), variant)["h"]
+            p["y"] = h - draw.grid(-1, 1, "1/2", T, nonzero=True)
+        elif draw.exam:
+            p["y"] = draw.grid(-1, 1, "1/2", T)
+        else:
+            p["y"] = draw.decimals(-1, 1, T)
+        s = solve(p)
+        if draw.exam and fp.size(s[k] for k in SHOWN) > (MAX_SIZE if variant == "course" else fp.MAX_SIZE):
+            continue
+        if draw.exam and any(v == 0 for k in NONZERO for v in s[k]):
+            continue  # a zero derivative would cut a path the student should work through
+        if fp.mistakes_show(sys.modules[__name__], p, s):
+            return p
+
+
+def validate(p):
+    _forward_problem().validate(p)
+
+
+def _bptt(p, variant=None, **mistake):
+    return lstm.bptt(p["x"], p["y"], p["h0"], p["c0"], lstm.weights_of(p), variant or p["variant"], **mistake)
+
+
+def solve(p):
+    s = _bptt(p)
+    s["all_u_zero"] = all(float(p["u_" + e]) == 0 for e in lstm.EXCITATIONS)
+    s["tau"] = _tau_symbols(s) if ops.is_exact(s["c"]) and p["variant"] == "standard" else {}
+    return s
+
+
+def _tau_symbols(s):
+    """{tanh|c[t]|: ±τ_t}: the worked solution writes tanh c[t], which has no closed form, as τ_t."""
+    import sympy as sp
+
+    tau = {}
+    for t, c in enumerate(s["c"]):
+        if not c.is_Rational or c == 0:
+            continue
+        tau.setdefault(sp.tanh(abs(c)), sp.sign(c) * sp.Symbol(f"tau_{t + 1}"))
+    return tau
+
+
+def mistake_output_variant_swapped(p, s):
+    wrong = _bptt(p, "standard" if p["variant"] == "course" else "course")
+    return {k: wrong[k] for k in BPTT_PARTS}
+
+
+def mistake_missing_forget_carry(p, s):
+    wrong = _bptt(p, carry=False)
+    return {k: wrong[k] for k in BPTT_PARTS if k != "L"}
+
+
+def mistake_recurrent_term_dropped(p, s):
+    if s["all_u_zero"]:
+        return None  # with every u = 0 there is no recurrent term to drop
+    wrong = _bptt(p, recurrent=False)
+    return {k: wrong[k] for k in BPTT_PARTS if k != "L"}
