@@ -254,6 +254,44 @@ def worksheet(topic, problems, count, solutions, fmt, seed, profile, out):
     click.echo(f"Wrote {target} ({sum(len(g) for _, g in groups)} exercises)")
 
 
+@cli.command()
+@click.argument("key", type=click.Path(exists=True, dir_okay=False))
+@click.argument("submissions", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON (a list when several).")
+@click.option("--report", "report_dir", type=click.Path(file_okay=False),
+              help="Write one Markdown report per student into this folder.")
+@click.option("--gradebook", type=click.Path(dir_okay=False), help="Write a CSV gradebook (one row per file).")
+@click.option("--partial/--no-partial", default=True, show_default=True,
+              help="Partial credit per right entry of a vector or matrix.")
+def grade(key, submissions, as_json, report_dir, gradebook, partial):
+    """Grade answer files (or folders of them) against an exam's key.json.
+
+    Exit code 0 when every file was graded, 1 when some could not be (each gets a row
+    with its error), 2 for a usage error.
+
+    \b
+    Examples:
+      examgen grade exam/key.json exam/answers.yaml
+      examgen grade keys/key.json class/ --gradebook grades.csv --report reports/
+    """
+    from . import gradebook as out
+    from .grade import grade_paths
+
+    results = grade_paths(key, submissions, partial=partial)
+    if as_json:
+        click.echo(json.dumps(results if len(results) > 1 else results[0], indent=1, ensure_ascii=False))
+    else:
+        click.echo("\n".join(out.text(r) for r in results), nl=False)
+    if report_dir:
+        out.write_reports(results, report_dir)
+    if gradebook:
+        out.write_gradebook(results, gradebook)
+    failed = sum(r["status"] != "graded" for r in results)
+    if failed:
+        click.echo(f"examgen: {failed} of {len(results)} file(s) could not be graded", err=True)
+        sys.exit(1)
+
+
 def main():
     cli(prog_name="examgen")
 

@@ -57,11 +57,27 @@ def tokenize(text: str, variables=()) -> list[tuple[str, str]]:
             tok = _ALIASES.get(tok, tok)
         if kind == "op" and tok == "^":
             tok = "**"
-        if out and _implicit_product(out[-1], (kind, tok), variables):
-            out.append(("op", "*"))
-        out.append((kind, tok))
+        pieces = _split_name(tok, variables) if kind == "name" else [tok]
+        for piece in pieces:
+            if out and _implicit_product(out[-1], (kind, piece), variables):
+                out.append(("op", "*"))
+            out.append((kind, piece))
         pos = m.end()
     return out
+
+
+def _split_name(name: str, variables) -> list[str]:
+    """`xz` as [x, z] when it is no known name but a run of variables (longest first); else [name]."""
+    if name in variables or name in FUNCTIONS or name in CONSTANTS or not variables:
+        return [name]
+    pieces, rest = [], name
+    while rest:
+        v = next((v for v in sorted(variables, key=len, reverse=True) if rest.startswith(v)), None)
+        if v is None:
+            return [name]
+        pieces.append(v)
+        rest = rest[len(v):]
+    return pieces
 
 
 def _implicit_product(left, right, variables) -> bool:
@@ -89,26 +105,33 @@ def parse(text, variables=(), what: str = "expression"):
         if not math.isfinite(text):
             raise ExpressionError(f"{what}: NaN and infinity are not answers")
         return sp.Float(repr(text), 17)
-    tree = check(text, tuple(variables), what)
+    tree = check(text, variables, what)
     symbols = {name: sp.Symbol(name, real=True) for name in variables}
     return _to_sympy(tree, symbols, what)
 
 
-@lru_cache(maxsize=4096)
-def check(text: str, variables: tuple = (), what: str = "expression") -> ast.expr:
+def check(text: str, variables=(), what: str = "expression") -> ast.expr:
     """The syntax tree of `text`, checked against the allowlist (nodes, names, functions, sizes).
 
     The tree is shared through a cache: callers must not modify it.
     """
     if not isinstance(text, str):
-        raise ExpressionError(f"{what}: expected a number or an expression, got {type(text).__name__}")
+        raise ExpressionError(f"{what}: expected a number or an expression, got {_type_name(text)}")
+    return _check(text, tuple(variables), what)
+
+
+@lru_cache(maxsize=4096)
+def _check(text: str, variables: tuple, what: str) -> ast.expr:
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"{what}: longer than {MAX_LENGTH} characters")
     if not text.strip():
         raise ExpressionError(f"{what}: empty")
     if text.strip().lower() in ("nan", "inf", "+inf", "-inf", "infinity", "-infinity"):
         raise ExpressionError(f"{what}: NaN and infinity are not answers")
-    tokens = tokenize(text, variables)
+    try:
+        tokens = tokenize(text, variables)
+    except ExpressionError as e:
+        raise ExpressionError(f"{what}: {e} in {text.strip()[:60]!r}") from None
     source = " ".join(t for _, t in tokens)
     try:
         tree = ast.parse(source, mode="eval")

@@ -1,0 +1,220 @@
+"""Answer files (answers.yaml, or JSON of the same shape), read as hostile input.
+
+    exam: E0-3f9a1c2b
+    student: Ada
+    answers:
+      1: {I: 2, U: 11, IOU: 2/11}
+      2: {dL_dW1: [[1/4, 0], [0, -1/2]]}
+
+The file is capped in size and must be UTF-8 text. YAML is read with a SafeLoader, after a
+pass over its events that refuses aliases, anchors and every tag beyond the core ones (so no billion laughs and no
+`!!python/object`); JSON with NaN/Infinity left for the grader to refuse per part. Values are
+kept as read (numbers, text, lists): `examgen.expr` turns them into numbers when grading, so
+one unreadable part never stops the others.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import ExamgenError
+
+MAX_BYTES = 1_000_000    # size of one answer file
+MAX_DEPTH = 8            # nesting of lists inside one answer
+MAX_FILE_DEPTH = 20      # nesting of the whole file (exam → answers → problem → part → lists)
+MAX_ENTRIES = 10_000     # numbers inside one answer
+MAX_NAME = 200           # characters of an exam id or a student name
+
+_CORE_TAGS = {"tag:yaml.org,2002:" + t for t in ("str", "int", "float", "null", "bool", "seq", "map")}
+
+
+class AnswerFileError(ExamgenError):
+    """An answer file that cannot be read as a whole; the message says why."""
+
+
+@dataclass
+class Submission:
+    """A read answer file: which exam, whose, and the raw answers {problem number: {part: value}}."""
+
+    source: str
+    exam: str | None
+    student: str | None
+    answers: dict[int, dict]
+    notes: list[str] = field(default_factory=list)
+
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's C parser when present
+
+
+class _AnswerLoader(_BaseLoader):
+    """YAML's safe loader with short integers and no dates (events are checked first: `_check_events`)."""
+
+    def construct_yaml_int(self, node):
+        # A huge integer stays text, so that its part (not the whole file) is refused.
+        if len(node.value) > 40:
+            return node.value
+        return super().construct_yaml_int(node)
+
+
+_AnswerLoader.add_constructor("tag:yaml.org,2002:int", _AnswerLoader.construct_yaml_int)
+# Dates are not answers; a plain 2024-01-01 stays text instead of becoming a datetime.
+_AnswerLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
+
+
+def _check_events(text: str) -> None:
+    """Refuse aliases, anchors, non-core tags and deep nesting before anything is built."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_FILE_DEPTH:
+                raise AnswerFileError(f"nested more than {MAX_FILE_DEPTH} levels deep")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        if isinstance(event, yaml.AliasEvent):
+            raise AnswerFileError(f"YAML aliases (*{event.anchor}) are not allowed in an answer file")
+        if getattr(event, "anchor", None):
+            raise AnswerFileError(f"YAML anchors (&{event.anchor}) are not allowed in an answer file")
+        tag = getattr(event, "tag", None)
+        if tag not in (None, "!") and tag not in _CORE_TAGS:
+            raise AnswerFileError(f"the YAML tag {tag} is not allowed in an answer file")
+
+
+def load(path) -> Submission:
+    """Read and check one answer file (size, encoding, YAML/JSON syntax, overall shape)."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_BYTES + 1)
+    except OSError as e:
+        raise AnswerFileError(f"cannot read the file: {e.strerror or e}") from None
+    return loads(data, str(path), json_syntax=path.suffix.lower() == ".json")
+
+
+def loads(data: bytes | str, source: str = "<answers>", json_syntax: bool | None = None) -> Submission:
+    """A Submission from the bytes (or text) of an answer file."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if len(data) > MAX_BYTES:
+        raise AnswerFileError(f"file larger than {MAX_BYTES // 1000} kB; an answer file is a few kB")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise AnswerFileError("not a text file (not UTF-8); expected answers.yaml or JSON") from None
+    if "\x00" in text:
+        raise AnswerFileError("not a text file (it holds NUL bytes); expected answers.yaml or JSON")
+    if json_syntax is None:
+        json_syntax = text.lstrip().startswith("{")
+    raw = _parse_json(text) if json_syntax else _parse_yaml(text)
+    return from_mapping(raw, source)
+
+
+def _parse_json(text: str):
+    if _bracket_depth(text) > MAX_FILE_DEPTH:
+        raise AnswerFileError(f"nested more than {MAX_FILE_DEPTH} levels deep")
+    try:
+        return json.loads(text, parse_constant=lambda name: float(name))
+    except json.JSONDecodeError as e:
+        raise AnswerFileError(f"not valid JSON: {e.msg} at line {e.lineno} column {e.colno}") from None
+    except RecursionError:
+        raise AnswerFileError("nested too deeply") from None
+
+
+def _bracket_depth(text: str) -> int:
+    """Deepest nesting of [ and { outside strings: JSON's parser recurses on it."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for c in text:
+        if in_string:
+            escaped, in_string = (not escaped and c == "\\"), in_string and not (c == '"' and not escaped)
+        elif c == '"':
+            in_string = True
+        elif c in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in "]}":
+            depth -= 1
+    return deepest
+
+
+def _parse_yaml(text: str):
+    try:
+        _check_events(text)
+        return yaml.load(text, Loader=_AnswerLoader)  # noqa: S506 - a restricted SafeLoader
+    except AnswerFileError:
+        raise
+    except yaml.MarkedYAMLError as e:
+        where = f" at line {e.problem_mark.line + 1} column {e.problem_mark.column + 1}" if e.problem_mark else ""
+        raise AnswerFileError(f"not valid YAML: {e.problem or e.context}{where}") from None
+    except yaml.YAMLError as e:
+        raise AnswerFileError(f"not valid YAML: {str(e).splitlines()[0][:120]}") from None
+    except RecursionError:
+        raise AnswerFileError("nested too deeply") from None
+
+
+def from_mapping(raw, source: str = "<answers>") -> Submission:
+    """Check the overall shape {exam, student, answers: {number: {part: value}}}."""
+    if raw is None:
+        raise AnswerFileError("the file is empty")
+    if not isinstance(raw, dict):
+        raise AnswerFileError(f"expected a mapping with exam, student and answers, got {kind_name(raw)}")
+    notes = [f"unknown field {k!r} ignored" for k in raw if k not in ("exam", "student", "answers")]
+    exam = _name(raw.get("exam"), "exam")
+    student = _name(raw.get("student"), "student")
+    answers = raw.get("answers")
+    if answers is None:
+        notes.append("no answers in the file")
+        answers = {}
+    if not isinstance(answers, dict):
+        raise AnswerFileError(f"answers must be a mapping of problem numbers to parts, got {kind_name(answers)}")
+    out: dict[int, dict] = {}
+    for number, parts in answers.items():
+        n = _problem_number(number)
+        if n is None:
+            notes.append(f"answers: {str(number)[:40]!r} is not a problem number; ignored")
+            continue
+        if parts is None:
+            parts = {}
+        if not isinstance(parts, dict):
+            notes.append(f"problem {n}: expected a mapping of parts, got {kind_name(parts)}; ignored")
+            continue
+        out.setdefault(n, {}).update({str(k): v for k, v in parts.items()})
+    return Submission(source, exam, student, out, notes)
+
+
+def _name(v, what: str) -> str | None:
+    if v is None or v == "":
+        return None
+    if isinstance(v, bool) or not isinstance(v, (str, int, float)):
+        raise AnswerFileError(f"{what} must be text, got {kind_name(v)}")
+    v = str(v).strip()
+    if len(v) > MAX_NAME or any(ord(c) < 32 for c in v):
+        raise AnswerFileError(f"{what} must be one short line of text")
+    return v or None
+
+
+def _problem_number(k) -> int | None:
+    if isinstance(k, bool):
+        return None
+    if isinstance(k, int):
+        return k if 0 < k < 1000 else None
+    if isinstance(k, str) and k.strip().isdigit() and len(k.strip()) <= 3:
+        return int(k.strip()) or None
+    return None
+
+
+def is_blank(v, depth: int = 0) -> bool:
+    """Nothing answered: null, empty text, or a list of nothing but blanks."""
+    if v is None or (isinstance(v, str) and not v.strip()):
+        return True
+    return isinstance(v, list) and depth < MAX_DEPTH and all(is_blank(x, depth + 1) for x in v)
+
+
+def kind_name(v) -> str:
+    """What a read value is, in words: "a list", "text", "true/false", ..."""
+    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number",
+            float: "a number", type(None): "nothing"}.get(type(v), type(v).__name__)
+

@@ -1,0 +1,479 @@
+"""Grade answer files against a machine key (key.json): verdicts, points, named mistakes, totals.
+
+Each part gets one verdict:
+  correct           the exact value (or an equivalent expression)
+  within tolerance  a decimal within the part's rtol/atol of a value it is not exactly
+  wrong             anything else (a vector or matrix still earns its share of right entries)
+  blank             nothing given (0 points, not an error)
+  unreadable        the text could not be read as an answer (0 points; the message says why)
+
+Numbers are read by `examgen.expr` (no eval of any kind) and compared by `examgen.compare`.
+Expressions are compared by evaluating both at fixed random points (complex floats, bounded
+work, in process); only when that cannot decide does SymPy's simplify run, in a persistent
+worker process that is killed when it overruns its time.
+"""
+from __future__ import annotations
+
+import atexit
+import json
+import math
+import multiprocessing
+import random
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+
+from . import answers as answer_files
+from . import expr
+from . import formatting as fmt
+from .compare import CORRECT, WITHIN, WRONG, all_close, compare, describe_shape
+from .errors import ExamgenError
+
+BLANK, UNREADABLE = "blank", "unreadable"
+VERDICTS = (CORRECT, WITHIN, WRONG, BLANK, UNREADABLE)
+ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
+MAX_KEY_BYTES = 50_000_000
+SYMBOLIC_TIMEOUT = 3.0   # seconds for one symbolic comparison in the worker
+EXACT_RTOL = 1e-9        # an expression in numbers this close to the exact answer is exact
+POINTS_AGREE = 6         # random points that must agree for two expressions to be equivalent
+
+
+# --- the key, prepared once for many submissions ------------------------------------------------
+@dataclass
+class KeyPart:
+    name: str
+    kind: str
+    points: float
+    rtol: float
+    atol: float
+    variables: tuple
+    expected: object            # float array (numeric), checked tree (expression) or text (choice)
+    expected_source: str        # the key's text of the answer (expression / choice)
+    exact: np.ndarray | None    # numeric: Fraction (rational) or None (irrational) per entry
+    text: str                   # the exact answer as shown to the student
+    decimal: str                # its decimal, where that says more
+    mistakes: list = field(default_factory=list)  # [(name, message, expected-like value)]
+
+
+@dataclass
+class KeyProblem:
+    number: int
+    id: str
+    title: str
+    points: float
+    parts: dict
+
+
+@dataclass
+class Version:
+    exam: str
+    title: str
+    student: str | None
+    points: float
+    problems: dict
+
+
+@dataclass
+class Key:
+    versions: dict            # exam id -> Version
+    index: bool
+
+
+def load_key(path) -> Key:
+    """Read key.json (one version, or the index of all versions)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ExamgenError(f"key not found: {path}")
+    if path.stat().st_size > MAX_KEY_BYTES:
+        raise ExamgenError(f"{path}: too large for a key")
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ExamgenError(f"{path}: not a key.json ({e})") from None
+    return prepare_key(raw, str(path))
+
+
+def prepare_key(raw, source: str = "key") -> Key:
+    """A Key from the parsed key.json (one version or {"index": true, "versions": [...]})."""
+    if isinstance(raw, Key):
+        return raw
+    if not isinstance(raw, dict):
+        raise ExamgenError(f"{source}: not a key (expected a JSON object)")
+    index = bool(raw.get("index"))
+    keys = raw.get("versions") if index else [raw]
+    if not isinstance(keys, list) or not keys:
+        raise ExamgenError(f"{source}: an index key needs a non-empty list of versions")
+    versions = {}
+    for k in keys:
+        try:
+            v = _version(k)
+        except (KeyError, TypeError, ValueError, AttributeError, expr.ExpressionError) as e:
+            raise ExamgenError(f"{source}: not a valid key ({type(e).__name__}: {e})") from None
+        versions[v.exam] = v
+    return Key(versions, index)
+
+
+def _version(k: dict) -> Version:
+    problems = {}
+    for p in k["problems"]:
+        parts = {name: _key_part(name, spec, p) for name, spec in p["parts"].items()}
+        problems[int(p["number"])] = KeyProblem(int(p["number"]), p["id"], p.get("title", p["id"]),
+                                                float(p["points"]), parts)
+    return Version(str(k["exam"]), k.get("title", ""), k.get("student"), float(k["points"]), problems)
+
+
+def _key_part(name: str, spec: dict, problem: dict) -> KeyPart:
+    kind = spec["kind"]
+    value = problem["answers"][name]
+    exact_text = problem.get("answers_exact", {}).get(name, value)
+    variables = tuple(spec.get("variables") or ())
+    part = KeyPart(name, kind, float(spec["points"]), float(spec["rtol"]), float(spec["atol"]), variables,
+                   None, "", None, _nested_text(exact_text), "")
+    if kind == "expression":
+        part.expected_source = str(value)
+        part.expected = _key_tree(part.expected_source, variables)
+    elif kind == "choice":
+        part.expected_source = part.expected = str(value)
+    else:
+        part.expected = np.asarray(value, dtype=float)
+        part.exact = _key_exact(part.expected, exact_text)
+        if part.expected.ndim == 0 and part.exact[()] != part.expected[()]:
+            part.decimal = fmt.decimal_text(float(part.expected))
+    for m in problem.get("mistakes") or ():
+        if name in m["answers"]:
+            wrong = m["answers"][name]
+            if kind == "expression":
+                wrong = _key_tree(str(wrong), variables)
+            elif kind != "choice":
+                wrong = np.asarray(wrong, dtype=float)
+            part.mistakes.append((m["name"], m["message"], wrong))
+    return part
+
+
+def _key_tree(text: str, variables: tuple):
+    """The key's expression as a checked tree, or None when only SymPy can read it (trusted)."""
+    try:
+        return expr.check(text, variables, "key")
+    except expr.ExpressionError:
+        return None
+
+
+def _key_exact(expected: np.ndarray, exact_text) -> np.ndarray:
+    """Per entry: the exact rational value, or None for an irrational one (ln 2, e⁻¹)."""
+    texts = np.asarray(exact_text, dtype=object) if isinstance(exact_text, list) else np.array(exact_text, dtype=object)
+    out = np.empty(expected.shape, dtype=object)
+    for idx, f in np.ndenumerate(expected):
+        try:
+            value, q = expr.number(texts[idx] if texts.shape == expected.shape else float(f), "key")
+        except expr.ExpressionError:
+            value, q = None, None
+        if value is None or abs(value - f) > EXACT_RTOL * max(1.0, abs(f)):
+            q = Fraction(repr(float(f)))  # a decimal key (drill): the decimal is the value
+        out[idx] = q
+    return out
+
+
+def _nested_text(v) -> str:
+    if isinstance(v, list):
+        return "[" + ", ".join(_nested_text(x) for x in v) + "]"
+    if isinstance(v, float):
+        return fmt.decimal_text(v, 6)
+    return str(v)
+
+
+# --- grading --------------------------------------------------------------------------------------
+def grade_submission(key, answers, partial: bool = True) -> dict:
+    """Grade one answer file (a Submission or its mapping) against a key (dict or Key)."""
+    key = prepare_key(key)
+    sub = answers if isinstance(answers, answer_files.Submission) else answer_files.from_mapping(answers)
+    version, notes = _pick_version(key, sub)
+    problems = []
+    for number, kp in sorted(version.problems.items()):
+        given = sub.answers.get(number, {})
+        parts = [grade_part(p, given.get(name), partial) for name, p in kp.parts.items()]
+        unknown = sorted(set(given) - set(kp.parts))
+        if unknown:
+            notes.append(f"problem {number}: unknown part(s) {', '.join(map(repr, unknown))} ignored "
+                         f"(parts: {', '.join(kp.parts)})")
+        problems.append({"number": number, "id": kp.id, "title": kp.title,
+                         "score": _round(sum(p["points"] for p in parts)), "max": kp.points, "parts": parts})
+    extra = sorted(set(sub.answers) - set(version.problems))
+    if extra:
+        notes.append(f"answers for problem(s) {', '.join(map(str, extra))}, which the exam does not have, ignored")
+    return {"file": sub.source, "student": sub.student or version.student or Path(sub.source).stem,
+            "exam": version.exam, "status": "graded", "error": None,
+            "score": _round(sum(p["score"] for p in problems)), "max": version.points,
+            "problems": problems, "notes": sub.notes + notes}
+
+
+def _pick_version(key: Key, sub) -> tuple[Version, list]:
+    if sub.exam in key.versions:
+        return key.versions[sub.exam], []
+    held = ", ".join(sorted(key.versions))
+    if sub.exam is None:
+        if len(key.versions) == 1:
+            (v,) = key.versions.values()
+            return v, [f"the file does not say its exam version; graded as {v.exam}"]
+        raise answer_files.AnswerFileError(f"the file does not say its exam version (exam: …); the key holds {held}")
+    raise answer_files.AnswerFileError(f"the file is for exam {sub.exam}, which this key does not hold (key: {held})")
+
+
+def _round(x: float) -> float:
+    return round(x + 0.0, 2)
+
+
+def grade_part(part: KeyPart, raw, partial: bool = True) -> dict:
+    """Verdict, points and feedback of one answer part."""
+    out = {"part": part.name, "kind": part.kind, "verdict": BLANK, "points": 0.0, "max": part.points,
+           "expected": part.text, "expected_decimal": part.decimal, "given": _given_text(raw),
+           "feedback": "", "mistake": None}
+    if answer_files.is_blank(raw):
+        out["feedback"] = "no answer given"
+        return out
+    try:
+        if part.kind == "expression":
+            verdict, credit, message, mistake = _grade_expression(part, raw)
+        elif part.kind == "choice":
+            verdict, credit, message, mistake = _grade_choice(part, raw)
+        else:
+            verdict, credit, message, mistake = _grade_numeric(part, raw, partial)
+    except expr.ExpressionError as e:
+        out.update(verdict=UNREADABLE, feedback=f"could not read your answer: {e}")
+        return out
+    except TimeoutError:
+        out.update(verdict=UNREADABLE, feedback=f"your expression could not be checked within "
+                                                f"{SYMBOLIC_TIMEOUT:g} s; simplify it and try again")
+        return out
+    if mistake:
+        message = mistake[1] + (f" ({message})" if message else "")
+    elif verdict == WRONG and not message:
+        message = f"expected {part.text}" + (f" ≈ {part.decimal}" if part.decimal else "")
+    out.update(verdict=verdict, points=_round(part.points * credit), feedback=message,
+               mistake=mistake[0] if mistake else None)
+    return out
+
+
+def _given_text(raw) -> str:
+    if answer_files.is_blank(raw):
+        return ""
+    try:
+        text = raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False, allow_nan=True)
+    except (TypeError, ValueError, RecursionError):
+        text = answer_files.kind_name(raw)
+    text = " ".join(text.split())
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+def _grade_numeric(part: KeyPart, raw, partial: bool):
+    values, exact = read_numbers(raw, part.name)
+    is_exact = np.vectorize(_is_exact, otypes=[bool])(values, exact, part.expected, part.exact) \
+        if values.shape == part.expected.shape else False
+    result = compare(values, part.expected, part.rtol, part.atol, exact=is_exact, partial=partial)
+    mistake = None
+    if result.verdict == WRONG:
+        mistake = next((m for m in part.mistakes if all_close(values, m[2], part.rtol, part.atol)), None)
+    return result.verdict, result.credit, result.message, mistake
+
+
+def _is_exact(g: float, gq, e: float, eq) -> bool:
+    if gq is not None:          # a rational answer is exact only if it is the rational answer
+        return eq is not None and gq == eq
+    return abs(g - e) <= EXACT_RTOL * max(1.0, abs(e))
+
+
+def read_numbers(raw, what: str) -> tuple[np.ndarray, np.ndarray]:
+    """(floats, exact fractions or None) of a number, numeric text, or (nested) list of them."""
+    shape = _nested_shape(raw, what, 0)
+    if math.prod(shape) > answer_files.MAX_ENTRIES:
+        raise expr.ExpressionError(f"{what}: more than {answer_files.MAX_ENTRIES} numbers")
+    floats, exact = np.empty(shape, dtype=float), np.empty(shape, dtype=object)
+    for idx in np.ndindex(*shape):
+        leaf = raw
+        for i in idx:
+            leaf = leaf[i]
+        label = what + "".join(f"[{i}]" for i in idx)
+        if answer_files.is_blank(leaf):
+            raise expr.ExpressionError(f"{label} is blank")
+        floats[idx], exact[idx] = expr.number(leaf, label)
+    return floats, exact
+
+
+def _nested_shape(v, what, depth) -> tuple:
+    if not isinstance(v, list):
+        return ()
+    if depth >= answer_files.MAX_DEPTH:
+        raise expr.ExpressionError(f"{what}: lists nested too deeply")
+    if not v:
+        raise expr.ExpressionError(f"{what}: an empty list")
+    inner = [_nested_shape(x, what, depth + 1) for x in v]
+    if any(s != inner[0] for s in inner):
+        raise expr.ExpressionError(f"{what}: rows of different lengths")
+    return (len(v),) + inner[0]
+
+
+def _grade_choice(part: KeyPart, raw):
+    if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
+        raise expr.ExpressionError(f"{part.name}: expected one of the choices as text, got {answer_files.kind_name(raw)}")
+    right = str(raw).strip().lower() == part.expected.strip().lower()
+    mistake = None if right else next((m for m in part.mistakes
+                                       if str(raw).strip().lower() == str(m[2]).strip().lower()), None)
+    return (CORRECT if right else WRONG), float(right), "", mistake
+
+
+def _grade_expression(part: KeyPart, raw):
+    if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
+        raise expr.ExpressionError(f"{part.name}: expected an expression as text, got {answer_files.kind_name(raw)}")
+    text = raw if isinstance(raw, str) else repr(raw)
+    tree = expr.check(text, part.variables, part.name)
+    same = equivalent(tree, part.expected, part.variables) if part.expected is not None else None
+    if same is None:
+        same = symbolic_equal(text, part.expected_source, part.variables, key_parsed=part.expected is not None)
+    if same:
+        return CORRECT, 1.0, "", None
+    mistake = next((m for m in part.mistakes
+                    if m[2] is not None and equivalent(tree, m[2], part.variables)), None)
+    return WRONG, 0.0, "", mistake
+
+
+# --- expression equivalence ------------------------------------------------------------------------
+_POINTS_CACHE: dict = {}
+
+
+def sample_points(variables: tuple, n: int = 12) -> list[dict]:
+    """Fixed pseudo-random points (the same in every run): |value| in [0.15, 2.2], either sign."""
+    if variables not in _POINTS_CACHE:
+        rng = random.Random("examgen-points:" + ",".join(variables))
+        _POINTS_CACHE[variables] = [{v: rng.choice((-1, 1)) * rng.uniform(0.15, 2.2) for v in variables}
+                                    for _ in range(n)]
+    return _POINTS_CACHE[variables]
+
+
+def equivalent(a, b, variables: tuple) -> bool | None:
+    """Whether two checked trees agree at the sample points: True, False, or None (undecided)."""
+    agree = 0
+    for point in sample_points(tuple(variables)):
+        try:
+            x, y = expr.evaluate(a, point), expr.evaluate(b, point)
+        except (ArithmeticError, ValueError, expr.ExpressionError):
+            continue
+        if not all(map(math.isfinite, (x.real, x.imag, y.real, y.imag))):
+            continue
+        if abs(x - y) > 1e-8 * max(1.0, abs(x), abs(y)):
+            return False
+        agree += 1
+    return True if agree >= POINTS_AGREE else None
+
+
+def symbolic_equal(given: str, expected: str, variables: tuple, key_parsed: bool = True,
+                   timeout: float | None = None) -> bool:
+    """simplify(given − expected) == 0, in the worker process; TimeoutError when it overruns."""
+    return WORKER.run(_simplify_equal, (given, expected, tuple(variables), key_parsed),
+                      SYMBOLIC_TIMEOUT if timeout is None else timeout)
+
+
+def _simplify_equal(given: str, expected: str, variables: tuple, key_parsed: bool) -> bool:
+    import sympy as sp
+
+    a = expr.parse(given, variables, "answer")
+    if key_parsed:
+        b = expr.parse(expected, variables, "key")
+    else:  # the key is trusted; only its own text reaches SymPy's parser
+        names = {v: sp.Symbol(v, real=True) for v in variables}
+        names.update(ln=sp.log, sigma=lambda z: 1 / (1 + sp.exp(-z)), e=sp.E)
+        b = sp.sympify(expected, locals=names)
+    return bool(sp.simplify(a - b) == 0)
+
+
+class Worker:
+    """One persistent child process for work that may not finish (SymPy runs C and long loops).
+
+    `run` sends a picklable function and its arguments, waits at most `timeout` seconds, and
+    kills the process (SIGKILL stops C code too) when the answer does not come; the next call
+    starts a fresh one.
+    """
+
+    def __init__(self):
+        self._proc = self._conn = None
+
+    def run(self, func, args: tuple, timeout: float):
+        if self._proc is None or not self._proc.is_alive():
+            self._start()
+        self._conn.send((func, args))
+        if not self._conn.poll(timeout):
+            self.stop()
+            raise TimeoutError(f"{getattr(func, '__name__', 'work')} took more than {timeout:g} s")
+        ok, value = self._conn.recv()
+        if ok:
+            return value
+        raise value
+
+    def _start(self):
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self._conn, child = ctx.Pipe()
+        self._proc = ctx.Process(target=_serve, args=(child,), daemon=True, name="examgen-grade-worker")
+        self._proc.start()
+        child.close()
+
+    def stop(self):
+        if self._proc is not None:
+            self._proc.kill()
+            self._proc.join()
+            self._conn.close()
+        self._proc = self._conn = None
+
+
+def _serve(conn):
+    while True:
+        try:
+            func, args = conn.recv()
+        except EOFError:
+            return
+        try:
+            reply = (True, func(*args))
+        except Exception as e:  # noqa: BLE001 - sent back and raised in the parent
+            reply = (False, e if isinstance(e, expr.ExpressionError) else expr.ExpressionError(str(e)[:200]))
+        conn.send(reply)
+
+
+WORKER = Worker()
+atexit.register(WORKER.stop)
+
+
+# --- files and batches -------------------------------------------------------------------------
+def answer_paths(paths, key_path=None) -> list[Path]:
+    """The answer files named: files as given, directories expanded to their .yaml/.yml/.json files."""
+    key_file = Path(key_path).resolve() if key_path else None
+    out = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in ANSWER_SUFFIXES
+                           and not f.name.startswith(".") and f.resolve() != key_file)
+            if not found:
+                raise ExamgenError(f"{p}: no answer files (.yaml, .yml, .json) in this folder")
+            out += found
+        elif p.exists():
+            out.append(p)
+        else:
+            raise ExamgenError(f"no such file or folder: {p}")
+    return out
+
+
+def grade_file(key: Key, path, partial: bool = True) -> dict:
+    """Grade one file; a file that cannot be graded gives a row with status "error" and the reason."""
+    try:
+        return grade_submission(key, answer_files.load(path), partial)
+    except ExamgenError as e:
+        error = str(e)
+    except Exception as e:  # noqa: BLE001 - one bad file must not stop a class's batch
+        error = f"internal error while grading ({type(e).__name__}: {str(e)[:200]})"
+    return {"file": str(path), "student": Path(path).stem, "exam": None, "status": "error", "error": error,
+            "score": None, "max": None, "problems": [], "notes": []}
+
+
+def grade_paths(key_path, paths, partial: bool = True) -> list[dict]:
+    """Grade every answer file under `paths` against the key at `key_path`, in a stable order."""
+    key = load_key(key_path)
+    return [grade_file(key, p, partial) for p in answer_paths(paths, key_path)]

@@ -1,0 +1,58 @@
+"""Answer files: YAML and JSON of the same shape, read safely."""
+import time
+
+import pytest
+
+from examgen import answers as A
+
+
+def test_yaml_and_json_give_the_same_submission():
+    y = A.loads("exam: E0-1\nstudent: Ada\nanswers:\n  1: {I: 3/4, U: 2}\n  '2': {x: [1, 2]}\n")
+    j = A.loads('{"exam": "E0-1", "student": "Ada", "answers": {"1": {"I": "3/4", "U": 2}, "2": {"x": [1, 2]}}}')
+    assert y.answers == j.answers == {1: {"I": "3/4", "U": 2}, 2: {"x": [1, 2]}}
+    assert (y.exam, y.student) == (j.exam, j.student) == ("E0-1", "Ada")
+
+
+def test_blank_template():
+    s = A.loads('exam: "E0-1"\nstudent: ""\nanswers:\n  1:\n    I: ~\n    U: ~\n')
+    assert s.student is None and A.is_blank(s.answers[1]["I"]) and A.is_blank("  ") and A.is_blank([None, ""])
+    assert not A.is_blank(0)
+
+
+@pytest.mark.parametrize("data, why", [
+    ("a: &a [1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+     "answers: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n", "anchors"),
+    ("answers: *x\n", "alias"),
+    ("answers: !!python/object/apply:os.system ['touch /tmp/examgen-pwned']\n", "tag"),
+    ("answers: !!python/name:os.system\n", "tag"),
+    ("answers: !custom 1\n", "tag"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00binary", "not a text file"),
+    (b"\xff\xfe\xfa junk", "not a text file"),
+    ("x" * (A.MAX_BYTES + 1), "larger than"),
+    ("[" * 50_000 + "]" * 50_000, "nested more than"),
+    ('{"answers": ' + "[" * 50_000 + "]" * 50_000 + "}", "nested more than"),
+    ("- 1\n- 2\n", "expected a mapping"),
+    ("answers: [1, 2]\n", "answers must be a mapping"),
+    ("student: {a: 1}\nanswers: {}\n", "student must be text"),
+    ("answers: {1: {I: 1}\n", "not valid YAML"),
+    ('{"answers": }', "not valid JSON"),
+    ("", "empty"),
+])
+def test_hostile_files_get_a_clear_message_in_bounded_time(data, why):
+    t = time.perf_counter()
+    with pytest.raises(A.AnswerFileError, match=why):
+        A.loads(data)
+    assert time.perf_counter() - t < 2
+
+
+def test_nothing_executed_and_odd_values_kept_for_the_grader(tmp_path):
+    s = A.loads("answers:\n  1: {I: .nan, U: 2024-01-01, IOU: " + "9" * 100 + ", x: true}\n")
+    assert s.answers[1]["U"] == "2024-01-01" and s.answers[1]["IOU"] == "9" * 100 and s.answers[1]["x"] is True
+    assert s.answers[1]["I"] != s.answers[1]["I"]  # NaN, refused by the grader per part
+    import os
+    assert not os.path.exists("/tmp/examgen-pwned")
+
+
+def test_bad_problem_numbers_are_notes_not_errors():
+    s = A.loads("answers:\n  one: {I: 1}\n  2: [1]\n  3: {I: 2}\nextra: 1\n")
+    assert s.answers == {3: {"I": 2}} and len(s.notes) == 3
