@@ -151,5 +151,5 @@ def to_exact_json(v):
     if isinstance(v, str):
         return v
     if isinstance(v, np.ndarray):
-        return [to_exact_json(x) for x in v]
+        return to_exact_json(v[()]) if v.ndim == 0 else [to_exact_json(x) for x in v]
     return text(v)
