@@ -36,8 +36,8 @@ def moved(value, spec):
         return f"({value}) + 1"
     if spec["kind"] == "choice":
         return value + "-not"
-    return (np.asarray(value) * (1 + 5 * spec["rtol"]) + np.sign(np.asarray(value) + 0.5) * 5 * spec["atol"]
-            + 5 * spec["atol"]).tolist()
+    v = np.asarray(value, dtype=float)
+    return (v + 5 * spec["rtol"] * np.abs(v) + 10 * spec["atol"]).tolist()
 
 
 @pytest.mark.slow
