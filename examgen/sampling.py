@@ -119,3 +119,33 @@ def exact(values, shape=None):
     for i, v in enumerate(flat):
         arr.flat[i] = one(v)
     return arr[()] if arr.ndim == 0 else arr
+
+
+def mistakes_show(mistakes, params: dict, values: dict, rtol: float = 0.02, atol: float = 0.01,
+                  every_part: bool = False) -> bool:
+    """True when every mistake that applies gives an answer beyond atol + rtol·|right| of the
+    right one (default: twice the parts' default tolerance, a safety margin).
+
+    `mistakes` is a problem module (its `mistake_*` functions, in name order) or an iterable of
+    mistake functions. A mistake must differ in some part it returns, or in every part with
+    `every_part`. Samplers call this on float copies of an instance (`ops.to_float`), which is
+    cheap, and build the exact instance only for the draw they accept.
+    """
+    from .compare import all_close
+
+    if not isinstance(mistakes, (list, tuple)):
+        mistakes = [getattr(mistakes, n) for n in sorted(vars(mistakes)) if n.startswith("mistake_")]
+    quantifier = any if every_part else all
+    for f in mistakes:
+        wrong = f(params, values)
+        if wrong is not None and quantifier(all_close(v, values[k], rtol, atol) for k, v in wrong.items()):
+            return False
+    return True
+
+
+def float_params(params: dict) -> dict:
+    """A float64 copy of an instance's parameters (numbers only; strings, ints and dicts kept)."""
+    from .engine import ops
+
+    return {k: v if isinstance(v, (str, int, dict, list)) and not isinstance(v, bool) else ops.to_float(v)
+            for k, v in params.items()}

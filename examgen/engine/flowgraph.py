@@ -7,6 +7,7 @@ the nodes before it, and the last node is the output y. Expressions are parsed o
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import sympy as sp
 
@@ -104,8 +105,15 @@ def tidy(e, inputs=INPUTS):
 def at_point(e, env: dict):
     """The exact value of an expression at {symbol: value}, in its simplest closed form."""
     v = e.xreplace(env)
+    if v.is_Rational:
+        return v            # already as simple as it gets
     if v.has(sp.Float):
         return sp.N(v)
+    return _simplest(v)
+
+
+@lru_cache(maxsize=4096)  # pure: the same value at the same point simplifies the same way
+def _simplest(v):
     s = sp.simplify(v)
     return s if sp.count_ops(s) <= sp.count_ops(v) else v
 
@@ -128,19 +136,18 @@ def _number(v):
 
 def total_derivative(graph: dict, point: dict, wrt: str = "x", inputs=INPUTS) -> dict:
     """∂y/∂x by the total derivative rule: Σ_v (dy/dv)(∂v/∂x), with every step's values at the point."""
-    nodes = parse_graph(graph, inputs)
-    direct = partials(nodes, inputs)
+    nodes, direct, full, total = _symbolic(graph, tuple(inputs))
     env = {symbol(k): _number(v) for k, v in point.items()}
     for name, e in nodes.items():
         env[symbol(name)] = _real_value(name, at_point(e, env))
     feeds = {v: [u for u in nodes if v in direct[u]] for v in tuple(inputs) + tuple(nodes)}
-    g = {"nodes": nodes, "output": list(nodes)[-1], "partials": direct, "feeds": feeds, "full": compose(nodes),
+    g = {"nodes": nodes, "output": list(nodes)[-1], "partials": direct, "feeds": feeds, "full": full,
          "env": env, "wrt": wrt, "inputs": tuple(inputs),
          "floats": any(isinstance(v, float) for v in point.values())}
     num = _converter(g)
     g["values"] = {n: num(env[symbol(n)]) for n in nodes}
     g["partial_values"] = {u: {v: num(at_point(d, env)) for v, d in ps.items()} for u, ps in direct.items()}
-    g["totals"] = totals(nodes, direct)
+    g["totals"] = total
     g["total_values"] = {v: num(at_point(t, env)) for v, t in g["totals"].items()}
     return {**g, **derivative(g, g["totals"])}
 
@@ -148,9 +155,33 @@ def total_derivative(graph: dict, point: dict, wrt: str = "x", inputs=INPUTS) ->
 def derivative(g: dict, total: dict) -> dict:
     """From the totals dy/dv: ∂y/∂x in the node names, in the inputs alone, and at the point."""
     dy_dx_nodes = chain_sum(g["partials"], total, g["wrt"])
-    in_inputs = dy_dx_nodes.xreplace({symbol(n): f for n, f in g["full"].items()})
-    return {"dy_dx_nodes": dy_dx_nodes, "dy_dx": tidy(in_inputs, g["inputs"]),
+    return {"dy_dx_nodes": dy_dx_nodes, "dy_dx": _in_inputs(dy_dx_nodes, tuple(g["full"].items()), g["inputs"]),
             "dy_dx_at": _converter(g)(at_point(dy_dx_nodes, g["env"]))}
+
+
+@lru_cache(maxsize=1024)
+def _in_inputs(dy_dx_nodes, full: tuple, inputs: tuple):
+    """∂y/∂x with every node replaced by its expression in the inputs, tidied."""
+    return tidy(dy_dx_nodes.xreplace({symbol(n): f for n, f in full}), inputs)
+
+
+def _symbolic(graph: dict, inputs: tuple):
+    """(nodes, partials, nodes in the inputs, totals dy/dv): the graph's point-free work, cached."""
+    try:
+        work = _symbolic_cached(tuple((k, type(v), v) for k, v in graph.items()), inputs)
+    except (TypeError, AttributeError):   # unhashable or not a dict: let parse_graph say what is wrong
+        nodes = parse_graph(graph, inputs)
+        direct = partials(nodes, inputs)
+        work = nodes, direct, compose(nodes), totals(nodes, direct)
+    nodes, direct, full, total = work
+    return dict(nodes), {u: dict(ps) for u, ps in direct.items()}, dict(full), dict(total)
+
+
+@lru_cache(maxsize=1024)
+def _symbolic_cached(items: tuple, inputs: tuple):
+    nodes = parse_graph({k: v for k, _, v in items}, inputs)  # the type in the key keeps 1 and 1.0 apart
+    direct = partials(nodes, inputs)
+    return nodes, direct, compose(nodes), totals(nodes, direct)
 
 
 def derivative_direct_only(g: dict) -> dict:
@@ -162,6 +193,7 @@ def _converter(g: dict):
     return (lambda v: float(v)) if g["floats"] else (lambda v: v)
 
 
+@lru_cache(maxsize=4096)
 def display(e):
     """The expression with 1/(1 + e^−a) shown as σ(a), as a student writes it."""
     a = sp.Wild("a")

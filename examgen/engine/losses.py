@@ -5,6 +5,8 @@ Every function takes `y` and `ŷ` of shape (n,) or (n, K); n is always shape[0].
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from . import ops
@@ -116,13 +118,25 @@ def combine_logs(v):
     """An exact sum of logs as one log over a common denominator, e.g. ln(3/4)/2 + ln 2/2 → ln(8/3)/2."""
     if not ops.is_exact(v):
         return v
+    return ops._map(_combine_one, v)
+
+
+@lru_cache(maxsize=8192)  # pure and deterministic: a repeated sum is combined once
+def _combine_one(x):
     import sympy as sp
 
-    def one(x):
-        e = sp.expand_log(sp.sympify(x), force=True)
-        coeffs = [t.as_coeff_Mul()[0] for t in sp.Add.make_args(e)]
-        d = sp.ilcm(1, 1, *[c.q for c in coeffs if c.is_Rational])
-        out = sp.logcombine(sp.expand(e * d), force=True) / d
-        return out if sp.count_ops(out) <= sp.count_ops(x) else x
+    x = sp.sympify(x)
+    if x.is_Rational or isinstance(x, sp.log) and x.args[0].is_Integer:
+        return x            # nothing to combine (a number, or ln n as logcombine leaves it)
+    e = sp.expand_log(x, force=True)
+    coeffs = [t.as_coeff_Mul()[0] for t in sp.Add.make_args(e)]
+    d = sp.ilcm(1, 1, *[c.q for c in coeffs if c.is_Rational])
+    out = sp.logcombine(sp.expand(e * d), force=True) / d
+    return out if _ops(out) <= _ops(x) else x
 
-    return ops._map(one, v)
+
+@lru_cache(maxsize=4096)
+def _ops(e) -> int:
+    import sympy as sp
+
+    return sp.count_ops(e)

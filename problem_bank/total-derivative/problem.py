@@ -2,6 +2,7 @@
 the σ graph puts its σ at 0 and the ln graph keeps its ln out of the derivative, so answers are
 rational."""
 import math
+from functools import lru_cache
 
 import sympy as sp
 
@@ -51,8 +52,8 @@ def sample(draw, options):
         else:
             point = {"x": draw.decimals(-2, 2, nonzero=True), "z": draw.decimals(-2, 2, nonzero=True)}
         p = {"graph": build(shape, a, b, c), "point": point}
-        try:
-            s = solve(p)
+        try:   # the engine's values only (no LaTeX) while rejecting; its symbolic work is cached
+            s = flowgraph.total_derivative(p["graph"], point_values(point))
         except ValueError:   # ln of a non-positive number at this point
             continue
         wrong = (mistake_path_dropped(p, s) or s)["dy_dx_at"]
@@ -91,15 +92,26 @@ def validate(p):
 def solve(p):
     point = point_values(p["point"])
     s = flowgraph.total_derivative(p["graph"], point)
-    node_tex = {n: sp.latex(flowgraph.display(e), ln_notation=True) for n, e in s["nodes"].items()}
-    nt = {n: sp.latex(flowgraph.symbol(n)) for n in (*flowgraph.INPUTS, *s["nodes"])}  # u1 → u_{1}
-    dy_dx_tex = sp.latex(flowgraph.display(s["dy_dx"]), ln_notation=True)
+    node_tex = {n: _tex(e) for n, e in s["nodes"].items()}
+    nt = {n: _tex(flowgraph.symbol(n)) for n in (*flowgraph.INPUTS, *s["nodes"])}  # u1 → u_{1}
+    dy_dx_tex = _tex(s["dy_dx"])
     return {**s, "point_values": point, "node_tex": node_tex, "dy_dx_tex": dy_dx_tex, "nt": nt, "names": list(s["nodes"]),
             "uses_sigma": any("sigma" in t for t in node_tex.values())}
 
 
+@lru_cache(maxsize=4096)
+def _tex(e) -> str:
+    """LaTeX of an expression with σ shown (pure, so cached: graphs repeat across instances)."""
+    return sp.latex(flowgraph.display(e), ln_notation=True)
+
+
+@lru_cache(maxsize=4096)
+def _same(a, b) -> bool:
+    return sp.simplify(a - b) == 0
+
+
 def mistake_path_dropped(p, s):
     wrong = flowgraph.derivative_direct_only(s)
-    if sp.simplify(wrong["dy_dx_nodes"] - s["dy_dx_nodes"]) == 0:
+    if _same(wrong["dy_dx_nodes"], s["dy_dx_nodes"]):
         return None  # no path runs through a later node: nothing to drop
     return wrong
