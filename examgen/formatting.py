@@ -47,6 +47,8 @@ def text(v) -> str:
         return "[" + ", ".join(text(x) for x in v) + "]"
     if isinstance(v, str):
         return v
+    if getattr(v, "is_Rational", False) is True:   # SymPy Integer or Rational: as StrPrinter writes it
+        return str(v.p) if v.q == 1 else f"{v.p}/{v.q}"
     if not ops.is_exact(v):
         return decimal_text(float(v), 6)
     printer, _ = _printers()
@@ -72,14 +74,11 @@ def latex(v) -> str:
         return bmatrix(v)
     if isinstance(v, str):
         return r"\text{%s}" % v
+    if getattr(v, "is_Rational", False) is True:   # SymPy Integer or Rational (checked first: common)
+        p, q = int(v.p), int(v.q)
+        return str(p) if q == 1 else ("-" if p < 0 else "") + r"\frac{%d}{%d}" % (abs(p), q)
     if not ops.is_exact(v):
         return decimal_text(float(v))
-    sp = _sympy()
-    if isinstance(v, sp.Integer):
-        return str(int(v))
-    if isinstance(v, sp.Rational):
-        p, q = int(v.p), int(v.q)
-        return ("-" if p < 0 else "") + r"\frac{%d}{%d}" % (abs(p), q)
     return _latex_printer().doprint(v)
 
 

@@ -51,5 +51,20 @@ def problem_entry(inst, number: int, points: float) -> dict:
 
 
 def dumps(key: dict) -> str:
-    """Canonical JSON text of a key (stable across processes: byte-identical for equal keys)."""
-    return json.dumps(key, indent=1, ensure_ascii=False, allow_nan=False) + "\n"
+    """Canonical JSON text of a key (stable across processes: byte-identical for equal keys).
+
+    Readable like `indent=1` down to each problem's fields; a field's value (params, answers,
+    a part's spec, the mistakes) stays on one line. Only those few levels go through Python;
+    the values use json's C encoder (indent=1 throughout would use the slow pure-Python one).
+    """
+    return _dumps(key, 0) + "\n"
+
+
+def _dumps(v, depth: int) -> str:
+    if depth >= 3 or not isinstance(v, (dict, list)) or not v:
+        return json.dumps(v, ensure_ascii=False, allow_nan=False)
+    pad = "\n" + " " * (depth + 1)
+    if isinstance(v, dict):
+        items = [json.dumps(str(k), ensure_ascii=False) + ": " + _dumps(x, depth + 1) for k, x in v.items()]
+        return "{" + pad + ("," + pad).join(items) + "\n" + " " * depth + "}"
+    return "[" + pad + ("," + pad).join(_dumps(x, depth + 1) for x in v) + "\n" + " " * depth + "]"

@@ -118,13 +118,25 @@ def zero_like(a):
 
 def to_float(a):
     """Float64 value (array or Python float) of an exact or float value."""
+    if isinstance(a, np.ndarray):
+        if a.dtype != object:
+            return np.asarray(a, dtype=float)
+        out = np.empty(a.shape)
+        for i, v in enumerate(a.flat):
+            out.flat[i] = _float(v)
+        return out
     if is_exact(a):
-        if isinstance(a, np.ndarray):
-            return np.vectorize(lambda v: float(v), otypes=[float])(a) if a.size else a.astype(float)
-        return float(a)
+        return _float(a)
     if np.ndim(a):
         return np.asarray(a, dtype=float)
     return float(a)
+
+
+def _float(v) -> float:
+    """float(v), directly p/q for a SymPy rational (correctly rounded, as float() is, but fast)."""
+    if getattr(v, "is_Rational", False) is True:
+        return int(v.p) / int(v.q)
+    return float(v)
 
 
 def simplify(a):
