@@ -44,6 +44,16 @@ class Instance:
             return declared
         return ("scalar", "vector")[min(np.ndim(self.values[part]), 1)] if np.ndim(self.values[part]) < 2 else "matrix"
 
+    def allowed(self, part: str) -> tuple[list, list | None]:
+        """(variables, functions) a student may use in an expression part; None = any function.
+
+        problem.yaml declares the variables; solve() may narrow them per instance by returning
+        {"allowed": {part: {"variables": [...], "functions": [...]}}} (e.g. "in terms of h only").
+        """
+        spec = self.problem.parts[part]
+        narrowed = (self.values.get("allowed") or {}).get(part, {})
+        return list(narrowed.get("variables", spec.variables)), narrowed.get("functions")
+
     def shape(self, part: str) -> list:
         return list(np.shape(self.values[part])) if self.kind(part) not in ("expression", "choice") else []
 

@@ -4,7 +4,8 @@
      "points": TOTAL,
      "problems": [{"number": N, "id": PID, "title": ..., "points": P, "seed": s, "profile": ...,
                    "options": {...}, "params": {...}, "params_exact": {...},
-                   "parts": {part: {"kind", "shape", "rtol", "atol", "points", "variables"}},
+                   "parts": {part: {"kind", "shape", "rtol", "atol", "points", "variables",
+                                    "functions" (allowed in an expression; null = any)}},
                    "answers": {part: number | nested list | expression string},
                    "answers_exact": {part: "3/4" | nested lists of such strings},
                    "mistakes": [{"name", "message", "answers": {part: value}}]}]}
@@ -35,8 +36,10 @@ def problem_entry(inst, number: int, points: float) -> dict:
     split = part_points(points, list(p.parts))
     parts = {}
     for name, spec in p.parts.items():
+        variables, functions = inst.allowed(name)
         parts[name] = {"kind": inst.kind(name), "shape": inst.shape(name), "rtol": spec.rtol,
-                       "atol": spec.atol, "points": split[name], "variables": list(spec.variables)}
+                       "atol": spec.atol, "points": split[name], "variables": variables,
+                       "functions": functions}
     mistakes = []
     for m in inst.mistakes():
         answers = {}

@@ -9,6 +9,21 @@ DERIVATIVES = ("sigmoid-derivative-h", "tanh-derivative-h", "sigmoid-derivative-
                "log-sigmoid-derivative-h", "log-one-minus-sigmoid-derivative-h")
 
 
+# What each question lets a student write (the prompt says so too): the variables, and the
+# functions when the point is to avoid one (tanh via σ must not use tanh). None = any function.
+ALLOWED = {
+    "sigmoid-derivative-h": (["h"], None),
+    "tanh-derivative-h": (["h"], None),
+    "log-sigmoid-derivative-h": (["h"], None),
+    "log-one-minus-sigmoid-derivative-h": (["h"], None),
+    "sigmoid-negative-h": (["h"], None),
+    "sigmoid-derivative-xi": (["xi"], ["exp", "ln", "sqrt"]),
+    "tanh-via-sigma": (["xi"], ["sigma"]),
+    "sigmoid-via-tanh": (["xi"], ["tanh"]),
+    "softmax-two-class": (["xi"], ["sigma"]),
+}
+
+
 def sample(draw, options):
     question = options.get("question") or draw.choice(QUESTIONS)
     if draw.exam:
@@ -24,7 +39,9 @@ def validate(p):
 
 
 def solve(p):
-    return identities.identity(p["question"], p["a"])
+    variables, functions = ALLOWED[p["question"]]
+    return {**identities.identity(p["question"], p["a"]),
+            "allowed": {"expr": {"variables": variables, "functions": functions}}}
 
 
 def mistake_sigma_for_derivative(p, s):
