@@ -1,0 +1,75 @@
+"""Exam generation benchmark (standard-library clocks only): prints figure, target, pass/fail.
+
+1. Single-core milliseconds per version of the default exam: `build_version` plus
+   `render_version(version, {"md", "tex"})` (exam, key, key.json, answers.yaml), the median of
+   a few runs of the mean over 100 seeds after one warm-up version.
+2. Wall time of the real command `examgen generate --versions 1000 --format md,tex` (which
+   uses a process pool), against issue 3's target of 10 s on a 2-core machine.
+
+Run: python benchmarks/bench_generate.py [--seeds 100] [--runs 3] [--versions 1000]
+`measure()` returns the rows as dicts, for benchmarks/bench.py.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import tempfile
+import time
+
+
+def per_version_ms(seeds: int = 100, runs: int = 3) -> float:
+    """Median over runs of the mean single-core ms to build and render one default-spec version."""
+    from examgen import documents, exam
+
+    spec = exam.load_spec()
+
+    def one(seed):
+        documents.render_version(exam.build_version(spec, seed), {"md", "tex"})
+
+    one(10**6)  # warm-up: imports, templates, parsers
+    means = []
+    for r in range(runs):
+        t = time.process_time()
+        for seed in range(r * seeds, (r + 1) * seeds):
+            one(seed)
+        means.append(1000 * (time.process_time() - t) / seeds)
+    return statistics.median(means)
+
+
+def generate_seconds(versions: int = 1000) -> float:
+    """Wall time of `examgen generate --versions N --format md,tex` into a temporary folder."""
+    with tempfile.TemporaryDirectory() as tmp:
+        t = time.perf_counter()
+        subprocess.run(["examgen", "generate", "--versions", str(versions), "--format", "md,tex",
+                        "--out", f"{tmp}/exam", "--force"], check=True, capture_output=True)
+        return time.perf_counter() - t
+
+
+def measure(seeds: int = 100, runs: int = 3, versions: int = 1000) -> list[dict]:
+    """Rows {figure, value, unit, target, pass}."""
+    ms = per_version_ms(seeds, runs)
+    wall = generate_seconds(versions)
+    return [
+        {"figure": "default exam, build + render md/tex/key/answers, one core", "value": ms,
+         "unit": "ms/version", "target": 20.0, "pass": ms <= 20.0},
+        {"figure": f"examgen generate --versions {versions} --format md,tex (wall)", "value": wall,
+         "unit": "s", "target": 10.0 * versions / 1000, "pass": wall <= 10.0 * versions / 1000},
+    ]
+
+
+def print_table(rows: list[dict]) -> None:
+    width = max(len(r["figure"]) for r in rows)
+    print(f"{'figure':<{width}}  {'value':>10}  {'target':>10}  result")
+    for r in rows:
+        value, target = f"{r['value']:.1f} {r['unit']}", f"<= {r['target']:g}"
+        print(f"{r['figure']:<{width}}  {value:>10}  {target:>10}  {'pass' if r['pass'] else 'FAIL'}")
+
+
+if __name__ == "__main__":
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seeds", type=int, default=100)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--versions", type=int, default=1000)
+    a = ap.parse_args()
+    print_table(measure(a.seeds, a.runs, a.versions))
