@@ -14,6 +14,7 @@ worker process that is killed when it overruns its time.
 """
 from __future__ import annotations
 
+import ast
 import atexit
 import json
 import math
@@ -49,6 +50,7 @@ class KeyPart:
     rtol: float
     atol: float
     variables: tuple
+    functions: tuple | None     # functions allowed in an expression answer (None: any)
     expected: object            # float array (numeric), checked tree (expression) or text (choice)
     expected_source: str        # the key's text of the answer (expression / choice)
     exact: np.ndarray | None    # numeric: Fraction (rational) or None (irrational) per entry
@@ -129,8 +131,9 @@ def _key_part(name: str, spec: dict, problem: dict) -> KeyPart:
     value = problem["answers"][name]
     exact_text = problem.get("answers_exact", {}).get(name, value)
     variables = tuple(spec.get("variables") or ())
+    functions = spec.get("functions")
     part = KeyPart(name, kind, float(spec["points"]), float(spec["rtol"]), float(spec["atol"]), variables,
-                   None, "", None, _nested_text(exact_text), "")
+                   None if functions is None else tuple(expr._ALIASES.get(f, f) for f in functions), None, "", None, _nested_text(exact_text), "")
     if kind == "expression":
         part.expected_source = str(value)
         part.expected = _key_tree(part.expected_source, variables)
@@ -327,6 +330,11 @@ def _grade_expression(part: KeyPart, raw):
         raise expr.ExpressionError(f"{part.name}: expected an expression as text, got {answer_files.kind_name(raw)}")
     text = raw if isinstance(raw, str) else repr(raw)
     tree = expr.check(text, part.variables, part.name)
+    if part.functions is not None:
+        used = sorted({n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call)} - set(part.functions))
+        if used:
+            allowed = ", ".join(part.functions) or "none"
+            return WRONG, 0.0, f"the question asks for an answer without {', '.join(used)} (functions allowed: {allowed})", None
     same = equivalent(tree, part.expected, part.variables) if part.expected is not None else None
     if same is None:
         same = symbolic_equal(text, part.expected_source, part.variables, key_parsed=part.expected is not None)

@@ -279,3 +279,14 @@ def test_blank_template_from_generate_scores_zero_without_error(tmp_path):
     out = json.loads(r.stdout)
     assert out["score"] == 0 and out["status"] == "graded"
     assert all(p["verdict"] == "blank" for prob in out["problems"] for p in prob["parts"])
+
+
+def test_expression_part_honours_the_functions_the_key_allows():
+    key = expression_key("2*sigma(2*xi) - 1", ["xi"])
+    key["problems"][0]["parts"]["expr"]["functions"] = ["sigma", "exp"]
+    got = {}
+    for given in ("tanh(xi)", "2σ(2ξ) - 1"):
+        r = grade_submission(key, {"exam": "E0-x", "answers": {1: {"expr": given}}})
+        got[given] = r["problems"][0]["parts"][0]
+    assert got["tanh(xi)"]["verdict"] == "wrong" and "without tanh" in got["tanh(xi)"]["feedback"]
+    assert got["2σ(2ξ) - 1"]["verdict"] == "correct"
