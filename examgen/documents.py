@@ -66,8 +66,10 @@ def doc_context(version: Version, items: list[dict]) -> dict:
 def _points(p) -> str:
     return str(int(p)) if float(p).is_integer() else f"{p:g}"
 
-def key_json(version: Version) -> dict:
-    entries = [keys.problem_entry(inst, n, pts) for n, pts, inst in version.problems]
+def key_json(version: Version, items: list[dict]) -> dict:
+    """The machine key, with each problem's worked solution (Markdown) for the students' reports."""
+    entries = [{**keys.problem_entry(inst, n, pts), "solution": item["solution"]}
+               for (n, pts, inst), item in zip(version.problems, items)]
     from .bank import bank_version
 
     return {"exam": version.exam_id, "seed": version.seed, "bank": bank_version(),
@@ -109,7 +111,7 @@ def render_version(version: Version, formats: set[str]) -> dict[str, str]:
     if "tex" in formats:
         out["exam.tex"] = env.get_template("exam.tex.j2").render(docs=[ctx])
         out["key.tex"] = env.get_template("key.tex.j2").render(docs=[ctx])
-    out["key.json"] = keys.dumps(key_json(version))
+    out["key.json"] = keys.dumps(key_json(version, items))
     out["answers.yaml"] = answer_sheet(version, items)
     return out
 

@@ -66,6 +66,7 @@ class KeyProblem:
     title: str
     points: float
     parts: dict
+    solution: str = ""          # the worked solution (Markdown), for the student's report
 
 
 @dataclass
@@ -122,7 +123,7 @@ def _version(k: dict) -> Version:
     for p in k["problems"]:
         parts = {name: _key_part(name, spec, p) for name, spec in p["parts"].items()}
         problems[int(p["number"])] = KeyProblem(int(p["number"]), p["id"], p.get("title", p["id"]),
-                                                float(p["points"]), parts)
+                                                float(p["points"]), parts, str(p.get("solution") or ""))
     return Version(str(k["exam"]), k.get("title", ""), k.get("student"), float(k["points"]), problems)
 
 
@@ -201,7 +202,8 @@ def grade_submission(key, answers, partial: bool = True) -> dict:
             notes.append(f"problem {number}: unknown part(s) {', '.join(map(repr, unknown))} ignored "
                          f"(parts: {', '.join(kp.parts)})")
         problems.append({"number": number, "id": kp.id, "title": kp.title,
-                         "score": _round(sum(p["points"] for p in parts)), "max": kp.points, "parts": parts})
+                         "score": _round(sum(p["points"] for p in parts)), "max": kp.points, "parts": parts,
+                         "solution": kp.solution})
     extra = sorted(set(sub.answers) - set(version.problems))
     if extra:
         notes.append(f"answers for problem(s) {', '.join(map(str, extra))}, which the exam does not have, ignored")

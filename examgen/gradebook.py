@@ -60,6 +60,8 @@ def report(result: dict) -> str:
             elif part["verdict"] == "within tolerance":
                 out.append(f"- **`{part['part']}`**: accepted as a decimal; the exact value is `{_cell(part['expected'])}`.")
         out.append("")
+        if prob.get("solution") and prob["score"] < prob["max"]:
+            out += ["### Worked solution", "", prob["solution"].strip(), ""]
     return "\n".join(out).rstrip() + "\n"
 
 

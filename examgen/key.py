@@ -8,7 +8,8 @@
                                     "functions" (allowed in an expression; null = any)}},
                    "answers": {part: number | nested list | expression string},
                    "answers_exact": {part: "3/4" | nested lists of such strings},
-                   "mistakes": [{"name", "message", "answers": {part: value}}]}]}
+                   "mistakes": [{"name", "message", "answers": {part: value}}],
+                   "solution": the worked solution in Markdown}]}
 
 An index of several versions is {"index": true, "bank": ..., "versions": [key, key, ...]}.
 Answers of numeric parts are JSON numbers or nested lists of floats; expression parts are
