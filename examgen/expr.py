@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import cmath
 import math
+import operator
 import re
 from fractions import Fraction
 from functools import lru_cache
@@ -152,6 +153,9 @@ def _integer(digits: str, what: str):
 
 
 _BINOPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
+# +, − and × mean the same to every evaluator below (SymPy, complex floats, fractions);
+# division and powers differ in what they must refuse, so each evaluator handles those.
+ARITHMETIC = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul}
 
 
 def _validate(node, variables, what, depth):
@@ -204,12 +208,8 @@ def _to_sympy(node, symbols, what):
         return -v if isinstance(node.op, ast.USub) else v
     if isinstance(node, ast.BinOp):
         a, b = rec(node.left), rec(node.right)
-        if isinstance(node.op, ast.Add):
-            return a + b
-        if isinstance(node.op, ast.Sub):
-            return a - b
-        if isinstance(node.op, ast.Mult):
-            return a * b
+        if type(node.op) in ARITHMETIC:
+            return ARITHMETIC[type(node.op)](a, b)
         if isinstance(node.op, ast.Div):
             if b == 0:
                 raise ExpressionError(f"{what}: division by zero")
@@ -276,12 +276,8 @@ def evaluate(tree: ast.expr, point: dict, what: str = "expression") -> complex:
     if isinstance(node, ast.BinOp):
         a, b = rec(node.left), rec(node.right)
         op = node.op
-        if isinstance(op, ast.Add):
-            return a + b
-        if isinstance(op, ast.Sub):
-            return a - b
-        if isinstance(op, ast.Mult):
-            return a * b
+        if type(op) in ARITHMETIC:
+            return ARITHMETIC[type(op)](a, b)
         if isinstance(op, ast.Div):
             return a / b
         if abs(b) > MAX_EXPONENT:
@@ -315,12 +311,8 @@ def rational(tree: ast.expr, what: str = "value") -> Fraction | None:
     if a is None or b is None:
         return None
     op = node.op
-    if isinstance(op, ast.Add):
-        return a + b
-    if isinstance(op, ast.Sub):
-        return a - b
-    if isinstance(op, ast.Mult):
-        return a * b
+    if type(op) in ARITHMETIC:
+        return ARITHMETIC[type(op)](a, b)
     if isinstance(op, ast.Div):
         if b == 0:
             raise ExpressionError(f"{what}: division by zero")
