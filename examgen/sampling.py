@@ -51,6 +51,10 @@ class Draw:
         return [int(i) for i in self.rng.permutation(n)]
 
     # --- numbers -------------------------------------------------------------------
+    def array(self, values):
+        """An array of drawn values: exact SymPy numbers (exam) or float64 (drill)."""
+        return exact(values) if self.exam else np.asarray(values, dtype=float)
+
     def ints(self, lo: int, hi: int, shape=(), nonzero: bool = False):
         """Integers in [lo, hi]: exact in the exam profile, floats in the drill profile."""
         values = self.rng.integers(lo, hi + 1, size=shape)
@@ -122,13 +126,14 @@ def exact(values, shape=None):
 
 
 def mistakes_show(mistakes, params: dict, values: dict, rtol: float = 0.02, atol: float = 0.01,
-                  every_part: bool = False) -> bool:
+                  every_part: bool = False, must_apply: bool = False) -> bool:
     """True when every mistake that applies gives an answer beyond atol + rtol·|right| of the
     right one (default: twice the parts' default tolerance, a safety margin).
 
     `mistakes` is a problem module (its `mistake_*` functions, in name order) or an iterable of
     mistake functions. A mistake must differ in some part it returns, or in every part with
-    `every_part`. Samplers call this on float copies of an instance (`ops.to_float`), which is
+    `every_part`; with `must_apply`, a mistake that does not apply (returns None) also rejects
+    the draw. Samplers call this on float copies of an instance (`float_params`), which is
     cheap, and build the exact instance only for the draw they accept.
     """
     from .compare import all_close
@@ -138,7 +143,11 @@ def mistakes_show(mistakes, params: dict, values: dict, rtol: float = 0.02, atol
     quantifier = any if every_part else all
     for f in mistakes:
         wrong = f(params, values)
-        if wrong is not None and quantifier(all_close(v, values[k], rtol, atol) for k, v in wrong.items()):
+        if wrong is None:
+            if must_apply:
+                return False
+            continue
+        if quantifier(all_close(v, values[k], rtol, atol) for k, v in wrong.items()):
             return False
     return True
 

@@ -5,9 +5,11 @@ every IOU (right or mistaken) at least 1/20 away from the threshold, so no label
 """
 import numpy as np
 
+import sys
+
 from examgen.compare import all_close
 from examgen.engine import detection, ops
-from examgen.sampling import exact
+from examgen.sampling import exact, mistakes_show
 
 MARGIN = 0.05  # no IOU (right or mistaken) within this distance of the threshold
 
@@ -27,10 +29,8 @@ def sample(draw, options):
         anchors = [_anchor(draw, ref, threshold, label) for label in labels]
         if None in anchors:
             continue  # no such anchor found near this reference: draw again
-        if draw.exam:
-            p = {"ref": exact(ref), "anchors": exact(anchors), "threshold": exact(threshold)}
-        else:
-            p = {"ref": np.array(ref), "anchors": np.array(anchors), "threshold": threshold}
+        p = {"ref": draw.array(ref), "anchors": draw.array(anchors),
+             "threshold": exact(threshold) if draw.exam else threshold}
         s = solve(p)
         if len({tuple(a) for a in anchors}) == n_anchors and _mistakes_show(p, s):
             return p
@@ -57,14 +57,14 @@ def _anchor(draw, ref, threshold, label):
 
 
 def _mistakes_show(p, s):
-    """Every mistake changes the answer beyond tolerance, and no mistaken IOU ties the threshold."""
+    """Every mistake applies and changes the answer beyond tolerance, and no mistaken IOU ties
+    the threshold (so a mistaken IOU near the right one also gives the right labels)."""
+    module = sys.modules[__name__]
+    if not mistakes_show(module, p, s, rtol=0.01, atol=0.005, must_apply=True):
+        return False
     t = float(ops.to_float(p["threshold"]))
-    for wrong in (mistake_union_without_intersection(p, s), mistake_over_ref_area(p, s)):
-        if wrong is None or all_close(wrong["IOU"], s["IOU"], 0.01, 0.005):
-            return False
-        if np.any(np.abs(ops.to_float(wrong["IOU"]) - t) < MARGIN):
-            return False
-    return True
+    return all(np.all(np.abs(ops.to_float(f(p, s)["IOU"]) - t) >= MARGIN)
+               for f in (mistake_union_without_intersection, mistake_over_ref_area))
 
 
 def validate(p):

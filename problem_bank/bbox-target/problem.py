@@ -1,9 +1,10 @@
 """Box-regression target y_r of an anchor; exam size ratios 1/2, 1, 2 so the logs are 0, ±ln 2."""
+import sys
+
 import numpy as np
 
-from examgen.compare import all_close
 from examgen.engine import detection, ops
-from examgen.sampling import exact
+from examgen.sampling import exact, mistakes_show
 
 
 def sample(draw, options):
@@ -12,7 +13,7 @@ def sample(draw, options):
         s = solve(p)
         # At least one size ratio ≠ 1 (so the log mistakes show) and an offset over a side whose
         # anchor and reference sizes differ (so dividing by the reference's size shows).
-        if _mistakes_show(p, s):
+        if mistakes_show(sys.modules[__name__], p, s, rtol=0.01, atol=0.005, must_apply=True):
             return p
 
 
@@ -44,13 +45,6 @@ def _draw_drill(draw):
     ratios = draw.decimals(0.4, 2.5, 2)
     ref = np.concatenate([np.round(corner + offsets, 2), np.round(sides * ratios, 2)])
     return {"anchor": np.concatenate([corner, sides]), "ref": ref}
-
-
-def _mistakes_show(p, s):
-    for wrong in (mistake_log10(p, s), mistake_inverted_ratio(p, s), mistake_offset_over_ref_size(p, s)):
-        if wrong is None or all_close(wrong["y_r"], s["y_r"], 0.01, 0.005):
-            return False
-    return True
 
 
 def validate(p):

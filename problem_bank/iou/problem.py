@@ -11,13 +11,7 @@ def sample(draw, options):
         s = detection.iou(ref, roi)
         # Overlapping clearly, and neither box (nearly) inside the other, so every mistake shows.
         if s["I"] > s["U"] / 20 and s["U"] - s["area_ref"] > s["U"] / 20:
-            return {"ref": draw_array(draw, ref), "roi": draw_array(draw, roi)}
-
-
-def draw_array(draw, values):
-    import numpy as np
-
-    return np.array(values, dtype=object if draw.exam else float)
+            return {"ref": draw.array(ref), "roi": draw.array(roi)}
 
 
 def validate(p):

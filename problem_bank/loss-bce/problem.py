@@ -1,10 +1,10 @@
 """BCE of sigmoid outputs and ∂L/∂ξ = (ŷ − y)/n, with ŷ ∈ {1/4, 1/3, 1/2, 2/3, 3/4} in the exam profile."""
-import numpy as np
-import sympy as sp
+import sys
 
-from examgen.compare import all_close
+import numpy as np
+
 from examgen.engine import losses, ops
-from examgen.sampling import exact
+from examgen.sampling import exact, mistakes_show
 
 EXAM_YHAT = ("1/4", "1/3", "1/2", "2/3", "3/4")
 
@@ -19,7 +19,7 @@ def sample(draw, options):
             yhat = draw.decimals(0.02, 0.98, n)
         p = {"y": y, "yhat": yhat}
         s = solve(p)
-        if _mistakes_show(p, s):
+        if mistakes_show(sys.modules[__name__], p, s, every_part=True):
             return p
 
 
@@ -35,8 +35,7 @@ def solve(p):
     y, yhat = p["y"], p["yhat"]
     n = y.shape[0]
     # Each example's own loss −[y ln ŷ + (1 − y) ln(1 − ŷ)], shown in the worked solution.
-    terms = np.array([losses.combine_logs(losses.bce(y[i:i + 1], yhat[i:i + 1])) for i in range(n)],
-                     dtype=object if ops.is_exact(yhat) else float)
+    terms = ops.asarray([losses.combine_logs(losses.bce(y[i:i + 1], yhat[i:i + 1])) for i in range(n)])
     return {"n": n, "terms": terms, "L": losses.combine_logs(losses.bce(y, yhat)),
             "dL_dyhat": losses.dL_dyhat("bce", y, yhat),
             "sigma_prime": yhat * (1 - yhat),
@@ -61,13 +60,3 @@ def mistake_stopped_at_dL_dyhat(p, s):
 
 def mistake_gradient_sign(p, s):
     return {"dL_dxi": -s["dL_dxi"]}
-
-
-def _mistakes_show(p, s):
-    """Every mistake that applies gives an answer clearly off the right one (with a margin)."""
-    for mistake in (mistake_no_average, mistake_averaged_twice, mistake_stopped_at_dL_dyhat,
-                    mistake_gradient_sign):
-        wrong = mistake(p, s)
-        if wrong and any(all_close(v, s[k], 0.02, 0.01) for k, v in wrong.items()):
-            return False
-    return True

@@ -1,8 +1,8 @@
 """MSE over n examples and ∂L/∂ŷ, with halves and small integers in the exam profile."""
-import numpy as np
+import sys
 
-from examgen.compare import all_close
 from examgen.engine import losses, ops
+from examgen.sampling import mistakes_show
 
 
 def sample(draw, options):
@@ -13,7 +13,7 @@ def sample(draw, options):
         else:
             p = {"y": draw.decimals(-2, 2, (n, K)), "yhat": draw.decimals(-2, 2, (n, K))}
         s = solve(p)
-        if _mistakes_show(p, s):
+        if mistakes_show(sys.modules[__name__], p, s, every_part=True):
             return p
 
 
@@ -42,12 +42,3 @@ def mistake_half_dropped(p, s):
 
 def mistake_gradient_sign(p, s):
     return {"dL_dyhat": -s["dL_dyhat"]}
-
-
-def _mistakes_show(p, s):
-    """Every mistake that applies gives an answer clearly off the right one (with a margin)."""
-    for mistake in (mistake_no_average, mistake_averaged_twice, mistake_half_dropped, mistake_gradient_sign):
-        wrong = mistake(p, s)
-        if wrong and any(all_close(v, s[k], 0.02, 0.01) for k, v in wrong.items()):
-            return False
-    return True

@@ -1,9 +1,10 @@
 """ŷ = softmax(W h), with excitations w̄_k h = ln q in the exam profile so that every ŷ_k is a fraction."""
-import numpy as np
+import sys
+
 import sympy as sp
 
-from examgen.compare import all_close
 from examgen.engine import activations, losses, ops
+from examgen.sampling import mistakes_show
 
 MAX_DENOMINATOR = 30  # exam: ŷ_k = p/q with q at most this
 
@@ -18,7 +19,7 @@ def sample(draw, options):
         else:                             # log weights, integer h
             p = {"W": draw.log_ratios((K, N), ratios=(2, 3)), "h": draw.ints(-1, 2, N, nonzero=True)}
         s = solve(p)
-        if (not draw.exam or _hand_workable(s)) and _mistakes_show(p, s):
+        if (not draw.exam or _hand_workable(s)) and mistakes_show(sys.modules[__name__], p, s, every_part=True):
             return p
 
 
@@ -43,12 +44,3 @@ def mistake_normalized_without_exp(p, s):
     if ops.to_float(total) == 0:
         return None  # dividing by zero: not an answer anyone would hand in
     return {"yhat": s["xi"] / total}
-
-
-def _mistakes_show(p, s):
-    """Every mistake that applies gives an answer clearly off the right one (with a margin)."""
-    for mistake in (mistake_not_normalized, mistake_normalized_without_exp):
-        wrong = mistake(p, s)
-        if wrong and any(all_close(v, s[k], 0.02, 0.01) for k, v in wrong.items()):
-            return False
-    return True
