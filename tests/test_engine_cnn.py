@@ -15,14 +15,12 @@ from scipy.signal import convolve2d
 from examgen.bank import get
 from examgen.engine import conv, pool
 from examgen.sampling import exact
+from numeric import rel_err
 
 R = sp.Rational
 N_RANDOM = 50
 
 
-def rel_err(a, b):
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    return np.linalg.norm(a - b) / max(1.0, np.linalg.norm(b))
 
 
 def random_layer(rng, mode, max_size=5):

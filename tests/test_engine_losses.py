@@ -13,27 +13,13 @@ from examgen.engine import activations, losses, ops
 from examgen.errors import ExamgenError
 from examgen.sampling import exact
 from conftest import BANK
+from numeric import assert_close, numeric_gradient
 
 N_RANDOM = 60
 R = sp.Rational
 
 
 # --- helpers --------------------------------------------------------------------------------
-def assert_close(a, b, rel=1e-6):
-    """Scale-aware: ‖a − b‖ ≤ rel · max(1, ‖b‖)."""
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    assert a.shape == b.shape
-    assert np.linalg.norm(a - b) <= rel * max(1.0, np.linalg.norm(b)), (a, b)
-
-
-def numeric_gradient(f, x, eps=1e-6):
-    """Central differences of a scalar function f at the float array x."""
-    g = np.zeros_like(x)
-    for idx in np.ndindex(x.shape):
-        step = np.zeros_like(x)
-        step[idx] = eps
-        g[idx] = (f(x + step) - f(x - step)) / (2 * eps)
-    return g
 
 
 def one_hot(rng, n, K):

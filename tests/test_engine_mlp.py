@@ -11,6 +11,7 @@ from examgen.bank import get
 from examgen.engine import losses, mlp, ops
 from examgen.sampling import exact
 from helpers import one_line_error, run
+from numeric import assert_close, numeric_gradient
 
 PAIRS = [("linear", "mse"), ("sigmoid", "mse"), ("sigmoid", "bce"), ("softmax", "ce"), ("softmax", "mse")]
 COMBOS = [(h, o, l) for h in mlp.HIDDEN for o, l in PAIRS]
@@ -43,21 +44,6 @@ def loss_of(p, **override):
     return losses.loss(q["loss"], q["y"], f["yhat"])
 
 
-def numeric_gradient(f, a, eps=1e-5):
-    """Central finite differences of the scalar f at every entry of a."""
-    g = np.zeros_like(a)
-    for idx in np.ndindex(a.shape):
-        up, down = a.copy(), a.copy()
-        up[idx] += eps
-        down[idx] -= eps
-        g[idx] = (f(up) - f(down)) / (2 * eps)
-    return g
-
-
-def assert_close(a, b, tol=1e-6):
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    assert a.shape == b.shape, (a.shape, b.shape)
-    assert np.linalg.norm(a - b) <= tol * max(1.0, np.linalg.norm(b)), (a, b)
 
 
 # --- gradients against finite differences ------------------------------------------------------
