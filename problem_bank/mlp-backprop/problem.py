@@ -12,6 +12,7 @@ import numpy as np
 from examgen.bank import get
 from examgen.engine import losses, mlp, ops
 from examgen.errors import ExamgenError
+from examgen.sampling import float_params
 
 net = get("mlp-forward").module
 
@@ -51,13 +52,7 @@ def draw_targets(draw, output, loss, n, K):
     y = np.zeros((n, K), dtype=int)
     for i in range(n):
         y[i, draw.size(0, K - 1)] = 1
-    return ops.asarray(y.tolist()) if not draw.exam else _exact(y)
-
-
-def _exact(a):
-    from examgen.sampling import exact
-
-    return exact(a)
+    return draw.array(y)
 
 
 def draw_problem(draw, options, module, extra=lambda p: {}):
@@ -71,12 +66,13 @@ def draw_problem(draw, options, module, extra=lambda p: {}):
         network = net.draw_network(draw, hidden, output, n, N, D, K_)
         if network is None:
             continue
-        p = {**network, "y": draw_targets(draw, output, loss, n, K_),
-             "hidden": hidden, "output": output, "loss": loss}
-        p.update(extra(p))
+        floats, build = network
+        rest = {"y": draw_targets(draw, output, loss, n, K_), "hidden": hidden, "output": output, "loss": loss}
+        rest.update(extra(rest))
+        p = {**floats, **float_params(rest)}  # checked in floats; exact values built once, when accepted
         s = module.solve(p)
         if _clear(p, s) and net.mistakes_show(module, p, s):
-            return p
+            return {**build(), **rest}
     raise ExamgenError(f"{module.__name__}: no instance found for hidden={hidden}, output={output}, loss={loss}")
 
 

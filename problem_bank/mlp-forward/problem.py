@@ -10,8 +10,9 @@ Exam profile, so that every value is exact and hand-workable:
   every s_j h_ij is an integer; b2 is an integer (linear) or one of {0, ±ln 2, ±ln 3}. Then ξ²
   is an integer (linear output) or ln q with q a small fraction, and ŷ is a fraction
   (σ(ln q) = q/(1+q), softmax q_k/Σ_ℓ q_ℓ).
-Rejection sampling (on floats, before the exact values are built) keeps these, and also every
-example, hidden unit and output in use, no two softmax classes tied, and every mistake visible.
+Rejection sampling (on floats; the exact values are built once, for the accepted draw) keeps
+these, and also every example, hidden unit and output in use (a ReLU unit is active, ξ¹ > 0,
+for some example, so it gets a gradient), no two softmax classes tied, and every mistake visible.
 """
 import math
 import sys
@@ -20,10 +21,10 @@ from fractions import Fraction
 import numpy as np
 
 from examgen.bank import DEFAULT_ATOL, DEFAULT_RTOL
-from examgen.compare import all_close
 from examgen.engine import mlp, ops
 from examgen.errors import ExamgenError
 from examgen.sampling import exact
+from examgen.sampling import mistakes_show as _mistakes_show
 
 MAX_TRIES = 20_000
 
@@ -41,6 +42,9 @@ def draw_sizes(draw, hidden, output, K=None):
             k = K
         if not draw.exam:
             n, N = n + draw.size(0, 1), N + draw.size(0, 1)
+        if hidden == "relu" and n == 1:
+            continue  # every ReLU unit used by one example: none inactive, so g₁′ = 1 everywhere
+        if not draw.exam:
             return n, N, D, k
         if n * N * max(D, k) <= 12:
             return n, N, D, k
@@ -63,34 +67,51 @@ def _inverse_gcd(column):
 
 
 def draw_network(draw, hidden, output, n, N, D, K):
-    """x, W1, b1, W2, b2 (exam: hand-workable exact values, see the module docstring), or None to redraw."""
+    """(x, W1, b1, W2, b2 as float64 arrays, a function building them exactly), or None to redraw.
+
+    The float network is what samplers check; the function gives the instance's own values
+    (exam: hand-workable exact values, see the module docstring; drill: the floats).
+    """
     if not draw.exam:
-        p = {"x": draw.decimals(-2, 2, (n, D)), "W1": draw.decimals(-2, 2, (N, D)),
-             "b1": draw.decimals(-1, 1, N), "W2": draw.decimals(-2, 2, (K, N)), "b2": draw.decimals(-1, 1, K)}
-        xi1 = p["x"] @ p["W1"].T + p["b1"]
-        if hidden == "relu" and (np.min(np.abs(xi1)) < 0.05 or not np.all(np.any(xi1 > 0, axis=1))):
-            return None  # near the kink, or an example with every unit dead
-        return p
+        if hidden != "relu":
+            p = {"x": draw.decimals(-2, 2, (n, D)), "W1": draw.decimals(-2, 2, (N, D)),
+                 "b1": draw.decimals(-1, 1, N), "W2": draw.decimals(-2, 2, (K, N)), "b2": draw.decimals(-1, 1, K)}
+            return p, lambda: p
+        # ReLU: no ξ¹ near the kink, every unit active for some example and every example for some unit.
+        x = draw.decimals(-2, 2, (n, D))
+        units = _draw_units(N, lambda: (draw.decimals(-2, 2, D), draw.decimals(-1, 1)),
+                            lambda w_j, b_j: _relu_unit_ok(x @ w_j + b_j, 0.05, np.inf, np.inf))
+        if units is None or not _relu_all_alive(x @ units[0].T + units[1]):
+            return None
+        p = {"x": x, "W1": units[0], "b1": units[1], "W2": draw.decimals(-2, 2, (K, N)), "b2": draw.decimals(-1, 1, K)}
+        return p, lambda: p
 
     ints = lambda lo, hi, shape: draw.rng.integers(lo, hi + 1, size=shape)  # noqa: E731
     # Checks run on floats; the exact arrays are built once an instance passes.
     if hidden == "relu":
         # Small h for a sigmoid/softmax output, whose ξ² are integer multiples of logs.
         w, top = (2, 6) if output == "linear" else (1, 2)
-        x, W1, b1 = ints(-2, 2, (n, D)), ints(-w, w, (N, D)), ints(-1, 1, N)
+        x = ints(-2, 2, (n, D))
+        units = _draw_units(N, lambda: (ints(-w, w, D), int(ints(-1, 1, ()))),
+                            lambda w_j, b_j: np.any(w_j != 0) and _relu_unit_ok(x @ w_j + b_j, 1, 6, top))
+        if units is None:
+            return None
+        W1, b1 = units
         xi1 = x @ W1.T + b1
-        if np.any(xi1 == 0) or np.abs(xi1).max() > 6 or xi1.max() > top or not np.all(np.any(xi1 > 0, axis=1)):
+        if not _relu_all_alive(xi1):
             return None
         log_q1 = np.ones(N)
     else:
         # Hidden unit j: W1 row j and b1_j are integer multiples of ln q_j, q_j ∈ {2, 3}, and
         # every ξ¹_ij = c_ij ln q_j = ln q_j^c_ij with q_j^|c_ij| ≤ 4 (sigmoid) or ≤ 3 (tanh).
-        x, W1, b1, q1 = ints(-1, 1, (n, D)), ints(-1, 1, (N, D)), ints(-1, 1, N), ints(2, 3, N)
-        c = x @ W1.T + b1
-        if np.any(q1.astype(float) ** np.abs(c) > (4 if hidden == "sigmoid" else 3)):
+        x, limit = ints(-1, 1, (n, D)), (4 if hidden == "sigmoid" else 3)
+        units = _draw_units(N, lambda: (ints(-1, 1, D), int(ints(-1, 1, ())), int(ints(2, 3, ()))),
+                            lambda w_j, b_j, q_j: np.any(w_j != 0) and np.all(float(q_j) ** np.abs(x @ w_j + b_j) <= limit))
+        if units is None:
             return None
+        W1, b1, q1 = units
         log_q1 = np.log(q1)
-        xi1 = c * log_q1
+        xi1 = (x @ W1.T + b1) * log_q1
     if not _all_used(x, W1) or len({tuple(r) for r in np.round(xi1, 9)}) < n:  # distinct hidden states
         return None
     h = mlp.hidden_activation(hidden)[0](np.asarray(xi1, dtype=float))
@@ -114,8 +135,42 @@ def draw_network(draw, hidden, output, n, N, D, K):
             return None    # no two classes equally likely
     if not _all_used(e2, e2.T):
         return None
-    return {"x": exact(x), "W1": exact(W1) * _logs(log_q1)[:, None], "b1": exact(b1) * _logs(log_q1),
-            "W2": exact(e2) * exact(list(d)) * _logs(log_r2), "b2": exact(b2) * _logs(log_r2b)}
+    floats = {"x": x.astype(float), "W1": W1 * np.reshape(log_q1, (-1, 1)), "b1": b1 * log_q1,
+              "W2": e2 * d.astype(float) * log_r2, "b2": b2 * log_r2b}
+
+    def build():
+        return {"x": exact(x), "W1": exact(W1) * _logs(log_q1)[:, None], "b1": exact(b1) * _logs(log_q1),
+                "W2": exact(e2) * exact(list(d)) * _logs(log_r2), "b2": exact(b2) * _logs(log_r2b)}
+
+    return floats, build
+
+
+def _draw_units(N, draw_unit, ok, tries: int = 100):
+    """N hidden units drawn one by one, each (W1 row, b1 entry, …) redrawn until `ok` accepts it;
+    None when a unit never passes. Units are independent given x, so this is each unit's own
+    rejection sampling, much cheaper than redrawing the whole network for one bad unit."""
+    units = []
+    for _ in range(N):
+        for _ in range(tries):
+            unit = draw_unit()
+            if ok(*unit):
+                units.append(unit)
+                break
+        else:
+            return None
+    return [np.array(column) for column in zip(*units)]
+
+
+def _relu_unit_ok(xi, kink, biggest, top) -> bool:
+    """A ReLU unit's ξ¹ over the examples: none within `kink` of 0 (exam: none 0), |ξ¹| ≤ biggest,
+    ξ¹ ≤ top, and active (ξ¹ > 0) for some example, so it is used."""
+    return bool(np.min(np.abs(xi)) >= kink and np.abs(xi).max() <= biggest and xi.max() <= top and np.any(xi > 0))
+
+
+def _relu_all_alive(xi1) -> bool:
+    """Every example has an active ReLU unit and every unit is active for some example (ξ¹ > 0)."""
+    active = xi1 > 0
+    return bool(np.all(np.any(active, axis=1)) and np.all(np.any(active, axis=0)))
 
 
 def _logs(log_values):
@@ -148,18 +203,8 @@ def tidy_logs(a):
 
 
 def mistakes_show(module, p, s) -> bool:
-    """Every mistake of `module` that applies gives an answer beyond tolerance of the right one."""
-    for name, f in vars(module).items():
-        if not name.startswith("mistake_"):
-            continue
-        wrong = f(p, s)
-        if wrong is not None and all(_same(w, s[part]) for part, w in wrong.items()):
-            return False
-    return True
-
-
-def _same(a, b) -> bool:
-    return all_close(a, b, DEFAULT_RTOL, DEFAULT_ATOL)
+    """Every mistake of `module` that applies gives an answer beyond the parts' tolerance of the right one."""
+    return _mistakes_show(module, p, s, rtol=DEFAULT_RTOL, atol=DEFAULT_ATOL)
 
 
 def choose(draw, options, name, choices):
@@ -183,9 +228,10 @@ def sample(draw, options):
         net = draw_network(draw, hidden, output, *sizes)
         if net is None:
             continue
-        p = {**net, "hidden": hidden, "output": output}
-        if mistakes_show(sys.modules[__name__], p, solve(p)):
-            return p
+        floats, build = net
+        p = {**floats, "hidden": hidden, "output": output}
+        if mistakes_show(sys.modules[__name__], p, solve(p)):  # checked in floats
+            return {**build(), "hidden": hidden, "output": output}
     raise ExamgenError(f"mlp-forward: no instance found for hidden={hidden}, output={output}")
 
 
