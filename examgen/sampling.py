@@ -11,6 +11,7 @@ float64 arrays.
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 import numpy as np
 
@@ -156,5 +157,19 @@ def float_params(params: dict) -> dict:
     """A float64 copy of an instance's parameters (numbers only; strings, ints and dicts kept)."""
     from .engine import ops
 
-    return {k: v if isinstance(v, (str, int, dict, list)) and not isinstance(v, bool) else ops.to_float(v)
-            for k, v in params.items()}
+    def one(v):
+        if isinstance(v, (str, int, dict, list)) and not isinstance(v, bool):
+            return v
+        if ops.is_exact(v) and not isinstance(v, np.ndarray):
+            return _exact_scalar_float(v)
+        return ops.to_float(v)
+
+    return {k: one(v) for k, v in params.items()}
+
+
+@lru_cache(maxsize=4096)
+def _exact_scalar_float(v) -> float:
+    """float of an exact scalar, remembered: samplers draw the same few (ln 2, −ln 3/2, …) again and again."""
+    from .engine import ops
+
+    return ops.to_float(v)

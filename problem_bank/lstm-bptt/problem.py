@@ -1,7 +1,10 @@
 """Back-propagation through time in a scalar LSTM, with exam targets set so that every h[t] − y[t] is ±½ or ±1."""
 import sys
 
+import numpy as np
+
 from examgen.engine import lstm, ops
+from examgen.sampling import float_params, mistakes_show
 
 WEIGHT_GRADS = tuple("dL_d" + name for name in lstm.WEIGHT_NAMES)
 BPTT_PARTS = ("L", "dL_dh", "dL_dc", "dL_do", "dL_di", "dL_df") + WEIGHT_GRADS
@@ -24,23 +27,39 @@ def sample(draw, options):
         T = draw.size(2, 4)
     else:
         T = draw.choice([2, 2, 3]) if variant == "course" else 2
+    limit = MAX_SIZE if variant == "course" else fp.MAX_SIZE
+    fractions = SHOWN if variant == "course" else fp.RATIONAL_PARTS  # exam values known to be fractions
     while True:
         p = fp.draw_candidate(draw, variant, T)
+        # Every check runs in floats first (cheap); exact arithmetic only for the candidate that passes.
+        pf = float_params(p)
+        error = None
         if draw.exam and variant == "course":
             # Targets a simple error away from the output: h[t] − y[t] ∈ {±½, ±1}.
-            h = lstm.forward(p["x"], p["h0"], p["c0"], lstm.weights_of(p), variant)["h"]
-            p["y"] = h - draw.grid(-1, 1, "1/2", T, nonzero=True)
-        elif draw.exam:
-            p["y"] = draw.grid(-1, 1, "1/2", T)
+            error = draw.grid(-1, 1, "1/2", T, nonzero=True)
+            pf["y"] = _forward_h(pf) - ops.to_float(error)
         else:
-            p["y"] = draw.decimals(-1, 1, T)
-        s = solve(p)
-        if draw.exam and fp.size(s[k] for k in SHOWN) > (MAX_SIZE if variant == "course" else fp.MAX_SIZE):
+            p["y"] = draw.grid(-1, 1, "1/2", T) if draw.exam else draw.decimals(-1, 1, T)
+            pf["y"] = ops.to_float(p["y"])
+        sf = solve(pf)
+        if draw.exam and not fp.small_fractions((sf[k] for k in fractions), limit):
             continue
-        if draw.exam and any(v == 0 for k in NONZERO for v in s[k]):
+        if draw.exam and any(np.any(np.abs(sf[k]) < 1e-9) for k in NONZERO):
             continue  # a zero derivative would cut a path the student should work through
-        if fp.mistakes_show(sys.modules[__name__], p, s):
+        if not mistakes_show(sys.modules[__name__], pf, sf):
+            continue
+        if not draw.exam:
             return p
+        if error is not None:
+            p["y"] = _forward_h(p) - error
+        s = solve(p)  # the exact checks, confirming the float screen
+        if fp.size(s[k] for k in SHOWN) <= limit and not any(v == 0 for k in NONZERO for v in s[k]):
+            return p
+
+
+def _forward_h(p):
+    """h[1..T] of the forward pass."""
+    return lstm.forward(p["x"], p["h0"], p["c0"], lstm.weights_of(p), p["variant"])["h"]
 
 
 def validate(p):

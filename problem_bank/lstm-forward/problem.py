@@ -2,14 +2,18 @@
 
 The sampling helpers here are shared with lstm-bptt (which loads this module through the bank).
 """
+import sys
+from fractions import Fraction
 from functools import lru_cache
 
+import numpy as np
 import sympy as sp
 
-from examgen.compare import all_close
 from examgen.engine import lstm, ops
+from examgen.sampling import float_params, mistakes_show
 
 FORWARD_PARTS = ("f", "i", "o", "c", "h")
+RATIONAL_PARTS = ("f", "i", "o", "c")  # exam values that are fractions in either variant (h too in the course one)
 MAX_SIZE = 300  # exam forward: every c[t], h[t] (and gate) is p/q with |p|, q at most this
 
 # Exam: gate excitations w x + b are ln q with σ(ln q) = q/(1+q) one of these fractions;
@@ -73,12 +77,15 @@ def size(values) -> int:
     return biggest
 
 
-def mistakes_show(module, p, s) -> bool:
-    """Every mistake of `module` that applies is clearly off the right answer (twice the tolerance)."""
-    for name in dir(module):
-        if name.startswith("mistake_"):
-            wrong = getattr(module, name)(p, s)
-            if wrong is not None and all(all_close(v, s[k], 0.02, 0.01) for k, v in wrong.items()):
+def small_fractions(values, limit: int) -> bool:
+    """Float screen for `size(exact values) <= limit`, for values known to be fractions: each is,
+    up to rounding, p/q with |p|, q ≤ limit. It never rejects what the exact check accepts
+    (two such fractions lie ≥ 1/limit² apart), so samplers screen candidates with it in floats
+    and run the exact check only on the one that passes."""
+    for v in values:
+        for a in np.ravel(v):
+            f = Fraction(float(a)).limit_denominator(limit)
+            if abs(f.numerator) > limit or abs(float(f) - a) > 1e-9 * max(1.0, abs(a)):
                 return False
     return True
 
@@ -91,15 +98,19 @@ def validate(p):
 
 # --- this problem ---------------------------------------------------------------------------
 def sample(draw, options):
-    import sys
-
     variant = choose_variant(draw, options)
     T = draw.size(2, 3) if draw.exam else draw.size(2, 4)
+    fractions = RATIONAL_PARTS + (("h",) if variant == "course" else ())
     while True:
         p = draw_candidate(draw, variant, T)
-        s = solve(p)
-        if (not draw.exam or size(s[k] for k in FORWARD_PARTS) <= MAX_SIZE) \
-                and mistakes_show(sys.modules[__name__], p, s):
+        # Checks in floats (cheap); exact arithmetic only for the candidate that passes them.
+        pf = float_params(p)
+        sf = solve(pf)
+        if draw.exam and not small_fractions((sf[k] for k in fractions), MAX_SIZE):
+            continue
+        if not mistakes_show(sys.modules[__name__], pf, sf):
+            continue
+        if not draw.exam or size(solve(p)[k] for k in FORWARD_PARTS) <= MAX_SIZE:
             return p
 
 
