@@ -140,3 +140,15 @@ def _ops(e) -> int:
     import sympy as sp
 
     return sp.count_ops(e)
+
+
+def average_mistakes(parts):
+    """The 1/n of an average over n examples dropped (parts × n) or applied twice (parts / n), as two
+    mistake functions (p, s) → {part: wrong value} on a solution s with s["n"]; None when n = 1."""
+    def no_average(p, s):
+        return None if s["n"] == 1 else {k: s[k] * s["n"] for k in parts}
+
+    def averaged_twice(p, s):
+        return None if s["n"] == 1 else {k: s[k] / s["n"] for k in parts}
+
+    return no_average, averaged_twice

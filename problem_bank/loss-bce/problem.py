@@ -42,16 +42,7 @@ def solve(p):
             "dL_dxi": losses.dL_dxi("bce", "sigmoid", y, yhat)}
 
 
-def mistake_no_average(p, s):
-    if s["n"] == 1:
-        return None  # 1/n = 1: nothing to drop
-    return {"L": s["L"] * s["n"], "dL_dxi": s["dL_dxi"] * s["n"]}
-
-
-def mistake_averaged_twice(p, s):
-    if s["n"] == 1:
-        return None
-    return {"L": s["L"] / s["n"], "dL_dxi": s["dL_dxi"] / s["n"]}
+mistake_no_average, mistake_averaged_twice = losses.average_mistakes(("L", "dL_dxi"))  # None when n = 1
 
 
 def mistake_stopped_at_dL_dyhat(p, s):

@@ -24,16 +24,7 @@ def solve(p):
             "L": losses.mse(y, yhat), "dL_dyhat": losses.dL_dyhat("mse", y, yhat)}
 
 
-def mistake_no_average(p, s):
-    if s["n"] == 1:
-        return None  # 1/n = 1: nothing to drop
-    return {"L": s["L"] * s["n"], "dL_dyhat": s["dL_dyhat"] * s["n"]}
-
-
-def mistake_averaged_twice(p, s):
-    if s["n"] == 1:
-        return None
-    return {"L": s["L"] / s["n"], "dL_dyhat": s["dL_dyhat"] / s["n"]}
+mistake_no_average, mistake_averaged_twice = losses.average_mistakes(("L", "dL_dyhat"))  # None when n = 1
 
 
 def mistake_half_dropped(p, s):
