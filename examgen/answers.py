@@ -141,6 +141,10 @@ def _bracket_depth(text: str) -> int:
 
 
 def _parse_yaml(text: str):
+    # Flow collections ([[[...]]]) are counted before YAML sees them: libyaml's scanner reads
+    # ahead of the events, and its own depth limit (PyYAML ≥ 6.0.4) would answer less clearly.
+    if _bracket_depth(text) > MAX_FILE_DEPTH:
+        raise AnswerFileError(f"nested more than {MAX_FILE_DEPTH} levels deep")
     try:
         _check_events(text)
         return yaml.load(text, Loader=_AnswerLoader)  # noqa: S506 - a restricted SafeLoader
