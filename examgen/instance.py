@@ -42,7 +42,7 @@ class Instance:
         declared = self.problem.parts[part].kind
         if declared:
             return declared
-        return ("scalar", "vector")[min(np.ndim(self.values[part]), 1)] if np.ndim(self.values[part]) < 2 else "matrix"
+        return ("scalar", "vector", "matrix")[min(np.ndim(self.values[part]), 2)]
 
     def allowed(self, part: str) -> tuple[list, list | None]:
         """(variables, functions) a student may use in an expression part; None = any function.

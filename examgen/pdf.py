@@ -6,6 +6,7 @@ the preamble's \\pdftrailerid{} make the PDF bytes reproducible.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -52,12 +53,11 @@ def compile_tex(tex: str, pdf_path: str | Path, name: str = "document") -> Path:
 
 
 def log_excerpt(log: str, context: int = 3) -> str:
-    """The error lines of a TeX log ("! ..." or "file:line: ...") with the lines after them."""
+    """The error lines of a TeX log ("! ..." or "file.tex:12: ...") with the lines after them."""
     lines = log.splitlines()
     picked = []
     for i, line in enumerate(lines):
-        if line.startswith("!") or (":" in line and line.split(":")[1].strip().isdigit()
-                                    and line.endswith(("error", "Error")) is False and ".tex:" in line):
+        if line.startswith("!") or re.match(r"^\S+\.tex:\d+: ", line):
             picked.extend(lines[i:i + context + 1])
             if len(picked) > 20:
                 break
