@@ -73,11 +73,15 @@ def _check_variant(variant):
 
 
 def _expanded(v):
-    """Closed forms (standard variant, exact input) as expanded polynomials in the tanh values."""
+    """Closed forms that are polynomials in tanh values (standard variant, fraction gates), expanded.
+
+    Anything holding e^… (gates that are not fractions) is left as it is: expanding those explodes.
+    """
     if ops.is_exact(v) and not v.is_Rational:
         import sympy as sp
 
-        return sp.expand(v)
+        if not v.has(sp.exp):
+            return sp.expand(v, log=False)  # keep ln 4 as it is (not 2 ln 2)
     return v
 
 

@@ -67,10 +67,12 @@ def validate(p):
 
 
 def _bptt(p, variant=None, **mistake):
+    p = _forward_problem().numeric_if_recurrent(p)
     return lstm.bptt(p["x"], p["y"], p["h0"], p["c0"], lstm.weights_of(p), variant or p["variant"], **mistake)
 
 
 def solve(p):
+    p = _forward_problem().numeric_if_recurrent(p)
     s = _bptt(p)
     s["all_u_zero"] = all(float(p["u_" + e]) == 0 for e in lstm.EXCITATIONS)
     s["tau"] = _tau_symbols(s) if ops.is_exact(s["c"]) and p["variant"] == "standard" else {}
