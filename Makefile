@@ -28,7 +28,7 @@ test-fast: install ## the suite with fewer seeds and without TeX
 
 lint: install
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check ruff
-	$(BIN)/ruff check examgen tests benchmarks problem_bank
+	$(BIN)/ruff check examgen tests benchmarks problem_bank docs
 
 bench: install ## print every performance figure against its target
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/bench.py

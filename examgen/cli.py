@@ -157,7 +157,8 @@ def generate(spec_file, seed, out, formats, versions, roster, force):
       examgen generate --roster students.csv --spec final.yaml
     """
     from .exam import load_spec
-    from .generate import generate as run, parse_formats
+    from .generate import generate as run
+    from .generate import parse_formats
 
     spec = load_spec(spec_file)
     wanted, note = parse_formats(formats)

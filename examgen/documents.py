@@ -11,6 +11,7 @@ from . import key as keys
 from . import latex, render
 from .exam import Version, templates_dir
 
+
 @lru_cache(maxsize=None)
 def environment():
     import jinja2

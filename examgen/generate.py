@@ -87,7 +87,7 @@ def _blank_answers(answers) -> bool:
 def _write_version(args):
     """Worker: build one version, write its files, return (folder, key, exam context, tex)."""
     spec, seed, student, folder, out, formats = args
-    from .documents import doc_context, render_version
+    from .documents import render_version
 
     version = build_version(spec, seed, student, folder)
     files = render_version(version, formats & {"md", "tex"} | ({"tex"} if "pdf" in formats else set()))

@@ -29,7 +29,7 @@ import numpy as np
 from . import answers as answer_files
 from . import expr
 from . import formatting as fmt
-from .compare import CORRECT, WITHIN, WRONG, all_close, compare, describe_shape
+from .compare import CORRECT, WITHIN, WRONG, all_close, compare
 from .errors import ExamgenError
 
 BLANK, UNREADABLE = "blank", "unreadable"
@@ -134,7 +134,8 @@ def _key_part(name: str, spec: dict, problem: dict) -> KeyPart:
     variables = tuple(spec.get("variables") or ())
     functions = spec.get("functions")
     part = KeyPart(name, kind, float(spec["points"]), float(spec["rtol"]), float(spec["atol"]), variables,
-                   None if functions is None else tuple(expr._ALIASES.get(f, f) for f in functions), None, "", None, _nested_text(exact_text), "")
+                   None if functions is None else tuple(expr._ALIASES.get(f, f) for f in functions),
+                   None, "", None, _nested_text(exact_text), "")
     if kind == "expression":
         part.expected_source = str(value)
         part.expected = _key_tree(part.expected_source, variables)

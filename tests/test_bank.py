@@ -11,6 +11,7 @@ from examgen import render
 from examgen.compare import all_close
 from examgen.engine import ops
 from examgen.instance import Instance
+
 from conftest import BANK, PROBLEM_IDS
 
 REQUIRED = """activation-derivative activation-identity softmax softmax-two-class loss-mse loss-bce

@@ -15,6 +15,7 @@ from scipy.signal import convolve2d
 from examgen.bank import get
 from examgen.engine import conv, pool
 from examgen.sampling import exact
+
 from numeric import rel_err
 
 R = sp.Rational

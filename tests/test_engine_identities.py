@@ -69,7 +69,8 @@ def test_printed_key_parses_back_to_the_same_expression(question):
         for x in (-1.3, 0.2, 0.7):
             point = {"h": 0.3, "xi": x}
             want = complex(in_xi(answer, None).subs({h: 0.3, xi: x}).evalf())
-            assert abs(complex(parsed.subs({sp.Symbol("h", real=True): 0.3, sp.Symbol("xi", real=True): x}).evalf()) - want) < 1e-12
+            at = {sp.Symbol("h", real=True): 0.3, sp.Symbol("xi", real=True): x}
+            assert abs(complex(parsed.subs(at).evalf()) - want) < 1e-12
             assert abs(answer_syntax.evaluate(tree, point) - want) < 1e-12
 
 

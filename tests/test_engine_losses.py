@@ -12,6 +12,7 @@ import sympy as sp
 from examgen.engine import activations, losses, ops
 from examgen.errors import ExamgenError
 from examgen.sampling import exact
+
 from conftest import BANK
 from numeric import assert_close, numeric_gradient
 

@@ -12,6 +12,7 @@ from examgen.engine import lstm
 from examgen.errors import ExamgenError
 from examgen.expr import parse_number
 from examgen.sampling import exact
+
 from helpers import one_line_error, run
 
 NAMES = lstm.WEIGHT_NAMES  # w_f u_f b_f w_i u_i b_i w_o u_o b_o w_c u_c b_c

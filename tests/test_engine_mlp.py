@@ -10,6 +10,7 @@ import sympy as sp
 from examgen.bank import get
 from examgen.engine import losses, mlp, ops
 from examgen.sampling import exact
+
 from helpers import one_line_error, run
 from numeric import assert_close, numeric_gradient
 

@@ -11,6 +11,7 @@ from examgen.bank import get
 from examgen.engine import rnn
 from examgen.errors import ExamgenError
 from examgen.sampling import exact
+
 from numeric import numeric_gradient, rel_err
 
 ACTIVATIONS = ("sigmoid", "tanh", "linear")

@@ -9,6 +9,7 @@ import yaml
 from examgen import bank
 from examgen.compare import all_close
 from examgen.exam import build_version, load_spec
+
 from helpers import one_line_error, run
 
 DATA = Path(__file__).parent / "data"

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 import yaml
 
-from examgen import bank, key as keys
+from examgen import bank
+from examgen import key as keys
 from examgen.grade import Worker, grade_paths, grade_submission, prepare_key
 
 BANK = bank.load_bank()

@@ -10,6 +10,7 @@ import pytest
 from examgen import bank, pdf
 from examgen.documents import worksheet
 from examgen.errors import ExamgenError
+
 from helpers import run
 
 # CI sets EXAMGEN_REQUIRE_TEX=1 so that a missing TeX fails there instead of skipping.

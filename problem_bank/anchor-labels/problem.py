@@ -3,9 +3,9 @@
 Exam: integer-grid boxes, threshold 1/2 or 7/10, a mix of positive and negative anchors, and
 every IOU (right or mistaken) at least 1/20 away from the threshold, so no label is a tie.
 """
-import numpy as np
-
 import sys
+
+import numpy as np
 
 from examgen.compare import all_close
 from examgen.engine import detection, ops

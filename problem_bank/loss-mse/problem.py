@@ -1,7 +1,7 @@
 """MSE over n examples and ∂L/∂ŷ, with halves and small integers in the exam profile."""
 import sys
 
-from examgen.engine import losses, ops
+from examgen.engine import losses
 from examgen.sampling import mistakes_show
 
 

@@ -26,7 +26,8 @@ def sample(draw, options):
 def _hand_workable(s):
     """Small exponentials, small denominators of ŷ, and no two classes tied."""
     e = [sp.Rational(v) for v in s["e"]]
-    return len(set(e)) == len(e) and all(v.p <= 12 and v.q <= 12 for v in e) and all(sp.Rational(y).q <= MAX_DENOMINATOR for y in s["yhat"])
+    return (len(set(e)) == len(e) and all(v.p <= 12 and v.q <= 12 for v in e)
+            and all(sp.Rational(y).q <= MAX_DENOMINATOR for y in s["yhat"]))
 
 
 def solve(p):
