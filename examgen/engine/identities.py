@@ -6,6 +6,8 @@ solution shows. Answers are built by differentiating and substituting, not typed
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import sympy as sp
 
 xi = sp.Symbol("xi", real=True)  # real=True, like examgen.expr.parse, so that answers compare equal
@@ -161,6 +163,12 @@ QUESTIONS = {
 
 def identity(question: str, a):
     """The answer `expr` and worked steps of one question about g(aξ), a ≠ 0."""
+    return dict(_identity(question, a))  # a copy: the cached dict stays as it is
+
+
+@lru_cache(maxsize=1024)
+def _identity(question: str, a):
+    # A few dozen (question, a) pairs cover every exam; SymPy's derivations are the slow part.
     if question not in QUESTIONS:
         raise ValueError(f"unknown question {question!r}; expected one of {sorted(QUESTIONS)}")
     a = sp.nsimplify(a, rational=True) if isinstance(a, float) else sp.sympify(a)
