@@ -14,7 +14,7 @@ install: $(BIN)/python ## install examgen and its test tools into .venv
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check ".[test]"
 
 demo: install ## a practice final from the default bank in ./exam
-	$(BIN)/examgen generate --out exam --force
+	$(BIN)/examgen generate --out exam
 	@echo "Open exam/exam.pdf (or exam/exam.md); fill in exam/answers.yaml; then"
 	@echo "  $(BIN)/examgen grade exam/key.json exam/answers.yaml"
 
