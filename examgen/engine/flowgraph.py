@@ -196,5 +196,7 @@ def _converter(g: dict):
 @lru_cache(maxsize=4096)
 def display(e):
     """The expression with 1/(1 + e^−a) shown as σ(a), as a student writes it."""
+    if not e.has(sp.exp):
+        return e  # nothing to match (most graphs): skip SymPy's slow pattern matching
     a = sp.Wild("a")
     return e.replace(1 / (1 + sp.exp(-a)), sp.Function("sigma")(a))

@@ -107,7 +107,15 @@ def _tex(e) -> str:
 
 @lru_cache(maxsize=4096)
 def _same(a, b) -> bool:
-    return sp.simplify(a - b) == 0
+    d = a - b
+    # Two expressions that differ at a point differ: settle that cheaply before simplify.
+    points = ({s: sp.Rational(k + 2, 3 + j) for j, s in enumerate(sorted(d.free_symbols, key=str))} for k in range(2))
+    try:
+        if any(abs(complex(d.subs(pt).evalf())) > 1e-9 for pt in points):
+            return False
+    except (TypeError, ValueError, ZeroDivisionError):
+        pass  # a point outside the domain (ln of a negative, 1/0): let simplify decide
+    return sp.simplify(d) == 0
 
 
 def mistake_path_dropped(p, s):
