@@ -137,18 +137,3 @@ def _float(v) -> float:
     if getattr(v, "is_Rational", False) is True:
         return int(v.p) / int(v.q)
     return float(v)
-
-
-def simplify(a):
-    """Exact values in their simplest closed form (float values unchanged)."""
-    if not is_exact(a):
-        return a
-    sp = _sympy()
-
-    def one(v):
-        if isinstance(v, (sp.Rational, sp.Integer)) or not isinstance(v, sp.Basic):
-            return v
-        s = sp.nsimplify(v) if v.is_Float else sp.simplify(v)
-        return s if sp.count_ops(s) <= sp.count_ops(v) else v
-
-    return _map(one, a)
