@@ -158,6 +158,16 @@ _BINOPS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.Pow)
 ARITHMETIC = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul}
 
 
+def _complex_sigma(z: complex) -> complex:
+    """σ(z) written so that e^z never overflows for large |Re z|."""
+    return 1 / (1 + cmath.exp(-z)) if z.real >= 0 else cmath.exp(z) / (1 + cmath.exp(z))
+
+
+# The allowed functions in complex floating point (principal branches, as SymPy takes them).
+COMPLEX_FUNCTIONS = {"ln": cmath.log, "exp": cmath.exp, "sqrt": cmath.sqrt, "sigma": _complex_sigma,
+                     "tanh": cmath.tanh}
+
+
 def _validate(node, variables, what, depth):
     """Raise ExpressionError unless every node is an allowed number, name, operator or call."""
     if depth > MAX_DEPTH:
@@ -216,17 +226,18 @@ def _to_sympy(node, symbols, what):
             return a / b
         return _power(a, b, what)
     name, arg = node.func.id, rec(node.args[0])
-    if name == "ln":
-        if arg.is_number and arg.is_zero:
-            raise ExpressionError(f"{what}: ln(0) is not a number")
-        return sp.log(arg)
-    if name == "exp":
-        return sp.exp(arg)
-    if name == "sqrt":
-        return sp.sqrt(arg)
-    if name == "sigma":
-        return 1 / (1 + sp.exp(-arg))
-    return sp.tanh(arg)
+    if name == "ln" and arg.is_number and arg.is_zero:
+        raise ExpressionError(f"{what}: ln(0) is not a number")
+    return _sympy_functions()[name](arg)
+
+
+@lru_cache(maxsize=None)
+def _sympy_functions() -> dict:
+    """The allowed functions as SymPy builds them (SymPy is imported only when needed)."""
+    import sympy as sp
+
+    return {"ln": sp.log, "exp": sp.exp, "sqrt": sp.sqrt, "sigma": lambda u: 1 / (1 + sp.exp(-u)),
+            "tanh": sp.tanh}
 
 
 def _power(base, exponent, what):
@@ -285,16 +296,7 @@ def evaluate(tree: ast.expr, point: dict, what: str = "expression") -> complex:
         if b.imag == 0 and b.real == int(b.real) and a.imag == 0:
             return complex(a.real ** int(b.real))   # integer power of a real: exact sign
         return a ** b
-    name, z = node.func.id, rec(node.args[0])
-    if name == "ln":
-        return cmath.log(z)
-    if name == "exp":
-        return cmath.exp(z)
-    if name == "sqrt":
-        return cmath.sqrt(z)
-    if name == "sigma":
-        return 1 / (1 + cmath.exp(-z)) if z.real >= 0 else cmath.exp(z) / (1 + cmath.exp(z))
-    return cmath.tanh(z)
+    return COMPLEX_FUNCTIONS[node.func.id](rec(node.args[0]))
 
 
 def rational(tree: ast.expr, what: str = "value") -> Fraction | None:

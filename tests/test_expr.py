@@ -99,3 +99,9 @@ def test_corpus_verdicts_equal_sympy():
         if p["simplify"] == p["equivalent"]:
             assert ours == plain, p
     assert sum(p["simplify"] != p["equivalent"] for p in CORPUS) <= 10
+
+
+def test_every_allowed_function_has_both_evaluators():
+    """ln, exp, sqrt, sigma and tanh (log and sigmoid are aliases) evaluate in SymPy and in floats."""
+    canonical = {expr._ALIASES.get(f, f) for f in expr.FUNCTIONS}
+    assert canonical == set(expr.COMPLEX_FUNCTIONS) == set(expr._sympy_functions())
