@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import ops
-from .conv import zeros
+from .conv import conv2d, conv2d_backward, zeros
 
 
 def check_pool(M: int, N: int, pool: int) -> None:
@@ -71,3 +71,14 @@ def spread_backward(xi, pool: int, dL_dh, passes):
         if passes[m, n, c]:
             dL_dxi[m * pool:(m + 1) * pool, n * pool:(n + 1) * pool, c] = dL_dh[m, n, c]
     return dL_dxi
+
+
+def conv_pool_layer(h, w, mode: str, pool: int, dL_dp) -> dict:
+    """One convolutional layer, ξ = w * h (true convolution), p = max-pool of ReLU(ξ), and its
+    back-prop from ∂L/∂p: through the max and the ReLU's step to ∂L/∂ξ, then the correlations
+    of conv2d_backward to ∂L/∂h and ∂L/∂w."""
+    fwd = conv2d(h, w, mode)
+    pooled = maxpool_backward(fwd["xi"], pool, dL_dp)
+    pooled["p"] = pooled.pop("h")                  # the pooled output; h is the layer's input image
+    back = conv2d_backward(h, w, pooled["dL_dxi"], mode)
+    return {**fwd, **pooled, "G": back["G"], "dL_dh": back["dL_dh"], "dL_dw": back["dL_dw"]}
