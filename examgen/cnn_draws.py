@@ -12,23 +12,30 @@ from .sampling import exact
 
 
 # --- convolution layouts ---------------------------------------------------------------------
+def products(M: int, N: int, K1: int, K2: int, mode: str) -> int:
+    """How many products w·h (inside the image) a single-channel convolution in `mode` adds up:
+    the hand work it takes."""
+    def pairs(M, K):   # (kept output, kernel index) pairs that land on the image, along one axis
+        start, kept = conv.output_window(M, K, mode)
+        return sum(1 for m in range(start, start + kept) for i in range(K) if 0 <= m - i < M)
+    return pairs(M, K1) * pairs(N, K2)
+
+
 def exam_conv_layouts(mode: str, max_products: int = 36) -> list[tuple]:
     """(M, N, K₁, K₂, C, D) a student convolves by hand in `mode`: 3–4 × 3–4 images, kernels 1–3
-    on a side (non-square ones too, never 1 × 1), two channels only with small kernels, and at
-    most `max_products` products w·h in all (so the work stays a few minutes)."""
+    on a side (non-square ones too, never 1 × 1), two channels only with small kernels and
+    images, and at most `max_products` products w·h in all (a few minutes of work)."""
     out = []
     for M, N, K1, K2 in np.ndindex(5, 5, 4, 4):
         if M < 3 or N < 3 or K1 < 1 or K2 < 1 or K1 * K2 == 1:
             continue
+        if mode == "valid" and (K1 > M - 1 or K2 > N - 1):
+            continue                                  # a valid output of one row or column is thin
         for C, D in ((1, 1), (2, 1), (1, 2)):
             if C * D > 1 and (K1 * K2 > 4 or M * N > 9):
                 continue
-            P, Q, _ = conv.output_shape((M, N, C), (K1, K2, C, D), mode)
-            if P < 1 or Q < 1 or P * Q < 4:
-                continue
-            if P * Q * K1 * K2 * C * D > max_products:
-                continue
-            out.append((M, N, K1, K2, C, D))
+            if products(M, N, K1, K2, mode) * C * D <= max_products:
+                out.append((M, N, K1, K2, C, D))
     return out
 
 

@@ -143,5 +143,5 @@ def test_exam_instances_keep_their_promises():
         k = inst.params["pool"]
         for m, n, d in np.ndindex(*inst.values["p"].shape):
             block = list(pool.window(xi, k, m, n, d).flat)
-            assert block.count(max(block)) == 1 and max(block) != 0, (seed, block)
+            assert max(block) != 0 and (max(block) < 0 or block.count(max(block)) == 1), (seed, block)
         assert any(inst.values["passes"].flat), seed  # some gradient flows back

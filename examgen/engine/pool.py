@@ -19,6 +19,21 @@ def check_pool(M: int, N: int, pool: int) -> None:
         raise ValueError(f"pool = {pool} must divide the image size {M} × {N}")
 
 
+def check_unique_maxima(xi, pool: int, what: str = "ξ") -> None:
+    """Raise ValueError where a block's positive maximum is tied (the gradient's route would be
+    ambiguous) or its maximum is exactly 0 (the ReLU has no derivative there)."""
+    M, N, C = xi.shape
+    for m, n, c in np.ndindex(M // pool, N // pool, C):
+        block = list(window(xi, pool, m, n, c).flat)
+        top = max(block)
+        if top > 0 and sum(1 for v in block if v == top) > 1:
+            raise ValueError(f"{what}'s pooling block ({m}, {n}) of channel {c} has a tied maximum {top}; "
+                             "the gradient's route would be ambiguous")
+        if top == 0:
+            raise ValueError(f"{what}'s pooling block ({m}, {n}) of channel {c} has maximum 0, where the "
+                             "ReLU has no derivative")
+
+
 def window(xi, pool: int, m: int, n: int, c: int):
     """The pool × pool block ξ[m·pool+m′, n·pool+n′, c], m′, n′ ∈ [0, pool)."""
     return xi[m * pool:(m + 1) * pool, n * pool:(n + 1) * pool, c]

@@ -7,7 +7,7 @@ import sys
 
 import numpy as np
 
-from examgen.cnn_draws import check_conv_fits
+from examgen.cnn_draws import check_conv_fits, products
 from examgen.engine import conv, pool as mp
 
 POOL_CHOICES = (2, 3)
@@ -23,10 +23,7 @@ def exam_layouts(mode, pool):
         P, Q, _ = conv.output_shape((M, N, 1), (K1, K2, 1, 1), mode)
         if P < pool or Q < pool or P % pool or Q % pool or not 2 <= (P // pool) * (Q // pool) <= 4:
             continue
-        row0, col0 = conv.output_window(M, K1, mode)[0], conv.output_window(N, K2, mode)[0]
-        products = sum(len(conv.conv2d_terms(np.zeros((M, N, 1)), np.zeros((K1, K2, 1, 1)), m + row0, n + col0, 0))
-                       for m, n in np.ndindex(P, Q))
-        if 8 <= products <= 32:
+        if 8 <= products(M, N, K1, K2, mode) <= 32:
             out.append((M, N, K1, K2))
     return out
 
@@ -82,16 +79,7 @@ def validate(p):
     if tuple(p["dL_dp"].shape) != want:
         raise ValueError("dL_dp must have the shape of p, {}; got {}".format(
             " × ".join(map(str, want)), " × ".join(map(str, p["dL_dp"].shape))))
-    xi = conv.conv2d(p["h"], p["w"], p["mode"])["xi"]
-    for m, n, d in np.ndindex(*want):
-        block = list(mp.window(xi, p["pool"], m, n, d).flat)
-        top = max(block)
-        if sum(1 for v in block if v == top) > 1:
-            raise ValueError(f"ξ's pooling block ({m}, {n}) of channel {d} has a tied maximum {top}; "
-                             "the gradient's route would be ambiguous")
-        if top == 0:
-            raise ValueError(f"ξ's pooling block ({m}, {n}) of channel {d} has maximum 0, where the "
-                             "ReLU has no derivative")
+    mp.check_unique_maxima(conv.conv2d(p["h"], p["w"], p["mode"])["xi"], p["pool"])
 
 
 def solve(p):
