@@ -22,6 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
+from html import escape
 
 import numpy as np
 
@@ -39,7 +40,7 @@ class Field:
     tolerance: float
     points: float               # this box's share of the problem's points
     spellings: tuple = ()       # texts that write the right answer (for text-matching LMSs)
-    wrong: list = field(default_factory=list)   # [(value, tolerance, feedback)]
+    wrong: list = field(default_factory=list)   # [(value, tolerance, feedback HTML)]
     choices: tuple = ()         # for a choice part: every option
 
 
@@ -104,12 +105,16 @@ def _part(entry: dict, name: str, spec: dict, warnings: set) -> Part | None:
     mistakes = [(m["name"], m["message"], m["answers"][name]) for m in entry.get("mistakes") or ()
                 if name in m["answers"]]
     if kind == "choice":
-        choices = tuple(spec.get("choices") or ())
-        if not choices:
-            warnings.add(f"{where}: a choice part without its list of choices in the key; left out")
+        # The options: the key's list, else the right one and every named misreading (the
+        # concepts problem names one mistake per wrong option).
+        value = str(value)
+        choices = tuple(spec.get("choices") or sorted({value} | {str(w) for _, _, w in mistakes}))
+        if len(choices) < 2:
+            warnings.add(f"{where}: a choice part whose other options the key does not give; left out")
             return None
-        wrong = [(w, 0.0, msg) for _, msg, w in mistakes if w != value]
-        return Part(name, (), [Field(name, str(value), 0.0, float(spec["points"]), (str(value),), wrong, choices)])
+        wrong = [(str(w), 0.0, escape(msg)) for _, msg, w in mistakes if str(w) != value]
+        spellings = (value, f"({value})", f"{value})", value.upper()) if len(value) == 1 else (value,)
+        return Part(name, (), [Field(name, value, 0.0, float(spec["points"]), spellings, wrong, choices)])
     note = ""
     if kind == "expression":
         point = _point(spec.get("variables") or ())
@@ -149,7 +154,7 @@ def _part(entry: dict, name: str, spec: dict, warnings: set) -> Part | None:
                              + (" in some entries; dropped there" if idx else "; dropped"))
                 continue
             if not any(abs(m - x) <= SAME * max(1.0, abs(x)) for x, _, _ in f.wrong):
-                f.wrong.append((m, float(tolerance(m, rtol, atol)), msg))
+                f.wrong.append((m, float(tolerance(m, rtol, atol)), escape(msg)))
         fields.append(f)
     return Part(name, right.shape, fields, note)
 
@@ -171,8 +176,8 @@ def _at(text, spec: dict, point: dict) -> float | None:
 
 
 def _num(x: float) -> str:
-    """A float as a plain decimal (no exponent), as short as round-trips."""
-    return np.format_float_positional(float(x) + 0.0, trim="-")
+    """A float as key.json writes it (the shortest text that round-trips: 0.75, 2.0, 1e-05)."""
+    return repr(float(x) + 0.0)
 
 
 def _spellings(value: float, exact: str, tol: float) -> tuple:
@@ -267,7 +272,7 @@ def _escape_cloze(text: str) -> str:
 
 def _cloze(f: Field, weight: int) -> str:
     if f.choices:
-        alts = [("=" if c == f.value else "") + _escape_cloze(c)
+        alts = [("=" if c == f.value else "") + _escape_cloze(escape(c))
                 + next((f"#{_escape_cloze(m)}" for v, _, m in f.wrong if v == c), "") for c in f.choices]
         return f"{{{weight}:MULTICHOICE:{'~'.join(alts)}}}"
     alts = [f"={_num(f.value)}:{_num(f.tolerance)}"]

@@ -14,7 +14,7 @@ from make_golden import GOLDEN, LMS_FILES, LMS_SPEC, build_lms
 from helpers import run
 
 Q = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"
-CLOZE = re.compile(r"\{(\d+):NUMERICAL:=([-0-9.]+):([0-9.]+)((?:~%0%[^~}]*?(?:\\.[^~}]*?)*)*)\}")
+CLOZE = re.compile(r"\{(\d+):NUMERICAL:=([-0-9.e+]+):([-0-9.e+]+)((?:~%0%[^~}]*?(?:\\.[^~}]*?)*)*)\}")
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +94,7 @@ def test_moodle_has_every_version_of_every_slot_with_the_keys_values(export):
                 for (weight, value, tol, wrongs), (v_key, t_key) in zip(boxes, expected):
                     assert float(value) == pytest.approx(v_key, rel=1e-12, abs=1e-12)
                     assert float(tol) == pytest.approx(t_key, rel=1e-9)
-                    for w in re.findall(r"%0%([-0-9.]+):", wrongs):
+                    for w in re.findall(r"%0%([-0-9.e+]+):", wrongs):
                         assert abs(float(w) - v_key) > t_key
 
 
@@ -148,7 +148,7 @@ def test_qti_zip_is_a_canvas_package_with_every_version(export):
                     blank = lid.get("ident").removeprefix("response_")
                     assert f"[{blank}]" in html
                     spellings = [m.text for m in lid.iter(f"{Q}mattext") if m.get("texttype") == "text/plain"][1:]
-                    decimals = [float(s) for s in spellings if re.fullmatch(r"-?\d+(\.\d+)?", s)]
+                    decimals = [float(s) for s in spellings if re.fullmatch(r"-?\d+(\.\d*)?(e[-+]?\d+)?", s)]
                     assert decimals and all(abs(d - value) <= tol for d in decimals)
 
 
@@ -176,3 +176,26 @@ def test_cloze_feedback_is_escaped_for_moodles_parser():
 def test_format_list_is_checked():
     r = run("generate", "--format", "moodle,scorm", "--out", "/nonexistent/never")
     assert r.returncode == 2 and "moodle" in r.stderr and "qti" in r.stderr
+
+
+def test_choice_part_is_a_multichoice_box_with_each_misreading_named():
+    from examgen.lms import Warnings, moodle_xml, qti_zip, questions
+
+    entry = {"number": 1, "id": "concepts", "title": "Concepts", "points": 2.0, "solution": "Because.",
+             "parts": {"choice": {"kind": "choice", "shape": [], "rtol": 0.01, "atol": 0.005, "points": 2.0}},
+             "answers": {"choice": "b"}, "answers_exact": {"choice": "b"},
+             "mistakes": [{"name": "first", "message": "Not a: x < 0 ~ } #", "answers": {"choice": "a"}},
+                          {"name": "third", "message": "Not c.", "answers": {"choice": "c"}}]}
+    warnings = Warnings()
+    slots = questions([("v1", {"exam": "E1", "problems": [entry]}, ["Which? (a) (b) (c)"])], warnings)
+    assert not warnings
+    root = ET.fromstring(moodle_xml(slots, "T"))
+    (q,) = [q for q in root if q.get("type") == "cloze"]
+    html = q.find("questiontext/text").text
+    box = re.search(r"\{(\d+):MULTICHOICE:(.*)\}", html).group(2)
+    options = re.split(r"(?<!\\)~", box)
+    assert [o.split("#")[0] for o in options] == ["a", "=b", "c"]
+    assert "x &lt; 0 \\~ \\} \\#" in options[0]            # HTML-escaped, then cloze-escaped
+    with zipfile.ZipFile(__import__("io").BytesIO(qti_zip(slots, "T"))) as z:
+        text = z.read(next(n for n in z.namelist() if n.count("/") and "meta" not in n)).decode()
+    assert "fill_in_multiple_blanks_question" in text and ">(b)<" in text
