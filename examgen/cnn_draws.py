@@ -103,18 +103,3 @@ def draw_window(draw, pool: int, all_negative: bool):
         if len(set(block.flat)) == k and (all_negative or block.max() > 0):
             return block
 
-
-def until_contract(module, rng, options, tries: int = 500):
-    """Temporary: draw until validate() passes and every mistake that applies shows (the library
-    does this once the draw() contract lands)."""
-    from .sampling import mistakes_show
-
-    for _ in range(tries):
-        p = module.draw(rng, options)
-        try:
-            getattr(module, "validate", lambda p: None)(p)
-        except ValueError:
-            continue
-        if mistakes_show(module, p, module.solve(p), 0.01, 0.005):
-            return p
-    raise RuntimeError(f"{module.__name__}: no acceptable draw in {tries} tries")

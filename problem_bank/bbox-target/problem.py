@@ -1,6 +1,4 @@
 """Box-regression target y_r of an anchor; exam size ratios 1/2, 1, 2 so the logs are 0, ±ln 2."""
-import sys
-
 import numpy as np
 
 from examgen.engine import detection, ops
@@ -9,12 +7,6 @@ from examgen.sampling import exact
 
 def draw(rng, options):
     return _draw_exam(rng) if rng.exam else _draw_drill(rng)
-
-
-def sample(rng, options):  # the old contract, until the library's draw loop lands
-    from examgen.cnn_draws import until_contract
-
-    return until_contract(sys.modules[__name__], rng, options)
 
 
 def _draw_exam(rng):

@@ -91,13 +91,9 @@ QUESTIONS = {
 
 
 def draw(rng, options):
-    question = options.get("question") or rng.choice(sorted(QUESTIONS))
+    question = options["question"]
     k = 1 + len(QUESTIONS[question]["wrong"])
     return {"question": question, "order": "".join(string.ascii_lowercase[i] for i in rng.permutation(k))}
-
-
-def sample(rng, options):  # the old contract, until the library's draw loop lands
-    return draw(rng, options)
 
 
 def validate(p):

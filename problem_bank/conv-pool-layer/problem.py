@@ -3,15 +3,10 @@
 Exam: small integer images and kernels in layouts worked by hand in a few minutes; every
 pooling block's maximum is unique and nonzero (no tie for the max, no ReLU at exactly 0).
 """
-import sys
-
 import numpy as np
 
 from examgen.cnn_draws import check_conv_fits, products
 from examgen.engine import conv, pool as mp
-
-POOL_CHOICES = (2, 3)
-
 
 def exam_layouts(mode, pool):
     """(M, N, K₁, K₂) whose ξ has sides divisible by `pool`, with 2–4 blocks and 8 to 32
@@ -29,8 +24,7 @@ def exam_layouts(mode, pool):
 
 
 def draw(rng, options):
-    mode = options.get("mode") or rng.choice(conv.MODES)
-    pool = options.get("pool") or (2 if rng.exam else rng.choice(POOL_CHOICES))
+    mode, pool = options["mode"], options["pool"]
     if rng.exam:
         M, N, K1, K2 = rng.choice(exam_layouts(mode, pool))
         h, w = _exam_image_and_kernel(rng, M, N, K1, K2, mode, pool)
@@ -63,12 +57,6 @@ def _exam_image_and_kernel(rng, M, N, K1, K2, mode, pool):
             dead[a, b] = True
     h = np.where(dead, rng.ints(-2, -1, (M, N)), rng.ints(-1, 2, (M, N)))
     return h.reshape(M, N, 1), rng.ints(1, 2, (K1, K2, 1, 1))
-
-
-def sample(rng, options):  # the old contract, until the library's draw loop lands
-    from examgen.cnn_draws import until_contract
-
-    return until_contract(sys.modules[__name__], rng, options)
 
 
 def validate(p):

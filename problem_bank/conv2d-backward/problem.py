@@ -1,23 +1,15 @@
 """∂L/∂h and ∂L/∂w of a convolutional layer ξ = w * h, given ∂L/∂ξ (back-prop is correlation)."""
-import sys
-
 from examgen.cnn_draws import check_conv_fits, draw_image_and_kernel
 from examgen.engine import conv
 
 
 def draw(rng, options):
     """The image and kernel as in conv2d-forward; ∂L/∂ξ integers in −2..2 (exam) or decimals."""
-    mode = options.get("mode") or rng.choice(conv.MODES)
+    mode = options["mode"]
     p = {**draw_image_and_kernel(rng, mode), "mode": mode}
     shape = conv.output_shape(p["h"].shape, p["w"].shape, mode)
     p["dL_dxi"] = rng.ints(-2, 2, shape) if rng.exam else rng.decimals(-1, 1, shape)
     return p
-
-
-def sample(rng, options):  # the old contract, until the library's draw loop lands
-    from examgen.cnn_draws import until_contract
-
-    return until_contract(sys.modules[__name__], rng, options)
 
 
 def validate(p):

@@ -1,19 +1,11 @@
 """ξ = w * h: multi-channel 2-D true convolution in valid, full or same mode."""
-import sys
-
 from examgen.cnn_draws import check_conv_fits, draw_image_and_kernel
 from examgen.engine import conv
 
 
 def draw(rng, options):
-    mode = options.get("mode") or rng.choice(conv.MODES)
+    mode = options["mode"]
     return {**draw_image_and_kernel(rng, mode), "mode": mode}
-
-
-def sample(rng, options):  # the old contract, until the library's draw loop lands
-    from examgen.cnn_draws import until_contract
-
-    return until_contract(sys.modules[__name__], rng, options)
 
 
 def validate(p):

@@ -1,6 +1,4 @@
 """L = L_c + L_r over n anchors; exam ŷ_c ∈ {1/4, 1/3, 1/2, 2/3, 3/4}, regression values on a ½ grid."""
-import sys
-
 import numpy as np
 
 from examgen.engine import detection, losses, ops
@@ -22,12 +20,6 @@ def draw(rng, options):
         yhat_c = rng.decimals(0.02, 0.98, n)
         y_r, yhat_r = rng.decimals(-1, 1, (n, 4)), rng.decimals(-1, 1, (n, 4))
     return {"y_c": y_c, "yhat_c": yhat_c, "y_r": y_r, "yhat_r": yhat_r}
-
-
-def sample(rng, options):  # the old contract, until the library's draw loop lands
-    from examgen.cnn_draws import until_contract
-
-    return until_contract(sys.modules[__name__], rng, options)
 
 
 def validate(p):

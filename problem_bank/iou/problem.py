@@ -1,7 +1,5 @@
 """IOU of two boxes on an integer grid (exam) or with decimal corners (drill); in about one
 instance in five the boxes are disjoint (I = 0), where the IOU mistakes do not apply."""
-import sys
-
 from examgen.engine import detection, ops
 
 
@@ -31,12 +29,6 @@ def _beside(rng, num, ref, roi):
     return roi
 
 
-def sample(rng, options):  # the old contract, until the library's draw loop lands
-    from examgen.cnn_draws import until_contract
-
-    return until_contract(sys.modules[__name__], rng, options)
-
-
 def validate(p):
     if min(p["ref"][2:]) <= 0 or min(p["roi"][2:]) <= 0:
         raise ValueError("box widths and heights must be positive")
@@ -61,3 +53,12 @@ def mistake_over_ref_area(p, s):
     if _disjoint(s):
         return None  # I = 0: IOU = 0 whatever it is divided by
     return {"IOU": s["I"] / s["area_ref"]}
+
+
+# Error carried forward: U and IOU from the student's own I (and U).
+def carry_U(p, given):
+    return p["ref"][2] * p["ref"][3] + p["roi"][2] * p["roi"][3] - given["I"]
+
+
+def carry_IOU(p, given):
+    return given["I"] / given["U"]

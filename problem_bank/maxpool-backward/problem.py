@@ -1,6 +1,4 @@
 """Back-prop through ReLU + max pooling: ∂L/∂h goes to the one input that held each window's max, if h > 0."""
-import sys
-
 import numpy as np
 
 from examgen.cnn_draws import draw_xi
@@ -9,17 +7,11 @@ from examgen.engine import pool as mp
 
 def draw(rng, options):
     """ξ as in maxpool-forward (examgen.cnn_draws), ∂L/∂h nonzero integers in −3..3 or decimals."""
-    p = draw_xi(rng, options.get("pool"))
+    p = draw_xi(rng, options["pool"])
     M, N, C = p["xi"].shape
     shape = (M // p["pool"], N // p["pool"], C)
     p["dL_dh"] = rng.ints(-3, 3, shape, nonzero=True) if rng.exam else rng.decimals(-2, 2, shape, nonzero=True)
     return p
-
-
-def sample(rng, options):  # the old contract, until the library's draw loop lands
-    from examgen.cnn_draws import until_contract
-
-    return until_contract(sys.modules[__name__], rng, options)
 
 
 def validate(p):

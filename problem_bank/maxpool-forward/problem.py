@@ -1,6 +1,4 @@
 """Max pooling after a ReLU: h[m,n,c] = max over each pool × pool window of ReLU(ξ)."""
-import sys
-
 import numpy as np
 
 from examgen.cnn_draws import draw_xi
@@ -10,13 +8,7 @@ from examgen.engine import pool as mp
 def draw(rng, options):
     """ξ with distinct, nonzero entries in every window; some windows all negative, some not
     (the layouts of examgen.cnn_draws: pool 2 or 3, one or two channels)."""
-    return draw_xi(rng, options.get("pool"))
-
-
-def sample(rng, options):  # the old contract, until the library's draw loop lands
-    from examgen.cnn_draws import until_contract
-
-    return until_contract(sys.modules[__name__], rng, options)
+    return draw_xi(rng, options["pool"])
 
 
 def validate(p):
