@@ -34,9 +34,10 @@ def part_points(points: float, parts: list[str]) -> dict[str, float]:
 def problem_entry(inst, number: int, points: float) -> dict:
     """Key entry of one numbered problem instance."""
     p = inst.problem
-    split = part_points(points, list(p.parts))
+    split = part_points(points, inst.parts)
     parts = {}
-    for name, spec in p.parts.items():
+    for name in inst.parts:
+        spec = p.parts[name]
         variables, functions = inst.allowed(name)
         parts[name] = {"kind": inst.kind(name), "shape": inst.shape(name), "rtol": spec.rtol,
                        "atol": spec.atol, "points": split[name], "variables": variables,

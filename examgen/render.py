@@ -82,7 +82,7 @@ def _template(problem_id: str, which: str):
 def context(inst) -> dict:
     """Names a problem template sees: every parameter and solved value, plus p, s, profile."""
     return {**inst.params, **inst.values, "p": inst.params, "s": inst.values,
-            "exam": inst.profile == "exam", "profile": inst.profile}
+            "exam": inst.profile == "exam", "profile": inst.profile, "asked": inst.parts}
 
 
 def prompt(inst) -> str:
@@ -100,7 +100,7 @@ def answers_table(inst) -> str:
     a vector or matrix displayed, a 3-D or 4-D array channel by channel; its decimals beside it
     in the same layout unless every entry is exact and short (see formatting.needs_decimal)."""
     out = []
-    for name in inst.problem.parts:
+    for name in inst.parts:
         v, label = inst.values[name], f"`{name}`"
         kind = inst.kind(name)
         if kind == "expression":
