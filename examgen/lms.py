@@ -313,6 +313,7 @@ def qti_zip(slots: dict[int, list[Question]], title: str) -> bytes:
             info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
+            info.create_system = 3          # "Unix" on every OS, so the bytes do not depend on it
             z.writestr(info, files[name].encode("utf-8"))
     return buf.getvalue()
 
