@@ -122,28 +122,61 @@ def _table(t) -> str:
 
 # --- displays that wrap ---------------------------------------------------------------------
 _SPACES = ("\\qquad", "\\quad")  # a display's separators between formulas set side by side
-_TOKEN = re.compile(r"\\begin\{[^}]*\}|\\end\{[^}]*\}|\\left\b|\\right\b|\\[A-Za-z]+|\\.|[{}]|[^\\{}]+")
+_TOKEN = re.compile(r"\\begin\{[^}]*\}|\\end\{[^}]*\}|\\left\b|\\right\b|\\[A-Za-z]+|\\.|[{}&]|[^\\{}&]+")
 
 
 def formulas(math: str) -> list[str]:
     """A display's formulas: its text split at `\\qquad`/`\\quad` outside braces, environments
     and \\left…\\right (a trailing comma or full stop stays with the formula before it)."""
+    return [p.strip() for p in _split_top(math, _SPACES) if p.strip() not in ("", ",")]
+
+
+_ALIGNED = re.compile(r"^\\begin\{aligned\}([\s\S]*)\\end\{aligned\}\s*([.,;]?)$")
+
+
+def display(math: str) -> str:
+    """A display as a centred paragraph of display-style formulas that wraps (see above); an
+    `aligned` display as rows whose long right-hand sides wrap under themselves."""
+    pieces = formulas(math)
+    rows = _aligned_rows(pieces[0]) if len(pieces) == 1 else None
+    if rows:
+        measure = "".join("\\mathlhswidth{%s}" % lhs for lhs, _ in rows)
+        body = "\n".join("\\mathrow{%s}{%s}" % row for row in rows)
+        return "\\begin{mathrows}" + measure + "\n" + body + "\n\\end{mathrows}\n"
+    body = "\\hskip 2em plus 1em\n".join("$\\displaystyle " + f + "$" for f in pieces)
+    return "\\begin{mathlines}\n" + body + "\n\\end{mathlines}\n"
+
+
+def _aligned_rows(formula: str) -> list[tuple[str, str]] | None:
+    """(left side, `= right side`) of each row of an `aligned` display split at one `&` a row;
+    None for anything else (then it is set as one formula)."""
+    m = _ALIGNED.match(formula.strip())
+    if not m:
+        return None
+    rows = []
+    for row in _split_top(m.group(1), ("\\\\",)):
+        cells = _split_top(row, ("&",))
+        if len(cells) != 2:
+            return None
+        rows.append((cells[0].strip(), cells[1].strip()))
+    rows = [r for r in rows if r != ("", "")]
+    if rows and m.group(2):
+        rows[-1] = (rows[-1][0], rows[-1][1] + m.group(2))
+    return rows or None
+
+
+def _split_top(math: str, seps: tuple) -> list[str]:
+    """`math` split at any of `seps` outside braces, environments and \\left…\\right."""
     pieces, current, depth = [], [], 0
     for tok in _TOKEN.findall(math):
         if tok in ("{", "\\left") or tok.startswith("\\begin{"):
             depth += 1
         elif tok in ("}", "\\right") or tok.startswith("\\end{"):
             depth -= 1
-        if depth == 0 and tok in _SPACES:
+        if depth == 0 and tok in seps:
             pieces.append("".join(current))
             current = []
             continue
         current.append(tok)
     pieces.append("".join(current))
-    return [p.strip() for p in pieces if p.strip() not in ("", ",")]
-
-
-def display(math: str) -> str:
-    """A display as a centred paragraph of display-style formulas that wraps (see above)."""
-    body = "\\hskip 2em plus 1em\n".join("$\\displaystyle " + f + "$" for f in formulas(math))
-    return "\\begin{mathlines}\n" + body + "\n\\end{mathlines}\n"
+    return pieces

@@ -63,3 +63,13 @@ def test_answers_put_the_decimals_of_an_array_beside_it_in_the_same_layout():
                 assert block.count(r"\begin{bmatrix}") == 2 and r"\approx" in block, (seed, part)
             elif np.ndim(v):
                 assert block.count(r"\begin{bmatrix}") == 1 and r"\approx" not in block, (seed, part)
+
+
+def test_an_aligned_display_becomes_rows_whose_long_right_sides_can_wrap():
+    math = r"\begin{aligned} a &= 1 + 2, \\ \frac{dL}{dh} &= x \\ &= 3 + 4 \end{aligned}."
+    tex = latex.display(math)
+    assert tex.startswith("\\begin{mathrows}") and "\\mathlhswidth{a}" in tex
+    assert "\\mathrow{a}{= 1 + 2,}" in tex and "\\mathrow{\\frac{dL}{dh}}{= x}" in tex
+    assert "\\mathrow{}{= 3 + 4.}" in tex
+    odd = r"\begin{aligned} a &= 1 & b &= 2 \end{aligned}"   # two columns: left as one formula
+    assert "\\begin{mathlines}" in latex.display(odd)
