@@ -293,6 +293,44 @@ def grade(key, submissions, as_json, report_dir, gradebook, partial):
         sys.exit(1)
 
 
+@cli.command()
+@click.argument("key", type=click.Path(exists=True, dir_okay=False))
+@click.argument("submissions", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--out", default="analysis", show_default=True, type=click.Path(file_okay=False),
+              help="Folder for analysis.md, analysis.json and the PNG pictures.")
+@click.option("--partial/--no-partial", default=True, show_default=True,
+              help="Partial credit per right entry of a vector or matrix (as in grade).")
+def analyze(key, submissions, out, partial):
+    """Analyse a graded class: facility and discrimination per problem and part,
+    Cronbach's alpha, named mistakes and pictures.
+
+    Grades the answer files (or folders of them) exactly as `grade` does, then writes
+    analysis.md (with scores.png, facility.png, mistakes.png) and analysis.json into --out.
+    Exit code 1 when some files could not be graded (they are listed, the rest analysed).
+
+    \b
+    Example:
+      examgen analyze class/key.json class/submissions/ --out analysis
+    """
+    from .analyze import analyze as run
+    from .analyze import write
+    from .grade import answer_paths, grade_file, load_key
+
+    graded_key = load_key(key)
+    results = [grade_file(graded_key, p, partial) for p in answer_paths(submissions, key)]
+    analysis = run(results, graded_key)
+    write(analysis, out)
+    s = analysis["score"]
+    mean = "n/a" if s["mean"] is None else f"{s['mean']:.2f}"
+    alpha = "n/a" if s["alpha"] is None else f"{s['alpha']:.2f}"
+    click.echo(f"Analysed {analysis['students']} student(s): mean {mean} of {analysis['points']:g} points, "
+               f"Cronbach's alpha {alpha}; wrote {out}/analysis.md, analysis.json and 3 pictures")
+    failed = len(analysis["not_graded"])
+    if failed:
+        click.echo(f"examgen: {failed} of {len(results)} file(s) could not be graded", err=True)
+        sys.exit(1)
+
+
 def main():
     cli(prog_name="examgen")
 
