@@ -139,7 +139,9 @@ def _progress_bar(total: int, label: str):
 @click.option("--seed", type=click.IntRange(min=0), help="Seed of the numbers (default: the spec's, 0).")
 @click.option("--out", default="exam", show_default=True, type=click.Path(file_okay=False),
               help="Output folder.")
-@click.option("--format", "formats", help="Comma-separated md,tex,pdf (default: all three if TeX is installed).")
+@click.option("--format", "formats",
+              help="Comma-separated md,tex,pdf (default: all three if TeX is installed); "
+                   "moodle (moodle.xml) and qti (qti.zip, for Canvas) export every version for an LMS.")
 @click.option("--versions", type=click.IntRange(min=1), help="Make K versions, each in its own folder.")
 @click.option("--roster", type=click.Path(dir_okay=False), help="CSV of students: one version each.")
 @click.option("--force", is_flag=True, help="Overwrite even a filled-in answers.yaml in the output folder.")
@@ -147,7 +149,9 @@ def generate(spec_file, seed, out, formats, versions, roster, force):
     """Make a practice exam with its answer key and a blank answer sheet.
 
     Writes exam.md/.tex/.pdf, key.md/.tex/.pdf, key.json (for the grader) and
-    answers.yaml (for the student) into --out.
+    answers.yaml (for the student) into --out. With --format moodle or qti it also
+    writes moodle.xml (Moodle XML) or qti.zip (Canvas QTI 1.2): one question per
+    version of each problem, grouped by problem so that a quiz draws one version.
 
     \b
     Examples:
@@ -155,6 +159,7 @@ def generate(spec_file, seed, out, formats, versions, roster, force):
       examgen generate --seed 7 --format md     # another exam, Markdown only
       examgen generate --versions 30 --out class   # 30 versions, one key index
       examgen generate --roster students.csv --spec final.yaml
+      examgen generate --versions 20 --format moodle,qti --out lms   # quiz banks for Moodle, Canvas
     """
     from .exam import load_spec
     from .generate import generate as run
@@ -171,12 +176,17 @@ def generate(spec_file, seed, out, formats, versions, roster, force):
         summary = run(spec, out, seed, wanted, versions, roster, force)
     if note:
         click.echo(f"note: {note}", err=True)
+    for warning in summary.get("warnings", ()):
+        click.echo(f"warning: {warning}", err=True)
     vs = summary["versions"]
-    names = ", ".join(sorted(wanted))
+    names = ", ".join(sorted(wanted - {"moodle", "qti"}) + ["key.json", "answers.yaml"])
+    exports = [name for fmt, name in (("moodle", "moodle.xml"), ("qti", "qti.zip")) if fmt in wanted]
+    if exports:
+        click.echo(f"Wrote {' and '.join(exports)} ({len(vs)} version(s) of every problem) to {summary['out']}/")
     if len(vs) == 1:
-        click.echo(f"Wrote exam {vs[0][1]} ({names}, key.json, answers.yaml) to {summary['out']}/")
+        click.echo(f"Wrote exam {vs[0][1]} ({names}) to {summary['out']}/")
     else:
-        click.echo(f"Wrote {len(vs)} versions ({names}, key.json, answers.yaml each) to "
+        click.echo(f"Wrote {len(vs)} versions ({names} each) to "
                    f"{summary['out']}/ with the key index {summary['out']}/key.json")
 
 
