@@ -112,7 +112,7 @@ def _part(entry: dict, name: str, spec: dict, warnings: set) -> Part | None:
         if len(choices) < 2:
             warnings.add(f"{where}: a choice part whose other options the key does not give; left out")
             return None
-        wrong = [(str(w), 0.0, escape(msg)) for _, msg, w in mistakes if str(w) != value]
+        wrong = [(str(w), 0.0, escape(msg, quote=False)) for _, msg, w in mistakes if str(w) != value]
         spellings = (value, f"({value})", f"{value})", value.upper()) if len(value) == 1 else (value,)
         return Part(name, (), [Field(name, value, 0.0, float(spec["points"]), spellings, wrong, choices)])
     note = ""
@@ -154,7 +154,7 @@ def _part(entry: dict, name: str, spec: dict, warnings: set) -> Part | None:
                              + (" in some entries; dropped there" if idx else "; dropped"))
                 continue
             if not any(abs(m - x) <= SAME * max(1.0, abs(x)) for x, _, _ in f.wrong):
-                f.wrong.append((m, float(tolerance(m, rtol, atol)), escape(msg)))
+                f.wrong.append((m, float(tolerance(m, rtol, atol)), escape(msg, quote=False)))
         fields.append(f)
     return Part(name, right.shape, fields, note)
 
@@ -266,13 +266,18 @@ def _weights(q: Question) -> dict[str, int]:
     return {k: max(1, int(s * int(scale))) for k, s in shares.items()}
 
 
-def _escape_cloze(text: str) -> str:
-    return re.sub(r'([\\}~#"/])', r"\\\1", text.replace("\n", " "))
+_CLOZE_ENTITIES = str.maketrans({"&": "&amp;", "}": "&#125;", "~": "&#126;", "#": "&#35;", "\n": " "})
+
+
+def _escape_cloze(html_text: str) -> str:
+    """HTML made safe inside a cloze box: Moodle ends an answer at ~ # } and decodes entities after
+    splitting (html_entity_decode), so those characters, and &, go in as entities."""
+    return html_text.translate(_CLOZE_ENTITIES)
 
 
 def _cloze(f: Field, weight: int) -> str:
     if f.choices:
-        alts = [("=" if c == f.value else "") + _escape_cloze(escape(c))
+        alts = [("=" if c == f.value else "") + _escape_cloze(escape(c, quote=False))
                 + next((f"#{_escape_cloze(m)}" for v, _, m in f.wrong if v == c), "") for c in f.choices]
         return f"{{{weight}:MULTICHOICE:{'~'.join(alts)}}}"
     alts = [f"={_num(f.value)}:{_num(f.tolerance)}"]
