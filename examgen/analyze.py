@@ -63,7 +63,8 @@ def _rates(parts: list[dict]) -> dict:
     n = len(parts)
     verdicts = Counter(p["verdict"] for p in parts)
     rate = (lambda c: c / n) if n else (lambda c: None)
-    return {"blank_rate": rate(verdicts[BLANK]), "carried_rate": rate(verdicts[CARRIED]),
+    carried = sum(c for v, c in verdicts.items() if v.startswith(CARRIED))  # "carried" (forward)
+    return {"blank_rate": rate(verdicts[BLANK]), "carried_rate": rate(carried),
             "wrong_rate": rate(verdicts[WRONG]),
             "mistake_rate": rate(sum(1 for p in parts if p.get("mistake")))}
 
