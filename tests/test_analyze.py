@@ -188,3 +188,11 @@ def test_between_groups_is_the_anova_numerator():
     grand = values.mean()
     by_hand = sum(2 * (values[groups == g].mean() - grand) ** 2 for g in "abc")
     assert stats.between_groups(values, groups) == pytest.approx(by_hand)
+
+
+def test_carried_forward_verdicts_are_counted():
+    rows, key = graded([{1: {"a": 2, "b": 2}, 2: {"c": 3}}, {1: {"a": 2, "b": 2}, 2: {"c": 3}}])
+    rows[0]["problems"][0]["parts"][1]["verdict"] = "carried"   # the grader's error-carried-forward verdict
+    a = analyze(rows, key)
+    assert a["problems"][0]["parts"][1]["carried_rate"] == 0.5
+    assert a["problems"][0]["carried_rate"] == 0.25             # one of four answers to problem 1
