@@ -256,6 +256,7 @@ def write_bytes(path, data: bytes) -> Path:
     """Atomically replace `path` with `data` (see the module doc); returns the path."""
     path = Path(path)
     folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True)
     mode = _mode_for(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=folder)
     try:
