@@ -52,23 +52,32 @@ def default_spec_text() -> str:
     return default_spec_path().read_text(encoding="utf-8")
 
 
+MAX_SPEC_BYTES = 1_000_000    # an exam spec is a few kB
+MAX_SPEC_DEPTH = 20           # nesting of a spec (problems → options → lists)
+MAX_ROSTER_BYTES = 10_000_000  # a CSV of tens of thousands of students
+MAX_SPEC_TEXT = 2000          # characters of a title, course or date
+MAX_INSTRUCTIONS = 20_000     # characters of the instructions
+
+
 def load_spec(path: str | Path | None = None) -> Spec:
-    """Read and validate a spec file (the default spec when path is None)."""
-    import yaml
+    """Read and validate a spec file (the default spec when path is None).
+
+    Read as untrusted input (safeio): a regular file of at most MAX_SPEC_BYTES, YAML without
+    aliases, anchors or custom tags, nested at most MAX_SPEC_DEPTH deep, numbers read by
+    YAML 1.2's rules (`1e3` is a number, `011` is eleven, a date stays text).
+    """
+    from . import safeio
 
     name = str(path) if path else "default spec"
+
+    class SpecError(ExamgenError):
+        pass
+
     try:
-        text = Path(path).read_text(encoding="utf-8") if path else default_spec_text()
-    except OSError as e:
-        raise ExamgenError(f"cannot read spec {name}: {e.strerror}") from None
-    except UnicodeDecodeError:
-        raise ExamgenError(f"spec {name} is not UTF-8 text") from None
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        where = getattr(e, "problem_mark", None)
-        line = f" at line {where.line + 1}" if where else ""
-        raise ExamgenError(f"spec {name} is not valid YAML{line}") from None
+        text = safeio.read_text(path, MAX_SPEC_BYTES, "spec (YAML)", SpecError) if path else default_spec_text()
+        raw = safeio.parse_yaml(text, MAX_SPEC_DEPTH, SpecError, "a spec", loader=safeio.StrictLoader)
+    except SpecError as e:
+        raise ExamgenError(f"spec {name}: {e}") from None
     return parse_spec(raw, name)
 
 
@@ -96,9 +105,12 @@ def parse_spec(raw, name: str = "spec") -> Spec:
         v = raw.get(key, "")
         if v is None:
             v = ""
-        if not isinstance(v, (str, int, float)):
+        if isinstance(v, bool) or not isinstance(v, (str, int, float)):
             raise bad(f"{key} must be text")
         texts[key] = str(v).strip()
+        if len(texts[key]) > (MAX_INSTRUCTIONS if key == "instructions" else MAX_SPEC_TEXT):
+            raise bad(f"{key} is too long (at most {MAX_INSTRUCTIONS if key == 'instructions' else MAX_SPEC_TEXT} "
+                      "characters)")
     items = []
     for n, p in enumerate(problems, 1):
         if isinstance(p, str):
@@ -191,11 +203,18 @@ def version_seeds(base_seed: int, count: int) -> list[int]:
 
 def read_roster(path: str | Path) -> list[str]:
     """Student names from a CSV roster: the `name` (or `student`) column, else the first."""
+    from . import safeio
+
+    class RosterError(ExamgenError):
+        pass
+
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as e:
-        raise ExamgenError(f"cannot read roster {path}: {getattr(e, 'strerror', None) or e}") from None
-    rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+        text = safeio.read_text(path, MAX_ROSTER_BYTES, "roster (CSV)", RosterError)
+        rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+    except RosterError as e:
+        raise ExamgenError(f"cannot read roster {path}: {e}") from None
+    except csv.Error as e:   # e.g. a field larger than csv's limit
+        raise ExamgenError(f"roster {path} is not a readable CSV: {e}") from None
     if not rows:
         raise ExamgenError(f"roster {path} is empty")
     header = [c.strip().lower() for c in rows[0]]

@@ -469,8 +469,9 @@ class Worker:
     starts a fresh one.
     """
 
-    def __init__(self):
+    def __init__(self, memory: int | None = None):
         self._proc = self._conn = None
+        self.memory = memory    # bytes of address space the child may use (None: no limit)
 
     def run(self, func, args: tuple, timeout: float):
         if self._proc is None or not self._proc.is_alive():
@@ -488,7 +489,7 @@ class Worker:
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         self._conn, child = ctx.Pipe()
-        self._proc = ctx.Process(target=_serve, args=(child,), daemon=True, name="examgen-grade-worker")
+        self._proc = ctx.Process(target=_serve, args=(child, self.memory), daemon=True, name="examgen-grade-worker")
         self._proc.start()
         child.close()
 
@@ -500,7 +501,11 @@ class Worker:
         self._proc = self._conn = None
 
 
-def _serve(conn):
+def _serve(conn, memory=None):
+    if memory:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     while True:
         try:
             func, args = conn.recv()
@@ -509,7 +514,7 @@ def _serve(conn):
         try:
             reply = (True, func(*args))
         except Exception as e:  # noqa: BLE001 - sent back and raised in the parent
-            reply = (False, e if isinstance(e, expr.ExpressionError) else expr.ExpressionError(str(e)[:200]))
+            reply = (False, e if isinstance(e, expr.ExpressionError) else expr.ExpressionError(str(e)[:300]))
         conn.send(reply)
 
 
