@@ -48,6 +48,7 @@ def problem_items(version: Version, with_tex: bool) -> list[dict]:
     for number, points, inst in version.problems:
         item = {"number": number, "points": points, "id": inst.id, "title": inst.problem.title,
                 "parts": [{"name": p, "describe": describe_part(inst, p)} for p in inst.parts],
+                "subset": len(inst.parts) < len(inst.problem.parts),
                 "prompt": render.prompt(inst), "solution": render.solution(inst),
                 "answers": render.answers_table(inst)}
         item["work"] = work.operations(item["prompt"], item["solution"])
