@@ -19,7 +19,7 @@ def environment():
     env = jinja2.Environment(
         **render.DELIMITERS, loader=jinja2.FileSystemLoader(str(templates_dir())),
         undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
-        trim_blocks=True, lstrip_blocks=True)
+        trim_blocks=True, lstrip_blocks=True, bytecode_cache=render.bytecode_cache())
     env.filters.update(render.FILTERS)
     env.filters["esc"] = latex.escape
     env.filters["md2tex"] = latex.to_latex

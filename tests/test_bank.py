@@ -66,17 +66,16 @@ def test_mistakes_differ_from_the_answer(pid, seeds):
     """Each mistake gives a wrong answer (beyond tolerance) on at least 95% of the seeds it applies to."""
     p = BANK[pid]
     n = min(len(seeds), 100)
+    instances = [p.sample(seed, profile) for profile in ("exam", "drill") for seed in range(n)]
     for m in p.mistakes:
         applied = differed = 0
-        for profile in ("exam", "drill"):
-            for seed in range(n):
-                inst = p.sample(seed, profile)
-                wrong = p.mistake_function(m)(inst.params, inst.values)
-                if wrong is None:
-                    continue
-                applied += 1
-                if any(_differs(inst, part, wrong[part]) for part in m.parts):
-                    differed += 1
+        for inst in instances:
+            wrong = p.mistake_function(m)(inst.params, inst.values)
+            if wrong is None:
+                continue
+            applied += 1
+            if any(_differs(inst, part, wrong[part]) for part in m.parts):
+                differed += 1
         assert applied >= n // 4, f"{pid}: mistake {m.name} applies to only {applied} instances"
         assert differed >= 0.95 * applied, f"{pid}: mistake {m.name} differs on {differed}/{applied}"
 
