@@ -2,7 +2,7 @@
 
 A folder `problem_bank/<id>/` holds
   problem.yaml   title, topic, parameters, answer parts (kind, shape, tolerance), mistakes
-  problem.py     sample(draw, options) -> params; solve(params) -> values; mistake_<name>(params, values)
+  problem.py     draw(rng, options) -> params; solve(params) -> values; mistake_<name>(params, values)
   prompt.md      the question (Markdown + LaTeX math, Jinja with << >> and <% %>)
   solution.md    the worked solution, from the values solve() returns
 Metadata is read without importing NumPy or SymPy, so `examgen list` stays fast.
@@ -46,6 +46,7 @@ class Param:
     shape: tuple | None = None  # symbols or ints; None = any; () = scalar
     choices: tuple = ()
     doc: str = ""
+    fill: dict = field(default_factory=dict)  # {profile: values drawn when a spec leaves the option unset}
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class Part:
     atol: float = DEFAULT_ATOL
     doc: str = ""
     variables: tuple = ()     # for expression parts: the names a student may use
+    carry_from: tuple = ()    # error carried forward: the parts this one is computed from
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,13 @@ class Problem:
     def mistake_function(self, m: Mistake):
         return getattr(self.module, "mistake_" + m.name.replace("-", "_"))
 
+    def carry_function(self, part: str):
+        """problem.py's carry_<part>(params, given): the part recomputed from a student's own
+        earlier answers (error carried forward), or None when the part declares no `from`."""
+        if not self.parts[part].carry_from:
+            return None
+        return getattr(self.module, "carry_" + part)
+
     # The instance API lives in examgen.instance; these are conveniences.
     def sample(self, seed: int = 0, profile: str = "exam", options: dict | None = None):
         from .instance import sample
@@ -121,6 +130,17 @@ def _shape(spec):
     raise ValueError(f"shape must be a list, got {spec!r}")
 
 
+def _carry_from(pid: str, part: str, names, earlier: dict) -> tuple:
+    """A part's `from:` list: earlier parts (or the part itself, for step-by-step sequences)."""
+    if names is None:
+        return ()
+    names = (names,) if isinstance(names, str) else tuple(names)
+    unknown = [n for n in names if n not in earlier and n != part]
+    if not names or unknown:
+        raise ValueError(f"{pid}: part {part}: `from` must name earlier parts, not {unknown or 'nothing'}")
+    return names
+
+
 def _load(folder: Path) -> Problem:
     import yaml
 
@@ -133,8 +153,12 @@ def _load(folder: Path) -> Problem:
         raise ValueError(f"{pid}: unknown topic {raw['topic']!r}")
     params = {}
     for name, p in (raw.get("params") or {}).items():
-        params[name] = Param(name, p.get("kind", "number"), _shape(p.get("shape")),
-                             tuple(p.get("choices", ())), p.get("doc", ""))
+        choices = tuple(p.get("choices", ()))
+        fill = {profile: tuple(v) for profile, v in (p.get("fill") or {}).items()}
+        if any(v not in choices for values in fill.values() for v in values):
+            raise ValueError(f"{pid}: parameter {name}: fill values must be among its choices")
+        params[name] = Param(name, p.get("kind", "number"), _shape(p.get("shape")), choices,
+                             p.get("doc", ""), fill)
     parts = {}
     for name, a in raw["answers"].items():
         kind = a.get("kind")
@@ -142,7 +166,10 @@ def _load(folder: Path) -> Problem:
             raise ValueError(f"{pid}: part {name}: unknown kind {kind!r}")
         parts[name] = Part(name, kind, str(a.get("shape", "")), float(a.get("rtol", DEFAULT_RTOL)),
                            float(a.get("atol", DEFAULT_ATOL)), a.get("doc", ""),
-                           tuple(a.get("variables", ())))
+                           tuple(a.get("variables", ())), _carry_from(pid, name, a.get("from"), parts))
+    for name in raw.get("options", ()):
+        if name not in params or not params[name].choices:
+            raise ValueError(f"{pid}: option {name} must be a parameter with `choices` (the values a spec may give)")
     mistakes = tuple(Mistake(m["name"], m["message"].strip(), tuple(m["parts"]))
                      for m in raw.get("mistakes") or ())
     for m in mistakes:

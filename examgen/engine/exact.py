@@ -50,6 +50,10 @@ class Exact:
         return True
 
     @property
+    def free_symbols(self) -> frozenset:
+        return frozenset()
+
+    @property
     def is_zero(self) -> bool:
         return not self.logs and not self.r
 
