@@ -58,8 +58,7 @@ def text(v) -> str:
         return _exact_text(v)
     if not ops.is_exact(v):
         return decimal_text(float(v), 6)
-    printer, _ = _printers()
-    return printer.doprint(v)
+    return _remembered(_sympy_text, v)
 
 
 @lru_cache(maxsize=4096)
@@ -94,6 +93,26 @@ def latex(v) -> str:
         return _exact_latex(v)
     if not ops.is_exact(v):
         return decimal_text(float(v))
+    return _remembered(_sympy_latex, v)
+
+
+def _remembered(printer, v) -> str:
+    """printer(v), remembered per SymPy value (and type, so 2.0 and 2 are told apart): exams
+    print the same answers and expressions again and again, and SymPy's printers are slow."""
+    try:
+        return printer(v)
+    except TypeError:  # unhashable (a mutable matrix): print it afresh
+        return printer.__wrapped__(v)
+
+
+@lru_cache(maxsize=8192, typed=True)
+def _sympy_text(v) -> str:
+    printer, _ = _printers()
+    return printer.doprint(v)
+
+
+@lru_cache(maxsize=8192, typed=True)
+def _sympy_latex(v) -> str:
     return _latex_printer().doprint(v)
 
 

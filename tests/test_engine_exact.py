@@ -53,6 +53,7 @@ def test_construction_matches_sympy(pairs):
 
 def test_arithmetic_matches_sympy(pairs):
     rng = random.Random(5)
+    pairs = pairs[:120]  # each pair runs a dozen operations through SymPy as well
     for (e1, s1), (e2, s2) in zip(pairs, pairs[1:]):
         same(e1 + e2, s1 + s2)
         same(e1 - e2, s1 - s2)
