@@ -20,6 +20,7 @@ import json
 import math
 import multiprocessing
 import random
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -29,7 +30,7 @@ import numpy as np
 from . import answers as answer_files
 from . import expr
 from . import formatting as fmt
-from .compare import CORRECT, WITHIN, WRONG, all_close, compare
+from .compare import CORRECT, WITHIN, WRONG, all_close, compare, fit_shape
 from .errors import ExamgenError
 
 BLANK, UNREADABLE = "blank", "unreadable"
@@ -57,6 +58,7 @@ class KeyPart:
     text: str                   # the exact answer as shown to the student
     decimal: str                # its decimal, where that says more
     mistakes: list = field(default_factory=list)  # [(name, message, expected-like value)]
+    dims: str = ""              # the shape in the exam's words, e.g. "N × D"
 
 
 @dataclass
@@ -135,7 +137,7 @@ def _key_part(name: str, spec: dict, problem: dict) -> KeyPart:
     functions = spec.get("functions")
     part = KeyPart(name, kind, float(spec["points"]), float(spec["rtol"]), float(spec["atol"]), variables,
                    None if functions is None else tuple(expr._ALIASES.get(f, f) for f in functions),
-                   None, "", None, _nested_text(exact_text), "")
+                   None, "", None, _nested_text(exact_text), "", dims=str(spec.get("dims") or ""))
     if kind == "expression":
         part.expected_source = str(value)
         part.expected = _key_tree(part.expected_source, variables)
@@ -197,7 +199,7 @@ def grade_submission(key, answers, partial: bool = True) -> dict:
     problems = []
     for number, kp in sorted(version.problems.items()):
         given = sub.answers.get(number, {})
-        parts = [grade_part(p, given.get(name), partial) for name, p in kp.parts.items()]
+        parts = [grade_part(p, given.get(name), partial, sub.refusal(number, name)) for name, p in kp.parts.items()]
         unknown = sorted(set(given) - set(kp.parts))
         if unknown:
             notes.append(f"problem {number}: unknown part(s) {', '.join(map(repr, unknown))} ignored "
@@ -230,11 +232,14 @@ def _round(x: float) -> float:
     return round(x + 0.0, 2)
 
 
-def grade_part(part: KeyPart, raw, partial: bool = True) -> dict:
-    """Verdict, points and feedback of one answer part."""
+def grade_part(part: KeyPart, raw, partial: bool = True, refused: str | None = None) -> dict:
+    """Verdict, points and feedback of one answer part (`refused`: why the file's answer is not read)."""
     out = {"part": part.name, "kind": part.kind, "verdict": BLANK, "points": 0.0, "max": part.points,
            "expected": part.text, "expected_decimal": part.decimal, "given": _given_text(raw),
            "feedback": "", "mistake": None}
+    if refused:
+        out.update(verdict=UNREADABLE, feedback=refused)
+        return out
     if answer_files.is_blank(raw):
         out["feedback"] = "no answer given"
         return out
@@ -273,14 +278,31 @@ def _given_text(raw) -> str:
 
 
 def _grade_numeric(part: KeyPart, raw, partial: bool):
-    values, exact = read_numbers(raw, part.name)
-    is_exact = np.vectorize(_is_exact, otypes=[bool])(values, exact, part.expected, part.exact) \
-        if values.shape == part.expected.shape else False
-    result = compare(values, part.expected, part.rtol, part.atol, exact=is_exact, partial=partial)
+    values, exact, bad, unread = read_numbers(raw, part.name, part.expected.shape)
+    if bad.all():
+        raise expr.ExpressionError(unread[0])
+    fitted, _ = fit_shape(values, part.expected.shape, part.dims, part.expected, part.rtol, part.atol)
+    is_exact = False
+    if fitted is not None:
+        values, exact, bad = fitted, exact.reshape(fitted.shape), bad.reshape(fitted.shape)
+        with np.errstate(invalid="ignore"):
+            is_exact = np.vectorize(_is_exact, otypes=[bool])(values, exact, part.expected, part.exact) & ~bad
+    result = compare(values, part.expected, part.rtol, part.atol, exact=is_exact, partial=partial,
+                     dims=part.dims, unreadable=bad)
     mistake = None
-    if result.verdict == WRONG:
-        mistake = next((m for m in part.mistakes if all_close(values, m[2], part.rtol, part.atol)), None)
-    return result.verdict, result.credit, result.message, mistake
+    if result.verdict == WRONG and not bad.any():
+        mistake = named_mistake(part, values)
+    message = "; ".join([result.message] * bool(result.message) + unread[:3])
+    return result.verdict, result.credit, message, mistake
+
+
+def named_mistake(part: KeyPart, values: np.ndarray, mistakes=None):
+    """The first known mistake whose answer the given values are (in any accepted form of its shape)."""
+    for m in part.mistakes if mistakes is None else mistakes:
+        fitted, _ = fit_shape(values, np.shape(m[2]))
+        if fitted is not None and all_close(fitted, m[2], part.rtol, part.atol):
+            return m
+    return None
 
 
 def _is_exact(g: float, gq, e: float, eq) -> bool:
@@ -289,21 +311,79 @@ def _is_exact(g: float, gq, e: float, eq) -> bool:
     return abs(g - e) <= EXACT_RTOL * max(1.0, abs(e))
 
 
-def read_numbers(raw, what: str) -> tuple[np.ndarray, np.ndarray]:
-    """(floats, exact fractions or None) of a number, numeric text, or (nested) list of them."""
-    shape = _nested_shape(raw, what, 0)
-    if math.prod(shape) > answer_files.MAX_ENTRIES:
+def read_numbers(raw, what: str, shape: tuple = ()) -> tuple[np.ndarray, np.ndarray, np.ndarray, list]:
+    """(floats, exact fractions or None, unreadable mask, messages) of a number, numeric text,
+    (nested) list of them, or a mapping of channels {c0: matrix, c1: matrix} for an array
+    whose trailing axes `shape` has (the exam prints such arrays one 2-D slice at a time).
+
+    Each entry is read on its own: an unreadable or blank entry is NaN with its mask set and
+    a message, and costs only that entry.
+    """
+    if isinstance(raw, dict):
+        return _read_channels(raw, what, tuple(shape))
+    given_shape = _nested_shape(raw, what, 0)
+    if math.prod(given_shape) > answer_files.MAX_ENTRIES:
         raise expr.ExpressionError(f"{what}: more than {answer_files.MAX_ENTRIES} numbers")
-    floats, exact = np.empty(shape, dtype=float), np.empty(shape, dtype=object)
-    for idx in np.ndindex(*shape):
+    floats, exact = np.empty(given_shape, dtype=float), np.empty(given_shape, dtype=object)
+    bad, messages = np.zeros(given_shape, dtype=bool), []
+    for idx in np.ndindex(*given_shape):
         leaf = raw
         for i in idx:
             leaf = leaf[i]
         label = what + "".join(f"[{i}]" for i in idx)
-        if answer_files.is_blank(leaf):
-            raise expr.ExpressionError(f"{label} is blank")
-        floats[idx], exact[idx] = expr.number(leaf, label)
-    return floats, exact
+        try:
+            if answer_files.is_blank(leaf):
+                raise expr.ExpressionError(f"{label} is blank")
+            floats[idx], exact[idx] = expr.number(leaf, label)
+        except expr.ExpressionError as e:
+            floats[idx], exact[idx], bad[idx] = math.nan, None, True
+            messages.append(str(e))
+    return floats, exact, bad, messages
+
+
+CHANNEL_HINT = "name each channel as the answer sheet does: c0, c1, … (c0_d0, c0_d1, … for four axes)"
+
+
+def channel_keys(shape: tuple) -> list[str]:
+    """The answer sheet's names of an array's 2-D slices: c0, c1 (3 axes); c0_d0, c0_d1 (4 axes)."""
+    letters = "cdefg"
+    return ["_".join(f"{letters[k]}{i}" for k, i in enumerate(idx)) for idx in np.ndindex(*shape[2:])]
+
+
+def _read_channels(raw: dict, what: str, shape: tuple):
+    """An array given one 2-D slice per channel, {c0: [[...]], c1: [[...]]}, as the exam prints it."""
+    if len(shape) < 3:
+        raise expr.ExpressionError(f"{what}: expected a number or nested lists, got a mapping")
+    if len(raw) > math.prod(shape[2:]):
+        raise expr.ExpressionError(f"{what}: {len(raw)} channels given, the array has {math.prod(shape[2:])}; "
+                                   + CHANNEL_HINT)
+    floats, exact = np.full(shape, math.nan), np.full(shape, None, dtype=object)
+    bad, messages, seen = np.ones(shape, dtype=bool), [], set()
+    for key, value in raw.items():
+        idx = tuple(int(d) for d in re.findall(r"\d+", str(key))[:8])
+        if len(idx) != len(shape) - 2 or any(i >= n for i, n in zip(idx, shape[2:])):
+            raise expr.ExpressionError(f"{what}: {str(key)[:20]!r} is not a channel of this "
+                                       f"{' × '.join(map(str, shape))} array; {CHANNEL_HINT}")
+        if idx in seen:
+            raise expr.ExpressionError(f"{what}: channel {str(key)[:20]!r} given twice")
+        seen.add(idx)
+        label = f"{what}.{key}"
+        if answer_files.is_blank(value):
+            messages.append(f"{label} is blank")
+            continue
+        if isinstance(value, dict):
+            raise expr.ExpressionError(f"{label}: expected a matrix [[row 1], [row 2], …]")
+        f, q, b, m = read_numbers(value, label)
+        fitted, why = fit_shape(f, shape[:2])
+        if fitted is None:
+            raise expr.ExpressionError(f"{label}: {why}")
+        where = (slice(None), slice(None)) + idx
+        floats[where], exact[where], bad[where] = fitted, q.reshape(shape[:2]), b.reshape(shape[:2])
+        messages += m
+    missing = [k for k, idx in zip(channel_keys(shape), np.ndindex(*shape[2:])) if idx not in seen]
+    if missing:
+        messages.append(f"{what}: no answer for channel(s) {', '.join(missing)}")
+    return floats, exact, bad, messages
 
 
 def _nested_shape(v, what, depth) -> tuple:
