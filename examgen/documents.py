@@ -105,7 +105,7 @@ def _points(p) -> str:
 
 def key_json(version: Version, items: list[dict]) -> dict:
     """The machine key, with each problem's worked solution (Markdown) for the students' reports."""
-    entries = [{**keys.problem_entry(inst, n, pts), "solution": item["solution"]}
+    entries = [{**keys.problem_entry(inst, n, pts, version.spec.carry_forward), "solution": item["solution"]}
                for (n, pts, inst), item in zip(version.problems, items)]
     from .bank import bank_version
 

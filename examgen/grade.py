@@ -3,6 +3,8 @@
 Each part gets one verdict:
   correct           the exact value (or an equivalent expression)
   within tolerance  a decimal within the part's rtol/atol of a value it is not exactly
+  carried           wrong against the key, but right when recomputed from the student's own
+                    earlier answers (error carried forward; the key's carry share of the points)
   wrong             anything else (a vector or matrix still earns its share of right entries)
   blank             nothing given (0 points, not an error)
   unreadable        the text could not be read as an answer (0 points; the message says why)
@@ -30,11 +32,12 @@ import numpy as np
 from . import answers as answer_files
 from . import expr
 from . import formatting as fmt
-from .compare import CORRECT, WITHIN, WRONG, all_close, compare, fit_shape
+from .compare import CORRECT, WITHIN, WRONG, all_close, close, compare, fit_shape
+from .engine import ops
 from .errors import ExamgenError
 
-BLANK, UNREADABLE = "blank", "unreadable"
-VERDICTS = (CORRECT, WITHIN, WRONG, BLANK, UNREADABLE)
+BLANK, UNREADABLE, CARRIED = "blank", "unreadable", "carried"
+VERDICTS = (CORRECT, WITHIN, CARRIED, WRONG, BLANK, UNREADABLE)
 ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
 MAX_KEY_BYTES = 50_000_000
 SYMBOLIC_TIMEOUT = 3.0   # seconds for one symbolic comparison in the worker
@@ -59,6 +62,8 @@ class KeyPart:
     decimal: str                # its decimal, where that says more
     mistakes: list = field(default_factory=list)  # [(name, message, expected-like value)]
     dims: str = ""              # the shape in the exam's words, e.g. "N × D"
+    carry_from: tuple = ()      # error carried forward: the parts this one is computed from
+    carry_share: float = 1.0    # share of the points a carried answer earns
 
 
 @dataclass
@@ -69,6 +74,7 @@ class KeyProblem:
     points: float
     parts: dict
     solution: str = ""          # the worked solution (Markdown), for the student's report
+    params: dict = field(default_factory=dict)   # the key's parameters (JSON), for carry-forward
 
 
 @dataclass
@@ -125,7 +131,8 @@ def _version(k: dict) -> Version:
     for p in k["problems"]:
         parts = {name: _key_part(name, spec, p) for name, spec in p["parts"].items()}
         problems[int(p["number"])] = KeyProblem(int(p["number"]), p["id"], p.get("title", p["id"]),
-                                                float(p["points"]), parts, str(p.get("solution") or ""))
+                                                float(p["points"]), parts, str(p.get("solution") or ""),
+                                                p.get("params") or {})
     return Version(str(k["exam"]), k.get("title", ""), k.get("student"), float(k["points"]), problems)
 
 
@@ -138,8 +145,12 @@ def _key_part(name: str, spec: dict, problem: dict) -> KeyPart:
     part = KeyPart(name, kind, float(spec["points"]), float(spec["rtol"]), float(spec["atol"]), variables,
                    None if functions is None else tuple(expr._ALIASES.get(f, f) for f in functions),
                    None, "", None, _nested_text(exact_text), "", dims=str(spec.get("dims") or ""))
+    carry = spec.get("carry") or {}
+    part.carry_from = tuple(str(n) for n in carry.get("from") or ())
+    part.carry_share = min(1.0, max(0.0, float(carry.get("share", 1.0))))
     if kind == "expression":
         part.expected_source = str(value)
+        part.text = answer_syntax(part.expected_source)
         part.expected = _key_tree(part.expected_source, variables)
     elif kind == "choice":
         part.expected_source = part.expected = str(value)
@@ -191,7 +202,7 @@ def _nested_text(v) -> str:
 
 
 # --- grading --------------------------------------------------------------------------------------
-def grade_submission(key, answers, partial: bool = True) -> dict:
+def grade_submission(key, answers, partial: bool = True, carry_forward: bool = True) -> dict:
     """Grade one answer file (a Submission or its mapping) against a key (dict or Key)."""
     key = prepare_key(key)
     sub = answers if isinstance(answers, answer_files.Submission) else answer_files.from_mapping(answers)
@@ -199,7 +210,11 @@ def grade_submission(key, answers, partial: bool = True) -> dict:
     problems = []
     for number, kp in sorted(version.problems.items()):
         given = sub.answers.get(number, {})
-        parts = [grade_part(p, given.get(name), partial, sub.refusal(number, name)) for name, p in kp.parts.items()]
+        carry = Carry(kp) if carry_forward else None
+        parts = [grade_part(p, given.get(name), partial, sub.refusal(number, name), carry)
+                 for name, p in kp.parts.items()]
+        if carry is not None:
+            carry.forward(parts, partial)
         unknown = sorted(set(given) - set(kp.parts))
         if unknown:
             notes.append(f"problem {number}: unknown part(s) {', '.join(map(repr, unknown))} ignored "
@@ -232,7 +247,7 @@ def _round(x: float) -> float:
     return round(x + 0.0, 2)
 
 
-def grade_part(part: KeyPart, raw, partial: bool = True, refused: str | None = None) -> dict:
+def grade_part(part: KeyPart, raw, partial: bool = True, refused: str | None = None, carry=None) -> dict:
     """Verdict, points and feedback of one answer part (`refused`: why the file's answer is not read)."""
     out = {"part": part.name, "kind": part.kind, "verdict": BLANK, "points": 0.0, "max": part.points,
            "expected": part.text, "expected_decimal": part.decimal, "given": _given_text(raw),
@@ -249,7 +264,7 @@ def grade_part(part: KeyPart, raw, partial: bool = True, refused: str | None = N
         elif part.kind == "choice":
             verdict, credit, message, mistake = _grade_choice(part, raw)
         else:
-            verdict, credit, message, mistake = _grade_numeric(part, raw, partial)
+            verdict, credit, message, mistake = _grade_numeric(part, raw, partial, carry)
     except expr.ExpressionError as e:
         out.update(verdict=UNREADABLE, feedback=f"could not read your answer: {e}")
         return out
@@ -266,18 +281,38 @@ def grade_part(part: KeyPart, raw, partial: bool = True, refused: str | None = N
     return out
 
 
+def answer_syntax(text: str) -> str:
+    """An expression as the answer syntax writes it: ^ for powers, σ for the sigmoid."""
+    return re.sub(r"\bsigma\(", "σ(", text.replace("**", "^"))
+
+
+def _as_typed(v, depth: int = 0) -> str:
+    """A given value as the student typed it: numbers and text bare, lists in brackets, no quotes."""
+    if depth > answer_files.MAX_DEPTH:
+        return "…"
+    if isinstance(v, list):
+        return "[" + ", ".join(_as_typed(x, depth + 1) for x in v[:50]) + (", …" if len(v) > 50 else "") + "]"
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k}: {_as_typed(x, depth + 1)}" for k, x in list(v.items())[:20]) + "}"
+    if v is None:
+        return "~"
+    if isinstance(v, bool):
+        return str(v).lower()
+    return str(v)
+
+
 def _given_text(raw) -> str:
     if answer_files.is_blank(raw):
         return ""
     try:
-        text = raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False, allow_nan=True)
+        text = _as_typed(raw)
     except (TypeError, ValueError, RecursionError):
         text = answer_files.kind_name(raw)
     text = " ".join(text.split())
     return text if len(text) <= 80 else text[:77] + "…"
 
 
-def _grade_numeric(part: KeyPart, raw, partial: bool):
+def _grade_numeric(part: KeyPart, raw, partial: bool, carry=None):
     values, exact, bad, unread = read_numbers(raw, part.name, part.expected.shape)
     if bad.all():
         raise expr.ExpressionError(unread[0])
@@ -293,7 +328,121 @@ def _grade_numeric(part: KeyPart, raw, partial: bool):
     if result.verdict == WRONG and not bad.any():
         mistake = named_mistake(part, values)
     message = "; ".join([result.message] * bool(result.message) + unread[:3])
+    if carry is not None and fitted is not None:
+        carry.note(part, values, bad, result.verdict, mistake)
     return result.verdict, result.credit, message, mistake
+
+
+class Carry:
+    """Error carried forward within one problem: the student's usable answers so far, and the
+    recomputation of a later part from them with the bank's carry_<part>(params, given).
+
+    Only the key's parameters and the student's parsed numbers reach the bank's function (no
+    text from the key or the answer file is run); the work is a few engine calls on arrays of
+    the exam's size.
+    """
+
+    def __init__(self, kp: KeyProblem):
+        self.kp = kp
+        self.given: dict = {}       # part -> float array a later part may be computed from
+        self.right: dict = {}       # part -> right against the key (or carried)
+        self.read: dict = {}        # part -> (values, unreadable mask, named mistake) as read
+
+    def note(self, part: KeyPart, values: np.ndarray, bad: np.ndarray, verdict: str, mistake) -> None:
+        """Remember a read answer; it is a source when readable, finite, not all zeros, in the key's shape."""
+        self.right[part.name] = verdict in (CORRECT, WITHIN)
+        self.read[part.name] = (values, bad, mistake)
+        if not bad.any() and np.all(np.isfinite(values)) and np.any(values != 0):
+            self.given[part.name] = values
+
+    def forward(self, graded: list, partial: bool) -> None:
+        """Second pass, in the key's part order: recompute each wrong part from the student's own answers."""
+        for out in graded:
+            part = self.kp.parts[out["part"]]
+            if not part.carry_from or out["verdict"] != WRONG or part.name not in self.read:
+                continue
+            carried = self.regrade(part, *self.read[part.name], partial)
+            if carried is None or carried[1] * part.points <= out["points"]:
+                continue
+            verdict, credit, message, _ = carried
+            out.update(verdict=verdict, points=_round(part.points * credit), feedback=message, mistake=None)
+
+    def regrade(self, part: KeyPart, values, bad, mistake, partial: bool):
+        """(verdict, credit, message, mistake) with the carried-forward value, or None (no carry)."""
+        if part.carry_share <= 0:
+            return None
+        sources = part.carry_from
+        if any(s not in self.given for s in sources):
+            return None     # a blank, unreadable, non-finite, all-zero or wrongly shaped source
+        wrong = [s for s in sources if s == part.name or not self.right.get(s)]
+        if not wrong:
+            return None     # every source is right: the recomputation is the key's value
+        recomputed = _recompute(self.kp, part, {s: self.given[s] for s in sources})
+        if recomputed is None:
+            return None
+        ok_key = close(values, part.expected, part.rtol, part.atol) & ~bad
+        ok_carry = close(values, recomputed, part.rtol, part.atol) & ~bad
+        if ok_carry is False or not np.any(ok_carry & ~ok_key):
+            return None
+        share = part.carry_share
+        credit = float(np.sum(ok_key) + share * np.sum(ok_carry & ~ok_key)) / ok_key.size
+        where = ", ".join(f"{self.kp.number}.{s}" for s in ([s for s in wrong if s != part.name] or wrong))
+        if np.all(ok_key | ok_carry):
+            return CARRIED, credit, f"carried forward from {where}", None
+        if not partial:
+            return None
+        n = ok_key.size - int(np.sum(ok_key | ok_carry))
+        return WRONG, credit, f"{n} of {ok_key.size} entries wrong; the others carried forward from {where}", None
+
+
+_MODULES: dict = {}
+
+
+def _carry_function(problem_id: str, part: str):
+    """The bank's carry_<part> for a problem id, or None (unknown problem or no such function)."""
+    if (problem_id, part) not in _MODULES:
+        from . import bank
+
+        try:
+            module = bank.load_bank()[problem_id].module
+        except (KeyError, ExamgenError):
+            module = None
+        _MODULES[(problem_id, part)] = getattr(module, "carry_" + part, None) if module else None
+    return _MODULES[(problem_id, part)]
+
+
+def _float_params(params: dict) -> dict:
+    """The key's JSON parameters as the engine takes them in float mode."""
+    out = {}
+    for k, v in params.items():
+        if isinstance(v, list):
+            try:
+                out[k] = np.asarray(v, dtype=float)
+            except (TypeError, ValueError):
+                out[k] = v
+        elif isinstance(v, float):
+            out[k] = np.float64(v)
+        else:
+            out[k] = v
+    return out
+
+
+def _recompute(kp: KeyProblem, part: KeyPart, given: dict):
+    """The part recomputed from the student's own earlier answers, in the key's shape, or None."""
+    function = _carry_function(kp.id, part.name)
+    if function is None:
+        return None
+    if not hasattr(kp, "_float_params"):
+        kp._float_params = _float_params(kp.params)
+    try:
+        with np.errstate(all="ignore"):
+            value = np.asarray(ops.to_float(function(kp._float_params, given)), dtype=float)
+    except (ArithmeticError, ValueError, TypeError, IndexError, KeyError):
+        return None
+    value, _ = fit_shape(value, part.expected.shape)
+    if value is None or not np.all(np.isfinite(value)):
+        return None
+    return value
 
 
 def named_mistake(part: KeyPart, values: np.ndarray, mistakes=None):

@@ -8,7 +8,7 @@ import re
 import tempfile
 from pathlib import Path
 
-MARK = {"correct": "✓", "within tolerance": "≈", "wrong": "✗", "blank": "–", "unreadable": "?"}
+MARK = {"correct": "✓", "within tolerance": "≈", "carried": "↪", "wrong": "✗", "blank": "–", "unreadable": "?"}
 
 
 def _pts(x) -> str:
@@ -57,6 +57,9 @@ def report(result: dict) -> str:
                 why = part["feedback"] or "not the expected value"
                 named = " (a common mistake)" if part["mistake"] else ""
                 out += [f"- **`{part['part']}`**{named}: {why}", f"  The answer is `{_cell(_expected(part))}`."]
+            elif part["verdict"] == "carried":
+                out.append(f"- **`{part['part']}`**: {part['feedback']}: worked right from your own earlier "
+                           f"answer ({_pts(part['points'])} of {_pts(part['max'])} points).")
             elif part["verdict"] == "within tolerance":
                 out.append(f"- **`{part['part']}`**: accepted as a decimal; the exact value is `{_cell(part['expected'])}`.")
         out.append("")

@@ -186,3 +186,30 @@ def mistake_activation_for_derivative(p, s):
 
 def mistake_other_derivative_formula(p, s):
     return _parts(other_derivative(p, s), HIDDEN_PARTS)
+
+
+# Error carried forward: each part recomputed from the student's own earlier answers.
+def _backward(p, dL_dxi2):
+    f = mlp.forward(p["x"], p["W1"], p["b1"], p["W2"], p["b2"], p["hidden"], p["output"])
+    g1_prime = mlp.hidden_activation(p["hidden"])[1](f["xi1"])
+    return mlp.backward(p["x"], f["h"], p["W2"], dL_dxi2, g1_prime)
+
+
+def carry_dL_dxi1(p, given):
+    return _backward(p, given["dL_dxi2"])["dL_dxi1"]
+
+
+def carry_dL_dW2(p, given):
+    return _backward(p, given["dL_dxi2"])["dL_dW2"]
+
+
+def carry_dL_db2(p, given):
+    return _backward(p, given["dL_dxi2"])["dL_db2"]
+
+
+def carry_dL_dW1(p, given):
+    return given["dL_dxi1"].T @ ops.asarray(p["x"])
+
+
+def carry_dL_db1(p, given):
+    return given["dL_dxi1"].sum(axis=0)

@@ -258,3 +258,16 @@ def mistake_bias_dropped(p, s):
     wrong = mlp.forward(p["x"], p["W1"], 0 * ops.asarray(p["b1"]), p["W2"], 0 * ops.asarray(p["b2"]),
                         p["hidden"], p["output"])
     return {k: wrong[k] for k in ("xi1", "h", "xi2", "yhat")}
+
+
+# Error carried forward: each part recomputed from the student's own earlier answers.
+def carry_h(p, given):
+    return mlp.hidden_activation(p["hidden"])[0](given["xi1"])
+
+
+def carry_xi2(p, given):
+    return given["h"] @ ops.asarray(p["W2"]).T + ops.asarray(p["b2"])
+
+
+def carry_yhat(p, given):
+    return mlp.output_activation(p["output"], given["xi2"])
