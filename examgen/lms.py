@@ -124,8 +124,8 @@ def _part(entry: dict, name: str, spec: dict, warnings: set) -> Part | None:
             return None
         mistakes = [(n, msg, _at(w, spec, point)) for n, msg, w in mistakes]
         mistakes = [m for m in mistakes if m[2] is not None]
-        note = ("Answer with a number: the value of the expression at "
-                + ", ".join(f"{v} = {q}" for v, q in point.items()) + ".")
+        note = "Answer with a number: the value of the expression" + (
+            " at " + ", ".join(f"{v} = {q}" for v, q in point.items()) if point else "") + "."
         exact = None
     else:
         exact = entry.get("answers_exact", {}).get(name)
