@@ -213,7 +213,7 @@ def grade_submission(key, answers, partial: bool = True, carry_forward: bool = T
         carry = Carry(kp) if carry_forward else None
         parts = [grade_part(p, given.get(name), partial, sub.refusal(number, name), carry)
                  for name, p in kp.parts.items()]
-        if carry is not None:
+        if carry is not None and carry.read:
             carry.forward(parts, partial)
         unknown = sorted(set(given) - set(kp.parts))
         if unknown:
@@ -305,7 +305,9 @@ def _given_text(raw) -> str:
     if answer_files.is_blank(raw):
         return ""
     try:
-        text = _as_typed(raw)
+        text = raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False)
+        if '"' in text or "NaN" in text or "Infinity" in text:
+            text = _as_typed(raw)       # text entries without their JSON quotes
     except (TypeError, ValueError, RecursionError):
         text = answer_files.kind_name(raw)
     text = " ".join(text.split())
@@ -347,9 +349,12 @@ class Carry:
         self.given: dict = {}       # part -> float array a later part may be computed from
         self.right: dict = {}       # part -> right against the key (or carried)
         self.read: dict = {}        # part -> (values, unreadable mask, named mistake) as read
+        self.sources = {s for p in kp.parts.values() for s in p.carry_from}
 
     def note(self, part: KeyPart, values: np.ndarray, bad: np.ndarray, verdict: str, mistake) -> None:
         """Remember a read answer; it is a source when readable, finite, not all zeros, in the key's shape."""
+        if part.name not in self.sources and not part.carry_from:
+            return
         self.right[part.name] = verdict in (CORRECT, WITHIN)
         self.read[part.name] = (values, bad, mistake)
         if not bad.any() and np.all(np.isfinite(values)) and np.any(values != 0):
@@ -471,23 +476,33 @@ def read_numbers(raw, what: str, shape: tuple = ()) -> tuple[np.ndarray, np.ndar
     if isinstance(raw, dict):
         return _read_channels(raw, what, tuple(shape))
     given_shape = _nested_shape(raw, what, 0)
-    if math.prod(given_shape) > answer_files.MAX_ENTRIES:
+    size = math.prod(given_shape)
+    if size > answer_files.MAX_ENTRIES:
         raise expr.ExpressionError(f"{what}: more than {answer_files.MAX_ENTRIES} numbers")
-    floats, exact = np.empty(given_shape, dtype=float), np.empty(given_shape, dtype=object)
-    bad, messages = np.zeros(given_shape, dtype=bool), []
-    for idx in np.ndindex(*given_shape):
-        leaf = raw
-        for i in idx:
-            leaf = leaf[i]
-        label = what + "".join(f"[{i}]" for i in idx)
+    leaves = _leaves(raw, len(given_shape)) if given_shape else [raw]
+    floats, exact = np.empty(size, dtype=float), np.empty(size, dtype=object)
+    bad, messages = np.zeros(size, dtype=bool), []
+    for k, leaf in enumerate(leaves):
+        try:
+            floats[k], exact[k] = expr.number(leaf, what)
+            continue
+        except expr.ExpressionError:
+            pass
+        # Only an entry that cannot be read pays for its label: the message names it.
+        label = what + "".join(f"[{i}]" for i in np.unravel_index(k, given_shape)) if given_shape else what
         try:
             if answer_files.is_blank(leaf):
                 raise expr.ExpressionError(f"{label} is blank")
-            floats[idx], exact[idx] = expr.number(leaf, label)
+            expr.number(leaf, label)
         except expr.ExpressionError as e:
-            floats[idx], exact[idx], bad[idx] = math.nan, None, True
             messages.append(str(e))
-    return floats, exact, bad, messages
+        floats[k], exact[k], bad[k] = math.nan, None, True
+    return floats.reshape(given_shape), exact.reshape(given_shape), bad.reshape(given_shape), messages
+
+
+def _leaves(v, depth: int) -> list:
+    """The entries of a regular nested list, first index outermost."""
+    return [x for row in v for x in _leaves(row, depth - 1)] if depth > 1 else list(v)
 
 
 CHANNEL_HINT = "name each channel as the answer sheet does: c0, c1, … (c0_d0, c0_d1, … for four axes)"
