@@ -47,6 +47,7 @@ class Param:
     choices: tuple = ()
     doc: str = ""
     fill: dict = field(default_factory=dict)  # {profile: values drawn when a spec leaves the option unset}
+    default: object = None    # the value of a parameter the user may leave out (None: required)
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,7 @@ def _load(folder: Path) -> Problem:
         if any(v not in choices for values in fill.values() for v in values):
             raise ValueError(f"{pid}: parameter {name}: fill values must be among its choices")
         params[name] = Param(name, p.get("kind", "number"), _shape(p.get("shape")), choices,
-                             p.get("doc", ""), fill)
+                             p.get("doc", ""), fill, p.get("default"))
     parts = {}
     for name, a in raw["answers"].items():
         kind = a.get("kind")

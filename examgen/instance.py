@@ -251,6 +251,7 @@ def from_params(problem: Problem, raw) -> Instance:
     unknown = sorted(set(raw) - set(problem.params))
     if unknown:
         raise ExamgenError(f"{pid}: unknown parameter {unknown[0]!r} (parameters: {', '.join(problem.params)})")
+    raw = {**{n: p.default for n, p in problem.params.items() if p.default is not None and n not in raw}, **raw}
     missing = [n for n in problem.params if n not in raw]
     if missing:
         raise ExamgenError(f"{pid}: missing parameter {missing[0]!r}")
