@@ -235,7 +235,9 @@ def _key_numbers(value, name: str) -> np.ndarray:
     for leaf in _leaves(value):
         if isinstance(leaf, bool) or not isinstance(leaf, (int, float)) or not math.isfinite(leaf):
             raise ValueError(f"the key's answer to {name} holds {leaf!r:.40}, not a finite number")
-    floats, _ = read_numbers(value, f"the key's answer to {name}")
+    floats, _, bad, messages = read_numbers(value, f"the key's answer to {name}")
+    if bad.any():
+        raise ValueError(messages[0])
     return floats
 
 
@@ -548,7 +550,7 @@ def read_numbers(raw, what: str, shape: tuple = ()) -> tuple[np.ndarray, np.ndar
     size = math.prod(given_shape)
     if size > answer_files.MAX_ENTRIES:
         raise expr.ExpressionError(f"{what}: more than {answer_files.MAX_ENTRIES} numbers")
-    leaves = _leaves(raw, len(given_shape)) if given_shape else [raw]
+    leaves = _entries(raw, len(given_shape)) if given_shape else [raw]
     floats, exact = np.empty(size, dtype=float), np.empty(size, dtype=object)
     bad, messages = np.zeros(size, dtype=bool), []
     for k, leaf in enumerate(leaves):
@@ -569,9 +571,9 @@ def read_numbers(raw, what: str, shape: tuple = ()) -> tuple[np.ndarray, np.ndar
     return floats.reshape(given_shape), exact.reshape(given_shape), bad.reshape(given_shape), messages
 
 
-def _leaves(v, depth: int) -> list:
+def _entries(v, depth: int) -> list:
     """The entries of a regular nested list, first index outermost."""
-    return [x for row in v for x in _leaves(row, depth - 1)] if depth > 1 else list(v)
+    return [x for row in v for x in _entries(row, depth - 1)] if depth > 1 else list(v)
 
 
 CHANNEL_HINT = "name each channel as the answer sheet does: c0, c1, … (c0_d0, c0_d1, … for four axes)"
