@@ -9,8 +9,9 @@ import math
 from functools import lru_cache
 
 from . import key as keys
-from . import latex, render
+from . import latex, render, work
 from .exam import Version, templates_dir
+from .safeio import one_line
 
 
 @lru_cache(maxsize=None)
@@ -20,7 +21,7 @@ def environment():
     env = jinja2.Environment(
         **render.DELIMITERS, loader=jinja2.FileSystemLoader(str(templates_dir())),
         undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
-        trim_blocks=True, lstrip_blocks=True)
+        trim_blocks=True, lstrip_blocks=True, bytecode_cache=render.bytecode_cache())
     env.filters.update(render.FILTERS)
     env.filters["esc"] = latex.escape
     env.filters["md2tex"] = latex.to_latex
@@ -83,9 +84,12 @@ def problem_items(version: Version, with_tex: bool) -> list[dict]:
     items = []
     for number, points, inst in version.problems:
         item = {"number": number, "points": points, "id": inst.id, "title": inst.problem.title,
-                "parts": [{"name": p, "describe": describe_part(inst, p)} for p in inst.problem.parts],
+                "parts": [{"name": p, "describe": describe_part(inst, p)} for p in inst.parts],
+                "subset": len(inst.parts) < len(inst.problem.parts),
                 "prompt": render.prompt(inst), "solution": render.solution(inst),
                 "answers": render.answers_table(inst)}
+        item["work"] = work.operations(item["prompt"], item["solution"])
+        item["minutes"] = work.minutes(item["work"])
         if with_tex:
             for k in ("prompt", "solution", "answers"):
                 item[k + "_tex"] = latex.to_latex(item[k])
@@ -98,14 +102,16 @@ def doc_context(version: Version, items: list[dict]) -> dict:
     return {"title": spec.title, "course": spec.course, "date": spec.date,
             "instructions": spec.instructions, "exam_id": version.exam_id, "seed": version.seed,
             "student": version.student, "total": _points(total), "items": items,
-            "points": _points}
+            "points": _points, "work": sum(i["work"] for i in items),
+            "minutes": work.minutes(sum(i["work"] for i in items))}
 
 def _points(p) -> str:
     return str(int(p)) if float(p).is_integer() else f"{p:g}"
 
 def key_json(version: Version, items: list[dict]) -> dict:
     """The machine key, with each problem's worked solution (Markdown) for the students' reports."""
-    entries = [{**keys.problem_entry(inst, n, pts, version.spec.carry_forward), "solution": item["solution"]}
+    entries = [{**keys.problem_entry(inst, n, pts, version.spec.carry_forward), "solution": item["solution"],
+                "work": {"operations": item["work"], "minutes": item["minutes"]}}
                for (n, pts, inst), item in zip(version.problems, items)]
     from .bank import bank_version
 
@@ -120,8 +126,9 @@ def answer_sheet(version: Version, items: list[dict], instances=None) -> str:
     from .compare import TOLERANCE_RULE
 
     q = json.dumps  # a JSON string is a valid YAML scalar: safe quoting for ids and names
+    c = one_line    # text in a comment stays on its line: a title cannot add keys to the sheet
     lines = [
-        f"# Answer sheet for {version.spec.title}, version {version.exam_id}.",
+        f"# Answer sheet for {c(version.spec.title)}, version {c(version.exam_id)}.",
         "# Replace each ~ with your answer; leave ~ for a part you skip.",
         "# Numbers: 3/4, -1/2, ln(2) or ln 2, e^(-1), sqrt(2)/2 or √2/2, 1 - 1/e (ln is the natural log).",
         *_comment_lines(f"A decimal counts when it is {TOLERANCE_RULE}."),
@@ -135,15 +142,15 @@ def answer_sheet(version: Version, items: list[dict], instances=None) -> str:
     ]
     shapes = {n: {p: inst.shape(p) for p in inst.problem.parts} for n, _, inst in version.problems}
     for item in items:
-        lines.append(f"  {item['number']}:  # {item['title']} ({_points(item['points'])} points)")
+        lines.append(f"  {item['number']}:  # {c(item['title'])} ({_points(item['points'])} points)")
         width = max(len(p["name"]) for p in item["parts"])
         for p in item["parts"]:
             channels = _channels(shapes[item["number"]][p["name"]])
             if channels:
-                lines.append(f"    {p['name'] + ':':<{width + 1}}    # {p['describe']}")
-                lines += [f"      {c}: ~" for c in channels]
+                lines.append(f"    {p['name'] + ':':<{width + 1}}    # {c(p['describe'])}")
+                lines += [f"      {ch}: ~" for ch in channels]
             else:
-                lines.append(f"    {p['name'] + ':':<{width + 1}} ~  # {p['describe']}")
+                lines.append(f"    {p['name'] + ':':<{width + 1}} ~  # {c(p['describe'])}")
     return "\n".join(lines) + "\n"
 
 def _comment_lines(text: str, width: int = 96) -> list[str]:
