@@ -18,7 +18,7 @@ from . import bank
 from .errors import ExamgenError
 from .sampling import PROFILES, derive_seed
 
-SPEC_KEYS = {"title", "course", "date", "instructions", "seed", "profile", "problems"}
+SPEC_KEYS = {"title", "course", "date", "instructions", "seed", "profile", "problems", "carry_forward"}
 PROBLEM_KEYS = {"id", "points", "profile", "parts"}
 MAX_VERSIONS = 10_000
 
@@ -42,6 +42,7 @@ class Spec:
     profile: str
     problems: tuple
     digest: str = field(default="", compare=False)
+    carry_forward: float = 1.0   # share of a part's points earned when carried forward (0: off)
 
 
 def default_spec_path() -> Path:
@@ -100,6 +101,9 @@ def parse_spec(raw, name: str = "spec") -> Spec:
     seed = raw.get("seed", 0)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise bad(f"seed must be a non-negative integer, not {seed!r}")
+    carry = raw.get("carry_forward", 1.0)
+    if isinstance(carry, bool) or not isinstance(carry, (int, float)) or not 0 <= carry <= 1:
+        raise bad(f"carry_forward must be a share from 0 (off) to 1 (full points), not {carry!r}")
     texts = {}
     for key in ("title", "course", "date", "instructions"):
         v = raw.get(key, "")
@@ -137,10 +141,11 @@ def parse_spec(raw, name: str = "spec") -> Spec:
             raise bad(f"problem {n}: {e}") from None
         items.append(ProblemSpec(problem.id, points, options, p_profile, parts))
     spec = Spec(texts["title"] or "Practice exam", texts["course"], texts["date"],
-                texts["instructions"], seed, profile, tuple(items))
+                texts["instructions"], seed, profile, tuple(items), carry_forward=float(carry))
     canonical = json.dumps([spec.title, spec.course, spec.date, spec.instructions, spec.profile,
                             [[q.id, q.points, sorted(q.options.items()), q.profile]
-                             + ([list(q.parts)] if q.parts else []) for q in items]])
+                             + ([list(q.parts)] if q.parts else []) for q in items]]
+                           + ([spec.carry_forward] if spec.carry_forward != 1 else []))
     return Spec(**{**spec.__dict__, "digest": derive_seed(canonical).to_bytes(8, "big").hex()})
 
 
