@@ -10,6 +10,7 @@ from functools import lru_cache
 from . import key as keys
 from . import latex, render, work
 from .exam import Version, templates_dir
+from .safeio import one_line
 
 
 @lru_cache(maxsize=None)
@@ -86,8 +87,9 @@ def answer_sheet(version: Version, items: list[dict]) -> str:
     import json
 
     q = json.dumps  # a JSON string is a valid YAML scalar: safe quoting for ids and names
+    c = one_line    # text in a comment stays on its line: a title cannot add keys to the sheet
     lines = [
-        f"# Answer sheet for {version.spec.title}, version {version.exam_id}.",
+        f"# Answer sheet for {c(version.spec.title)}, version {c(version.exam_id)}.",
         "# Replace each ~ with your answer; leave ~ for a part you skip.",
         "# Numbers: 0.75, 3/4, -1/2, ln(2), exp(-1), sqrt(2)/2, 1 - 1/e (ln is the natural log).",
         "# Vectors: [1, 1/2, -3]. Matrices by rows: [[1, 2], [3, 4]]. Arrays: nested lists,",
@@ -98,10 +100,10 @@ def answer_sheet(version: Version, items: list[dict]) -> str:
         "answers:",
     ]
     for item in items:
-        lines.append(f"  {item['number']}:  # {item['title']} ({_points(item['points'])} points)")
+        lines.append(f"  {item['number']}:  # {c(item['title'])} ({_points(item['points'])} points)")
         width = max(len(p["name"]) for p in item["parts"])
         for p in item["parts"]:
-            lines.append(f"    {p['name'] + ':':<{width + 1}} ~  # {p['describe']}")
+            lines.append(f"    {p['name'] + ':':<{width + 1}} ~  # {c(p['describe'])}")
     return "\n".join(lines) + "\n"
 
 def render_version(version: Version, formats: set[str]) -> dict[str, str]:

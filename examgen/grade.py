@@ -518,14 +518,25 @@ atexit.register(WORKER.stop)
 
 
 # --- files and batches -------------------------------------------------------------------------
-def answer_paths(paths, key_path=None) -> list[Path]:
-    """The answer files named: files as given, directories expanded to their .yaml/.yml/.json files."""
+def answer_paths(paths, key_path=None, skipped: list | None = None) -> list[Path]:
+    """The answer files named: files as given, directories expanded to their .yaml/.yml/.json files.
+
+    A folder's other entries (sub-folders, other suffixes, hidden files, pipes, the key itself,
+    a version folder's own key.json) are not submissions: each is appended to `skipped` as
+    (path, reason) so the caller can list them.
+    """
     key_file = Path(key_path).resolve() if key_path else None
+    skipped = [] if skipped is None else skipped
     out = []
     for p in map(Path, paths):
         if p.is_dir():
-            found = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in ANSWER_SUFFIXES
-                           and not f.name.startswith(".") and f.resolve() != key_file)
+            found = []
+            for f in sorted(p.iterdir()):
+                why = _not_a_submission(f, key_file)
+                if why:
+                    skipped.append((str(f), why))
+                else:
+                    found.append(f)
             if not found:
                 raise ExamgenError(f"{p}: no answer files (.yaml, .yml, .json) in this folder")
             out += found
@@ -536,6 +547,23 @@ def answer_paths(paths, key_path=None) -> list[Path]:
     return out
 
 
+def _not_a_submission(f: Path, key_file: Path | None) -> str | None:
+    """Why a folder entry is not graded, or None for an answer file."""
+    if f.name.startswith("."):
+        return "a hidden file"
+    if f.is_dir():
+        return "a folder; name it to grade what it holds"
+    if f.suffix.lower() not in ANSWER_SUFFIXES:
+        return "not .yaml, .yml or .json"
+    if not f.is_file():
+        return "not a regular file"
+    if f.resolve() == key_file:
+        return "the key"
+    if f.name.lower() == "key.json":
+        return "a key, not a submission"
+    return None
+
+
 def grade_file(key: Key, path, partial: bool = True) -> dict:
     """Grade one file; a file that cannot be graded gives a row with status "error" and the reason."""
     try:
@@ -544,11 +572,11 @@ def grade_file(key: Key, path, partial: bool = True) -> dict:
         error = str(e)
     except Exception as e:  # noqa: BLE001 - one bad file must not stop a class's batch
         error = f"internal error while grading ({type(e).__name__}: {str(e)[:200]})"
-    return {"file": str(path), "student": Path(path).stem, "exam": None, "status": "error", "error": error,
+    return {"file": str(path), "student": Path(path).stem, "exam": None, "status": "error", "error": error[:500],
             "score": None, "max": None, "problems": [], "notes": []}
 
 
-def grade_paths(key_path, paths, partial: bool = True) -> list[dict]:
+def grade_paths(key_path, paths, partial: bool = True, skipped: list | None = None) -> list[dict]:
     """Grade every answer file under `paths` against the key at `key_path`, in a stable order."""
     key = load_key(key_path)
-    return [grade_file(key, p, partial) for p in answer_paths(paths, key_path)]
+    return [grade_file(key, p, partial) for p in answer_paths(paths, key_path, skipped)]

@@ -142,3 +142,14 @@ def test_the_default_final_is_about_an_hour_of_hand_work_with_points_in_proporti
         share_of_work = statistics.mean(minutes[n]) / work_total
         share_of_points = q.points / points_total
         assert abs(share_of_points - share_of_work) <= 0.03, (q.id, share_of_points, share_of_work)
+
+
+def test_carry_forward_chains_skip_parts_the_exam_does_not_ask_for(tmp_path):
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("problems:\n  - id: iou\n    parts: [U, IOU]\n  - id: iou\n    parts: [I, U]\n  - iou\n")
+    out = tmp_path / "exam"
+    assert run("generate", "--spec", spec, "--out", out, "--format", "md").returncode == 0
+    subset, head, whole = json.loads((out / "key.json").read_text())["problems"]
+    assert "carry" not in subset["parts"]["U"] and "carry" not in subset["parts"]["IOU"]  # I not asked
+    assert head["parts"]["U"]["carry"]["from"] == ["I"]
+    assert whole["parts"]["IOU"]["carry"]["from"] == ["I", "U"]
