@@ -14,13 +14,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from . import bank
+from . import bank, safeio
 from .errors import ExamgenError
 from .sampling import PROFILES, derive_seed
 
 SPEC_KEYS = {"title", "course", "date", "instructions", "seed", "profile", "problems"}
 PROBLEM_KEYS = {"id", "points", "profile", "parts"}
 MAX_VERSIONS = 10_000
+MAX_SPEC_BYTES = 200_000    # an exam spec is a few kB; /dev/zero or a huge paste must not fill memory
+MAX_SPEC_DEPTH = 16         # nesting of a spec (problems → problem → options → lists)
 
 
 @dataclass(frozen=True)
@@ -54,21 +56,13 @@ def default_spec_text() -> str:
 
 def load_spec(path: str | Path | None = None) -> Spec:
     """Read and validate a spec file (the default spec when path is None)."""
-    import yaml
-
     name = str(path) if path else "default spec"
     try:
-        text = Path(path).read_text(encoding="utf-8") if path else default_spec_text()
-    except OSError as e:
-        raise ExamgenError(f"cannot read spec {name}: {e.strerror}") from None
-    except UnicodeDecodeError:
-        raise ExamgenError(f"spec {name} is not UTF-8 text") from None
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        where = getattr(e, "problem_mark", None)
-        line = f" at line {where.line + 1}" if where else ""
-        raise ExamgenError(f"spec {name} is not valid YAML{line}") from None
+        # Read and parsed as untrusted input: size cap, no pipes, no aliases or anchors, no deep nesting
+        text = safeio.read_text(path, MAX_SPEC_BYTES, "spec file (YAML)") if path else default_spec_text()
+        raw = safeio.parse_yaml(text, MAX_SPEC_DEPTH, ExamgenError, "an exam spec", loader=safeio.StrictLoader)
+    except ExamgenError as e:
+        raise ExamgenError(f"spec {name}: {e}") from None
     return parse_spec(raw, name)
 
 
