@@ -20,7 +20,7 @@ def environment():
     env = jinja2.Environment(
         **render.DELIMITERS, loader=jinja2.FileSystemLoader(str(templates_dir())),
         undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
-        trim_blocks=True, lstrip_blocks=True)
+        trim_blocks=True, lstrip_blocks=True, bytecode_cache=render.bytecode_cache())
     env.filters.update(render.FILTERS)
     env.filters["esc"] = latex.escape
     env.filters["md2tex"] = latex.to_latex
@@ -49,6 +49,7 @@ def problem_items(version: Version, with_tex: bool) -> list[dict]:
     for number, points, inst in version.problems:
         item = {"number": number, "points": points, "id": inst.id, "title": inst.problem.title,
                 "parts": [{"name": p, "describe": describe_part(inst, p)} for p in inst.parts],
+                "subset": len(inst.parts) < len(inst.problem.parts),
                 "prompt": render.prompt(inst), "solution": render.solution(inst),
                 "answers": render.answers_table(inst)}
         item["work"] = work.operations(item["prompt"], item["solution"])
