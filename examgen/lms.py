@@ -86,7 +86,10 @@ def questions(versions, warnings: Warnings) -> dict[int, list[Question]]:
     slots: dict[int, list[Question]] = {}
     for folder, key, prompts in versions:
         for entry, prompt in zip(key["problems"], prompts):
-            q = _question(entry, key["exam"], folder or key["exam"], prompt, warnings)
+            # a --versions folder (v07) names the version; a roster's folder is a student's name,
+            # which has no place in a course's question bank: the version id instead
+            label = folder if re.fullmatch(r"v\d+", folder or "") else key["exam"]
+            q = _question(entry, key["exam"], label, prompt, warnings)
             slots.setdefault(q.slot, []).append(q)
     return dict(sorted(slots.items()))
 

@@ -241,3 +241,14 @@ def test_choice_part_is_a_multichoice_box_with_each_misreading_named():
     with zipfile.ZipFile(__import__("io").BytesIO(qti_zip(slots, "T"))) as z:
         text = z.read(next(n for n in z.namelist() if n.count("/") and "meta" not in n)).decode()
     assert "fill_in_multiple_blanks_question" in text and ">(b)<" in text
+
+
+def test_a_rosters_student_names_stay_out_of_the_question_bank():
+    from examgen.lms import Warnings, questions
+
+    entry = {"number": 1, "id": "p", "title": "P", "points": 1.0, "solution": "",
+             "parts": {"x": {"kind": "scalar", "shape": [], "rtol": 0.01, "atol": 0.005, "points": 1.0}},
+             "answers": {"x": 0.5}, "answers_exact": {"x": "1/2"}, "mistakes": []}
+    slots = questions([("Ada Lovelace", {"exam": "E7-abc", "problems": [entry]}, ["?"]),
+                       ("v02", {"exam": "E8-def", "problems": [entry]}, ["?"])], Warnings())
+    assert [q.version for q in slots[1]] == ["E7-abc", "v02"]
