@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from . import key as keys
-from . import latex, render
+from . import latex, render, work
 from .exam import Version, templates_dir
 
 
@@ -47,9 +47,11 @@ def problem_items(version: Version, with_tex: bool) -> list[dict]:
     items = []
     for number, points, inst in version.problems:
         item = {"number": number, "points": points, "id": inst.id, "title": inst.problem.title,
-                "parts": [{"name": p, "describe": describe_part(inst, p)} for p in inst.problem.parts],
+                "parts": [{"name": p, "describe": describe_part(inst, p)} for p in inst.parts],
                 "prompt": render.prompt(inst), "solution": render.solution(inst),
                 "answers": render.answers_table(inst)}
+        item["work"] = work.operations(item["prompt"], item["solution"])
+        item["minutes"] = work.minutes(item["work"])
         if with_tex:
             for k in ("prompt", "solution", "answers"):
                 item[k + "_tex"] = latex.to_latex(item[k])
@@ -62,14 +64,16 @@ def doc_context(version: Version, items: list[dict]) -> dict:
     return {"title": spec.title, "course": spec.course, "date": spec.date,
             "instructions": spec.instructions, "exam_id": version.exam_id, "seed": version.seed,
             "student": version.student, "total": _points(total), "items": items,
-            "points": _points}
+            "points": _points, "work": sum(i["work"] for i in items),
+            "minutes": work.minutes(sum(i["work"] for i in items))}
 
 def _points(p) -> str:
     return str(int(p)) if float(p).is_integer() else f"{p:g}"
 
 def key_json(version: Version, items: list[dict]) -> dict:
     """The machine key, with each problem's worked solution (Markdown) for the students' reports."""
-    entries = [{**keys.problem_entry(inst, n, pts), "solution": item["solution"]}
+    entries = [{**keys.problem_entry(inst, n, pts), "solution": item["solution"],
+                "work": {"operations": item["work"], "minutes": item["minutes"]}}
                for (n, pts, inst), item in zip(version.problems, items)]
     from .bank import bank_version
 
