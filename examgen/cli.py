@@ -13,6 +13,7 @@ import click
 
 from . import __version__
 from .errors import ExamgenError
+from .safeio import json_shown, shown
 
 
 class ExamgenGroup(click.Group):
@@ -22,10 +23,10 @@ class ExamgenGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ExamgenError as e:
-            click.echo(f"examgen: error: {e}", err=True)
+            click.echo(f"examgen: error: {shown(e)}", err=True)
             sys.exit(2)
         except (OSError, json.JSONDecodeError) as e:
-            click.echo(f"examgen: error: {_os_message(e)}", err=True)
+            click.echo(f"examgen: error: {shown(_os_message(e))}", err=True)
             sys.exit(2)
 
 
@@ -108,23 +109,55 @@ def solve(problem_id, params_file, as_json):
     Example:
       echo '{"ref": [0, 0, 2, 2], "roi": [1, 1, 2, 2]}' | examgen solve iou --params -
     """
+    from . import bank, safeio
+    from .grade import Worker
+
+    class ParamsError(ExamgenError):
+        pass
+
+    problem = bank.get(problem_id)
+    text = params_file.read(MAX_PARAMS_BYTES + 1)
+    if len(text) > MAX_PARAMS_BYTES:
+        raise ExamgenError(f"{problem_id}: parameter file larger than {MAX_PARAMS_BYTES // 1_000_000} MB")
+    try:
+        raw = safeio.parse_json(text, MAX_PARAMS_DEPTH, ParamsError)
+    except ParamsError as e:
+        raise ExamgenError(f"{problem_id}: parameters: {e}") from None
+    if isinstance(raw, list) and len(raw) > MAX_SOLVE_INSTANCES:
+        raise ExamgenError(f"{problem_id}: at most {MAX_SOLVE_INSTANCES} parameter sets at once")
+    # Solving is bounded in time and memory: a worker process, killed when it overruns.
+    worker = Worker(memory=SOLVE_MEMORY)
+    try:
+        out = worker.run(_solve_text, (problem.id, raw, as_json), SOLVE_TIMEOUT)
+    except TimeoutError:
+        raise ExamgenError(f"{problem_id}: solving took more than {SOLVE_TIMEOUT:g} s; give smaller sizes, "
+                           "or decimals (a decimal makes the instance numeric, which is fast)") from None
+    except ExamgenError as e:
+        raise ExamgenError(str(e) or f"{problem_id}: solving needed more than "
+                                      f"{SOLVE_MEMORY // 10**9} GB of memory; give smaller sizes") from None
+    finally:
+        worker.stop()
+    click.echo(out, nl=False)
+
+
+MAX_PARAMS_BYTES = 2_000_000   # a parameter file
+MAX_PARAMS_DEPTH = 20          # its nesting (list of sets → tensors)
+MAX_SOLVE_INSTANCES = 100      # parameter sets in one call
+SOLVE_TIMEOUT = 20.0           # seconds for one `solve` call
+SOLVE_MEMORY = 4 * 10**9       # bytes of address space for the solving process
+
+
+def _solve_text(problem_id: str, raw, as_json: bool) -> str:
+    """What `solve` prints (run in the worker process)."""
     from . import bank, render
 
     problem = bank.get(problem_id)
-    text = params_file.read(2_000_001)
-    if len(text) > 2_000_000:
-        raise ExamgenError(f"{problem_id}: parameter file larger than 2 MB")
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise ExamgenError(f"{problem_id}: parameters are not valid JSON ({e.msg}, line {e.lineno})") from None
     many = isinstance(raw, list)
     instances = [problem.from_params(r) for r in (raw if many else [raw])]
     if as_json:
         out = [{"problem": problem.id, "answers": i.answers_json()} for i in instances]
-        click.echo(json.dumps(out if many else out[0], indent=2))
-        return
-    click.echo("\n".join(render.markdown(i, with_solution=True) for i in instances), nl=False)
+        return json.dumps(out if many else out[0], indent=2) + "\n"
+    return "\n".join(render.markdown(i, with_solution=True) for i in instances)
 
 
 def _output_file(path) -> Path:
@@ -219,11 +252,12 @@ def init_spec(path, force):
       examgen init-spec final.yaml && examgen generate --spec final.yaml
     """
     from .exam import default_spec_text
+    from .safeio import write_text
 
     target = _output_file(path)
-    if target.exists() and not force:
+    if (target.exists() or target.is_symlink()) and not force:
         raise ExamgenError(f"{path} exists; pass --force to overwrite it")
-    target.write_text(default_spec_text(), encoding="utf-8")
+    write_text(target, default_spec_text())
     click.echo(f"Wrote {path}; edit it, then: examgen generate --spec {path}")
 
 
@@ -249,6 +283,7 @@ def worksheet(topic, problems, count, solutions, fmt, seed, profile, out):
     """
     from . import bank, pdf
     from .documents import worksheet as make
+    from .safeio import write_text
     from .sampling import derive_seed
 
     if topic and problems:
@@ -269,7 +304,7 @@ def worksheet(topic, problems, count, solutions, fmt, seed, profile, out):
     if fmt == "pdf":
         pdf.compile_tex(text, target, "worksheet")
     else:
-        target.write_text(text, encoding="utf-8")
+        write_text(target, text)
     click.echo(f"Wrote {target} ({sum(len(g) for _, g in groups)} exercises)")
 
 
@@ -285,8 +320,11 @@ def worksheet(topic, problems, count, solutions, fmt, seed, profile, out):
 def grade(key, submissions, as_json, report_dir, gradebook, partial):
     """Grade answer files (or folders of them) against an exam's key.json.
 
-    Exit code 0 when every file was graded, 1 when some could not be (each gets a row
-    with its error), 2 for a usage error.
+    Exit code 0 when every file was graded; 1 when some could not be (each gets its own
+    row with its error, and every other file is still graded, reported and in the
+    gradebook); 2 for a usage error or an unusable key (nothing graded). Entries of a
+    folder that are not answer files (other suffixes, sub-folders, a version's key.json)
+    are skipped and listed on stderr.
 
     \b
     Examples:
@@ -296,18 +334,25 @@ def grade(key, submissions, as_json, report_dir, gradebook, partial):
     from . import gradebook as out
     from .grade import grade_paths
 
-    results = grade_paths(key, submissions, partial=partial)
+    skipped = []
+    results = grade_paths(key, submissions, partial=partial, skipped=skipped)
+    for path, why in skipped:
+        click.echo(shown(f"examgen: skipped {path} ({why})"), err=True)
     if as_json:
-        click.echo(json.dumps(results if len(results) > 1 else results[0], indent=1, ensure_ascii=False))
+        click.echo(json_shown(json.dumps(results if len(results) > 1 else results[0], indent=1, ensure_ascii=False)))
     else:
         click.echo("\n".join(out.text(r) for r in results), nl=False)
+    unwritten = []
     if report_dir:
-        out.write_reports(results, report_dir)
+        out.write_reports(results, report_dir, failed=unwritten)
     if gradebook:
         out.write_gradebook(results, gradebook)
+    for path, why in unwritten:
+        click.echo(shown(f"examgen: could not write the report {path} ({why})"), err=True)
     failed = sum(r["status"] != "graded" for r in results)
     if failed:
         click.echo(f"examgen: {failed} of {len(results)} file(s) could not be graded", err=True)
+    if failed or unwritten:
         sys.exit(1)
 
 
@@ -350,6 +395,10 @@ def analyze(key, submissions, out, partial):
 
 
 def main():
+    # Text from files may hold what the terminal's encoding cannot show: replace it, never fail.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     cli(prog_name="examgen")
 
 

@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .errors import ExamgenError
+from .safeio import copy_file
 
 ENGINE = "pdflatex"
 TIMEOUT = 300  # seconds for one document
@@ -47,9 +48,8 @@ def compile_tex(tex: str, pdf_path: str | Path, name: str = "document") -> Path:
             log = Path(tmp, name + ".log")
             text = log.read_text(encoding="latin-1") if log.is_file() else run.stdout.decode("latin-1")
             raise ExamgenError(f"LaTeX failed on {name}.tex:\n{log_excerpt(text)}")
-        dest = Path(pdf_path)
-        shutil.copyfile(pdf, dest)
-        return dest
+        # Through the atomic writer: a planted symlink at exam.pdf is replaced, never written through.
+        return copy_file(pdf, pdf_path)
 
 
 def log_excerpt(log: str, context: int = 3) -> str:
