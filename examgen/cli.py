@@ -136,7 +136,8 @@ def _progress_bar(total: int, label: str):
 @cli.command()
 @click.option("--spec", "spec_file", type=click.Path(dir_okay=False),
               help="Exam spec (YAML); default: the built-in practice final (see init-spec).")
-@click.option("--seed", type=click.IntRange(min=0), help="Seed of the numbers (default: the spec's, 0).")
+@click.option("--seed", type=click.IntRange(min=0),
+              help="Seed of the numbers (default: the spec's, 0; a class: a fresh secret one, kept in key.json).")
 @click.option("--out", default="exam", show_default=True, type=click.Path(file_okay=False),
               help="Output folder.")
 @click.option("--format", "formats", help="Comma-separated md,tex,pdf (default: all three if TeX is installed).")
@@ -160,15 +161,20 @@ def generate(spec_file, seed, out, formats, versions, roster, force):
     from .generate import generate as run
     from .generate import parse_formats
 
+    from .roster import read_roster
+
     spec = load_spec(spec_file)
     wanted, note = parse_formats(formats)
-    total = len(read_lines(roster)) if roster else (versions or 1)
+    if roster and versions:
+        raise ExamgenError("use --versions or --roster, not both")
+    students = read_roster(roster) if roster else None
+    total = len(students) if students else (versions or 1)
     bar = _progress_bar(total, "Generating")
     if bar:
         with bar:
-            summary = run(spec, out, seed, wanted, versions, roster, force, progress=bar.update)
+            summary = run(spec, out, seed, wanted, versions, students, force, progress=bar.update)
     else:
-        summary = run(spec, out, seed, wanted, versions, roster, force)
+        summary = run(spec, out, seed, wanted, versions, students, force)
     if note:
         click.echo(f"note: {note}", err=True)
     vs = summary["versions"]
@@ -178,12 +184,6 @@ def generate(spec_file, seed, out, formats, versions, roster, force):
     else:
         click.echo(f"Wrote {len(vs)} versions ({names}, key.json, answers.yaml each) to "
                    f"{summary['out']}/ with the key index {summary['out']}/key.json")
-
-
-def read_lines(path) -> list[str]:
-    from .exam import read_roster
-
-    return read_roster(path)
 
 
 @cli.command("init-spec")
@@ -261,24 +261,42 @@ def worksheet(topic, problems, count, solutions, fmt, seed, profile, out):
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON (a list when several).")
 @click.option("--report", "report_dir", type=click.Path(file_okay=False),
               help="Write one Markdown report per student into this folder.")
-@click.option("--gradebook", type=click.Path(dir_okay=False), help="Write a CSV gradebook (one row per file).")
+@click.option("--gradebook", type=click.Path(dir_okay=False),
+              help="Write a CSV gradebook: a row for every student of the key (graded, not submitted, "
+                   "could not be graded).")
+@click.option("--gradebook-format", "book_format", type=click.Choice(["csv", "canvas", "moodle"]),
+              default="csv", show_default=True,
+              help="csv: every column (opens in Excel); canvas / moodle: what their gradebook import expects.")
+@click.option("--spec", "spec_file", type=click.Path(dir_okay=False),
+              help="Regrade with this spec's points, rtol/atol and partial (its problems must match the key's).")
 @click.option("--partial/--no-partial", default=True, show_default=True,
-              help="Partial credit per right entry of a vector or matrix.")
-def grade(key, submissions, as_json, report_dir, gradebook, partial):
+              help="Partial credit per right entry of a vector or matrix (a spec can turn it off per problem).")
+def grade(key, submissions, as_json, report_dir, gradebook, book_format, spec_file, partial):
     """Grade answer files (or folders of them) against an exam's key.json.
 
+    Folders are searched with their sub-folders (one per student, as LMSs hand them out).
     Exit code 0 when every file was graded, 1 when some could not be (each gets a row
     with its error), 2 for a usage error.
 
     \b
     Examples:
       examgen grade exam/key.json exam/answers.yaml
-      examgen grade keys/key.json class/ --gradebook grades.csv --report reports/
+      examgen grade class/key.json submissions/ --gradebook grades.csv --report reports/
+      examgen grade class/key.json submissions/ --spec reweighted.yaml --gradebook-format canvas \\
+          --gradebook canvas.csv
     """
     from . import gradebook as out
-    from .grade import grade_paths
+    from .grade import grade_paths, load_key
 
-    results = grade_paths(key, submissions, partial=partial)
+    graded_key = load_key(key)
+    if spec_file:
+        from .exam import load_spec
+        from .regrade import apply_spec
+
+        apply_spec(graded_key, load_spec(spec_file), f"spec {spec_file}")
+    skipped: list = []
+    results = grade_paths(key, submissions, partial=partial, key=graded_key, skipped=skipped)
+    rows = out.class_rows(graded_key, results)
     if as_json:
         click.echo(json.dumps(results if len(results) > 1 else results[0], indent=1, ensure_ascii=False))
     else:
@@ -286,11 +304,29 @@ def grade(key, submissions, as_json, report_dir, gradebook, partial):
     if report_dir:
         out.write_reports(results, report_dir)
     if gradebook:
-        out.write_gradebook(results, gradebook)
+        numbers = sorted({n for v in graded_key.versions.values() for n in v.problems})
+        title = next(iter(graded_key.versions.values())).title or "Exam"
+        out.write_gradebook(rows, numbers, gradebook, title, book_format)
+    _class_summary(rows, skipped)
     failed = sum(r["status"] != "graded" for r in results)
     if failed:
         click.echo(f"examgen: {failed} of {len(results)} file(s) could not be graded", err=True)
         sys.exit(1)
+
+
+def _class_summary(rows: list[dict], skipped: list) -> None:
+    """On stderr: files skipped, versions submitted twice, students without a submission."""
+    from .gradebook import NOT_SUBMITTED, duplicates
+
+    if skipped:
+        shown = ", ".join(str(p) for p in skipped[:8]) + (f", … ({len(skipped) - 8} more)" if len(skipped) > 8 else "")
+        click.echo(f"examgen: skipped {len(skipped)} file(s) that are not answer files: {shown}", err=True)
+    for line in duplicates(rows):
+        click.echo(f"examgen: warning: {line}", err=True)
+    missing = [r["student"] or r["exam"] for r in rows if r["status"] == NOT_SUBMITTED]
+    if missing:
+        shown = ", ".join(missing[:10]) + (f", … ({len(missing) - 10} more)" if len(missing) > 10 else "")
+        click.echo(f"examgen: {len(missing)} student(s) without a submission: {shown}", err=True)
 
 
 def main():

@@ -60,41 +60,68 @@ def doc_context(version: Version, items: list[dict]) -> dict:
     spec = version.spec
     total = sum(p for _, p, _ in version.problems)
     return {"title": spec.title, "course": spec.course, "date": spec.date,
-            "instructions": spec.instructions, "exam_id": version.exam_id, "seed": version.seed,
-            "student": version.student, "total": _points(total), "items": items,
-            "points": _points}
+            "instructions": spec.instructions, "exam_id": version.exam_id,
+            "seed": None if version.secret else version.seed,
+            "student": version.student.name if version.student else None,
+            "total": _points(total), "items": items, "points": _points}
 
 def _points(p) -> str:
     return str(int(p)) if float(p).is_integer() else f"{p:g}"
 
 def key_json(version: Version, items: list[dict]) -> dict:
-    """The machine key, with each problem's worked solution (Markdown) for the students' reports."""
-    entries = [{**keys.problem_entry(inst, n, pts), "solution": item["solution"]}
-               for (n, pts, inst), item in zip(version.problems, items)]
+    """The machine key, with each problem's worked solution (Markdown) for the students' reports.
+
+    A class version's key also holds the student (name, id, email, section, LMS ids).
+    """
+    entries = [keys.with_grading({**keys.problem_entry(inst, n, pts), "solution": item["solution"]}, q.grading)
+               for (n, pts, inst), item, q in zip(version.problems, items, version.spec.problems)]
     from .bank import bank_version
 
+    who = version.student.as_json() if version.student else {"student": None}
     return {"exam": version.exam_id, "seed": version.seed, "bank": bank_version(),
-            "title": version.spec.title, "student": version.student,
+            "title": version.spec.title, **who, "folder": version.folder,
             "points": sum(e["points"] for e in entries), "problems": entries}
+
+# YAML reads these as line breaks or refuses them; everything else is written as itself (UTF-8).
+_YAML_BREAKS = "\r\n\x85\u2028\u2029"
+
+def _yaml_unsafe(c: str) -> bool:
+    o = ord(c)
+    return o < 0x20 or 0x7F <= o <= 0x9F or 0xD800 <= o <= 0xDFFF or o in (0xFFFE, 0xFFFF) or c in _YAML_BREAKS
+
+def yaml_quoted(text: str) -> str:
+    """A YAML double-quoted scalar, raw UTF-8 except for what YAML cannot hold as itself."""
+    out = []
+    for c in text:
+        if c in "\"\\":
+            out.append("\\" + c)
+        elif _yaml_unsafe(c):
+            out.append(f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}")
+        else:
+            out.append(c)
+    return '"' + "".join(out) + '"'
+
+def yaml_comment(text: str) -> str:
+    """Text for a `# …` comment: one line, nothing YAML refuses."""
+    return " ".join("".join(" " if _yaml_unsafe(c) else c for c in text).split())
 
 def answer_sheet(version: Version, items: list[dict]) -> str:
     """The blank answers.yaml a student fills in (the grader reads exactly this format)."""
-    import json
-
-    q = json.dumps  # a JSON string is a valid YAML scalar: safe quoting for ids and names
+    q = yaml_quoted
+    student = version.student.name if version.student else ""
     lines = [
-        f"# Answer sheet for {version.spec.title}, version {version.exam_id}.",
+        f"# Answer sheet for {yaml_comment(version.spec.title)}, version {yaml_comment(version.exam_id)}.",
         "# Replace each ~ with your answer; leave ~ for a part you skip.",
         "# Numbers: 0.75, 3/4, -1/2, ln(2), exp(-1), sqrt(2)/2, 1 - 1/e (ln is the natural log).",
         "# Vectors: [1, 1/2, -3]. Matrices by rows: [[1, 2], [3, 4]]. Arrays: nested lists,",
         "# first index outermost. Expressions: h*(1 - h), 2*sigma(2*xi) - 1, x^2 (quote them",
         "# if you like: 'h*(1 - h)'). Do not change the exam line or the part names.",
         f"exam: {q(version.exam_id)}",
-        f"student: {q(version.student or '')}",
+        f"student: {q(student)}",
         "answers:",
     ]
     for item in items:
-        lines.append(f"  {item['number']}:  # {item['title']} ({_points(item['points'])} points)")
+        lines.append(f"  {item['number']}:  # {yaml_comment(item['title'])} ({_points(item['points'])} points)")
         width = max(len(p["name"]) for p in item["parts"])
         for p in item["parts"]:
             lines.append(f"    {p['name'] + ':':<{width + 1}} ~  # {p['describe']}")

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from . import pdf
 from .errors import ExamgenError
-from .exam import Spec, build_version, read_roster, roster_versions, version_seeds
+from .exam import Spec, build_version, fresh_base_seed, student_seeds, version_seeds
+from .roster import Student, folders, read_roster
 
 FORMATS = ("md", "tex", "pdf")
 PARALLEL_FROM = 16  # versions; below this, one process is faster than starting a pool
@@ -86,10 +87,10 @@ def _blank_answers(answers) -> bool:
 
 def _write_version(args):
     """Worker: build one version, write its files, return (folder, key, exam context, tex)."""
-    spec, seed, student, folder, out, formats = args
+    spec, seed, student, folder, out, formats, secret = args
     from .documents import render_version
 
-    version = build_version(spec, seed, student, folder)
+    version = build_version(spec, seed, student, folder, secret)
     files = render_version(version, formats & {"md", "tex"} | ({"tex"} if "pdf" in formats else set()))
     target = Path(out) / folder if folder else Path(out)
     target.mkdir(parents=True, exist_ok=True)
@@ -101,21 +102,21 @@ def _write_version(args):
 
 
 def generate(spec: Spec, out: str | Path, seed: int | None = None, formats: set[str] = frozenset({"md", "tex"}),
-             versions: int | None = None, roster: str | None = None, force: bool = False,
+             versions: int | None = None, roster: str | Path | list[Student] | None = None, force: bool = False,
              progress=None) -> dict:
     """Write the exam(s); returns a summary {versions: [(folder, exam_id)], files: [...]}."""
     out = Path(out)
-    base = spec.seed if seed is None else seed
     if versions and roster:
         raise ExamgenError("use --versions or --roster, not both")
-    if roster:
-        plan = [(s, name, folder) for s, name, folder in roster_versions(spec, base, read_roster(roster))]
-    elif versions:
-        plan = [(s, None, f"v{k + 1:0{len(str(versions))}d}") for k, s in enumerate(version_seeds(base, versions))]
+    students = read_roster(roster) if isinstance(roster, (str, Path)) else roster
+    plan = class_plan(seed, versions, students)
+    if plan is None:
+        base = spec.seed if seed is None else seed
+        plan, secret = [(base, None, "")], False
     else:
-        plan = [(base, None, "")]
+        base, plan, secret = *plan, True
     check_output_dir(out, force)
-    jobs = [(spec, s, name, folder, str(out), set(formats)) for s, name, folder in plan]
+    jobs = [(spec, s, student, folder, str(out), set(formats), secret) for s, student, folder in plan]
     results = []
     if len(jobs) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
@@ -130,8 +131,8 @@ def generate(spec: Spec, out: str | Path, seed: int | None = None, formats: set[
                 progress(1)
     from .key import dumps
 
-    if len(plan) > 1:
-        index = {"index": True, "bank": results[0][2]["bank"], "title": spec.title,
+    if secret:
+        index = {"index": True, "bank": results[0][2]["bank"], "title": spec.title, "base_seed": base,
                  "versions": [r[2] for r in results]}
         write_atomic(out / "key.json", dumps(index))
     if "pdf" in formats:
@@ -139,10 +140,24 @@ def generate(spec: Spec, out: str | Path, seed: int | None = None, formats: set[
         for folder, _, _, exam_tex, key_tex in results:
             target = out / folder if folder else out
             pdf_jobs += [(exam_tex, target / "exam.pdf", "exam"), (key_tex, target / "key.pdf", "key")]
-        if len(plan) > 1:
+        if secret:
             pdf_jobs.append((_combined(results), out / "exams.pdf", "exams"))
         pdf.compile_many(pdf_jobs)
     return {"versions": [(r[0], r[1]) for r in results], "out": str(out)}
+
+
+def class_plan(seed: int | None, versions: int | None, students: list[Student] | None):
+    """(base seed, [(version seed, student, folder)]) of a class, or None for one practice exam.
+
+    Without --seed a class gets a fresh random base seed (recorded only in key.json).
+    """
+    if not versions and students is None:
+        return None
+    base = fresh_base_seed() if seed is None else seed
+    if students is not None:
+        return base, list(zip(student_seeds(base, students), students, folders(students)))
+    width = len(str(versions))
+    return base, [(s, None, f"v{k:0{width}d}") for k, s in enumerate(version_seeds(base, versions), 1)]
 
 
 def _combined(results) -> str:

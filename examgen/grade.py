@@ -67,6 +67,9 @@ class KeyProblem:
     points: float
     parts: dict
     solution: str = ""          # the worked solution (Markdown), for the student's report
+    partial: bool = True        # partial credit per right entry of a vector or matrix
+    options: dict = field(default_factory=dict)   # the spec's options and profile: which problem
+    profile: str = ""
 
 
 @dataclass
@@ -76,6 +79,7 @@ class Version:
     student: str | None
     points: float
     problems: dict
+    who: dict = field(default_factory=dict)  # the roster's student_id, email, section, lms, folder
 
 
 @dataclass
@@ -123,8 +127,12 @@ def _version(k: dict) -> Version:
     for p in k["problems"]:
         parts = {name: _key_part(name, spec, p) for name, spec in p["parts"].items()}
         problems[int(p["number"])] = KeyProblem(int(p["number"]), p["id"], p.get("title", p["id"]),
-                                                float(p["points"]), parts, str(p.get("solution") or ""))
-    return Version(str(k["exam"]), k.get("title", ""), k.get("student"), float(k["points"]), problems)
+                                                float(p["points"]), parts, str(p.get("solution") or ""),
+                                                p.get("partial", True) is not False,
+                                                dict(p.get("options") or {}), str(p.get("profile") or ""))
+    who = {f: str(k.get(f) or "") for f in ("student_id", "email", "section", "folder")}
+    who["lms"] = {str(a): str(b) for a, b in (k.get("lms") or {}).items()} if isinstance(k.get("lms"), dict) else {}
+    return Version(str(k["exam"]), k.get("title", ""), k.get("student"), float(k["points"]), problems, who)
 
 
 def _key_part(name: str, spec: dict, problem: dict) -> KeyPart:
@@ -197,7 +205,7 @@ def grade_submission(key, answers, partial: bool = True) -> dict:
     problems = []
     for number, kp in sorted(version.problems.items()):
         given = sub.answers.get(number, {})
-        parts = [grade_part(p, given.get(name), partial) for name, p in kp.parts.items()]
+        parts = [grade_part(p, given.get(name), partial and kp.partial) for name, p in kp.parts.items()]
         unknown = sorted(set(given) - set(kp.parts))
         if unknown:
             notes.append(f"problem {number}: unknown part(s) {', '.join(map(repr, unknown))} ignored "
@@ -208,10 +216,33 @@ def grade_submission(key, answers, partial: bool = True) -> dict:
     extra = sorted(set(sub.answers) - set(version.problems))
     if extra:
         notes.append(f"answers for problem(s) {', '.join(map(str, extra))}, which the exam does not have, ignored")
-    return {"file": sub.source, "student": sub.student or version.student or Path(sub.source).stem,
+    student, typed = identity(version, sub)
+    if typed:
+        notes.append(typed)
+    return {"file": sub.source, "student": student, "student_id": version.who.get("student_id", ""),
             "exam": version.exam, "status": "graded", "error": None,
             "score": _round(sum(p["score"] for p in problems)), "max": version.points,
             "problems": problems, "notes": sub.notes + notes}
+
+
+def identity(version: Version, sub) -> tuple[str, str]:
+    """(student, note): a class version's student is the key's; a different typed name is a note."""
+    if not version.student:
+        return sub.student or Path(sub.source).stem, ""
+    if sub.student and _same_name(sub.student, version.student):
+        return version.student, ""
+    if sub.student:
+        return version.student, (f"the file names {sub.student!r}, but version {version.exam} was made for "
+                                 f"{version.student!r}; graded as {version.student!r}")
+    return version.student, ""
+
+
+def _same_name(a: str, b: str) -> bool:
+    import unicodedata
+
+    def norm(x):
+        return " ".join(unicodedata.normalize("NFKC", x).casefold().replace(",", " ").split())
+    return norm(a) == norm(b) or sorted(norm(a).split()) == sorted(norm(b).split())
 
 
 def _pick_version(key: Key, sub) -> tuple[Version, list]:
@@ -454,22 +485,46 @@ atexit.register(WORKER.stop)
 
 
 # --- files and batches -------------------------------------------------------------------------
-def answer_paths(paths, key_path=None) -> list[Path]:
-    """The answer files named: files as given, directories expanded to their .yaml/.yml/.json files."""
+MAX_FOLDER_DEPTH = 4   # class/section/student/answers.yaml: LMS downloads nest a level or two
+
+
+def answer_paths(paths, key_path=None, skipped: list | None = None) -> list[Path]:
+    """The answer files named: files as given, folders searched (sub-folders too) for .yaml/.yml/.json.
+
+    Files inside folders that are not answer files (exams, keys, PDFs) go to `skipped`.
+    """
     key_file = Path(key_path).resolve() if key_path else None
+    skipped = [] if skipped is None else skipped
     out = []
     for p in map(Path, paths):
         if p.is_dir():
-            found = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in ANSWER_SUFFIXES
-                           and not f.name.startswith(".") and f.resolve() != key_file)
+            found = _walk(p, key_file, skipped, 0)
             if not found:
-                raise ExamgenError(f"{p}: no answer files (.yaml, .yml, .json) in this folder")
+                raise ExamgenError(f"{p}: no answer files (.yaml, .yml, .json) in this folder or its sub-folders")
             out += found
         elif p.exists():
             out.append(p)
         else:
             raise ExamgenError(f"no such file or folder: {p}")
     return out
+
+
+def _walk(folder: Path, key_file, skipped: list, depth: int) -> list[Path]:
+    found = []
+    for f in sorted(folder.iterdir()):
+        if f.name.startswith("."):
+            continue
+        if f.is_dir() and not f.is_symlink():
+            if depth < MAX_FOLDER_DEPTH:
+                found += _walk(f, key_file, skipped, depth + 1)
+            else:
+                skipped.append(f)
+        elif f.is_file() and f.suffix.lower() in ANSWER_SUFFIXES and f.name != "key.json" \
+                and f.resolve() != key_file:
+            found.append(f)
+        else:
+            skipped.append(f)
+    return found
 
 
 def grade_file(key: Key, path, partial: bool = True) -> dict:
@@ -480,11 +535,13 @@ def grade_file(key: Key, path, partial: bool = True) -> dict:
         error = str(e)
     except Exception as e:  # noqa: BLE001 - one bad file must not stop a class's batch
         error = f"internal error while grading ({type(e).__name__}: {str(e)[:200]})"
-    return {"file": str(path), "student": Path(path).stem, "exam": None, "status": "error", "error": error,
+    return {"file": str(path), "student": Path(path).stem, "student_id": "", "exam": None, "status": "error",
+            "error": error,
             "score": None, "max": None, "problems": [], "notes": []}
 
 
-def grade_paths(key_path, paths, partial: bool = True) -> list[dict]:
+def grade_paths(key_path, paths, partial: bool = True, key: Key | None = None,
+                skipped: list | None = None) -> list[dict]:
     """Grade every answer file under `paths` against the key at `key_path`, in a stable order."""
-    key = load_key(key_path)
-    return [grade_file(key, p, partial) for p in answer_paths(paths, key_path)]
+    key = key or load_key(key_path)
+    return [grade_file(key, p, partial) for p in answer_paths(paths, key_path, skipped)]
