@@ -12,6 +12,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 PICTURE = ROOT / "docs" / "exam-page.png"
+ANALYSIS_PICTURE = ROOT / "docs" / "analysis-mistakes.png"
 START, END = "<!-- catalog:start -->", "<!-- catalog:end -->"
 
 
@@ -37,11 +38,43 @@ def exam_picture() -> None:
                         str(Path(tmp, "key.pdf")), str(PICTURE.with_suffix(""))], check=True)
 
 
+def analysis_picture() -> str:
+    """Analyse a made-up class of 30 (3 versions; some named mistakes and blanks planted, seeded)."""
+    import json
+    import random
+    import shutil
+
+    rng = random.Random(417)
+    with tempfile.TemporaryDirectory() as tmp:
+        subprocess.run(["examgen", "generate", "--versions", "3", "--format", "md", "--out", f"{tmp}/class"],
+                       check=True, capture_output=True)
+        versions = json.loads(Path(tmp, "class", "key.json").read_text(encoding="utf-8"))["versions"]
+        Path(tmp, "subs").mkdir()
+        for s in range(30):
+            v = versions[s % 3]
+            answers = {}
+            for p in v["problems"]:
+                a = dict(p["answers"])
+                if p["mistakes"] and rng.random() < 0.3:
+                    a.update(rng.choice(p["mistakes"])["answers"])
+                if rng.random() < 0.08:
+                    a = {k: None for k in a}
+                answers[p["number"]] = a
+            Path(tmp, "subs", f"s{s:02d}.json").write_text(
+                json.dumps({"exam": v["exam"], "student": f"student {s + 1}", "answers": answers}), encoding="utf-8")
+        subprocess.run(["examgen", "analyze", f"{tmp}/class/key.json", f"{tmp}/subs", "--out", f"{tmp}/an"],
+                       check=True, capture_output=True)
+        shutil.copyfile(Path(tmp, "an", "mistakes.png"), ANALYSIS_PICTURE)
+        return Path(tmp, "an", "analysis.md").read_text(encoding="utf-8")
+
+
 def main() -> int:
     README.write_text(with_catalog(README.read_text(encoding="utf-8")), encoding="utf-8")
     print(f"updated the catalog in {README}")
     exam_picture()
     print(f"wrote {PICTURE}")
+    page = analysis_picture()
+    print(f"wrote {ANALYSIS_PICTURE}; the analysis page for the README:\n{page}")
     return 0
 
 

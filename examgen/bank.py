@@ -57,6 +57,7 @@ class Part:
     atol: float = DEFAULT_ATOL
     doc: str = ""
     variables: tuple = ()     # for expression parts: the names a student may use
+    carry_from: tuple = ()    # error carried forward: the parts this one is computed from
 
 
 @dataclass(frozen=True)
@@ -101,6 +102,13 @@ class Problem:
     def mistake_function(self, m: Mistake):
         return getattr(self.module, "mistake_" + m.name.replace("-", "_"))
 
+    def carry_function(self, part: str):
+        """problem.py's carry_<part>(params, given): the part recomputed from a student's own
+        earlier answers (error carried forward), or None when the part declares no `from`."""
+        if not self.parts[part].carry_from:
+            return None
+        return getattr(self.module, "carry_" + part)
+
     # The instance API lives in examgen.instance; these are conveniences.
     def sample(self, seed: int = 0, profile: str = "exam", options: dict | None = None):
         from .instance import sample
@@ -119,6 +127,17 @@ def _shape(spec):
     if isinstance(spec, (list, tuple)):
         return tuple(spec)
     raise ValueError(f"shape must be a list, got {spec!r}")
+
+
+def _carry_from(pid: str, part: str, names, earlier: dict) -> tuple:
+    """A part's `from:` list: earlier parts (or the part itself, for step-by-step sequences)."""
+    if names is None:
+        return ()
+    names = (names,) if isinstance(names, str) else tuple(names)
+    unknown = [n for n in names if n not in earlier and n != part]
+    if not names or unknown:
+        raise ValueError(f"{pid}: part {part}: `from` must name earlier parts, not {unknown or 'nothing'}")
+    return names
 
 
 def _load(folder: Path) -> Problem:
@@ -142,7 +161,7 @@ def _load(folder: Path) -> Problem:
             raise ValueError(f"{pid}: part {name}: unknown kind {kind!r}")
         parts[name] = Part(name, kind, str(a.get("shape", "")), float(a.get("rtol", DEFAULT_RTOL)),
                            float(a.get("atol", DEFAULT_ATOL)), a.get("doc", ""),
-                           tuple(a.get("variables", ())))
+                           tuple(a.get("variables", ())), _carry_from(pid, name, a.get("from"), parts))
     mistakes = tuple(Mistake(m["name"], m["message"].strip(), tuple(m["parts"]))
                      for m in raw.get("mistakes") or ())
     for m in mistakes:

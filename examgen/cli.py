@@ -140,7 +140,9 @@ def _progress_bar(total: int, label: str):
               help="Seed of the numbers (default: the spec's, 0; a class: a fresh secret one, kept in key.json).")
 @click.option("--out", default="exam", show_default=True, type=click.Path(file_okay=False),
               help="Output folder.")
-@click.option("--format", "formats", help="Comma-separated md,tex,pdf (default: all three if TeX is installed).")
+@click.option("--format", "formats",
+              help="Comma-separated md,tex,pdf (default: all three if TeX is installed); "
+                   "moodle (moodle.xml) and qti (qti.zip, for Canvas) export every version for an LMS.")
 @click.option("--versions", type=click.IntRange(min=1), help="Make K versions, each in its own folder.")
 @click.option("--roster", type=click.Path(dir_okay=False), help="CSV of students: one version each.")
 @click.option("--force", is_flag=True, help="Overwrite even a filled-in answers.yaml in the output folder.")
@@ -148,7 +150,9 @@ def generate(spec_file, seed, out, formats, versions, roster, force):
     """Make a practice exam with its answer key and a blank answer sheet.
 
     Writes exam.md/.tex/.pdf, key.md/.tex/.pdf, key.json (for the grader) and
-    answers.yaml (for the student) into --out.
+    answers.yaml (for the student) into --out. With --format moodle or qti it also
+    writes moodle.xml (Moodle XML) or qti.zip (Canvas QTI 1.2): one question per
+    version of each problem, grouped by problem so that a quiz draws one version.
 
     \b
     Examples:
@@ -156,6 +160,7 @@ def generate(spec_file, seed, out, formats, versions, roster, force):
       examgen generate --seed 7 --format md     # another exam, Markdown only
       examgen generate --versions 30 --out class   # 30 versions, one key index
       examgen generate --roster students.csv --spec final.yaml
+      examgen generate --versions 20 --format moodle,qti --out lms   # quiz banks for Moodle, Canvas
     """
     from .exam import load_spec
     from .generate import generate as run
@@ -177,12 +182,17 @@ def generate(spec_file, seed, out, formats, versions, roster, force):
         summary = run(spec, out, seed, wanted, versions, students, force)
     if note:
         click.echo(f"note: {note}", err=True)
+    for warning in summary.get("warnings", ()):
+        click.echo(f"warning: {warning}", err=True)
     vs = summary["versions"]
-    names = ", ".join(sorted(wanted))
+    names = ", ".join(sorted(wanted - {"moodle", "qti"}) + ["key.json", "answers.yaml"])
+    exports = [name for fmt, name in (("moodle", "moodle.xml"), ("qti", "qti.zip")) if fmt in wanted]
+    if exports:
+        click.echo(f"Wrote {' and '.join(exports)} ({len(vs)} version(s) of every problem) to {summary['out']}/")
     if len(vs) == 1:
-        click.echo(f"Wrote exam {vs[0][1]} ({names}, key.json, answers.yaml) to {summary['out']}/")
+        click.echo(f"Wrote exam {vs[0][1]} ({names}) to {summary['out']}/")
     else:
-        click.echo(f"Wrote {len(vs)} versions ({names}, key.json, answers.yaml each) to "
+        click.echo(f"Wrote {len(vs)} versions ({names} each) to "
                    f"{summary['out']}/ with the key index {summary['out']}/key.json")
 
 
@@ -327,6 +337,44 @@ def _class_summary(rows: list[dict], skipped: list) -> None:
     if missing:
         shown = ", ".join(missing[:10]) + (f", … ({len(missing) - 10} more)" if len(missing) > 10 else "")
         click.echo(f"examgen: {len(missing)} student(s) without a submission: {shown}", err=True)
+
+
+@cli.command()
+@click.argument("key", type=click.Path(exists=True, dir_okay=False))
+@click.argument("submissions", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--out", default="analysis", show_default=True, type=click.Path(file_okay=False),
+              help="Folder for analysis.md, analysis.json and the PNG pictures.")
+@click.option("--partial/--no-partial", default=True, show_default=True,
+              help="Partial credit per right entry of a vector or matrix (as in grade).")
+def analyze(key, submissions, out, partial):
+    """Analyse a graded class: facility and discrimination per problem and part,
+    Cronbach's alpha, named mistakes and pictures.
+
+    Grades the answer files (or folders of them) exactly as `grade` does, then writes
+    analysis.md (with scores.png, facility.png, mistakes.png) and analysis.json into --out.
+    Exit code 1 when some files could not be graded (they are listed, the rest analysed).
+
+    \b
+    Example:
+      examgen analyze class/key.json class/submissions/ --out analysis
+    """
+    from .analyze import analyze as run
+    from .analyze import write
+    from .grade import answer_paths, grade_file, load_key
+
+    graded_key = load_key(key)
+    results = [grade_file(graded_key, p, partial) for p in answer_paths(submissions, key)]
+    analysis = run(results, graded_key)
+    write(analysis, out)
+    s = analysis["score"]
+    mean = "n/a" if s["mean"] is None else f"{s['mean']:.2f}"
+    alpha = "n/a" if s["alpha"] is None else f"{s['alpha']:.2f}"
+    click.echo(f"Analysed {analysis['students']} student(s): mean {mean} of {analysis['points']:g} points, "
+               f"Cronbach's alpha {alpha}; wrote {out}/analysis.md, analysis.json and 3 pictures")
+    failed = len(analysis["not_graded"])
+    if failed:
+        click.echo(f"examgen: {failed} of {len(results)} file(s) could not be graded", err=True)
+        sys.exit(1)
 
 
 def main():

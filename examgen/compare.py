@@ -16,12 +16,17 @@ from .engine import ops
 CORRECT, WITHIN, WRONG = "correct", "within tolerance", "wrong"
 
 
+def tolerance(expected, rtol: float, atol: float):
+    """The absolute tolerance around an expected value (entry-wise): atol + rtol·|expected|."""
+    return atol + rtol * np.abs(expected)
+
+
 def close(given, expected, rtol: float, atol: float) -> np.ndarray | bool:
     """Entry-wise |given − expected| ≤ atol + rtol·|expected| (bool array, or False on a shape mismatch)."""
     g, e = np.asarray(ops.to_float(given), dtype=float), np.asarray(ops.to_float(expected), dtype=float)
     if g.shape != e.shape:
         return False
-    return np.abs(g - e) <= atol + rtol * np.abs(e)
+    return np.abs(g - e) <= tolerance(e, rtol, atol)
 
 
 def all_close(given, expected, rtol: float, atol: float) -> bool:
@@ -60,7 +65,7 @@ def compare(given, expected, rtol: float, atol: float, exact=False, partial: boo
                                           f"transpose of the {describe_shape(e.shape)} answer")
         return Comparison(WRONG, 0.0, f"wrong shape: expected {describe_shape(e.shape)}, "
                                       f"got {describe_shape(g.shape)}")
-    ok = np.abs(g - e) <= atol + rtol * np.abs(e)
+    ok = np.abs(g - e) <= tolerance(e, rtol, atol)
     if ok.all():
         return Comparison(CORRECT if np.all(exact) else WITHIN, 1.0)
     if g.ndim == 2 and g.shape[0] == g.shape[1] and all_close(g.T, e, rtol, atol):

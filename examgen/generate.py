@@ -13,6 +13,7 @@ from .exam import Spec, build_version, fresh_base_seed, student_seeds, version_s
 from .roster import Student, folders, read_roster
 
 FORMATS = ("md", "tex", "pdf")
+EXPORTS = ("moodle", "qti")  # every version of every problem, for a learning-management system
 PARALLEL_FROM = 16  # versions; below this, one process is faster than starting a pool
 
 
@@ -23,19 +24,20 @@ def parse_formats(text: str | None) -> tuple[set[str], str | None]:
             return set(FORMATS), None
         return {"md", "tex"}, "no TeX engine found: wrote md and tex only (install TeX Live for PDF)"
     wanted = {f.strip().lower() for f in text.split(",") if f.strip()}
-    bad = wanted - set(FORMATS)
+    bad = wanted - set(FORMATS) - set(EXPORTS)
     if bad or not wanted:
-        raise ExamgenError(f"--format takes a comma-separated list of md, tex, pdf; got {text!r}")
+        raise ExamgenError(f"--format takes a comma-separated list of {', '.join(FORMATS + EXPORTS)}; got {text!r}")
     if "pdf" in wanted and not pdf.available():
         raise ExamgenError(pdf.NO_TEX)
     return wanted, None
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file and rename, so a reader never sees half a file."""
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write text (UTF-8) or bytes through a temporary file and rename, so a reader never sees half a file."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name + ".")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+        with (os.fdopen(fd, "wb") if isinstance(text, bytes) else
+              os.fdopen(fd, "w", encoding="utf-8", newline="\n")) as f:
             f.write(text)
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
@@ -86,8 +88,9 @@ def _blank_answers(answers) -> bool:
 
 
 def _write_version(args):
-    """Worker: build one version, write its files, return (folder, key, exam context, tex)."""
+    """Worker: build one version, write its files, return (folder, id, key, tex, key tex, prompts for exports)."""
     spec, seed, student, folder, out, formats, secret = args
+    from . import render
     from .documents import render_version
 
     version = build_version(spec, seed, student, folder, secret)
@@ -98,7 +101,8 @@ def _write_version(args):
         if name.endswith(".tex") and "tex" not in formats:
             continue
         write_atomic(target / name, text)
-    return folder, version.exam_id, json.loads(files["key.json"]), files.get("exam.tex"), files.get("key.tex")
+    prompts = [render.prompt(inst) for _, _, inst in version.problems] if formats & set(EXPORTS) else None
+    return folder, version.exam_id, json.loads(files["key.json"]), files.get("exam.tex"), files.get("key.tex"), prompts
 
 
 def generate(spec: Spec, out: str | Path, seed: int | None = None, formats: set[str] = frozenset({"md", "tex"}),
@@ -137,13 +141,29 @@ def generate(spec: Spec, out: str | Path, seed: int | None = None, formats: set[
         write_atomic(out / "key.json", dumps(index))
     if "pdf" in formats:
         pdf_jobs = []
-        for folder, _, _, exam_tex, key_tex in results:
+        for folder, _, _, exam_tex, key_tex, _ in results:
             target = out / folder if folder else out
             pdf_jobs += [(exam_tex, target / "exam.pdf", "exam"), (key_tex, target / "key.pdf", "key")]
         if secret:
             pdf_jobs.append((_combined(results), out / "exams.pdf", "exams"))
         pdf.compile_many(pdf_jobs)
-    return {"versions": [(r[0], r[1]) for r in results], "out": str(out)}
+    warnings = write_exports(results, out, formats, spec.title)
+    return {"versions": [(r[0], r[1]) for r in results], "out": str(out), "warnings": warnings}
+
+
+def write_exports(results, out: Path, formats, title: str) -> list[str]:
+    """moodle.xml and qti.zip of every version, as asked; returns the warnings (each said once)."""
+    if not set(formats) & set(EXPORTS):
+        return []
+    from . import lms
+
+    warnings = lms.Warnings()
+    slots = lms.questions([(r[0], r[2], r[5]) for r in results], warnings)
+    if "moodle" in formats:
+        write_atomic(out / "moodle.xml", lms.moodle_xml(slots, title))
+    if "qti" in formats:
+        write_atomic(out / "qti.zip", lms.qti_zip(slots, title))
+    return warnings.lines()
 
 
 def class_plan(seed: int | None, versions: int | None, students: list[Student] | None):
@@ -164,7 +184,7 @@ def _combined(results) -> str:
     """All versions' exams in one LaTeX document: re-use each exam.tex's body."""
     bodies = []
     preamble = None
-    for _, _, _, exam_tex, _ in results:
+    for _, _, _, exam_tex, _, _ in results:
         head, rest = exam_tex.split("\\begin{document}\n", 1)
         preamble = preamble or head
         bodies.append(rest.rsplit("\\end{document}", 1)[0])

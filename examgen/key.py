@@ -6,7 +6,8 @@
      "problems": [{"number": N, "id": PID, "title": ..., "points": P, "seed": s, "profile": ...,
                    "options": {...}, "params": {...}, "params_exact": {...},
                    "parts": {part: {"kind", "shape", "rtol", "atol", "points", "variables",
-                                    "functions" (allowed in an expression; null = any)}},
+                                    "functions" (allowed in an expression; null = any),
+                                    "carry": {"from": [parts], "share": 1.0} (only where declared)}},
                    "answers": {part: number | nested list | expression string},
                    "answers_exact": {part: "3/4" | nested lists of such strings},
                    "mistakes": [{"name", "message", "answers": {part: value}}],
@@ -34,8 +35,9 @@ def part_points(points: float, parts: list[str]) -> dict[str, float]:
     return out
 
 
-def problem_entry(inst, number: int, points: float) -> dict:
-    """Key entry of one numbered problem instance."""
+def problem_entry(inst, number: int, points: float, carry_share: float = 1.0) -> dict:
+    """Key entry of one numbered problem instance (`carry_share`: the share of a part's points
+    that an answer carried forward from the student's own earlier answers earns)."""
     p = inst.problem
     split = part_points(points, list(p.parts))
     parts = {}
@@ -44,6 +46,8 @@ def problem_entry(inst, number: int, points: float) -> dict:
         parts[name] = {"kind": inst.kind(name), "shape": inst.shape(name), "rtol": spec.rtol,
                        "atol": spec.atol, "points": split[name], "variables": variables,
                        "functions": functions}
+        if spec.carry_from:
+            parts[name]["carry"] = {"from": list(spec.carry_from), "share": carry_share}
     mistakes = []
     for m in inst.mistakes():
         answers = {}

@@ -12,11 +12,18 @@ from pathlib import Path
 GOLDEN = Path(__file__).parent / "golden"
 SEEDS = (0, 1)
 FILES = ("exam.md", "key.md", "exam.tex", "answers.yaml")
+LMS_SPEC = Path(__file__).parent / "data" / "lms_spec.yaml"
+LMS_FILES = ("moodle.xml", "qti.zip")  # two versions of a small exam, exported for Moodle and Canvas
 
 
 def build(seed: int, out: Path) -> None:
     subprocess.run(["examgen", "generate", "--seed", str(seed), "--out", str(out), "--format", "md,tex",
                     "--force"], check=True)
+
+
+def build_lms(out: Path) -> None:
+    subprocess.run(["examgen", "generate", "--spec", str(LMS_SPEC), "--versions", "2", "--out", str(out),
+                    "--format", "moodle,qti", "--force"], check=True, capture_output=True)
 
 
 def main() -> int:
@@ -29,6 +36,13 @@ def main() -> int:
             shutil.copyfile(tmp / f, target / f)
         shutil.rmtree(tmp)
         print(f"wrote {target}")
+    tmp, target = GOLDEN / ".tmp-lms", GOLDEN / "lms"
+    build_lms(tmp)
+    target.mkdir(parents=True, exist_ok=True)
+    for f in LMS_FILES:
+        shutil.copyfile(tmp / f, target / f)
+    shutil.rmtree(tmp)
+    print(f"wrote {target}")
     return 0
 
 

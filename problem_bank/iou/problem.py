@@ -30,3 +30,12 @@ def mistake_union_without_intersection(p, s):
 
 def mistake_over_ref_area(p, s):
     return {"IOU": s["I"] / s["area_ref"]}
+
+
+# Error carried forward: U and IOU from the student's own I (and U).
+def carry_U(p, given):
+    return p["ref"][2] * p["ref"][3] + p["roi"][2] * p["roi"][3] - given["I"]
+
+
+def carry_IOU(p, given):
+    return given["I"] / given["U"]

@@ -1,0 +1,182 @@
+"""Class analysis: the statistics against a hand-computed class, degenerate classes, the CLI with planted mistakes."""
+import json
+
+import numpy as np
+import pytest
+
+from examgen import stats
+from examgen.compare import all_close
+from examgen.analyze import analyze, markdown
+from examgen.grade import grade_submission, prepare_key
+
+from helpers import run
+
+# Four students, three items (points): worked by hand below.
+X = np.array([[2, 1, 3],
+              [1, 1, 2],
+              [2, 0, 1],
+              [0, 0, 0]], dtype=float)
+
+
+def test_cronbach_alpha_by_hand():
+    # item variances (ddof 1): [2,1,2,0] mean 1.25 → Σd² = 0.5625+0.0625+0.5625+1.5625 = 2.75 → 0.91667
+    #                          [1,1,0,0] → 1/3;  [3,2,1,0] mean 1.5 → 5/3
+    # totals 6,4,3,0: mean 3.25, Σd² = 7.5625+0.5625+0.0625+10.5625 = 18.75 → var 6.25
+    alpha = 3 / 2 * (1 - (2.75 / 3 + 1 / 3 + 5 / 3) / 6.25)
+    assert stats.cronbach_alpha(X) == pytest.approx(alpha, abs=1e-12)
+    assert alpha == pytest.approx(0.8, abs=1e-12)
+
+
+def test_discrimination_against_numpy_and_by_hand():
+    total = X.sum(axis=1)
+    for i in range(3):
+        rest = total - X[:, i]
+        assert stats.corrected_item_total(X[:, i], total) == pytest.approx(np.corrcoef(X[:, i], rest)[0, 1])
+    # item 2: [1,1,0,0] (deviations ±1/2) against the rest [5,3,3,0] (mean 2.75): Σdxdy = 2.5, Σdx² = 1, Σdy² = 12.75
+    assert stats.corrected_item_total(X[:, 1], total) == pytest.approx(2.5 / np.sqrt(12.75))
+    # upper/lower 27% of 4 students: k = round(1.08) = 1; top student (6) share 2/2, bottom (0) share 0/2
+    assert stats.upper_lower(X[:, 0] / 2, total) == pytest.approx(1.0)
+    assert stats.upper_lower(X[:, 2] / 3, total) == pytest.approx(1.0)
+
+
+def test_mean_median_sd():
+    total = X.sum(axis=1)
+    assert stats.mean(total) == 3.25 and stats.median(total) == 3.5
+    assert stats.sd(total) == pytest.approx(2.5)
+
+
+@pytest.mark.parametrize("matrix", [np.array([[1.0, 2.0, 3.0]]), np.ones((5, 3)), np.zeros((3, 1))])
+def test_degenerate_classes_give_none_not_nan(matrix):
+    total = matrix.sum(axis=1)
+    assert stats.cronbach_alpha(matrix) is None
+    assert stats.corrected_item_total(matrix[:, 0], total) is None
+    if matrix.shape[0] == 1:
+        assert stats.sd(total) is None and stats.upper_lower(matrix[:, 0], total) is None
+
+
+def test_version_difference_permutation_test():
+    rng = np.random.default_rng(0)
+    same = np.array([1, 0, 1, 0, 1, 0, 1, 0], dtype=float)
+    groups = np.array(list("aabbaabb"))
+    assert stats.group_difference_p(same, groups, rng) > 0.5
+    far = np.array([1, 1, 1, 1, 1, 0, 0, 0, 0, 0], dtype=float)
+    assert stats.group_difference_p(far, np.array(list("aaaaabbbbb")), rng) < 0.05
+    assert stats.group_difference_p(far, np.array(list("abcdefghij")), rng) is None  # one student per version
+
+
+# --- analysis of graded rows ---------------------------------------------------------------------
+KEY = {"exam": "E1", "seed": 0, "bank": "b", "title": "T", "student": None, "points": 4.0, "problems": [
+    {"number": 1, "id": "half", "title": "Half", "points": 2.0,
+     "parts": {"a": {"kind": "scalar", "shape": [], "rtol": 0.01, "atol": 0.005, "points": 1.0, "variables": []},
+               "b": {"kind": "scalar", "shape": [], "rtol": 0.01, "atol": 0.005, "points": 1.0, "variables": []}},
+     "answers": {"a": 0.5, "b": 2.0}, "answers_exact": {"a": "1/2", "b": "2"},
+     "mistakes": [{"name": "inverted", "message": "you inverted it", "answers": {"a": 2.0, "b": 0.5}}]},
+    {"number": 2, "id": "three", "title": "Three", "points": 2.0,
+     "parts": {"c": {"kind": "scalar", "shape": [], "rtol": 0.01, "atol": 0.005, "points": 2.0, "variables": []}},
+     "answers": {"c": 3.0}, "answers_exact": {"c": "3"}, "mistakes": []}]}
+
+
+def graded(answers):
+    key = prepare_key(KEY)
+    return [grade_submission(key, {"exam": "E1", "student": f"s{i}", "answers": a}) for i, a in enumerate(answers)], key
+
+
+def test_analysis_of_a_small_class():
+    rows, key = graded([{1: {"a": "1/2", "b": 2}, 2: {"c": 3}},
+                        {1: {"a": 2, "b": 0.5}, 2: {"c": 3}},       # the named mistake
+                        {1: {"a": 2, "b": 0.5}, 2: {"c": 7}},       # the mistake, and 7 twice below
+                        {1: {"a": None, "b": 2}, 2: {"c": 7}}])
+    a = analyze(rows, key)
+    assert a["students"] == 4
+    p1, p2 = a["problems"]
+    assert p1["number"] == 1 and p1["id"] == "half"
+    assert p1["facility"] == pytest.approx((1 + 0 + 0 + 0.5) / 4)
+    assert p2["facility"] == pytest.approx(0.5)
+    pa = p1["parts"][0]
+    assert pa["part"] == "a" and pa["facility"] == 0.25 and pa["blank_rate"] == 0.25
+    assert p1["parts"][1]["facility"] == 0.5
+    points = np.array([[2, 2], [0, 2], [0, 0], [1, 0]], dtype=float)
+    total = points.sum(axis=1)
+    assert p1["discrimination"] == pytest.approx(np.corrcoef(points[:, 0], points[:, 1])[0, 1])
+    # α by hand: item variances 11/12 and 4/3, totals 4,2,0,1 variance 35/12
+    assert a["score"]["alpha"] == pytest.approx(2 * (1 - (11 / 12 + 4 / 3) / (35 / 12)))
+    assert a["score"]["mean"] == pytest.approx(total.mean()) and a["score"]["median"] == 1.5
+    (m,) = a["mistakes"]
+    assert (m["name"], m["id"], m["number"], m["count"]) == ("inverted", "half", 1, 2)
+    assert m["share_of_wrong"] == 1.0        # every wrong part of problem 1 is explained
+    (c,) = a["candidates"]
+    assert (c["number"], c["part"], c["given"], c["count"]) == (2, "c", "7", 2)
+    assert sum(b["count"] for b in a["score"]["distribution"]) == 4
+    json.dumps(a, allow_nan=False)
+
+
+def test_one_student_says_n_a_without_nan():
+    rows, key = graded([{1: {"a": "1/2", "b": 2}, 2: {"c": 3}}])
+    a = analyze(rows, key)
+    json.dumps(a, allow_nan=False)
+    assert a["score"]["alpha"] is None and a["problems"][0]["discrimination"] is None
+    assert "n/a" in markdown(a)
+
+
+def test_no_graded_file_still_gives_a_report():
+    a = analyze([{"file": "x.yaml", "student": "x", "exam": None, "status": "error", "error": "bad",
+                  "score": None, "max": None, "problems": [], "notes": []}], prepare_key(KEY))
+    assert a["students"] == 0 and a["not_graded"] == [{"file": "x.yaml", "error": "bad"}]
+    assert "could not be graded" in markdown(a)
+
+
+# --- the command -----------------------------------------------------------------------------------
+def test_cli_counts_planted_mistakes_and_writes_pictures(tmp_path):
+    assert run("generate", "--versions", "2", "--format", "md", "--out", tmp_path / "class").returncode == 0
+    index = json.loads((tmp_path / "class" / "key.json").read_text())
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    planted = {}
+    for s in range(6):
+        version = index["versions"][s % 2]
+        answers = {p["number"]: dict(p["answers"]) for p in version["problems"]}
+        iou = next(p for p in version["problems"] if p["id"] == "iou")
+        if s < 3:  # plant the first named mistake of iou in three students
+            mistake = iou["mistakes"][0]
+            answers[iou["number"]].update(mistake["answers"])
+            planted[mistake["name"]] = planted.get(mistake["name"], 0) + 1
+        (subs / f"s{s}.json").write_text(json.dumps({"exam": version["exam"], "student": f"s{s}", "answers": answers}))
+    r = run("analyze", tmp_path / "class" / "key.json", subs, "--out", tmp_path / "an")
+    assert r.returncode == 0, r.stderr
+    assert "Analysed 6 student(s)" in r.stdout
+    a = json.loads((tmp_path / "an" / "analysis.json").read_text())
+    assert a["students"] == 6
+    iou = next(p for p in a["problems"] if p["id"] == "iou")
+    for p in a["problems"]:
+        if p["id"] != "iou":
+            assert p["facility"] == pytest.approx(1.0)
+    shares = []
+    for s in range(6):  # expected: a planted student loses the points of each part the mistake moves
+        key_iou = next(p for p in index["versions"][s % 2]["problems"] if p["id"] == "iou")
+        lost = sum(spec["points"] for part, spec in key_iou["parts"].items()
+                   if s < 3 and part in key_iou["mistakes"][0]["answers"]
+                   and not all_close(key_iou["mistakes"][0]["answers"][part], key_iou["answers"][part],
+                                     spec["rtol"], spec["atol"]))
+        shares.append(1 - lost / key_iou["points"])
+    assert iou["facility"] == pytest.approx(np.mean(shares)) and iou["facility"] < 1
+    counted = {m["name"]: m["count"] for m in a["mistakes"] if m["count"]}
+    assert counted == planted
+    md = (tmp_path / "an" / "analysis.md").read_text()
+    for png in ("scores.png", "facility.png", "mistakes.png"):
+        data = (tmp_path / "an" / png).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 1000
+        assert f"]({png})" in md
+    # the same class gives the same bytes
+    assert run("analyze", tmp_path / "class" / "key.json", subs, "--out", tmp_path / "an2").returncode == 0
+    for name in ("analysis.md", "analysis.json", "scores.png", "facility.png", "mistakes.png"):
+        assert (tmp_path / "an" / name).read_bytes() == (tmp_path / "an2" / name).read_bytes(), name
+
+
+def test_cli_bad_file_is_listed_and_exit_1(tmp_path):
+    assert run("generate", "--format", "md", "--out", tmp_path / "e").returncode == 0
+    (tmp_path / "bad.yaml").write_text("exam: [unclosed\n")
+    r = run("analyze", tmp_path / "e" / "key.json", tmp_path / "e" / "answers.yaml", tmp_path / "bad.yaml",
+            "--out", tmp_path / "an")
+    assert r.returncode == 1 and "1 of 2" in r.stderr
+    a = json.loads((tmp_path / "an" / "analysis.json").read_text())
+    assert a["students"] == 1 and len(a["not_graded"]) == 1

@@ -1,0 +1,201 @@
+"""Moodle XML and Canvas QTI exports: every version of every slot, with the key's values, as the importers read them."""
+import json
+import re
+import xml.etree.ElementTree as ET
+import zipfile
+
+import numpy as np
+import pytest
+import sympy as sp
+
+from examgen.lms import _escape_cloze
+from make_golden import GOLDEN, LMS_FILES, LMS_SPEC, build_lms
+
+from helpers import run
+
+Q = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"
+CLOZE = re.compile(r"\{(\d+):NUMERICAL:=([-0-9.e+]+):([-0-9.e+]+)((?:~%0%[^~}]*?(?:\\.[^~}]*?)*)*)\}")
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory):
+    out = tmp_path_factory.mktemp("lms")
+    r = run("generate", "--versions", "3", "--format", "moodle,qti", "--out", out)
+    assert r.returncode == 0, r.stderr
+    key = json.loads((out / "key.json").read_text(encoding="utf-8"))
+    return out, key["versions"]
+
+
+def key_numbers(problem: dict, point_text: dict) -> list[tuple[float, float]]:
+    """(value, absolute tolerance) of every answer box of a key problem, in order, computed here:
+    expressions with SymPy from the key's own text (an independent evaluator)."""
+    out = []
+    for name, spec in problem["parts"].items():
+        value = problem["answers"][name]
+        if spec["kind"] == "expression":
+            at = {sp.Symbol(v): sp.Rational(q) for v, q in point_text[name].items()}
+            names = {v: sp.Symbol(v) for v in spec["variables"]}
+            names.update(ln=sp.log, sigma=lambda z: 1 / (1 + sp.exp(-z)), e=sp.E)
+            value = float(sp.sympify(value, locals=names).subs(at))
+        for v in np.asarray(value, dtype=float).ravel():
+            out.append((float(v), spec["atol"] + spec["rtol"] * abs(float(v))))
+    return out
+
+
+def points_stated(html: str, problem: dict) -> dict:
+    """The point each expression part is asked at, read from the question text."""
+    stated = {}
+    for name, spec in problem["parts"].items():
+        if spec["kind"] == "expression":
+            m = re.search(rf"<code>{name}</code> Answer with a number: the value of the expression at (.*?)\.</p>", html)
+            assert m, f"{problem['id']}: no point stated for {name}"
+            stated[name] = dict(pair.split(" = ") for pair in m.group(1).split(", "))
+    return stated
+
+
+def test_moodle_has_every_version_of_every_slot_with_the_keys_values(export):
+    out, versions = export
+    root = ET.parse(out / "moodle.xml").getroot()
+    assert root.tag == "quiz"
+    categories, current = {}, None
+    for q in root.findall("question"):
+        if q.get("type") == "category":
+            current = q.find("category/text").text
+            assert current.startswith("$course$/top/")
+            categories[current] = []
+        else:
+            categories[current].append(q)
+    slots = [p["number"] for p in versions[0]["problems"]]
+    assert len(categories) == len(slots)
+    for (cat, qs), number in zip(categories.items(), slots):
+        assert cat.endswith(f"/P{number} {versions[0]['problems'][number - 1]['id']}")
+        assert [q.find("idnumber").text for q in qs] == [v["exam"] for v in versions]
+        for q, v in zip(qs, versions):
+            problem = v["problems"][number - 1]
+            html = q.find("questiontext/text").text
+            expected = key_numbers(problem, points_stated(html, problem))
+            assert q.find("generalfeedback/text").text.strip(), "the worked solution is the general feedback"
+            assert "$" not in html.replace("$course$", ""), "math is written for MathJax, \\( \\)"
+            if q.get("type") == "numerical":
+                (value, tol), = expected
+                right = [a for a in q.findall("answer") if a.get("fraction") == "100"]
+                assert len(right) == 1
+                assert float(right[0].find("text").text) == pytest.approx(value, rel=1e-12, abs=1e-12)
+                assert float(right[0].find("tolerance").text) == pytest.approx(tol, rel=1e-9)
+                assert float(q.find("defaultgrade").text) == problem["points"]
+                for a in q.findall("answer"):
+                    if a.get("fraction") == "0":   # a named mistake: outside the right answer's tolerance
+                        assert abs(float(a.find("text").text) - value) > tol
+                        assert a.find("feedback/text").text
+            else:
+                assert q.get("type") == "cloze"
+                boxes = CLOZE.findall(html)
+                assert len(boxes) == len(expected), (problem["id"], len(boxes), len(expected))
+                for (weight, value, tol, wrongs), (v_key, t_key) in zip(boxes, expected):
+                    assert float(value) == pytest.approx(v_key, rel=1e-12, abs=1e-12)
+                    assert float(tol) == pytest.approx(t_key, rel=1e-9)
+                    for w in re.findall(r"%0%([-0-9.e+]+):", wrongs):
+                        assert abs(float(w) - v_key) > t_key
+
+
+def test_moodle_cloze_weights_keep_the_parts_points(export):
+    out, versions = export
+    root = ET.parse(out / "moodle.xml").getroot()
+    children = root.findall("question")
+    at = next(i for i, q in enumerate(children) if q.get("type") == "category" and q.findtext("category/text").endswith(" iou"))
+    q = children[at + 1]
+    weights = [int(w) for w, *_ in CLOZE.findall(q.find("questiontext/text").text)]
+    problem = next(p for p in versions[0]["problems"] if p["id"] == "iou")
+    points = [s["points"] for s in problem["parts"].values()]
+    assert np.allclose(np.array(weights) / sum(weights), np.array(points) / sum(points), atol=0.01)
+
+
+def test_qti_zip_is_a_canvas_package_with_every_version(export):
+    out, versions = export
+    with zipfile.ZipFile(out / "qti.zip") as z:
+        names = z.namelist()
+        assert names == sorted(names) and "imsmanifest.xml" in names
+        assert all(i.date_time == (1980, 1, 1, 0, 0, 0) for i in z.infolist())
+        manifest = ET.fromstring(z.read("imsmanifest.xml"))
+        hrefs = [f.get("href") for f in manifest.iter("{http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1}file")]
+        assert set(hrefs) <= set(names) and any(h.endswith(".xml") and "meta" not in h for h in hrefs)
+        assessment = ET.fromstring(z.read(next(h for h in hrefs if "meta" not in h)))
+    sections = [s for s in assessment.iter(f"{Q}section") if s.get("ident") != "root_section"]
+    assert len(sections) == len(versions[0]["problems"])
+    for sec, problem in zip(sections, versions[0]["problems"]):
+        assert sec.find(f"{Q}selection_ordering/{Q}selection/{Q}selection_number").text == "1"
+        ppi = sec.find(f"{Q}selection_ordering/{Q}selection/{Q}selection_extension/{Q}points_per_item").text
+        assert float(ppi) == problem["points"]
+        items = sec.findall(f"{Q}item")
+        assert len(items) == len(versions)
+        for item, v in zip(items, versions):
+            key_problem = v["problems"][problem["number"] - 1]
+            meta = {f.findtext(f"{Q}fieldlabel"): f.findtext(f"{Q}fieldentry")
+                    for f in item.iter(f"{Q}qtimetadatafield")}
+            assert meta["version"] == v["exam"] and float(meta["points_possible"]) == key_problem["points"]
+            html = item.find(f"{Q}presentation/{Q}material/{Q}mattext").text
+            expected = key_numbers(key_problem, points_stated(html, key_problem))
+            if meta["question_type"] == "numerical_question":
+                (value, tol), = expected
+                assert float(item.find(f".//{Q}varequal").text) == pytest.approx(value, rel=1e-12, abs=1e-12)
+                assert float(item.find(f".//{Q}vargte").text) == pytest.approx(value - tol, abs=1e-12)
+                assert float(item.find(f".//{Q}varlte").text) == pytest.approx(value + tol, abs=1e-12)
+            else:
+                assert meta["question_type"] == "fill_in_multiple_blanks_question"
+                lids = item.findall(f"{Q}presentation/{Q}response_lid")
+                assert len(lids) == len(expected)
+                for lid, (value, tol) in zip(lids, expected):
+                    blank = lid.get("ident").removeprefix("response_")
+                    assert f"[{blank}]" in html
+                    spellings = [m.text for m in lid.iter(f"{Q}mattext") if m.get("texttype") == "text/plain"][1:]
+                    decimals = [float(s) for s in spellings if re.fullmatch(r"-?\d+(\.\d*)?(e[-+]?\d+)?", s)]
+                    assert decimals and all(abs(d - value) <= tol for d in decimals)
+
+
+def test_exports_are_deterministic_and_match_golden_files(tmp_path):
+    build_lms(tmp_path / "a")
+    build_lms(tmp_path / "b")
+    for f in LMS_FILES:
+        assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes(), f
+    assert (tmp_path / "a" / "moodle.xml").read_text(encoding="utf-8") == (GOLDEN / "lms" / "moodle.xml").read_text(
+        encoding="utf-8"), "moodle.xml differs from tests/golden/lms; if intended, run `make golden`"
+    with zipfile.ZipFile(tmp_path / "a" / "qti.zip") as new, zipfile.ZipFile(GOLDEN / "lms" / "qti.zip") as old:
+        assert new.namelist() == old.namelist()
+        for name in new.namelist():
+            assert new.read(name) == old.read(name), f"qti.zip:{name} differs from tests/golden/lms; run `make golden`"
+    assert LMS_SPEC.is_file()
+
+
+def test_cloze_feedback_is_escaped_for_moodles_parser():
+    text = 'a } b ~ c # d / e " f \\ g'
+    escaped = _escape_cloze(text)
+    assert re.search(r"(?<!\\)[}~#]", escaped) is None
+    assert re.sub(r"\\(.)", r"\1", escaped) == text
+
+
+def test_format_list_is_checked():
+    r = run("generate", "--format", "moodle,scorm", "--out", "/nonexistent/never")
+    assert r.returncode == 2 and "moodle" in r.stderr and "qti" in r.stderr
+
+
+def test_choice_part_is_a_multichoice_box_with_each_misreading_named():
+    from examgen.lms import Warnings, moodle_xml, qti_zip, questions
+
+    entry = {"number": 1, "id": "concepts", "title": "Concepts", "points": 2.0, "solution": "Because.",
+             "parts": {"choice": {"kind": "choice", "shape": [], "rtol": 0.01, "atol": 0.005, "points": 2.0}},
+             "answers": {"choice": "b"}, "answers_exact": {"choice": "b"},
+             "mistakes": [{"name": "first", "message": "Not a: x < 0 ~ } #", "answers": {"choice": "a"}},
+                          {"name": "third", "message": "Not c.", "answers": {"choice": "c"}}]}
+    warnings = Warnings()
+    slots = questions([("v1", {"exam": "E1", "problems": [entry]}, ["Which? (a) (b) (c)"])], warnings)
+    assert not warnings
+    root = ET.fromstring(moodle_xml(slots, "T"))
+    (q,) = [q for q in root if q.get("type") == "cloze"]
+    html = q.find("questiontext/text").text
+    box = re.search(r"\{(\d+):MULTICHOICE:(.*)\}", html).group(2)
+    options = re.split(r"(?<!\\)~", box)
+    assert [o.split("#")[0] for o in options] == ["a", "=b", "c"]
+    assert "x &lt; 0 \\~ \\} \\#" in options[0]            # HTML-escaped, then cloze-escaped
+    with zipfile.ZipFile(__import__("io").BytesIO(qti_zip(slots, "T"))) as z:
+        text = z.read(next(n for n in z.namelist() if n.count("/") and "meta" not in n)).decode()
+    assert "fill_in_multiple_blanks_question" in text and ">(b)<" in text
