@@ -229,7 +229,8 @@ def init_spec(path, force):
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option("--profile", type=click.Choice(["exam", "drill"]), default="exam", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False), help="Output file (default worksheet.<format>).")
-def worksheet(topic, problems, count, solutions, fmt, seed, profile, out):
+@click.option("--title", help="Title at the top (default: Worksheet, with the topic's name).")
+def worksheet(topic, problems, count, solutions, fmt, seed, profile, out, title):
     """Make a LaTeX (or PDF, Markdown) worksheet: N instances of each problem.
 
     \b
@@ -255,7 +256,7 @@ def worksheet(topic, problems, count, solutions, fmt, seed, profile, out):
         raise ExamgenError("no problems chosen")
     groups = [(p, [p.sample(derive_seed("worksheet", seed, p.id, k) % 2**31, profile) for k in range(count)])
               for p in chosen]
-    title = f"Worksheet: {bank.TOPICS[topic]}" if topic else "Worksheet"
+    title = " ".join((title or "").split()) or (f"Worksheet: {bank.TOPICS[topic]}" if topic else "Worksheet")
     target = Path(out or f"worksheet.{fmt}")
     text = make(groups, title, solutions, "md" if fmt == "md" else "tex")
     if fmt == "pdf":
@@ -333,7 +334,8 @@ def _class_summary(rows: list[dict], skipped: list) -> None:
         click.echo(f"examgen: skipped {len(skipped)} file(s) that are not answer files: {shown}", err=True)
     for line in duplicates(rows):
         click.echo(f"examgen: warning: {line}", err=True)
-    missing = [r["student"] or r["exam"] for r in rows if r["status"] == NOT_SUBMITTED]
+    missing = [f"{r['student']} ({r['student_id']})" if r["student_id"] else r["student"] or r["exam"]
+               for r in rows if r["status"] == NOT_SUBMITTED]
     if missing:
         shown = ", ".join(missing[:10]) + (f", … ({len(missing) - 10} more)" if len(missing) > 10 else "")
         click.echo(f"examgen: {len(missing)} student(s) without a submission: {shown}", err=True)

@@ -139,16 +139,31 @@ def generate(spec: Spec, out: str | Path, seed: int | None = None, formats: set[
         index = {"index": True, "bank": results[0][2]["bank"], "title": spec.title, "base_seed": base,
                  "versions": [r[2] for r in results]}
         write_atomic(out / "key.json", dumps(index))
-    if "pdf" in formats:
-        pdf_jobs = []
-        for folder, _, _, exam_tex, key_tex, _ in results:
-            target = out / folder if folder else out
-            pdf_jobs += [(exam_tex, target / "exam.pdf", "exam"), (key_tex, target / "key.pdf", "key")]
-        if secret:
-            pdf_jobs.append((_combined(results), out / "exams.pdf", "exams"))
-        pdf.compile_many(pdf_jobs)
-    warnings = write_exports(results, out, formats, spec.title)
+    font_warnings = compile_pdfs(results, out, secret) if "pdf" in formats else []
+    warnings = font_warnings + write_exports(results, out, formats, spec.title)
     return {"versions": [(r[0], r[1]) for r in results], "out": str(out), "warnings": warnings}
+
+
+def compile_pdfs(results, out: Path, secret: bool) -> list[str]:
+    """Each version's exam.pdf and key.pdf, and for a class exams.pdf and keys.pdf; returns one
+    warning per student whose name (or any text) has characters no installed font can set."""
+    jobs, whose = [], {}
+    for folder, exam_id, key, exam_tex, key_tex, _ in results:
+        target = out / folder if folder else out
+        jobs += [(exam_tex, target / "exam.pdf", "exam"), (key_tex, target / "key.pdf", "key")]
+        who = key.get("student")
+        whose[target / "exam.pdf"] = (f"{who} ({key.get('student_id')})" if key.get("student_id") else who) \
+            if who else f"exam {exam_id}"
+    if secret:
+        jobs += [(_combined([r[3] for r in results]), out / "exams.pdf", "exams"),
+                 (_combined([r[4] for r in results]), out / "keys.pdf", "keys")]
+    warnings = []
+    for done in pdf.compile_many(jobs):
+        if done.missing and done.path in whose:
+            chars = ", ".join(f"{c} {pdf.placeholder(c)}" for c in done.missing[:6])
+            warnings.append(f"{whose[done.path]}: no installed font (engine {done.engine}) can set {chars}; "
+                            f"{done.path} shows it as its code point")
+    return warnings
 
 
 def write_exports(results, out: Path, formats, title: str) -> list[str]:
@@ -180,12 +195,14 @@ def class_plan(seed: int | None, versions: int | None, students: list[Student] |
     return base, [(s, None, f"v{k:0{width}d}") for k, s in enumerate(version_seeds(base, versions), 1)]
 
 
-def _combined(results) -> str:
-    """All versions' exams in one LaTeX document: re-use each exam.tex's body."""
+def _combined(texs: list[str]) -> str:
+    """All versions' documents in one, re-using each one's body; each version starts on an odd
+    page (a blank page before it when needed), so that a duplex printout can be split."""
     bodies = []
     preamble = None
-    for _, _, _, exam_tex, _, _ in results:
-        head, rest = exam_tex.split("\\begin{document}\n", 1)
+    for tex in texs:
+        head, rest = tex.split("\\begin{document}\n", 1)
         preamble = preamble or head
         bodies.append(rest.rsplit("\\end{document}", 1)[0])
-    return preamble + "\\begin{document}\n" + "\\clearpage\n".join(bodies) + "\\end{document}\n"
+    odd = "\\clearpage\n\\ifodd\\ReadonlyShipoutCounter\\hbox{}\\thispagestyle{empty}\\clearpage\\fi\n"
+    return preamble + "\\begin{document}\n" + odd.join(bodies) + "\\end{document}\n"

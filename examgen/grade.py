@@ -240,8 +240,9 @@ def identity(version: Version, sub) -> tuple[str, str]:
 def _same_name(a: str, b: str) -> bool:
     import unicodedata
 
-    def norm(x):
-        return " ".join(unicodedata.normalize("NFKC", x).casefold().replace(",", " ").split())
+    def norm(x):  # García = Garcia = garcía; "García, Ana" = "Ana García"
+        x = "".join(c for c in unicodedata.normalize("NFKD", x) if not unicodedata.combining(c))
+        return " ".join(x.casefold().replace(",", " ").split())
     return norm(a) == norm(b) or sorted(norm(a).split()) == sorted(norm(b).split())
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 import csv
 import io
 import os
-import re
 import tempfile
 from pathlib import Path
+
+from .roster import folder_name
 
 MARK = {"correct": "✓", "within tolerance": "≈", "wrong": "✗", "blank": "–", "unreadable": "?"}
 
@@ -75,7 +76,8 @@ def write_reports(results: list[dict], folder) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written, used = [], set()
     for r in results:
-        stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", str(r["student"])).strip("._") or "student"
+        who = f"{r['student']} {r['student_id']}" if r.get("student_id") else str(r["student"])
+        stem = folder_name(who)
         name, i = stem, 2
         while name.lower() in used:
             name, i = f"{stem}-{i}", i + 1
