@@ -112,6 +112,11 @@ def class_rows(key, results: list[dict]) -> list[dict]:
             failed.setdefault(folders[Path(r["file"]).parent.name], []).append(r)
         else:
             loose.append(r)
+    names = {v.who.get("folder"): v.student for v in versions}
+    for r in (r for rs in graded.values() for r in rs):
+        folder = Path(r["file"]).parent.name
+        if folder in folders and folders[folder] != r["exam"]:
+            r["notes"].append(f"found in the folder of {names[folder]}, but it is the exam of another student")
     rows = []
     for v in versions:
         subs = graded.get(v.exam, [])
@@ -126,7 +131,7 @@ def _counted(v, subs: list[dict]) -> dict:
     """Of several submissions for one version, the one that is most surely the student's."""
     def score(r):
         in_folder = Path(r["file"]).parent.name == v.who.get("folder")
-        named = not any("was made for" in n for n in r["notes"])
+        named = not any("was made for" in n or "found in the folder" in n for n in r["notes"])
         return (not (named and in_folder), not named, not in_folder)
     return min(subs, key=score)
 
@@ -142,7 +147,7 @@ def _row(v, files: list[dict], counted: dict | None) -> dict:
         row.update(status=GRADED, total=counted["score"], max=counted["max"], file=counted["file"],
                    scores={p["number"]: p["score"] for p in counted["problems"]})
         row["student"] = row["student"] or counted["student"]
-        row["notes"] += [n for n in counted["notes"] if "was made for" in n]
+        row["notes"] += [n for n in counted["notes"] if "was made for" in n or "found in the folder" in n]
     elif files:
         bad = files[0]
         row.update(status=FAILED, file=bad["file"], student=row["student"] or bad["student"])
