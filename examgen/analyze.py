@@ -3,7 +3,7 @@
 The input is the grader's own result rows (`grade.grade_paths`), so a class is graded exactly
 once and one way. The statistics are the pure functions of `examgen.stats`; this module only
 arranges the rows into score matrices, counts verdicts and named mistakes, and writes
-analysis.json, analysis.md and three PNG pictures (matplotlib, Agg backend, imported lazily).
+analysis.json, analysis.md and three PNG pictures (matplotlib's Agg, imported lazily).
 """
 from __future__ import annotations
 
@@ -63,7 +63,8 @@ def _rates(parts: list[dict]) -> dict:
     n = len(parts)
     verdicts = Counter(p["verdict"] for p in parts)
     rate = (lambda c: c / n) if n else (lambda c: None)
-    return {"blank_rate": rate(verdicts[BLANK]), "carried_rate": rate(verdicts[CARRIED]),
+    carried = sum(c for v, c in verdicts.items() if v.startswith(CARRIED))  # "carried" (forward)
+    return {"blank_rate": rate(verdicts[BLANK]), "carried_rate": rate(carried),
             "wrong_rate": rate(verdicts[WRONG]),
             "mistake_rate": rate(sum(1 for p in parts if p.get("mistake")))}
 
@@ -224,16 +225,19 @@ def _cell(s: str) -> str:
 
 # --- the pictures ----------------------------------------------------------------------------------
 def pictures(a: dict) -> dict[str, bytes]:
-    """PNG bytes of the three pictures (the same bytes for the same analysis)."""
-    import matplotlib
+    """PNG bytes of the three pictures (the same bytes for the same analysis).
 
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
+    Figures are made with matplotlib's object API and drawn by Agg: no pyplot, no display and
+    no change to the caller's matplotlib backend.
+    """
+    import matplotlib
+    from matplotlib.figure import Figure
 
     style = {"font.family": "DejaVu Sans", "font.size": 9, "svg.hashsalt": "examgen", "figure.dpi": 100}
     out = {}
-    with plt.rc_context(style):
-        fig, ax = plt.subplots(figsize=(6, 3))
+    with matplotlib.rc_context(style):
+        fig = Figure(figsize=(6, 3))
+        ax = fig.subplots()
         d = a["score"]["distribution"]
         ax.bar([x["from"] for x in d], [x["count"] for x in d], width=[x["to"] - x["from"] for x in d],
                align="edge", color="#4477aa", edgecolor="white")
@@ -242,14 +246,16 @@ def pictures(a: dict) -> dict[str, bytes]:
         ax.yaxis.get_major_locator().set_params(integer=True)
         out["scores"] = _png(fig)
 
-        fig, ax = plt.subplots(figsize=(6, 3))
+        fig = Figure(figsize=(6, 3))
+        ax = fig.subplots()
         probs = a["problems"]
         ax.bar([f"P{p['number']}" for p in probs], [p["facility"] or 0.0 for p in probs], color="#228833")
         ax.set(ylim=(0, 1), ylabel="facility (mean share of points)", title="Facility per problem")
         out["facility"] = _png(fig)
 
         made = [m for m in a["mistakes"] if m["count"]][:15][::-1]
-        fig, ax = plt.subplots(figsize=(6, max(2.0, 0.3 * len(made) + 1)))
+        fig = Figure(figsize=(6, max(2.0, 0.3 * len(made) + 1)))
+        ax = fig.subplots()
         if made:
             ax.barh([f"P{m['number']} {m['name']}" for m in made], [m["count"] for m in made], color="#cc6677")
             ax.xaxis.get_major_locator().set_params(integer=True)
@@ -264,10 +270,7 @@ def pictures(a: dict) -> dict[str, bytes]:
 def _png(fig) -> bytes:
     import io
 
-    from matplotlib import pyplot as plt
-
     buf = io.BytesIO()
     fig.tight_layout()
     fig.savefig(buf, format="png", metadata={"Software": None})  # no version stamp: same bytes anywhere
-    plt.close(fig)
     return buf.getvalue()

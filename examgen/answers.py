@@ -14,12 +14,10 @@ one unreadable part never stops the others.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from . import safeio
 from .errors import ExamgenError
 
 MAX_BYTES = 1_000_000    # size of one answer file
@@ -27,8 +25,6 @@ MAX_DEPTH = 8            # nesting of lists inside one answer
 MAX_FILE_DEPTH = 20      # nesting of the whole file (exam → answers → problem → part → lists)
 MAX_ENTRIES = 10_000     # numbers inside one answer
 MAX_NAME = 200           # characters of an exam id or a student name
-
-_CORE_TAGS = {"tag:yaml.org,2002:" + t for t in ("str", "int", "float", "null", "bool", "seq", "map")}
 
 
 class AnswerFileError(ExamgenError):
@@ -46,51 +42,10 @@ class Submission:
     notes: list[str] = field(default_factory=list)
 
 
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's C parser when present
-
-
-class _AnswerLoader(_BaseLoader):
-    """YAML's safe loader with short integers and no dates (events are checked first: `_check_events`)."""
-
-    def construct_yaml_int(self, node):
-        # A huge integer stays text, so that its part (not the whole file) is refused.
-        if len(node.value) > 40:
-            return node.value
-        return super().construct_yaml_int(node)
-
-
-_AnswerLoader.add_constructor("tag:yaml.org,2002:int", _AnswerLoader.construct_yaml_int)
-# Dates are not answers; a plain 2024-01-01 stays text instead of becoming a datetime.
-_AnswerLoader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
-
-
-def _check_events(text: str) -> None:
-    """Refuse aliases, anchors, non-core tags and deep nesting before anything is built."""
-    depth = 0
-    for event in yaml.parse(text, Loader=_BaseLoader):
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_FILE_DEPTH:
-                raise AnswerFileError(f"nested more than {MAX_FILE_DEPTH} levels deep")
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-        if isinstance(event, yaml.AliasEvent):
-            raise AnswerFileError(f"YAML aliases (*{event.anchor}) are not allowed in an answer file")
-        if getattr(event, "anchor", None):
-            raise AnswerFileError(f"YAML anchors (&{event.anchor}) are not allowed in an answer file")
-        tag = getattr(event, "tag", None)
-        if tag not in (None, "!") and tag not in _CORE_TAGS:
-            raise AnswerFileError(f"the YAML tag {tag} is not allowed in an answer file")
-
-
 def load(path) -> Submission:
     """Read and check one answer file (size, encoding, YAML/JSON syntax, overall shape)."""
     path = Path(path)
-    try:
-        with open(path, "rb") as f:
-            data = f.read(MAX_BYTES + 1)
-    except OSError as e:
-        raise AnswerFileError(f"cannot read the file: {e.strerror or e}") from None
+    data = safeio.read_bytes(path, MAX_BYTES, "answer file (answers.yaml or JSON)", AnswerFileError)
     return loads(data, str(path), json_syntax=path.suffix.lower() == ".json")
 
 
@@ -100,12 +55,7 @@ def loads(data: bytes | str, source: str = "<answers>", json_syntax: bool | None
         data = data.encode("utf-8")
     if len(data) > MAX_BYTES:
         raise AnswerFileError(f"file larger than {MAX_BYTES // 1000} kB; an answer file is a few kB")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise AnswerFileError("not a text file (not UTF-8); expected answers.yaml or JSON") from None
-    if "\x00" in text:
-        raise AnswerFileError("not a text file (it holds NUL bytes); expected answers.yaml or JSON")
+    text = safeio.decode_text(data, "answer file (answers.yaml or JSON)", AnswerFileError)
     if json_syntax is None:
         json_syntax = text.lstrip().startswith("{")
     raw = _parse_json(text) if json_syntax else _parse_yaml(text)
@@ -113,50 +63,11 @@ def loads(data: bytes | str, source: str = "<answers>", json_syntax: bool | None
 
 
 def _parse_json(text: str):
-    if _bracket_depth(text) > MAX_FILE_DEPTH:
-        raise AnswerFileError(f"nested more than {MAX_FILE_DEPTH} levels deep")
-    try:
-        return json.loads(text, parse_constant=lambda name: float(name))
-    except json.JSONDecodeError as e:
-        raise AnswerFileError(f"not valid JSON: {e.msg} at line {e.lineno} column {e.colno}") from None
-    except RecursionError:
-        raise AnswerFileError("nested too deeply") from None
-
-
-def _bracket_depth(text: str) -> int:
-    """Deepest nesting of [ and { outside strings: JSON's parser recurses on it."""
-    depth = deepest = 0
-    in_string = escaped = False
-    for c in text:
-        if in_string:
-            escaped, in_string = (not escaped and c == "\\"), in_string and not (c == '"' and not escaped)
-        elif c == '"':
-            in_string = True
-        elif c in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif c in "]}":
-            depth -= 1
-    return deepest
+    return safeio.parse_json(text, MAX_FILE_DEPTH, AnswerFileError, big_ints="text")
 
 
 def _parse_yaml(text: str):
-    # Flow collections ([[[...]]]) are counted before YAML sees them: libyaml's scanner reads
-    # ahead of the events, and its own depth limit (PyYAML ≥ 6.0.4) would answer less clearly.
-    if _bracket_depth(text) > MAX_FILE_DEPTH:
-        raise AnswerFileError(f"nested more than {MAX_FILE_DEPTH} levels deep")
-    try:
-        _check_events(text)
-        return yaml.load(text, Loader=_AnswerLoader)  # noqa: S506 - a restricted SafeLoader
-    except AnswerFileError:
-        raise
-    except yaml.MarkedYAMLError as e:
-        where = f" at line {e.problem_mark.line + 1} column {e.problem_mark.column + 1}" if e.problem_mark else ""
-        raise AnswerFileError(f"not valid YAML: {e.problem or e.context}{where}") from None
-    except yaml.YAMLError as e:
-        raise AnswerFileError(f"not valid YAML: {str(e).splitlines()[0][:120]}") from None
-    except RecursionError:
-        raise AnswerFileError("nested too deeply") from None
+    return safeio.parse_yaml(text, MAX_FILE_DEPTH, AnswerFileError, "an answer file")
 
 
 def from_mapping(raw, source: str = "<answers>") -> Submission:

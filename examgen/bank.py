@@ -2,7 +2,7 @@
 
 A folder `problem_bank/<id>/` holds
   problem.yaml   title, topic, parameters, answer parts (kind, shape, tolerance), mistakes
-  problem.py     sample(draw, options) -> params; solve(params) -> values; mistake_<name>(params, values)
+  problem.py     draw(rng, options) -> params; solve(params) -> values; mistake_<name>(params, values)
   prompt.md      the question (Markdown + LaTeX math, Jinja with << >> and <% %>)
   solution.md    the worked solution, from the values solve() returns
 Metadata is read without importing NumPy or SymPy, so `examgen list` stays fast.
@@ -46,6 +46,8 @@ class Param:
     shape: tuple | None = None  # symbols or ints; None = any; () = scalar
     choices: tuple = ()
     doc: str = ""
+    fill: dict = field(default_factory=dict)  # {profile: values drawn when a spec leaves the option unset}
+    default: object = None    # the value of a parameter the user may leave out (None: required)
 
 
 @dataclass(frozen=True)
@@ -152,8 +154,12 @@ def _load(folder: Path) -> Problem:
         raise ValueError(f"{pid}: unknown topic {raw['topic']!r}")
     params = {}
     for name, p in (raw.get("params") or {}).items():
-        params[name] = Param(name, p.get("kind", "number"), _shape(p.get("shape")),
-                             tuple(p.get("choices", ())), p.get("doc", ""))
+        choices = tuple(p.get("choices", ()))
+        fill = {profile: tuple(v) for profile, v in (p.get("fill") or {}).items()}
+        if any(v not in choices for values in fill.values() for v in values):
+            raise ValueError(f"{pid}: parameter {name}: fill values must be among its choices")
+        params[name] = Param(name, p.get("kind", "number"), _shape(p.get("shape")), choices,
+                             p.get("doc", ""), fill, p.get("default"))
     parts = {}
     for name, a in raw["answers"].items():
         kind = a.get("kind")
@@ -162,6 +168,9 @@ def _load(folder: Path) -> Problem:
         parts[name] = Part(name, kind, str(a.get("shape", "")), float(a.get("rtol", DEFAULT_RTOL)),
                            float(a.get("atol", DEFAULT_ATOL)), a.get("doc", ""),
                            tuple(a.get("variables", ())), _carry_from(pid, name, a.get("from"), parts))
+    for name in raw.get("options", ()):
+        if name not in params or not params[name].choices:
+            raise ValueError(f"{pid}: option {name} must be a parameter with `choices` (the values a spec may give)")
     mistakes = tuple(Mistake(m["name"], m["message"].strip(), tuple(m["parts"]))
                      for m in raw.get("mistakes") or ())
     for m in mistakes:

@@ -20,6 +20,7 @@ import json
 import math
 import multiprocessing
 import random
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -29,6 +30,7 @@ import numpy as np
 from . import answers as answer_files
 from . import expr
 from . import formatting as fmt
+from . import safeio
 from .compare import CORRECT, WITHIN, WRONG, all_close, compare
 from .errors import ExamgenError
 
@@ -36,6 +38,7 @@ BLANK, UNREADABLE = "blank", "unreadable"
 VERDICTS = (CORRECT, WITHIN, WRONG, BLANK, UNREADABLE)
 ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
 MAX_KEY_BYTES = 50_000_000
+MAX_KEY_DEPTH = 20        # nesting of key.json (index → version → problem → answers → lists)
 SYMBOLIC_TIMEOUT = 3.0   # seconds for one symbolic comparison in the worker
 EXACT_RTOL = 1e-9        # an expression in numbers this close to the exact answer is exact
 POINTS_AGREE = 6         # random points that must agree for two expressions to be equivalent
@@ -89,17 +92,20 @@ class Key:
 
 
 def load_key(path) -> Key:
-    """Read key.json (one version, or the index of all versions)."""
+    """Read key.json (one version, or the index of all versions), as untrusted as an answer file."""
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise ExamgenError(f"key not found: {path}")
-    if path.stat().st_size > MAX_KEY_BYTES:
-        raise ExamgenError(f"{path}: too large for a key")
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise ExamgenError(f"{path}: not a key.json ({e})") from None
+        text = safeio.read_text(path, MAX_KEY_BYTES, "key.json", KeyFileError)
+        raw = safeio.parse_json(text, MAX_KEY_DEPTH, KeyFileError)
+    except KeyFileError as e:
+        raise ExamgenError(f"{path}: not a usable key.json ({e})") from None
     return prepare_key(raw, str(path))
+
+
+class KeyFileError(ExamgenError):
+    """A key.json that cannot be read or fails a check (the key is untrusted input too)."""
 
 
 def prepare_key(raw, source: str = "key") -> Key:
@@ -108,7 +114,7 @@ def prepare_key(raw, source: str = "key") -> Key:
         return raw
     if not isinstance(raw, dict):
         raise ExamgenError(f"{source}: not a key (expected a JSON object)")
-    index = bool(raw.get("index"))
+    index = raw.get("index") is True
     keys = raw.get("versions") if index else [raw]
     if not isinstance(keys, list) or not keys:
         raise ExamgenError(f"{source}: an index key needs a non-empty list of versions")
@@ -116,61 +122,124 @@ def prepare_key(raw, source: str = "key") -> Key:
     for k in keys:
         try:
             v = _version(k)
-        except (KeyError, TypeError, ValueError, AttributeError, expr.ExpressionError) as e:
-            raise ExamgenError(f"{source}: not a valid key ({type(e).__name__}: {e})") from None
+        except (KeyError, TypeError, ValueError, AttributeError, ArithmeticError, RecursionError,
+                expr.ExpressionError) as e:
+            what = f"missing field {e}" if isinstance(e, KeyError) else str(e)
+            raise ExamgenError(f"{source}: not a valid key ({what[:200]})") from None
         versions[v.exam] = v
     return Key(versions, index)
 
 
 def _version(k: dict) -> Version:
+    _need(k, dict, "a version")
     problems = {}
-    for p in k["problems"]:
-        parts = {name: _key_part(name, spec, p) for name, spec in p["parts"].items()}
-        problems[int(p["number"])] = KeyProblem(int(p["number"]), p["id"], p.get("title", p["id"]),
-                                                float(p["points"]), parts, str(p.get("solution") or ""),
-                                                p.get("partial", True) is not False,
-                                                dict(p.get("options") or {}), str(p.get("profile") or ""))
-    who = {f: str(k.get(f) or "") for f in ("student_id", "email", "section", "folder")}
-    who["lms"] = {str(a): str(b) for a, b in (k.get("lms") or {}).items()} if isinstance(k.get("lms"), dict) else {}
-    return Version(str(k["exam"]), k.get("title", ""), k.get("student"), float(k["points"]), problems, who)
+    for p in _need(k["problems"], list, "problems"):
+        _need(p, dict, "a problem")
+        parts = {name: _key_part(name, spec, p) for name, spec in _need(p["parts"], dict, "parts").items()}
+        number = _need(p["number"], int, "a problem number")
+        problems[number] = KeyProblem(number, _need(p["id"], str, "a problem id"),
+                                      _need(p.get("title", p["id"]), str, "a title"), _points(p["points"]),
+                                      parts, _need(p.get("solution") or "", str, "a solution"),
+                                      p.get("partial", True) is not False,
+                                      dict(_need(p.get("options") or {}, dict, "options")),
+                                      _need(p.get("profile") or "", str, "a profile"))
+    student = k.get("student")
+    who = {f: _need(k.get(f) or "", str, f) for f in ("student_id", "email", "section", "folder")}
+    who["lms"] = {str(a): str(b) for a, b in _need(k.get("lms") or {}, dict, "lms ids").items()}
+    return Version(_need(k["exam"], str, "an exam id"), _need(k.get("title", ""), str, "a title"),
+                   None if student is None else _need(student, str, "a student name"), _points(k["points"]),
+                   problems, who)
+
+
+def _need(v, kind, what: str):
+    """`v` if it is of `kind` (not a bool posing as an int), else a key error naming `what`."""
+    if isinstance(v, bool) or not isinstance(v, kind):
+        raise ValueError(f"{what} of the wrong type ({answer_files.kind_name(v)})")
+    return v
+
+
+def _points(v) -> float:
+    """Points, a tolerance: a finite number ≥ 0."""
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v < 1e9:
+        raise ValueError(f"{v!r:.40} is not a number of points or a tolerance")
+    return float(v)
 
 
 def _key_part(name: str, spec: dict, problem: dict) -> KeyPart:
-    kind = spec["kind"]
+    _need(spec, dict, f"part {name}")
+    kind = _need(spec["kind"], str, "a part kind")
     value = problem["answers"][name]
     exact_text = problem.get("answers_exact", {}).get(name, value)
-    variables = tuple(spec.get("variables") or ())
+    variables = tuple(_name_list(spec.get("variables") or [], "variables"))
     functions = spec.get("functions")
-    part = KeyPart(name, kind, float(spec["points"]), float(spec["rtol"]), float(spec["atol"]), variables,
-                   None if functions is None else tuple(expr._ALIASES.get(f, f) for f in functions),
-                   None, "", None, _nested_text(exact_text), "")
+    if functions is not None:
+        functions = tuple(expr._ALIASES.get(f, f) for f in _name_list(functions, "functions"))
+        unknown = set(functions) - set(expr.FUNCTIONS)
+        if unknown:
+            raise ValueError(f"part {name}: unknown function(s) {', '.join(sorted(unknown))}")
+    part = KeyPart(name, kind, _points(spec["points"]), _points(spec["rtol"]), _points(spec["atol"]), variables,
+                   functions, None, "", None, _nested_text(exact_text), "")
     if kind == "expression":
-        part.expected_source = str(value)
-        part.expected = _key_tree(part.expected_source, variables)
+        part.expected_source = _need(value, str, "an expression answer")
+        part.expected = _key_expression(part.expected_source, variables, f"the key's answer to {name}")
     elif kind == "choice":
-        part.expected_source = part.expected = str(value)
+        part.expected_source = part.expected = _need(value, str, "a choice answer")
     else:
-        part.expected = np.asarray(value, dtype=float)
+        part.expected = _key_numbers(value, name)
         part.exact = _key_exact(part.expected, exact_text)
         if part.expected.ndim == 0 and part.exact[()] != part.expected[()]:
             part.decimal = fmt.decimal_text(float(part.expected))
-    for m in problem.get("mistakes") or ():
-        if name in m["answers"]:
+    for m in _need(problem.get("mistakes") or [], list, "mistakes"):
+        _need(m, dict, "a mistake")
+        if name in _need(m["answers"], dict, "a mistake's answers"):
             wrong = m["answers"][name]
             if kind == "expression":
-                wrong = _key_tree(str(wrong), variables)
-            elif kind != "choice":
-                wrong = np.asarray(wrong, dtype=float)
-            part.mistakes.append((m["name"], m["message"], wrong))
+                wrong = _key_expression(_need(wrong, str, "an expression"), variables, f"the key's mistake {name}")
+            elif kind == "choice":
+                wrong = _need(wrong, str, "a choice")
+            else:
+                wrong = _key_numbers(wrong, name)
+            part.mistakes.append((_need(m["name"], str, "a mistake name"), _need(m["message"], str, "a message"),
+                                  wrong))
     return part
 
 
-def _key_tree(text: str, variables: tuple):
-    """The key's expression as a checked tree, or None when only SymPy can read it (trusted)."""
-    try:
-        return expr.check(text, variables, "key")
-    except expr.ExpressionError:
-        return None
+def _key_expression(text: str, variables: tuple, what: str):
+    """The key's expression as a checked tree that has a value: the key gets the answers' caps."""
+    tree = expr.check(text, variables, what)
+    for point in sample_points(variables):
+        try:
+            z = expr.evaluate(tree, point, what)   # ExpressionError (a cap) propagates: a key error
+        except (ArithmeticError, ValueError):
+            continue
+        if math.isfinite(z.real) and math.isfinite(z.imag):
+            return tree
+    raise ValueError(f"{what}: {text[:60]!r} has no value anywhere")
+
+
+def _name_list(v, what: str) -> list[str]:
+    """A key's list of variable or function names: short identifiers only."""
+    if not isinstance(v, list) or len(v) > 50 or not all(
+            isinstance(x, str) and re.fullmatch(r"[A-Za-z_σξ][A-Za-z0-9_σξ]{0,30}", x) for x in v):
+        raise ValueError(f"{what} must be a list of names")
+    return v
+
+
+def _key_numbers(value, name: str) -> np.ndarray:
+    """A numeric answer of the key: JSON numbers (or nested lists of them), finite, capped in count."""
+    for leaf in _leaves(value):
+        if isinstance(leaf, bool) or not isinstance(leaf, (int, float)) or not math.isfinite(leaf):
+            raise ValueError(f"the key's answer to {name} holds {leaf!r:.40}, not a finite number")
+    floats, _ = read_numbers(value, f"the key's answer to {name}")
+    return floats
+
+
+def _leaves(v):
+    if isinstance(v, list):
+        for x in v:
+            yield from _leaves(x)
+    else:
+        yield v
 
 
 def _key_exact(expected: np.ndarray, exact_text) -> np.ndarray:
@@ -370,13 +439,12 @@ def _grade_expression(part: KeyPart, raw):
         if used:
             allowed = ", ".join(part.functions) or "none"
             return WRONG, 0.0, f"the question asks for an answer without {', '.join(used)} (functions allowed: {allowed})", None
-    same = equivalent(tree, part.expected, part.variables) if part.expected is not None else None
+    same = equivalent(tree, part.expected, part.variables)
     if same is None:
-        same = symbolic_equal(text, part.expected_source, part.variables, key_parsed=part.expected is not None)
+        same = symbolic_equal(text, part.expected_source, part.variables)
     if same:
         return CORRECT, 1.0, "", None
-    mistake = next((m for m in part.mistakes
-                    if m[2] is not None and equivalent(tree, m[2], part.variables)), None)
+    mistake = next((m for m in part.mistakes if equivalent(tree, m[2], part.variables)), None)
     return WRONG, 0.0, "", mistake
 
 
@@ -409,23 +477,20 @@ def equivalent(a, b, variables: tuple) -> bool | None:
     return True if agree >= POINTS_AGREE else None
 
 
-def symbolic_equal(given: str, expected: str, variables: tuple, key_parsed: bool = True,
-                   timeout: float | None = None) -> bool:
-    """simplify(given − expected) == 0, in the worker process; TimeoutError when it overruns."""
-    return WORKER.run(_simplify_equal, (given, expected, tuple(variables), key_parsed),
+def symbolic_equal(given: str, expected: str, variables: tuple, timeout: float | None = None) -> bool:
+    """simplify(given − expected) == 0, in the worker process; TimeoutError when it overruns.
+
+    Both texts go through `expr.parse` (the allowlist): the key is untrusted input too.
+    """
+    return WORKER.run(_simplify_equal, (given, expected, tuple(variables)),
                       SYMBOLIC_TIMEOUT if timeout is None else timeout)
 
 
-def _simplify_equal(given: str, expected: str, variables: tuple, key_parsed: bool) -> bool:
+def _simplify_equal(given: str, expected: str, variables: tuple) -> bool:
     import sympy as sp
 
     a = expr.parse(given, variables, "answer")
-    if key_parsed:
-        b = expr.parse(expected, variables, "key")
-    else:  # the key is trusted; only its own text reaches SymPy's parser
-        names = {v: sp.Symbol(v, real=True) for v in variables}
-        names.update(ln=sp.log, sigma=lambda z: 1 / (1 + sp.exp(-z)), e=sp.E)
-        b = sp.sympify(expected, locals=names)
+    b = expr.parse(expected, variables, "key")
     return bool(sp.simplify(a - b) == 0)
 
 

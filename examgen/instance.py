@@ -6,11 +6,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from typing import TYPE_CHECKING
+
 from . import formatting as fmt
-from .bank import Problem
+from .compare import all_close
 from .engine import ops
 from .errors import ExamgenError
-from .sampling import PROFILES, Draw, exact
+from .sampling import PROFILES, Draw, bound_violation, exact
+
+if TYPE_CHECKING:  # annotations only: bank imports instance, never the reverse (no cycle)
+    from .bank import Problem
 
 MAX_PARAM_ENTRIES = 10_000  # entries in one user-given parameter
 
@@ -95,17 +100,39 @@ def _json_answer(inst: Instance, part: str, convert):
     return convert(v)
 
 
-# --- sampling ----------------------------------------------------------------------------
-def check_options(problem: Problem, options: dict) -> dict:
-    """Options an exam spec fixes (e.g. activation: tanh), validated against problem.yaml."""
+# --- sampling: the one place that decides whether a draw is acceptable -----------------------
+DRAW_BUDGET = 300  # candidate draws per instance before giving up with a clear error
+
+
+def check_options(problem: Problem, options) -> dict:
+    """Options an exam spec fixes (e.g. activation: tanh), each validated against problem.yaml's
+    `choices` (value and type: `pool: true` is not `pool: 1`); one clear line when one is not."""
+    if not isinstance(options, dict):
+        raise ExamgenError(f"{problem.id}: options must be a mapping (name: value), not {json_type(options)}")
     for key, value in options.items():
         if key not in problem.options:
             allowed = ", ".join(problem.options) or "none"
             raise ExamgenError(f"{problem.id}: unknown option {key!r} (options: {allowed})")
         choices = problem.params[key].choices if key in problem.params else ()
-        if choices and value not in choices:
-            raise ExamgenError(f"{problem.id}: option {key} must be one of {', '.join(choices)}, not {value!r}")
+        if choices and not any(type(value) is type(c) and value == c for c in choices):
+            raise ExamgenError(f"{problem.id}: option {key} must be one of {', '.join(map(str, choices))}, "
+                               f"not {value!r}")
     return dict(options)
+
+
+def fill_options(problem: Problem, draw: Draw, given: dict) -> dict:
+    """Every option: the spec's value, else one drawn from the profile's list in problem.yaml
+    (`fill: {exam: [...]}`, default its `choices`); None where that list is empty (the problem's
+    draw() chooses, e.g. a loss that suits the drawn output)."""
+    out = {}
+    for name in problem.options:
+        if name in given:
+            out[name] = given[name]
+            continue
+        spec = problem.params.get(name)
+        pool = spec.fill.get(draw.profile, spec.choices) if spec else ()
+        out[name] = draw.choice(pool) if pool else None
+    return out
 
 
 def sample(problem: Problem, seed: int, profile: str = "exam", options: dict | None = None) -> Instance:
@@ -115,11 +142,84 @@ def sample(problem: Problem, seed: int, profile: str = "exam", options: dict | N
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ExamgenError(f"seed must be a non-negative integer, not {seed!r}")
     options = check_options(problem, options or {})
-    draw = Draw.for_instance(problem.id, profile, seed)
-    params = problem.module.sample(draw, options)
-    inst = solve(problem, params)
+    rng = Draw.for_instance(problem.id, profile, seed)
+    if not hasattr(problem.module, "draw"):  # the old contract: sample() loops by itself
+        inst = solve(problem, problem.module.sample(rng, options))
+    else:
+        inst = draw_instance(problem, rng, options, seed)
     inst.seed, inst.profile, inst.options = seed, profile, options
     return inst
+
+
+def draw_instance(problem: Problem, rng: Draw, options: dict, seed=None, budget: int = DRAW_BUDGET) -> Instance:
+    """Candidate draws until one is acceptable (see `rejection`), at most `budget` of them."""
+    why = None
+    for _ in range(budget):
+        inst, why = candidate(problem, rng, options)
+        if inst is not None:
+            return inst
+    shown = ", ".join(f"{k}={v}" for k, v in options.items())
+    raise ExamgenError(f"{problem.id}: no acceptable {rng.profile} instance in {budget} draws "
+                       f"(seed {seed}{', ' + shown if shown else ''}); the last was rejected because {why}")
+
+
+def candidate(problem: Problem, rng: Draw, options: dict) -> tuple[Instance | None, str | None]:
+    """One draw: (the instance, None) when acceptable, else (None, why it was rejected)."""
+    module = problem.module
+    try:
+        params = module.draw(rng, fill_options(problem, rng, options))
+        if hasattr(module, "validate"):
+            module.validate(params)
+        inst = solve(problem, params)
+    except (ValueError, ArithmeticError, ExamgenError) as e:
+        return None, str(e)
+    why = rejection(inst, rng.exam)
+    return (None, why) if why else (inst, None)
+
+
+def rejection(inst: Instance, exam: bool) -> str | None:
+    """Why an instance is not acceptable, or None: every declared mistake that applies must
+    differ from the right answer on each of its parts at that part's own tolerance (the
+    grader's rule, `compare.all_close`), and an exam instance must be calculator-free."""
+    for m in inst.problem.mistakes:
+        wrong = inst.problem.mistake_function(m)(inst.params, inst.values)
+        if wrong is None:
+            continue
+        for part in m.parts:
+            if not _differs(inst, part, wrong[part]):
+                return f"the mistake {m.name} gives the right {part}"
+    if exam:
+        why = bound_violation(inst.params) or bound_violation(inst.values)
+        if why:
+            return f"not calculator-free: {why}"
+    return None
+
+
+def _differs(inst: Instance, part: str, wrong) -> bool:
+    """True when a wrong answer to `part` is outside the part's tolerance of the right one."""
+    right, kind = inst.values[part], inst.kind(part)
+    if kind == "choice" or isinstance(right, str):
+        return str(wrong).strip().lower() != str(right).strip().lower()
+    if kind == "expression":
+        return _expressions_differ(wrong, right)
+    spec = inst.problem.parts[part]
+    return not all_close(wrong, right, spec.rtol, spec.atol)
+
+
+def _expressions_differ(a, b) -> bool:
+    """Two SymPy expressions differ at some of a few fixed points of their variables."""
+    import sympy as sp
+
+    free = sorted((getattr(a, "free_symbols", set()) | getattr(b, "free_symbols", set())), key=str)
+    for k in range(3):
+        point = {s: sp.Rational(2 * k + 3, 10 + k) for s in free}  # 0.3, 0.45, 0.58: inside (0, 1) for h
+        try:
+            d = complex(sp.N(sp.sympify(a).xreplace(point) - sp.sympify(b).xreplace(point)))
+        except (TypeError, ValueError):
+            return True
+        if abs(d) > 1e-9:
+            return True
+    return False
 
 
 def solve(problem: Problem, params: dict) -> Instance:
@@ -151,6 +251,7 @@ def from_params(problem: Problem, raw) -> Instance:
     unknown = sorted(set(raw) - set(problem.params))
     if unknown:
         raise ExamgenError(f"{pid}: unknown parameter {unknown[0]!r} (parameters: {', '.join(problem.params)})")
+    raw = {**{n: p.default for n, p in problem.params.items() if p.default is not None and n not in raw}, **raw}
     missing = [n for n in problem.params if n not in raw]
     if missing:
         raise ExamgenError(f"{pid}: missing parameter {missing[0]!r}")

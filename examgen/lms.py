@@ -86,7 +86,10 @@ def questions(versions, warnings: Warnings) -> dict[int, list[Question]]:
     slots: dict[int, list[Question]] = {}
     for folder, key, prompts in versions:
         for entry, prompt in zip(key["problems"], prompts):
-            q = _question(entry, key["exam"], folder or key["exam"], prompt, warnings)
+            # a --versions folder (v07) names the version; a roster's folder is a student's name,
+            # which has no place in a course's question bank: the version id instead
+            label = folder if re.fullmatch(r"v\d+", folder or "") else key["exam"]
+            q = _question(entry, key["exam"], label, prompt, warnings)
             slots.setdefault(q.slot, []).append(q)
     return dict(sorted(slots.items()))
 
@@ -112,7 +115,7 @@ def _part(entry: dict, name: str, spec: dict, warnings: set) -> Part | None:
         if len(choices) < 2:
             warnings.add(f"{where}: a choice part whose other options the key does not give; left out")
             return None
-        wrong = [(str(w), 0.0, escape(msg)) for _, msg, w in mistakes if str(w) != value]
+        wrong = [(str(w), 0.0, escape(msg, quote=False)) for _, msg, w in mistakes if str(w) != value]
         spellings = (value, f"({value})", f"{value})", value.upper()) if len(value) == 1 else (value,)
         return Part(name, (), [Field(name, value, 0.0, float(spec["points"]), spellings, wrong, choices)])
     note = ""
@@ -124,8 +127,8 @@ def _part(entry: dict, name: str, spec: dict, warnings: set) -> Part | None:
             return None
         mistakes = [(n, msg, _at(w, spec, point)) for n, msg, w in mistakes]
         mistakes = [m for m in mistakes if m[2] is not None]
-        note = ("Answer with a number: the value of the expression at "
-                + ", ".join(f"{v} = {q}" for v, q in point.items()) + ".")
+        note = "Answer with a number: the value of the expression" + (
+            " at " + ", ".join(f"{v} = {q}" for v, q in point.items()) if point else "") + "."
         exact = None
     else:
         exact = entry.get("answers_exact", {}).get(name)
@@ -154,7 +157,7 @@ def _part(entry: dict, name: str, spec: dict, warnings: set) -> Part | None:
                              + (" in some entries; dropped there" if idx else "; dropped"))
                 continue
             if not any(abs(m - x) <= SAME * max(1.0, abs(x)) for x, _, _ in f.wrong):
-                f.wrong.append((m, float(tolerance(m, rtol, atol)), escape(msg)))
+                f.wrong.append((m, float(tolerance(m, rtol, atol)), escape(msg, quote=False)))
         fields.append(f)
     return Part(name, right.shape, fields, note)
 
@@ -266,13 +269,18 @@ def _weights(q: Question) -> dict[str, int]:
     return {k: max(1, int(s * int(scale))) for k, s in shares.items()}
 
 
-def _escape_cloze(text: str) -> str:
-    return re.sub(r'([\\}~#"/])', r"\\\1", text.replace("\n", " "))
+_CLOZE_ENTITIES = str.maketrans({"&": "&amp;", "}": "&#125;", "~": "&#126;", "#": "&#35;", "\n": " "})
+
+
+def _escape_cloze(html_text: str) -> str:
+    """HTML made safe inside a cloze box: Moodle ends an answer at ~ # } and decodes entities after
+    splitting (html_entity_decode), so those characters, and &, go in as entities."""
+    return html_text.translate(_CLOZE_ENTITIES)
 
 
 def _cloze(f: Field, weight: int) -> str:
     if f.choices:
-        alts = [("=" if c == f.value else "") + _escape_cloze(escape(c))
+        alts = [("=" if c == f.value else "") + _escape_cloze(escape(c, quote=False))
                 + next((f"#{_escape_cloze(m)}" for v, _, m in f.wrong if v == c), "") for c in f.choices]
         return f"{{{weight}:MULTICHOICE:{'~'.join(alts)}}}"
     alts = [f"={_num(f.value)}:{_num(f.tolerance)}"]
@@ -313,6 +321,7 @@ def qti_zip(slots: dict[int, list[Question]], title: str) -> bytes:
             info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
+            info.create_system = 3          # "Unix" on every OS, so the bytes do not depend on it
             z.writestr(info, files[name].encode("utf-8"))
     return buf.getvalue()
 

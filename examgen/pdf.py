@@ -203,8 +203,9 @@ def compile_tex(tex: str, pdf_path: str | Path, name: str = "document", engine: 
             log = Path(tmp, name + ".log")
             text = log.read_text(encoding="latin-1") if log.is_file() else run.stdout.decode("latin-1")
             raise ExamgenError(f"LaTeX ({engine}) failed on {name}.tex:\n{log_excerpt(text)}")
-        dest = Path(pdf_path)
-        shutil.copyfile(pdf, dest)
+        from . import safeio
+
+        dest = safeio.copy_file(pdf, pdf_path)  # through a temporary file: never onto a planted link
         return Compiled(dest, missing, engine)
 
 
@@ -248,7 +249,9 @@ def compile_many(jobs: list[tuple], workers: int | None = None, progress=None) -
             if isinstance(result, ExamgenError):
                 kept = Path(job[1]).with_suffix(".tex")
                 if not kept.exists():
-                    kept.write_text(job[0], encoding="utf-8")
+                    from . import safeio
+
+                    safeio.write_text(kept, job[0])
                 failed.append((kept, result))
             else:
                 done.append(result)

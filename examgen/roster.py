@@ -70,16 +70,13 @@ def _header_key(cell: str) -> str:
 
 def read_roster(path: str | Path) -> list[Student]:
     """The students of a CSV roster, in roster order; one clear error for anything wrong."""
+    from . import safeio
+
     path = Path(path)
     try:
-        if not path.is_file():
-            raise ExamgenError(f"roster {path} is not a file")
-        with open(path, "rb") as f:
-            data = f.read(MAX_BYTES + 1)
-    except OSError as e:
-        raise ExamgenError(f"cannot read roster {path}: {e.strerror or e}") from None
-    if len(data) > MAX_BYTES:
-        raise ExamgenError(f"roster {path} is larger than {MAX_BYTES // 1_000_000} MB")
+        data = safeio.read_bytes(path, MAX_BYTES, "roster (CSV)")
+    except ExamgenError as e:
+        raise ExamgenError(f"roster {path}: {e}") from None
     return parse_roster(decode(data, path), str(path))
 
 

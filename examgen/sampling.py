@@ -17,6 +17,13 @@ import numpy as np
 
 PROFILES = ("exam", "drill")
 
+# The calculator-free bound of the exam profile (REFERENCE.md): every exact rational in every
+# parameter, answer and intermediate value has |numerator| ≤ 300 and denominator ≤ 300, and no
+# entry mixes more than 2 distinct logarithms.
+MAX_NUMERATOR = 300
+MAX_DENOMINATOR = 300
+MAX_LOGS = 2
+
 
 def derive_seed(*parts) -> int:
     """A 64-bit seed from any printable parts, stable across processes and platforms."""
@@ -173,3 +180,44 @@ def _exact_scalar_float(v) -> float:
     from .engine import ops
 
     return ops.to_float(v)
+
+
+# --- the calculator-free bound ---------------------------------------------------------------
+def hand_workable(v) -> str | None:
+    """None when one exact scalar meets the calculator-free bound; else what breaks it."""
+    from .engine import ops
+
+    d = ops.decompose(v)
+    if d.other:
+        return f"{v} is not a rational combination of logarithms"
+    for p, q in d.rationals:
+        if abs(p) > MAX_NUMERATOR or q > MAX_DENOMINATOR:
+            return f"{v} has the rational {p}/{q} (the bound is ±{MAX_NUMERATOR}/{MAX_DENOMINATOR})"
+    if len(d.logs) > MAX_LOGS:
+        return f"{v} mixes {len(d.logs)} logarithms (the bound is {MAX_LOGS})"
+    return None
+
+
+def bound_violation(values: dict) -> str | None:
+    """None when every number in `values` (parameters, or what solve() returned, nested in dicts,
+    lists and arrays) is hand-workable; else "name: what breaks the bound". Text, booleans and
+    symbolic expressions (with free variables) are not numbers and are skipped."""
+    for name, v in values.items():
+        for entry in _numbers(v):
+            why = hand_workable(entry)
+            if why:
+                return f"{name}: {why}"
+    return None
+
+
+def _numbers(v):
+    if isinstance(v, (str, bool, np.bool_, type(None))):
+        return
+    if isinstance(v, dict):
+        for x in v.values():
+            yield from _numbers(x)
+    elif isinstance(v, (list, tuple, np.ndarray)):
+        for x in (v.flat if isinstance(v, np.ndarray) else v):
+            yield from _numbers(x)
+    elif not getattr(v, "free_symbols", None):
+        yield v

@@ -84,9 +84,9 @@ def cronbach_alpha(items) -> float | None:
 def between_groups(values, groups) -> float:
     """Σ n_g (mean_g − mean)²: how far the group means spread (the ANOVA numerator)."""
     values = np.asarray(values, dtype=float)
-    grand = values.mean()
-    return float(sum(values[groups == g].size * (values[groups == g].mean() - grand) ** 2
-                     for g in np.unique(groups)))
+    _, codes, counts = np.unique(groups, return_inverse=True, return_counts=True)
+    sums = np.bincount(codes, weights=values)
+    return float((sums ** 2 / counts).sum() - values.sum() ** 2 / values.size)
 
 
 def group_difference_p(values, groups, rng: np.random.Generator,
@@ -102,6 +102,11 @@ def group_difference_p(values, groups, rng: np.random.Generator,
     values, groups = values[keep], groups[keep]
     if np.unique(groups).size < 2 or values.std() <= 1e-12:
         return None
-    observed = between_groups(values, groups)
-    hits = sum(between_groups(rng.permutation(values), groups) >= observed - 1e-12 for _ in range(permutations))
+    _, codes, counts = np.unique(groups, return_inverse=True, return_counts=True)
+    one_hot = np.eye(counts.size)[codes]                       # n × groups
+    shuffled = rng.permuted(np.tile(values, (permutations, 1)), axis=1)
+    # Σ n_g mean_g² is the spread up to a constant that shuffling does not change
+    spread = ((shuffled @ one_hot) ** 2 / counts).sum(axis=1)
+    observed = float(((values @ one_hot) ** 2 / counts).sum())
+    hits = int((spread >= observed - 1e-9 * max(1.0, abs(observed))).sum())
     return (1 + hits) / (1 + permutations)

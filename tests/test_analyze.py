@@ -180,3 +180,19 @@ def test_cli_bad_file_is_listed_and_exit_1(tmp_path):
     assert r.returncode == 1 and "1 of 2" in r.stderr
     a = json.loads((tmp_path / "an" / "analysis.json").read_text())
     assert a["students"] == 1 and len(a["not_graded"]) == 1
+
+
+def test_between_groups_is_the_anova_numerator():
+    values = np.array([1.0, 0.0, 0.5, 0.5, 1.0, 1.0])
+    groups = np.array(list("aabbcc"))
+    grand = values.mean()
+    by_hand = sum(2 * (values[groups == g].mean() - grand) ** 2 for g in "abc")
+    assert stats.between_groups(values, groups) == pytest.approx(by_hand)
+
+
+def test_carried_forward_verdicts_are_counted():
+    rows, key = graded([{1: {"a": 2, "b": 2}, 2: {"c": 3}}, {1: {"a": 2, "b": 2}, 2: {"c": 3}}])
+    rows[0]["problems"][0]["parts"][1]["verdict"] = "carried"   # the grader's error-carried-forward verdict
+    a = analyze(rows, key)
+    assert a["problems"][0]["parts"][1]["carried_rate"] == 0.5
+    assert a["problems"][0]["carried_rate"] == 0.25             # one of four answers to problem 1

@@ -1,4 +1,5 @@
 """Moodle XML and Canvas QTI exports: every version of every slot, with the key's values, as the importers read them."""
+import html
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -166,11 +167,51 @@ def test_exports_are_deterministic_and_match_golden_files(tmp_path):
     assert LMS_SPEC.is_file()
 
 
-def test_cloze_feedback_is_escaped_for_moodles_parser():
-    text = 'a } b ~ c # d / e " f \\ g'
-    escaped = _escape_cloze(text)
-    assert re.search(r"(?<!\\)[}~#]", escaped) is None
-    assert re.sub(r"\\(.)", r"\1", escaped) == text
+# Moodle's own cloze parser (question/type/multianswer/questiontype.php), in Python: PHP's
+# variable-width lookbehind (?<!\\|&|&amp;) written as three fixed-width ones.
+FRACTION = r"=|%(-?[0-9]+(?:[.,][0-9]*)?)%"
+ANSWER = r".+?(?<!\\)(?<!&)(?<!&amp;)(?=[~#}]|$)"
+FEEDBACK = r".*?(?<!\\)(?=[~}]|$)"
+ALTERNATIVE = f"({FRACTION})?({ANSWER})(#({FEEDBACK}))?"
+NUMBER = r"-?(([0-9]+[.,]?[0-9]*|[.,][0-9]+)([eE][-+]?[0-9]+)?)"
+BOX = re.compile(r"\{([0-9]*):(NUMERICAL|NM|MULTICHOICE|MC):(" + ALTERNATIVE + "(~" + ALTERNATIVE + r")*)\}", re.S)
+
+
+def moodle_boxes(text: str) -> list[tuple[str, str, list]]:
+    """[(weight, type, [(fraction, answer, feedback as Moodle stores it)])], as Moodle extracts them."""
+    boxes = []
+    while m := BOX.search(text):
+        rest, alts = m.group(3), []
+        while rest and (a := re.match("~?" + ALTERNATIVE, rest, re.S)):
+            fb = a.group(5)
+            fb = html.unescape(fb).replace("\\}", "}").replace("\\#", "#") if fb is not None else ""
+            alts.append((a.group(1) or "", a.group(3), fb))
+            rest = rest[a.end():]
+        boxes.append((m.group(1), m.group(2), alts))
+        text = text[:m.start()] + "{#}" + text[m.end():]
+    return boxes
+
+
+def test_every_cloze_box_parses_as_moodle_parses_it(export):
+    out, versions = export
+    for q in ET.parse(out / "moodle.xml").getroot().findall("question[@type='cloze']"):
+        text = q.find("questiontext/text").text
+        boxes = moodle_boxes(text)
+        assert len(boxes) == len(CLOZE.findall(text)) + text.count(":MULTICHOICE:") > 0
+        for weight, kind, alts in boxes:
+            assert int(weight) >= 1
+            assert [a[0] for a in alts].count("=") == 1, alts
+            if kind == "NUMERICAL":
+                assert all(re.fullmatch(f"({NUMBER})(:{NUMBER})?", a[1]) for a in alts), alts
+            for fraction, _, feedback in alts[1:]:
+                assert fraction == "%0%" and feedback and "&#" not in html.unescape(feedback)
+
+
+def test_cloze_feedback_survives_moodles_parser():
+    message = 'a } b ~ c # d / e " f \\ g < h & i'
+    box = "{1:NUMERICAL:=1.0:0.1~%0%2.0:0.1#" + _escape_cloze(html.escape(message)) + "}"
+    (_, _, alts), = moodle_boxes(box)
+    assert alts[1] == ("%0%", "2.0:0.1", html.escape(message))
 
 
 def test_format_list_is_checked():
@@ -195,7 +236,19 @@ def test_choice_part_is_a_multichoice_box_with_each_misreading_named():
     box = re.search(r"\{(\d+):MULTICHOICE:(.*)\}", html).group(2)
     options = re.split(r"(?<!\\)~", box)
     assert [o.split("#")[0] for o in options] == ["a", "=b", "c"]
-    assert "x &lt; 0 \\~ \\} \\#" in options[0]            # HTML-escaped, then cloze-escaped
+    (_, _, alts), = moodle_boxes(html)
+    assert alts[0][2] == "Not a: x &lt; 0 ~ } #"               # as Moodle stores it: HTML
     with zipfile.ZipFile(__import__("io").BytesIO(qti_zip(slots, "T"))) as z:
         text = z.read(next(n for n in z.namelist() if n.count("/") and "meta" not in n)).decode()
     assert "fill_in_multiple_blanks_question" in text and ">(b)<" in text
+
+
+def test_a_rosters_student_names_stay_out_of_the_question_bank():
+    from examgen.lms import Warnings, questions
+
+    entry = {"number": 1, "id": "p", "title": "P", "points": 1.0, "solution": "",
+             "parts": {"x": {"kind": "scalar", "shape": [], "rtol": 0.01, "atol": 0.005, "points": 1.0}},
+             "answers": {"x": 0.5}, "answers_exact": {"x": "1/2"}, "mistakes": []}
+    slots = questions([("Ada Lovelace", {"exam": "E7-abc", "problems": [entry]}, ["?"]),
+                       ("v02", {"exam": "E8-def", "problems": [entry]}, ["?"])], Warnings())
+    assert [q.version for q in slots[1]] == ["E7-abc", "v02"]

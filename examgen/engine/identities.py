@@ -1,6 +1,6 @@
 """Symbolic activation identities (σ′ = h(1 − h), tanh = 2σ(2ξ) − 1, …) derived with SymPy.
 
-Every question is about h = g(aξ) for a nonzero number a; `identity(question, a)` returns the
+Every question is about h = g(aξ + b) for numbers a ≠ 0 and b; `identity(question, a, b)` returns the
 answer `expr` (a SymPy expression in the answer-file variables h or xi) and the steps a worked
 solution shows. Answers are built by differentiating and substituting, not typed in.
 """
@@ -75,73 +75,73 @@ def _chain(f_of_u, u, a, in_terms_of=None):
     return d_du
 
 
-def sigmoid_derivative_h(a):
+def sigmoid_derivative_h(a, b=0):
     """h = σ(aξ): dh/dξ = a σ′(aξ) = a h(1 − h)."""
     u = sp.Dummy("u", real=True)
     core = _chain(sigma(u), u, a, in_terms_of=sigma(u))
-    return {"given": sigma(a * xi), "h_def": sigma(a * xi), "dh_dxi_exp": sp.diff(expand_sigma(sigma(a * xi)), xi),
+    return {"given": sigma(a * xi + b), "h_def": sigma(a * xi + b), "dh_dxi_exp": sp.diff(expand_sigma(sigma(a * xi + b)), xi),
             "core": core, "expr": _times(a, core)}
 
 
-def tanh_derivative_h(a):
+def tanh_derivative_h(a, b=0):
     """h = tanh(aξ): dh/dξ = a tanh′(aξ) = a(1 − h²)."""
     u = sp.Dummy("u", real=True)
     core = _chain(sp.tanh(u), u, a, in_terms_of=sp.tanh(u))
-    return {"given": sp.tanh(a * xi), "h_def": sp.tanh(a * xi), "core": core, "expr": _times(a, core)}
+    return {"given": sp.tanh(a * xi + b), "h_def": sp.tanh(a * xi + b), "core": core, "expr": _times(a, core)}
 
 
-def sigmoid_derivative_xi(a):
+def sigmoid_derivative_xi(a, b=0):
     """d/dξ σ(aξ) = a e^{−aξ}/(1 + e^{−aξ})², in ξ alone."""
-    given = sigma(a * xi)
+    given = sigma(a * xi + b)
     return {"given": given, "exp_form": expand_sigma(given), "expr": sp.diff(expand_sigma(given), xi)}
 
 
-def log_sigmoid_derivative_h(a):
+def log_sigmoid_derivative_h(a, b=0):
     """h = σ(aξ): d/dξ ln σ(aξ) = a σ′/σ = a(1 − h)."""
     u = sp.Dummy("u", real=True)
     core = _chain(sp.log(sigma(u)), u, a, in_terms_of=sigma(u))
-    return {"given": sp.log(sigma(a * xi)), "h_def": sigma(a * xi), "core": core, "expr": _times(a, core)}
+    return {"given": sp.log(sigma(a * xi + b)), "h_def": sigma(a * xi + b), "core": core, "expr": _times(a, core)}
 
 
-def log_one_minus_sigmoid_derivative_h(a):
+def log_one_minus_sigmoid_derivative_h(a, b=0):
     """h = σ(aξ): d/dξ ln(1 − σ(aξ)) = −a σ′/(1 − σ) = −a h."""
     u = sp.Dummy("u", real=True)
     core = _chain(sp.log(1 - sigma(u)), u, a, in_terms_of=sigma(u))
-    return {"given": sp.log(1 - sigma(a * xi)), "h_def": sigma(a * xi), "core": core, "expr": _times(a, core)}
+    return {"given": sp.log(1 - sigma(a * xi + b)), "h_def": sigma(a * xi + b), "core": core, "expr": _times(a, core)}
 
 
-def _in_terms_of_sigmoid(expr, a):
-    """expr(ξ) in terms of h = σ(aξ): substitute ξ = ln(h/(1 − h))/a, the inverse of σ(aξ)."""
-    out = sp.simplify(expand_sigma(expr).subs(xi, sp.log(h / (1 - h)) / a))
+def _in_terms_of_sigmoid(expr, a, b=0):
+    """expr(ξ) in terms of h = σ(aξ + b): substitute ξ = (ln(h/(1 − h)) − b)/a, the inverse of σ(aξ + b)."""
+    out = sp.simplify(expand_sigma(expr).subs(xi, (sp.log(h / (1 - h)) - b) / a))
     assert not out.has(xi)
     return out
 
 
-def sigmoid_negative_h(a):
+def sigmoid_negative_h(a, b=0):
     """h = σ(aξ): σ(−aξ) = 1 − h."""
-    given = sigma(-a * xi)
-    return {"given": given, "h_def": sigma(a * xi), "exp_form": expand_sigma(given),
-            "expr": _in_terms_of_sigmoid(given, a)}
+    given = sigma(-(a * xi + b))
+    return {"given": given, "h_def": sigma(a * xi + b), "exp_form": expand_sigma(given),
+            "expr": _in_terms_of_sigmoid(given, a, b)}
 
 
-def tanh_via_sigma(a):
+def tanh_via_sigma(a, b=0):
     """tanh(aξ) = (1 − e^{−2aξ})/(1 + e^{−2aξ}) = 2σ(2aξ) − 1."""
-    expr = sp.Add(2 * sigma(2 * a * xi), -1, evaluate=False)  # printed 2*sigma(2*xi) - 1
-    assert equivalent(expr, sp.tanh(a * xi))
-    return {"given": sp.tanh(a * xi), "exp_form": (1 - sp.exp(-2 * a * xi)) / (1 + sp.exp(-2 * a * xi)),
+    expr = sp.Add(2 * sigma(2 * (a * xi + b)), -1, evaluate=False)  # printed 2*sigma(2*xi) - 1
+    assert equivalent(expr, sp.tanh(a * xi + b))
+    return {"given": sp.tanh(a * xi + b), "exp_form": (1 - sp.exp(-2 * (a * xi + b))) / (1 + sp.exp(-2 * (a * xi + b))),
             "expr": expr}
 
 
-def sigmoid_via_tanh(a):
+def sigmoid_via_tanh(a, b=0):
     """σ(aξ) = (1 + tanh(aξ/2))/2."""
-    expr = sp.Mul(sp.Rational(1, 2), sp.Add(1, sp.tanh(a * xi / 2), evaluate=False), evaluate=False)
-    assert equivalent(expr, sigma(a * xi))
-    return {"given": sigma(a * xi), "expr": expr}
+    expr = sp.Mul(sp.Rational(1, 2), sp.Add(1, sp.tanh((a * xi + b) / 2), evaluate=False), evaluate=False)
+    assert equivalent(expr, sigma(a * xi + b))
+    return {"given": sigma(a * xi + b), "expr": expr}
 
 
-def softmax_two_class(a):
+def softmax_two_class(a, b=0):
     """Logits [aξ, −aξ]: softmax₁ = e^{aξ}/(e^{aξ} + e^{−aξ}) = σ(aξ − (−aξ)) = σ(2aξ)."""
-    z1, z2 = a * xi, -a * xi
+    z1, z2 = a * xi + b, -a * xi
     given = sp.exp(z1) / (sp.exp(z1) + sp.exp(z2))
     expr = sigma(z1 - z2)
     assert equivalent(expr, given)
@@ -161,24 +161,28 @@ QUESTIONS = {
 }
 
 
-def identity(question: str, a):
-    """The answer `expr` and worked steps of one question about g(aξ), a ≠ 0."""
-    return dict(_identity(question, a))  # a copy: the cached dict stays as it is
+def identity(question: str, a, b=0):
+    """The answer `expr` and worked steps of one question about g(aξ + b), a ≠ 0."""
+    return dict(_identity(question, a, b))  # a copy: the cached dict stays as it is
+
+
+def _number(v):
+    return sp.nsimplify(v, rational=True) if isinstance(v, float) else sp.sympify(v)
 
 
 @lru_cache(maxsize=1024)
-def _identity(question: str, a):
+def _identity(question: str, a, b=0):
     # A few dozen (question, a) pairs cover every exam; SymPy's derivations are the slow part.
     if question not in QUESTIONS:
         raise ValueError(f"unknown question {question!r}; expected one of {sorted(QUESTIONS)}")
-    a = sp.nsimplify(a, rational=True) if isinstance(a, float) else sp.sympify(a)
+    a, b = _number(a), _number(b)
     if a == 0:
         raise ValueError("the scale a must not be 0")
-    return {"a": a, "u": a * xi, **QUESTIONS[question](a)}
+    return {"a": a, "b": b, "u": a * xi + b, **QUESTIONS[question](a, b)}
 
 
 # --- wrong maths, for the student mistakes ----------------------------------------------------
-def with_sigma_prime_as_sigma(question: str, a):
+def with_sigma_prime_as_sigma(question: str, a, b=0):
     """The derivative question's answer when σ′ is taken as σ itself (None for other questions)."""
     s = sp.Symbol("s", positive=True)  # stands for σ(aξ)
     outer = {"sigmoid-derivative-h": s, "sigmoid-derivative-xi": s,
@@ -187,5 +191,5 @@ def with_sigma_prime_as_sigma(question: str, a):
         return None
     wrong = a * sp.diff(outer[question], s) * s   # chain rule, with σ where σ′ belongs
     if question == "sigmoid-derivative-xi":
-        return wrong.subs(s, expand_sigma(sigma(a * xi)))
+        return wrong.subs(s, expand_sigma(sigma(a * xi + b)))
     return wrong.subs(s, h)

@@ -137,3 +137,57 @@ def _float(v) -> float:
     if getattr(v, "is_Rational", False) is True:
         return int(v.p) / int(v.q)
     return float(v)
+
+
+# --- what an exact value is made of (for the calculator-free bound) ---------------------------
+class Decomposition(tuple):
+    """(rationals, logs, other): the (numerator, denominator) pairs a value is written with, the
+    arguments of the logarithms it uses, and whether it uses anything else (e, √2, a float)."""
+
+    __slots__ = ()
+
+    def __new__(cls, rationals=(), logs=frozenset(), other=False):
+        return super().__new__(cls, (tuple(rationals), frozenset(logs), bool(other)))
+
+    rationals = property(lambda self: self[0])
+    logs = property(lambda self: self[1])
+    other = property(lambda self: self[2])
+
+
+def decompose(v) -> Decomposition:
+    """The rational coefficients and logarithms of one exact scalar (int, Fraction or SymPy number).
+
+    3/4 → ((3, 4),), {}; 64592558·ln 2/200201625 → ((64592558, 200201625),), {2};
+    (ln 2 + ln 3)/4 → ((1, 4), (1, 4), (2, 1), (3, 1)), {2, 3}; ln(4/3) uses the logs {2, 3}
+    (the primes of a rational argument). A float or any other function is `other`.
+    A new exact number type extends this function (and only this one) for its own values.
+    """
+    if isinstance(v, (bool, np.bool_)):
+        return Decomposition(other=True)
+    if isinstance(v, (int, np.integer)):
+        return Decomposition(((int(v), 1),))
+    from fractions import Fraction
+
+    if isinstance(v, Fraction):
+        return Decomposition(((v.numerator, v.denominator),))
+    if not is_exact(v):
+        return Decomposition(other=True)
+    rationals, logs = [], set()
+    return Decomposition(rationals, logs, not _walk(v, rationals, logs))
+
+
+def _walk(e, rationals: list, logs: set) -> bool:
+    """Collect e's rationals and log arguments; False when e uses anything but +, ×, integer powers, ln."""
+    sp = _sympy()
+    if e.is_Rational:
+        rationals.append((int(e.p), int(e.q)))
+        return True
+    if isinstance(e, sp.log):  # ln(p/q) is Σ ± ln of p's and q's primes: those are the logs it uses
+        a = e.args[0]
+        logs.update(sp.factorint(a.p).keys() | sp.factorint(a.q).keys() if a.is_Rational else {a})
+        return _walk(a, rationals, logs)
+    if e.is_Add or e.is_Mul:
+        return all(_walk(a, rationals, logs) for a in e.args)
+    if e.is_Pow and e.exp.is_Integer:
+        return _walk(e.base, rationals, logs)
+    return False

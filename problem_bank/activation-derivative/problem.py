@@ -2,24 +2,29 @@
 import numpy as np
 
 from examgen.engine import activations, ops
+from examgen.sampling import exact
 
 
-def sample(draw, options):
-    activation = options.get("activation") or draw.choice(activations.HIDDEN)
-    shape = draw.choice([(), (2,), (3,)])
-    while True:
-        if not draw.exam:
-            xi = draw.decimals(-3, 3, shape, nonzero=True)
-        elif activation == "sigmoid":
-            xi = draw.log_ratios(shape, ratios=(2, 3, 4))
-        elif activation == "tanh":
-            xi = draw.log_ratios(shape, ratios=(2, 3), allow_zero=False)
-        else:
-            xi = draw.grid(-3, 3, "1/2", shape, nonzero=True)
-        # ReLU: at least one positive ξ ≠ 1, so that using g for g′ shows.
-        xs = ops.to_float(xi)
-        if activation != "relu" or np.any((np.atleast_1d(xs) > 0) & (np.atleast_1d(xs) != 1)):
-            return {"activation": activation, "xi": xi}
+def draw(rng, options):
+    activation, shape = options["activation"], rng.choice([(), (2,), (3,)])
+    if not rng.exam:
+        xi = rng.decimals(-3, 3, shape, nonzero=True)
+    elif activation == "sigmoid":
+        xi = rng.log_ratios(shape, ratios=(2, 3, 4))
+    elif activation == "tanh":
+        xi = rng.log_ratios(shape, ratios=(2, 3), allow_zero=False)
+    else:  # ReLU: one entry positive and ≠ 1, so that using g for g′ shows
+        positive = exact(rng.choice(["1/2", "3/2", "2", "5/2", "3"]))
+        if not shape:
+            return {"activation": activation, "xi": positive}
+        xi = rng.grid(-3, 3, "1/2", shape, nonzero=True)
+        xi[rng.size(0, shape[0] - 1)] = positive
+    return {"activation": activation, "xi": xi}
+
+
+def validate(p):
+    if p["activation"] == "relu" and np.any(ops.to_float(p["xi"]) == 0):
+        raise ValueError("ReLU has no derivative at ξ = 0 (the kink): choose ξ ≠ 0")
 
 
 def solve(p):

@@ -1,4 +1,4 @@
-"""Symbolic identities of σ and tanh about g(aξ); the answer is a SymPy expression in h or xi."""
+"""Symbolic identities of σ and tanh about g(aξ + b); the answer is a SymPy expression in h or xi."""
 import sympy as sp
 
 from examgen.engine import identities
@@ -24,13 +24,16 @@ ALLOWED = {
 }
 
 
-def sample(draw, options):
-    question = options.get("question") or draw.choice(QUESTIONS)
-    if draw.exam:
-        a = exact(draw.choice([1, 2, 3, -1, -2]))
+EXAM_A = (1, 2, 3, 4, -1, -2, -3, "1/2", "-1/2", "3/2")
+EXAM_B = (0, 1, -1, 2, -2)
+
+
+def draw(rng, options):
+    if rng.exam:
+        a, b = exact(rng.choice(EXAM_A)), exact(rng.choice(EXAM_B))
     else:
-        a = draw.decimals(-3, 3, places=1, nonzero=True)
-    return {"question": question, "a": a}
+        a, b = rng.decimals(-3, 3, places=1, nonzero=True), rng.decimals(-2, 2, places=1)
+    return {"question": options["question"], "a": a, "b": b}
 
 
 def validate(p):
@@ -40,12 +43,12 @@ def validate(p):
 
 def solve(p):
     variables, functions = ALLOWED[p["question"]]
-    return {**identities.identity(p["question"], p["a"]),
+    return {**identities.identity(p["question"], p["a"], p["b"]),
             "allowed": {"expr": {"variables": variables, "functions": functions}}}
 
 
 def mistake_sigma_for_derivative(p, s):
-    wrong = identities.with_sigma_prime_as_sigma(p["question"], s["a"])
+    wrong = identities.with_sigma_prime_as_sigma(p["question"], s["a"], s["b"])
     return None if wrong is None else {"expr": wrong}
 
 

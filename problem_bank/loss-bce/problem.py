@@ -1,26 +1,17 @@
 """BCE of sigmoid outputs and ∂L/∂ξ = (ŷ − y)/n, with ŷ ∈ {1/4, 1/3, 1/2, 2/3, 3/4} in the exam profile."""
-import sys
-
 import numpy as np
 
 from examgen.engine import losses, ops
-from examgen.sampling import exact, mistakes_show
+from examgen.sampling import exact
 
-EXAM_YHAT = ("1/4", "1/3", "1/2", "2/3", "3/4")
+EXAM_YHAT = ("1/4", "1/3", "1/2", "2/3", "3/4")  # ŷ and 1 − ŷ have no prime but 2 and 3: L mixes ln 2, ln 3
 
 
-def sample(draw, options):
-    n = draw.size(1, 4)
-    while True:
-        y = draw.ints(0, 1, n)
-        if draw.exam:
-            yhat = exact([draw.choice(EXAM_YHAT) for _ in range(n)])
-        else:
-            yhat = draw.decimals(0.02, 0.98, n)
-        p = {"y": y, "yhat": yhat}
-        s = solve(p)
-        if mistakes_show(sys.modules[__name__], p, s, every_part=True):
-            return p
+def draw(rng, options):
+    n = rng.size(1, 4)
+    if rng.exam:
+        return {"y": rng.ints(0, 1, n), "yhat": exact([rng.choice(EXAM_YHAT) for _ in range(n)])}
+    return {"y": rng.ints(0, 1, n), "yhat": rng.decimals(0.02, 0.98, n)}
 
 
 def validate(p):

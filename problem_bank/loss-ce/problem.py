@@ -1,52 +1,34 @@
-"""Softmax + cross-entropy from logits; exam logits are ln q (q ∈ {1/2, 1, 2, 3, 4}) so ŷ is a fraction."""
-import sys
-from fractions import Fraction
+"""Softmax + cross-entropy from logits. Exam: logits ln q with the q of each example a permutation
+of small integers whose sum Z (the softmax denominator) is the same for every example and, like
+every q, has no prime but 2 and 3; so ŷ = q/Z and L = (1/n) ln(Zⁿ/Π q_true) mix at most ln 2, ln 3."""
 from functools import lru_cache
 
 import numpy as np
 
 from examgen.engine import activations, losses, ops
-from examgen.sampling import exact, mistakes_show
+from examgen.sampling import exact
 
-EXAM_Q = ("1/2", "1", "2", "3", "4")  # exam logits ln q
+# Exponentials e^ξ of one example: distinct (no tie), coprime, each and their sum Z = 2^a 3^b.
+EXAM_Q = {2: [(1, 2), (1, 3), (1, 8)],
+          3: [(1, 2, 3), (1, 3, 4), (1, 2, 6), (2, 3, 4), (1, 2, 9), (1, 3, 8)]}
 
 
-def sample(draw, options):
-    n, K = draw.size(1, 3), draw.size(2, 3)
-    while True:
-        y = np.zeros((n, K), dtype=int)
-        y[np.arange(n), [draw.size(0, K - 1) for _ in range(n)]] = 1
-        if draw.exam:
-            q = [[draw.choice(EXAM_Q) for _ in range(K)] for _ in range(n)]
-            if not _hand_workable(q):
-                continue
-            p = {"y": y.astype(float), "xi": np.log([[float(Fraction(v)) for v in row] for row in q])}
-        else:
-            p = {"y": y.astype(float), "xi": draw.decimals(-3, 3, (n, K))}
-        # Rejection in floats (cheap); the exact instance is built once, for the accepted draw.
-        if mistakes_show(sys.modules[__name__], p, solve(p), every_part=True):
-            return {"y": exact(y), "xi": exact_logs(q)} if draw.exam else p
+def draw(rng, options):
+    n, K = rng.size(1, 3), rng.size(2, 3)
+    y = np.zeros((n, K), dtype=int)
+    y[np.arange(n), [rng.size(0, K - 1) for _ in range(n)]] = 1
+    if not rng.exam:
+        return {"y": y.astype(float), "xi": rng.decimals(-3, 3, (n, K))}
+    Z = rng.choice(sorted({sum(q) for q in EXAM_Q[K] if sum(q) ** n <= 300}))
+    tuples = [q for q in EXAM_Q[K] if sum(q) == Z]
+    q = [[tuples_q[i] for i in rng.permutation(K)] for tuples_q in (rng.choice(tuples) for _ in range(n))]
+    return {"y": exact(y), "xi": exact([[_ln(v) for v in row] for row in q])}
 
 
 @lru_cache(maxsize=None)
-def _ln(q: str):
-    """ln q as the engine writes it (e.g. ln(1/2) = −ln 2)."""
+def _ln(q: int):
+    """ln q as the engine writes it (ln 8 = 3 ln 2, ln 6 = ln 2 + ln 3)."""
     return losses.combine_logs(ops.log(exact(q)))
-
-
-def exact_logs(q):
-    """The exact logits ln q of a table of ratio strings."""
-    return exact([[_ln(v) for v in row] for row in q])
-
-
-def _hand_workable(q):
-    """ŷ = q/Σq with denominators small enough to add by hand, and no two classes of an example tied."""
-    for row in q:
-        qs = [Fraction(v) for v in row]
-        yhat = [v / sum(qs) for v in qs]
-        if len(set(yhat)) < len(yhat) or any(v.denominator > 12 for v in yhat):
-            return False
-    return True
 
 
 def validate(p):

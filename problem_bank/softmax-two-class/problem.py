@@ -1,30 +1,21 @@
 """Two-class softmax as σ(v·h), v = w̄₁ − w̄₂, with v·h = ±ln q in the exam profile."""
-import sys
-
 import sympy as sp
 
 from examgen.engine import activations, losses, ops
-from examgen.sampling import mistakes_show
 
 
-def sample(draw, options):
-    N = draw.size(2, 3)
-    while True:
-        if not draw.exam:
-            p = {"W": draw.decimals(-2, 2, (2, N)), "h": draw.decimals(-2, 2, N)}
-        elif draw.choice([True, False]):  # integer weights, h entries 0 or ±ln q
-            p = {"W": draw.ints(-1, 2, (2, N)), "h": draw.log_ratios(N, ratios=(2, 3))}
-        else:                             # log weights, integer h
-            p = {"W": draw.log_ratios((2, N), ratios=(2, 3)), "h": draw.ints(-1, 2, N, nonzero=True)}
-        s = solve(p)
-        if (not draw.exam or _hand_workable(s)) and mistakes_show(sys.modules[__name__], p, s, every_part=True):
-            return p
-
-
-def _hand_workable(s):
-    """e^{v·h} = q with small numerator and denominator (ŷ₁ = q/(1+q))."""
-    q = sp.Rational(s["exp_v_dot_h"])
-    return q.p <= 9 and q.q <= 9
+def draw(rng, options):
+    N = rng.size(2, 3)
+    if not rng.exam:
+        return {"W": rng.decimals(-2, 2, (2, N)), "h": rng.decimals(-2, 2, N)}
+    if rng.choice([True, False]):  # integer weights, h entries 0 or ±ln q
+        p = {"W": rng.ints(-1, 2, (2, N)), "h": rng.log_ratios(N, ratios=(2, 3))}
+    else:                          # log weights, integer h
+        p = {"W": rng.log_ratios((2, N), ratios=(2, 3)), "h": rng.ints(-1, 2, N, nonzero=True)}
+    q = sp.Rational(solve(p)["exp_v_dot_h"])
+    if q.p > 9 or q.q > 9:         # ŷ₁ = q/(1+q) with small numerator and denominator
+        raise ValueError("e^{v·h} too large to work by hand")
+    return p
 
 
 def solve(p):

@@ -1,33 +1,29 @@
 """ŷ = softmax(W h), with excitations w̄_k h = ln q in the exam profile so that every ŷ_k is a fraction."""
-import sys
-
 import sympy as sp
 
 from examgen.engine import activations, losses, ops
-from examgen.sampling import mistakes_show
 
 MAX_DENOMINATOR = 30  # exam: ŷ_k = p/q with q at most this
 
 
-def sample(draw, options):
-    K, N = draw.size(2, 3), draw.size(2, 3)
-    while True:
-        if not draw.exam:
-            p = {"W": draw.decimals(-2, 2, (K, N)), "h": draw.decimals(-2, 2, N)}
-        elif draw.choice([True, False]):  # integer weights, h entries 0 or ±ln q
-            p = {"W": draw.ints(-1, 2, (K, N)), "h": draw.log_ratios(N, ratios=(2, 3))}
-        else:                             # log weights, integer h
-            p = {"W": draw.log_ratios((K, N), ratios=(2, 3)), "h": draw.ints(-1, 2, N, nonzero=True)}
-        s = solve(p)
-        if (not draw.exam or _hand_workable(s)) and mistakes_show(sys.modules[__name__], p, s, every_part=True):
-            return p
+def draw(rng, options):
+    K, N = rng.size(2, 3), rng.size(2, 3)
+    if not rng.exam:
+        return {"W": rng.decimals(-2, 2, (K, N)), "h": rng.decimals(-2, 2, N)}
+    if rng.choice([True, False]):  # integer weights, h entries 0 or ±ln q
+        p = {"W": rng.ints(-1, 2, (K, N)), "h": rng.log_ratios(N, ratios=(2, 3))}
+    else:                          # log weights, integer h
+        p = {"W": rng.log_ratios((K, N), ratios=(2, 3)), "h": rng.ints(-1, 2, N, nonzero=True)}
+    _hand_workable(solve(p))
+    return p
 
 
 def _hand_workable(s):
-    """Small exponentials, small denominators of ŷ, and no two classes tied."""
+    """Small exponentials, small denominators of ŷ, and no two classes tied (else a ValueError)."""
     e = [sp.Rational(v) for v in s["e"]]
-    return (len(set(e)) == len(e) and all(v.p <= 12 and v.q <= 12 for v in e)
-            and all(sp.Rational(y).q <= MAX_DENOMINATOR for y in s["yhat"]))
+    if not (len(set(e)) == len(e) and all(v.p <= 12 and v.q <= 12 for v in e)
+            and all(sp.Rational(y).q <= MAX_DENOMINATOR for y in s["yhat"])):
+        raise ValueError("exponentials too large to add by hand, or two classes tied")
 
 
 def solve(p):

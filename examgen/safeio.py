@@ -1,0 +1,294 @@
+"""Files users hand us, read as hostile input; and the one way examgen writes a file.
+
+Reading: only regular files (a FIFO, /dev/zero or a folder is refused at once, never read),
+at most a capped number of bytes, UTF-8 text without NUL; JSON and YAML with their nesting
+counted before a parser recurses on it, integers of bounded length, and YAML without aliases,
+anchors, non-core tags, dates or YAML 1.1's surprises (`011` is eleven, `1e3` a number).
+
+Writing (`write_text`, `write_bytes`, `copy_file`): into a temporary file in the same folder,
+then `os.replace` onto the name: a planted symlink is replaced, never followed; a killed run
+leaves the old file whole and no temporary behind (it is removed on any error); the new file
+gets the umask's mode, or the mode of the file it replaces.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from .errors import ExamgenError
+
+MAX_INT_DIGITS = 40      # digits of an integer literal in JSON/YAML input (longer: refused or kept as text)
+
+
+# --- reading ------------------------------------------------------------------------------------
+def read_bytes(path, max_bytes: int, what: str = "file", error=ExamgenError) -> bytes:
+    """At most `max_bytes` bytes of a regular file; `error` (one line) for anything else."""
+    path = Path(path)
+    try:
+        # O_NONBLOCK: opening a FIFO for reading must not wait for a writer.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as e:
+        raise error(f"cannot read the {what}: {e.strerror or e}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = "a folder" if stat.S_ISDIR(mode) else "a pipe" if stat.S_ISFIFO(mode) else "not a regular file"
+            raise error(f"{kind}; expected a {what}")
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            data = f.read(max_bytes + 1)
+    except OSError as e:
+        raise error(f"cannot read the {what}: {e.strerror or e}") from None
+    finally:
+        os.close(fd)
+    if len(data) > max_bytes:
+        raise error(f"larger than {_size(max_bytes)}; too large for a {what}")
+    return data
+
+
+def decode_text(data: bytes | str, what: str = "file", error=ExamgenError) -> str:
+    """UTF-8 text (a BOM is dropped) with no NUL."""
+    if isinstance(data, str):
+        text = data
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise error(f"not a text file (not UTF-8); expected a {what}") from None
+    if "\x00" in text:
+        raise error(f"not a text file (it holds NUL bytes); expected a {what}")
+    return text
+
+
+def read_text(path, max_bytes: int, what: str = "file", error=ExamgenError) -> str:
+    return decode_text(read_bytes(path, max_bytes, what, error), what, error)
+
+
+def _size(n: int) -> str:
+    return f"{n // 1_000_000} MB" if n >= 1_000_000 else f"{n // 1000} kB"
+
+
+def bracket_depth(text: str) -> int:
+    """Deepest nesting of [ and { outside double-quoted strings (JSON's and YAML's flow syntax)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for c in text:
+        if in_string:
+            escaped, in_string = (not escaped and c == "\\"), in_string and not (c == '"' and not escaped)
+        elif c == '"':
+            in_string = True
+        elif c in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif c in "]}":
+            depth -= 1
+    return deepest
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def parse_json(text: str, max_depth: int, error=ExamgenError, big_ints: str = "refuse"):
+    """JSON with nesting, integer length and lone surrogates checked; NaN/Infinity read as floats.
+
+    big_ints: "refuse" (an error) or "text" (the digits stay a string, for the caller to refuse
+    in context, e.g. one answer part).
+    """
+    if bracket_depth(text) > max_depth:
+        raise error(f"nested more than {max_depth} levels deep")
+
+    def parse_int(digits: str):
+        if len(digits.lstrip("-")) <= MAX_INT_DIGITS:
+            return int(digits)
+        if big_ints == "text":
+            return digits
+        raise error(f"an integer with more than {MAX_INT_DIGITS} digits")
+
+    try:
+        value = json.loads(text, parse_int=parse_int, parse_constant=float)
+    except json.JSONDecodeError as e:
+        raise error(f"not valid JSON: {e.msg} at line {e.lineno} column {e.colno}") from None
+    except RecursionError:
+        raise error("nested too deeply") from None
+    _refuse_surrogates(value, error)
+    return value
+
+
+def _refuse_surrogates(value, error) -> None:
+    # A lone surrogate (JSON "\ud800", YAML "\ud800") is no character: it cannot be printed
+    # or written as UTF-8, so it would fail far from here, on output.
+    if _has_surrogate(value, 0):
+        raise error("holds an invalid character (a lone UTF-16 surrogate such as \\ud800)")
+
+
+def _has_surrogate(v, depth: int) -> bool:
+    if isinstance(v, str):
+        return bool(_SURROGATE.search(v))
+    if depth > 200:
+        return False
+    if isinstance(v, dict):
+        return any(_has_surrogate(k, depth + 1) or _has_surrogate(x, depth + 1) for k, x in v.items())
+    if isinstance(v, list):
+        return any(_has_surrogate(x, depth + 1) for x in v)
+    return False
+
+
+# --- YAML ---------------------------------------------------------------------------------------
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's C parser when present
+_CORE_TAGS = {"tag:yaml.org,2002:" + t for t in ("str", "int", "float", "null", "bool", "seq", "map")}
+
+
+class CoreLoader(_BaseLoader):
+    """YAML's safe loader with YAML 1.2 core-schema scalars (see `_core_resolvers`)."""
+
+    big_ints = "text"
+
+    def construct_yaml_int(self, node):
+        digits = node.value.replace("_", "")
+        if len(digits.lstrip("+-")) > MAX_INT_DIGITS:
+            if self.big_ints == "text":
+                return node.value     # stays text, so that only its part (not the file) is refused
+            raise yaml.constructor.ConstructorError(None, None, f"an integer with more than {MAX_INT_DIGITS} digits",
+                                                    node.start_mark)
+        if re.fullmatch(r"[-+]?0o[0-7]+", digits):
+            return int(digits.replace("0o", ""), 8)
+        if re.fullmatch(r"[-+]?0x[0-9a-fA-F]+", digits):
+            return int(digits, 16)
+        return int(digits, 10)       # 011 is eleven, as people mean it (YAML 1.1 read it as octal 9)
+
+
+class StrictLoader(CoreLoader):
+    """CoreLoader for files whose every number must be readable (specs): a huge integer is an error."""
+
+    big_ints = "refuse"
+
+
+def _core_resolvers(loader) -> None:
+    """YAML 1.2 core schema: true/false, null/~, decimal/0o/0x integers and floats like 1e3.
+
+    YAML 1.1 (PyYAML's default) reads yes/no/on/off as booleans, 011 as octal, 1:30 as 90,
+    2025-05-01 as a date, and 1e3 as text; people mean none of that.
+    """
+    loader.yaml_implicit_resolvers = {}
+    rules = [
+        ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+        ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+        ("int", r"^(?:[-+]?[0-9][0-9_]*|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+        ("float", r"^(?:[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?"
+                  r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", "-+0123456789."),
+    ]
+    for tag, pattern, first in rules:
+        loader.add_implicit_resolver("tag:yaml.org,2002:" + tag, re.compile(pattern), list(first))
+
+
+_core_resolvers(CoreLoader)
+CoreLoader.add_constructor("tag:yaml.org,2002:int", CoreLoader.construct_yaml_int)
+StrictLoader.add_constructor("tag:yaml.org,2002:int", StrictLoader.construct_yaml_int)
+
+
+def _construct_float(loader, node):
+    text = node.value.replace("_", "").lower()
+    if text in (".inf", "+.inf"):
+        return float("inf")
+    if text == "-.inf":
+        return float("-inf")
+    if text == ".nan":
+        return float("nan")
+    return float(text)
+
+
+CoreLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+
+
+def check_yaml_events(text: str, max_depth: int, error=ExamgenError, what: str = "file") -> None:
+    """Refuse aliases, anchors, non-core tags and deep nesting before anything is built."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > max_depth:
+                raise error(f"nested more than {max_depth} levels deep")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+        if isinstance(event, yaml.AliasEvent):
+            raise error(f"YAML aliases (*{event.anchor}) are not allowed in {what}")
+        if getattr(event, "anchor", None):
+            raise error(f"YAML anchors (&{event.anchor}) are not allowed in {what}")
+        tag = getattr(event, "tag", None)
+        if tag not in (None, "!") and tag not in _CORE_TAGS:
+            raise error(f"the YAML tag {tag} is not allowed in {what}")
+
+
+def parse_yaml(text: str, max_depth: int, error=ExamgenError, what: str = "file", loader=CoreLoader):
+    """YAML read with the core schema after `check_yaml_events`; every failure is `error`, one line."""
+    # Flow collections ([[[...]]]) are counted before YAML sees them: libyaml's scanner reads
+    # ahead of the events, and its own depth limit (PyYAML ≥ 6.0.4) would answer less clearly.
+    if bracket_depth(text) > max_depth:
+        raise error(f"nested more than {max_depth} levels deep")
+    try:
+        check_yaml_events(text, max_depth, error, what)
+        value = yaml.load(text, Loader=loader)  # noqa: S506 - a restricted SafeLoader
+    except error:
+        raise
+    except yaml.MarkedYAMLError as e:
+        where = f" at line {e.problem_mark.line + 1} column {e.problem_mark.column + 1}" if e.problem_mark else ""
+        raise error(f"not valid YAML: {e.problem or e.context}{where}") from None
+    except yaml.YAMLError as e:
+        raise error(f"not valid YAML: {str(e).splitlines()[0][:120]}") from None
+    except (RecursionError, ValueError, OverflowError) as e:
+        raise error(f"not valid YAML: {str(e)[:120] or 'nested too deeply'}") from None
+    _refuse_surrogates(value, error)
+    return value
+
+
+# --- writing ------------------------------------------------------------------------------------
+def write_text(path, text: str) -> Path:
+    """Write `text` as UTF-8 (student text may hold anything: unencodable characters become �)."""
+    return write_bytes(path, text.encode("utf-8", "replace"))
+
+
+def write_bytes(path, data: bytes) -> Path:
+    """Atomically replace `path` with `data` (see the module doc); returns the path."""
+    path = Path(path)
+    folder = path.parent
+    mode = _mode_for(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return path
+
+
+def copy_file(source, target) -> Path:
+    """Copy a file's bytes onto `target` through the atomic writer."""
+    return write_bytes(target, Path(source).read_bytes())
+
+
+def _mode_for(path: Path) -> int:
+    """The mode of the regular file being replaced, or 0666 less the umask for a new one."""
+    try:
+        st = os.lstat(path)
+        if stat.S_ISREG(st.st_mode):
+            return stat.S_IMODE(st.st_mode)
+    except OSError:
+        pass
+    return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -1,0 +1,74 @@
+"""The problem contract (problem_bank/README.md): options validated in one line, every declared
+mistake visible at its part's tolerance on accepted draws, a bounded budget with a clear error."""
+import numpy as np
+import pytest
+
+from conftest import BANK, PROBLEM_IDS
+from examgen.compare import all_close
+from examgen.errors import ExamgenError
+from examgen.instance import DRAW_BUDGET, Draw, draw_instance, sample
+
+MIGRATED = [pid for pid in PROBLEM_IDS if hasattr(BANK[pid].module, "draw")]
+
+
+@pytest.mark.parametrize("value", [0, 4, 3.5, "x", True, [2], 30, None])
+def test_a_bad_option_is_one_clear_line(value):
+    with pytest.raises(ExamgenError) as e:
+        sample(BANK["maxpool-forward"], 0, "exam", {"pool": value})
+    msg = str(e.value)
+    assert "\n" not in msg and "maxpool-forward" in msg and "pool" in msg and "2, 3" in msg
+
+
+def test_an_unknown_option_names_the_allowed_ones():
+    with pytest.raises(ExamgenError, match="unknown option 'colour'.*activation"):
+        sample(BANK["activation-derivative"], 0, "exam", {"colour": "red"})
+
+
+def test_options_must_be_a_mapping():
+    with pytest.raises(ExamgenError, match="options must be a mapping"):
+        sample(BANK["activation-derivative"], 0, "exam", ["activation"])
+
+
+def test_every_option_declares_its_choices():
+    for p in BANK.values():
+        for name in p.options:
+            assert p.params[name].choices, (p.id, name)
+
+
+def test_an_exhausted_budget_names_problem_profile_and_seed(monkeypatch):
+    p = BANK["loss-mse"]
+
+    def tie(rng, options):  # ŷ = y: every mistake of loss-mse gives the right answer
+        y = rng.ints(-1, 1, (2, 2))
+        return {"y": y, "yhat": y.copy()}
+
+    monkeypatch.setattr(p.module, "draw", tie)
+    with pytest.raises(ExamgenError) as e:
+        draw_instance(p, Draw.for_instance(p.id, "exam", 7), {}, seed=7, budget=20)
+    msg = str(e.value)
+    assert "loss-mse" in msg and "exam" in msg and "seed 7" in msg and "20 draws" in msg
+    assert "mistake" in msg and "\n" not in msg
+
+
+def test_the_budget_is_bounded():
+    assert 50 <= DRAW_BUDGET <= 1000
+
+
+@pytest.mark.parametrize("pid", MIGRATED)
+@pytest.mark.parametrize("profile", ["exam", "drill"])
+def test_every_declared_mistake_is_visible_at_its_parts_tolerance(pid, profile, seeds):
+    p = BANK[pid]
+    for seed in seeds:
+        inst = sample(p, seed, profile)
+        for m in p.mistakes:
+            wrong = p.mistake_function(m)(inst.params, inst.values)
+            if wrong is None:
+                continue
+            assert set(m.parts) <= set(wrong), (pid, seed, m.name)
+            for part in m.parts:
+                spec, right = p.parts[part], inst.values[part]
+                if inst.kind(part) in ("expression", "choice"):
+                    assert str(wrong[part]) != str(right), (pid, seed, m.name, part)
+                else:
+                    assert np.shape(wrong[part]) != np.shape(right) or not all_close(
+                        wrong[part], right, spec.rtol, spec.atol), (pid, seed, m.name, part)
