@@ -1,4 +1,5 @@
-"""Regenerate the README's problem catalog and the picture of an exam page (`make docs`).
+"""Regenerate the README's problem catalog and the picture of an exam page (`make docs`), and
+render the first page of the exam and the key of every problem to docs/review/ for review.
 
 The catalog sits between the markers `<!-- catalog:start -->` and `<!-- catalog:end -->`;
 tests/test_docs.py fails when it no longer matches the bank.
@@ -12,6 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 PICTURE = ROOT / "docs" / "exam-page.png"
+REVIEW = ROOT / "docs" / "review"
 ANALYSIS_PICTURE = ROOT / "docs" / "analysis-mistakes.png"
 START, END = "<!-- catalog:start -->", "<!-- catalog:end -->"
 
@@ -36,6 +38,27 @@ def exam_picture() -> None:
         subprocess.run(["examgen", "generate", "--out", tmp, "--format", "pdf"], check=True)
         subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "2", "-l", "2", "-singlefile",
                         str(Path(tmp, "key.pdf")), str(PICTURE.with_suffix(""))], check=True)
+
+
+def review_pages(profile: str = "exam", resolution: int = 60) -> list[Path]:
+    """The first page of the exam and of the key of a one-problem exam of every problem, as PNG
+    in docs/review/ (not committed: for looking at the layout of every problem by eye)."""
+    from examgen.bank import load_bank
+
+    REVIEW.mkdir(exist_ok=True)
+    written = []
+    for pid in load_bank():
+        with tempfile.TemporaryDirectory() as tmp:
+            spec = Path(tmp, "spec.yaml")
+            spec.write_text(f"title: {pid}\nprofile: {profile}\nproblems: [{pid}]\n", encoding="utf-8")
+            subprocess.run(["examgen", "generate", "--spec", str(spec), "--out", f"{tmp}/e", "--format", "pdf"],
+                           check=True, capture_output=True)
+            for doc in ("exam", "key"):
+                target = REVIEW / f"{pid}-{doc}"
+                subprocess.run(["pdftoppm", "-png", "-r", str(resolution), "-f", "1", "-l", "1", "-singlefile",
+                                str(Path(tmp, "e", f"{doc}.pdf")), str(target)], check=True)
+                written.append(target.with_suffix(".png"))
+    return written
 
 
 def analysis_picture() -> str:
@@ -73,6 +96,8 @@ def main() -> int:
     print(f"updated the catalog in {README}")
     exam_picture()
     print(f"wrote {PICTURE}")
+    pages = review_pages()
+    print(f"wrote {len(pages)} pages for review (exam and key of every problem) to {REVIEW}/")
     page = analysis_picture()
     print(f"wrote {ANALYSIS_PICTURE}; the analysis page for the README:\n{page}")
     return 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
@@ -126,6 +127,17 @@ def solve(problem_id, params_file, as_json):
     click.echo("\n".join(render.markdown(i, with_solution=True) for i in instances), nl=False)
 
 
+def _output_file(path) -> Path:
+    """The path of a file a command writes, its folder created when missing (one clear error
+    when it cannot be)."""
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ExamgenError(f"cannot create the folder {target.parent} for {target.name}: {e.strerror}") from None
+    return target
+
+
 def _progress_bar(total: int, label: str):
     """A click progress bar on a terminal for batches; nothing otherwise."""
     if total < 2 or not sys.stderr.isatty():
@@ -206,11 +218,9 @@ def init_spec(path, force):
     Example:
       examgen init-spec final.yaml && examgen generate --spec final.yaml
     """
-    from pathlib import Path
-
     from .exam import default_spec_text
 
-    target = Path(path)
+    target = _output_file(path)
     if target.exists() and not force:
         raise ExamgenError(f"{path} exists; pass --force to overwrite it")
     target.write_text(default_spec_text(), encoding="utf-8")
@@ -238,8 +248,6 @@ def worksheet(topic, problems, count, solutions, fmt, seed, profile, out, title)
       examgen worksheet --topic cnn --count 4 --format pdf
       examgen worksheet --problems iou,bbox-target --solutions inline
     """
-    from pathlib import Path
-
     from . import bank, pdf
     from .documents import worksheet as make
     from .sampling import derive_seed
@@ -257,8 +265,8 @@ def worksheet(topic, problems, count, solutions, fmt, seed, profile, out, title)
     groups = [(p, [p.sample(derive_seed("worksheet", seed, p.id, k) % 2**31, profile) for k in range(count)])
               for p in chosen]
     title = " ".join((title or "").split()) or (f"Worksheet: {bank.TOPICS[topic]}" if topic else "Worksheet")
-    target = Path(out or f"worksheet.{fmt}")
     text = make(groups, title, solutions, "md" if fmt == "md" else "tex")
+    target = _output_file(out or f"worksheet.{fmt}")
     if fmt == "pdf":
         pdf.compile_tex(text, target, "worksheet")
     else:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from . import key as keys
-from . import latex, render
+from . import latex, render, work
 from .exam import Version, templates_dir
 
 
@@ -47,9 +47,11 @@ def problem_items(version: Version, with_tex: bool) -> list[dict]:
     items = []
     for number, points, inst in version.problems:
         item = {"number": number, "points": points, "id": inst.id, "title": inst.problem.title,
-                "parts": [{"name": p, "describe": describe_part(inst, p)} for p in inst.problem.parts],
+                "parts": [{"name": p, "describe": describe_part(inst, p)} for p in inst.parts],
                 "prompt": render.prompt(inst), "solution": render.solution(inst),
                 "answers": render.answers_table(inst)}
+        item["work"] = work.operations(item["prompt"], item["solution"])
+        item["minutes"] = work.minutes(item["work"])
         if with_tex:
             for k in ("prompt", "solution", "answers"):
                 item[k + "_tex"] = latex.to_latex(item[k])
@@ -63,7 +65,8 @@ def doc_context(version: Version, items: list[dict]) -> dict:
             "instructions": spec.instructions, "exam_id": version.exam_id,
             "seed": None if version.secret else version.seed,
             "student": version.student.name if version.student else None,
-            "total": _points(total), "items": items, "points": _points}
+            "total": _points(total), "items": items, "points": _points, "work": sum(i["work"] for i in items),
+            "minutes": work.minutes(sum(i["work"] for i in items))}
 
 def _points(p) -> str:
     return str(int(p)) if float(p).is_integer() else f"{p:g}"
@@ -73,7 +76,8 @@ def key_json(version: Version, items: list[dict]) -> dict:
 
     A class version's key also holds the student (name, id, email, section, LMS ids).
     """
-    entries = [keys.with_grading({**keys.problem_entry(inst, n, pts), "solution": item["solution"]}, q.grading)
+    entries = [keys.with_grading({**keys.problem_entry(inst, n, pts), "solution": item["solution"],
+                                  "work": {"operations": item["work"], "minutes": item["minutes"]}}, q.grading)
                for (n, pts, inst), item, q in zip(version.problems, items, version.spec.problems)]
     from .bank import bank_version
 

@@ -17,7 +17,7 @@ from .roster import Student
 from .sampling import PROFILES, derive_seed
 
 SPEC_KEYS = {"title", "course", "date", "instructions", "seed", "profile", "problems"}
-PROBLEM_KEYS = {"id", "points", "profile"}
+PROBLEM_KEYS = {"id", "points", "profile", "parts"}
 GRADING_KEYS = {"partial", "rtol", "atol"}  # how a problem is graded: changeable after the exam
 MAX_VERSIONS = 10_000
 
@@ -28,6 +28,7 @@ class ProblemSpec:
     points: float
     options: dict
     profile: str
+    parts: tuple = ()    # the answer parts asked for, in the problem's order; () = every part
     grading: dict = field(default_factory=dict)   # {partial: bool, rtol, atol}, only those given
 
 
@@ -114,6 +115,7 @@ def parse_spec(raw, name: str = "spec") -> Spec:
         p_profile = p.get("profile", profile)
         if p_profile not in PROFILES:
             raise bad(f"problem {n} ({problem.id}): profile must be exam or drill")
+        parts = _asked_parts(problem, p.get("parts"), bad, n)
         options = {k: v for k, v in p.items() if k not in PROBLEM_KEYS | GRADING_KEYS}
         grading = {k: p[k] for k in GRADING_KEYS & set(p)}
         if not isinstance(grading.get("partial", True), bool):
@@ -128,12 +130,29 @@ def parse_spec(raw, name: str = "spec") -> Spec:
             check_options(problem, options)
         except ExamgenError as e:
             raise bad(f"problem {n}: {e}") from None
-        items.append(ProblemSpec(problem.id, points, options, p_profile, grading))
+        items.append(ProblemSpec(problem.id, points, options, p_profile, parts, grading))
     spec = Spec(texts["title"] or "Practice exam", texts["course"], texts["date"],
                 texts["instructions"], seed, profile, tuple(items))
     canonical = json.dumps([spec.title, spec.course, spec.date, spec.instructions, spec.profile,
-                            [[q.id, q.points, sorted(q.options.items()), q.profile] for q in items]])
+                            [[q.id, q.points, sorted(q.options.items()), q.profile]
+                             + ([list(q.parts)] if q.parts else []) for q in items]])
     return Spec(**{**spec.__dict__, "digest": derive_seed(canonical).to_bytes(8, "big").hex()})
+
+
+def _asked_parts(problem, raw, bad, n) -> tuple:
+    """A spec's `parts: [dL_dW1, dL_db1]`, checked against the problem's parts; () = all."""
+    if raw is None:
+        return ()
+    names = list(problem.parts)
+    if not isinstance(raw, list) or not raw or not all(isinstance(x, str) for x in raw):
+        raise bad(f"problem {n} ({problem.id}): parts must be a list of part names ({', '.join(names)})")
+    unknown = [x for x in raw if x not in problem.parts]
+    if unknown:
+        raise bad(f"problem {n} ({problem.id}): no part {unknown[0]!r} (parts: {', '.join(names)})")
+    if len(set(raw)) != len(raw):
+        raise bad(f"problem {n} ({problem.id}): parts names a part twice")
+    asked = tuple(x for x in names if x in raw)
+    return () if len(asked) == len(names) else asked
 
 
 # --- versions ---------------------------------------------------------------------------------
@@ -186,6 +205,7 @@ def build_version(spec: Spec, seed: int, student: Student | None = None, folder:
         inst_seed = derive_seed("problem", seed, number, q.id, json.dumps(sorted(q.options.items()), default=str),
                                 q.profile) % 2**31
         inst = bank.get(q.id).sample(inst_seed, q.profile, q.options)
+        inst.asked = q.parts
         problems.append((number, q.points, inst))
     eid = secret_exam_id(spec, seed) if secret else exam_id(spec, seed)
     return Version(eid, seed, spec, student, folder, problems, secret)

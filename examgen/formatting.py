@@ -135,6 +135,23 @@ def is_integral(v) -> bool:
     return ops.is_exact(v) and isinstance(v, sp.Integer)
 
 
+SHORT_PLACES = 3  # a fraction whose decimal ends within this many places (1/2, 3/8) needs no decimal
+
+
+def needs_decimal(v) -> bool:
+    """Whether a decimal beside an exact value tells the reader anything: not when every entry
+    is an integer or a fraction whose decimal is as short as itself (1/2 = 0.5, 3/8 = 0.375)."""
+    if isinstance(v, str):
+        return False
+    if isinstance(v, np.ndarray):
+        return any(needs_decimal(x) for x in v.flat)
+    if not ops.is_exact(v):
+        return False
+    if getattr(v, "is_Rational", False) is not True:
+        return True
+    return 10 ** SHORT_PLACES % int(v.q) != 0  # p/q ends within n places when q divides 10ⁿ
+
+
 def to_json(v):
     """JSON-ready value: floats and nested lists of floats (strings stay strings)."""
     if isinstance(v, str):

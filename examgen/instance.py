@@ -28,15 +28,21 @@ class Instance:
     seed: int | None = None
     profile: str | None = None
     options: dict = field(default_factory=dict)
+    asked: tuple = ()            # the parts an exam asks for (a spec's `parts`); () = every part
 
     @property
     def id(self) -> str:
         return self.problem.id
 
     @property
+    def parts(self) -> list[str]:
+        """The answer parts asked for, in the order problem.yaml declares them."""
+        return [p for p in self.problem.parts if not self.asked or p in self.asked]
+
+    @property
     def answers(self) -> dict:
-        """{part: value} in the order problem.yaml declares the parts."""
-        return {name: self.values[name] for name in self.problem.parts}
+        """{part: value} of the parts asked for, in the order problem.yaml declares them."""
+        return {name: self.values[name] for name in self.parts}
 
     @property
     def exact(self) -> bool:
@@ -66,10 +72,13 @@ class Instance:
         """The wrong answers each known mistake gives on this instance (where it applies)."""
         out = []
         for m in self.problem.mistakes:
+            parts = [p for p in m.parts if p in self.parts]
+            if not parts:
+                continue  # a mistake that shows only in parts the exam does not ask for
             wrong = self.problem.mistake_function(m)(self.params, self.values)
             if wrong is None:
                 continue
-            out.append({"name": m.name, "message": m.message, "answers": {p: wrong[p] for p in m.parts}})
+            out.append({"name": m.name, "message": m.message, "answers": {p: wrong[p] for p in parts}})
         return out
 
     def params_json(self) -> dict:
@@ -79,10 +88,10 @@ class Instance:
         return {k: _json_param(v, fmt.to_exact_json) for k, v in self.params.items()}
 
     def answers_json(self) -> dict:
-        return {k: _json_answer(self, k, fmt.to_json) for k in self.problem.parts}
+        return {k: _json_answer(self, k, fmt.to_json) for k in self.parts}
 
     def answers_exact_json(self) -> dict:
-        return {k: _json_answer(self, k, fmt.to_exact_json) for k in self.problem.parts}
+        return {k: _json_answer(self, k, fmt.to_exact_json) for k in self.parts}
 
 
 def _json_param(v, convert):

@@ -39,14 +39,16 @@ def problem_entry(inst, number: int, points: float, carry_share: float = 1.0) ->
     """Key entry of one numbered problem instance (`carry_share`: the share of a part's points
     that an answer carried forward from the student's own earlier answers earns)."""
     p = inst.problem
-    split = part_points(points, list(p.parts))
+    split = part_points(points, inst.parts)
     parts = {}
-    for name, spec in p.parts.items():
+    for name in inst.parts:
+        spec = p.parts[name]
         variables, functions = inst.allowed(name)
         parts[name] = {"kind": inst.kind(name), "shape": inst.shape(name), "rtol": spec.rtol,
                        "atol": spec.atol, "points": split[name], "variables": variables,
                        "functions": functions}
-        if spec.carry_from:
+        if spec.carry_from and set(spec.carry_from) <= set(inst.parts):
+            # a chain through a part the exam does not ask for cannot carry an answer forward
             parts[name]["carry"] = {"from": list(spec.carry_from), "share": carry_share}
     mistakes = []
     for m in inst.mistakes():

@@ -1,7 +1,12 @@
-"""Markdown (with LaTeX math) to LaTeX, for the problems' prompts and worked solutions.
+r"""Markdown (with LaTeX math) to LaTeX, for the problems' prompts and worked solutions.
 
 Markdown is parsed by mistune (with its math and table plugins); this module only walks the
 token tree and writes LaTeX. Math passes through untouched, text is escaped.
+
+A display (`$$…$$`) is set as a centred paragraph of display-style formulas rather than as
+TeX's one-line display, so that it wraps the way a typesetter would break it: between the
+formulas a display lists side by side (`A, \qquad B`), and inside a long formula after a
+relation or a binary operator (`= (2)(3) + (1)(4) + …`). A display that fits stays one line.
 """
 from __future__ import annotations
 
@@ -27,12 +32,23 @@ def escape(text: str) -> str:
 @lru_cache(maxsize=None)
 def _parser():
     import mistune
+    from mistune.plugins import math
 
-    return mistune.create_markdown(renderer=None, plugins=["math", "table"])
+    md = mistune.create_markdown(renderer=None, plugins=["math", "table"])
+    # Inline math may run over a line break, as authors wrap long sentences (pandoc reads it so).
+    md.inline.register("inline_math", math.INLINE_MATH_PATTERN.replace("[^$\\\\\\n]", "[^$\\\\]"),
+                       math.parse_inline_math, before="codespan")
+    return md
+
+
+_DISPLAY = re.compile(r"\$\$([\s\S]*?)\$\$")
 
 
 def to_latex(markdown: str) -> str:
     """LaTeX body for a Markdown text."""
+    # A display is one line to the parser, so that none of its lines starts a Markdown block
+    # (a line `> \frac{1}{2}` would begin a block quote and leave the `$$` as text).
+    markdown = _DISPLAY.sub(lambda m: "$$" + " ".join(m.group(1).split("\n")) + "$$", markdown)
     return _blocks(_parser()(markdown)).strip() + "\n"
 
 
@@ -45,7 +61,7 @@ def _blocks(tokens) -> str:
         elif kind == "block_text":
             out.append(_inline(t["children"]))
         elif kind == "block_math":
-            out.append("\\[\n" + t["raw"].strip() + "\n\\]\n\n")
+            out.append(display(t["raw"]) + "\n")
         elif kind == "heading":
             out.append("\\paragraph{" + _inline(t["children"]) + "}\n")
         elif kind == "list":
@@ -76,7 +92,7 @@ def _inline(tokens) -> str:
         elif kind == "inline_math":
             out.append("$" + t["raw"] + "$")
         elif kind == "block_math":
-            out.append("\\[" + t["raw"] + "\\]")
+            out.append("\n" + display(t["raw"]))
         elif kind == "strong":
             out.append("\\textbf{" + _inline(t["children"]) + "}")
         elif kind == "emphasis":
@@ -102,3 +118,65 @@ def _table(t) -> str:
     rows = "".join(row(r["children"]) for r in body)
     return (f"\\begin{{center}}\\begin{{tabular}}{{{cols}}}\n\\hline\n{row(head)}\\hline\n"
             f"{rows}\\hline\n\\end{{tabular}}\\end{{center}}\n\n")
+
+
+# --- displays that wrap ---------------------------------------------------------------------
+_SPACES = ("\\qquad", "\\quad")  # a display's separators between formulas set side by side
+_TOKEN = re.compile(r"\\begin\{[^}]*\}|\\end\{[^}]*\}|\\left\b|\\right\b|\\[A-Za-z]+|\\.|[{}&]|[^\\{}&]+")
+
+
+def formulas(math: str) -> list[str]:
+    """A display's formulas: its text split at `\\qquad`/`\\quad` outside braces, environments
+    and \\left…\\right (a trailing comma or full stop stays with the formula before it)."""
+    return [p.strip() for p in _split_top(math, _SPACES) if p.strip() not in ("", ",")]
+
+
+_ALIGNED = re.compile(r"^\\begin\{aligned\}([\s\S]*)\\end\{aligned\}\s*([.,;]?)$")
+
+
+def display(math: str) -> str:
+    """A display as a centred paragraph of display-style formulas that wraps (see above); an
+    `aligned` display as rows whose long right-hand sides wrap under themselves."""
+    pieces = formulas(math)
+    rows = _aligned_rows(pieces[0]) if len(pieces) == 1 else None
+    if rows:
+        measure = "".join("\\mathlhswidth{%s}" % lhs for lhs, _ in rows)
+        body = "\n".join("\\mathrow{%s}{%s}" % row for row in rows)
+        return "\\begin{mathrows}" + measure + "\n" + body + "\n\\end{mathrows}\n"
+    body = "\\hskip 2em plus 1em\n".join("$\\displaystyle " + f + "$" for f in pieces)
+    return "\\begin{mathlines}\n" + body + "\n\\end{mathlines}\n"
+
+
+def _aligned_rows(formula: str) -> list[tuple[str, str]] | None:
+    """(left side, `= right side`) of each row of an `aligned` display split at one `&` a row;
+    None for anything else (then it is set as one formula)."""
+    m = _ALIGNED.match(formula.strip())
+    if not m:
+        return None
+    rows = []
+    for row in _split_top(m.group(1), ("\\\\",)):
+        cells = _split_top(row, ("&",))
+        if len(cells) != 2:
+            return None
+        rows.append((cells[0].strip(), cells[1].strip()))
+    rows = [r for r in rows if r != ("", "")]
+    if rows and m.group(2):
+        rows[-1] = (rows[-1][0], rows[-1][1] + m.group(2))
+    return rows or None
+
+
+def _split_top(math: str, seps: tuple) -> list[str]:
+    """`math` split at any of `seps` outside braces, environments and \\left…\\right."""
+    pieces, current, depth = [], [], 0
+    for tok in _TOKEN.findall(math):
+        if tok in ("{", "\\left") or tok.startswith("\\begin{"):
+            depth += 1
+        elif tok in ("}", "\\right") or tok.startswith("\\end{"):
+            depth -= 1
+        if depth == 0 and tok in seps:
+            pieces.append("".join(current))
+            current = []
+            continue
+        current.append(tok)
+    pieces.append("".join(current))
+    return pieces

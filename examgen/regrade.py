@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+from . import bank
 from .errors import ExamgenError
 from .key import part_points
 
@@ -25,6 +26,10 @@ def apply_spec(key, spec, source: str = "spec"):
                 raise ExamgenError(f"{source}: problem {n} is {_describe(q.id, q.profile, q.options)} but the key's "
                                    f"is {_describe(kp.id, kp.profile, kp.options)}; only points, rtol, atol and "
                                    "partial may change")
+            asked = tuple(q.parts) or tuple(bank.get(q.id).parts)
+            if tuple(kp.parts) != asked:
+                raise ExamgenError(f"{source}: problem {n} asks for parts {', '.join(asked)} but the key's "
+                                   f"has {', '.join(kp.parts)}; only points, rtol, atol and partial may change")
             _reweigh(kp, q)
         v.points = round(sum(kp.points for kp in v.problems.values()), 6)
     return key

@@ -22,12 +22,10 @@ DELIMITERS = dict(
 
 
 def ans(v) -> str:
-    """Exact value and, where it is not a plain integer, its decimal: `\\frac{3}{4} \\approx 0.75`."""
-    if isinstance(v, str):
-        return fmt.latex(v)
-    if not ops.is_exact(v) or fmt.is_integral(v):
-        return fmt.latex(v) if np.ndim(v) == 0 else fmt.bmatrix(v)
-    exact = fmt.latex(v) if np.ndim(v) == 0 else fmt.bmatrix(v)
+    """Exact value and, where it tells something, its decimal: `\\frac{1}{3} \\approx 0.3333`."""
+    exact = fmt.latex(v) if isinstance(v, str) or np.ndim(v) == 0 else fmt.bmatrix(v)
+    if not fmt.needs_decimal(v):
+        return exact
     return exact + r" \approx " + fmt.decimal_latex(v)
 
 
@@ -36,13 +34,13 @@ def row(v) -> str:
     return fmt.bmatrix(v, column=False)
 
 
-def slices(a, name: str, sep: str = r",\quad ") -> str:
+def slices(a, name: str, sep: str = r",\quad ", show=fmt.bmatrix) -> str:
     """A 3-D or 4-D array as its 2-D slices: `h[:,:,0] = [...]`, one per trailing index."""
     a = np.asarray(a, dtype=object) if not isinstance(a, np.ndarray) else a
     parts = []
     for idx in np.ndindex(*a.shape[2:]):
         label = ",".join([":", ":"] + [str(i) for i in idx])
-        parts.append(r"%s[%s] = %s" % (name, label, fmt.bmatrix(a[(slice(None), slice(None)) + idx])))
+        parts.append(r"%s[%s] = %s" % (name, label, show(a[(slice(None), slice(None)) + idx])))
     return sep.join(parts)
 
 
@@ -84,7 +82,7 @@ def _template(problem_id: str, which: str):
 def context(inst) -> dict:
     """Names a problem template sees: every parameter and solved value, plus p, s, profile."""
     return {**inst.params, **inst.values, "p": inst.params, "s": inst.values,
-            "exam": inst.profile == "exam", "profile": inst.profile}
+            "exam": inst.profile == "exam", "profile": inst.profile, "asked": inst.parts}
 
 
 def prompt(inst) -> str:
@@ -98,21 +96,27 @@ def solution(inst) -> str:
 
 
 def answers_table(inst) -> str:
-    """Markdown table: every answer part, exact and decimal."""
-    lines = ["| part | answer | decimal |", "|---|---|---|"]
-    for name in inst.problem.parts:
-        v = inst.values[name]
+    """Every answer part, one paragraph each, as the worked solution shows it: a number inline,
+    a vector or matrix displayed, a 3-D or 4-D array channel by channel; its decimals beside it
+    in the same layout unless every entry is exact and short (see formatting.needs_decimal)."""
+    out = []
+    for name in inst.parts:
+        v, label = inst.values[name], f"`{name}`"
         kind = inst.kind(name)
         if kind == "expression":
-            exact, dec = f"${fmt.latex(v)}$", f"`{fmt.text(v)}`"
+            out.append(f"{label} $= {fmt.latex(v)}$, typed `{fmt.text(v)}`")
         elif kind == "choice":
-            exact, dec = str(v), ""
+            out.append(f"{label}: {v}")
+        elif np.ndim(v) == 0:
+            out.append(f"{label} $= {ans(v)}$")
+        elif np.ndim(v) == 1:
+            out.append(f"{label}:\n\n$${ans(v)}$$")
+        elif np.ndim(v) == 2:
+            out.append(f"{label} (${dims(v)}$):\n\n$${ans(v)}$$")
         else:
-            label = name.replace("_", r"\_")
-            exact = "$" + (fmt.latex(v) if np.ndim(v) < 3 else slices(v, label)) + "$"
-            dec = f"`{fmt.text(ops.to_float(v))}`"
-        lines.append(f"| `{name}` | {exact} | {dec} |")
-    return "\n".join(lines) + "\n"
+            channels = slices(v, "", r" \qquad ", ans)
+            out.append(f"{label} (${dims(v)}$), channel by channel:\n\n$${channels}$$")
+    return "\n\n".join(out) + "\n"
 
 
 def markdown(inst, with_solution: bool = False, heading: str = "##") -> str:

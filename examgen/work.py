@@ -1,0 +1,76 @@
+r"""How much hand work an instance asks for: a count of operations, read off its worked solution.
+
+The rule (deterministic, and the same for every problem), over every formula of the worked
+solution as rendered for the instance:
+
+* each entry of a vector or matrix the solution shows and the prompt does not (a value the
+  student computes and writes down) is one operation;
+* a formula is cut at its relations (`=`, `\approx`, `<`, …), line breaks and alignment marks;
+  in each piece that holds a number, each arithmetic step is one operation: `+`, a binary `-`,
+  `\times`, `\cdot`, `\odot`, a product of brackets `)(`, and each function applied
+  (`\sigma`, `\tanh`, `\exp`, `e^`, `\max`, `\min`, `\sqrt`); a fraction or a logarithm such
+  as `\frac{3}{4}` or `\ln 2` is a number, not a step;
+* pieces without numbers (the symbolic rule the solution states before using it) count nothing,
+  but a number that follows one directly (`\min(…) - \max(…) = 1`: worked out without the
+  arithmetic shown) is one operation; index digits (`h[0,1]`, `W^{(2)}`, `x_1`) are not numbers.
+
+A prepared student takes about SECONDS_PER_OPERATION seconds per operation (small fractions and
+one-digit products, written down), so minutes = operations × SECONDS_PER_OPERATION / 60.
+"""
+from __future__ import annotations
+
+import re
+
+SECONDS_PER_OPERATION = 10
+
+_MATH = re.compile(r"\$\$([\s\S]*?)\$\$|\$([^$]+?)\$")
+_MATRIX = re.compile(r"\\begin\{([bp]?matrix)\}([\s\S]*?)\\end\{\1\}")
+_INDEX = re.compile(r"_\{[^{}]*\}|\^\{\([^{}]*\)\}|_\\?[A-Za-z0-9]|\[[^\[\]]*\]")
+_RELATION = re.compile(r"&?=|\\approx|\\le\b|\\ge\b|<|>|\\Rightarrow|\\\\|&|,")
+_STEP = re.compile(r"\\times|\\cdot|\\odot|\)\s*\(|\\sigma|\\tanh|\\exp|e\^|\\max|\\min|\\sqrt|\+"
+                   r"|(?<=[0-9A-Za-z)}\]M])\s*-")
+
+
+def _entries(body: str) -> int:
+    return sum(len(row.split("&")) for row in body.split(r"\\") if row.strip())
+
+
+def operations(prompt: str, solution: str) -> int:
+    """Hand operations of a worked solution (Markdown with LaTeX math) given its prompt."""
+    given = {" ".join(m.group(2).split()) for m in _MATRIX.finditer(prompt)}
+    count = 0
+    for m in _MATH.finditer(solution):
+        math = m.group(1) if m.group(1) is not None else m.group(2)
+
+        def matrix(mm):
+            nonlocal count
+            if " ".join(mm.group(2).split()) not in given:
+                count += _entries(mm.group(2))
+            return " M "
+
+        math = _INDEX.sub(" ", _MATRIX.sub(matrix, math))
+        symbolic_before = False
+        for piece in _RELATION.split(math):
+            if not piece.strip():
+                continue
+            if re.search(r"[0-9]|\bM\b", piece):
+                steps = len(_STEP.findall(piece))
+                count += steps or int(symbolic_before and "M" not in piece)
+                symbolic_before = False
+            else:
+                symbolic_before = True
+    return count
+
+
+def minutes(ops: int) -> float | int:
+    """Minutes of hand work for `ops` operations, to the half minute (a whole number as int)."""
+    m = round(ops * SECONDS_PER_OPERATION / 60 * 2) / 2
+    return int(m) if m.is_integer() else m
+
+
+def measure(inst) -> dict:
+    """{"operations": n, "minutes": m} of an instance (its prompt and worked solution)."""
+    from . import render
+
+    ops = operations(render.prompt(inst), render.solution(inst))
+    return {"operations": ops, "minutes": minutes(ops)}

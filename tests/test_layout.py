@@ -1,0 +1,81 @@
+"""Every page fits: no line past the right margin in any exam, key or worksheet.
+
+Compiles, for every problem and both profiles, one exam and one key holding `--seeds` instances
+(at least 20), one worksheet of every problem, and default exams with their keys; then reads
+each TeX log for `Overfull \\hbox` warnings over 1 pt and names the problem, profile, seed and
+source line of each (see tests/layout.py). Documents compile in parallel, one per core.
+"""
+import os
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from examgen import bank
+from examgen.documents import doc_context, environment, problem_items, render_version, worksheet
+from examgen.exam import Version, build_version, load_spec
+
+from layout import compile_log, overfull_boxes
+
+ENGINES = [e for e in ("pdflatex", "lualatex") if shutil.which(e)]
+pytestmark = [pytest.mark.tex, pytest.mark.skipif("pdflatex" not in ENGINES, reason="needs pdflatex")]
+MIN_SEEDS = 20
+
+
+def _documents(problem, profile, seeds):
+    """(label, tex, instances) for one exam and one key holding an instance per seed."""
+    instances = [problem.sample(s, profile) for s in seeds]
+    version = Version("E0-layout", 0, load_spec(), None, "", [(k + 1, 10, i) for k, i in enumerate(instances)])
+    ctx = doc_context(version, problem_items(version, with_tex=True))
+    return [(f"{problem.id} {profile} {doc}", environment().get_template(f"{doc}.tex.j2").render(docs=[ctx]),
+             instances) for doc in ("exam", "key")]
+
+
+def _problems(label, tex, instances, engine="pdflatex"):
+    """One line per overfull box: label, seed, width, source line and TeX's picture of the line."""
+    out = []
+    for box in overfull_boxes(compile_log(tex, engine), tex):
+        inst = instances[box.number - 1] if box.number else None
+        who = f"{inst.id} seed {inst.seed} ({inst.profile})" if inst else "outside any problem"
+        out.append(f"{label} [{engine}]: {who}: {box.points:.1f} pt too wide at line {box.line}: {box.text[:160]}")
+    return out
+
+
+def _stray_dollars(label, tex):
+    """A `$` set as text: math the Markdown parser did not take as math (e.g. a line of a
+    display that starts with `>` and so began a block quote)."""
+    stray = [(n, line) for n, line in enumerate(tex.splitlines(), 1) if "\\$" in line]
+    return [f"{label}: a $ printed as text at line {n}: {line[:120]}" for n, line in stray[:1]]
+
+
+def _check(jobs):
+    """Compile every job (label, tex, instances[, engine]) in parallel; fail listing every box."""
+    found = [line for label, tex, *_ in jobs for line in _stray_dollars(label, tex)]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        found += [line for lines in pool.map(lambda j: _problems(*j), jobs) for line in lines]
+    assert not found, f"{len(found)} problem(s):\n" + "\n".join(found[:60])
+
+
+def test_every_problem_fits_the_page_in_both_profiles(seeds):
+    seeds = range(max(len(seeds), MIN_SEEDS))
+    jobs = [job for problem in bank.load_bank().values() for profile in ("exam", "drill")
+            for job in _documents(problem, profile, seeds)]
+    _check(jobs)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_default_exams_and_a_worksheet_of_every_problem_fit(engine):
+    spec = load_spec()
+    jobs = []
+    for seed in range(3):
+        version = build_version(spec, seed)
+        files = render_version(version, {"tex"})
+        instances = [inst for _, _, inst in version.problems]
+        jobs += [(f"default exam seed {seed} {name}", files[name], instances, engine)
+                 for name in ("exam.tex", "key.tex")]
+    groups = [(p, [p.sample(k, "exam"), p.sample(k, "drill")]) for k, p in enumerate(bank.load_bank().values())]
+    instances = [i for _, g in groups for i in g]
+    for solutions in ("end", "inline"):
+        jobs.append((f"worksheet (solutions {solutions})", worksheet(groups, "Worksheet", solutions, "tex"),
+                     instances, engine))
+    _check(jobs)

@@ -1,0 +1,75 @@
+"""How answers and displays are laid out (without TeX: the text examgen writes)."""
+import numpy as np
+import sympy as sp
+
+from examgen import bank, formatting, latex, render
+
+
+def test_a_display_splits_into_its_side_by_side_formulas_only_at_the_top_level():
+    math = (r"X = \begin{bmatrix} 1 & 2 \end{bmatrix}, \qquad W = \left( a \quad b \right),"
+            r"\quad \text{for a \qquad b}, \qquad y = \frac{1}{2}.")
+    assert latex.formulas(math) == [r"X = \begin{bmatrix} 1 & 2 \end{bmatrix},",
+                                    r"W = \left( a \quad b \right),", r"\text{for a \qquad b},",
+                                    r"y = \frac{1}{2}."]
+    assert latex.formulas("a + b") == ["a + b"]
+
+
+def test_a_display_becomes_a_paragraph_of_display_style_formulas():
+    tex = latex.to_latex("Given\n\n$$A = 1, \\qquad B = 2.$$\n")
+    assert "\\begin{mathlines}" in tex and "\\[" not in tex
+    assert "$\\displaystyle A = 1,$" in tex and "$\\displaystyle B = 2.$" in tex
+
+
+def test_inline_math_may_run_over_a_line_break():
+    tex = latex.to_latex("the gradients $\\dfrac{a}{b},\n\\dfrac{c}{d}$, each.")
+    assert "\\$" not in tex and "$\\dfrac{a}{b},\n\\dfrac{c}{d}$" in tex
+
+
+def test_a_decimal_is_shown_only_where_it_tells_something():
+    R = sp.Rational
+    assert not formatting.needs_decimal(sp.Integer(3))
+    assert not formatting.needs_decimal(R(3, 8)) and not formatting.needs_decimal(R(-1, 2))
+    assert formatting.needs_decimal(R(1, 3)) and formatting.needs_decimal(R(1, 16))
+    assert formatting.needs_decimal(sp.log(2)) and formatting.needs_decimal(1 - sp.exp(-1))
+    assert not formatting.needs_decimal(0.25) and not formatting.needs_decimal("tanh")
+    exact = np.array([R(1, 2), sp.Integer(2)], dtype=object)
+    assert not formatting.needs_decimal(exact)
+    assert formatting.needs_decimal(np.array([R(1, 2), R(2, 3)], dtype=object))
+    assert render.ans(R(1, 2)) == r"\frac{1}{2}"
+    assert render.ans(R(2, 3)) == r"\frac{2}{3} \approx 0.6667"
+
+
+def test_answers_show_arrays_as_matrices_channel_by_channel_never_as_nested_lists():
+    problem = bank.get("conv2d-backward")
+    for seed in range(5):
+        for profile in ("exam", "drill"):
+            inst = problem.sample(seed, profile)
+            text = render.answers_table(inst)
+            assert "[[" not in text and "`dL_dh`" in text and "`dL_dw`" in text
+            channels = inst.values["dL_dh"].shape[2]
+            assert text.count(r"\begin{bmatrix}") >= channels
+            assert "[:,:,0] =" in text
+
+
+def test_answers_put_the_decimals_of_an_array_beside_it_in_the_same_layout():
+    problem = bank.get("mlp-backprop")
+    for seed in range(10):
+        inst = problem.sample(seed, "exam")
+        text = render.answers_table(inst)
+        for part in problem.parts:
+            v = inst.values[part]
+            block = text.split(f"`{part}`", 1)[1].split("\n\n`", 1)[0]
+            if np.ndim(v) and formatting.needs_decimal(v):
+                assert block.count(r"\begin{bmatrix}") == 2 and r"\approx" in block, (seed, part)
+            elif np.ndim(v):
+                assert block.count(r"\begin{bmatrix}") == 1 and r"\approx" not in block, (seed, part)
+
+
+def test_an_aligned_display_becomes_rows_whose_long_right_sides_can_wrap():
+    math = r"\begin{aligned} a &= 1 + 2, \\ \frac{dL}{dh} &= x \\ &= 3 + 4 \end{aligned}."
+    tex = latex.display(math)
+    assert tex.startswith("\\begin{mathrows}") and "\\mathlhswidth{a}" in tex
+    assert "\\mathrow{a}{= 1 + 2,}" in tex and "\\mathrow{\\frac{dL}{dh}}{= x}" in tex
+    assert "\\mathrow{}{= 3 + 4.}" in tex
+    odd = r"\begin{aligned} a &= 1 & b &= 2 \end{aligned}"   # two columns: left as one formula
+    assert "\\begin{mathlines}" in latex.display(odd)
