@@ -19,12 +19,13 @@ demo: install ## a practice final from the default bank in ./exam
 	@echo "  $(BIN)/examgen grade exam/key.json exam/answers.yaml"
 
 # pytest exits 5 when it collected no tests: that is a failure here, never a pass.
+# -n auto: one pytest-xdist worker per core (the tests share no files; each writes in tmp_path).
 test: install ## the whole test suite, against the installed package
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -n auto $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
 test-fast: install ## the suite with fewer seeds and without TeX
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest --seeds 20 -m "not tex" $(PYTEST_ARGS)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -n auto --seeds 20 -m "not tex" $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check ruff

@@ -13,6 +13,7 @@ import click
 
 from . import __version__
 from .errors import ExamgenError
+from .safeio import json_shown, shown
 
 
 class ExamgenGroup(click.Group):
@@ -22,10 +23,10 @@ class ExamgenGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ExamgenError as e:
-            click.echo(f"examgen: error: {e}", err=True)
+            click.echo(f"examgen: error: {shown(e)}", err=True)
             sys.exit(2)
         except (OSError, json.JSONDecodeError) as e:
-            click.echo(f"examgen: error: {_os_message(e)}", err=True)
+            click.echo(f"examgen: error: {shown(_os_message(e))}", err=True)
             sys.exit(2)
 
 
@@ -219,11 +220,12 @@ def init_spec(path, force):
       examgen init-spec final.yaml && examgen generate --spec final.yaml
     """
     from .exam import default_spec_text
+    from .safeio import write_text
 
     target = _output_file(path)
-    if target.exists() and not force:
+    if (target.exists() or target.is_symlink()) and not force:
         raise ExamgenError(f"{path} exists; pass --force to overwrite it")
-    target.write_text(default_spec_text(), encoding="utf-8")
+    write_text(target, default_spec_text())
     click.echo(f"Wrote {path}; edit it, then: examgen generate --spec {path}")
 
 
@@ -250,6 +252,7 @@ def worksheet(topic, problems, count, solutions, fmt, seed, profile, out, title)
     """
     from . import bank, pdf
     from .documents import worksheet as make
+    from .safeio import write_text
     from .sampling import derive_seed
 
     if topic and problems:
@@ -270,7 +273,7 @@ def worksheet(topic, problems, count, solutions, fmt, seed, profile, out, title)
     if fmt == "pdf":
         pdf.compile_tex(text, target, "worksheet")
     else:
-        target.write_text(text, encoding="utf-8")
+        write_text(target, text)
     click.echo(f"Wrote {target} ({sum(len(g) for _, g in groups)} exercises)")
 
 
@@ -294,8 +297,11 @@ def grade(key, submissions, as_json, report_dir, gradebook, book_format, spec_fi
     """Grade answer files (or folders of them) against an exam's key.json.
 
     Folders are searched with their sub-folders (one per student, as LMSs hand them out).
-    Exit code 0 when every file was graded, 1 when some could not be (each gets a row
-    with its error), 2 for a usage error.
+    Exit code 0 when every file was graded; 1 when some could not be (each gets its own
+    row with its error, and every other file is still graded, reported and in the
+    gradebook); 2 for a usage error or an unusable key (nothing graded). Entries of a
+    folder that are not answer files (other suffixes, sub-folders, a version's key.json)
+    are skipped and listed on stderr.
 
     \b
     Examples:
@@ -315,21 +321,27 @@ def grade(key, submissions, as_json, report_dir, gradebook, book_format, spec_fi
         apply_spec(graded_key, load_spec(spec_file), f"spec {spec_file}")
     skipped: list = []
     results = grade_paths(key, submissions, partial=partial, key=graded_key, skipped=skipped)
+    for path, why in skipped:
+        click.echo(shown(f"examgen: skipped {path} ({why})"), err=True)
     rows = out.class_rows(graded_key, results)
     if as_json:
-        click.echo(json.dumps(results if len(results) > 1 else results[0], indent=1, ensure_ascii=False))
+        click.echo(json_shown(json.dumps(results if len(results) > 1 else results[0], indent=1, ensure_ascii=False)))
     else:
         click.echo("\n".join(out.text(r) for r in results), nl=False)
+    unwritten = []
     if report_dir:
-        out.write_reports(results, report_dir)
+        out.write_reports(results, report_dir, failed=unwritten)
     if gradebook:
         numbers = sorted({n for v in graded_key.versions.values() for n in v.problems})
         title = next(iter(graded_key.versions.values())).title or "Exam"
         out.write_gradebook(rows, numbers, gradebook, title, book_format)
     _class_summary(rows, skipped)
+    for path, why in unwritten:
+        click.echo(shown(f"examgen: could not write the report {path} ({why})"), err=True)
     failed = sum(r["status"] != "graded" for r in results)
     if failed:
         click.echo(f"examgen: {failed} of {len(results)} file(s) could not be graded", err=True)
+    if failed or unwritten:
         sys.exit(1)
 
 
@@ -388,6 +400,10 @@ def analyze(key, submissions, out, partial):
 
 
 def main():
+    # Text from files may hold what the terminal's encoding cannot show: replace it, never fail.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     cli(prog_name="examgen")
 
 

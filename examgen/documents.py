@@ -10,6 +10,7 @@ from functools import lru_cache
 from . import key as keys
 from . import latex, render, work
 from .exam import Version, templates_dir
+from .safeio import one_line
 
 
 @lru_cache(maxsize=None)
@@ -19,7 +20,7 @@ def environment():
     env = jinja2.Environment(
         **render.DELIMITERS, loader=jinja2.FileSystemLoader(str(templates_dir())),
         undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
-        trim_blocks=True, lstrip_blocks=True)
+        trim_blocks=True, lstrip_blocks=True, bytecode_cache=render.bytecode_cache())
     env.filters.update(render.FILTERS)
     env.filters["esc"] = latex.escape
     env.filters["md2tex"] = latex.to_latex
@@ -48,6 +49,7 @@ def problem_items(version: Version, with_tex: bool) -> list[dict]:
     for number, points, inst in version.problems:
         item = {"number": number, "points": points, "id": inst.id, "title": inst.problem.title,
                 "parts": [{"name": p, "describe": describe_part(inst, p)} for p in inst.parts],
+                "subset": len(inst.parts) < len(inst.problem.parts),
                 "prompt": render.prompt(inst), "solution": render.solution(inst),
                 "answers": render.answers_table(inst)}
         item["work"] = work.operations(item["prompt"], item["solution"])
@@ -112,9 +114,10 @@ def yaml_comment(text: str) -> str:
 def answer_sheet(version: Version, items: list[dict]) -> str:
     """The blank answers.yaml a student fills in (the grader reads exactly this format)."""
     q = yaml_quoted
+    c = one_line    # text in a comment stays on its line: a title cannot add keys to the sheet
     student = version.student.name if version.student else ""
     lines = [
-        f"# Answer sheet for {yaml_comment(version.spec.title)}, version {yaml_comment(version.exam_id)}.",
+        f"# Answer sheet for {c(version.spec.title)}, version {c(version.exam_id)}.",
         "# Replace each ~ with your answer; leave ~ for a part you skip.",
         "# Numbers: 0.75, 3/4, -1/2, ln(2), exp(-1), sqrt(2)/2, 1 - 1/e (ln is the natural log).",
         "# Vectors: [1, 1/2, -3]. Matrices by rows: [[1, 2], [3, 4]]. Arrays: nested lists,",
@@ -125,10 +128,10 @@ def answer_sheet(version: Version, items: list[dict]) -> str:
         "answers:",
     ]
     for item in items:
-        lines.append(f"  {item['number']}:  # {yaml_comment(item['title'])} ({_points(item['points'])} points)")
+        lines.append(f"  {item['number']}:  # {c(item['title'])} ({_points(item['points'])} points)")
         width = max(len(p["name"]) for p in item["parts"])
         for p in item["parts"]:
-            lines.append(f"    {p['name'] + ':':<{width + 1}} ~  # {p['describe']}")
+            lines.append(f"    {p['name'] + ':':<{width + 1}} ~  # {c(p['describe'])}")
     return "\n".join(lines) + "\n"
 
 def render_version(version: Version, formats: set[str]) -> dict[str, str]:

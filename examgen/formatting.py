@@ -1,14 +1,19 @@
 """How values are written: exact text (answer-file syntax), LaTeX, decimals, JSON.
 
-Exact values are SymPy numbers or expressions; `ln` is always written `ln`, never `log`.
+Exact values are Exact numbers (engine/exact.py) or SymPy numbers or expressions; `ln` is
+always written `ln`, never `log`. Rationals are written here; any other exact value as SymPy
+prints it (an Exact through its SymPy form, the string remembered per value), so the same
+value prints the same whichever kind holds it.
 """
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 
 from .engine import ops
+from .engine.exact import Exact, to_sympy
 
 DECIMALS = 4  # significant figures shown beside exact answers
 
@@ -47,12 +52,19 @@ def text(v) -> str:
         return "[" + ", ".join(text(x) for x in v) + "]"
     if isinstance(v, str):
         return v
-    if getattr(v, "is_Rational", False) is True:   # SymPy Integer or Rational: as StrPrinter writes it
+    if getattr(v, "is_Rational", False) is True:   # Integer or Rational: as StrPrinter writes it
         return str(v.p) if v.q == 1 else f"{v.p}/{v.q}"
+    if isinstance(v, Exact):
+        return _exact_text(v)
     if not ops.is_exact(v):
         return decimal_text(float(v), 6)
+    return _remembered(_sympy_text, v)
+
+
+@lru_cache(maxsize=4096)
+def _exact_text(v: Exact) -> str:
     printer, _ = _printers()
-    return printer.doprint(v)
+    return printer.doprint(to_sympy(v))
 
 
 def decimal_text(x: float, digits: int = DECIMALS) -> str:
@@ -74,12 +86,39 @@ def latex(v) -> str:
         return bmatrix(v)
     if isinstance(v, str):
         return r"\text{%s}" % v
-    if getattr(v, "is_Rational", False) is True:   # SymPy Integer or Rational (checked first: common)
+    if getattr(v, "is_Rational", False) is True:   # Integer or Rational (checked first: common)
         p, q = int(v.p), int(v.q)
         return str(p) if q == 1 else ("-" if p < 0 else "") + r"\frac{%d}{%d}" % (abs(p), q)
+    if isinstance(v, Exact):
+        return _exact_latex(v)
     if not ops.is_exact(v):
         return decimal_text(float(v))
+    return _remembered(_sympy_latex, v)
+
+
+def _remembered(printer, v) -> str:
+    """printer(v), remembered per SymPy value (and type, so 2.0 and 2 are told apart): exams
+    print the same answers and expressions again and again, and SymPy's printers are slow."""
+    try:
+        return printer(v)
+    except TypeError:  # unhashable (a mutable matrix): print it afresh
+        return printer.__wrapped__(v)
+
+
+@lru_cache(maxsize=8192, typed=True)
+def _sympy_text(v) -> str:
+    printer, _ = _printers()
+    return printer.doprint(v)
+
+
+@lru_cache(maxsize=8192, typed=True)
+def _sympy_latex(v) -> str:
     return _latex_printer().doprint(v)
+
+
+@lru_cache(maxsize=4096)
+def _exact_latex(v: Exact) -> str:
+    return _latex_printer().doprint(to_sympy(v))
 
 
 def _latex_printer():
@@ -90,12 +129,14 @@ def _latex_printer():
         class CourseLatexPrinter(LatexPrinter):
             """SymPy's LaTeX with `\\ln 2` (not `\\log{\\left(2 \\right)}`) and σ."""
 
-            def _print_log(self, expr):
+            def _print_log(self, expr, exp=None):
                 arg = expr.args[0]
                 inner = self._print(arg)
                 if arg.is_Integer and arg > 0 or arg.is_Symbol:
-                    return r"\ln " + inner
-                return r"\ln\left(%s\right)" % inner
+                    tex = r"\ln " + inner
+                else:
+                    tex = r"\ln\left(%s\right)" % inner
+                return tex if exp is None else r"\left(%s\right)^{%s}" % (tex, exp)  # (ln 2)², not ln 2²
 
         _LATEX = CourseLatexPrinter({"ln_notation": True})
     return _LATEX
@@ -131,8 +172,9 @@ def is_integral(v) -> bool:
     """Exact value that is a plain integer (no decimal needed beside it)."""
     if isinstance(v, np.ndarray):
         return all(is_integral(x) for x in v.flat)
-    sp = _sympy()
-    return ops.is_exact(v) and isinstance(v, sp.Integer)
+    if isinstance(v, Exact):
+        return v.is_Integer
+    return ops.is_exact(v) and isinstance(v, _sympy().Integer)
 
 
 SHORT_PLACES = 3  # a fraction whose decimal ends within this many places (1/2, 3/8) needs no decimal

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from . import pdf
 from .errors import ExamgenError
 from .exam import Spec, build_version, fresh_base_seed, student_seeds, version_seeds
 from .roster import Student, folders, read_roster
+from .safeio import write_atomic  # noqa: F401 - the one atomic writer, also imported from here
 
 FORMATS = ("md", "tex", "pdf")
 EXPORTS = ("moodle", "qti")  # every version of every problem, for a learning-management system
@@ -32,26 +32,6 @@ def parse_formats(text: str | None) -> tuple[set[str], str | None]:
     return wanted, None
 
 
-def write_atomic(path: Path, text: str | bytes) -> None:
-    """Write text (UTF-8) or bytes through a temporary file and rename, so a reader never sees half a file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name + ".")
-    try:
-        with (os.fdopen(fd, "wb") if isinstance(text, bytes) else
-              os.fdopen(fd, "w", encoding="utf-8", newline="\n")) as f:
-            f.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def check_output_dir(out: Path, force: bool) -> None:
     """Create `out`; refuse to overwrite a filled-in answer sheet unless forced."""
     try:
@@ -70,11 +50,11 @@ def check_output_dir(out: Path, force: bool) -> None:
 
 def is_filled_in(sheet: Path) -> bool:
     """True when an answer sheet names a student or holds any answer."""
-    import yaml
+    from . import answers, safeio
 
     try:
-        data = yaml.safe_load(sheet.read_text(encoding="utf-8")[:1_000_000])
-    except Exception:  # unreadable: treat as precious rather than overwrite it
+        data = safeio.parse_yaml(safeio.read_text(sheet, answers.MAX_BYTES, "answer sheet"), answers.MAX_FILE_DEPTH)
+    except ExamgenError:  # unreadable: treat as precious rather than overwrite it
         return True
     if not isinstance(data, dict):
         return True

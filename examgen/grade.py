@@ -555,9 +555,12 @@ MAX_FOLDER_DEPTH = 4   # class/section/student/answers.yaml: LMS downloads nest 
 
 
 def answer_paths(paths, key_path=None, skipped: list | None = None) -> list[Path]:
-    """The answer files named: files as given, folders searched (sub-folders too) for .yaml/.yml/.json.
+    """The answer files named: files as given, folders searched (sub-folders too, as LMSs hand
+    them out) for .yaml/.yml/.json files.
 
-    Files inside folders that are not answer files (exams, keys, PDFs) go to `skipped`.
+    A folder's other entries (other suffixes, hidden files, pipes, the key itself, a version
+    folder's own key.json) are not submissions: each is appended to `skipped` as (path, reason)
+    so the caller can list them.
     """
     key_file = Path(key_path).resolve() if key_path else None
     skipped = [] if skipped is None else skipped
@@ -578,19 +581,35 @@ def answer_paths(paths, key_path=None, skipped: list | None = None) -> list[Path
 def _walk(folder: Path, key_file, skipped: list, depth: int) -> list[Path]:
     found = []
     for f in sorted(folder.iterdir()):
-        if f.name.startswith("."):
-            continue
-        if f.is_dir() and not f.is_symlink():
+        if f.is_dir() and not f.is_symlink() and not f.name.startswith("."):
             if depth < MAX_FOLDER_DEPTH:
                 found += _walk(f, key_file, skipped, depth + 1)
             else:
-                skipped.append(f)
-        elif f.is_file() and f.suffix.lower() in ANSWER_SUFFIXES and f.name != "key.json" \
-                and f.resolve() != key_file:
-            found.append(f)
+                skipped.append((str(f), f"a folder more than {MAX_FOLDER_DEPTH} levels down"))
+            continue
+        why = _not_a_submission(f, key_file)
+        if why:
+            skipped.append((str(f), why))
         else:
-            skipped.append(f)
+            found.append(f)
     return found
+
+
+def _not_a_submission(f: Path, key_file: Path | None) -> str | None:
+    """Why a folder entry is not graded, or None for an answer file."""
+    if f.name.startswith("."):
+        return "a hidden file"
+    if f.is_dir():
+        return "a folder; name it to grade what it holds"
+    if f.suffix.lower() not in ANSWER_SUFFIXES:
+        return "not .yaml, .yml or .json"
+    if not f.is_file():
+        return "not a regular file"
+    if f.resolve() == key_file:
+        return "the key"
+    if f.name.lower() == "key.json":
+        return "a key, not a submission"
+    return None
 
 
 def grade_file(key: Key, path, partial: bool = True) -> dict:
@@ -602,8 +621,7 @@ def grade_file(key: Key, path, partial: bool = True) -> dict:
     except Exception as e:  # noqa: BLE001 - one bad file must not stop a class's batch
         error = f"internal error while grading ({type(e).__name__}: {str(e)[:200]})"
     return {"file": str(path), "student": Path(path).stem, "student_id": "", "exam": None, "status": "error",
-            "error": error,
-            "score": None, "max": None, "problems": [], "notes": []}
+            "error": error[:500], "score": None, "max": None, "problems": [], "notes": []}
 
 
 def grade_paths(key_path, paths, partial: bool = True, key: Key | None = None,

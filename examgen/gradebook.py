@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from pathlib import Path
 
 from .roster import folder_name
+from .safeio import markdown_text, shown, write_text
 
 MARK = {"correct": "✓", "within tolerance": "≈", "wrong": "✗", "blank": "–", "unreadable": "?"}
 
@@ -24,7 +23,7 @@ def text(result: dict) -> str:
     """The terminal summary of one graded file: per problem and part, verdict, values, points, feedback."""
     head = f"{result['file']}: {result['student']}"
     if result["status"] != "graded":
-        return f"{head}: NOT GRADED: {result['error']}\n"
+        return shown(f"{head}: NOT GRADED: {result['error']}") + "\n"
     lines = [f"{head}, exam {result['exam']}: {_pts(result['score'])} / {_pts(result['max'])} points"]
     for note in result["notes"]:
         lines.append(f"  note: {note}")
@@ -36,30 +35,33 @@ def text(result: dict) -> str:
                          f"given {part['given'] or '(blank)'}")
             if part["feedback"] and part["verdict"] != "blank":
                 lines.append(f"         {part['feedback']}")
-    return "\n".join(lines) + "\n"
+    # Everything shown comes from files (names, answers, paths): no control character reaches the terminal.
+    return "\n".join(map(shown, lines)) + "\n"
 
 
 def report(result: dict) -> str:
     """A Markdown report for the student: what was expected, what they gave, what went wrong."""
-    out = [f"# Graded: {result['student']}", ""]
+    md = markdown_text  # student text in prose: no raw HTML, links or control characters
+    out = [f"# Graded: {md(result['student'])}", ""]
     if result["status"] != "graded":
-        return "\n".join(out + [f"Your file `{Path(result['file']).name}` could not be graded: {result['error']}", ""])
-    out += [f"Exam version `{result['exam']}` · **{_pts(result['score'])} / {_pts(result['max'])} points**", ""]
-    out += [f"> Note: {n}" for n in result["notes"]] + ([""] if result["notes"] else [])
+        return "\n".join(out + [f"Your file `{_cell(Path(result['file']).name)}` could not be graded: "
+                                 f"{md(result['error'])}", ""])
+    out += [f"Exam version `{_cell(result['exam'])}` · **{_pts(result['score'])} / {_pts(result['max'])} points**", ""]
+    out += [f"> Note: {md(n)}" for n in result["notes"]] + ([""] if result["notes"] else [])
     for prob in result["problems"]:
-        out += [f"## Problem {prob['number']}: {prob['title']} ({_pts(prob['score'])} / {_pts(prob['max'])})", "",
+        out += [f"## Problem {prob['number']}: {md(prob['title'])} ({_pts(prob['score'])} / {_pts(prob['max'])})", "",
                 "| part | verdict | expected | you gave | points |", "|---|---|---|---|---|"]
         for part in prob["parts"]:
-            out.append(f"| `{part['part']}` | {MARK[part['verdict']]} {part['verdict']} | `{_cell(_expected(part))}` | "
+            out.append(f"| `{_cell(part['part'])}` | {MARK[part['verdict']]} {part['verdict']} | `{_cell(_expected(part))}` | "
                        f"`{_cell(part['given']) or ' '}` | {_pts(part['points'])} / {_pts(part['max'])} |")
         out.append("")
         for part in prob["parts"]:
             if part["verdict"] in ("wrong", "unreadable"):
                 why = part["feedback"] or "not the expected value"
                 named = " (a common mistake)" if part["mistake"] else ""
-                out += [f"- **`{part['part']}`**{named}: {why}", f"  The answer is `{_cell(_expected(part))}`."]
+                out += [f"- **`{_cell(part['part'])}`**{named}: {md(why)}", f"  The answer is `{_cell(_expected(part))}`."]
             elif part["verdict"] == "within tolerance":
-                out.append(f"- **`{part['part']}`**: accepted as a decimal; the exact value is `{_cell(part['expected'])}`.")
+                out.append(f"- **`{_cell(part['part'])}`**: accepted as a decimal; the exact value is `{_cell(part['expected'])}`.")
         out.append("")
         if prob.get("solution") and prob["score"] < prob["max"]:
             out += ["### Worked solution", "", prob["solution"].strip(), ""]
@@ -67,11 +69,18 @@ def report(result: dict) -> str:
 
 
 def _cell(s: str) -> str:
-    return s.replace("|", "\\|").replace("`", "'").replace("\n", " ")
+    """Text inside a code span of a table cell (a code span shows HTML as text)."""
+    return shown(s).replace("|", "\\|").replace("`", "'")
 
 
-def write_reports(results: list[dict], folder) -> list[Path]:
-    """One report per graded file in `folder`, named after the student (made unique)."""
+MAX_REPORT_STEM = 100  # characters of a report's file name (file systems allow 255 bytes)
+
+
+def write_reports(results: list[dict], folder, failed: list | None = None) -> list[Path]:
+    """One report per graded file in `folder`, named after the student (made unique).
+
+    A report that cannot be written is listed in `failed` as (name, reason); the others are written.
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written, used = [], set()
@@ -83,7 +92,13 @@ def write_reports(results: list[dict], folder) -> list[Path]:
             name, i = f"{stem}-{i}", i + 1
         used.add(name.lower())
         path = folder / f"{name}.md"
-        _write_atomic(path, report(r))
+        try:
+            write_text(path, report(r))
+        except OSError as e:
+            if failed is None:
+                raise
+            failed.append((str(path), e.strerror or str(e)))
+            continue
         written.append(path)
     return written
 
@@ -207,24 +222,10 @@ def gradebook_csv(rows: list[dict], numbers: list[int], title: str = "Exam", fmt
 
 def _safe(s: str) -> str:
     """A cell a spreadsheet will not run as a formula (names come from students' files)."""
-    s = str(s)
+    s = shown(s)
     return "'" + s if s[:1] in ("=", "+", "-", "@", "\t", "\r") else s
 
 
 def write_gradebook(rows: list[dict], numbers: list[int], path, title: str = "Exam", fmt: str = "csv") -> Path:
-    path = Path(path)
-    _write_atomic(path, gradebook_csv(rows, numbers, title, fmt), newline="")
-    return path
-
-
-def _write_atomic(path: Path, content: str, newline=None):
-    """Write a temporary file beside `path`, then os.replace it: readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as f:
-            f.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """The CSV through the atomic writer (an existing gradebook keeps its mode)."""
+    return write_text(Path(path), gradebook_csv(rows, numbers, title, fmt))

@@ -22,14 +22,17 @@ strings in the answer-file syntax (see examgen/expr.py).
 from __future__ import annotations
 
 import json
+import math
 
 from . import formatting as fmt
 
 
 def part_points(points: float, parts: list[str]) -> dict[str, float]:
-    """A problem's points split evenly over its parts (rounded to 2 places, summing exactly)."""
+    """A problem's points split evenly over its parts (rounded to 2 places, none negative, summing exactly)."""
     n = len(parts)
     each = round(points / n, 2)
+    if each * (n - 1) > points:   # rounded up too far for many parts: the last would be negative
+        each = math.floor(points * 100 / n) / 100
     out = {p: each for p in parts}
     out[parts[-1]] = round(points - each * (n - 1), 2)
     return out

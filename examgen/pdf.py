@@ -27,6 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import ExamgenError
+from .safeio import copy_file
 
 ENGINE = "pdflatex"             # always the fallback
 UNICODE_ENGINE = "lualatex"
@@ -203,10 +204,8 @@ def compile_tex(tex: str, pdf_path: str | Path, name: str = "document", engine: 
             log = Path(tmp, name + ".log")
             text = log.read_text(encoding="latin-1") if log.is_file() else run.stdout.decode("latin-1")
             raise ExamgenError(f"LaTeX ({engine}) failed on {name}.tex:\n{log_excerpt(text)}")
-        from . import safeio
-
-        dest = safeio.copy_file(pdf, pdf_path)  # through a temporary file: never onto a planted link
-        return Compiled(dest, missing, engine)
+        # Through the atomic writer: a planted symlink at exam.pdf is replaced, never written through.
+        return Compiled(copy_file(pdf, pdf_path), missing, engine)
 
 
 def log_excerpt(log: str, context: int = 3) -> str:

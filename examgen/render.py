@@ -64,19 +64,59 @@ def environment():
     import jinja2
 
     env = jinja2.Environment(**DELIMITERS, undefined=jinja2.StrictUndefined, autoescape=False,
-                             keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+                             keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
+                             loader=jinja2.FunctionLoader(_problem_source), bytecode_cache=bytecode_cache())
     env.filters.update(FILTERS)
     env.globals.update(np=np, len=len, range=range, zip=zip, enumerate=enumerate, float=float)
     return env
 
 
-@lru_cache(maxsize=None)
-def _template(problem_id: str, which: str):
+def _problem_source(name: str):
+    """Loader for "<problem id>/prompt" and "<problem id>/solution" (named, so their compiled
+    code can be cached on disk like the document templates')."""
     from .bank import get
 
+    problem_id, which = name.rsplit("/", 1)
     p = get(problem_id)
-    source = p.prompt_template if which == "prompt" else p.solution_template
-    return environment().from_string(source)
+    return p.prompt_template if which == "prompt" else p.solution_template
+
+
+@lru_cache(maxsize=None)
+def _template(problem_id: str, which: str):
+    return environment().get_template(f"{problem_id}/{which}")
+
+
+@lru_cache(maxsize=None)
+def bytecode_cache():
+    """Jinja's compiled templates in the user's cache folder ($XDG_CACHE_HOME/examgen or
+    ~/.cache/examgen), keyed by each template's name and source checksum, so a fresh process
+    skips compiling; None (no cache) when the folder cannot be made. A cache that cannot be
+    read or written is ignored, never an error."""
+    import os
+    from pathlib import Path
+
+    import jinja2
+
+    class QuietCache(jinja2.FileSystemBytecodeCache):
+        def load_bytecode(self, bucket):
+            try:
+                super().load_bytecode(bucket)
+            except Exception:  # unreadable or corrupt: compile as if uncached
+                bucket.reset()
+
+        def dump_bytecode(self, bucket):
+            try:
+                super().dump_bytecode(bucket)
+            except OSError:  # read-only or full disk: go on uncached
+                pass
+
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    folder = Path(base, "examgen", f"jinja-{jinja2.__version__}")
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return None
+    return QuietCache(str(folder))
 
 
 def context(inst) -> dict:

@@ -256,6 +256,7 @@ def write_bytes(path, data: bytes) -> Path:
     """Atomically replace `path` with `data` (see the module doc); returns the path."""
     path = Path(path)
     folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True)
     mode = _mode_for(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=folder)
     try:
@@ -270,6 +271,11 @@ def write_bytes(path, data: bytes) -> Path:
             pass
         raise
     return path
+
+
+def write_atomic(path, content: str | bytes) -> Path:
+    """`write_text` or `write_bytes`, by the type of `content`."""
+    return write_bytes(path, content) if isinstance(content, bytes) else write_text(path, content)
 
 
 def copy_file(source, target) -> Path:
@@ -292,3 +298,35 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+# --- showing text from files -----------------------------------------------------------------
+# C0/C1 controls (escape sequences, screen clears, OSC 52 clipboard writes), DEL, lone
+# surrogates (undecodable file names), bidi overrides and other invisible formatting characters.
+_UNSHOWABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def shown(text) -> str:
+    """`text` safe to print on one line: every control or invisible character as a visible escape."""
+    return _UNSHOWABLE.sub(lambda m: repr(m.group())[1:-1] if m.group() != "\t" else " ", str(text))
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>&|#])")
+
+
+def markdown_text(text) -> str:
+    """Student text for Markdown prose: shown(), with Markdown and raw-HTML characters escaped."""
+    return _MD_SPECIAL.sub(lambda m: {"<": "&lt;", ">": "&gt;", "&": "&amp;"}.get(m.group(), "\\" + m.group()),
+                           shown(text))
+
+
+def json_shown(text: str) -> str:
+    """JSON text with every unshowable character as a \\u escape (still the same JSON value)."""
+    # json.dumps already escapes C0 controls inside strings; the newlines left are its layout.
+    return _UNSHOWABLE.sub(lambda m: m.group() if m.group() == "\n" else f"\\u{ord(m.group()):04x}", text)
+
+
+def one_line(text) -> str:
+    """`text` as one line (for a YAML comment, a table cell): every line break (\\n, \\r, \\x85,
+    \\u2028, ...) and run of spaces becomes one space; other control characters are escaped."""
+    return shown(" ".join(str(text).split()))

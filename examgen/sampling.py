@@ -5,15 +5,20 @@ the generator's seed from those three with SHA-256, so it never depends on PYTHO
 and no global random state is touched.
 
 The `exam` profile draws numbers a student can work without a calculator and returns them
-as exact SymPy numbers (in NumPy object arrays); the `drill` profile draws decimals as
-float64 arrays.
+as exact numbers (engine.exact.Exact, in NumPy object arrays); the `drill` profile draws
+decimals as float64 arrays.
 """
 from __future__ import annotations
 
 import hashlib
+from fractions import Fraction
 from functools import lru_cache
 
 import numpy as np
+
+from .engine import ops
+from .engine.exact import Exact, from_sympy
+from .engine.exact import log as exact_log
 
 PROFILES = ("exam", "drill")
 
@@ -60,7 +65,7 @@ class Draw:
 
     # --- numbers -------------------------------------------------------------------
     def array(self, values):
-        """An array of drawn values: exact SymPy numbers (exam) or float64 (drill)."""
+        """An array of drawn values: exact numbers (exam) or float64 (drill)."""
         return exact(values) if self.exam else np.asarray(values, dtype=float)
 
     def ints(self, lo: int, hi: int, shape=(), nonzero: bool = False):
@@ -72,17 +77,13 @@ class Draw:
 
     def grid(self, lo: float, hi: float, step, shape=(), nonzero: bool = False):
         """Multiples of `step` (e.g. 1/2) in [lo, hi], exact in the exam profile."""
-        from fractions import Fraction
-
         step = Fraction(step)
         k_lo, k_hi = int(Fraction(lo) / step), int(Fraction(hi) / step)
         ks = self.rng.integers(k_lo, k_hi + 1, size=shape)
         while nonzero and np.any(ks == 0):
             ks = np.where(ks == 0, self.rng.integers(k_lo, k_hi + 1, size=shape), ks)
         if self.exam:
-            import sympy as sp
-
-            return exact(ks) * sp.Rational(step.numerator, step.denominator)
+            return exact(ks) * Exact(step)
         return np.asarray(ks, dtype=float) * float(step)
 
     def decimals(self, lo: float, hi: float, shape=(), places: int = 2, nonzero: bool = False):
@@ -100,29 +101,34 @@ class Draw:
 
     def log_ratios(self, shape=(), ratios=(2, 3, 4), allow_zero: bool = True):
         """Exam: ±ln q for q in `ratios` (or 0), whose sigmoids are exact fractions."""
-        import sympy as sp
-
-        choices = [sp.Integer(0)] if allow_zero else []
+        choices = [Exact(0)] if allow_zero else []
         for q in ratios:
-            choices += [sp.log(sp.Integer(q)), -sp.log(sp.Integer(q))]
+            choices += [exact_log(q), -exact_log(q)]
         idx = self.rng.integers(len(choices), size=shape)
         return exact([choices[i] for i in np.ravel(idx)], shape=shape)
 
 
 def exact(values, shape=None):
-    """Object array (or scalar) of SymPy numbers from ints, Fractions, strings or SymPy values."""
-    import sympy as sp
+    """Object array (or scalar) of exact numbers from ints, Fractions, strings, Exact or SymPy
+    values. Rationals and rational multiples of logarithms become Exact; other SymPy values
+    (e.g. √2, symbols) are kept as they are."""
 
     def one(v):
-        if isinstance(v, sp.Basic):
+        if isinstance(v, Exact):
             return v
         if isinstance(v, (bool, np.bool_)):
             raise TypeError("booleans are not numbers")
         if isinstance(v, (int, np.integer)):
-            return sp.Integer(int(v))
+            return Exact(Fraction(int(v)))
         if isinstance(v, float):
             raise TypeError("exact() takes integers, fractions or SymPy numbers, not floats")
-        return sp.Rational(str(v)) if not isinstance(v, str) else sp.Rational(v)
+        if isinstance(v, Fraction):
+            return Exact(v)
+        if isinstance(v, str):
+            return Exact(Fraction(v))
+        if ops.is_exact(v):  # SymPy
+            return from_sympy(v)
+        return Exact(Fraction(str(v)))
 
     if np.ndim(values) == 0 and not isinstance(values, (list, tuple)):
         return one(values.item() if isinstance(values, np.ndarray) else values)
@@ -162,7 +168,6 @@ def mistakes_show(mistakes, params: dict, values: dict, rtol: float = 0.02, atol
 
 def float_params(params: dict) -> dict:
     """A float64 copy of an instance's parameters (numbers only; strings, ints and dicts kept)."""
-    from .engine import ops
 
     def one(v):
         if isinstance(v, (str, int, dict, list)) and not isinstance(v, bool):
@@ -177,8 +182,6 @@ def float_params(params: dict) -> dict:
 @lru_cache(maxsize=4096)
 def _exact_scalar_float(v) -> float:
     """float of an exact scalar, remembered: samplers draw the same few (ln 2, −ln 3/2, …) again and again."""
-    from .engine import ops
-
     return ops.to_float(v)
 
 

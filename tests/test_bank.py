@@ -66,17 +66,16 @@ def test_mistakes_differ_from_the_answer(pid, seeds):
     """Each mistake gives a wrong answer (beyond tolerance) on at least 95% of the seeds it applies to."""
     p = BANK[pid]
     n = min(len(seeds), 100)
+    instances = [p.sample(seed, profile) for profile in ("exam", "drill") for seed in range(n)]
     for m in p.mistakes:
         applied = differed = 0
-        for profile in ("exam", "drill"):
-            for seed in range(n):
-                inst = p.sample(seed, profile)
-                wrong = p.mistake_function(m)(inst.params, inst.values)
-                if wrong is None:
-                    continue
-                applied += 1
-                if any(_differs(inst, part, wrong[part]) for part in m.parts):
-                    differed += 1
+        for inst in instances:
+            wrong = p.mistake_function(m)(inst.params, inst.values)
+            if wrong is None:
+                continue
+            applied += 1
+            if any(_differs(inst, part, wrong[part]) for part in m.parts):
+                differed += 1
         assert applied >= n // 4, f"{pid}: mistake {m.name} applies to only {applied} instances"
         assert differed >= 0.95 * applied, f"{pid}: mistake {m.name} differs on {differed}/{applied}"
 
@@ -93,21 +92,33 @@ def _differs(inst, part, wrong) -> bool:
     return not all_close(wrong, right, spec.rtol, spec.atol)
 
 
-@pytest.mark.parametrize("pid", PROBLEM_IDS)
-def test_same_seed_same_instance_in_another_process(pid):
+def _instance_json(pid) -> str:
+    inst = BANK[pid].sample(7, "exam")
+    return json.dumps([inst.params_exact_json(), inst.answers_exact_json()], sort_keys=True)
+
+
+@pytest.fixture(scope="module")
+def other_processes():
+    """{pid: set of the seed-7 exam instances, as JSON, from two other processes with different
+    PYTHONHASHSEEDs}: one interpreter per hash seed samples every problem."""
     code = (
-        "import json,sys; from examgen.bank import get; "
-        f"i = get({pid!r}).sample(7, 'exam'); "
-        "print(json.dumps([i.params_exact_json(), i.answers_exact_json()], sort_keys=True))"
+        "import json; from examgen.bank import load_bank; "
+        "print(json.dumps({pid: json.dumps([i.params_exact_json(), i.answers_exact_json()], sort_keys=True) "
+        f"for pid in {PROBLEM_IDS!r} for i in [load_bank()[pid].sample(7, 'exam')]}}))"
     )
-    outs = set()
+    seen = {pid: set() for pid in PROBLEM_IDS}
     for hashseed in ("0", "12345"):
         env = dict(os.environ, PYTHONHASHSEED=hashseed)
-        outs.add(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                                text=True, check=True).stdout)
-    inst = BANK[pid].sample(7, "exam")
-    here = json.dumps([inst.params_exact_json(), inst.answers_exact_json()], sort_keys=True) + "\n"
-    assert outs == {here}
+        out = json.loads(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                                        text=True, check=True).stdout)
+        for pid in PROBLEM_IDS:
+            seen[pid].add(out[pid])
+    return seen
+
+
+@pytest.mark.parametrize("pid", PROBLEM_IDS)
+def test_same_seed_same_instance_in_another_process(pid, other_processes):
+    assert other_processes[pid] == {_instance_json(pid)}
 
 
 @pytest.mark.parametrize("pid", PROBLEM_IDS)

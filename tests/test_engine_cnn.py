@@ -74,7 +74,7 @@ def test_conv_valid_3x3_by_2x2_by_hand():
     # Flipped kernel [[0, -1], [2, 1]] slid over h: e.g. ξ[0,0] = 0·1 − 1·2 + 2·0 + 1·1 = −1.
     out = conv.conv2d(h, w, "valid")
     assert out["xi"][:, :, 0].tolist() == [[-1, 5], [4, 0]]
-    assert out["xi"].dtype == object and all(isinstance(v, sp.Integer) for v in out["xi"].flat)
+    assert out["xi"].dtype == object and all(v.is_Integer for v in out["xi"].flat)
     assert (out["row0"], out["col0"]) == (1, 1)
     # Without the flip (correlation): ξ′[0,0] = 1·1 + 2·2 − 1·0 + 0·1 = 5.
     assert conv.correlate2d(h, w, "valid")[:, :, 0].tolist() == [[5, 1], [0, 6]]
@@ -104,7 +104,7 @@ def test_conv_channels_by_hand_exact_fractions():
     xi = conv.conv2d(h, w, "full")["xi"]
     assert xi[0, :, 0].tolist() == [R(1, 4) + 6, R(1, 2) - R(3, 4)]          # [25/4, −1/4]
     assert xi[0, :, 1].tolist() == [R(1, 2), sp.Integer(1)]
-    assert xi[0, 0, 0] == R(25, 4) and isinstance(xi[0, 1, 0], sp.Rational)
+    assert xi[0, 0, 0] == R(25, 4) and xi[0, 1, 0].is_Rational
 
 
 # --- convolution backward --------------------------------------------------------------------
@@ -148,7 +148,7 @@ def test_conv_backward_valid_by_hand():
     assert out["G"][:, :, 0].tolist() == [[0, 0, 0, 0], [0, 1, 0, 0], [0, 0, -1, 0], [0, 0, 0, 0]]
     assert out["dL_dh"][:, :, 0].tolist() == [[0, -1, 0], [2, 1, 1], [0, -2, -1]]
     assert out["dL_dw"][:, :, 0, 0].tolist() == [[0, -1], [-1, 0]]
-    assert all(isinstance(v, sp.Integer) for v in out["dL_dh"].flat)
+    assert all(v.is_Integer for v in out["dL_dh"].flat)
 
 
 def test_conv_backward_full_by_hand_and_the_flipped_mistake():
@@ -227,7 +227,7 @@ def test_maxpool_by_hand_with_an_all_negative_window():
                                                 [1, 0, 0, 0],
                                                 [0, 0, 0, 0],
                                                 [-1, 0, 3, 0]]
-    assert all(isinstance(v, sp.Integer) for v in back["dL_dxi"].flat)
+    assert all(v.is_Integer for v in back["dL_dxi"].flat)
 
 
 def test_maxpool_mistakes_by_hand():
@@ -274,7 +274,7 @@ def test_conv_exam_instances_are_small_integers(pid):
         h, w = inst.params["h"], inst.params["w"]
         assert 3 <= h.shape[0] <= 4 and 3 <= h.shape[1] <= 4 and w.shape[0] in (2, 3)
         assert h.shape[2] * w.shape[3] <= 2
-        assert all(isinstance(v, sp.Integer) and -2 <= v <= 3 for v in list(h.flat) + list(w.flat))
+        assert all(v.is_Integer and -2 <= v <= 3 for v in list(h.flat) + list(w.flat))
 
 
 # --- the CLI -------------------------------------------------------------------------------

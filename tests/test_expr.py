@@ -82,10 +82,11 @@ def test_corpus_is_large_and_mixed():
     assert sum(p["equivalent"] for p in CORPUS) >= 50 and sum(not p["equivalent"] for p in CORPUS) >= 50
 
 
-def test_corpus_verdicts_equal_sympy():
+@pytest.mark.parametrize("chunk", range(8))  # eight slices of the corpus, so test workers share it
+def test_corpus_verdicts_equal_sympy(chunk):
     """Our verdict equals simplify(a − b) == 0 on every pair; where simplify misses a tanh identity
     (flagged in the corpus) the rewrite in exponentials proves it, and our verdict is that truth."""
-    for p in CORPUS:
+    for p in CORPUS[chunk::8]:
         v = tuple(p["variables"])
         ours = equivalent(expr.check(p["a"], v), expr.check(p["b"], v), v)
         if ours is None:
@@ -98,6 +99,9 @@ def test_corpus_verdicts_equal_sympy():
         assert ours == truth, p
         if p["simplify"] == p["equivalent"]:
             assert ours == plain, p
+
+
+def test_simplify_misses_few_corpus_pairs():
     assert sum(p["simplify"] != p["equivalent"] for p in CORPUS) <= 10
 
 

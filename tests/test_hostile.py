@@ -110,3 +110,155 @@ def test_key_fifo_is_refused_at_once(tmp_path):
     except subprocess.TimeoutExpired:
         pytest.fail("grade waited on a FIFO key")
     assert r.returncode == 2 and "Traceback" not in r.stderr
+
+
+# --- answer files in a batch: encodings, control characters, HTML --------------------------------
+def iou_setup(tmp_path):
+    inst = BANK["iou"].sample(0, "exam")
+    entry = keys.problem_entry(inst, 1, 10)
+    key = {"exam": "E0-x", "title": "T", "student": None, "points": 10, "problems": [entry]}
+    (tmp_path / "key.json").write_text(keys.dumps(key), encoding="utf-8")
+    d = tmp_path / "class"
+    d.mkdir()
+    right = entry["answers_exact"]
+    (d / "good.yaml").write_text(json.dumps({"exam": "E0-x", "student": "Ada", "answers": {"1": right}}))
+    return key, d
+
+
+@pytest.mark.parametrize("where", ["student", "exam", "part", "value"])
+def test_lone_surrogate_in_json_is_that_files_error_row(tmp_path, where):
+    _, d = iou_setup(tmp_path)
+    bad = {"exam": "E0-x", "student": "Bo", "answers": {"1": {"I": 1}}}
+    s = "\\ud800"
+    text = json.dumps(bad)
+    text = {"student": text.replace('"Bo"', f'"B{s}"'), "exam": text.replace('"E0-x"', f'"E{s}"'),
+            "part": text.replace('"I"', f'"I{s}"'), "value": text.replace("1}}", f'"1{s}"}}}}')}[where]
+    (d / "bad.json").write_text(text, encoding="ascii")
+    r = run("grade", tmp_path / "key.json", d, "--gradebook", tmp_path / "g.csv", "--report", tmp_path / "rep")
+    assert r.returncode == 1, r.stderr
+    assert "Traceback" not in r.stderr
+    rows = (tmp_path / "g.csv").read_text(encoding="utf-8").splitlines()
+    assert len(rows) == 3 and any("bad.json" in x and "error" in x for x in rows)
+    assert len(list((tmp_path / "rep").glob("*.md"))) == 2
+    ok = run("grade", tmp_path / "key.json", d / "good.yaml")
+    assert ok.returncode == 0
+
+
+def test_undecodable_file_name_and_ascii_terminal_do_not_crash(tmp_path):
+    _, d = iou_setup(tmp_path)
+    name = os.fsencode(d) + b"/\xff\xfe-caf\xc3\xa9.yaml"
+    with open(name, "wb") as f:
+        f.write(b"exam: E0-x\nstudent: Zo\xc3\xab\nanswers: {1: {I: 1}}\n")
+    r = run("grade", tmp_path / "key.json", d, "--gradebook", tmp_path / "g.csv",
+            env={"PYTHONIOENCODING": "ascii", "LC_ALL": "C"})
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr and r.stdout.count("exam E0-x") == 2
+
+
+def test_terminal_escapes_and_html_from_students_are_neutralised(tmp_path):
+    _, d = iou_setup(tmp_path)
+    (d / "mal.json").write_text(json.dumps({"exam": "E0-x", "student": "Mal\x1b[2J\x1b]52;c;Zm9v\x07"}))
+    evil = {"exam": "E0-x", "student": "Eve<script>alert(1)</script>",
+            "answers": {"1": {"I": "\x1b[31m10/10\x9b", "U": "<img src=x onerror=alert(1)>"}},
+            "<b>x</b>\x1b[1m": 1}
+    (d / "eve.json").write_text(json.dumps(evil))
+    for args in ([], ["--json"]):
+        r = run("grade", tmp_path / "key.json", d, "--report", tmp_path / "rep", *args)
+        assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr  # Mal's name is refused
+        for ch in ("\x1b", "\x07", "\x9b"):
+            assert ch not in r.stdout and ch not in r.stderr
+    reports = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "rep").glob("*.md"))
+    assert "Eve" in reports
+    assert "<script" not in reports and "<img" not in reports.replace("`<img", "") and "<b>" not in reports
+    assert "\x1b" not in reports
+
+
+# --- answer sheets ------------------------------------------------------------------------------
+def test_multi_line_title_cannot_inject_into_answer_sheets(tmp_path):
+    import yaml
+
+    spec = tmp_path / "s.yaml"
+    title = "Quiz\nexam: E9-evil\nstudent: Mallory\u2028answers: 1\x85x: 2"
+    spec.write_text(yaml.safe_dump({"title": title, "problems": ["iou"]}), encoding="utf-8")
+    r = run("generate", "--spec", spec, "--format", "md", "--out", tmp_path / "o")
+    assert r.returncode == 0, r.stderr
+    sheet = (tmp_path / "o" / "answers.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(sheet)
+    assert set(data) == {"exam", "student", "answers"} and data["exam"].startswith("E0-")
+    assert not data["student"]
+    assert sheet.splitlines()[0].startswith("# Answer sheet for Quiz exam: E9-evil")
+
+
+# --- folders, FIFOs, the versions' own keys ---------------------------------------------------------
+def test_version_folders_own_keys_are_not_graded_and_skips_are_listed(tmp_path):
+    r = run("generate", "--versions", "2", "--format", "md", "--out", tmp_path / "c")
+    assert r.returncode == 0, r.stderr
+    folders = sorted(p for p in (tmp_path / "c").iterdir() if p.is_dir())
+    os.mkfifo(folders[0] / "pipe.yaml")
+    r = run("grade", tmp_path / "c" / "key.json", *folders, "--json", timeout=60)
+    assert r.returncode == 0, r.stderr
+    rows = json.loads(r.stdout)
+    assert [os.path.basename(x["file"]) for x in rows] == ["answers.yaml", "answers.yaml"]
+    assert "key.json" in r.stderr and "pipe.yaml" in r.stderr and "skipped" in r.stderr
+
+
+def test_fifo_named_as_submission_is_an_error_row_not_a_hang(tmp_path):
+    _, d = iou_setup(tmp_path)
+    os.mkfifo(tmp_path / "pipe.yaml")
+    r = run("grade", tmp_path / "key.json", tmp_path / "pipe.yaml", d / "good.yaml", timeout=30)
+    assert r.returncode == 1 and "pipe" in r.stdout, (r.stdout, r.stderr)
+
+
+# --- what grade writes --------------------------------------------------------------------------------
+def test_outputs_follow_the_umask_keep_modes_and_replace_planted_symlinks(tmp_path):
+    _, d = iou_setup(tmp_path)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    (tmp_path / "g.csv").symlink_to(victim)
+    r = subprocess.run(f"umask 022 && examgen grade {tmp_path}/key.json {d} --gradebook {tmp_path}/g.csv "
+                       f"--report {tmp_path}/rep", shell=True, capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert victim.read_text() == "precious" and not (tmp_path / "g.csv").is_symlink()
+    assert (tmp_path / "g.csv").stat().st_mode & 0o777 == 0o644
+    assert all(p.stat().st_mode & 0o777 == 0o644 for p in (tmp_path / "rep").glob("*.md"))
+    os.chmod(tmp_path / "g.csv", 0o640)
+    run("grade", tmp_path / "key.json", d, "--gradebook", tmp_path / "g.csv")
+    assert (tmp_path / "g.csv").stat().st_mode & 0o777 == 0o640
+    assert not [p for p in tmp_path.rglob("*.tmp")]
+
+
+def test_worksheet_and_init_spec_replace_symlinks_instead_of_following_them(tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    (tmp_path / "w.md").symlink_to(victim)
+    r = run("worksheet", "--problems", "iou", "--count", "1", "--format", "md", "--out", tmp_path / "w.md")
+    assert r.returncode == 0, r.stderr
+    assert victim.read_text() == "precious" and not (tmp_path / "w.md").is_symlink()
+    (tmp_path / "spec.yaml").symlink_to(tmp_path / "nowhere" / "x.yaml")
+    r = run("init-spec", tmp_path / "spec.yaml")
+    one_line_error(r, "exists")
+    r = run("init-spec", tmp_path / "spec.yaml", "--force")
+    assert r.returncode == 0 and (tmp_path / "spec.yaml").is_file() and not (tmp_path / "spec.yaml").is_symlink()
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_a_report_that_cannot_be_written_does_not_stop_the_rest(tmp_path):
+    _, d = iou_setup(tmp_path)
+    (d / "bo.yaml").write_text("exam: E0-x\nstudent: Bo\nanswers: {1: {I: 1}}\n")
+    (tmp_path / "rep" / "Ada.md").mkdir(parents=True)   # in the way of Ada's report
+    r = run("grade", tmp_path / "key.json", d, "--report", tmp_path / "rep", "--gradebook", tmp_path / "g.csv")
+    assert r.returncode == 1 and "Ada.md" in r.stderr and "Traceback" not in r.stderr, r.stderr
+    assert (tmp_path / "rep" / "Bo.md").is_file() and (tmp_path / "g.csv").is_file()
+
+
+# --- points ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("points", [1, 0.5, 0.05])
+def test_point_split_is_never_negative(points):
+    from examgen.key import part_points
+
+    inst = BANK["lstm-bptt"].sample(0, "exam")
+    split = part_points(points, list(inst.problem.parts))
+    assert min(split.values()) >= 0 and round(sum(split.values()), 9) == points
+    for n in range(1, 80):
+        split = part_points(points, [str(i) for i in range(n)])
+        assert min(split.values()) >= 0 and abs(sum(split.values()) - points) < 1e-9

@@ -1,17 +1,27 @@
-"""Element-wise maths that works on floats and on exact SymPy numbers alike.
+"""Element-wise maths that works on floats and on exact numbers alike.
 
-A value is *exact* when it is a SymPy number or a NumPy object array of them; every other
-value is treated as float64. Engine modules call these instead of `np.exp` and friends.
+A value is *exact* when it is an `Exact` (engine/exact.py: rationals and rational multiples of
+logarithms, the exam profile's numbers), a SymPy number, or a NumPy object array of them; every
+other value is treated as float64. Engine modules call these instead of `np.exp` and friends.
+Exact values stay Exact where the result is one (σ(ln q) = q/(1+q), e^(k ln q) = q^k, …) and
+become SymPy where it is not; both kinds mix freely.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
+
+from . import exact as _exact
+from .exact import Exact
 
 
 def is_exact(a) -> bool:
-    """True for SymPy numbers and object arrays (of SymPy numbers)."""
+    """True for Exact and SymPy numbers and object arrays (of them)."""
     if isinstance(a, np.ndarray):
         return a.dtype == object
+    if isinstance(a, Exact):
+        return True
     # Any class of SymPy's, or one derived from SymPy's (e.g. a Function defined in the engine).
     # (SymPy's undefined functions, e.g. sigma(g), have classes whose __module__ is None.)
     return any((c.__module__ or "").startswith("sympy") for c in type(a).__mro__[:-1])
@@ -52,21 +62,29 @@ def _any_exact(seq) -> bool:
     return False
 
 
+def _exp1(v):
+    """e^v of one exact value: Exact's own where it can, else SymPy's."""
+    return _exact.exp(v) if isinstance(v, Exact) else _sympy().exp(v)
+
+
+def _log1(v):
+    return _exact.log(v) if isinstance(v, Exact) else _sympy().log(v)
+
+
 def exp(a):
     """e^a."""
-    return _map(_sympy().exp, a) if is_exact(a) else np.exp(a)
+    return _map(_exp1, a) if is_exact(a) else np.exp(a)
 
 
 def log(a):
     """ln a (natural logarithm)."""
-    return _map(_sympy().log, a) if is_exact(a) else np.log(a)
+    return _map(_log1, a) if is_exact(a) else np.log(a)
 
 
 def sigmoid(a):
     """σ(a) = 1/(1 + e^−a)."""
     if is_exact(a):
-        sp = _sympy()
-        return _map(lambda v: 1 / (1 + sp.exp(-v)), a)
+        return _map(lambda v: 1 / (1 + _exp1(-v)), a)
     a = np.asarray(a, dtype=float)
     # Split by sign so that e^x never overflows.
     e = np.exp(-np.abs(a))
@@ -76,8 +94,11 @@ def sigmoid(a):
 def tanh(a):
     """tanh(a) = 2σ(2a) − 1, written so that SymPy evaluates tanh(ln q) to a fraction."""
     if is_exact(a):
-        sp = _sympy()
-        return _map(lambda v: (1 - sp.exp(-2 * v)) / (1 + sp.exp(-2 * v)), a)
+        def one(v):
+            e = _exp1(-2 * v)
+            return (1 - e) / (1 + e)
+
+        return _map(one, a)
     return np.tanh(a)
 
 
@@ -101,8 +122,8 @@ def relu(a):
 
 def step(a):
     """The unit step u(a): 1 where a > 0, else 0."""
-    one = 1 if not is_exact(a) else _sympy().Integer(1)
-    zero = 0 if not is_exact(a) else _sympy().Integer(0)
+    one = 1 if not is_exact(a) else Exact(1)
+    zero = 0 if not is_exact(a) else Exact(0)
     out = np.where(is_positive(a), one, zero)
     return _like(out.astype(object) if is_exact(a) else out.astype(float), a)
 
@@ -111,8 +132,8 @@ def zero_like(a):
     """Zeros with a's shape and kind (exact or float)."""
     if is_exact(a):
         z = np.empty(np.shape(a), dtype=object)
-        z[...] = _sympy().Integer(0)
-        return z if np.ndim(a) else _sympy().Integer(0)
+        z[...] = Exact(0)
+        return z if np.ndim(a) else Exact(0)
     return np.zeros(np.shape(a)) if np.ndim(a) else 0.0
 
 
@@ -133,10 +154,27 @@ def to_float(a):
 
 
 def _float(v) -> float:
-    """float(v), directly p/q for a SymPy rational (correctly rounded, as float() is, but fast)."""
+    """float(v), directly p/q for a rational (correctly rounded, as float() is, but fast)."""
+    if isinstance(v, Exact):
+        return float(v)
     if getattr(v, "is_Rational", False) is True:
         return int(v.p) / int(v.q)
     return float(v)
+
+
+def to_sympy(a):
+    """The SymPy form of an exact value or object array (for SymPy functions that do not convert
+    their arguments themselves, e.g. logcombine); floats and SymPy values are returned as they are."""
+    if isinstance(a, np.ndarray) and a.dtype == object:
+        return _map(_exact.to_sympy, a)
+    return _exact.to_sympy(a)
+
+
+def from_sympy(a):
+    """Exact values for SymPy rationals and r + Σ c·ln a (entry by entry in arrays); others unchanged."""
+    if isinstance(a, np.ndarray) and a.dtype == object:
+        return _map(_exact.from_sympy, a)
+    return _exact.from_sympy(a)
 
 
 # --- what an exact value is made of (for the calculator-free bound) ---------------------------
@@ -170,10 +208,20 @@ def decompose(v) -> Decomposition:
 
     if isinstance(v, Fraction):
         return Decomposition(((v.numerator, v.denominator),))
+    if isinstance(v, Exact):
+        if v.is_Rational:
+            return Decomposition(((v.r.numerator, v.r.denominator),))
+        return _decompose_exact(v)
     if not is_exact(v):
         return Decomposition(other=True)
     rationals, logs = [], set()
     return Decomposition(rationals, logs, not _walk(v, rationals, logs))
+
+
+@lru_cache(maxsize=4096)
+def _decompose_exact(v: Exact) -> Decomposition:
+    """An Exact r + Σ c·ln a is written as its SymPy form is: decompose that (remembered per value)."""
+    return decompose(_exact.to_sympy(v))
 
 
 def _walk(e, rationals: list, logs: set) -> bool:

@@ -1,0 +1,406 @@
+"""Exact exam numbers without SymPy: r + Σ cₐ·ln a, with r, cₐ rational (fractions.Fraction).
+
+Exam arithmetic is a few thousand operations on small fractions and on rational multiples of
+logarithms (±ln q as σ arguments, their sums and scalings). SymPy does it correctly but slowly;
+`Exact` does the same operations on Fractions and gives, for every one of them, the value SymPy
+gives, in the same form: like SymPy, it keeps ln 4 as ln 4 (never 2 ln 2), writes ln(1/n) as
+−ln n, and distributes a rational factor over a sum. Equality is SymPy's (structural), so
+ln 4 ≠ 2 ln 2 here as there, and a value hashes as the SymPy number it stands for.
+
+What leaves this set (a product of two logarithms, e^x of a non-logarithm, √2, 1/0, …) is
+computed by SymPy from the equivalent SymPy values: the result is then a SymPy object, and the
+engine (ops) takes either kind. `to_sympy` and `from_sympy` convert both ways; an Exact also
+passes anywhere SymPy expects a value (it has `_sympy_`), and attributes SymPy numbers have
+and Exact does not (`.has`, `.atoms`, `.rewrite`, …) are answered by its SymPy form.
+Printing (plain text and LaTeX) is formatting.py's, which writes rationals itself and other
+values as SymPy prints them (remembered per value).
+"""
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from functools import lru_cache
+
+_ZERO = Fraction(0)
+_ONE = Fraction(1)
+_TOL = 1e-9  # a sign decided by floats only beyond this; closer calls are decided exactly
+
+
+class Exact:
+    """r + Σ c·ln(a): `r` a Fraction, `logs` a sorted tuple of (a, c), a > 0, a ≠ 1, c ≠ 0."""
+
+    __slots__ = ("r", "logs", "_hash")
+
+    def __init__(self, r=_ZERO, logs=()):
+        self.r = r if type(r) is Fraction else Fraction(r)
+        self.logs = logs
+        self._hash = None
+
+    # --- kind ------------------------------------------------------------------------------
+    @property
+    def is_Rational(self) -> bool:
+        return not self.logs
+
+    @property
+    def is_Integer(self) -> bool:
+        return not self.logs and self.r.denominator == 1
+
+    @property
+    def is_number(self) -> bool:
+        return True
+
+    @property
+    def free_symbols(self) -> frozenset:
+        return frozenset()
+
+    @property
+    def is_zero(self) -> bool:
+        return not self.logs and not self.r
+
+    @property
+    def p(self) -> int:
+        self._need_rational("p")
+        return self.r.numerator
+
+    @property
+    def q(self) -> int:
+        self._need_rational("q")
+        return self.r.denominator
+
+    def _need_rational(self, name):
+        if self.logs:
+            raise AttributeError(f"{name}: {self} is not rational")
+
+    def __getattr__(self, name):
+        # Whatever SymPy numbers offer and Exact does not (.has, .atoms, .rewrite, .is_positive,
+        # .free_symbols …): ask the SymPy form. Private names are not delegated (pickle, copy).
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(to_sympy(self), name)
+
+    def _sympy_(self):
+        return to_sympy(self)
+
+    def __reduce__(self):
+        return (Exact, (self.r, self.logs))
+
+    # --- arithmetic ------------------------------------------------------------------------
+    def __add__(self, other):
+        o = _coerce(other)
+        if o is None:
+            return _fallback(self, other, "__add__")
+        if not o.logs:
+            return Exact(self.r + o.r, self.logs) if o.r else self
+        if not self.logs:
+            return Exact(self.r + o.r, o.logs) if self.r else o
+        return Exact(self.r + o.r, _add_logs(self.logs, o.logs, _ONE))
+
+    __radd__ = __add__
+
+    def __sub__(self, other):
+        o = _coerce(other)
+        if o is None:
+            return _fallback(self, other, "__sub__")
+        if not o.logs:
+            return Exact(self.r - o.r, self.logs) if o.r else self
+        return Exact(self.r - o.r, _add_logs(self.logs, o.logs, -_ONE))
+
+    def __rsub__(self, other):
+        o = _coerce(other)
+        if o is None:
+            return _fallback(self, other, "__rsub__")
+        return o - self
+
+    def __neg__(self):
+        return Exact(-self.r, tuple((a, -c) for a, c in self.logs))
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return self if _sign(self) >= 0 else -self
+
+    def __mul__(self, other):
+        o = _coerce(other)
+        if o is None:
+            return _fallback(self, other, "__mul__")
+        if not o.logs:
+            return self._scale(o.r)
+        if not self.logs:
+            return o._scale(self.r)
+        return _fallback(self, other, "__mul__")  # a product of logarithms: SymPy's form
+
+    __rmul__ = __mul__
+
+    def _scale(self, k: Fraction):
+        if not k:
+            return Exact(_ZERO)
+        if k == 1:
+            return self
+        return Exact(self.r * k, tuple((a, c * k) for a, c in self.logs))
+
+    def __truediv__(self, other):
+        o = _coerce(other)
+        if o is None or o.logs or not o.r:
+            return _fallback(self, other, "__truediv__")  # 1/0 is SymPy's zoo, as before
+        return self._scale(1 / o.r)
+
+    def __rtruediv__(self, other):
+        o = _coerce(other)
+        if o is None or self.logs or not self.r:
+            return _fallback(self, other, "__rtruediv__")
+        return o._scale(1 / self.r)
+
+    def __pow__(self, n):
+        if isinstance(n, Exact) and n.is_Integer:
+            n = n.r.numerator
+        elif getattr(n, "is_Integer", False) is True and not isinstance(n, int):
+            n = int(n)
+        if isinstance(n, int) and not isinstance(n, bool):
+            if n == 1:
+                return self
+            if n == 0:
+                return Exact(_ONE)
+            if not self.logs and (self.r or n > 0):
+                return Exact(self.r ** n)
+        return _fallback(self, n, "__pow__")
+
+    def __rpow__(self, base):
+        if self.is_Integer and isinstance(_coerce(base), Exact):
+            return _coerce(base) ** self
+        return _fallback(self, base, "__rpow__")
+
+    # --- comparison, hashing, conversion ---------------------------------------------------
+    def __eq__(self, other):
+        if isinstance(other, Exact):
+            return self.r == other.r and self.logs == other.logs
+        if isinstance(other, (int, Fraction)) and not isinstance(other, bool):
+            return not self.logs and self.r == other
+        if isinstance(other, float):
+            return not self.logs and self.r == other
+        if _is_sympy(other):
+            o = from_sympy(other)
+            if isinstance(o, Exact):
+                return self == o
+            return False
+        return NotImplemented
+
+    def __ne__(self, other):
+        eq = self.__eq__(other)
+        return eq if eq is NotImplemented else not eq
+
+    def __hash__(self):
+        # As the SymPy number hashes (Integer: as int; Rational: its class name, p, q), so that
+        # sets and dicts of SymPy rationals find their Exact twins.
+        if self._hash is None:
+            if not self.logs:
+                p, q = self.r.numerator, self.r.denominator
+                self._hash = hash(p) if q == 1 else hash(("Half" if (p, q) == (1, 2) else "Rational", p, q))
+            else:
+                self._hash = hash(("Exact", self.r, self.logs))
+        return self._hash
+
+    def _cmp(self, other):
+        """sign(self − other) as −1, 0, 1, or None when only SymPy can tell."""
+        o = _coerce(other)
+        if o is None:
+            if isinstance(other, float):
+                d = float(self) - other
+                return (d > 0) - (d < 0)
+            return None
+        return _sign(self - o)
+
+    def __lt__(self, other):
+        s = self._cmp(other)
+        return _fallback(self, other, "__lt__") if s is None else s < 0
+
+    def __le__(self, other):
+        s = self._cmp(other)
+        return _fallback(self, other, "__le__") if s is None else s <= 0
+
+    def __gt__(self, other):
+        s = self._cmp(other)
+        return _fallback(self, other, "__gt__") if s is None else s > 0
+
+    def __ge__(self, other):
+        s = self._cmp(other)
+        return _fallback(self, other, "__ge__") if s is None else s >= 0
+
+    def __bool__(self):
+        return bool(self.r) or bool(self.logs)
+
+    def __float__(self):
+        if not self.logs:
+            return self.r.numerator / self.r.denominator
+        return _log_float(self)
+
+    def __int__(self):
+        if not self.logs:
+            return int(self.r)
+        return int(float(self))
+
+    def __repr__(self):
+        return f"Exact({self})"
+
+    def __str__(self):
+        if not self.logs:
+            p, q = self.r.numerator, self.r.denominator
+            return str(p) if q == 1 else f"{p}/{q}"
+        return str(to_sympy(self))
+
+
+# --- construction and conversion ----------------------------------------------------------------
+def rational(v) -> Exact:
+    """An Exact rational from an int, a Fraction, a string like "3/4", or a SymPy rational."""
+    if isinstance(v, Exact):
+        return v
+    if _is_sympy(v):
+        return Exact(Fraction(int(v.p), int(v.q)))
+    return Exact(Fraction(v))
+
+
+def log(v):
+    """ln v, in SymPy's form: ln 1 = 0, ln(1/n) = −ln n, ln(p/q) and ln 4 kept as they are."""
+    o = _coerce(v)
+    if o is None or o.logs or o.r <= 0:
+        return _sympy().log(to_sympy(v) if isinstance(v, Exact) else v)
+    a = o.r
+    if a == 1:
+        return Exact(_ZERO)
+    if a.numerator == 1:
+        return Exact(_ZERO, ((Fraction(a.denominator), -_ONE),))
+    return Exact(_ZERO, ((a, _ONE),))
+
+
+def exp(v):
+    """e^v: a rational when v = Σ k·ln a with integer k's (as SymPy finds it), else SymPy's e^v."""
+    o = _coerce(v)
+    if o is not None and not o.r and all(c.denominator == 1 for _, c in o.logs):
+        out = _ONE
+        for a, c in o.logs:
+            out *= a ** int(c)
+        return Exact(out)
+    return _sympy().exp(to_sympy(o) if o is not None else v)
+
+
+def to_sympy(v):
+    """The SymPy number an Exact stands for (other values are returned unchanged)."""
+    if not isinstance(v, Exact):
+        return v
+    return _to_sympy(v.r, v.logs)
+
+
+@lru_cache(maxsize=8192)
+def _to_sympy(r: Fraction, logs: tuple):
+    sp = _sympy()
+    out = sp.Rational(r.numerator, r.denominator)
+    for a, c in logs:
+        out += sp.Rational(c.numerator, c.denominator) * sp.log(sp.Rational(a.numerator, a.denominator))
+    return out
+
+
+def from_sympy(v):
+    """An Exact for a SymPy rational or r + Σ c·ln a; any other SymPy value is returned as it is."""
+    if not _is_sympy(v):
+        return v
+    if getattr(v, "is_Rational", False) is True:
+        return Exact(Fraction(int(v.p), int(v.q)))
+    return _from_sympy(v)
+
+
+@lru_cache(maxsize=8192)
+def _from_sympy(v):
+    sp = _sympy()
+    r, logs = _ZERO, {}
+    for term in sp.Add.make_args(v):
+        if term.is_Rational:
+            r += Fraction(int(term.p), int(term.q))
+            continue
+        c, rest = term.as_coeff_Mul()
+        if not (c.is_Rational and isinstance(rest, sp.log) and rest.args[0].is_Rational):
+            return v
+        a = Fraction(int(rest.args[0].p), int(rest.args[0].q))
+        logs[a] = logs.get(a, _ZERO) + Fraction(int(c.p), int(c.q))
+    out = Exact(r, tuple(sorted((a, c) for a, c in logs.items() if c)))
+    return out if to_sympy(out) == v else v  # only forms that map back to the same SymPy value
+
+
+# --- helpers -------------------------------------------------------------------------------------
+def _sympy():
+    import sympy
+
+    return sympy
+
+
+def _is_sympy(v) -> bool:
+    return any((c.__module__ or "").startswith("sympy") for c in type(v).__mro__[:-1])
+
+
+def _coerce(v):
+    """An Exact for ints, Fractions, Exacts and SymPy rationals/log forms; None for the rest."""
+    if isinstance(v, Exact):
+        return v
+    if isinstance(v, int):
+        return None if isinstance(v, bool) else Exact(Fraction(v))
+    if isinstance(v, Fraction):
+        return Exact(v)
+    if type(v).__module__ == "numpy" and hasattr(v, "dtype") and v.dtype.kind in "iu" and v.ndim == 0:
+        return Exact(Fraction(int(v)))
+    if _is_sympy(v):
+        o = from_sympy(v)
+        return o if isinstance(o, Exact) else None
+    return None
+
+
+def _fallback(x: Exact, other, op: str):
+    """x op other, computed by SymPy on the equivalent SymPy values."""
+    if isinstance(other, Exact):
+        other = to_sympy(other)
+    elif isinstance(other, Fraction):
+        other = _sympy().Rational(other.numerator, other.denominator)
+    elif type(other).__module__ == "numpy" or isinstance(other, (list, tuple)):
+        return NotImplemented
+    return getattr(to_sympy(x) if x.logs else _sympy().Rational(x.r.numerator, x.r.denominator), op)(other)
+
+
+def _add_logs(a: tuple, b: tuple, k: Fraction) -> tuple:
+    """The terms of Σa + k·Σb, like terms collected, zeros dropped, sorted by argument."""
+    out = dict(a)
+    for arg, c in b:
+        out[arg] = out.get(arg, _ZERO) + k * c
+    return tuple(sorted((arg, c) for arg, c in out.items() if c))
+
+
+def _sign(x: Exact) -> int:
+    """The sign of x, exactly: floats when clearly away from 0, else exact reasoning."""
+    if not x.logs:
+        return (x.r > 0) - (x.r < 0)
+    f = x.r.numerator / x.r.denominator + sum(float(c) * math.log(a) for a, c in x.logs)
+    if abs(f) > _TOL:
+        return 1 if f > 0 else -1
+    if not x.r:
+        # Σ c·ln a = ln Π a^c: its sign is that of Π a^(D·c) − 1, D the common denominator.
+        d = math.lcm(*(c.denominator for _, c in x.logs))
+        prod = _ONE
+        for a, c in x.logs:
+            prod *= a ** int(c * d)
+        return (prod > 1) - (prod < 1)
+    # r + Σ c·ln a ≠ 0 when r ≠ 0 (e^r is transcendental): enough digits decide the sign.
+    import mpmath
+
+    with mpmath.workdps(60):
+        v = mpmath.mpf(x.r.numerator) / x.r.denominator + sum(
+            mpmath.mpf(c.numerator) / c.denominator * mpmath.log(mpmath.mpf(a.numerator) / a.denominator)
+            for a, c in x.logs)
+    return 1 if v > 0 else -1
+
+
+def _log_float(x: Exact) -> float:
+    # SymPy's float of the same value, remembered: the float of ln 2, 3/2·ln 3, … is asked often,
+    # and taking SymPy's own keeps every decimal in a key byte-identical.
+    return _float_cached(x.r, x.logs)
+
+
+@lru_cache(maxsize=8192)
+def _float_cached(r, logs) -> float:
+    return float(_to_sympy(r, logs))
