@@ -14,6 +14,7 @@ one unreadable part never stops the others.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +41,50 @@ class Submission:
     student: str | None
     answers: dict[int, dict]
     notes: list[str] = field(default_factory=list)
+    # parts that are not graded, and why: {(problem, part): message}; part "*" = every part
+    refused: dict = field(default_factory=dict)
+
+    def refusal(self, number: int, part: str) -> str | None:
+        return self.refused.get((number, part)) or self.refused.get((number, "*"))
+
+
+class _Mapping(dict):
+    """A mapping as read, remembering the keys the file gave more than once (never resolved silently)."""
+
+    duplicates: tuple = ()
+
+
+def _mapping(pairs) -> _Mapping:
+    out = _Mapping()
+    seen = set()
+    dups = []
+    for k, v in pairs:
+        key = str(k).strip()
+        if key in seen:
+            dups.append(key)
+        seen.add(key)
+        out[k] = v
+    out.duplicates = tuple(dups)
+    return out
+
+
+class _AnswerLoader(safeio.CoreLoader):
+    """The core-schema loader, with mappings that remember duplicated keys."""
+
+    def construct_yaml_map(self, node):
+        data = _Mapping()
+        yield data
+        self.flatten_mapping(node)
+        pairs = [(self.construct_object(k, deep=True), self.construct_object(v, deep=True)) for k, v in node.value]
+        for k, _ in pairs:
+            if not isinstance(k, (str, int, float, bool, type(None))):
+                raise AnswerFileError(f"a mapping key must be a name or number, got {kind_name(k)}")
+        filled = _mapping(pairs)
+        data.update(filled)
+        data.duplicates = filled.duplicates
+
+
+_AnswerLoader.add_constructor("tag:yaml.org,2002:map", _AnswerLoader.construct_yaml_map)
 
 
 def load(path) -> Submission:
@@ -59,15 +104,40 @@ def loads(data: bytes | str, source: str = "<answers>", json_syntax: bool | None
     if json_syntax is None:
         json_syntax = text.lstrip().startswith("{")
     raw = _parse_json(text) if json_syntax else _parse_yaml(text)
-    return from_mapping(raw, source)
+    sub = from_mapping(raw, source)
+    if not json_syntax:
+        for key, message in _decimal_commas(text).items():
+            sub.refused.setdefault(key, message)
+    return sub
 
 
 def _parse_json(text: str):
-    return safeio.parse_json(text, MAX_FILE_DEPTH, AnswerFileError, big_ints="text")
+    return safeio.parse_json(text, MAX_FILE_DEPTH, AnswerFileError, big_ints="text", object_pairs_hook=_mapping)
 
 
 def _parse_yaml(text: str):
-    return safeio.parse_yaml(text, MAX_FILE_DEPTH, AnswerFileError, "an answer file")
+    return safeio.parse_yaml(text, MAX_FILE_DEPTH, AnswerFileError, "an answer file", loader=_AnswerLoader)
+
+
+_YAML_SCAN = re.compile(r"(?m)^(?P<problem>[ \t]*\d{1,3}[ \t]*:)|(?P<key>[A-Za-z_]\w*)[ \t]*:"
+                        r"|(?P<comma>(?<![\w.])\d+,\d+(?![\w.]))")
+
+
+def _decimal_commas(text: str) -> dict:
+    """Parts whose flow list holds `0,5` (YAML reads it as two numbers, 0 and 5): ambiguous."""
+    out, problem, part = {}, None, None
+    if "," not in text:
+        return out
+    for m in _YAML_SCAN.finditer(re.sub(r"(?m)(^|\s)#.*$", "", text)):
+        if m.group("problem"):
+            problem = int(m.group("problem").strip(" \t:"))
+        elif m.group("key"):
+            part = m.group("key")
+        elif problem is not None and part is not None and (problem, part) not in out:
+            a, b = m.group("comma").split(",")
+            out[(problem, part)] = (f"'{a},{b}' is ambiguous: the decimal {a}.{b} or the two numbers {a} and {b}; "
+                                    f"write {a}.{b} (a decimal point), or {a}, {b} with a space after the comma")
+    return out
 
 
 def from_mapping(raw, source: str = "<answers>") -> Submission:
@@ -86,6 +156,12 @@ def from_mapping(raw, source: str = "<answers>") -> Submission:
     if not isinstance(answers, dict):
         raise AnswerFileError(f"answers must be a mapping of problem numbers to parts, got {kind_name(answers)}")
     out: dict[int, dict] = {}
+    refused: dict = {}
+    for number in getattr(answers, "duplicates", ()):
+        n = _problem_number(number)
+        if n is not None:
+            refused[(n, "*")] = (f"problem {n} appears twice in the file; keep one copy of its answers "
+                                 f"(neither is graded)")
     for number, parts in answers.items():
         n = _problem_number(number)
         if n is None:
@@ -96,8 +172,14 @@ def from_mapping(raw, source: str = "<answers>") -> Submission:
         if not isinstance(parts, dict):
             notes.append(f"problem {n}: expected a mapping of parts, got {kind_name(parts)}; ignored")
             continue
-        out.setdefault(n, {}).update({str(k): v for k, v in parts.items()})
-    return Submission(source, exam, student, out, notes)
+        for k in getattr(parts, "duplicates", ()):
+            refused[(n, str(k))] = f"part {k} is given twice in problem {n}; keep one answer (neither is graded)"
+        given = out.setdefault(n, {})
+        for k, v in parts.items():
+            if str(k) in given:
+                refused[(n, str(k))] = f"part {k} is given twice in problem {n}; keep one answer (neither is graded)"
+            given[str(k)] = v
+    return Submission(source, exam, student, out, notes, refused)
 
 
 def _name(v, what: str) -> str | None:
@@ -122,9 +204,11 @@ def _problem_number(k) -> int | None:
 
 
 def is_blank(v, depth: int = 0) -> bool:
-    """Nothing answered: null, empty text, or a list of nothing but blanks."""
+    """Nothing answered: null, empty text, or a list (or mapping of channels) of nothing but blanks."""
     if v is None or (isinstance(v, str) and not v.strip()):
         return True
+    if isinstance(v, dict):
+        v = list(v.values())
     return isinstance(v, list) and depth < MAX_DEPTH and all(is_blank(x, depth + 1) for x in v)
 
 

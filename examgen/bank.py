@@ -131,14 +131,15 @@ def _shape(spec):
     raise ValueError(f"shape must be a list, got {spec!r}")
 
 
-def _carry_from(pid: str, part: str, names, earlier: dict) -> tuple:
-    """A part's `from:` list: earlier parts (or the part itself, for step-by-step sequences)."""
+def _carry_from(pid: str, part: str, names, all_parts) -> tuple:
+    """A part's `from:` list: other parts of the problem (the part itself too, for a sequence
+    worked step by step, as an LSTM's gates at step t come from the student's h[t−1])."""
     if names is None:
         return ()
     names = (names,) if isinstance(names, str) else tuple(names)
-    unknown = [n for n in names if n not in earlier and n != part]
+    unknown = [n for n in names if n not in all_parts]
     if not names or unknown:
-        raise ValueError(f"{pid}: part {part}: `from` must name earlier parts, not {unknown or 'nothing'}")
+        raise ValueError(f"{pid}: part {part}: `from` must name parts of the problem, not {unknown or 'nothing'}")
     return names
 
 
@@ -167,7 +168,7 @@ def _load(folder: Path) -> Problem:
             raise ValueError(f"{pid}: part {name}: unknown kind {kind!r}")
         parts[name] = Part(name, kind, str(a.get("shape", "")), float(a.get("rtol", DEFAULT_RTOL)),
                            float(a.get("atol", DEFAULT_ATOL)), a.get("doc", ""),
-                           tuple(a.get("variables", ())), _carry_from(pid, name, a.get("from"), parts))
+                           tuple(a.get("variables", ())), _carry_from(pid, name, a.get("from"), raw["answers"]))
     for name in raw.get("options", ()):
         if name not in params or not params[name].choices:
             raise ValueError(f"{pid}: option {name} must be a parameter with `choices` (the values a spec may give)")

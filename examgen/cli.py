@@ -109,23 +109,55 @@ def solve(problem_id, params_file, as_json):
     Example:
       echo '{"ref": [0, 0, 2, 2], "roi": [1, 1, 2, 2]}' | examgen solve iou --params -
     """
+    from . import bank, safeio
+    from .grade import Worker
+
+    class ParamsError(ExamgenError):
+        pass
+
+    problem = bank.get(problem_id)
+    text = params_file.read(MAX_PARAMS_BYTES + 1)
+    if len(text) > MAX_PARAMS_BYTES:
+        raise ExamgenError(f"{problem_id}: parameter file larger than {MAX_PARAMS_BYTES // 1_000_000} MB")
+    try:
+        raw = safeio.parse_json(text, MAX_PARAMS_DEPTH, ParamsError)
+    except ParamsError as e:
+        raise ExamgenError(f"{problem_id}: parameters: {e}") from None
+    if isinstance(raw, list) and len(raw) > MAX_SOLVE_INSTANCES:
+        raise ExamgenError(f"{problem_id}: at most {MAX_SOLVE_INSTANCES} parameter sets at once")
+    # Solving is bounded in time and memory: a worker process, killed when it overruns.
+    worker = Worker(memory=SOLVE_MEMORY)
+    try:
+        out = worker.run(_solve_text, (problem.id, raw, as_json), SOLVE_TIMEOUT)
+    except TimeoutError:
+        raise ExamgenError(f"{problem_id}: solving took more than {SOLVE_TIMEOUT:g} s; give smaller sizes, "
+                           "or decimals (a decimal makes the instance numeric, which is fast)") from None
+    except ExamgenError as e:
+        raise ExamgenError(str(e) or f"{problem_id}: solving needed more than "
+                                      f"{SOLVE_MEMORY // 10**9} GB of memory; give smaller sizes") from None
+    finally:
+        worker.stop()
+    click.echo(out, nl=False)
+
+
+MAX_PARAMS_BYTES = 2_000_000   # a parameter file
+MAX_PARAMS_DEPTH = 20          # its nesting (list of sets → tensors)
+MAX_SOLVE_INSTANCES = 100      # parameter sets in one call
+SOLVE_TIMEOUT = 20.0           # seconds for one `solve` call
+SOLVE_MEMORY = 4 * 10**9       # bytes of address space for the solving process
+
+
+def _solve_text(problem_id: str, raw, as_json: bool) -> str:
+    """What `solve` prints (run in the worker process)."""
     from . import bank, render
 
     problem = bank.get(problem_id)
-    text = params_file.read(2_000_001)
-    if len(text) > 2_000_000:
-        raise ExamgenError(f"{problem_id}: parameter file larger than 2 MB")
-    try:
-        raw = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise ExamgenError(f"{problem_id}: parameters are not valid JSON ({e.msg}, line {e.lineno})") from None
     many = isinstance(raw, list)
     instances = [problem.from_params(r) for r in (raw if many else [raw])]
     if as_json:
         out = [{"problem": problem.id, "answers": i.answers_json()} for i in instances]
-        click.echo(json.dumps(out if many else out[0], indent=2))
-        return
-    click.echo("\n".join(render.markdown(i, with_solution=True) for i in instances), nl=False)
+        return json.dumps(out if many else out[0], indent=2) + "\n"
+    return "\n".join(render.markdown(i, with_solution=True) for i in instances)
 
 
 def _output_file(path) -> Path:

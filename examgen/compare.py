@@ -1,12 +1,20 @@
 """One comparison routine for numeric answers: shape first, then entry by entry.
 
-An entry is right when |given − expected| ≤ atol + rtol·|expected| (defaults rtol 0.01,
-atol 0.005, set per part in problem.yaml and carried by the key). `compare` grades a whole
-answer: a wrongly shaped or transposed answer is named as such, and a vector or matrix with
-some wrong entries earns the share of right entries (partial credit, configurable).
+The tolerance rule (one rule, stated the same way on the answer sheet and in the exam's
+instructions; `TOLERANCE_RULE`): an entry is right when it is within rtol (1%) of the exact
+value, or within atol (0.005) when the exact value is smaller than atol/rtol (0.5) in size,
+i.e. |given − expected| ≤ max(atol, rtol·|expected|). Problems may set other rtol/atol per part.
+
+`fit_shape` is the one shape helper: it accepts every unambiguous form of an answer (a bare
+number or [x] or [[x]] for one value; a flat list, a row or a column for a vector or a 1×K
+matrix; size-1 axes dropped or added) and names a really wrong shape, a transposed matrix
+or permuted axes. `compare` grades a whole answer: a vector or matrix with some wrong entries
+earns the share of right entries (partial credit), except a blanket guess (every entry the
+same value, e.g. all zeros), which earns nothing unless it is right.
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,14 +23,26 @@ from .engine import ops
 
 CORRECT, WITHIN, WRONG = "correct", "within tolerance", "wrong"
 
+DEFAULT_RTOL = 0.01
+DEFAULT_ATOL = 0.005
+
+
+def tolerance_rule(rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_ATOL) -> str:
+    """The rule in words, as the sheet, the exam and the report state it."""
+    return (f"within {rtol * 100:g}% of the exact value, or within {atol:g} when the exact value "
+            f"is smaller than {atol / rtol:g} in size")
+
+
+TOLERANCE_RULE = tolerance_rule()
+
 
 def tolerance(expected, rtol: float, atol: float):
-    """The absolute tolerance around an expected value (entry-wise): atol + rtol·|expected|."""
-    return atol + rtol * np.abs(expected)
+    """The largest |given − expected| accepted: max(atol, rtol·|expected|), entry-wise."""
+    return np.maximum(atol, rtol * np.abs(expected))
 
 
 def close(given, expected, rtol: float, atol: float) -> np.ndarray | bool:
-    """Entry-wise |given − expected| ≤ atol + rtol·|expected| (bool array, or False on a shape mismatch)."""
+    """Entry-wise within tolerance (bool array, or False on a shape mismatch)."""
     g, e = np.asarray(ops.to_float(given), dtype=float), np.asarray(ops.to_float(expected), dtype=float)
     if g.shape != e.shape:
         return False
@@ -41,39 +61,98 @@ class Comparison:
     message: str = ""   # what is wrong, when something is
 
 
-def describe_shape(shape) -> str:
-    """A shape in words: "one number", "a list of 3 numbers", "2 × 3"."""
+def describe_shape(shape, dims: str = "") -> str:
+    """A shape in words: "one number", "a list of 3 numbers", "2 × 3", "2 × 3 (N × D)"."""
     shape = tuple(shape)
     if not shape:
         return "one number"
     if len(shape) == 1:
-        return f"a list of {shape[0]} number{'s' if shape[0] != 1 else ''}"
-    return " × ".join(map(str, shape))
+        words = f"a list of {shape[0]} number{'s' if shape[0] != 1 else ''}"
+    else:
+        words = " × ".join(map(str, shape))
+    named = dims and dims.replace(" ", "") != " × ".join(map(str, shape)).replace(" ", "")
+    return f"{words} ({dims})" if named else words
 
 
-def compare(given, expected, rtol: float, atol: float, exact=False, partial: bool = True) -> Comparison:
+def _squeezed(shape) -> tuple:
+    return tuple(n for n in shape if n != 1)
+
+
+def fit_shape(given: np.ndarray, shape, dims: str = "", expected=None, rtol: float = DEFAULT_RTOL,
+              atol: float = DEFAULT_ATOL) -> tuple[np.ndarray | None, str]:
+    """(given in the expected shape, "") when its shape means the same; else (None, why).
+
+    Same meaning: the same entries in the same order once size-1 axes are dropped (a bare
+    number, [x] or [[x]]; a vector as a list, a row or a column; a flat list for a 1 × K or
+    K × 1 matrix; M × N for M × N × 1), unless the answer has as many axes as the expected
+    one in another order (a 2 × 1 column for a 1 × 2 row matrix is its transpose).
+    A matrix given transposed, or an array with its axes permuted, is named as such.
+    """
+    shape = tuple(shape)
+    given = np.asarray(given)
+    if given.shape == shape:
+        return given, ""
+    # Same number of axes but another order (a 2 × 1 for a 1 × 2 matrix) is a transpose, not a
+    # form: only a vector (or one number) may come as a row or a column.
+    reordered = given.ndim == len(shape) >= 2
+    if not reordered and given.size == int(np.prod(shape)) and _squeezed(given.shape) == _squeezed(shape):
+        return given.reshape(shape), ""
+    want, got = describe_shape(shape, dims), describe_shape(given.shape)
+    permuted = _permutation(given, shape, expected, rtol, atol)
+    if permuted is not None:
+        if len(_squeezed(shape)) == 2:
+            return None, f"transposed: you gave {got}, the transpose of the {want} answer (rows and columns swapped)"
+        return None, (f"axes in the wrong order: you gave {got}, the {want} answer with its axes permuted "
+                      f"(first index outermost; give one matrix per channel as on the answer sheet)")
+    return None, f"wrong shape: expected {want}, got {got}"
+
+
+def _permutation(given, shape, expected, rtol, atol):
+    """The axis order that turns `given` into `expected` (size-1 axes dropped), if any."""
+    if expected is None:
+        return None
+    g, e = given, np.asarray(expected, dtype=float)
+    if g.ndim != e.ndim:
+        g, e = np.squeeze(g), np.squeeze(e)
+    if g.ndim != e.ndim or g.ndim < 2 or g.ndim > 4:
+        return None
+    for order in itertools.permutations(range(g.ndim)):
+        if order != tuple(range(g.ndim)) and g.transpose(order).shape == e.shape \
+                and all_close(g.transpose(order), e, rtol, atol):
+            return order
+    return None
+
+
+def compare(given, expected, rtol: float, atol: float, exact=False, partial: bool = True,
+            dims: str = "", unreadable=None) -> Comparison:
     """Grade a numeric answer against the expected value.
 
     `exact` (a bool or a bool array like `expected`) says which given entries are exactly the
-    expected value; a right answer with an inexact entry is "within tolerance". With
-    `partial`, a vector or matrix earns the share of its entries that are right.
+    expected value; a right answer with an inexact entry is "within tolerance". `unreadable`
+    (a bool array like `given`, or None) marks entries that could not be read: they are wrong,
+    their neighbours are graded as usual. With `partial`, a vector or matrix earns the share
+    of its entries that are right, unless every entry is the same value (a blanket guess).
     """
-    g, e = np.asarray(given, dtype=float), np.asarray(expected, dtype=float)
-    if g.shape != e.shape:
-        if g.ndim == 2 and g.shape == e.shape[::-1] and all_close(g.T, e, rtol, atol):
-            return Comparison(WRONG, 0.0, f"transposed: you gave a {describe_shape(g.shape)} matrix, the "
-                                          f"transpose of the {describe_shape(e.shape)} answer")
-        return Comparison(WRONG, 0.0, f"wrong shape: expected {describe_shape(e.shape)}, "
-                                      f"got {describe_shape(g.shape)}")
-    ok = np.abs(g - e) <= tolerance(e, rtol, atol)
+    e = np.asarray(expected, dtype=float)
+    g = np.asarray(given, dtype=float)
+    bad = np.zeros(g.shape, dtype=bool) if unreadable is None else np.asarray(unreadable, dtype=bool)
+    fitted, why = fit_shape(g, e.shape, dims, e, rtol, atol)
+    if fitted is None:
+        return Comparison(WRONG, 0.0, why)
+    g, bad = fitted, bad.reshape(e.shape)
+    with np.errstate(invalid="ignore"):
+        ok = (np.abs(g - e) <= tolerance(e, rtol, atol)) & ~bad
     if ok.all():
         return Comparison(CORRECT if np.all(exact) else WITHIN, 1.0)
-    if g.ndim == 2 and g.shape[0] == g.shape[1] and all_close(g.T, e, rtol, atol):
+    if g.ndim == 2 and g.shape[0] == g.shape[1] and not bad.any() and all_close(g.T, e, rtol, atol):
         return Comparison(WRONG, 0.0, "transposed: your matrix is the transpose of the answer")
-    if g.ndim == 0:
+    if g.size == 1:
         return Comparison(WRONG, 0.0)
     n, right = ok.size, int(ok.sum())
     wrong_at = [list(map(int, i)) for i in np.argwhere(~ok)[:4]]
     where = ", ".join(str(i[0]) if len(i) == 1 else str(i) for i in wrong_at) + (", …" if n - right > 4 else "")
-    return Comparison(WRONG, right / n if partial else 0.0,
-                      f"{n - right} of {n} entries wrong (at index {where}, counting from 0)")
+    message = f"{n - right} of {n} entries wrong (at index {where}, counting from 0)"
+    readable = g[~bad]
+    if readable.size == g.size and np.all(readable == readable.flat[0]):
+        return Comparison(WRONG, 0.0, f"{message}; the same value in every entry earns no partial credit")
+    return Comparison(WRONG, right / n if partial else 0.0, message)

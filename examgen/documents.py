@@ -5,6 +5,7 @@ problems' own templates). Problems are rendered once and reused by every documen
 """
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
 from . import key as keys
@@ -27,21 +28,56 @@ def environment():
     return env
 
 def describe_part(inst, part: str) -> str:
-    """What an answer part expects, for the answer sheet's comments and the exam's part list."""
+    """What an answer part expects, for the answer sheet's comments and the exam's part list:
+    the shape in the exam's words and, for expressions, exactly the variables and functions
+    that this part accepts."""
     kind, shape = inst.kind(part), inst.shape(part)
     dims = " × ".join(map(str, shape))
+    words = inst.problem.parts[part].shape
+    if words and words.replace(" ", "") != dims.replace(" ", "") and len(shape) >= 2:
+        dims += f" ({words})"
     if kind == "expression":
-        names = ", ".join(inst.problem.parts[part].variables) or "the problem's variables"
-        return f"expression in {names}, e.g. h*(1 - h); ^ for powers"
+        variables, functions = inst.allowed(part)
+        names = ", ".join(variables) or "no variables"
+        allowed = FUNCTION_NAMES if functions is None else [f for f in FUNCTION_NAMES if _canonical(f) in
+                                                           {_canonical(g) for g in functions}]
+        return (f"expression in {names}; functions: {', '.join(allowed) or 'none'}; "
+                f"e.g. {_example(variables)}")
     if kind == "choice":
         return "one of the choices named in the problem"
     if kind == "scalar" or not shape:
-        return "number: 0.75, 3/4 or ln(2)"
+        return "number: 3/4, 0.75, ln(2), e^(-1)"
     if len(shape) == 1:
-        return f"vector of {shape[0]}: [a, b, ...]"
+        return f"vector of {shape[0]}: [a, b, ...] (a row or a column also counts)"
     if len(shape) == 2:
         return f"matrix {dims}: [[row 1], [row 2], ...]"
+    if _channels(shape):
+        return f"array {dims}: one {shape[0]} × {shape[1]} matrix per channel, as the exam prints them"
+    if len([n for n in shape if n != 1]) <= 2:
+        return f"array {dims}: the {' × '.join(str(n) for n in shape if n != 1) or '1 × 1'} matrix [[row 1], ...]"
     return f"array {dims}: nested lists, first index outermost"
+
+
+FUNCTION_NAMES = ("ln", "exp", "sqrt", "σ", "tanh")
+
+
+def _canonical(name: str) -> str:
+    from .expr import _ALIASES
+
+    return _ALIASES.get(name, name)
+
+
+def _example(variables) -> str:
+    v = variables[0] if variables else "2"
+    return f"{v}*(1 - {v}), {v}^2"
+
+
+def _channels(shape) -> list[str]:
+    """The answer sheet's channel names of an array printed one 2-D slice at a time, or []."""
+    from .grade import channel_keys
+
+    return channel_keys(tuple(shape)) if len(shape) >= 3 and math.prod(shape[2:]) > 1 else []
+
 
 def problem_items(version: Version, with_tex: bool) -> list[dict]:
     """Per problem: rendered prompt, solution and answers (Markdown, and LaTeX if asked)."""
@@ -78,7 +114,8 @@ def key_json(version: Version, items: list[dict]) -> dict:
 
     A class version's key also holds the student (name, id, email, section, LMS ids).
     """
-    entries = [keys.with_grading({**keys.problem_entry(inst, n, pts), "solution": item["solution"],
+    entries = [keys.with_grading({**keys.problem_entry(inst, n, pts, version.spec.carry_forward),
+                                  "solution": item["solution"],
                                   "work": {"operations": item["work"], "minutes": item["minutes"]}}, q.grading)
                for (n, pts, inst), item, q in zip(version.problems, items, version.spec.problems)]
     from .bank import bank_version
@@ -111,28 +148,44 @@ def yaml_comment(text: str) -> str:
     """Text for a `# …` comment: one line, nothing YAML refuses."""
     return " ".join("".join(" " if _yaml_unsafe(c) else c for c in text).split())
 
-def answer_sheet(version: Version, items: list[dict]) -> str:
+def answer_sheet(version: Version, items: list[dict], instances=None) -> str:
     """The blank answers.yaml a student fills in (the grader reads exactly this format)."""
+    from .compare import TOLERANCE_RULE
+
     q = yaml_quoted
     c = one_line    # text in a comment stays on its line: a title cannot add keys to the sheet
     student = version.student.name if version.student else ""
     lines = [
         f"# Answer sheet for {c(version.spec.title)}, version {c(version.exam_id)}.",
         "# Replace each ~ with your answer; leave ~ for a part you skip.",
-        "# Numbers: 0.75, 3/4, -1/2, ln(2), exp(-1), sqrt(2)/2, 1 - 1/e (ln is the natural log).",
-        "# Vectors: [1, 1/2, -3]. Matrices by rows: [[1, 2], [3, 4]]. Arrays: nested lists,",
-        "# first index outermost. Expressions: h*(1 - h), 2*sigma(2*xi) - 1, x^2 (quote them",
-        "# if you like: 'h*(1 - h)'). Do not change the exam line or the part names.",
+        "# Numbers: 3/4, -1/2, ln(2) or ln 2, e^(-1), sqrt(2)/2 or √2/2, 1 - 1/e (ln is the natural log).",
+        *_comment_lines(f"A decimal counts when it is {TOLERANCE_RULE}."),
+        "# Vectors: [1, 1/2, -3] (or as a column). Matrices by rows: [[1, 2], [3, 4]].",
+        "# Arrays with channels: one matrix per channel (c0, c1, ...), as the exam prints them.",
+        "# Expressions: h*(1 - h), 2σ(2ξ) - 1, x^2 (quote them if you like: 'h*(1 - h)').",
+        "# Do not change the exam line or the part names.",
         f"exam: {q(version.exam_id)}",
         f"student: {q(student)}",
         "answers:",
     ]
+    shapes = {n: {p: inst.shape(p) for p in inst.problem.parts} for n, _, inst in version.problems}
     for item in items:
         lines.append(f"  {item['number']}:  # {c(item['title'])} ({_points(item['points'])} points)")
         width = max(len(p["name"]) for p in item["parts"])
         for p in item["parts"]:
-            lines.append(f"    {p['name'] + ':':<{width + 1}} ~  # {c(p['describe'])}")
+            channels = _channels(shapes[item["number"]][p["name"]])
+            if channels:
+                lines.append(f"    {p['name'] + ':':<{width + 1}}    # {c(p['describe'])}")
+                lines += [f"      {ch}: ~" for ch in channels]
+            else:
+                lines.append(f"    {p['name'] + ':':<{width + 1}} ~  # {c(p['describe'])}")
     return "\n".join(lines) + "\n"
+
+def _comment_lines(text: str, width: int = 96) -> list[str]:
+    import textwrap
+
+    return ["# " + line for line in textwrap.wrap(text, width - 2)]
+
 
 def render_version(version: Version, formats: set[str]) -> dict[str, str]:
     """{file name: text} for one version; formats ⊆ {md, tex} (PDF is compiled from tex)."""

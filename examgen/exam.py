@@ -16,7 +16,7 @@ from .errors import ExamgenError
 from .roster import Student
 from .sampling import PROFILES, derive_seed
 
-SPEC_KEYS = {"title", "course", "date", "instructions", "seed", "profile", "problems"}
+SPEC_KEYS = {"title", "course", "date", "instructions", "seed", "profile", "problems", "carry_forward"}
 PROBLEM_KEYS = {"id", "points", "profile", "parts"}
 GRADING_KEYS = {"partial", "rtol", "atol"}  # how a problem is graded: changeable after the exam
 MAX_VERSIONS = 10_000
@@ -42,6 +42,7 @@ class Spec:
     profile: str
     problems: tuple
     digest: str = field(default="", compare=False)
+    carry_forward: float = 1.0   # share of a part's points earned when carried forward (0: off)
 
 
 def default_spec_path() -> Path:
@@ -52,23 +53,31 @@ def default_spec_text() -> str:
     return default_spec_path().read_text(encoding="utf-8")
 
 
+MAX_SPEC_BYTES = 1_000_000    # an exam spec is a few kB
+MAX_SPEC_DEPTH = 20           # nesting of a spec (problems → options → lists)
+MAX_SPEC_TEXT = 2000          # characters of a title, course or date
+MAX_INSTRUCTIONS = 20_000     # characters of the instructions
+
+
 def load_spec(path: str | Path | None = None) -> Spec:
-    """Read and validate a spec file (the default spec when path is None)."""
-    import yaml
+    """Read and validate a spec file (the default spec when path is None).
+
+    Read as untrusted input (safeio): a regular file of at most MAX_SPEC_BYTES, YAML without
+    aliases, anchors or custom tags, nested at most MAX_SPEC_DEPTH deep, numbers read by
+    YAML 1.2's rules (`1e3` is a number, `011` is eleven, a date stays text).
+    """
+    from . import safeio
 
     name = str(path) if path else "default spec"
+
+    class SpecError(ExamgenError):
+        pass
+
     try:
-        text = Path(path).read_text(encoding="utf-8") if path else default_spec_text()
-    except OSError as e:
-        raise ExamgenError(f"cannot read spec {name}: {e.strerror}") from None
-    except UnicodeDecodeError:
-        raise ExamgenError(f"spec {name} is not UTF-8 text") from None
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as e:
-        where = getattr(e, "problem_mark", None)
-        line = f" at line {where.line + 1}" if where else ""
-        raise ExamgenError(f"spec {name} is not valid YAML{line}") from None
+        text = safeio.read_text(path, MAX_SPEC_BYTES, "spec (YAML)", SpecError) if path else default_spec_text()
+        raw = safeio.parse_yaml(text, MAX_SPEC_DEPTH, SpecError, "a spec", loader=safeio.StrictLoader)
+    except SpecError as e:
+        raise ExamgenError(f"spec {name}: {e}") from None
     return parse_spec(raw, name)
 
 
@@ -91,14 +100,20 @@ def parse_spec(raw, name: str = "spec") -> Spec:
     seed = raw.get("seed", 0)
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise bad(f"seed must be a non-negative integer, not {seed!r}")
+    carry = raw.get("carry_forward", 1.0)
+    if isinstance(carry, bool) or not isinstance(carry, (int, float)) or not 0 <= carry <= 1:
+        raise bad(f"carry_forward must be a share from 0 (off) to 1 (full points), not {carry!r}")
     texts = {}
     for key in ("title", "course", "date", "instructions"):
         v = raw.get(key, "")
         if v is None:
             v = ""
-        if not isinstance(v, (str, int, float)):
+        if isinstance(v, bool) or not isinstance(v, (str, int, float)):
             raise bad(f"{key} must be text")
         texts[key] = str(v).strip()
+        if len(texts[key]) > (MAX_INSTRUCTIONS if key == "instructions" else MAX_SPEC_TEXT):
+            raise bad(f"{key} is too long (at most {MAX_INSTRUCTIONS if key == 'instructions' else MAX_SPEC_TEXT} "
+                      "characters)")
     items = []
     for n, p in enumerate(problems, 1):
         if isinstance(p, str):
@@ -132,10 +147,11 @@ def parse_spec(raw, name: str = "spec") -> Spec:
             raise bad(f"problem {n}: {e}") from None
         items.append(ProblemSpec(problem.id, points, options, p_profile, parts, grading))
     spec = Spec(texts["title"] or "Practice exam", texts["course"], texts["date"],
-                texts["instructions"], seed, profile, tuple(items))
+                texts["instructions"], seed, profile, tuple(items), carry_forward=float(carry))
     canonical = json.dumps([spec.title, spec.course, spec.date, spec.instructions, spec.profile,
                             [[q.id, q.points, sorted(q.options.items()), q.profile]
-                             + ([list(q.parts)] if q.parts else []) for q in items]])
+                             + ([list(q.parts)] if q.parts else []) for q in items]]
+                           + ([spec.carry_forward] if spec.carry_forward != 1 else []))
     return Spec(**{**spec.__dict__, "digest": derive_seed(canonical).to_bytes(8, "big").hex()})
 
 

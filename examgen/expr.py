@@ -38,20 +38,55 @@ class ExpressionError(ExamgenError):
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(?P<name>[A-Za-z_σξ][A-Za-z0-9_σξ]*)"
-    r"|(?P<op>\*\*|[-+*/^(),]))"
+    r"|(?P<op>\*\*|[-+*/^(),√]))"
 )
-_ALIASES = {"σ": "sigma", "sigmoid": "sigma", "log": "ln", "ξ": "xi"}
+_ALIASES = {"σ": "sigma", "sigmoid": "sigma", "log": "ln", "ξ": "xi", "π": "pi"}
+
+# What students copy from the PDF or type on a phone, as the plain syntax.
+_CHARACTERS = str.maketrans({"−": "-", "–": "-", "—": "-", "·": "*", "⋅": "*", "∙": "*", "×": "*",
+                             "÷": "/", "π": " pi ", "\u00a0": " ", "\u2009": " ", "\u202f": " "})
+_SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+_SUPERSCRIPTS = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+")
+# The LaTeX the exam and key print (\frac{3}{4}, \ln{\left(2 \right)}, e^{-1}, \sqrt{2}).
+_LATEX_WORDS = {r"\left": "", r"\right": "", r"\cdot": "*", r"\times": "*", r"\ln": " ln ", r"\log": " ln ",
+                r"\exp": " exp ", r"\tanh": " tanh ", r"\sigma": " σ ", r"\xi": " ξ ", r"\pi": " pi ",
+                r"\mathrm{e}": " e ", r"\operatorname": "", r"\approx": " ≈ "}
+_FRAC = re.compile(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
+_LATEX_SQRT = re.compile(r"\\sqrt\s*\{([^{}]*)\}")
+_LATEX_SPACE = re.compile(r"\\[,;:! ]|\$")
+
+
+def normalize(text: str) -> str:
+    """The plain answer syntax of text written with Unicode signs or the exam's LaTeX."""
+    text = text.translate(_CHARACTERS)
+    text = _SUPERSCRIPTS.sub(lambda m: "^(" + m.group().translate(_SUPERSCRIPT) + ")", text)
+    if "\\" in text or "$" in text:
+        text = _LATEX_SPACE.sub(" ", text)
+        for _ in range(8):   # innermost \frac and \sqrt first; a few levels are plenty
+            new = _LATEX_SQRT.sub(r"sqrt(\1)", _FRAC.sub(r"((\1)/(\2))", text))
+            if new == text:
+                break
+            text = new
+        for word, plain in _LATEX_WORDS.items():
+            text = text.replace(word, plain)
+    return text.replace("{", "(").replace("}", ")")
 
 
 def tokenize(text: str, variables=()) -> list[tuple[str, str]]:
-    """Tokens (kind, text) with `^` as `**` and implicit products made explicit."""
+    """Tokens (kind, text) with `^` as `**` and implicit products made explicit.
+
+    A function written without parentheses takes the one number or name after it (`ln 2`,
+    `ln2`, `tanh xi`, `√2`); where more follows that could belong to it (`ln 3/4`, `ln 2x`)
+    the text is refused as ambiguous, with both readings. So are two numbers side by side
+    (`1 1/2`) and a decimal comma (`0,5`).
+    """
     pos, out = 0, []
-    text = text.strip()
+    text = normalize(text).strip()
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if not m or m.end() == pos:
             bad = text[pos:].strip()[:1]
-            raise ExpressionError(f"unexpected character {bad!r}")
+            raise ExpressionError(f"unexpected character {bad!r}{_character_hint(bad)}")
         kind = m.lastgroup
         tok = m.group(kind)
         if kind == "name":
@@ -60,16 +95,94 @@ def tokenize(text: str, variables=()) -> list[tuple[str, str]]:
             tok = "**"
         pieces = _split_name(tok, variables) if kind == "name" else [tok]
         for piece in pieces:
-            if out and _implicit_product(out[-1], (kind, piece), variables):
-                out.append(("op", "*"))
-            out.append((kind, piece))
+            piece_kind = "name" if piece == "√" or kind == "name" and not piece.isdigit() else kind
+            piece_kind = "num" if piece.isdigit() else piece_kind
+            if out and out[-1][0] == "num" and piece_kind == "num":
+                fraction = re.match(r"\s*/\s*\d+", text[m.end():])
+                raise _ambiguous_numbers(out[-1][1], piece + (fraction.group().replace(" ", "") if fraction else ""))
+            if out and _implicit_product(out[-1], (piece_kind, piece), variables):
+                out.append(("imp", "*"))
+            out.append((piece_kind, piece))
         pos = m.end()
+    _refuse_commas(out)
+    return [(("op" if k == "imp" else k), t) for k, t in _bare_functions(out)]
+
+
+def _character_hint(c: str) -> str:
+    if c == "[":
+        return " (a list is written without quotes: [1, 2])"
+    if c == "≈":
+        return " (give one value: the exact one, or its decimal)"
+    if c in "=<>":
+        return " (give the value only, without the name and =)"
+    return " (numbers, + - * / ^, parentheses and ln, exp, sqrt, sigma, tanh are allowed)"
+
+
+def _ambiguous_numbers(a: str, b: str) -> ExpressionError:
+    if "/" not in b:
+        return ExpressionError(f"'{a} {b}' is two numbers side by side: write one number ({a}{b}), "
+                               f"a product ({a}*{b}) or a list [{a}, {b}]")
+    return ExpressionError(f"'{a} {b}' is ambiguous: the mixed number {a} + {b} or the product {a}·{b}; "
+                           f"write {a} + {b} or {a}*{b}")
+
+
+def _refuse_commas(tokens) -> None:
+    """Functions take one argument, so every comma is a typo or a decimal comma."""
+    for i, (kind, tok) in enumerate(tokens):
+        if tok != ",":
+            continue
+        a = tokens[i - 1][1] if i > 0 else ""
+        b = tokens[i + 1][1] if i + 1 < len(tokens) else ""
+        if i > 0 and i + 1 < len(tokens) and tokens[i - 1][0] == tokens[i + 1][0] == "num":
+            raise ExpressionError(f"'{a},{b}' is ambiguous: the decimal {a}.{b} or the two numbers {a} and {b}; "
+                                  f"write {a}.{b} (a decimal point), or a list [{a}, {b}]")
+        raise ExpressionError("a comma: functions take one argument, decimals take a point (0.5), "
+                              "and a list goes in brackets: [1, 2]")
+
+
+def _bare_functions(tokens) -> list:
+    """`ln 2` as ln(2): a function without parentheses applies to the one atom after it."""
+    out, i = [], 0
+    while i < len(tokens):
+        kind, tok = tokens[i]
+        is_function = kind == "name" and (tok in FUNCTIONS or tok == "√")
+        following = tokens[i + 1][1] if i + 1 < len(tokens) else ""
+        if not is_function or (following == "(" and tok != "√"):
+            out.append(tokens[i])
+            i += 1
+            continue
+        name = "sqrt" if tok == "√" else tok
+        if following == "(":                      # √(2) is sqrt(2)
+            out.append(("name", name))
+            i += 1
+            continue
+        j = i + 1 + (following == "*" and tokens[i + 1][0] == "imp")
+        if j >= len(tokens) or tokens[j][0] not in ("num", "name") or tokens[j][1] in FUNCTIONS:
+            raise ExpressionError(f"{tok} needs its argument: write {name}(…)")
+        arg, k = tokens[j][1], j + 1
+        after = tokens[k] if k < len(tokens) else ("", "")
+        # √2/2 is (√2)/2 everywhere; after ln 3, a / or a product could belong to either.
+        clear = after[1] in ("", "+", "-", ")") or (tok == "√" and after[1] in ("/", "*") and after[0] != "imp")
+        if not clear:
+            op = "" if after[0] == "imp" else ("^" if after[1] == "**" else after[1])
+            rest = tokens[k + 1][1] if k + 1 < len(tokens) else ""
+            shown = f"{tok} {arg}{op}{rest}"
+            raise ExpressionError(f"'{shown}' is ambiguous: {name}({arg}){op or '·'}{rest} or {name}({arg}{op}{rest}); "
+                                  f"write {name}({arg}){op or '*'}{rest} or {name}({arg}{op or '*'}{rest})")
+        out += [("name", name), ("op", "("), tokens[j], ("op", ")")]
+        i = k
     return out
 
 
 def _split_name(name: str, variables) -> list[str]:
     """`xz` as [x, z] when it is no known name but a run of variables (longest first); else [name]."""
-    if name in variables or name in FUNCTIONS or name in CONSTANTS or not variables:
+    if name in variables or name in FUNCTIONS or name in CONSTANTS:
+        return [name]
+    for f in sorted(FUNCTIONS, key=len, reverse=True):   # ln2, tanhxi: a function and its argument
+        rest = _ALIASES.get(name[len(f):], name[len(f):])
+        if name.startswith(f) and rest and (rest.isdigit() or rest in variables or rest in CONSTANTS):
+            return [_ALIASES.get(f, f), rest]
+    if not variables:
         return [name]
     pieces, rest = [], name
     while rest:

@@ -3,6 +3,8 @@
 Each part gets one verdict:
   correct           the exact value (or an equivalent expression)
   within tolerance  a decimal within the part's rtol/atol of a value it is not exactly
+  carried           wrong against the key, but right when recomputed from the student's own
+                    earlier answers (error carried forward; the key's carry share of the points)
   wrong             anything else (a vector or matrix still earns its share of right entries)
   blank             nothing given (0 points, not an error)
   unreadable        the text could not be read as an answer (0 points; the message says why)
@@ -31,11 +33,12 @@ from . import answers as answer_files
 from . import expr
 from . import formatting as fmt
 from . import safeio
-from .compare import CORRECT, WITHIN, WRONG, all_close, compare
+from .compare import CORRECT, WITHIN, WRONG, all_close, close, compare, fit_shape
+from .engine import ops
 from .errors import ExamgenError
 
-BLANK, UNREADABLE = "blank", "unreadable"
-VERDICTS = (CORRECT, WITHIN, WRONG, BLANK, UNREADABLE)
+BLANK, UNREADABLE, CARRIED = "blank", "unreadable", "carried"
+VERDICTS = (CORRECT, WITHIN, CARRIED, WRONG, BLANK, UNREADABLE)
 ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
 MAX_KEY_BYTES = 50_000_000
 MAX_KEY_DEPTH = 20        # nesting of key.json (index → version → problem → answers → lists)
@@ -60,6 +63,9 @@ class KeyPart:
     text: str                   # the exact answer as shown to the student
     decimal: str                # its decimal, where that says more
     mistakes: list = field(default_factory=list)  # [(name, message, expected-like value)]
+    dims: str = ""              # the shape in the exam's words, e.g. "N × D"
+    carry_from: tuple = ()      # error carried forward: the parts this one is computed from
+    carry_share: float = 1.0    # share of the points a carried answer earns
 
 
 @dataclass
@@ -73,6 +79,7 @@ class KeyProblem:
     partial: bool = True        # partial credit per right entry of a vector or matrix
     options: dict = field(default_factory=dict)   # the spec's options and profile: which problem
     profile: str = ""
+    params: dict = field(default_factory=dict)   # the key's parameters (JSON), for carry-forward
 
 
 @dataclass
@@ -142,7 +149,8 @@ def _version(k: dict) -> Version:
                                       parts, _need(p.get("solution") or "", str, "a solution"),
                                       p.get("partial", True) is not False,
                                       dict(_need(p.get("options") or {}, dict, "options")),
-                                      _need(p.get("profile") or "", str, "a profile"))
+                                      _need(p.get("profile") or "", str, "a profile"),
+                                      _need(p.get("params") or {}, dict, "params"))
     student = k.get("student")
     who = {f: _need(k.get(f) or "", str, f) for f in ("student_id", "email", "section", "folder")}
     who["lms"] = {str(a): str(b) for a, b in _need(k.get("lms") or {}, dict, "lms ids").items()}
@@ -178,9 +186,15 @@ def _key_part(name: str, spec: dict, problem: dict) -> KeyPart:
         if unknown:
             raise ValueError(f"part {name}: unknown function(s) {', '.join(sorted(unknown))}")
     part = KeyPart(name, kind, _points(spec["points"]), _points(spec["rtol"]), _points(spec["atol"]), variables,
-                   functions, None, "", None, _nested_text(exact_text), "")
+                   functions, None, "", None, _nested_text(exact_text), "", dims=str(spec.get("dims") or ""))
+    carry = _need(spec.get("carry") or {}, dict, "a carry")
+    part.carry_from = tuple(_name_list(carry.get("from") or [], "carry from"))
+    part.carry_share = _points(carry.get("share", 1.0))
+    if part.carry_share > 1:
+        raise ValueError(f"part {name}: a carry share is at most 1")
     if kind == "expression":
         part.expected_source = _need(value, str, "an expression answer")
+        part.text = answer_syntax(part.expected_source)
         part.expected = _key_expression(part.expected_source, variables, f"the key's answer to {name}")
     elif kind == "choice":
         part.expected_source = part.expected = _need(value, str, "a choice answer")
@@ -230,7 +244,9 @@ def _key_numbers(value, name: str) -> np.ndarray:
     for leaf in _leaves(value):
         if isinstance(leaf, bool) or not isinstance(leaf, (int, float)) or not math.isfinite(leaf):
             raise ValueError(f"the key's answer to {name} holds {leaf!r:.40}, not a finite number")
-    floats, _ = read_numbers(value, f"the key's answer to {name}")
+    floats, _, bad, messages = read_numbers(value, f"the key's answer to {name}")
+    if bad.any():
+        raise ValueError(messages[0])
     return floats
 
 
@@ -266,7 +282,7 @@ def _nested_text(v) -> str:
 
 
 # --- grading --------------------------------------------------------------------------------------
-def grade_submission(key, answers, partial: bool = True) -> dict:
+def grade_submission(key, answers, partial: bool = True, carry_forward: bool = True) -> dict:
     """Grade one answer file (a Submission or its mapping) against a key (dict or Key)."""
     key = prepare_key(key)
     sub = answers if isinstance(answers, answer_files.Submission) else answer_files.from_mapping(answers)
@@ -274,7 +290,11 @@ def grade_submission(key, answers, partial: bool = True) -> dict:
     problems = []
     for number, kp in sorted(version.problems.items()):
         given = sub.answers.get(number, {})
-        parts = [grade_part(p, given.get(name), partial and kp.partial) for name, p in kp.parts.items()]
+        carry = Carry(kp) if carry_forward else None
+        parts = [grade_part(p, given.get(name), partial and kp.partial, sub.refusal(number, name), carry)
+                 for name, p in kp.parts.items()]
+        if carry is not None and carry.read:
+            carry.forward(parts, partial and kp.partial)
         unknown = sorted(set(given) - set(kp.parts))
         if unknown:
             notes.append(f"problem {number}: unknown part(s) {', '.join(map(repr, unknown))} ignored "
@@ -331,11 +351,14 @@ def _round(x: float) -> float:
     return round(x + 0.0, 2)
 
 
-def grade_part(part: KeyPart, raw, partial: bool = True) -> dict:
-    """Verdict, points and feedback of one answer part."""
+def grade_part(part: KeyPart, raw, partial: bool = True, refused: str | None = None, carry=None) -> dict:
+    """Verdict, points and feedback of one answer part (`refused`: why the file's answer is not read)."""
     out = {"part": part.name, "kind": part.kind, "verdict": BLANK, "points": 0.0, "max": part.points,
            "expected": part.text, "expected_decimal": part.decimal, "given": _given_text(raw),
            "feedback": "", "mistake": None}
+    if refused:
+        out.update(verdict=UNREADABLE, feedback=refused)
+        return out
     if answer_files.is_blank(raw):
         out["feedback"] = "no answer given"
         return out
@@ -345,7 +368,7 @@ def grade_part(part: KeyPart, raw, partial: bool = True) -> dict:
         elif part.kind == "choice":
             verdict, credit, message, mistake = _grade_choice(part, raw)
         else:
-            verdict, credit, message, mistake = _grade_numeric(part, raw, partial)
+            verdict, credit, message, mistake = _grade_numeric(part, raw, partial, carry)
     except expr.ExpressionError as e:
         out.update(verdict=UNREADABLE, feedback=f"could not read your answer: {e}")
         return out
@@ -362,26 +385,182 @@ def grade_part(part: KeyPart, raw, partial: bool = True) -> dict:
     return out
 
 
+def answer_syntax(text: str) -> str:
+    """An expression as the answer syntax writes it: ^ for powers, σ for the sigmoid."""
+    return re.sub(r"\bsigma\(", "σ(", text.replace("**", "^"))
+
+
+def _as_typed(v, depth: int = 0) -> str:
+    """A given value as the student typed it: numbers and text bare, lists in brackets, no quotes."""
+    if depth > answer_files.MAX_DEPTH:
+        return "…"
+    if isinstance(v, list):
+        return "[" + ", ".join(_as_typed(x, depth + 1) for x in v[:50]) + (", …" if len(v) > 50 else "") + "]"
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k}: {_as_typed(x, depth + 1)}" for k, x in list(v.items())[:20]) + "}"
+    if v is None:
+        return "~"
+    if isinstance(v, bool):
+        return str(v).lower()
+    return str(v)
+
+
 def _given_text(raw) -> str:
     if answer_files.is_blank(raw):
         return ""
     try:
-        text = raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False, allow_nan=True)
+        text = raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False)
+        if '"' in text or "NaN" in text or "Infinity" in text:
+            text = _as_typed(raw)       # text entries without their JSON quotes
     except (TypeError, ValueError, RecursionError):
         text = answer_files.kind_name(raw)
     text = " ".join(text.split())
     return text if len(text) <= 80 else text[:77] + "…"
 
 
-def _grade_numeric(part: KeyPart, raw, partial: bool):
-    values, exact = read_numbers(raw, part.name)
-    is_exact = np.vectorize(_is_exact, otypes=[bool])(values, exact, part.expected, part.exact) \
-        if values.shape == part.expected.shape else False
-    result = compare(values, part.expected, part.rtol, part.atol, exact=is_exact, partial=partial)
+def _grade_numeric(part: KeyPart, raw, partial: bool, carry=None):
+    values, exact, bad, unread = read_numbers(raw, part.name, part.expected.shape)
+    if bad.all():
+        raise expr.ExpressionError(unread[0])
+    fitted, _ = fit_shape(values, part.expected.shape, part.dims, part.expected, part.rtol, part.atol)
+    is_exact = False
+    if fitted is not None:
+        values, exact, bad = fitted, exact.reshape(fitted.shape), bad.reshape(fitted.shape)
+        with np.errstate(invalid="ignore"):
+            is_exact = np.vectorize(_is_exact, otypes=[bool])(values, exact, part.expected, part.exact) & ~bad
+    result = compare(values, part.expected, part.rtol, part.atol, exact=is_exact, partial=partial,
+                     dims=part.dims, unreadable=bad)
     mistake = None
-    if result.verdict == WRONG:
-        mistake = next((m for m in part.mistakes if all_close(values, m[2], part.rtol, part.atol)), None)
-    return result.verdict, result.credit, result.message, mistake
+    if result.verdict == WRONG and not bad.any():
+        mistake = named_mistake(part, values)
+    message = "; ".join([result.message] * bool(result.message) + unread[:3])
+    if carry is not None and fitted is not None:
+        carry.note(part, values, bad, result.verdict, mistake)
+    return result.verdict, result.credit, message, mistake
+
+
+class Carry:
+    """Error carried forward within one problem: the student's usable answers so far, and the
+    recomputation of a later part from them with the bank's carry_<part>(params, given).
+
+    Only the key's parameters and the student's parsed numbers reach the bank's function (no
+    text from the key or the answer file is run); the work is a few engine calls on arrays of
+    the exam's size.
+    """
+
+    def __init__(self, kp: KeyProblem):
+        self.kp = kp
+        self.given: dict = {}       # part -> float array a later part may be computed from
+        self.right: dict = {}       # part -> right against the key (or carried)
+        self.read: dict = {}        # part -> (values, unreadable mask, named mistake) as read
+        self.sources = {s for p in kp.parts.values() for s in p.carry_from}
+
+    def note(self, part: KeyPart, values: np.ndarray, bad: np.ndarray, verdict: str, mistake) -> None:
+        """Remember a read answer; it is a source when readable, finite, not all zeros, in the key's shape."""
+        if part.name not in self.sources and not part.carry_from:
+            return
+        self.right[part.name] = verdict in (CORRECT, WITHIN)
+        self.read[part.name] = (values, bad, mistake)
+        if not bad.any() and np.all(np.isfinite(values)) and np.any(values != 0):
+            self.given[part.name] = values
+
+    def forward(self, graded: list, partial: bool) -> None:
+        """Second pass, in the key's part order: recompute each wrong part from the student's own answers."""
+        for out in graded:
+            part = self.kp.parts[out["part"]]
+            if not part.carry_from or out["verdict"] != WRONG or part.name not in self.read:
+                continue
+            carried = self.regrade(part, *self.read[part.name], partial)
+            if carried is None or carried[1] * part.points <= out["points"]:
+                continue
+            verdict, credit, message, _ = carried
+            out.update(verdict=verdict, points=_round(part.points * credit), feedback=message, mistake=None)
+
+    def regrade(self, part: KeyPart, values, bad, mistake, partial: bool):
+        """(verdict, credit, message, mistake) with the carried-forward value, or None (no carry)."""
+        if part.carry_share <= 0:
+            return None
+        sources = part.carry_from
+        if any(s not in self.given for s in sources):
+            return None     # a blank, unreadable, non-finite, all-zero or wrongly shaped source
+        wrong = [s for s in sources if s == part.name or not self.right.get(s)]
+        if not wrong:
+            return None     # every source is right: the recomputation is the key's value
+        recomputed = _recompute(self.kp, part, {s: self.given[s] for s in sources})
+        if recomputed is None:
+            return None
+        ok_key = close(values, part.expected, part.rtol, part.atol) & ~bad
+        ok_carry = close(values, recomputed, part.rtol, part.atol) & ~bad
+        if ok_carry is False or not np.any(ok_carry & ~ok_key):
+            return None
+        share = part.carry_share
+        credit = float(np.sum(ok_key) + share * np.sum(ok_carry & ~ok_key)) / ok_key.size
+        where = ", ".join(f"{self.kp.number}.{s}" for s in ([s for s in wrong if s != part.name] or wrong))
+        if np.all(ok_key | ok_carry):
+            return CARRIED, credit, f"carried forward from {where}", None
+        if not partial:
+            return None
+        n = ok_key.size - int(np.sum(ok_key | ok_carry))
+        return WRONG, credit, f"{n} of {ok_key.size} entries wrong; the others carried forward from {where}", None
+
+
+_MODULES: dict = {}
+
+
+def _carry_function(problem_id: str, part: str):
+    """The bank's carry_<part> for a problem id, or None (unknown problem or no such function)."""
+    if (problem_id, part) not in _MODULES:
+        from . import bank
+
+        try:
+            module = bank.load_bank()[problem_id].module
+        except (KeyError, ExamgenError):
+            module = None
+        _MODULES[(problem_id, part)] = getattr(module, "carry_" + part, None) if module else None
+    return _MODULES[(problem_id, part)]
+
+
+def _float_params(params: dict) -> dict:
+    """The key's JSON parameters as the engine takes them in float mode."""
+    out = {}
+    for k, v in params.items():
+        if isinstance(v, list):
+            try:
+                out[k] = np.asarray(v, dtype=float)
+            except (TypeError, ValueError):
+                out[k] = v
+        elif isinstance(v, float):
+            out[k] = np.float64(v)
+        else:
+            out[k] = v
+    return out
+
+
+def _recompute(kp: KeyProblem, part: KeyPart, given: dict):
+    """The part recomputed from the student's own earlier answers, in the key's shape, or None."""
+    function = _carry_function(kp.id, part.name)
+    if function is None:
+        return None
+    if not hasattr(kp, "_float_params"):
+        kp._float_params = _float_params(kp.params)
+    try:
+        with np.errstate(all="ignore"):
+            value = np.asarray(ops.to_float(function(kp._float_params, given)), dtype=float)
+    except (ArithmeticError, ValueError, TypeError, IndexError, KeyError):
+        return None
+    value, _ = fit_shape(value, part.expected.shape)
+    if value is None or not np.all(np.isfinite(value)):
+        return None
+    return value
+
+
+def named_mistake(part: KeyPart, values: np.ndarray, mistakes=None):
+    """The first known mistake whose answer the given values are (in any accepted form of its shape)."""
+    for m in part.mistakes if mistakes is None else mistakes:
+        fitted, _ = fit_shape(values, np.shape(m[2]))
+        if fitted is not None and all_close(fitted, m[2], part.rtol, part.atol):
+            return m
+    return None
 
 
 def _is_exact(g: float, gq, e: float, eq) -> bool:
@@ -390,21 +569,89 @@ def _is_exact(g: float, gq, e: float, eq) -> bool:
     return abs(g - e) <= EXACT_RTOL * max(1.0, abs(e))
 
 
-def read_numbers(raw, what: str) -> tuple[np.ndarray, np.ndarray]:
-    """(floats, exact fractions or None) of a number, numeric text, or (nested) list of them."""
-    shape = _nested_shape(raw, what, 0)
-    if math.prod(shape) > answer_files.MAX_ENTRIES:
+def read_numbers(raw, what: str, shape: tuple = ()) -> tuple[np.ndarray, np.ndarray, np.ndarray, list]:
+    """(floats, exact fractions or None, unreadable mask, messages) of a number, numeric text,
+    (nested) list of them, or a mapping of channels {c0: matrix, c1: matrix} for an array
+    whose trailing axes `shape` has (the exam prints such arrays one 2-D slice at a time).
+
+    Each entry is read on its own: an unreadable or blank entry is NaN with its mask set and
+    a message, and costs only that entry.
+    """
+    if isinstance(raw, dict):
+        return _read_channels(raw, what, tuple(shape))
+    given_shape = _nested_shape(raw, what, 0)
+    size = math.prod(given_shape)
+    if size > answer_files.MAX_ENTRIES:
         raise expr.ExpressionError(f"{what}: more than {answer_files.MAX_ENTRIES} numbers")
-    floats, exact = np.empty(shape, dtype=float), np.empty(shape, dtype=object)
-    for idx in np.ndindex(*shape):
-        leaf = raw
-        for i in idx:
-            leaf = leaf[i]
-        label = what + "".join(f"[{i}]" for i in idx)
-        if answer_files.is_blank(leaf):
-            raise expr.ExpressionError(f"{label} is blank")
-        floats[idx], exact[idx] = expr.number(leaf, label)
-    return floats, exact
+    leaves = _entries(raw, len(given_shape)) if given_shape else [raw]
+    floats, exact = np.empty(size, dtype=float), np.empty(size, dtype=object)
+    bad, messages = np.zeros(size, dtype=bool), []
+    for k, leaf in enumerate(leaves):
+        try:
+            floats[k], exact[k] = expr.number(leaf, what)
+            continue
+        except expr.ExpressionError:
+            pass
+        # Only an entry that cannot be read pays for its label: the message names it.
+        label = what + "".join(f"[{i}]" for i in np.unravel_index(k, given_shape)) if given_shape else what
+        try:
+            if answer_files.is_blank(leaf):
+                raise expr.ExpressionError(f"{label} is blank")
+            expr.number(leaf, label)
+        except expr.ExpressionError as e:
+            messages.append(str(e))
+        floats[k], exact[k], bad[k] = math.nan, None, True
+    return floats.reshape(given_shape), exact.reshape(given_shape), bad.reshape(given_shape), messages
+
+
+def _entries(v, depth: int) -> list:
+    """The entries of a regular nested list, first index outermost."""
+    return [x for row in v for x in _entries(row, depth - 1)] if depth > 1 else list(v)
+
+
+CHANNEL_HINT = "name each channel as the answer sheet does: c0, c1, … (c0_d0, c0_d1, … for four axes)"
+
+
+def channel_keys(shape: tuple) -> list[str]:
+    """The answer sheet's names of an array's 2-D slices: c0, c1 (3 axes); c0_d0, c0_d1 (4 axes)."""
+    letters = "cdefg"
+    return ["_".join(f"{letters[k]}{i}" for k, i in enumerate(idx)) for idx in np.ndindex(*shape[2:])]
+
+
+def _read_channels(raw: dict, what: str, shape: tuple):
+    """An array given one 2-D slice per channel, {c0: [[...]], c1: [[...]]}, as the exam prints it."""
+    if len(shape) < 3:
+        raise expr.ExpressionError(f"{what}: expected a number or nested lists, got a mapping")
+    if len(raw) > math.prod(shape[2:]):
+        raise expr.ExpressionError(f"{what}: {len(raw)} channels given, the array has {math.prod(shape[2:])}; "
+                                   + CHANNEL_HINT)
+    floats, exact = np.full(shape, math.nan), np.full(shape, None, dtype=object)
+    bad, messages, seen = np.ones(shape, dtype=bool), [], set()
+    for key, value in raw.items():
+        idx = tuple(int(d) for d in re.findall(r"\d+", str(key))[:8])
+        if len(idx) != len(shape) - 2 or any(i >= n for i, n in zip(idx, shape[2:])):
+            raise expr.ExpressionError(f"{what}: {str(key)[:20]!r} is not a channel of this "
+                                       f"{' × '.join(map(str, shape))} array; {CHANNEL_HINT}")
+        if idx in seen:
+            raise expr.ExpressionError(f"{what}: channel {str(key)[:20]!r} given twice")
+        seen.add(idx)
+        label = f"{what}.{key}"
+        if answer_files.is_blank(value):
+            messages.append(f"{label} is blank")
+            continue
+        if isinstance(value, dict):
+            raise expr.ExpressionError(f"{label}: expected a matrix [[row 1], [row 2], …]")
+        f, q, b, m = read_numbers(value, label)
+        fitted, why = fit_shape(f, shape[:2])
+        if fitted is None:
+            raise expr.ExpressionError(f"{label}: {why}")
+        where = (slice(None), slice(None)) + idx
+        floats[where], exact[where], bad[where] = fitted, q.reshape(shape[:2]), b.reshape(shape[:2])
+        messages += m
+    missing = [k for k, idx in zip(channel_keys(shape), np.ndindex(*shape[2:])) if idx not in seen]
+    if missing:
+        messages.append(f"{what}: no answer for channel(s) {', '.join(missing)}")
+    return floats, exact, bad, messages
 
 
 def _nested_shape(v, what, depth) -> tuple:
@@ -502,8 +749,9 @@ class Worker:
     starts a fresh one.
     """
 
-    def __init__(self):
+    def __init__(self, memory: int | None = None):
         self._proc = self._conn = None
+        self.memory = memory    # bytes of address space the child may use (None: no limit)
 
     def run(self, func, args: tuple, timeout: float):
         if self._proc is None or not self._proc.is_alive():
@@ -521,7 +769,7 @@ class Worker:
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         self._conn, child = ctx.Pipe()
-        self._proc = ctx.Process(target=_serve, args=(child,), daemon=True, name="examgen-grade-worker")
+        self._proc = ctx.Process(target=_serve, args=(child, self.memory), daemon=True, name="examgen-grade-worker")
         self._proc.start()
         child.close()
 
@@ -533,7 +781,11 @@ class Worker:
         self._proc = self._conn = None
 
 
-def _serve(conn):
+def _serve(conn, memory=None):
+    if memory:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     while True:
         try:
             func, args = conn.recv()
@@ -542,7 +794,7 @@ def _serve(conn):
         try:
             reply = (True, func(*args))
         except Exception as e:  # noqa: BLE001 - sent back and raised in the parent
-            reply = (False, e if isinstance(e, expr.ExpressionError) else expr.ExpressionError(str(e)[:200]))
+            reply = (False, e if isinstance(e, expr.ExpressionError) else expr.ExpressionError(str(e)[:300]))
         conn.send(reply)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from .roster import folder_name
 from .safeio import markdown_text, shown, write_text
 
-MARK = {"correct": "✓", "within tolerance": "≈", "wrong": "✗", "blank": "–", "unreadable": "?"}
+MARK = {"correct": "✓", "within tolerance": "≈", "carried": "↪", "wrong": "✗", "blank": "–", "unreadable": "?"}
 
 
 def _pts(x) -> str:
@@ -60,6 +60,9 @@ def report(result: dict) -> str:
                 why = part["feedback"] or "not the expected value"
                 named = " (a common mistake)" if part["mistake"] else ""
                 out += [f"- **`{_cell(part['part'])}`**{named}: {md(why)}", f"  The answer is `{_cell(_expected(part))}`."]
+            elif part["verdict"] == "carried":
+                out.append(f"- **`{_cell(part['part'])}`**: {md(part['feedback'])}: worked right from your own earlier "
+                           f"answer ({_pts(part['points'])} of {_pts(part['max'])} points).")
             elif part["verdict"] == "within tolerance":
                 out.append(f"- **`{_cell(part['part'])}`**: accepted as a decimal; the exact value is `{_cell(part['expected'])}`.")
         out.append("")

@@ -50,6 +50,8 @@ def problem_entry(inst, number: int, points: float, carry_share: float = 1.0) ->
         parts[name] = {"kind": inst.kind(name), "shape": inst.shape(name), "rtol": spec.rtol,
                        "atol": spec.atol, "points": split[name], "variables": variables,
                        "functions": functions}
+        if spec.shape:
+            parts[name]["dims"] = spec.shape
         if spec.carry_from and set(spec.carry_from) <= set(inst.parts):
             # a chain through a part the exam does not ask for cannot carry an answer forward
             parts[name]["carry"] = {"from": list(spec.carry_from), "share": carry_share}

@@ -93,7 +93,7 @@ def bracket_depth(text: str) -> int:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def parse_json(text: str, max_depth: int, error=ExamgenError, big_ints: str = "refuse"):
+def parse_json(text: str, max_depth: int, error=ExamgenError, big_ints: str = "refuse", object_pairs_hook=None):
     """JSON with nesting, integer length and lone surrogates checked; NaN/Infinity read as floats.
 
     big_ints: "refuse" (an error) or "text" (the digits stay a string, for the caller to refuse
@@ -110,7 +110,7 @@ def parse_json(text: str, max_depth: int, error=ExamgenError, big_ints: str = "r
         raise error(f"an integer with more than {MAX_INT_DIGITS} digits")
 
     try:
-        value = json.loads(text, parse_int=parse_int, parse_constant=float)
+        value = json.loads(text, parse_int=parse_int, parse_constant=float, object_pairs_hook=object_pairs_hook)
     except json.JSONDecodeError as e:
         raise error(f"not valid JSON: {e.msg} at line {e.lineno} column {e.colno}") from None
     except RecursionError:

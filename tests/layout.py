@@ -35,6 +35,10 @@ def compile_log(tex: str, engine: str = "pdflatex", name: str = "layout") -> str
     env = dict(os.environ, max_print_line="100000", error_line="254", half_error_line="238")
     with tempfile.TemporaryDirectory(prefix="examgen-layout-") as tmp:
         Path(tmp, name + ".tex").write_text(tex, encoding="utf-8")
+        from examgen import pdf
+
+        if engine != "pdflatex" and hasattr(pdf, "fonts_file"):  # the fonts examgen hands LuaLaTeX
+            Path(tmp, "examgen-fonts.tex").write_text(pdf.fonts_file(tex), encoding="utf-8")
         run = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape",
                               "-draftmode", name + ".tex"],
                              cwd=tmp, env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=900)

@@ -55,7 +55,9 @@ def test_key_answers_get_full_marks_and_moved_answers_do_not(pid):
                 assert all(p["verdict"] == "correct" for _, p in parts(exact)), (pid, seed, parts(exact))
             assert all(p["verdict"] in ("correct", "within tolerance") for _, p in parts(decimal))
             entry = key["problems"][0]
-            off = grade_submission(key, sheet(key, lambda e: {k: moved(v, e["parts"][k]) for k, v in e["answers"].items()}))
+            # every part moved, so later parts may follow from the moved earlier ones: no carry here
+            off = grade_submission(key, sheet(key, lambda e: {k: moved(v, e["parts"][k]) for k, v in e["answers"].items()}),
+                                   carry_forward=False)
             assert all(p["verdict"] == "wrong" and p["points"] < p["max"] for _, p in parts(off)), (pid, seed, parts(off))
             assert entry["points"] == 10
 
@@ -70,7 +72,8 @@ def test_each_mistake_is_graded_wrong_and_named(pid):
             key = make_key([BANK[pid].sample(seed, profile)])
             entry = key["problems"][0]
             for m in entry["mistakes"]:
-                result = grade_submission(key, sheet(key, lambda e: m["answers"]))
+                # without carry-forward: a later part consistent with the mistake is tests/test_carry.py's
+                result = grade_submission(key, sheet(key, lambda e: m["answers"]), carry_forward=False)
                 for _, p in parts(result):
                     if p["part"] not in m["answers"]:
                         assert p["verdict"] == "blank"
@@ -156,8 +159,13 @@ def test_matrices_shape_transpose_and_partial_credit():
     n = W1.size
     assert p["verdict"] == "wrong" and p["points"] == pytest.approx(round(pts * (n - 1) / n, 2)) and "1 of" in p["feedback"]
     assert grade(bad.tolist(), partial=False)["points"] == 0
-    p = grade([[1, "x"]] * W1.shape[0])
+    p = grade([["x"] * W1.shape[1]] * W1.shape[0])
     assert p["verdict"] == "unreadable"
+    one_bad = W1.tolist()
+    one_bad[-1][-1] = "2 +* 3"    # one unreadable entry costs that entry only
+    p = grade(one_bad)
+    assert p["verdict"] == "wrong" and p["points"] == pytest.approx(round(pts * (n - 1) / n, 2)), p
+    assert f"{name}[{W1.shape[0] - 1}][{W1.shape[1] - 1}]" in p["feedback"], p
     assert W.ndim == 2
 
 

@@ -262,3 +262,89 @@ def test_point_split_is_never_negative(points):
     for n in range(1, 80):
         split = part_points(points, [str(i) for i in range(n)])
         assert min(split.values()) >= 0 and abs(sum(split.values()) - points) < 1e-9
+
+
+# --- specs and rosters ------------------------------------------------------------------------------
+LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"{c}: &{c} [{', '.join(['*' + p] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi")) + "title: *i\nproblems: [iou]\n"
+
+
+BAD_SPECS = [
+    (LAUGHS, ["anchor"]),
+    ("title: x\nproblems: " + "[" * 5000 + "iou" + "]" * 5000 + "\n", ["nested"]),
+    ("title: x\nproblems:\n" + "".join("  " * i + "- \n" for i in range(1, 300)), ["nested"]),
+    ("title: !!python/object/apply:os.system ['touch PWNED']\nproblems: [iou]\n", ["tag"]),
+    ("title: x\nseed: " + "9" * 5000 + "\nproblems: [iou]\n", ["digits"]),
+    ("title: '" + "x" * 5000 + "'\nproblems: [iou]\n", ["too long"]),
+]
+
+
+@pytest.mark.parametrize("content,words", BAD_SPECS, ids=range(len(BAD_SPECS)))
+def test_hostile_specs_are_one_line_errors_in_bounded_time(tmp_path, content, words):
+    spec = tmp_path / "s.yaml"
+    spec.write_text(content)
+    r = run("generate", "--spec", spec, "--format", "md", "--out", tmp_path / "o", cwd=tmp_path, timeout=30)
+    one_line_error(r, "spec", *words)
+    assert not (tmp_path / "PWNED").exists()
+
+
+@pytest.mark.parametrize("kind", ["zero", "fifo", "big"])
+def test_spec_and_roster_that_are_not_small_regular_files_are_refused_at_once(tmp_path, kind):
+    target = {"zero": "/dev/zero", "fifo": tmp_path / "pipe", "big": tmp_path / "big"}[kind]
+    if kind == "fifo":
+        os.mkfifo(target)
+    if kind == "big":
+        target.write_text("name\n" + "x" * 20_000_000)
+    for option in ("--spec", "--roster"):
+        r = run("generate", option, target, "--format", "md", "--out", tmp_path / "o", timeout=30)
+        one_line_error(r, "spec" if option == "--spec" else "roster")
+
+
+def test_spec_numbers_and_dates_read_as_people_mean_them(tmp_path):
+    spec = tmp_path / "s.yaml"
+    spec.write_text("title: Quiz\ndate: 2025-05-01\nseed: 011\nproblems:\n  - {id: iou, points: 1e1}\n")
+    r = run("generate", "--spec", spec, "--format", "md", "--out", tmp_path / "o")
+    assert r.returncode == 0, r.stderr
+    key = json.loads((tmp_path / "o" / "key.json").read_text())
+    assert key["points"] == 10 and key["seed"] == 11
+    from examgen.exam import load_spec
+
+    assert load_spec(spec).date == "2025-05-01"
+
+
+def test_answer_sheet_numbers_are_yaml_1_2(tmp_path):
+    from examgen import answers
+
+    sub = answers.loads("exam: E\nanswers:\n  1: {U: 011, I: 1e3, IOU: 0o11, x: yes, d: 2025-05-01}\n")
+    assert sub.answers[1] == {"U": 11, "I": 1000.0, "IOU": 9, "x": "yes", "d": "2025-05-01"}
+
+
+# --- solve --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("pid,params", ids=["rnn-T10", "conv-100x100", "nested-powers"], argvalues=[
+    ("rnn-forward", {"x": list(range(1, 11)), "w": [1, 2], "activation": "sigmoid"}),
+    ("conv2d-forward", {"h": [[[(i * j) % 7 - 3] for j in range(100)] for i in range(100)],
+                        "w": [[[[1]], [[2]]], [[[3]], [[4]]]], "mode": "full"}),
+    ("total-derivative", {"graph": {"g": "x^z", "h": "g^g", "k": "h^h", "y": "k^k"}, "point": {"x": 3, "z": 4}}),
+])
+def test_solve_is_bounded_in_time(tmp_path, pid, params):
+    import time
+
+    t = time.perf_counter()
+    r = run("solve", pid, "--params", "-", "--json", input=json.dumps(params), timeout=120)
+    assert time.perf_counter() - t < 60
+    if r.returncode != 0:
+        one_line_error(r, pid)
+    else:
+        assert json.loads(r.stdout)["answers"]
+
+
+BAD_PARAMS = [
+    ("[" * 100_000 + "]" * 100_000, ["nested"]),
+    ('{"ref": [0, 0, 2, ' + "9" * 5000 + '], "roi": [1, 1, 2, 2]}', ["digits"]),
+    ('{"ref": [0, 0, 2, 2], "roi": [1, 1, 2, "\\ud800"]}', ["surrogate"]),
+]
+
+
+@pytest.mark.parametrize("text,words", BAD_PARAMS, ids=range(len(BAD_PARAMS)))
+def test_solve_refuses_deep_and_huge_json_in_one_line(text, words):
+    one_line_error(run("solve", "iou", "--params", "-", input=text, timeout=60), "iou", *words)

@@ -49,3 +49,10 @@ def mistake_other_derivative_formula(p, s):
     if p["activation"] == "tanh":
         return {"dh_dxi": h * (1 - h)}
     return None  # ReLU has no look-alike formula
+
+
+# Error carried forward: each part recomputed from the student's own earlier answers.
+def carry_dh_dxi(p, given):
+    """σ′ = h(1 − h), tanh′ = 1 − h², ReLU′ = u(ξ) (the step of h > 0), from the student's h."""
+    h = given["h"]
+    return {"sigmoid": lambda: h * (1 - h), "tanh": lambda: 1 - h * h, "relu": lambda: ops.step(h)}[p["activation"]]()

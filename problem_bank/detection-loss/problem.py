@@ -59,3 +59,8 @@ def mistake_lr_without_half(p, s):
 def mistake_lc_not_averaged(p, s):
     L_c = s["L_c"] * s["n"]
     return {"L_c": L_c, "L": L_c + s["L_r"]}
+
+
+# Error carried forward: each part recomputed from the student's own earlier answers.
+def carry_L(p, given):
+    return given["L_c"] + given["L_r"]

@@ -106,3 +106,60 @@ def mistake_recurrent_term_dropped(p, s):
         return None  # with every u = 0 there is no recurrent term to drop
     wrong = _bptt(p, recurrent=False)
     return {k: wrong[k] for k in BPTT_PARTS if k != "L"}
+
+
+# Error carried forward: each part recomputed from the student's own answers (float forward pass).
+def _fw(p):
+    return lstm.forward(p["x"], p["h0"], p["c0"], lstm.weights_of(p), p["variant"])
+
+
+def _dxi(p, fw, given, e):
+    """dL/dξ_e[t] from the student's gate gradient: through σ′ for the gates, i(1 − g²) for the cell input."""
+    if e == "c":
+        return given["dL_dc"] * fw["i"] * (1 - fw["g"] * fw["g"])
+    gate = fw[e]
+    return given["dL_d" + e] * gate * (1 - gate)
+
+
+def _next(v):
+    """v[t+1], zero past the last step."""
+    return np.concatenate([np.asarray(v, dtype=float)[1:], [0.0]])
+
+
+def carry_dL_dh(p, given):
+    fw = _fw(p)
+    rec = sum(_next(_dxi(p, fw, given, e)) * float(p["u_" + e]) for e in lstm.EXCITATIONS)
+    return fw["h"] - ops.asarray(p["y"]) + rec
+
+
+def carry_dL_dc(p, given):
+    fw = _fw(p)
+    dh_dc, _ = lstm.output_partials(fw["o"], fw["c"], p["variant"])
+    return given["dL_dh"] * dh_dc + _next(given["dL_dc"]) * _next(fw["f"])
+
+
+def carry_dL_do(p, given):
+    fw = _fw(p)
+    return given["dL_dh"] * lstm.output_partials(fw["o"], fw["c"], p["variant"])[1]
+
+
+def carry_dL_di(p, given):
+    return given["dL_dc"] * _fw(p)["g"]
+
+
+def carry_dL_df(p, given):
+    return given["dL_dc"] * _fw(p)["c_prev"]
+
+
+def _weight_gradient(kind, e):
+    def carry(p, given):
+        fw = _fw(p)
+        d = _dxi(p, fw, given, e)
+        factor = {"w": ops.asarray(p["x"]), "u": fw["h_prev"], "b": 1.0}[kind]
+        return np.sum(d * factor)
+    return carry
+
+
+for _e in lstm.EXCITATIONS:
+    for _kind in ("w", "u", "b"):
+        globals()[f"carry_dL_d{_kind}_{_e}"] = _weight_gradient(_kind, _e)

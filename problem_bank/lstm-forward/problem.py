@@ -139,3 +139,35 @@ def mistake_output_variant_swapped(p, s):
     p = numeric_if_recurrent(p)
     wrong = lstm.forward(p["x"], p["h0"], p["c0"], lstm.weights_of(p), other)
     return {k: wrong[k] for k in FORWARD_PARTS}
+
+
+# Error carried forward: each part recomputed from the student's own earlier answers.
+def _h_prev(p, given):
+    return np.concatenate([[float(p["h0"])], given["h"][:-1]])
+
+
+def _gate(p, given, e):
+    return ops.sigmoid(lstm.excitation(p["w_" + e], p["u_" + e], p["b_" + e], ops.asarray(p["x"]), _h_prev(p, given)))
+
+
+def carry_f(p, given):
+    return _gate(p, given, "f")
+
+
+def carry_i(p, given):
+    return _gate(p, given, "i")
+
+
+def carry_o(p, given):
+    return _gate(p, given, "o")
+
+
+def carry_c(p, given):
+    """c[t] = f[t] c[t−1] + i[t] tanh(ξ_c[t]) from the student's f, i, c[t−1] and h[t−1]."""
+    c_prev = np.concatenate([[float(p["c0"])], given["c"][:-1]])
+    g = ops.tanh(lstm.excitation(p["w_c"], p["u_c"], p["b_c"], ops.asarray(p["x"]), _h_prev(p, given)))
+    return lstm.cell(given["f"], c_prev, given["i"], g)
+
+
+def carry_h(p, given):
+    return lstm.output(given["o"], given["c"], p["variant"])

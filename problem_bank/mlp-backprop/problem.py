@@ -4,6 +4,9 @@ The network and targets are drawn by examgen.samplers.mlp (exact, hand-workable 
 exam profile; see its docstring): integers for a linear output with MSE, 0/1 for a sigmoid
 output with BCE, one-hot rows for softmax with cross-entropy (the drill adds sigmoid + MSE).
 """
+import numpy as np
+
+from examgen.engine import mlp as engine
 from examgen.samplers import mlp
 from examgen.sampling import float_params
 
@@ -48,3 +51,30 @@ def mistake_activation_for_derivative(p, s):
 
 def mistake_other_derivative_formula(p, s):
     return _parts(mlp.other_derivative(p, s), HIDDEN_PARTS)
+
+
+# Error carried forward: each part recomputed from the student's own earlier answers.
+def _backward(p, dL_dxi2):
+    f = engine.forward(p["x"], p["W1"], p["b1"], p["W2"], p["b2"], p["hidden"], p["output"])
+    g1_prime = engine.hidden_activation(p["hidden"])[1](f["xi1"])
+    return engine.backward(p["x"], f["h"], p["W2"], dL_dxi2, g1_prime)
+
+
+def carry_dL_dxi1(p, given):
+    return _backward(p, given["dL_dxi2"])["dL_dxi1"]
+
+
+def carry_dL_dW2(p, given):
+    return _backward(p, given["dL_dxi2"])["dL_dW2"]
+
+
+def carry_dL_db2(p, given):
+    return _backward(p, given["dL_dxi2"])["dL_db2"]
+
+
+def carry_dL_dW1(p, given):
+    return given["dL_dxi1"].T @ np.asarray(p["x"])
+
+
+def carry_dL_db1(p, given):
+    return given["dL_dxi1"].sum(axis=0)

@@ -51,3 +51,23 @@ def mistake_missing_activation_derivative(p, s):
         return None  # g′ = 1, or no recurrence: nothing changes
     ones = ops.zero_like(s["dh_dxi"]) + 1
     return rnn.backprop_through_time(s["h"], ones, p["w"], p["y"])
+
+
+# Error carried forward: each part recomputed from the student's own earlier answers.
+def carry_dL_dh(p, given):
+    """dL/dh[n] = (h[n] − y[n]) + Σ_m w[m] dL/dξ[n+m], with dL/dξ from the student's later dL/dh."""
+    f = rnn.forward(p["x"], p["w"], p["activation"])
+    dL_dxi = given["dL_dh"] * f["dh_dxi"]
+    w, T = ops.asarray(p["w"]), len(f["h"])
+    carry = [sum(dL_dxi[n + m] * w[m - 1] for m in range(1, len(w) + 1) if n + m < T) for n in range(T)]
+    return f["h"] - ops.asarray(p["y"]) + np.asarray(carry, dtype=float)
+
+
+def carry_dL_dxi(p, given):
+    return given["dL_dh"] * rnn.forward(p["x"], p["w"], p["activation"])["dh_dxi"]
+
+
+def carry_dL_dw(p, given):
+    h, d = rnn.forward(p["x"], p["w"], p["activation"])["h"], given["dL_dxi"]
+    return np.array([sum(d[n] * h[n - m] for n in range(m, len(h))) for m in range(1, len(p["w"]) + 1)],
+                    dtype=float)

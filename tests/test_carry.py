@@ -1,0 +1,139 @@
+"""Error carried forward: every declared chain recomputes the key from the key's own answers, a
+part worked right from a wrong earlier answer earns its points ("carried"), and nothing else does."""
+import numpy as np
+import pytest
+
+from examgen import bank
+from examgen import key as keys
+from examgen.grade import CARRIED, _recompute, grade_submission, prepare_key
+
+BANK = bank.load_bank()
+CHAINED = [pid for pid, p in BANK.items() if any(part.carry_from for part in p.parts.values())]
+MULTI_PART = [pid for pid, p in BANK.items()
+              if sum(part.kind not in ("expression", "choice") for part in p.parts.values()) > 1]
+
+
+def make_key(inst, share=1.0):
+    entry = keys.problem_entry(inst, 2, 10, carry_share=share)
+    return {"exam": "E0-carry", "seed": 0, "bank": bank.bank_version(), "title": "T", "student": None,
+            "points": 10, "problems": [entry]}
+
+
+def parts_of(result):
+    return {p["part"]: p for p in result["problems"][0]["parts"]}
+
+
+def test_every_problem_with_dependent_parts_declares_its_chain():
+    # Problems whose later parts are computed from earlier ones (REFERENCE.md's typical chains).
+    expected = {"iou", "mlp-backprop", "mlp-forward", "loss-ce", "rnn-bptt", "lstm-forward", "detection-loss",
+                "anchor-labels", "activation-derivative", "lstm-bptt"}
+    assert expected <= set(CHAINED), expected - set(CHAINED)
+    for pid in CHAINED:
+        for part in BANK[pid].parts.values():
+            if part.carry_from:
+                assert callable(BANK[pid].carry_function(part.name)), (pid, part.name)
+
+
+@pytest.mark.parametrize("pid", CHAINED)
+def test_the_keys_own_answers_carry_to_the_key(pid, seeds):
+    for profile in ("exam", "drill"):
+        for seed in seeds:
+            key = prepare_key(make_key(BANK[pid].sample(seed, profile)))
+            kp = next(iter(key.versions.values())).problems[2]
+            for part in kp.parts.values():
+                if not part.carry_from:
+                    continue
+                given = {s: kp.parts[s].expected for s in part.carry_from}
+                value = _recompute(kp, part, given)
+                assert value is not None, (pid, seed, part.name)
+                assert np.allclose(value, part.expected, rtol=1e-9, atol=1e-9), (pid, profile, seed, part.name)
+
+
+def chain_from(kp, source, answers):
+    """The student's answers when `source` is wrong and every later step is worked right from it."""
+    answers = dict(answers)
+    answers[source] = answers[source] * 1.5 + 0.25
+    changed = {source}
+    for _ in range(8):   # parts computed step by step from themselves settle within T rounds
+        for part in kp.parts.values():
+            if part.name == source or not part.carry_from or not set(part.carry_from) & (changed | {part.name}):
+                continue
+            value = _recompute(kp, part, {s: answers[s] for s in part.carry_from})
+            if value is not None and not np.allclose(value, answers[part.name]):
+                answers[part.name] = value
+                changed.add(part.name)
+    return answers, changed - {source}
+
+
+@pytest.mark.parametrize("pid", CHAINED)
+def test_a_carried_chain_earns_its_points_and_a_wrong_value_does_not(pid, seeds):
+    carried_seen = 0
+    for seed in seeds:
+        raw = make_key(BANK[pid].sample(seed, "exam"))
+        kp = next(iter(prepare_key(raw).versions.values())).problems[2]
+        right = {n: p.expected for n, p in kp.parts.items() if p.kind not in ("expression", "choice")}
+        sources = sorted({s for p in kp.parts.values() for s in p.carry_from if s != p.name})
+        for source in sources:
+            answers, changed = chain_from(kp, source, right)
+            if any(not np.all(np.isfinite(answers[n])) for n in changed):
+                continue
+            sheet = {"exam": "E0-carry", "answers": {2: {n: v.tolist() for n, v in answers.items()}}}
+            got = parts_of(grade_submission(raw, sheet))
+            assert got[source]["verdict"] == "wrong", (pid, seed, source, got[source])
+            for name in changed:
+                p = got[name]
+                if np.allclose(answers[name], right[name], rtol=0.01, atol=0.005):
+                    continue
+                assert p["verdict"] == CARRIED and p["points"] == p["max"], (pid, seed, source, name, p)
+                assert "carried forward from 2." in p["feedback"], p
+                carried_seen += 1
+            # the same later answers moved off the recomputed value earn nothing by carrying
+            for name in changed:
+                moved = dict(sheet["answers"][2])
+                moved[name] = (answers[name] + 1 + 0.5 * np.abs(answers[name])).tolist()
+                p = parts_of(grade_submission(raw, {"exam": "E0-carry", "answers": {2: moved}}))[name]
+                assert p["verdict"] != CARRIED and p["points"] < p["max"], (pid, seed, source, name, p)
+            # off: no carry at all
+            off = parts_of(grade_submission(raw, sheet, carry_forward=False))
+            assert all(off[n]["verdict"] != CARRIED for n in changed)
+    assert carried_seen or len(seeds) < 5, pid   # a few seeds may not move a 0/1 label
+
+
+def test_no_carry_from_blank_zero_or_unreadable_answers_and_the_share_is_the_keys():
+    inst = BANK["iou"].sample(0)
+    raw = make_key(inst)
+    e = raw["problems"][0]["answers"]
+    I = e["I"] + 1
+    ok = {"I": I, "U": e["U"], "IOU": I / e["U"]}
+    got = parts_of(grade_submission(raw, {"exam": "E0-carry", "answers": {2: ok}}))
+    assert got["IOU"]["verdict"] == CARRIED and got["IOU"]["feedback"] == "carried forward from 2.I"
+    for bad_I in (None, 0, "2 +* 3", "nan"):
+        given = dict(ok, I=bad_I, IOU=0 if bad_I == 0 else ok["IOU"])
+        p = parts_of(grade_submission(raw, {"exam": "E0-carry", "answers": {2: given}}))["IOU"]
+        assert p["verdict"] != CARRIED, (bad_I, p)
+    half = make_key(inst, share=0.5)
+    assert half["problems"][0]["parts"]["IOU"]["carry"] == {"from": ["I", "U"], "share": 0.5}
+    p = parts_of(grade_submission(half, {"exam": "E0-carry", "answers": {2: ok}}))["IOU"]
+    assert p["verdict"] == CARRIED and p["points"] == pytest.approx(p["max"] / 2, abs=0.01)
+
+
+def test_a_named_mistake_with_right_sources_is_named_not_carried():
+    raw = make_key(BANK["iou"].sample(3))
+    e = raw["problems"][0]
+    wrong = next(m for m in e["mistakes"] if m["name"] == "over-ref-area")["answers"]["IOU"]
+    p = parts_of(grade_submission(raw, {"exam": "E0-carry", "answers": {2: {"I": e["answers"]["I"], "U": e["answers"]["U"],
+                                                                             "IOU": wrong}}}))["IOU"]
+    assert p["verdict"] == "wrong" and p["mistake"] == "over-ref-area", p
+
+
+def test_a_step_by_step_sequence_costs_only_the_slipped_step():
+    raw = next(k for s in range(50) if len((k := make_key(BANK["rnn-bptt"].sample(s)))["problems"][0]["answers"]["dL_dh"]) >= 3)
+    kp = next(iter(prepare_key(raw).versions.values())).problems[2]
+    d = np.array(kp.parts["dL_dh"].expected)
+    d[-1] += 1                                   # the last step slipped; the earlier ones follow from it
+    for _ in range(len(d)):
+        fixed = _recompute(kp, kp.parts["dL_dh"], {"dL_dh": d})
+        d[:-1] = fixed[:-1]
+    p = parts_of(grade_submission(raw, {"exam": "E0-carry", "answers": {2: {"dL_dh": d.tolist()}}}))["dL_dh"]
+    n = len(d)
+    assert p["points"] == pytest.approx(round(p["max"] * (n - 1) / n, 2), abs=0.01), p

@@ -1,0 +1,256 @@
+"""Fair grading: every right answer in every form a careful marker accepts keeps every point;
+truly ambiguous forms are refused with both readings and what to type."""
+import json
+import re
+import time
+
+import numpy as np
+import pytest
+
+from examgen import answers, bank, expr
+from examgen import key as keys
+from examgen.compare import TOLERANCE_RULE, all_close, compare, fit_shape
+from examgen.grade import channel_keys, grade_submission
+
+BANK = bank.load_bank()
+
+
+def make_key(inst, exam="E0-fair"):
+    entry = keys.problem_entry(inst, 1, 10)
+    return {"exam": exam, "seed": 0, "bank": bank.bank_version(), "title": "T", "student": None,
+            "points": 10, "problems": [entry]}
+
+
+def graded(key, given):
+    return grade_submission(key, {"exam": key["exam"], "answers": {1: given}})
+
+
+def lost(result):
+    return [(p["part"], p["verdict"], p["given"], p["feedback"]) for p in result["problems"][0]["parts"]
+            if p["points"] < p["max"]]
+
+
+# --- the forms students write ----------------------------------------------------------------------
+def student_text(text: str) -> str:
+    """An exact key text written the way a student copies it from the PDF or types it."""
+    unambiguous = r"(?=\s*(?:[-+),\]]|$))"   # only where nothing after it could belong to it
+    t = re.sub(r"\bln\((\d+)\)" + unambiguous, r"ln \1", text)   # ln(2) → ln 2
+    t = re.sub(r"\bln\((\d+)\)", r"ln(\1)", t)
+    t = re.sub(r"\bsqrt\((\d+)\)", r"√\1", t)                   # sqrt(2) → √2
+    t = re.sub(r"\bexp\(([^()]*)\)", r"e^(\1)", t)              # exp(-1) → e^(-1)
+    t = t.replace("sigma(", "σ(").replace("xi", "ξ")
+    return t.replace("**", "^").replace("*", "·").replace("-", "−")
+
+
+def latex_text(text: str) -> str:
+    """A rational key text as the PDF prints it: 3/4 → \\frac{3}{4}, -1/2 → -\\frac{1}{2}."""
+    m = re.fullmatch(r"(-?)(\d+)/(\d+)", text)
+    return f"{m.group(1)}\\frac{{{m.group(2)}}}{{{m.group(3)}}}" if m else text
+
+
+def texts(value, convert):
+    if isinstance(value, list):
+        return [texts(v, convert) for v in value]
+    return convert(value) if isinstance(value, str) else value
+
+
+def reshaped_forms(value, shape):
+    """Every other accepted layout of an answer of `shape`."""
+    a = np.asarray(value, dtype=object)
+    forms = []
+    if a.ndim == 0:
+        forms += [[value], [[value]]]
+    elif a.ndim == 1:
+        forms += [[[v] for v in a.tolist()], [a.tolist()]]          # a column, a row
+    elif a.ndim == 2 and 1 in a.shape:
+        forms.append(a.reshape(-1).tolist())                         # a flat list for 1 × K or K × 1
+    elif a.ndim >= 3:
+        squeezed = a.reshape([n for n in a.shape if n != 1] or [1])
+        if squeezed.ndim < a.ndim:
+            forms.append(squeezed.tolist())                          # size-1 axes dropped
+        if len(channel_keys(a.shape)) > 1:
+            forms.append({c: a[(slice(None), slice(None)) + idx].tolist()
+                          for c, idx in zip(channel_keys(a.shape), np.ndindex(*a.shape[2:]))})
+    return forms
+
+
+@pytest.mark.parametrize("pid", list(BANK))
+def test_key_answers_in_every_accepted_form_keep_every_point(pid, seeds):
+    for seed in seeds:
+        inst = BANK[pid].sample(seed, "exam")
+        key = make_key(inst)
+        entry = key["problems"][0]
+        exact, decimal = entry["answers_exact"], entry["answers"]
+        numeric = {p for p, s in entry["parts"].items() if s["kind"] not in ("expression", "choice")}
+        sheets = {
+            "student syntax": {p: texts(v, student_text) for p, v in exact.items()},
+            "latex": {p: texts(v, latex_text) if p in numeric else v for p, v in exact.items()},
+            "decimals": {p: decimal[p] if p in numeric else exact[p] for p in exact},
+        }
+        for p in numeric:
+            for i, form in enumerate(reshaped_forms(exact[p], entry["parts"][p]["shape"])):
+                sheets.setdefault(f"layout {i}", dict(exact))[p] = form
+        for name, given in sheets.items():
+            r = graded(key, given)
+            assert r["score"] == r["max"], (pid, seed, name, lost(r))
+
+
+def test_multi_channel_answers_are_written_and_read_channel_by_channel():
+    from examgen.documents import answer_sheet, problem_items
+    from examgen.exam import Version, load_spec
+
+    inst = next(i for s in range(60)
+                if len(channel_keys(tuple((i := BANK["conv2d-backward"].sample(s)).shape("dL_dh")))) > 1)
+    version = Version("E0-x", 0, load_spec(), None, "", [(1, 10, inst)])
+    read = answers.loads(answer_sheet(version, problem_items(version, False)))
+    assert list(read.answers[1]["dL_dh"]) == channel_keys(tuple(inst.shape("dL_dh")))
+    assert answers.is_blank(read.answers[1]["dL_dh"])
+    key = make_key(inst)
+    right = np.asarray(key["problems"][0]["answers"]["dL_dh"])
+    given = {c: right[:, :, k].tolist() for k, c in enumerate(channel_keys(right.shape))}
+    given["c1"] = None
+    p = graded(key, {"dL_dh": given})["problems"][0]["parts"][0]
+    assert p["verdict"] == "wrong" and 0 < p["points"] < p["max"] and "c1" in p["feedback"], p
+
+
+# --- shapes ------------------------------------------------------------------------------------------
+def test_wrong_shapes_are_named_in_the_exams_words():
+    e = np.arange(6.0).reshape(2, 3) + 1
+    assert fit_shape(e.T, (2, 3), "N × D", e)[1].startswith("transposed: you gave 3 × 2, the transpose of the 2 × 3 (N × D)")
+    assert fit_shape(np.ones((3, 2)) * 7, (2, 3), "N × D", e)[1] == "wrong shape: expected 2 × 3 (N × D), got 3 × 2"
+    assert fit_shape(np.ones(5), (2, 3), "N × D", e)[1] == "wrong shape: expected 2 × 3 (N × D), got a list of 5 numbers"
+    a = np.arange(12.0).reshape(2, 3, 2) + 1
+    why = fit_shape(np.moveaxis(a, 2, 0), a.shape, "M × N × C", a)[1]
+    assert why.startswith("axes in the wrong order"), why
+    r = compare(e.T, e, 0.01, 0.005)
+    assert r.verdict == "wrong" and r.credit == 0 and "transpose" in r.message
+    assert fit_shape(np.ones((2, 2)), (2, 2, 1))[0].shape == (2, 2, 1)
+    assert fit_shape(np.ones(3), (1, 3))[0].shape == (1, 3)
+    assert fit_shape(np.ones((3, 1)), (3,))[0].shape == (3,)
+    assert fit_shape(np.ones((3, 1)), (1, 3))[0] is None            # a column for a row matrix is its transpose
+
+
+def test_blanket_guesses_earn_nothing_unless_right():
+    e = np.array([0.0, 0.0, 1.0, 0.0])
+    assert compare(np.zeros(4), e, 0.01, 0.005).credit == 0
+    assert compare(np.full(4, 1.0), np.array([1.0, 1.0, 1.0, 2.0]), 0.01, 0.005).credit == 0
+    assert compare(np.zeros(4), np.zeros(4), 0.01, 0.005).credit == 1
+    assert compare(np.array([0, 0, 1, 5.0]), e, 0.01, 0.005).credit == 0.75
+
+
+# --- syntax --------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, value", [
+    ("ln 2", np.log(2)), ("ln2", np.log(2)), ("2ln2", 2 * np.log(2)), ("−1/2", -0.5), ("3·4", 12), ("3×4", 12),
+    ("2²", 4), ("2³", 8), ("√2", np.sqrt(2)), ("√2/2", np.sqrt(2) / 2), ("e^-1", np.exp(-1)), ("e⁻¹", np.exp(-1)),
+    ("σ(ln 3)", 0.75), ("sigma(ln(3))", 0.75), ("tanh 0", 0), ("\\frac{3}{4}", 0.75), ("-\\frac{1}{2}", -0.5),
+    ("\\ln{\\left(2 \\right)}", np.log(2)), ("e^{-1}", np.exp(-1)), ("\\sqrt{2}", np.sqrt(2)), ("$\\frac{1}{8}$", 0.125),
+    ("1 − ln 2", 1 - np.log(2)), ("0.75", 0.75), ("π/π", 1),
+])
+def test_student_number_syntax(text, value):
+    assert expr.number(text)[0] == pytest.approx(value, rel=1e-12)
+
+
+@pytest.mark.parametrize("text, variables, same_as", [
+    ("tanh xi", ["xi"], "tanh(xi)"), ("σ(ξ)", ["xi"], "sigma(xi)"), ("ξ²", ["xi"], "xi^2"), ("h·(1 − h)", ["h"], "h*(1-h)"),
+    ("1 − h²", ["h"], "1 - h^2"), ("2σ(2ξ) − 1", ["xi"], "2*sigma(2*xi) - 1"), ("e^x", ["x"], "exp(x)"),
+])
+def test_student_expression_syntax(text, variables, same_as):
+    assert expr.parse(text, variables) == expr.parse(same_as, variables)
+
+
+@pytest.mark.parametrize("text, readings", [
+    ("ln 3/4", ("ln(3)/4", "ln(3/4)")), ("1 1/2", ("1 + 1/2", "1*1/2")), ("0,5", ("0.5", "[0, 5]")),
+    ("ln 2x", ("ln(2)*x", "ln(2*x)")), ("ln 2^3", ("ln(2)^3", "ln(2^3)")),
+])
+def test_ambiguous_forms_are_refused_with_both_readings(text, readings):
+    with pytest.raises(expr.ExpressionError) as e:
+        expr.parse(text, ["x"])
+    message = str(e.value)
+    assert "ambiguous" in message and "write" in message
+    for r in readings:
+        assert r in message, (r, message)
+
+
+@pytest.mark.parametrize("text", ["[1, 2]", "3/4 ≈ 0.75", "x = 3", "ln", "foo(2)", "2 +* 3", "3 4", "1,2,3"])
+def test_every_refusal_says_what_to_type(text):
+    with pytest.raises(expr.ExpressionError) as e:
+        expr.number(text)
+    assert re.search(r"write|allowed|give|without quotes|not a well-formed", str(e.value)), str(e.value)
+
+
+def test_decimal_comma_in_a_yaml_list_is_refused_not_misread():
+    inst = BANK["iou"].sample(0)
+    key = make_key(inst)
+    sub = answers.loads(f"exam: {key['exam']}\nanswers:\n  1: {{I: [0,5], U: 7}}  # note: 1,5\n")
+    r = grade_submission(key, sub)
+    p = {x["part"]: x for x in r["problems"][0]["parts"]}
+    assert p["I"]["verdict"] == "unreadable" and "0.5" in p["I"]["feedback"] and "0, 5" in p["I"]["feedback"]
+    assert p["U"]["verdict"] != "unreadable"
+
+
+@pytest.mark.parametrize("text, json_syntax", [
+    ("exam: E0-fair\nanswers:\n  1:\n    I: 1\n    U: 7\n    I: 2\n", False),
+    ('{"exam": "E0-fair", "answers": {"1": {"I": 1, "U": 7, "I": 2}}}', True),
+])
+def test_a_duplicated_part_is_reported_never_resolved(text, json_syntax):
+    key = make_key(BANK["iou"].sample(0))
+    r = grade_submission(key, answers.loads(text, json_syntax=json_syntax))
+    p = {x["part"]: x for x in r["problems"][0]["parts"]}
+    assert p["I"]["verdict"] == "unreadable" and "given twice" in p["I"]["feedback"] and p["I"]["points"] == 0
+    dup = answers.loads("exam: E0-fair\nanswers:\n  1: {I: 1}\n  '1': {U: 7}\n")
+    assert dup.refusal(1, "U") and "twice" in dup.refusal(1, "U")
+
+
+def test_one_unreadable_entry_costs_that_entry_only():
+    inst = BANK["rnn-bptt"].sample(0)
+    key = make_key(inst)
+    right = key["problems"][0]["answers_exact"]["dL_dh"]
+    r = graded(key, {"dL_dh": ["ln(0)"] + right[1:]})
+    p = next(x for x in r["problems"][0]["parts"] if x["part"] == "dL_dh")
+    n = len(right)
+    assert p["verdict"] == "wrong" and p["points"] == pytest.approx(round(p["max"] * (n - 1) / n, 2)), p
+    assert "dL_dh[0]" in p["feedback"]
+
+
+def test_ambiguous_and_hostile_text_is_refused_in_bounded_time():
+    t = time.perf_counter()
+    for text in ["ln " * 150, "√" * 300, "1 " * 200, "0,5" * 100, "\\frac{" * 60 + "1" + "}{2}" * 60,
+                 "²" * 400, "−" * 399 + "1", "e^" * 150 + "2"]:
+        with pytest.raises(expr.ExpressionError):
+            expr.number(text)
+    assert time.perf_counter() - t < 2
+
+
+# --- one tolerance rule ---------------------------------------------------------------------------------
+def test_the_tolerance_rule_is_stated_and_applied_the_same_everywhere(tmp_path):
+    from examgen.exam import default_spec_text
+
+    assert TOLERANCE_RULE == ("within 1% of the exact value, or within 0.005 when the exact value is "
+                              "smaller than 0.5 in size")
+    spec = " ".join(default_spec_text().split())
+    assert TOLERANCE_RULE in spec
+    from helpers import run
+
+    assert run("generate", "--out", tmp_path / "e", "--format", "md").returncode == 0
+    sheet = " ".join(line.lstrip("# ") for line in (tmp_path / "e" / "answers.yaml").read_text().splitlines())
+    assert TOLERANCE_RULE in sheet
+    # the rule itself: 1% of the value, or 0.005 below 0.5; never both added
+    assert all_close(100.99, 100, 0.01, 0.005) and not all_close(101.01, 100, 0.01, 0.005)
+    assert all_close(0.1049, 0.1, 0.01, 0.005) and not all_close(0.1051, 0.1, 0.01, 0.005)
+    assert not all_close(1.0105, 1.0, 0.01, 0.005)        # 1% + 0.005 would accept this
+    assert all_close(0.005, 0, 0.01, 0.005) and not all_close(0.0051, 0, 0.01, 0.005)
+    from examgen import sampling
+
+    wrong = {"IOU": 0.1052}
+    assert sampling.mistakes_show([lambda p, v: wrong], {}, {"IOU": 0.1}, rtol=0.01, atol=0.005)
+    assert not sampling.mistakes_show([lambda p, v: {"IOU": 0.1049}], {}, {"IOU": 0.1}, rtol=0.01, atol=0.005)
+
+
+def test_json_answer_files_read_the_same_forms():
+    inst = BANK["iou"].sample(2)
+    key = make_key(inst)
+    exact = key["problems"][0]["answers_exact"]
+    text = json.dumps({"exam": key["exam"], "answers": {"1": {p: student_text(v) for p, v in exact.items()}}},
+                      ensure_ascii=False)
+    r = grade_submission(key, answers.loads(text, json_syntax=True))
+    assert r["score"] == r["max"], lost(r)
