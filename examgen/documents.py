@@ -144,10 +144,6 @@ def yaml_quoted(text: str) -> str:
             out.append(c)
     return '"' + "".join(out) + '"'
 
-def yaml_comment(text: str) -> str:
-    """Text for a `# …` comment: one line, nothing YAML refuses."""
-    return " ".join("".join(" " if _yaml_unsafe(c) else c for c in text).split())
-
 def answer_sheet(version: Version, items: list[dict], instances=None) -> str:
     """The blank answers.yaml a student fills in (the grader reads exactly this format)."""
     from .compare import TOLERANCE_RULE
