@@ -670,10 +670,15 @@ def _nested_shape(v, what, depth) -> tuple:
 def _grade_choice(part: KeyPart, raw):
     if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
         raise expr.ExpressionError(f"{part.name}: expected one of the choices as text, got {answer_files.kind_name(raw)}")
-    right = str(raw).strip().lower() == part.expected.strip().lower()
-    mistake = None if right else next((m for m in part.mistakes
-                                       if str(raw).strip().lower() == str(m[2]).strip().lower()), None)
+    given = _choice_text(raw)
+    right = given == _choice_text(part.expected)
+    mistake = None if right else next((m for m in part.mistakes if given == _choice_text(m[2])), None)
     return (CORRECT if right else WRONG), float(right), "", mistake
+
+
+def _choice_text(v) -> str:
+    """A choice as a careful marker reads it: "B", "(b)", "b)" and "b." all mean b."""
+    return str(v).strip().lower().strip("()[]. ").strip()
 
 
 def _grade_expression(part: KeyPart, raw):

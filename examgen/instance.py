@@ -220,8 +220,8 @@ def _expressions_differ(a, b) -> bool:
     import sympy as sp
 
     free = sorted((getattr(a, "free_symbols", set()) | getattr(b, "free_symbols", set())), key=str)
-    for k in range(3):
-        point = {s: sp.Rational(2 * k + 3, 10 + k) for s in free}  # 0.3, 0.45, 0.58: inside (0, 1) for h
+    for k in range(3):  # a different value for each variable, inside (0, 1) (h is a sigmoid output)
+        point = {s: sp.Rational(2 * k + 3 + 5 * i, 10 + k + 7 * i) for i, s in enumerate(free)}
         try:
             d = complex(sp.N(sp.sympify(a).xreplace(point) - sp.sympify(b).xreplace(point)))
         except (TypeError, ValueError):

@@ -269,12 +269,40 @@ def test_maxpool_exam_instances_have_no_ties_and_an_all_negative_window():
 
 @pytest.mark.parametrize("pid", ["conv2d-forward", "conv2d-backward"])
 def test_conv_exam_instances_are_small_integers(pid):
+    shapes = set()
     for seed in range(60):
         inst = get(pid).sample(seed, "exam")
         h, w = inst.params["h"], inst.params["w"]
-        assert 3 <= h.shape[0] <= 4 and 3 <= h.shape[1] <= 4 and w.shape[0] in (2, 3)
+        assert 3 <= h.shape[0] <= 4 and 3 <= h.shape[1] <= 4 and w.shape[0] * w.shape[1] > 1
         assert h.shape[2] * w.shape[3] <= 2
         assert all(v.is_Integer and -2 <= v <= 3 for v in list(h.flat) + list(w.flat))
+        shapes.add(w.shape[:2])
+    assert any(K1 != K2 for K1, K2 in shapes), shapes      # non-square kernels too
+    assert len(shapes) >= 5, shapes
+
+
+@pytest.mark.parametrize("pool_factor", [2, 3])
+def test_maxpool_exam_layouts_are_varied(pool_factor):
+    layouts = {get("maxpool-backward").sample(seed, "exam", {"pool": pool_factor}).params["xi"].shape
+               for seed in range(100)}
+    assert len(layouts) >= 3, layouts
+    layouts = {get("maxpool-forward").sample(seed, "exam").params["xi"].shape for seed in range(100)}
+    assert len(layouts) > 3, layouts
+
+
+def test_same_alignment_mistake_is_scipy_convolve_same():
+    """The slip convolve2d(∂L/∂ξ, w, 'same'), summed over output channels d."""
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        h, w = random_layer(rng, "same")
+        dL_dxi = rng.normal(size=conv.output_shape(h.shape, w.shape, "same"))
+        C, D = w.shape[2:]
+        want = np.stack([sum(convolve2d(dL_dxi[:, :, d], w[:, :, c, d], "same") for d in range(D))
+                         for c in range(C)], axis=-1)
+        assert rel_err(conv.same_alignment_backward(w, dL_dxi), want) <= 1e-12
+        right = conv.conv2d_backward(h, w, dL_dxi, "same")["dL_dh"]
+        if min(w.shape[:2]) > 1 and min(h.shape[:2]) > 1:   # (thin kernels or images can hide the flip)
+            assert rel_err(right, want) > 1e-3      # a different answer, not the same one written twice
 
 
 # --- the CLI -------------------------------------------------------------------------------

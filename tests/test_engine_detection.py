@@ -149,6 +149,22 @@ def test_bbox_target_mistakes_by_hand():
     assert wrong["log10"][2:] == [ln(2) / ln(10), -ln(2) / ln(10)]
     assert wrong["inverted-ratio"][2:] == [-ln(2), ln(2)]
     assert wrong["offset-over-ref-size"][:2] == [R(1, 4), R(-1)]
+    # anchor 1,2,2,4 → ref 2,0,4,2: offsets 1 and −2 left in pixels; ratios 2 and ½ without ln
+    assert wrong["offset-not-divided"] == [1, -2, ln(2), -ln(2)]
+    assert wrong["no-log"] == [R(1, 2), R(-1, 2), 2, R(1, 2)]
+
+
+def test_iou_exam_instances_include_disjoint_boxes_where_the_mistakes_do_not_apply():
+    p = get("iou")
+    disjoint = 0
+    for seed in range(100):
+        inst = p.sample(seed, "exam")
+        if inst.values["I"] == 0:
+            disjoint += 1
+            assert inst.values["IOU"] == 0 and inst.mistakes() == []
+        else:
+            assert len(inst.mistakes()) == 2
+    assert 10 <= disjoint <= 40, disjoint
 
 
 def test_union_mistake_turns_positive_anchors_negative():

@@ -9,11 +9,11 @@ import sympy as sp
 
 from examgen import formatting
 from examgen.bank import get
-from examgen.engine import flowgraph
+from examgen.engine import flowgraph, identities
 from examgen.errors import ExamgenError
 from examgen.expr import parse
 
-x, z = sp.Symbol("x", real=True), sp.Symbol("z", real=True)
+x, z, w = (sp.Symbol(n, real=True) for n in "xzw")
 R = sp.Rational
 PROBLEM = get("total-derivative")
 
@@ -35,6 +35,12 @@ def composed(shape, a, b, c):
     if shape == "sigmoid":
         g = x * z - c
         return x * sigma(g) + a * g
+    if shape == "fan3":   # x → g, h, y
+        g = a * x + w
+        return g * (x * z + b * g) + c * x
+    if shape == "fan4":   # x → g, u, v, y
+        g = x * w - c
+        return z * sigma(g) + (a * x + z + g) + x * sigma(g) + b * x
     g = x**2 + a * z
     return sp.log(g) + b * x * g
 
@@ -42,14 +48,20 @@ def composed(shape, a, b, c):
 def equal(e1, e2) -> bool:
     """Equal expressions: numerically at random points, then exactly for polynomials."""
     rng = random.Random(0)
+    d = identities.expand_sigma(e1 - e2)  # σ as the engine's class or as parsed: both written out
     for _ in range(5):
-        at = {x: rng.uniform(0.5, 2), z: rng.uniform(0.5, 2)}
-        if abs(complex((e1 - e2).evalf(subs=at))) > 1e-9:
+        at = {x: rng.uniform(0.5, 2), z: rng.uniform(0.5, 2), w: rng.uniform(0.5, 2)}
+        if abs(complex(d.evalf(subs=at))) > 1e-9:
             return False
-    return sp.expand(e1 - e2) == 0 if (e1 - e2).is_polynomial(x, z) else True
+    return sp.expand(d) == 0 if d.is_polynomial(x, z, w) else True
 
 
 COEFFICIENTS = [-3, -2, -1, 1, 2, 3]
+
+
+def total_derivative(graph, point):
+    """The engine on a text graph, parsed as the problem parses it."""
+    return flowgraph.total_derivative(PROBLEM.module.parse_graph(graph), point)
 
 
 def _cases(shape):
@@ -57,20 +69,20 @@ def _cases(shape):
     rng = random.Random(shape)
     for _ in range(25):
         a, b, c = (rng.choice(COEFFICIENTS) for _ in range(3))
-        yield a, b, c, {"x": rng.choice([1, 2, 3]), "z": rng.choice([1, 2, 3])}
+        yield a, b, c, {"x": rng.choice([1, 2, 3]), "z": rng.choice([1, 2, 3]), "w": rng.choice([-1, 1, 2])}
 
 
 @pytest.mark.parametrize("half", [0, 1])  # the cases split in two, so test workers share them
-@pytest.mark.parametrize("shape", ["slide", "skip", "diamond", "sigmoid", "log"])
+@pytest.mark.parametrize("shape", ["slide", "skip", "diamond", "sigmoid", "log", "fan3", "fan4"])
 def test_total_derivative_rule_equals_direct_differentiation(shape, half):
     for a, b, c, point in list(_cases(shape))[half::2]:
         if shape == "log" and point["x"] ** 2 + a * point["z"] <= 0:
             continue  # ln undefined there
         graph = PROBLEM.module.build(shape, a, b, c)
-        r = flowgraph.total_derivative(graph, point)
+        r = total_derivative(graph, point)
         expected = sp.diff(composed(shape, a, b, c), x)
         assert equal(r["dy_dx"], expected), (graph, r["dy_dx"], expected)
-        at = {x: point["x"], z: point["z"]}
+        at = {x: point["x"], z: point["z"], w: point["w"]}
         assert sp.simplify(r["dy_dx_at"] - expected.subs(at)) == 0, (graph, point)
         # the wrong answer (a path dropped) really differs from the right one here
         wrong = flowgraph.derivative_direct_only(r)
@@ -80,13 +92,13 @@ def test_total_derivative_rule_equals_direct_differentiation(shape, half):
 def test_polynomial_answers_are_exactly_equal_after_simplify():
     for a, b in itertools.product([-2, 1, 3], [-1, 2]):
         graph = PROBLEM.module.build("diamond", a, b, 0)
-        r = flowgraph.total_derivative(graph, {"x": 1, "z": 1})
+        r = total_derivative(graph, {"x": 1, "z": 1})
         assert sp.simplify(r["dy_dx"] - sp.diff(composed("diamond", a, b, 0), x)) == 0
 
 
 def test_float_point_gives_a_float_that_matches():
     graph = PROBLEM.module.build("sigmoid", 2, 1, 1)
-    r = flowgraph.total_derivative(graph, {"x": 0.7, "z": -1.3})
+    r = total_derivative(graph, {"x": 0.7, "z": -1.3})
     expected = float(sp.diff(composed("sigmoid", 2, 1, 1), x).subs({x: 0.7, z: -1.3}))
     assert isinstance(r["dy_dx_at"], float) and r["dy_dx_at"] == pytest.approx(expected, rel=1e-12)
 
@@ -95,7 +107,7 @@ def test_slide_form_by_hand():
     # g = xz = 2, h = g + x² = 3, y = g h at (1, 2)
     # ∂g/∂x = z = 2, ∂h/∂g = 1, ∂h/∂x = 2x = 2; dy/dh = g = 2, dy/dg = h + g = 5
     # ∂y/∂x = (dy/dg)(∂g/∂x) + (dy/dh)(∂h/∂x) = 5·2 + 2·2 = 14; y = x²z² + x³z → 2xz² + 3x²z
-    r = flowgraph.total_derivative({"g": "x*z", "h": "g + x^2", "y": "g*h"}, {"x": 1, "z": 2})
+    r = total_derivative({"g": "x*z", "h": "g + x^2", "y": "g*h"}, {"x": 1, "z": 2})
     g, h = sp.Symbol("g", real=True), sp.Symbol("h", real=True)
     assert r["values"] == {"g": 2, "h": 3, "y": 6}
     assert r["partials"]["h"] == {"g": 1, "x": 2 * x}
@@ -107,10 +119,27 @@ def test_slide_form_by_hand():
     assert flowgraph.derivative_direct_only(r)["dy_dx_at"] == 10
 
 
+def test_fan_out_graph_by_hand_with_graded_totals():
+    # fan3 with a = 2, b = 1, c = −3 at (x, z, w) = (1, 2, −1): g = 2x + w = 1, h = xz + g = 3, y = g h − 3x
+    # dy/dh = g = 1; dy/dg = h + (dy/dh)(∂h/∂g) = 3 + 1 = 4
+    # ∂y/∂x = (dy/dg)·2 + (dy/dh)·z + (−3) = 8 + 2 − 3 = 7  (a 3-way cut: x → g, h, y)
+    inst = PROBLEM.from_params({"graph": PROBLEM.module.build("fan3", 2, 1, -3), "point": {"x": 1, "z": 2, "w": -1}})
+    assert (inst.values["dy_dh"], inst.values["dy_dg"], inst.values["dy_dx_at"]) == (1, 4, 7)
+    assert inst.values["feeds"]["x"] == ["g", "h", "y"]
+    # dropping the path g → h → y gives dy/dg = h = 3
+    assert PROBLEM.module.mistake_path_dropped(inst.params, inst.values)["dy_dg"] == 3
+
+
+def test_the_key_writes_sigma_not_exponentials():
+    inst = PROBLEM.from_params({"graph": {"g": "x*z - 2", "h": "sigma(g)", "y": "x*h + 3*g"}, "point": {"x": 1, "z": 2}})
+    text = formatting.text(inst.values["dy_dx"])
+    assert "sigma(" in text and "exp" not in text
+
+
 def test_sigmoid_graph_by_hand():
     # g = xz − 2 = 0 at (1, 2): h = σ(0) = 1/2, ∂h/∂g = h(1 − h) = 1/4
     # y = x h + 3g: dy/dh = x = 1, dy/dg = x·h(1 − h) + 3 = 13/4; ∂y/∂x = h + (13/4) z = 1/2 + 13/2 = 7
-    r = flowgraph.total_derivative({"g": "x*z - 2", "h": "sigma(g)", "y": "x*h + 3*g"}, {"x": 1, "z": 2})
+    r = total_derivative({"g": "x*z - 2", "h": "sigma(g)", "y": "x*h + 3*g"}, {"x": 1, "z": 2})
     h = sp.Symbol("h", real=True)
     assert r["values"]["h"] == R(1, 2)
     assert r["partials"]["h"] == {"g": h * (1 - h)}
@@ -119,7 +148,7 @@ def test_sigmoid_graph_by_hand():
 
 
 def test_derivatives_are_written_with_the_nodes_own_output():
-    r = flowgraph.total_derivative({"a": "sigma(x)", "b": "tanh(x)", "c": "exp(x)", "y": "a + b + c"},
+    r = total_derivative({"a": "sigma(x)", "b": "tanh(x)", "c": "exp(x)", "y": "a + b + c"},
                                    {"x": 0, "z": 0})
     a, b, c = (sp.Symbol(n, real=True) for n in "abc")
     assert r["partials"]["a"]["x"] == a * (1 - a)
@@ -130,11 +159,11 @@ def test_derivatives_are_written_with_the_nodes_own_output():
 
 def test_answer_text_parses_back_to_the_same_expression():
     cases = [PROBLEM.sample(seed, profile) for seed in range(15) for profile in ("exam", "drill")]
-    cases.append(PROBLEM.from_params({"graph": {"g": "exp(1)*x*z", "y": "g^2 + pi*x"}, "point": {"x": 1, "z": 1}}))
-    cases.append(PROBLEM.from_params({"graph": {"g": "exp(1)*x", "y": "g*z"}, "point": {"x": 1, "z": 1}}))  # e z
+    cases.append(PROBLEM.from_params({"graph": {"g": "exp(1)*x*z", "h": "g^2", "y": "h + pi*x"}, "point": {"x": 1, "z": 1}}))
+    cases.append(PROBLEM.from_params({"graph": {"g": "exp(1)*x", "h": "g*z", "y": "h"}, "point": {"x": 1, "z": 1}}))  # e z
     for inst in cases:
         v = inst.values["dy_dx"]
-        again = parse(formatting.text(v), ("x", "z"))
+        again = parse(formatting.text(v), ("x", "z", "w"))
         assert equal(again, v), formatting.text(v)
         assert json.loads(json.dumps(inst.answers_exact_json()))["dy_dx"] == formatting.text(v)
 
@@ -145,7 +174,8 @@ def test_answer_text_parses_back_to_the_same_expression():
     ({"x": "z^2", "y": "x"}, {"x": 1, "z": 2}, "cannot name a node"),
     ({"g": "h*x", "h": "x", "y": "g*h"}, {"x": 1, "z": 2}, "unknown name 'h'"),
     ({"g": "x*z", "y": "g"}, {"z": 2}, "giving x"),
-    ({"g": "x*z", "y": "g"}, {"x": 1, "w": 2}, "unknown input 'w'"),
+    ({"g": "x*z", "y": "g"}, {"x": 1, "v": 2}, "unknown input 'v'"),
+    ({"g": "x*z", "y": "g"}, {"x": 1, "z": 2}, "nodes g and h"),
     ({"g": "x - z", "y": "ln(g)"}, {"x": 1, "z": 2}, "not a finite real number"),
     ({"g": "x*z", "y": "g"}, {"x": 1}, "needs z"),
     ({"g": "x*z", "y": "import os"}, {"x": 1, "z": 2}, "node y"),

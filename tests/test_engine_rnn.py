@@ -146,22 +146,24 @@ def run_solve(pid, params):
 
 
 def test_cli_solves_a_given_instance():
-    out = run_solve("rnn-bptt", {"x": [1, 2, -1], "w": ["1/2"], "activation": "linear", "y": [0, 1, 0]})
+    out = run_solve("rnn-bptt", {"x": [1, 2, -1], "w": ["1/2"], "activation": "linear", "y": [0, 1, 0],
+                                 "eta": "1/2"})
     assert out.returncode == 0, out.stderr
     answers = json.loads(out.stdout)["answers"]
     assert answers["L"] == pytest.approx(53 / 32)
     assert answers["dL_dh"] == pytest.approx([29 / 16, 13 / 8, 1 / 4])
     assert answers["dL_dw"] == pytest.approx([9 / 4])
+    assert answers["w_new"] == pytest.approx([1 / 2 - 9 / 8])      # w − η dL/dw
     out = run_solve("rnn-forward", {"x": ["ln(3)", "ln(2) - 3/8"], "w": [0.5], "activation": "sigmoid"})
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["answers"]["h"] == pytest.approx([3 / 4, 2 / 3])
 
 
 @pytest.mark.parametrize("params, message", [
-    ({"x": [1, 2], "w": [1], "activation": "tanh", "y": [0, 1, 2]}, "y must be T"),
-    ({"x": [1, 2], "w": 1, "activation": "tanh", "y": [0, 1]}, "at least one lag"),
-    ({"x": [1, 2], "w": [[1]], "activation": "tanh", "y": [0, 1]}, "at least one lag"),
-    ({"x": [1, 2], "w": [1], "activation": "relu", "y": [0, 1]}, "activation must be one of"),
+    ({"x": [1, 2], "w": [1], "activation": "tanh", "y": [0, 1, 2], "eta": 1}, "y must be T"),
+    ({"x": [1, 2], "w": 1, "activation": "tanh", "y": [0, 1], "eta": 1}, "at least one lag"),
+    ({"x": [1, 2], "w": [[1]], "activation": "tanh", "y": [0, 1], "eta": 1}, "at least one lag"),
+    ({"x": [1, 2], "w": [1], "activation": "relu", "y": [0, 1], "eta": 1}, "activation must be one of"),
 ])
 def test_bad_parameters_are_refused_clearly(params, message):
     with pytest.raises(ExamgenError, match=message):

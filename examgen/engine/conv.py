@@ -149,3 +149,10 @@ def gradient_terms_w(h, G, m_: int, n_: int, c: int, d: int) -> list[dict]:
     M, N, _ = h.shape
     return [{"m": a + m_, "n": b + n_, "a": a, "b": b, "G": G[a + m_, b + n_, d], "h": h[a, b, c]}
             for a, b in np.ndindex(M, N)]
+
+
+def same_alignment_backward(w, dL_dxi):
+    """The forward convolution reused for back-prop, a student mistake: ∂L/∂h[:,:,c] taken as
+    Σ_d convolve2d(∂L/∂ξ[:,:,d], w[:,:,c,d], 'same'), the kernel flipped and 'same'-aligned
+    (right shape only when ξ has the image's shape)."""
+    return conv2d(dL_dxi, w.transpose(0, 1, 3, 2), "same")["xi"]

@@ -96,14 +96,14 @@ def forward(x, h0, c0, weights, variant="course"):
     """Run t = 1..T: f, i, o = σ(ξ_f), σ(ξ_i), σ(ξ_o); c[t] = f c[t−1] + i tanh(ξ_c); h[t] from c[t].
 
     Returns per-step arrays: the excitations xi_f … xi_c, the gates f, i, o, g = tanh(ξ_c),
-    c, tanh_c (standard variant), h, and the states each step read, h_prev and c_prev.
+    c, tanh_c (standard variant only), h, and the states each step read, h_prev and c_prev.
     """
     _check_variant(variant)
     x = ops.asarray(x)
     exact = ops.is_exact(x)
     w = weights
-    rows = {k: [] for k in ("xi_f", "xi_i", "xi_o", "xi_c", "f", "i", "o", "g", "c", "tanh_c", "h",
-                            "h_prev", "c_prev")}
+    names = ("xi_f", "xi_i", "xi_o", "xi_c", "f", "i", "o", "g", "c", "h", "h_prev", "c_prev")
+    rows = {k: [] for k in names + (("tanh_c",) if variant == "standard" else ())}
     h_prev, c_prev = h0, c0
     for x_t in x:
         xi = {e: excitation(w["w_" + e], w["u_" + e], w["b_" + e], x_t, h_prev) for e in EXCITATIONS}
@@ -112,7 +112,9 @@ def forward(x, h0, c0, weights, variant="course"):
         c = cell(f, c_prev, i, g)
         h = output(o, c, variant)
         step = {"xi_f": xi["f"], "xi_i": xi["i"], "xi_o": xi["o"], "xi_c": xi["c"], "f": f, "i": i,
-                "o": o, "g": g, "c": c, "tanh_c": _tanh(c), "h": h, "h_prev": h_prev, "c_prev": c_prev}
+                "o": o, "g": g, "c": c, "h": h, "h_prev": h_prev, "c_prev": c_prev}
+        if variant == "standard":
+            step["tanh_c"] = _tanh(c)       # the course variant never squashes c[t]
         for k, v in step.items():
             rows[k].append(v)
         h_prev, c_prev = h, c
@@ -181,3 +183,18 @@ def bptt(x, y, h0, c0, weights, variant="course", carry=True, recurrent=True):
     out["dL_dh0"] = _expanded(sum(next_dxi[e] * w["u_" + e] for e in EXCITATIONS))
     out["dL_dc0"] = _expanded(next_dc * next_f)
     return out
+
+
+def numeric_if_nested(params: dict) -> dict:
+    """Exact parameters as floats when some u ≠ 0 and a gate is no fraction: h[t−1] then enters
+    every later excitation and exact closed forms nest e^… inside e^… without end. (The exam's
+    two-step recurrent LSTMs, with excitations k ln q, stay exact: every gate is a fraction.)"""
+    exact = ops.is_exact(params["x"]) or any(ops.is_exact(params[k]) for k in WEIGHT_NAMES)
+    recurrent = any(ops.to_float(params["u_" + e]) != 0 for e in EXCITATIONS)
+    if not exact or not recurrent:
+        return params
+    if len(params["x"]) <= 3:
+        fw = forward(params["x"], params["h0"], params["c0"], weights_of(params), params["variant"])
+        if all(v.is_Rational for k in ("f", "i", "o", "g") for v in fw[k]):
+            return params
+    return {k: (v if isinstance(v, str) else ops.to_float(v)) for k, v in params.items()}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import ops
-from .conv import zeros
+from .conv import conv2d, conv2d_backward, zeros
 
 
 def check_pool(M: int, N: int, pool: int) -> None:
@@ -17,6 +17,21 @@ def check_pool(M: int, N: int, pool: int) -> None:
         raise ValueError(f"pool must be a positive whole number, not {pool!r}")
     if M % pool or N % pool:
         raise ValueError(f"pool = {pool} must divide the image size {M} × {N}")
+
+
+def check_unique_maxima(xi, pool: int, what: str = "ξ") -> None:
+    """Raise ValueError where a block's positive maximum is tied (the gradient's route would be
+    ambiguous) or its maximum is exactly 0 (the ReLU has no derivative there)."""
+    M, N, C = xi.shape
+    for m, n, c in np.ndindex(M // pool, N // pool, C):
+        block = list(window(xi, pool, m, n, c).flat)
+        top = max(block)
+        if top > 0 and sum(1 for v in block if v == top) > 1:
+            raise ValueError(f"{what}'s pooling block ({m}, {n}) of channel {c} has a tied maximum {top}; "
+                             "the gradient's route would be ambiguous")
+        if top == 0:
+            raise ValueError(f"{what}'s pooling block ({m}, {n}) of channel {c} has maximum 0, where the "
+                             "ReLU has no derivative")
 
 
 def window(xi, pool: int, m: int, n: int, c: int):
@@ -71,3 +86,14 @@ def spread_backward(xi, pool: int, dL_dh, passes):
         if passes[m, n, c]:
             dL_dxi[m * pool:(m + 1) * pool, n * pool:(n + 1) * pool, c] = dL_dh[m, n, c]
     return dL_dxi
+
+
+def conv_pool_layer(h, w, mode: str, pool: int, dL_dp) -> dict:
+    """One convolutional layer, ξ = w * h (true convolution), p = max-pool of ReLU(ξ), and its
+    back-prop from ∂L/∂p: through the max and the ReLU's step to ∂L/∂ξ, then the correlations
+    of conv2d_backward to ∂L/∂h and ∂L/∂w."""
+    fwd = conv2d(h, w, mode)
+    pooled = maxpool_backward(fwd["xi"], pool, dL_dp)
+    pooled["p"] = pooled.pop("h")                  # the pooled output; h is the layer's input image
+    back = conv2d_backward(h, w, pooled["dL_dxi"], mode)
+    return {**fwd, **pooled, "G": back["G"], "dL_dh": back["dL_dh"], "dL_dw": back["dL_dw"]}

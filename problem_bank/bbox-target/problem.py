@@ -1,31 +1,27 @@
 """Box-regression target y_r of an anchor; exam size ratios 1/2, 1, 2 so the logs are 0, ±ln 2."""
-import sys
-
 import numpy as np
 
 from examgen.engine import detection, ops
-from examgen.sampling import exact, mistakes_show
+from examgen.sampling import exact
 
 
-def sample(draw, options):
-    while True:
-        p = _draw_exam(draw) if draw.exam else _draw_drill(draw)
-        s = solve(p)
-        # At least one size ratio ≠ 1 (so the log mistakes show) and an offset over a side whose
-        # anchor and reference sizes differ (so dividing by the reference's size shows).
-        if mistakes_show(sys.modules[__name__], p, s, rtol=0.01, atol=0.005, must_apply=True):
-            return p
+def draw(rng, options):
+    return _draw_exam(rng) if rng.exam else _draw_drill(rng)
 
 
-def _draw_exam(draw):
+def _draw_exam(rng):
     """Anchor corner on the integer grid, sides 2 or 4; reference sides ½, 1 or 2 times as long;
-    offsets multiples of half the anchor's side, so every entry of y_r is exact and short."""
+    offsets multiples of half the anchor's side, so every entry of y_r is exact and short. Along
+    one axis (at random) the size changes and the box moves, so every mistake shows."""
     anchor, ref = [], []
-    sides = [draw.choice([2, 4]), draw.choice([2, 4])]
-    corner = [draw.size(0, 6), draw.size(0, 6)]
-    for c, side in zip(corner, sides):
-        ratio = draw.choice(["1/2", "1", "2"])
-        half_steps = draw.size(max(-3, -(2 * c) // side), 3)  # keeps the reference's corner ≥ 0
+    sides = [rng.choice([2, 4]), rng.choice([2, 4])]
+    corner = [rng.size(0, 6), rng.size(0, 6)]
+    changed = rng.size(0, 1)
+    for axis, (c, side) in enumerate(zip(corner, sides)):
+        ratio = rng.choice(["1/2", "2"] if axis == changed else ["1/2", "1", "2"])
+        lo = max(-3, -(2 * c) // side)                     # keeps the reference's corner ≥ 0
+        steps = [k for k in range(lo, 4) if k or axis != changed]
+        half_steps = rng.choice(steps)
         anchor.append((c, side))
         ref.append((c + half_steps * side // 2, _times(side, ratio)))
     return {"anchor": exact([corner[0], corner[1], sides[0], sides[1]]),
@@ -38,11 +34,11 @@ def _times(side, ratio):
     return Fraction(side) * Fraction(ratio)
 
 
-def _draw_drill(draw):
-    corner = draw.decimals(3, 10, 2)  # so that the reference's corner stays ≥ 0
-    sides = draw.decimals(0.5, 5, 2)
-    offsets = draw.decimals(-3, 3, 2)
-    ratios = draw.decimals(0.4, 2.5, 2)
+def _draw_drill(rng):
+    corner = rng.decimals(3, 10, 2)  # so that the reference's corner stays ≥ 0
+    sides = rng.decimals(0.5, 5, 2)
+    offsets = rng.decimals(-3, 3, 2)
+    ratios = rng.decimals(0.4, 2.5, 2)
     ref = np.concatenate([np.round(corner + offsets, 2), np.round(sides * ratios, 2)])
     return {"anchor": np.concatenate([corner, sides]), "ref": ref}
 
@@ -82,4 +78,18 @@ def mistake_offset_over_ref_size(p, s):
         return None  # same sizes, or no offset: dividing by either gives the same
     y_r = s["y_r"].copy()
     y_r[0], y_r[1] = s["dx"] / w_R, s["dy"] / h_R
+    return {"y_r": y_r}
+
+
+def mistake_no_log(p, s):
+    y_r = s["y_r"].copy()
+    y_r[2], y_r[3] = s["w_ratio"], s["h_ratio"]
+    return {"y_r": y_r}
+
+
+def mistake_offset_not_divided(p, s):
+    if (s["dx"] == 0 or p["anchor"][2] == 1) and (s["dy"] == 0 or p["anchor"][3] == 1):
+        return None  # no offset, or a unit-sized anchor: dividing changes nothing
+    y_r = s["y_r"].copy()
+    y_r[0], y_r[1] = s["dx"], s["dy"]
     return {"y_r": y_r}

@@ -1,32 +1,25 @@
 """L = L_c + L_r over n anchors; exam ŷ_c ∈ {1/4, 1/3, 1/2, 2/3, 3/4}, regression values on a ½ grid."""
-import sys
-
 import numpy as np
 
 from examgen.engine import detection, losses, ops
-from examgen.sampling import exact, mistakes_show
+from examgen.sampling import exact
 
 EXAM_YHAT = ("1/4", "1/3", "1/2", "2/3", "3/4")
 
 
-def sample(draw, options):
-    n = draw.size(2, 3) if draw.exam else draw.size(2, 4)
-    while True:
-        y_c = draw.ints(0, 1, n)
-        if draw.exam:
-            yhat_c = exact([draw.choice(EXAM_YHAT) for _ in range(n)])
-            y_r = draw.grid(-1, 1, "1/2", (n, 4))
-            yhat_r = draw.grid(-1, 1, "1/2", (n, 4))
-        else:
-            yhat_c = draw.decimals(0.02, 0.98, n)
-            y_r = draw.decimals(-1, 1, (n, 4))
-            yhat_r = draw.decimals(-1, 1, (n, 4))
-        p = {"y_c": y_c, "yhat_c": yhat_c, "y_r": y_r, "yhat_r": yhat_r}
-        # At least one anchor with and one without an object (L_r is defined, and averaging over
-        # all n anchors differs from averaging over the positive ones); every mistake shows.
-        if 0 < ops.to_float(y_c.sum()) < n and mistakes_show(sys.modules[__name__], p, solve(p), rtol=0.01,
-                                                            atol=0.005, must_apply=True):
-            return p
+def draw(rng, options):
+    """n = 2–4 anchors (exam; 2–5 in drill), at least one with an object and one without (L_r is
+    defined, and averaging over all n anchors differs from averaging over the positive ones)."""
+    n = rng.size(2, 4) if rng.exam else rng.size(2, 5)
+    positives = rng.size(1, n - 1)
+    y_c = rng.array([int(k < positives) for k in rng.permutation(n)])
+    if rng.exam:
+        yhat_c = exact([rng.choice(EXAM_YHAT) for _ in range(n)])
+        y_r, yhat_r = rng.grid(-1, 1, "1/2", (n, 4)), rng.grid(-1, 1, "1/2", (n, 4))
+    else:
+        yhat_c = rng.decimals(0.02, 0.98, n)
+        y_r, yhat_r = rng.decimals(-1, 1, (n, 4)), rng.decimals(-1, 1, (n, 4))
+    return {"y_c": y_c, "yhat_c": yhat_c, "y_r": y_r, "yhat_r": yhat_r}
 
 
 def validate(p):

@@ -1,60 +1,19 @@
-"""Back-propagation through time in a scalar LSTM, with exam targets set so that every h[t] − y[t] is ±½ or ±1."""
-import sys
-
-import numpy as np
-
+"""Back-propagation through time in a scalar LSTM. Exam: the two-step recurrent design of
+examgen.sequence_draws, with targets y[t] = h[t] − e[t] a simple error e[t] away from the output."""
 from examgen.engine import lstm, ops
-from examgen.sampling import float_params, mistakes_show
+from examgen.sequence_draws import lstm_params
 
 WEIGHT_GRADS = tuple("dL_d" + name for name in lstm.WEIGHT_NAMES)
 BPTT_PARTS = ("L", "dL_dh", "dL_dc", "dL_do", "dL_di", "dL_df") + WEIGHT_GRADS
-SHOWN = BPTT_PARTS + ("f", "i", "o", "c", "h", "dL_dxi_f", "dL_dxi_i", "dL_dxi_o", "dL_dxi_c")
-NONZERO = ("dL_dh", "dL_dc", "dL_do", "dL_di", "dL_df")
-MAX_SIZE = 2000  # exam (course variant): every value the solution shows is p/q with |p|, q ≤ this
 
 
-def _forward_problem():
-    """lstm-forward's problem.py, whose sampling helpers this problem shares."""
-    from examgen.bank import get
-
-    return get("lstm-forward").module
-
-
-def sample(draw, options):
-    fp = _forward_problem()
-    variant = fp.choose_variant(draw, options)
-    if not draw.exam:
-        T = draw.size(2, 4)
+def draw(rng, options):
+    p, error = lstm_params(rng, options["variant"])
+    if error is None:
+        p["y"] = rng.decimals(-1, 1, len(p["x"]))
     else:
-        T = draw.choice([2, 2, 3]) if variant == "course" else 2
-    limit = MAX_SIZE if variant == "course" else fp.MAX_SIZE
-    fractions = SHOWN if variant == "course" else fp.RATIONAL_PARTS  # exam values known to be fractions
-    while True:
-        p = fp.draw_candidate(draw, variant, T)
-        # Every check runs in floats first (cheap); exact arithmetic only for the candidate that passes.
-        pf = float_params(p)
-        error = None
-        if draw.exam and variant == "course":
-            # Targets a simple error away from the output: h[t] − y[t] ∈ {±½, ±1}.
-            error = draw.grid(-1, 1, "1/2", T, nonzero=True)
-            pf["y"] = _forward_h(pf) - ops.to_float(error)
-        else:
-            p["y"] = draw.grid(-1, 1, "1/2", T) if draw.exam else draw.decimals(-1, 1, T)
-            pf["y"] = ops.to_float(p["y"])
-        sf = solve(pf)
-        if draw.exam and not fp.small_fractions((sf[k] for k in fractions), limit):
-            continue
-        if draw.exam and any(np.any(np.abs(sf[k]) < 1e-9) for k in NONZERO):
-            continue  # a zero derivative would cut a path the student should work through
-        if not mistakes_show(sys.modules[__name__], pf, sf):
-            continue
-        if not draw.exam:
-            return p
-        if error is not None:
-            p["y"] = _forward_h(p) - error
-        s = solve(p)  # the exact checks, confirming the float screen
-        if fp.size(s[k] for k in SHOWN) <= limit and not any(v == 0 for k in NONZERO for v in s[k]):
-            return p
+        p["y"] = _forward_h(p) - error
+    return p
 
 
 def _forward_h(p):
@@ -63,18 +22,28 @@ def _forward_h(p):
 
 
 def validate(p):
-    _forward_problem().validate(p)
+    if len(p["x"]) > 100:
+        raise ValueError("x may hold at most 100 time steps")
+    if len(p["y"]) != len(p["x"]):
+        raise ValueError(f"x and y must have the same length T (got {len(p['x'])} and {len(p['y'])})")
+    lstm._check_variant(p["variant"])
+
+
+def _floats(p):
+    return {k: (v if isinstance(v, str) else ops.to_float(v)) for k, v in p.items()}
 
 
 def _bptt(p, variant=None, **mistake):
-    p = _forward_problem().numeric_if_recurrent(p)
-    return lstm.bptt(p["x"], p["y"], p["h0"], p["c0"], lstm.weights_of(p), variant or p["variant"], **mistake)
+    p = lstm.numeric_if_nested(p)
+    s = lstm.bptt(p["x"], p["y"], p["h0"], p["c0"], lstm.weights_of(p), variant or p["variant"], **mistake)
+    for k in ("dL_dh0", "dL_dc0"):   # the initial state's gradients: not asked, not shown
+        s.pop(k)
+    return s
 
 
 def solve(p):
-    p = _forward_problem().numeric_if_recurrent(p)
     s = _bptt(p)
-    s["all_u_zero"] = all(float(p["u_" + e]) == 0 for e in lstm.EXCITATIONS)
+    s["all_u_zero"] = all(ops.to_float(p["u_" + e]) == 0 for e in lstm.EXCITATIONS)
     s["tau"] = _tau_symbols(s) if ops.is_exact(s["c"]) and p["variant"] == "standard" else {}
     return s
 
@@ -92,7 +61,8 @@ def _tau_symbols(s):
 
 
 def mistake_output_variant_swapped(p, s):
-    wrong = _bptt(p, "standard" if p["variant"] == "course" else "course")
+    # In floats: the other variant's tanh c[t] has no closed form, and exact ones cost seconds.
+    wrong = _bptt(_floats(p), "standard" if p["variant"] == "course" else "course")
     return {k: wrong[k] for k in BPTT_PARTS}
 
 

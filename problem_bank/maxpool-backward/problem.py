@@ -1,24 +1,17 @@
 """Back-prop through ReLU + max pooling: ∂L/∂h goes to the one input that held each window's max, if h > 0."""
 import numpy as np
 
-from examgen.bank import get
-from examgen.compare import all_close
+from examgen.cnn_draws import draw_xi
 from examgen.engine import pool as mp
 
 
-def sample(draw, options):
-    # ξ as in maxpool-forward: distinct nonzero entries per window, some windows all negative.
-    draw_xi = get("maxpool-forward").module.draw_xi
-    while True:
-        p = draw_xi(draw, options.get("pool"))
-        M, N, C = p["xi"].shape
-        shape = (M // p["pool"], N // p["pool"], C)
-        p["dL_dh"] = draw.ints(-3, 3, shape, nonzero=True) if draw.exam else \
-            draw.decimals(-2, 2, shape, nonzero=True)
-        s = solve(p)
-        wrong = [mistake_spread_over_window(p, s), mistake_through_zero(p, s)]
-        if all(not all_close(w["dL_dxi"], s["dL_dxi"], 0.01, 0.005) for w in wrong):
-            return p
+def draw(rng, options):
+    """ξ as in maxpool-forward (examgen.cnn_draws), ∂L/∂h nonzero integers in −3..3 or decimals."""
+    p = draw_xi(rng, options["pool"])
+    M, N, C = p["xi"].shape
+    shape = (M // p["pool"], N // p["pool"], C)
+    p["dL_dh"] = rng.ints(-3, 3, shape, nonzero=True) if rng.exam else rng.decimals(-2, 2, shape, nonzero=True)
+    return p
 
 
 def validate(p):
@@ -28,6 +21,7 @@ def validate(p):
     if tuple(p["dL_dh"].shape) != want:
         raise ValueError("dL_dh must have the shape of h, {}; got {}".format(
             " × ".join(map(str, want)), " × ".join(map(str, p["dL_dh"].shape))))
+    mp.check_unique_maxima(p["xi"], p["pool"])
 
 
 def solve(p):
@@ -35,9 +29,7 @@ def solve(p):
     Mh, Nh, C = out["h"].shape
     out["windows"] = [{"m": m, "n": n, "c": c, "at": tuple(int(i) for i in out["argmax"][m, n, c]),
                        "xi_max": out["xi_max"][m, n, c], "h": out["h"][m, n, c],
-                       "g": p["dL_dh"][m, n, c], "passes": bool(out["passes"][m, n, c]),
-                       "tied": sum(bool(v == out["xi_max"][m, n, c])
-                                   for v in mp.window(p["xi"], p["pool"], m, n, c).flat) > 1}
+                       "g": p["dL_dh"][m, n, c], "passes": bool(out["passes"][m, n, c])}
                       for c, m, n in np.ndindex(C, Mh, Nh)]
     return out
 

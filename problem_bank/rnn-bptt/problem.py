@@ -1,32 +1,20 @@
-"""Back-propagation through time in a scalar RNN, L = ½ Σ_n (h[n] − y[n])². The exam design
-(ξ[n] = 0 or ±ln q for sigmoid/tanh, halves for linear) is rnn-forward's."""
+"""Back-propagation through time in a scalar RNN, L = ½ Σ_n (h[n] − y[n])², and one gradient-descent
+step on the weights. Exam: at most 3 steps, whose excitations are chosen first (0 or ±ln q for
+sigmoid/tanh, halves for linear; examgen.sequence_draws), so the chain of g′ factors stays short."""
 import numpy as np
 
-from examgen.bank import DEFAULT_ATOL, DEFAULT_RTOL, get
-from examgen.compare import all_close
 from examgen.engine import ops, rnn
+from examgen.sampling import exact
+from examgen.sequence_draws import rnn_sequence, rnn_targets
 
-ACTIVATIONS = ("sigmoid", "tanh", "linear")
-# Parts every mistake must change (dL/dw can coincide when T = 2: only dL/dξ[1] h[0] enters).
-MUST_DIFFER = ("dL_dh", "dL_dxi")
-
-
-def draw_y(draw, activation, T):
-    """Targets in the activation's range: halves in the exam profile."""
-    lo, hi = {"sigmoid": (0, 1), "tanh": (-1, 1), "linear": (-2, 2)}[activation]
-    return draw.grid(lo, hi, "1/2", T) if draw.exam else draw.decimals(lo, hi, T)
+EXAM_ETA = ("1/2", "1", "2")
 
 
-def sample(draw, options):
-    activation = options.get("activation") or draw.choice(ACTIVATIONS)
-    draw_rnn = get("rnn-forward").module.draw_rnn
-    while True:
-        x, w = draw_rnn(draw, activation)
-        p = {"x": x, "w": w, "activation": activation, "y": draw_y(draw, activation, len(x))}
-        s = solve(p)
-        wrongs = [m(p, s) for m in (mistake_truncated_bptt, mistake_missing_activation_derivative)]
-        if all(not all_close(m[k], s[k], DEFAULT_RTOL, DEFAULT_ATOL) for m in wrongs if m for k in MUST_DIFFER):
-            return p
+def draw(rng, options):
+    activation = options["activation"]
+    x, w = rnn_sequence(rng, activation, max_T=3 if rng.exam else 4)
+    eta = exact(rng.choice(EXAM_ETA)) if rng.exam else rng.decimals(0.05, 0.5)
+    return {"x": x, "w": w, "activation": activation, "y": rnn_targets(rng, activation, len(x)), "eta": eta}
 
 
 def validate(p):
@@ -34,10 +22,14 @@ def validate(p):
         raise ValueError("w must be a list [w[1], …, w[M−1]] of lag weights with at least one lag")
     if np.shape(p["x"]) != np.shape(p["y"]):
         raise ValueError(f"x and y must have the same length T (got {len(p['x'])} and {np.size(p['y'])})")
+    if not ops.to_float(p["eta"]) > 0:
+        raise ValueError("the learning rate eta must be positive")
 
 
 def solve(p):
-    return rnn.bptt(p["x"], p["w"], p["y"], p["activation"])
+    s = rnn.bptt(p["x"], p["w"], p["y"], p["activation"])
+    s["w_new"] = ops.asarray(p["w"]) - p["eta"] * s["dL_dw"]
+    return s
 
 
 def mistake_truncated_bptt(p, s):
@@ -51,6 +43,10 @@ def mistake_missing_activation_derivative(p, s):
         return None  # g′ = 1, or no recurrence: nothing changes
     ones = ops.zero_like(s["dh_dxi"]) + 1
     return rnn.backprop_through_time(s["h"], ones, p["w"], p["y"])
+
+
+def mistake_gradient_sign(p, s):
+    return {"w_new": ops.asarray(p["w"]) + p["eta"] * s["dL_dw"]}
 
 
 # Error carried forward: each part recomputed from the student's own earlier answers.

@@ -2,45 +2,13 @@
 0 or ±ln q (exact fractional outputs); linear RNNs use halves."""
 import numpy as np
 
-from examgen.bank import DEFAULT_ATOL, DEFAULT_RTOL
-from examgen.compare import all_close
-from examgen.engine import activations, ops, rnn
-
-ACTIVATIONS = ("sigmoid", "tanh", "linear")
+from examgen.engine import ops, rnn
+from examgen.sequence_draws import rnn_sequence
 
 
-def draw_rnn(draw, activation):
-    """x (T) and w (lags) for a T = 2–4 step RNN with 1–2 lags."""
-    T = draw.size(2, 4)
-    lags = draw.size(1, min(2, T - 1))
-    if not draw.exam:
-        return draw.decimals(-2, 2, T), draw.decimals(-1, 1, lags, nonzero=True)
-    if activation == "linear":
-        return draw.grid(-2, 2, "1/2", T), draw.grid(-1, 1, "1/2", lags, nonzero=True)
-    # Choose the excitations first (0 or ±ln q, so g(ξ) is a fraction), then the inputs
-    # x[n] = ξ[n] − Σ_m w[m] h[n−m] that produce them.
-    xi = draw.log_ratios(T, ratios=(2, 3))
-    w = draw.grid(-2, 2, "1/2", lags, nonzero=True)
-    g, _ = activations.activation(activation)
-    h = g(xi)
-    x = np.array([xi[n] - rnn.recurrent_sum(w, h[:n], n) for n in range(T)], dtype=object)
-    return x, w
-
-
-def shows(wrong, right) -> bool:
-    """The wrong answer differs from the right one beyond the default tolerance."""
-    return not all_close(wrong, right, DEFAULT_RTOL, DEFAULT_ATOL)
-
-
-def sample(draw, options):
-    activation = options.get("activation") or draw.choice(ACTIVATIONS)
-    while True:
-        x, w = draw_rnn(draw, activation)
-        p = {"x": x, "w": w, "activation": activation}
-        s = solve(p)
-        wrongs = [m(p, s) for m in (mistake_input_fed_back, mistake_excitation_fed_back)]
-        if all(shows(m["h"], s["h"]) for m in wrongs if m is not None):
-            return p
+def draw(rng, options):
+    x, w = rnn_sequence(rng, options["activation"])
+    return {"x": x, "w": w, "activation": options["activation"]}
 
 
 def validate(p):

@@ -1,17 +1,24 @@
-"""∂y/∂x on a flow graph by the total derivative rule. Exam: integer points and coefficients;
-the σ graph puts its σ at 0 and the ln graph keeps its ln out of the derivative, so answers are
-rational."""
+"""∂y/∂x on a flow graph by the total derivative rule, with the totals dy/dg and dy/dh graded too.
+
+Seven shapes: the slides' y(g(x, z), h(g, x, z)), a skip connection, a diamond, a σ unit, a ln
+unit, and two with a third input w where x fans out into three or four nodes (3- and 4-way
+cuts). Exam: integer points and coefficients; the σ units sit at 0 (σ = 1/2, σ′ = 1/4) and the
+ln unit keeps its ln out of the derivative, so every value is a small rational.
+"""
 import math
+import re
 from functools import lru_cache
 
 import sympy as sp
 
-from examgen.bank import DEFAULT_ATOL, DEFAULT_RTOL
-from examgen.compare import all_close
 from examgen.engine import flowgraph
-from examgen.expr import parse_number
+from examgen.expr import CONSTANTS, FUNCTIONS, parse, parse_number
 
-SHAPES = ("slide", "skip", "diamond", "sigmoid", "log")
+SHAPES = ("slide", "skip", "diamond", "sigmoid", "log", "fan3", "fan4")
+MAX_NODES = 20
+MAX_VALUE = 60  # exam: |∂y/∂x| at the point stays a hand-sized number
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+_RESERVED = set(FUNCTIONS) | set(CONSTANTS) | {"xi"}
 
 
 def term(coef, var: str) -> str:
@@ -27,48 +34,78 @@ def plus(head: str, coef, var: str = "") -> str:
 
 
 def build(shape: str, a: int, b: int, c: int) -> dict:
-    """The graph of one shape with integer coefficients a, b, c."""
+    """The graph of one shape with integer coefficients a, b, c (every shape has nodes g and h)."""
     ax_plus_z = plus(term(a, "x") if a > 0 else "-" + term(-a, "x"), 1, "z")
     if shape == "slide":     # y(g(x, z), h(g, x, z)), as on the slides
         return {"g": ax_plus_z, "h": plus("g*x", b, "z"), "y": "g*h"}
     if shape == "skip":      # a chain x → g → h → y and a skip connection x → y
         return {"g": ax_plus_z, "h": "g^2", "y": plus("h", b, "x")}
-    if shape == "diamond":   # u feeds both factors of y = g h, and x enters h directly too
-        return {"u": ax_plus_z, "g": "u^2", "h": plus("u", b, "x"), "y": "g*h"}
+    if shape == "diamond":   # g feeds both factors of y = u h, and x enters h directly too
+        return {"g": ax_plus_z, "u": "g^2", "h": plus("g", b, "x"), "y": "u*h"}
     if shape == "sigmoid":   # y = x σ(g) + a g
         return {"g": plus("x*z", -c), "h": "sigma(g)", "y": plus("x*h", a, "g")}
+    if shape == "fan3":      # x feeds g, h and y: a 3-way cut; a third input w
+        return {"g": plus(term(a, "x") if a > 0 else "-" + term(-a, "x"), 1, "w"), "h": plus("x*z", b, "g"),
+                "y": plus("g*h", c, "x")}
+    if shape == "fan4":      # x feeds g, h, u and y: a 4-way cut, with a σ unit at 0
+        return {"g": plus("x*w", -c), "h": "sigma(g)", "u": plus(ax_plus_z, 1, "g"), "v": "x*h",
+                "y": plus(plus(plus("z*h", 1, "u"), 1, "v"), b, "x")}
     return {"g": plus("x^2", a, "z"), "h": "ln(g)", "y": plus("h", b, "x*g")}  # log
 
 
-def sample(draw, options):
-    shape = draw.choice(SHAPES)
-    while True:
-        a, b, c = (int(v) for v in draw.rng.choice([-3, -2, -1, 1, 2, 3], size=3))
-        if draw.exam:
-            x0, z0 = (int(v) for v in draw.rng.choice([-2, -1, 1, 2], size=2))
-            point = {"x": sp.Integer(x0), "z": sp.Integer(z0)}
-            if shape == "sigmoid":
-                c = x0 * z0  # σ(0) = 1/2 and σ′(0) = 1/4: exact fractions
-        else:
-            point = {"x": draw.decimals(-2, 2, nonzero=True), "z": draw.decimals(-2, 2, nonzero=True)}
-        p = {"graph": build(shape, a, b, c), "point": point}
-        try:   # the engine's values only (no LaTeX) while rejecting; its symbolic work is cached
-            s = flowgraph.total_derivative(p["graph"], point_values(point))
-        except ValueError:   # ln of a non-positive number at this point
-            continue
-        wrong = (mistake_path_dropped(p, s) or s)["dy_dx_at"]
-        if abs(float(s["dy_dx_at"])) <= 60 and not all_close(wrong, s["dy_dx_at"], DEFAULT_RTOL, DEFAULT_ATOL):
-            return p
+def draw(rng, options):
+    shape = rng.choice(SHAPES)
+    a, b, c = (int(v) for v in rng.rng.choice([-3, -2, -1, 1, 2, 3], size=3))
+    inputs = ("x", "z", "w") if shape.startswith("fan") else ("x", "z")
+    if rng.exam:
+        point = {k: sp.Integer(int(v)) for k, v in zip(inputs, rng.rng.choice([-2, -1, 1, 2], size=len(inputs)))}
+        if shape == "sigmoid":
+            c = int(point["x"] * point["z"])  # σ(0) = 1/2 and σ′(0) = 1/4: exact fractions
+        if shape == "fan4":
+            c = int(point["x"] * point["w"])
+    else:
+        point = {k: rng.decimals(-2, 2, nonzero=True) for k in inputs}
+    p = {"graph": build(shape, a, b, c), "point": point}
+    if rng.exam and abs(flowgraph.total_derivative(parse_graph(p["graph"]), point_values(point))["dy_dx_at"]) > MAX_VALUE:
+        raise ValueError("∂y/∂x too large at this point")
+    return p
+
+
+def parse_graph(graph: dict, inputs=flowgraph.INPUTS) -> dict:
+    """{name: SymPy expression in the inputs and the earlier nodes}, in the graph's order."""
+    try:
+        return dict(_parse_cached(tuple((k, type(v), v) for k, v in graph.items()), tuple(inputs)))
+    except (TypeError, AttributeError):  # unhashable or not a dict: say what is wrong
+        return dict(_parse(graph, tuple(inputs)))
+
+
+@lru_cache(maxsize=1024)
+def _parse_cached(items: tuple, inputs: tuple):
+    return _parse({k: v for k, _, v in items}, inputs)  # the type in the key keeps 1 and 1.0 apart
+
+
+def _parse(graph, inputs: tuple):
+    if not isinstance(graph, dict) or not graph:
+        raise ValueError("the graph must be a non-empty JSON object {name: expression}")
+    if len(graph) > MAX_NODES:
+        raise ValueError(f"the graph has more than {MAX_NODES} nodes")
+    nodes: dict = {}
+    for name, text in graph.items():
+        if not _NAME.match(name) or name in _RESERVED or name in inputs:
+            raise ValueError(f"{name!r} cannot name a node (use a letter-led name that is not an "
+                             f"input ({', '.join(inputs)}), a function or a constant)")
+        nodes[name] = parse(text, tuple(inputs) + tuple(nodes), what=f"node {name}")
+    return tuple(nodes.items())
 
 
 def point_values(point) -> dict:
     """{x, z} as numbers: integers and numeric strings exact, decimals as floats."""
     if not isinstance(point, dict) or "x" not in point:
-        raise ValueError('point must be a JSON object giving x (and z), e.g. {"x": 1, "z": 2}')
+        raise ValueError('point must be a JSON object giving x (and z, w), e.g. {"x": 1, "z": 2}')
     out = {}
     for k, v in point.items():
         if k not in flowgraph.INPUTS:
-            raise ValueError(f"point: unknown input {k!r} (the inputs are x and z)")
+            raise ValueError(f"point: unknown input {k!r} (the inputs are {', '.join(flowgraph.INPUTS)})")
         if isinstance(v, bool) or not isinstance(v, (int, float, str, sp.Basic)):
             raise ValueError(f"point: {k} must be a number")
         if isinstance(v, float) and not math.isfinite(v):
@@ -91,12 +128,16 @@ def validate(p):
 
 def solve(p):
     point = point_values(p["point"])
-    s = flowgraph.total_derivative(p["graph"], point)
+    s = flowgraph.total_derivative(parse_graph(p["graph"]), point)
+    if "g" not in s["nodes"] or "h" not in s["nodes"]:
+        raise ValueError("the graph must have nodes g and h before y (dy/dg and dy/dh are asked)")
     node_tex = {n: _tex(e) for n, e in s["nodes"].items()}
     nt = {n: _tex(flowgraph.symbol(n)) for n in (*flowgraph.INPUTS, *s["nodes"])}  # u1 → u_{1}
-    dy_dx_tex = _tex(s["dy_dx"])
-    return {**s, "point_values": point, "node_tex": node_tex, "dy_dx_tex": dy_dx_tex, "nt": nt, "names": list(s["nodes"]),
-            "uses_sigma": any("sigma" in t for t in node_tex.values())}
+    held = [k for k in point if k != "x"]
+    return {**s, "dy_dx": flowgraph.display(s["dy_dx"]),  # σ, as a student writes it, not exponentials
+            "dy_dg": s["total_values"]["g"], "dy_dh": s["total_values"]["h"],
+            "point_values": point, "node_tex": node_tex, "dy_dx_tex": _tex(s["dy_dx"]), "nt": nt,
+            "names": list(s["nodes"]), "held": held, "uses_sigma": any("sigma" in t for t in node_tex.values())}
 
 
 @lru_cache(maxsize=4096)
@@ -122,4 +163,4 @@ def mistake_path_dropped(p, s):
     wrong = flowgraph.derivative_direct_only(s)
     if _same(wrong["dy_dx_nodes"], s["dy_dx_nodes"]):
         return None  # no path runs through a later node: nothing to drop
-    return wrong
+    return {**wrong, "dy_dx": flowgraph.display(wrong["dy_dx"]), "dy_dg": wrong["total_values"]["g"]}
