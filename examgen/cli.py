@@ -181,7 +181,8 @@ def _progress_bar(total: int, label: str):
 @cli.command()
 @click.option("--spec", "spec_file", type=click.Path(dir_okay=False),
               help="Exam spec (YAML); default: the built-in practice final (see init-spec).")
-@click.option("--seed", type=click.IntRange(min=0), help="Seed of the numbers (default: the spec's, 0).")
+@click.option("--seed", type=click.IntRange(min=0),
+              help="Seed of the numbers (default: the spec's, 0; a class: a fresh secret one, kept in key.json).")
 @click.option("--out", default="exam", show_default=True, type=click.Path(file_okay=False),
               help="Output folder.")
 @click.option("--format", "formats",
@@ -210,15 +211,20 @@ def generate(spec_file, seed, out, formats, versions, roster, force):
     from .generate import generate as run
     from .generate import parse_formats
 
+    from .roster import read_roster
+
     spec = load_spec(spec_file)
     wanted, note = parse_formats(formats)
-    total = len(read_lines(roster)) if roster else (versions or 1)
+    if roster and versions:
+        raise ExamgenError("use --versions or --roster, not both")
+    students = read_roster(roster) if roster else None
+    total = len(students) if students else (versions or 1)
     bar = _progress_bar(total, "Generating")
     if bar:
         with bar:
-            summary = run(spec, out, seed, wanted, versions, roster, force, progress=bar.update)
+            summary = run(spec, out, seed, wanted, versions, students, force, progress=bar.update)
     else:
-        summary = run(spec, out, seed, wanted, versions, roster, force)
+        summary = run(spec, out, seed, wanted, versions, students, force)
     if note:
         click.echo(f"note: {note}", err=True)
     for warning in summary.get("warnings", ()):
@@ -233,12 +239,6 @@ def generate(spec_file, seed, out, formats, versions, roster, force):
     else:
         click.echo(f"Wrote {len(vs)} versions ({names} each) to "
                    f"{summary['out']}/ with the key index {summary['out']}/key.json")
-
-
-def read_lines(path) -> list[str]:
-    from .exam import read_roster
-
-    return read_roster(path)
 
 
 @cli.command("init-spec")
@@ -273,7 +273,8 @@ def init_spec(path, force):
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option("--profile", type=click.Choice(["exam", "drill"]), default="exam", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False), help="Output file (default worksheet.<format>).")
-def worksheet(topic, problems, count, solutions, fmt, seed, profile, out):
+@click.option("--title", help="Title at the top (default: Worksheet, with the topic's name).")
+def worksheet(topic, problems, count, solutions, fmt, seed, profile, out, title):
     """Make a LaTeX (or PDF, Markdown) worksheet: N instances of each problem.
 
     \b
@@ -298,7 +299,7 @@ def worksheet(topic, problems, count, solutions, fmt, seed, profile, out):
         raise ExamgenError("no problems chosen")
     groups = [(p, [p.sample(derive_seed("worksheet", seed, p.id, k) % 2**31, profile) for k in range(count)])
               for p in chosen]
-    title = f"Worksheet: {bank.TOPICS[topic]}" if topic else "Worksheet"
+    title = " ".join((title or "").split()) or (f"Worksheet: {bank.TOPICS[topic]}" if topic else "Worksheet")
     text = make(groups, title, solutions, "md" if fmt == "md" else "tex")
     target = _output_file(out or f"worksheet.{fmt}")
     if fmt == "pdf":
@@ -314,12 +315,20 @@ def worksheet(topic, problems, count, solutions, fmt, seed, profile, out):
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON (a list when several).")
 @click.option("--report", "report_dir", type=click.Path(file_okay=False),
               help="Write one Markdown report per student into this folder.")
-@click.option("--gradebook", type=click.Path(dir_okay=False), help="Write a CSV gradebook (one row per file).")
+@click.option("--gradebook", type=click.Path(dir_okay=False),
+              help="Write a CSV gradebook: a row for every student of the key (graded, not submitted, "
+                   "could not be graded).")
+@click.option("--gradebook-format", "book_format", type=click.Choice(["csv", "canvas", "moodle"]),
+              default="csv", show_default=True,
+              help="csv: every column (opens in Excel); canvas / moodle: what their gradebook import expects.")
+@click.option("--spec", "spec_file", type=click.Path(dir_okay=False),
+              help="Regrade with this spec's points, rtol/atol and partial (its problems must match the key's).")
 @click.option("--partial/--no-partial", default=True, show_default=True,
-              help="Partial credit per right entry of a vector or matrix.")
-def grade(key, submissions, as_json, report_dir, gradebook, partial):
+              help="Partial credit per right entry of a vector or matrix (a spec can turn it off per problem).")
+def grade(key, submissions, as_json, report_dir, gradebook, book_format, spec_file, partial):
     """Grade answer files (or folders of them) against an exam's key.json.
 
+    Folders are searched with their sub-folders (one per student, as LMSs hand them out).
     Exit code 0 when every file was graded; 1 when some could not be (each gets its own
     row with its error, and every other file is still graded, reported and in the
     gradebook); 2 for a usage error or an unusable key (nothing graded). Entries of a
@@ -329,15 +338,24 @@ def grade(key, submissions, as_json, report_dir, gradebook, partial):
     \b
     Examples:
       examgen grade exam/key.json exam/answers.yaml
-      examgen grade keys/key.json class/ --gradebook grades.csv --report reports/
+      examgen grade class/key.json submissions/ --gradebook grades.csv --report reports/
+      examgen grade class/key.json submissions/ --spec reweighted.yaml --gradebook-format canvas \\
+          --gradebook canvas.csv
     """
     from . import gradebook as out
-    from .grade import grade_paths
+    from .grade import grade_paths, load_key
 
-    skipped = []
-    results = grade_paths(key, submissions, partial=partial, skipped=skipped)
+    graded_key = load_key(key)
+    if spec_file:
+        from .exam import load_spec
+        from .regrade import apply_spec
+
+        apply_spec(graded_key, load_spec(spec_file), f"spec {spec_file}")
+    skipped: list = []
+    results = grade_paths(key, submissions, partial=partial, key=graded_key, skipped=skipped)
     for path, why in skipped:
         click.echo(shown(f"examgen: skipped {path} ({why})"), err=True)
+    rows = out.class_rows(graded_key, results)
     if as_json:
         click.echo(json_shown(json.dumps(results if len(results) > 1 else results[0], indent=1, ensure_ascii=False)))
     else:
@@ -346,7 +364,10 @@ def grade(key, submissions, as_json, report_dir, gradebook, partial):
     if report_dir:
         out.write_reports(results, report_dir, failed=unwritten)
     if gradebook:
-        out.write_gradebook(results, gradebook)
+        numbers = sorted({n for v in graded_key.versions.values() for n in v.problems})
+        title = next(iter(graded_key.versions.values())).title or "Exam"
+        out.write_gradebook(rows, numbers, gradebook, title, book_format)
+    _class_summary(rows, skipped)
     for path, why in unwritten:
         click.echo(shown(f"examgen: could not write the report {path} ({why})"), err=True)
     failed = sum(r["status"] != "graded" for r in results)
@@ -354,6 +375,22 @@ def grade(key, submissions, as_json, report_dir, gradebook, partial):
         click.echo(f"examgen: {failed} of {len(results)} file(s) could not be graded", err=True)
     if failed or unwritten:
         sys.exit(1)
+
+
+def _class_summary(rows: list[dict], skipped: list) -> None:
+    """On stderr: files skipped, versions submitted twice, students without a submission."""
+    from .gradebook import NOT_SUBMITTED, duplicates
+
+    if skipped:
+        shown = ", ".join(str(p) for p in skipped[:8]) + (f", … ({len(skipped) - 8} more)" if len(skipped) > 8 else "")
+        click.echo(f"examgen: skipped {len(skipped)} file(s) that are not answer files: {shown}", err=True)
+    for line in duplicates(rows):
+        click.echo(f"examgen: warning: {line}", err=True)
+    missing = [f"{r['student']} ({r['student_id']})" if r["student_id"] else r["student"] or r["exam"]
+               for r in rows if r["status"] == NOT_SUBMITTED]
+    if missing:
+        shown = ", ".join(missing[:10]) + (f", … ({len(missing) - 10} more)" if len(missing) > 10 else "")
+        click.echo(f"examgen: {len(missing)} student(s) without a submission: {shown}", err=True)
 
 
 @cli.command()

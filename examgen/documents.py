@@ -100,33 +100,57 @@ def doc_context(version: Version, items: list[dict]) -> dict:
     spec = version.spec
     total = sum(p for _, p, _ in version.problems)
     return {"title": spec.title, "course": spec.course, "date": spec.date,
-            "instructions": spec.instructions, "exam_id": version.exam_id, "seed": version.seed,
-            "student": version.student, "total": _points(total), "items": items,
-            "points": _points, "work": sum(i["work"] for i in items),
+            "instructions": spec.instructions, "exam_id": version.exam_id,
+            "seed": None if version.secret else version.seed,
+            "student": version.student.name if version.student else None,
+            "total": _points(total), "items": items, "points": _points, "work": sum(i["work"] for i in items),
             "minutes": work.minutes(sum(i["work"] for i in items))}
 
 def _points(p) -> str:
     return str(int(p)) if float(p).is_integer() else f"{p:g}"
 
 def key_json(version: Version, items: list[dict]) -> dict:
-    """The machine key, with each problem's worked solution (Markdown) for the students' reports."""
-    entries = [{**keys.problem_entry(inst, n, pts, version.spec.carry_forward), "solution": item["solution"],
-                "work": {"operations": item["work"], "minutes": item["minutes"]}}
-               for (n, pts, inst), item in zip(version.problems, items)]
+    """The machine key, with each problem's worked solution (Markdown) for the students' reports.
+
+    A class version's key also holds the student (name, id, email, section, LMS ids).
+    """
+    entries = [keys.with_grading({**keys.problem_entry(inst, n, pts, version.spec.carry_forward),
+                                  "solution": item["solution"],
+                                  "work": {"operations": item["work"], "minutes": item["minutes"]}}, q.grading)
+               for (n, pts, inst), item, q in zip(version.problems, items, version.spec.problems)]
     from .bank import bank_version
 
+    who = version.student.as_json() if version.student else {"student": None}
     return {"exam": version.exam_id, "seed": version.seed, "bank": bank_version(),
-            "title": version.spec.title, "student": version.student,
+            "title": version.spec.title, **who, "folder": version.folder,
             "points": sum(e["points"] for e in entries), "problems": entries}
+
+# YAML reads these as line breaks or refuses them; everything else is written as itself (UTF-8).
+_YAML_BREAKS = "\r\n\x85\u2028\u2029"
+
+def _yaml_unsafe(c: str) -> bool:
+    o = ord(c)
+    return o < 0x20 or 0x7F <= o <= 0x9F or 0xD800 <= o <= 0xDFFF or o in (0xFFFE, 0xFFFF) or c in _YAML_BREAKS
+
+def yaml_quoted(text: str) -> str:
+    """A YAML double-quoted scalar, raw UTF-8 except for what YAML cannot hold as itself."""
+    out = []
+    for c in text:
+        if c in "\"\\":
+            out.append("\\" + c)
+        elif _yaml_unsafe(c):
+            out.append(f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}")
+        else:
+            out.append(c)
+    return '"' + "".join(out) + '"'
 
 def answer_sheet(version: Version, items: list[dict], instances=None) -> str:
     """The blank answers.yaml a student fills in (the grader reads exactly this format)."""
-    import json
-
     from .compare import TOLERANCE_RULE
 
-    q = json.dumps  # a JSON string is a valid YAML scalar: safe quoting for ids and names
+    q = yaml_quoted
     c = one_line    # text in a comment stays on its line: a title cannot add keys to the sheet
+    student = version.student.name if version.student else ""
     lines = [
         f"# Answer sheet for {c(version.spec.title)}, version {c(version.exam_id)}.",
         "# Replace each ~ with your answer; leave ~ for a part you skip.",
@@ -137,7 +161,7 @@ def answer_sheet(version: Version, items: list[dict], instances=None) -> str:
         "# Expressions: h*(1 - h), 2σ(2ξ) - 1, x^2 (quote them if you like: 'h*(1 - h)').",
         "# Do not change the exam line or the part names.",
         f"exam: {q(version.exam_id)}",
-        f"student: {q(version.student or '')}",
+        f"student: {q(student)}",
         "answers:",
     ]
     shapes = {n: {p: inst.shape(p) for p in inst.problem.parts} for n, _, inst in version.problems}

@@ -1,25 +1,24 @@
 """Exams: specs, versions, and the files `examgen generate` writes.
 
 A spec (YAML) names the problems with their points and fixed options; a seed picks the
-numbers. Every instance's seed is derived from (spec, version seed, position, problem id)
-with SHA-256, so the same spec and seed give byte-identical files in any process.
+numbers. Every instance's seed is derived from (version seed, position, problem id, options,
+profile) with SHA-256, so the same spec and seed give byte-identical files in any process.
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from . import bank
 from .errors import ExamgenError
+from .roster import Student
 from .sampling import PROFILES, derive_seed
 
 SPEC_KEYS = {"title", "course", "date", "instructions", "seed", "profile", "problems", "carry_forward"}
 PROBLEM_KEYS = {"id", "points", "profile", "parts"}
+GRADING_KEYS = {"partial", "rtol", "atol"}  # how a problem is graded: changeable after the exam
 MAX_VERSIONS = 10_000
 
 
@@ -30,6 +29,7 @@ class ProblemSpec:
     options: dict
     profile: str
     parts: tuple = ()    # the answer parts asked for, in the problem's order; () = every part
+    grading: dict = field(default_factory=dict)   # {partial: bool, rtol, atol}, only those given
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,6 @@ def default_spec_text() -> str:
 
 MAX_SPEC_BYTES = 1_000_000    # an exam spec is a few kB
 MAX_SPEC_DEPTH = 20           # nesting of a spec (problems → options → lists)
-MAX_ROSTER_BYTES = 10_000_000  # a CSV of tens of thousands of students
 MAX_SPEC_TEXT = 2000          # characters of a title, course or date
 MAX_INSTRUCTIONS = 20_000     # characters of the instructions
 
@@ -132,14 +131,21 @@ def parse_spec(raw, name: str = "spec") -> Spec:
         if p_profile not in PROFILES:
             raise bad(f"problem {n} ({problem.id}): profile must be exam or drill")
         parts = _asked_parts(problem, p.get("parts"), bad, n)
-        options = {k: v for k, v in p.items() if k not in PROBLEM_KEYS}
+        options = {k: v for k, v in p.items() if k not in PROBLEM_KEYS | GRADING_KEYS}
+        grading = {k: p[k] for k in GRADING_KEYS & set(p)}
+        if not isinstance(grading.get("partial", True), bool):
+            raise bad(f"problem {n} ({problem.id}): partial must be true or false")
+        for k in ("rtol", "atol"):
+            v = grading.get(k, 0)
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 1:
+                raise bad(f"problem {n} ({problem.id}): {k} must be a number from 0 to 1")
         from .instance import check_options
 
         try:
             check_options(problem, options)
         except ExamgenError as e:
             raise bad(f"problem {n}: {e}") from None
-        items.append(ProblemSpec(problem.id, points, options, p_profile, parts))
+        items.append(ProblemSpec(problem.id, points, options, p_profile, parts, grading))
     spec = Spec(texts["title"] or "Practice exam", texts["course"], texts["date"],
                 texts["instructions"], seed, profile, tuple(items), carry_forward=float(carry))
     canonical = json.dumps([spec.title, spec.course, spec.date, spec.instructions, spec.profile,
@@ -166,94 +172,92 @@ def _asked_parts(problem, raw, bad, n) -> tuple:
 
 
 # --- versions ---------------------------------------------------------------------------------
+# A version's numbers depend on its seed and each problem's slot (position, problem id, options,
+# profile): never on points, titles or instructions, so an exam can be re-weighted afterwards.
+# A class's version seeds come from a base seed and the student (id, else name) or the version
+# number; the base seed is secret (only key.json holds it), and so is every seed derived from it:
+# a class version's printed id is a hash, not a seed.
 @dataclass
 class Version:
     exam_id: str
     seed: int
     spec: Spec
-    student: str | None
+    student: Student | None
     folder: str                  # sub-folder name when there are several versions
     problems: list               # [(number, points, Instance)]
+    secret: bool = False         # a class version: no document shows its seed
+
+
+def slots(spec: Spec) -> str:
+    """What the numbers of a spec's problems depend on besides the seed (not points or texts)."""
+    return json.dumps([[n, q.id, sorted(q.options.items()), q.profile]
+                       for n, q in enumerate(spec.problems, 1)], default=str)
 
 
 def exam_id(spec: Spec, seed: int) -> str:
-    """Short, typeable version id: E<seed>-<hash of spec, seed and bank>."""
-    h = derive_seed(spec.digest, seed, bank.bank_version()).to_bytes(8, "big").hex()[:6]
+    """A practice exam's id, which shows its seed: E<seed>-<hash of problems, seed and bank>."""
+    h = derive_seed(slots(spec), seed, bank.bank_version()).to_bytes(8, "big").hex()[:6]
     return f"E{seed}-{h}"
 
 
-def build_version(spec: Spec, seed: int, student: str | None = None, folder: str = "") -> Version:
+_ID_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: typeable from paper
+
+
+def secret_exam_id(spec: Spec, seed: int) -> str:
+    """A class version's id: opaque, from the version's (secret) seed, the problems and the bank."""
+    h = derive_seed("version-id", slots(spec), seed, bank.bank_version())
+    chars = []
+    for _ in range(8):
+        h, r = divmod(h, len(_ID_ALPHABET))
+        chars.append(_ID_ALPHABET[r])
+    return "V" + "".join(chars)
+
+
+def build_version(spec: Spec, seed: int, student: Student | None = None, folder: str = "",
+                  secret: bool = False) -> Version:
     """Sample and solve every problem of the spec for one seed."""
     problems = []
     for number, q in enumerate(spec.problems, 1):
-        inst_seed = derive_seed("problem", spec.digest, seed, number, q.id) % 2**31
+        inst_seed = derive_seed("problem", seed, number, q.id, json.dumps(sorted(q.options.items()), default=str),
+                                q.profile) % 2**31
         inst = bank.get(q.id).sample(inst_seed, q.profile, q.options)
         inst.asked = q.parts
         problems.append((number, q.points, inst))
-    return Version(exam_id(spec, seed), seed, spec, student, folder, problems)
+    eid = secret_exam_id(spec, seed) if secret else exam_id(spec, seed)
+    return Version(eid, seed, spec, student, folder, problems, secret)
+
+
+def fresh_base_seed() -> int:
+    """A class's base seed when none is given: from the OS's secure random source."""
+    import secrets
+
+    return secrets.randbelow(10**12)
 
 
 def version_seeds(base_seed: int, count: int) -> list[int]:
-    """`count` distinct seeds derived from the base seed (the first is the base seed itself)."""
+    """`count` distinct seeds derived from the base seed (version k from (base seed, k))."""
     if not 1 <= count <= MAX_VERSIONS:
         raise ExamgenError(f"--versions must be from 1 to {MAX_VERSIONS}")
-    seeds, k = [base_seed], 1
-    while len(seeds) < count:
-        s = derive_seed("version", base_seed, k) % 10**9
-        if s not in seeds:
-            seeds.append(s)
-        k += 1
-    return seeds
+    return _distinct([("version", base_seed, k) for k in range(1, count + 1)])
 
 
-def read_roster(path: str | Path) -> list[str]:
-    """Student names from a CSV roster: the `name` (or `student`) column, else the first."""
-    from . import safeio
-
-    class RosterError(ExamgenError):
-        pass
-
-    try:
-        text = safeio.read_text(path, MAX_ROSTER_BYTES, "roster (CSV)", RosterError)
-        rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
-    except RosterError as e:
-        raise ExamgenError(f"cannot read roster {path}: {e}") from None
-    except csv.Error as e:   # e.g. a field larger than csv's limit
-        raise ExamgenError(f"roster {path} is not a readable CSV: {e}") from None
-    if not rows:
-        raise ExamgenError(f"roster {path} is empty")
-    header = [c.strip().lower() for c in rows[0]]
-    col = next((header.index(k) for k in ("name", "student") if k in header), None)
-    body = rows[1:] if col is not None else rows
-    names = [r[col or 0].strip() for r in body if len(r) > (col or 0) and r[col or 0].strip()]
-    if not names:
-        raise ExamgenError(f"roster {path} lists no students")
-    dupes = sorted({n for n in names if names.count(n) > 1})
-    if dupes:
-        raise ExamgenError(f"roster {path} lists {dupes[0]!r} twice")
-    return names
+def student_seeds(base_seed: int, students: list[Student]) -> list[int]:
+    """One seed per student, from the base seed and the student's id (else name)."""
+    if len(students) > MAX_VERSIONS:
+        raise ExamgenError(f"a roster of more than {MAX_VERSIONS} students")
+    return _distinct([("student", base_seed, s.key) for s in students])
 
 
-def slug(name: str) -> str:
-    s = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()
-    return s or "student"
-
-
-def roster_versions(spec: Spec, base_seed: int, names: list[str]) -> list[tuple[int, str, str]]:
-    """(seed, student, folder) per student: seeds derived from the base seed and the name."""
-    out, used_seeds, used_folders = [], set(), set()
-    for name in names:
-        k, s = 0, derive_seed("student", base_seed, name) % 10**9
-        while s in used_seeds:
+def _distinct(keys: list[tuple]) -> list[int]:
+    seeds, used = [], set()
+    for key in keys:
+        k, s = 0, derive_seed(*key) % 10**12
+        while s in used:  # astronomically rare; re-derive
             k += 1
-            s = derive_seed("student", base_seed, name, k) % 10**9
-        folder, j = slug(name), 2
-        while folder in used_folders:
-            folder, j = f"{slug(name)}-{j}", j + 1
-        used_seeds.add(s)
-        used_folders.add(folder)
-        out.append((s, name, folder))
-    return out
+            s = derive_seed(*key, k) % 10**12
+        used.add(s)
+        seeds.append(s)
+    return seeds
 
 
 @lru_cache(maxsize=None)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from . import pdf
 from .errors import ExamgenError
-from .exam import Spec, build_version, read_roster, roster_versions, version_seeds
+from .exam import Spec, build_version, fresh_base_seed, student_seeds, version_seeds
+from .roster import Student, folders, read_roster
 from .safeio import write_atomic  # noqa: F401 - the one atomic writer, also imported from here
 
 FORMATS = ("md", "tex", "pdf")
@@ -68,11 +69,11 @@ def _blank_answers(answers) -> bool:
 
 def _write_version(args):
     """Worker: build one version, write its files, return (folder, id, key, tex, key tex, prompts for exports)."""
-    spec, seed, student, folder, out, formats = args
+    spec, seed, student, folder, out, formats, secret = args
     from . import render
     from .documents import render_version
 
-    version = build_version(spec, seed, student, folder)
+    version = build_version(spec, seed, student, folder, secret)
     files = render_version(version, formats & {"md", "tex"} | ({"tex"} if "pdf" in formats else set()))
     target = Path(out) / folder if folder else Path(out)
     target.mkdir(parents=True, exist_ok=True)
@@ -85,21 +86,21 @@ def _write_version(args):
 
 
 def generate(spec: Spec, out: str | Path, seed: int | None = None, formats: set[str] = frozenset({"md", "tex"}),
-             versions: int | None = None, roster: str | None = None, force: bool = False,
+             versions: int | None = None, roster: str | Path | list[Student] | None = None, force: bool = False,
              progress=None) -> dict:
     """Write the exam(s); returns a summary {versions: [(folder, exam_id)], files: [...]}."""
     out = Path(out)
-    base = spec.seed if seed is None else seed
     if versions and roster:
         raise ExamgenError("use --versions or --roster, not both")
-    if roster:
-        plan = [(s, name, folder) for s, name, folder in roster_versions(spec, base, read_roster(roster))]
-    elif versions:
-        plan = [(s, None, f"v{k + 1:0{len(str(versions))}d}") for k, s in enumerate(version_seeds(base, versions))]
+    students = read_roster(roster) if isinstance(roster, (str, Path)) else roster
+    plan = class_plan(seed, versions, students)
+    if plan is None:
+        base = spec.seed if seed is None else seed
+        plan, secret = [(base, None, "")], False
     else:
-        plan = [(base, None, "")]
+        base, plan, secret = *plan, True
     check_output_dir(out, force)
-    jobs = [(spec, s, name, folder, str(out), set(formats)) for s, name, folder in plan]
+    jobs = [(spec, s, student, folder, str(out), set(formats), secret) for s, student, folder in plan]
     results = []
     if len(jobs) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
@@ -114,20 +115,35 @@ def generate(spec: Spec, out: str | Path, seed: int | None = None, formats: set[
                 progress(1)
     from .key import dumps
 
-    if len(plan) > 1:
-        index = {"index": True, "bank": results[0][2]["bank"], "title": spec.title,
+    if secret:
+        index = {"index": True, "bank": results[0][2]["bank"], "title": spec.title, "base_seed": base,
                  "versions": [r[2] for r in results]}
         write_atomic(out / "key.json", dumps(index))
-    if "pdf" in formats:
-        pdf_jobs = []
-        for folder, _, _, exam_tex, key_tex, _ in results:
-            target = out / folder if folder else out
-            pdf_jobs += [(exam_tex, target / "exam.pdf", "exam"), (key_tex, target / "key.pdf", "key")]
-        if len(plan) > 1:
-            pdf_jobs.append((_combined(results), out / "exams.pdf", "exams"))
-        pdf.compile_many(pdf_jobs)
-    warnings = write_exports(results, out, formats, spec.title)
+    font_warnings = compile_pdfs(results, out, secret) if "pdf" in formats else []
+    warnings = font_warnings + write_exports(results, out, formats, spec.title)
     return {"versions": [(r[0], r[1]) for r in results], "out": str(out), "warnings": warnings}
+
+
+def compile_pdfs(results, out: Path, secret: bool) -> list[str]:
+    """Each version's exam.pdf and key.pdf, and for a class exams.pdf and keys.pdf; returns one
+    warning per student whose name (or any text) has characters no installed font can set."""
+    jobs, whose = [], {}
+    for folder, exam_id, key, exam_tex, key_tex, _ in results:
+        target = out / folder if folder else out
+        jobs += [(exam_tex, target / "exam.pdf", "exam"), (key_tex, target / "key.pdf", "key")]
+        who = key.get("student")
+        whose[target / "exam.pdf"] = (f"{who} ({key.get('student_id')})" if key.get("student_id") else who) \
+            if who else f"exam {exam_id}"
+    if secret:
+        jobs += [(_combined([r[3] for r in results]), out / "exams.pdf", "exams"),
+                 (_combined([r[4] for r in results]), out / "keys.pdf", "keys")]
+    warnings = []
+    for done in pdf.compile_many(jobs):
+        if done.missing and done.path in whose:
+            chars = ", ".join(f"{c} {pdf.placeholder(c)}" for c in done.missing[:6])
+            warnings.append(f"{whose[done.path]}: no installed font (engine {done.engine}) can set {chars}; "
+                            f"{done.path} shows it as its code point")
+    return warnings
 
 
 def write_exports(results, out: Path, formats, title: str) -> list[str]:
@@ -145,12 +161,28 @@ def write_exports(results, out: Path, formats, title: str) -> list[str]:
     return warnings.lines()
 
 
-def _combined(results) -> str:
-    """All versions' exams in one LaTeX document: re-use each exam.tex's body."""
+def class_plan(seed: int | None, versions: int | None, students: list[Student] | None):
+    """(base seed, [(version seed, student, folder)]) of a class, or None for one practice exam.
+
+    Without --seed a class gets a fresh random base seed (recorded only in key.json).
+    """
+    if not versions and students is None:
+        return None
+    base = fresh_base_seed() if seed is None else seed
+    if students is not None:
+        return base, list(zip(student_seeds(base, students), students, folders(students)))
+    width = len(str(versions))
+    return base, [(s, None, f"v{k:0{width}d}") for k, s in enumerate(version_seeds(base, versions), 1)]
+
+
+def _combined(texs: list[str]) -> str:
+    """All versions' documents in one, re-using each one's body; each version starts on an odd
+    page (a blank page before it when needed), so that a duplex printout can be split."""
     bodies = []
     preamble = None
-    for _, _, _, exam_tex, _, _ in results:
-        head, rest = exam_tex.split("\\begin{document}\n", 1)
+    for tex in texs:
+        head, rest = tex.split("\\begin{document}\n", 1)
         preamble = preamble or head
         bodies.append(rest.rsplit("\\end{document}", 1)[0])
-    return preamble + "\\begin{document}\n" + "\\clearpage\n".join(bodies) + "\\end{document}\n"
+    odd = "\\clearpage\n\\ifodd\\ReadonlyShipoutCounter\\hbox{}\\thispagestyle{empty}\\clearpage\\fi\n"
+    return preamble + "\\begin{document}\n" + odd.join(bodies) + "\\end{document}\n"

@@ -76,6 +76,9 @@ class KeyProblem:
     points: float
     parts: dict
     solution: str = ""          # the worked solution (Markdown), for the student's report
+    partial: bool = True        # partial credit per right entry of a vector or matrix
+    options: dict = field(default_factory=dict)   # the spec's options and profile: which problem
+    profile: str = ""
     params: dict = field(default_factory=dict)   # the key's parameters (JSON), for carry-forward
 
 
@@ -86,6 +89,7 @@ class Version:
     student: str | None
     points: float
     problems: dict
+    who: dict = field(default_factory=dict)  # the roster's student_id, email, section, lms, folder
 
 
 @dataclass
@@ -143,11 +147,16 @@ def _version(k: dict) -> Version:
         problems[number] = KeyProblem(number, _need(p["id"], str, "a problem id"),
                                       _need(p.get("title", p["id"]), str, "a title"), _points(p["points"]),
                                       parts, _need(p.get("solution") or "", str, "a solution"),
+                                      p.get("partial", True) is not False,
+                                      dict(_need(p.get("options") or {}, dict, "options")),
+                                      _need(p.get("profile") or "", str, "a profile"),
                                       _need(p.get("params") or {}, dict, "params"))
     student = k.get("student")
+    who = {f: _need(k.get(f) or "", str, f) for f in ("student_id", "email", "section", "folder")}
+    who["lms"] = {str(a): str(b) for a, b in _need(k.get("lms") or {}, dict, "lms ids").items()}
     return Version(_need(k["exam"], str, "an exam id"), _need(k.get("title", ""), str, "a title"),
                    None if student is None else _need(student, str, "a student name"), _points(k["points"]),
-                   problems)
+                   problems, who)
 
 
 def _need(v, kind, what: str):
@@ -282,10 +291,10 @@ def grade_submission(key, answers, partial: bool = True, carry_forward: bool = T
     for number, kp in sorted(version.problems.items()):
         given = sub.answers.get(number, {})
         carry = Carry(kp) if carry_forward else None
-        parts = [grade_part(p, given.get(name), partial, sub.refusal(number, name), carry)
+        parts = [grade_part(p, given.get(name), partial and kp.partial, sub.refusal(number, name), carry)
                  for name, p in kp.parts.items()]
         if carry is not None and carry.read:
-            carry.forward(parts, partial)
+            carry.forward(parts, partial and kp.partial)
         unknown = sorted(set(given) - set(kp.parts))
         if unknown:
             notes.append(f"problem {number}: unknown part(s) {', '.join(map(repr, unknown))} ignored "
@@ -296,10 +305,34 @@ def grade_submission(key, answers, partial: bool = True, carry_forward: bool = T
     extra = sorted(set(sub.answers) - set(version.problems))
     if extra:
         notes.append(f"answers for problem(s) {', '.join(map(str, extra))}, which the exam does not have, ignored")
-    return {"file": sub.source, "student": sub.student or version.student or Path(sub.source).stem,
+    student, typed = identity(version, sub)
+    if typed:
+        notes.append(typed)
+    return {"file": sub.source, "student": student, "student_id": version.who.get("student_id", ""),
             "exam": version.exam, "status": "graded", "error": None,
             "score": _round(sum(p["score"] for p in problems)), "max": version.points,
             "problems": problems, "notes": sub.notes + notes}
+
+
+def identity(version: Version, sub) -> tuple[str, str]:
+    """(student, note): a class version's student is the key's; a different typed name is a note."""
+    if not version.student:
+        return sub.student or Path(sub.source).stem, ""
+    if sub.student and _same_name(sub.student, version.student):
+        return version.student, ""
+    if sub.student:
+        return version.student, (f"the file names {sub.student!r}, but version {version.exam} was made for "
+                                 f"{version.student!r}; graded as {version.student!r}")
+    return version.student, ""
+
+
+def _same_name(a: str, b: str) -> bool:
+    import unicodedata
+
+    def norm(x):  # García = Garcia = garcía; "García, Ana" = "Ana García"
+        x = "".join(c for c in unicodedata.normalize("NFKD", x) if not unicodedata.combining(c))
+        return " ".join(x.casefold().replace(",", " ").split())
+    return norm(a) == norm(b) or sorted(norm(a).split()) == sorted(norm(b).split())
 
 
 def _pick_version(key: Key, sub) -> tuple[Version, list]:
@@ -775,33 +808,48 @@ atexit.register(WORKER.stop)
 
 
 # --- files and batches -------------------------------------------------------------------------
-def answer_paths(paths, key_path=None, skipped: list | None = None) -> list[Path]:
-    """The answer files named: files as given, directories expanded to their .yaml/.yml/.json files.
+MAX_FOLDER_DEPTH = 4   # class/section/student/answers.yaml: LMS downloads nest a level or two
 
-    A folder's other entries (sub-folders, other suffixes, hidden files, pipes, the key itself,
-    a version folder's own key.json) are not submissions: each is appended to `skipped` as
-    (path, reason) so the caller can list them.
+
+def answer_paths(paths, key_path=None, skipped: list | None = None) -> list[Path]:
+    """The answer files named: files as given, folders searched (sub-folders too, as LMSs hand
+    them out) for .yaml/.yml/.json files.
+
+    A folder's other entries (other suffixes, hidden files, pipes, the key itself, a version
+    folder's own key.json) are not submissions: each is appended to `skipped` as (path, reason)
+    so the caller can list them.
     """
     key_file = Path(key_path).resolve() if key_path else None
     skipped = [] if skipped is None else skipped
     out = []
     for p in map(Path, paths):
         if p.is_dir():
-            found = []
-            for f in sorted(p.iterdir()):
-                why = _not_a_submission(f, key_file)
-                if why:
-                    skipped.append((str(f), why))
-                else:
-                    found.append(f)
+            found = _walk(p, key_file, skipped, 0)
             if not found:
-                raise ExamgenError(f"{p}: no answer files (.yaml, .yml, .json) in this folder")
+                raise ExamgenError(f"{p}: no answer files (.yaml, .yml, .json) in this folder or its sub-folders")
             out += found
         elif p.exists():
             out.append(p)
         else:
             raise ExamgenError(f"no such file or folder: {p}")
     return out
+
+
+def _walk(folder: Path, key_file, skipped: list, depth: int) -> list[Path]:
+    found = []
+    for f in sorted(folder.iterdir()):
+        if f.is_dir() and not f.is_symlink() and not f.name.startswith("."):
+            if depth < MAX_FOLDER_DEPTH:
+                found += _walk(f, key_file, skipped, depth + 1)
+            else:
+                skipped.append((str(f), f"a folder more than {MAX_FOLDER_DEPTH} levels down"))
+            continue
+        why = _not_a_submission(f, key_file)
+        if why:
+            skipped.append((str(f), why))
+        else:
+            found.append(f)
+    return found
 
 
 def _not_a_submission(f: Path, key_file: Path | None) -> str | None:
@@ -829,11 +877,12 @@ def grade_file(key: Key, path, partial: bool = True) -> dict:
         error = str(e)
     except Exception as e:  # noqa: BLE001 - one bad file must not stop a class's batch
         error = f"internal error while grading ({type(e).__name__}: {str(e)[:200]})"
-    return {"file": str(path), "student": Path(path).stem, "exam": None, "status": "error", "error": error[:500],
-            "score": None, "max": None, "problems": [], "notes": []}
+    return {"file": str(path), "student": Path(path).stem, "student_id": "", "exam": None, "status": "error",
+            "error": error[:500], "score": None, "max": None, "problems": [], "notes": []}
 
 
-def grade_paths(key_path, paths, partial: bool = True, skipped: list | None = None) -> list[dict]:
+def grade_paths(key_path, paths, partial: bool = True, key: Key | None = None,
+                skipped: list | None = None) -> list[dict]:
     """Grade every answer file under `paths` against the key at `key_path`, in a stable order."""
-    key = load_key(key_path)
+    key = key or load_key(key_path)
     return [grade_file(key, p, partial) for p in answer_paths(paths, key_path, skipped)]

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from pathlib import Path
 
+from .roster import folder_name
 from .safeio import markdown_text, shown, write_text
 
 MARK = {"correct": "✓", "within tolerance": "≈", "carried": "↪", "wrong": "✗", "blank": "–", "unreadable": "?"}
@@ -88,7 +88,8 @@ def write_reports(results: list[dict], folder, failed: list | None = None) -> li
     folder.mkdir(parents=True, exist_ok=True)
     written, used = [], set()
     for r in results:
-        stem = re.sub(r"[^A-Za-z0-9_.-]+", "_", str(r["student"])).strip("._")[:MAX_REPORT_STEM] or "student"
+        who = f"{r['student']} {r['student_id']}" if r.get("student_id") else str(r["student"])
+        stem = folder_name(who)
         name, i = stem, 2
         while name.lower() in used:
             name, i = f"{stem}-{i}", i + 1
@@ -105,17 +106,120 @@ def write_reports(results: list[dict], folder, failed: list | None = None) -> li
     return written
 
 
-def gradebook_csv(results: list[dict]) -> str:
-    """CSV text: one row per file (student, exam, file, points per problem, total, max, status, error)."""
-    numbers = sorted({p["number"] for r in results for p in r["problems"]})
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(["student", "exam", "file"] + [f"P{n}" for n in numbers] + ["total", "max", "status", "error"])
+# --- the class gradebook ---------------------------------------------------------------------------
+GRADED, NOT_SUBMITTED, FAILED = "graded", "not submitted", "could not be graded"
+FORMATS = ("csv", "canvas", "moodle")
+
+
+def class_rows(key, results: list[dict]) -> list[dict]:
+    """One row per student (version) of the key, in key order, plus one per file tied to none.
+
+    A class key's student comes from the version; two submissions for one version are flagged
+    (the one whose typed name and folder match is counted); a file that could not be graded
+    counts for the version whose folder holds it. A practice key (no students) gives one row per file.
+    """
+    versions = list(key.versions.values())
+    if not key.index and not versions[0].student:
+        return [_row(None, [r], r) for r in results]
+    graded, failed, loose = {}, {}, []
+    folders = {v.who.get("folder"): v.exam for v in versions if v.who.get("folder")}
     for r in results:
-        scores = {p["number"]: p["score"] for p in r["problems"]}
-        w.writerow([_safe(r["student"]), _safe(r["exam"] or ""), _safe(r["file"])]
-                   + [_pts(scores.get(n)) for n in numbers]
-                   + [_pts(r["score"]), _pts(r["max"]), r["status"], _safe(r["error"] or "")])
+        if r["status"] == GRADED:
+            graded.setdefault(r["exam"], []).append(r)
+        elif Path(r["file"]).parent.name in folders:
+            failed.setdefault(folders[Path(r["file"]).parent.name], []).append(r)
+        else:
+            loose.append(r)
+    names = {v.who.get("folder"): v.student for v in versions}
+    for r in (r for rs in graded.values() for r in rs):
+        folder = Path(r["file"]).parent.name
+        if folder in folders and folders[folder] != r["exam"]:
+            r["notes"].append(f"found in the folder of {names[folder]}, but it is the exam of another student")
+    rows = []
+    for v in versions:
+        subs = graded.get(v.exam, [])
+        if subs:
+            rows.append(_row(v, subs + failed.get(v.exam, []), _counted(v, subs)))
+        else:
+            rows.append(_row(v, failed.get(v.exam, []), None))
+    return rows + [_row(None, [r], r) for r in loose]
+
+
+def _counted(v, subs: list[dict]) -> dict:
+    """Of several submissions for one version, the one that is most surely the student's."""
+    def score(r):
+        in_folder = Path(r["file"]).parent.name == v.who.get("folder")
+        named = not any("was made for" in n or "found in the folder" in n for n in r["notes"])
+        return (not (named and in_folder), not named, not in_folder)
+    return min(subs, key=score)
+
+
+def _row(v, files: list[dict], counted: dict | None) -> dict:
+    who = v.who if v else {}
+    row = {"student_id": who.get("student_id", ""), "student": v.student if v and v.student else "",
+           "email": who.get("email", ""), "section": who.get("section", ""), "lms": who.get("lms", {}),
+           "exam": v.exam if v else (counted or files[0])["exam"] or "",
+           "scores": {}, "total": None, "max": v.points if v else None, "status": NOT_SUBMITTED,
+           "file": "", "notes": []}
+    if counted is not None and counted["status"] == GRADED:
+        row.update(status=GRADED, total=counted["score"], max=counted["max"], file=counted["file"],
+                   scores={p["number"]: p["score"] for p in counted["problems"]})
+        row["student"] = row["student"] or counted["student"]
+        row["notes"] += [n for n in counted["notes"] if "was made for" in n or "found in the folder" in n]
+    elif files:
+        bad = files[0]
+        row.update(status=FAILED, file=bad["file"], student=row["student"] or bad["student"])
+        row["notes"].append(bad["error"] or "")
+    others = [r["file"] for r in files if r is not counted]
+    if counted is not None and len(files) > 1:
+        row["notes"].append(f"{len(files)} submissions for this version ({', '.join(r['file'] for r in files)}); "
+                            f"counted {counted['file']}")
+    elif others and counted is not None:
+        row["notes"].append(f"also submitted: {', '.join(others)}")
+    return row
+
+
+def duplicates(rows: list[dict]) -> list[str]:
+    """One line per version that got more than one submission."""
+    return [f"{r['student'] or r['exam']}: {n}" for r in rows for n in r["notes"] if " submissions for this version" in n]
+
+
+def gradebook_csv(rows: list[dict], numbers: list[int], title: str = "Exam", fmt: str = "csv") -> str:
+    """The gradebook as CSV text (UTF-8 with a BOM, so Excel keeps the accents): csv, canvas or moodle."""
+    buf = io.StringIO()
+    buf.write("\ufeff")
+    w = csv.writer(buf, lineterminator="\r\n")
+    if fmt == "canvas":
+        # Canvas's gradebook import: these five columns, then one column per assignment and a
+        # "Points Possible" row; a student is matched by ID, SIS User ID or SIS Login ID.
+        w.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", _safe(title)])
+        maxima = {r["max"] for r in rows if r["max"] is not None}
+        w.writerow(["Points Possible", "", "", "", "", _pts(max(maxima)) if maxima else ""])
+        for r in rows:
+            if not r["student_id"] and not r["lms"]:
+                continue  # a file tied to no student: nothing Canvas could match
+            lms = r["lms"]
+            w.writerow([_safe(r["student"]), _safe(lms.get("ID", "")),
+                        _safe(lms.get("SIS User ID", "" if lms else r["student_id"])),
+                        _safe(lms.get("SIS Login ID", "")), _safe(r["section"]), _pts(r["total"])])
+    elif fmt == "moodle":
+        # Moodle's "Import grades from CSV": map "ID number" (or "Email address") to the user,
+        # the other columns to grade items.
+        w.writerow(["ID number", "Email address", "Full name", _safe(title)]
+                   + [_safe(f"{title}: P{n}") for n in numbers])
+        for r in rows:
+            if not r["student_id"] and not r["email"]:
+                continue
+            w.writerow([_safe(r["lms"].get("ID number", r["student_id"])), _safe(r["email"]), _safe(r["student"]),
+                        _pts(r["total"])] + [_pts(r["scores"].get(n)) for n in numbers])
+    else:
+        w.writerow(["id", "name", "email", "section", "exam"] + [f"P{n}" for n in numbers]
+                   + ["total", "max", "status", "file", "notes"])
+        for r in rows:
+            w.writerow([_safe(r["student_id"]), _safe(r["student"]), _safe(r["email"]), _safe(r["section"]),
+                        _safe(r["exam"])] + [_pts(r["scores"].get(n)) for n in numbers]
+                       + [_pts(r["total"]), _pts(r["max"]), r["status"], _safe(r["file"]),
+                          _safe("; ".join(n for n in r["notes"] if n))])
     return buf.getvalue()
 
 
@@ -125,6 +229,6 @@ def _safe(s: str) -> str:
     return "'" + s if s[:1] in ("=", "+", "-", "@", "\t", "\r") else s
 
 
-def write_gradebook(results: list[dict], path) -> Path:
+def write_gradebook(rows: list[dict], numbers: list[int], path, title: str = "Exam", fmt: str = "csv") -> Path:
     """The CSV through the atomic writer (an existing gradebook keeps its mode)."""
-    return write_text(Path(path), gradebook_csv(results))
+    return write_text(Path(path), gradebook_csv(rows, numbers, title, fmt))

@@ -1,7 +1,8 @@
 """The machine key the grader reads: everything about an exam's answers, nothing to regenerate.
 
     {"exam": VERSION_ID, "seed": S, "bank": BANK_VERSION, "title": ..., "student": NAME|null,
-     "points": TOTAL,
+     "student_id", "email", "section", "lms": {LMS column: value} (a roster's student),
+     "folder": the version's sub-folder, "points": TOTAL,
      "problems": [{"number": N, "id": PID, "title": ..., "points": P, "seed": s, "profile": ...,
                    "options": {...}, "params": {...}, "params_exact": {...},
                    "parts": {part: {"kind", "shape", "rtol", "atol", "points", "variables",
@@ -10,9 +11,11 @@
                    "answers": {part: number | nested list | expression string},
                    "answers_exact": {part: "3/4" | nested lists of such strings},
                    "mistakes": [{"name", "message", "answers": {part: value}}],
+                   "partial": false (only when the spec turns partial credit off),
                    "solution": the worked solution in Markdown}]}
 
-An index of several versions is {"index": true, "bank": ..., "versions": [key, key, ...]}.
+An index of a class's versions is {"index": true, "bank": ..., "title": ..., "base_seed": the
+class's secret base seed, "versions": [key, key, ...]}.
 Answers of numeric parts are JSON numbers or nested lists of floats; expression parts are
 strings in the answer-file syntax (see examgen/expr.py).
 """
@@ -63,6 +66,17 @@ def problem_entry(inst, number: int, points: float, carry_share: float = 1.0) ->
             "params_exact": inst.params_exact_json(), "parts": parts,
             "answers": inst.answers_json(), "answers_exact": inst.answers_exact_json(),
             "mistakes": mistakes}
+
+
+def with_grading(entry: dict, grading: dict) -> dict:
+    """A problem's key entry with the spec's grading rules: partial credit on/off, tolerances."""
+    if "partial" in grading:
+        entry["partial"] = grading["partial"]
+    for k in ("rtol", "atol"):
+        if k in grading:
+            for part in entry["parts"].values():
+                part[k] = float(grading[k])
+    return entry
 
 
 def dumps(key: dict) -> str:

@@ -1,55 +1,211 @@
-"""PDF from LaTeX with a real TeX engine (pdflatex), run in a temporary folder.
+"""PDF from LaTeX with a real TeX engine, run in a temporary folder.
 
-One pdflatex pass suffices: the documents have no cross-references. SOURCE_DATE_EPOCH and
-the preamble's \\pdftrailerid{} make the PDF bytes reproducible.
+pdflatex (T1 fonts) sets Western European text; a batch whose text needs more (Vietnamese,
+Yoruba, CJK, any script) is compiled with LuaLaTeX and fontspec when they are installed:
+Noto Serif for the text, with fallback fonts (a CJK font, Noto Sans for other scripts) chosen
+per document from what fontconfig says they cover. The .tex files themselves do not depend on
+the machine: the preamble asks `iftex` which engine runs, and examgen hands LuaLaTeX the fonts
+in a small examgen-fonts.tex beside the document.
+
+A character no installed font can set never stops a batch: it is shown as (U+XXXX), or
+without its accents under pdflatex, and the caller gets a warning naming the document.
+One pass suffices: the documents have no cross-references. SOURCE_DATE_EPOCH and the
+preamble make the PDF bytes reproducible with either engine.
 """
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import shutil
 import subprocess
 import tempfile
+import unicodedata
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import ExamgenError
 from .safeio import copy_file
 
-ENGINE = "pdflatex"
+ENGINE = "pdflatex"             # always the fallback
+UNICODE_ENGINE = "lualatex"
 TIMEOUT = 300  # seconds for one document
 NO_TEX = ("no TeX engine found (pdflatex): install TeX Live, e.g. `apt-get install "
           "texlive-latex-base texlive-latex-recommended texlive-fonts-recommended`, "
           "or use --format md,tex")
+MAIN_FONT = "Noto Serif"        # Debian: fonts-noto-core
+# Tried in order for characters the main font lacks (Debian: fonts-noto-cjk or fonts-wqy-microhei
+# for CJK; fonts-noto-core for the rest).
+FALLBACK_FONTS = ("Noto Serif CJK SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
+                  "Noto Sans Arabic", "Noto Sans Hebrew", "Noto Sans Devanagari", "Noto Sans Bengali",
+                  "Noto Sans Tamil", "Noto Sans Telugu", "Noto Sans Thai", "Noto Sans Georgian",
+                  "Noto Sans Armenian", "Noto Sans Ethiopic", "Noto Sans Sinhala", "Noto Sans Khmer",
+                  "Noto Sans Symbols", "Noto Sans Symbols2")
 
 
 def available() -> bool:
     return shutil.which(ENGINE) is not None
 
 
-def compile_tex(tex: str, pdf_path: str | Path, name: str = "document") -> Path:
+@lru_cache(maxsize=None)
+def unicode_engine() -> bool:
+    """LuaLaTeX with fontspec and the main font installed."""
+    return bool(shutil.which(UNICODE_ENGINE) and _kpsewhich("fontspec.sty") and _coverage(MAIN_FONT))
+
+
+# --- what each engine can set ---------------------------------------------------------------------
+def _kpsewhich(name: str) -> str:
+    if not shutil.which("kpsewhich"):
+        return ""
+    try:
+        run = subprocess.run(["kpsewhich", name], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return run.stdout.strip()
+
+
+@lru_cache(maxsize=None)
+def pdflatex_chars() -> frozenset:
+    """The non-ASCII characters pdflatex's utf8 input encoding sets with the preamble's encodings."""
+    chars = set()
+    for dfu in ("t1enc.dfu", "ts1enc.dfu", "ot1enc.dfu", "omsenc.dfu"):
+        path = _kpsewhich(dfu)
+        if path:
+            text = Path(path).read_text(encoding="latin-1")
+            chars.update(chr(int(h, 16)) for h in re.findall(r"\\DeclareUnicodeCharacter\{([0-9A-Fa-f]+)\}", text))
+    return frozenset(chars)
+
+
+@lru_cache(maxsize=None)
+def _coverage(family: str) -> tuple:
+    """Sorted (start, end) code point ranges the font covers, per fontconfig; () when not installed."""
+    if not shutil.which("fc-list"):
+        return ()
+    try:
+        run = subprocess.run(["fc-list", "--format", "%{charset}\n", f":family={family}:style=Regular"],
+                             capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return ()
+    line = run.stdout.splitlines()[0] if run.stdout.strip() else ""
+    ranges = []
+    for part in line.split():
+        lo, _, hi = part.partition("-")
+        ranges.append((int(lo, 16), int(hi or lo, 16)))
+    return tuple(sorted(ranges))
+
+
+def _covers(family: str, c: str) -> bool:
+    ranges = _coverage(family)
+    i = bisect.bisect_right(ranges, (ord(c), 0x10FFFF + 1)) - 1
+    return i >= 0 and ranges[i][0] <= ord(c) <= ranges[i][1]
+
+
+def _text_chars(tex: str) -> set[str]:
+    return {c for c in set(tex) if ord(c) > 0x7E}
+
+
+def _lua_settable(c: str) -> bool:
+    return unicodedata.category(c) in ("Mn", "Me", "Cf") or _covers(MAIN_FONT, c) or \
+        any(_covers(f, c) for f in FALLBACK_FONTS)
+
+
+def choose_engine(texts) -> str:
+    """pdflatex when it sets every character of every text (fast), else LuaLaTeX if installed."""
+    supported = pdflatex_chars()
+    needs = set().union(*(_text_chars(t) for t in texts)) - supported
+    return UNICODE_ENGINE if needs and unicode_engine() else ENGINE
+
+
+def placeholder(c: str) -> str:
+    return f"(U+{ord(c):04X})"
+
+
+def settable(tex: str, engine: str) -> tuple[str, list[str]]:
+    """The text with every character the engine cannot set replaced; and those characters.
+
+    pdflatex drops the accents it cannot set (Adébáyọ̀ → Adébáyo); what remains, and what no
+    installed font has under LuaLaTeX, is shown as its code point: (U+1F642).
+    """
+    missing = []
+    if engine == ENGINE:
+        supported = pdflatex_chars()
+
+        def fix(c):
+            if c in supported:
+                return c
+            base = "".join(x for x in unicodedata.normalize("NFD", c) if not unicodedata.combining(x))
+            if base and all(ord(x) <= 0x7E or x in supported for x in base):
+                return unicodedata.normalize("NFC", base)
+            if unicodedata.combining(c):
+                return ""
+            missing.append(c)
+            return placeholder(c)
+        ok = lambda c: c in supported  # noqa: E731
+    else:
+        def fix(c):
+            missing.append(c)
+            return placeholder(c)
+        ok = _lua_settable
+    bad = {c for c in _text_chars(tex) if not ok(c)}
+    if not bad:
+        return tex, []
+    if engine == ENGINE:
+        tex = unicodedata.normalize("NFC", tex)
+        bad = {c for c in _text_chars(tex) if not ok(c)}
+    out = "".join(fix(c) if c in bad else c for c in tex)
+    return out, sorted(set(missing))
+
+
+def fonts_file(tex: str) -> str:
+    """examgen-fonts.tex for LuaLaTeX: the main font and just the fallbacks this document needs."""
+    needed = []
+    for c in sorted(_text_chars(tex)):
+        if unicodedata.category(c) in ("Mn", "Me", "Cf") or _covers(MAIN_FONT, c):
+            continue
+        font = next((f for f in FALLBACK_FONTS if _covers(f, c)), None)
+        if font and font not in needed:
+            needed.append(font)
+    fallbacks = "".join(f'"{f}:mode=harf;",' for f in sorted(needed, key=FALLBACK_FONTS.index))
+    return (f"\\def\\examgenmainfont{{{MAIN_FONT}}}\n"
+            f"\\def\\examgenfallback{{{fallbacks}}}\n")
+
+
+# --- compiling -------------------------------------------------------------------------------------
+@dataclass
+class Compiled:
+    path: Path
+    missing: list        # characters no installed font could set (shown as placeholders)
+    engine: str
+
+
+def compile_tex(tex: str, pdf_path: str | Path, name: str = "document", engine: str | None = None) -> Compiled:
     """Compile LaTeX source to `pdf_path`; a LaTeX error raises with the log's relevant lines."""
-    engine = shutil.which(ENGINE)
-    if not engine:
+    if not available():
         raise ExamgenError(NO_TEX)
+    engine = engine or choose_engine([tex])
+    tex, missing = settable(tex, engine)
     env = dict(os.environ, SOURCE_DATE_EPOCH="0", FORCE_SOURCE_DATE="1", TEXMFOUTPUT="")
     with tempfile.TemporaryDirectory(prefix="examgen-tex-") as tmp:
         src = Path(tmp, name + ".tex")
         src.write_text(tex, encoding="utf-8")
-        cmd = [engine, "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape",
+        if engine == UNICODE_ENGINE:
+            Path(tmp, "examgen-fonts.tex").write_text(fonts_file(tex), encoding="utf-8")
+        cmd = [shutil.which(engine), "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape",
                "-file-line-error", src.name]
         try:
             run = subprocess.run(cmd, cwd=tmp, env=env, stdin=subprocess.DEVNULL,
                                  capture_output=True, timeout=TIMEOUT)
         except subprocess.TimeoutExpired:
-            raise ExamgenError(f"{name}.tex: pdflatex did not finish in {TIMEOUT} s") from None
+            raise ExamgenError(f"{name}.tex: {engine} did not finish in {TIMEOUT} s") from None
         pdf = Path(tmp, name + ".pdf")
         if run.returncode != 0 or not pdf.is_file():
             log = Path(tmp, name + ".log")
             text = log.read_text(encoding="latin-1") if log.is_file() else run.stdout.decode("latin-1")
-            raise ExamgenError(f"LaTeX failed on {name}.tex:\n{log_excerpt(text)}")
+            raise ExamgenError(f"LaTeX ({engine}) failed on {name}.tex:\n{log_excerpt(text)}")
         # Through the atomic writer: a planted symlink at exam.pdf is replaced, never written through.
-        return copy_file(pdf, pdf_path)
+        return Compiled(copy_file(pdf, pdf_path), missing, engine)
 
 
 def log_excerpt(log: str, context: int = 3) -> str:
@@ -64,14 +220,42 @@ def log_excerpt(log: str, context: int = 3) -> str:
     return "\n".join(picked) if picked else "\n".join(lines[-15:])
 
 
-def compile_many(jobs: list[tuple[str, Path, str]], workers: int | None = None, progress=None) -> None:
-    """Compile many documents at once, one pdflatex per core."""
+def compile_many(jobs: list[tuple], workers: int | None = None, progress=None) -> list[Compiled]:
+    """Compile many documents at once (one engine for the whole batch, one process per core).
+
+    Each job is (tex, pdf path, name). Every document is tried; when some fail, each failed
+    document's .tex is kept beside its PDF and one error names them all.
+    """
     if not jobs:
-        return
+        return []
     if not available():
         raise ExamgenError(NO_TEX)
+    engine = choose_engine([j[0] for j in jobs])
     workers = workers or os.cpu_count() or 1
+
+    def one(job):
+        tex, path, name = job[:3]
+        try:
+            return compile_tex(tex, path, name, engine)
+        except ExamgenError as e:
+            return e
+
+    done, failed = [], []
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        for _ in pool.map(lambda j: compile_tex(*j), jobs):
+        for job, result in zip(jobs, pool.map(one, jobs)):
             if progress:
                 progress(1)
+            if isinstance(result, ExamgenError):
+                kept = Path(job[1]).with_suffix(".tex")
+                if not kept.exists():
+                    from . import safeio
+
+                    safeio.write_text(kept, job[0])
+                failed.append((kept, result))
+            else:
+                done.append(result)
+    if failed:
+        names = ", ".join(str(k) for k, _ in failed[:5]) + (f" and {len(failed) - 5} more" if len(failed) > 5 else "")
+        raise ExamgenError(f"{len(failed)} of {len(jobs)} PDF(s) failed ({names}; their .tex kept). "
+                           f"First error: {failed[0][1]}")
+    return done

@@ -93,12 +93,12 @@ def test_roster_gives_each_student_a_named_version(tmp_path):
     roster = tmp_path / "students.csv"
     roster.write_text("name,email\nAda Lovelace,ada@example.edu\nAlan Turing,alan@example.edu\n")
     out = generate(tmp_path, "--spec", SMALL, "--roster", roster)
-    a = yaml.safe_load((out / "ada-lovelace" / "answers.yaml").read_text())
-    b = yaml.safe_load((out / "alan-turing" / "answers.yaml").read_text())
+    a = yaml.safe_load((out / "Ada-Lovelace" / "answers.yaml").read_text())
+    b = yaml.safe_load((out / "Alan-Turing" / "answers.yaml").read_text())
     assert a["student"] == "Ada Lovelace" and b["student"] == "Alan Turing"
     assert a["exam"] != b["exam"]
-    assert (out / "ada-lovelace" / "exam.md").read_text() != (out / "alan-turing" / "exam.md").read_text()
-    assert "Ada Lovelace" in (out / "ada-lovelace" / "exam.md").read_text()
+    assert (out / "Ada-Lovelace" / "exam.md").read_text() != (out / "Alan-Turing" / "exam.md").read_text()
+    assert "Ada Lovelace" in (out / "Ada-Lovelace" / "exam.md").read_text()
 
 
 def test_init_spec_writes_the_default_spec_which_generates(tmp_path):

@@ -244,12 +244,12 @@ def test_cli_batch_exit_codes_gradebook_reports_and_rerun(class_dir):
     first = run("grade", key, folder, "--gradebook", book, "--report", reports)
     assert first.returncode == 1, first.stderr
     assert "could not be graded" in first.stderr and "good.yaml" in first.stdout
-    rows = list(csv.DictReader(book.open(encoding="utf-8")))
+    rows = list(csv.DictReader(book.open(encoding="utf-8-sig")))
     assert len(rows) == len(HOSTILE) + 2
     good = [r for r in rows if r["file"].endswith("good.yaml")][0]
     assert good["total"] == "10" and good["P1"] == "10" and good["status"] == "graded"
-    assert good["student"].startswith("'=")  # no spreadsheet formula from a student's name
-    assert all(r["error"] for r in rows if r["status"] == "error")
+    assert good["name"].startswith("'=")  # no spreadsheet formula from a student's name
+    assert all(r["notes"] for r in rows if r["status"] == "could not be graded")
     text = book.read_bytes()
     again = run("grade", key, folder, "--gradebook", book, "--json")
     assert book.read_bytes() == text and again.returncode == 1

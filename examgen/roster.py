@@ -1,0 +1,199 @@
+"""Class rosters, read as LMSs export them (Canvas, Moodle) or as written by hand.
+
+Columns are recognised by their header, compared without case, spaces or punctuation:
+    id          student_id, sid, SIS User ID, ID number, id/ID, SIS Login ID, username
+    name        name, student, full name  — or first and last name columns, in either order
+    email       email, email address
+    section     section, sections, group
+Without a recognised header the first column holds the names. Canvas's "Points Possible" row
+is skipped. Rows keep their order. Students may share a name when their ids differ; two rows
+with one id are refused. A student's id (else name) is what their version is derived from.
+
+Names are normalised by the grader's rules (examgen.answers): NFC, one line (tabs, newlines
+and other white space become one space), no control characters, at most MAX_NAME characters.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .answers import MAX_NAME
+from .errors import ExamgenError
+
+MAX_BYTES = 20_000_000      # a roster of 100k students is a few MB
+MAX_STUDENTS = 10_000       # the versions a class can have (exam.MAX_VERSIONS)
+
+# Normalised header → field. Earlier id columns win when a row has several.
+ID_COLUMNS = ("studentid", "sid", "sisuserid", "idnumber", "id", "sisloginid", "username", "userid")
+NAME_COLUMNS = ("name", "student", "fullname", "studentname", "displayname")
+FIRST_COLUMNS = ("firstname", "givenname", "first", "forename")
+LAST_COLUMNS = ("lastname", "surname", "familyname", "last")
+EMAIL_COLUMNS = ("email", "emailaddress", "mail")
+SECTION_COLUMNS = ("section", "sections", "group")
+# LMS identifiers kept as exported, for the gradebook formats that want them back.
+LMS_COLUMNS = {"id": "ID", "sisuserid": "SIS User ID", "sisloginid": "SIS Login ID",
+               "idnumber": "ID number", "username": "Username"}
+
+
+@dataclass(frozen=True)
+class Student:
+    name: str
+    id: str = ""
+    email: str = ""
+    section: str = ""
+    lms: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def key(self) -> str:
+        """What the student's version is derived from: the id, else the name."""
+        return f"id:{self.id}" if self.id else f"name:{self.name}"
+
+    def as_json(self) -> dict:
+        return {"student": self.name, "student_id": self.id, "email": self.email,
+                "section": self.section, "lms": dict(self.lms)}
+
+
+def clean_name(text: str) -> str:
+    """A name as the grader accepts it: NFC, one line, single spaces, no control characters."""
+    text = unicodedata.normalize("NFC", str(text))
+    text = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cs") or c.isspace())
+    return " ".join(text.split())
+
+
+def _header_key(cell: str) -> str:
+    return re.sub(r"[\W_]+", "", cell.strip().lstrip("\ufeff").lower())
+
+
+def read_roster(path: str | Path) -> list[Student]:
+    """The students of a CSV roster, in roster order; one clear error for anything wrong."""
+    from . import safeio
+
+    path = Path(path)
+    try:
+        data = safeio.read_bytes(path, MAX_BYTES, "roster (CSV)")
+    except ExamgenError as e:
+        raise ExamgenError(f"roster {path}: {e}") from None
+    return parse_roster(decode(data, path), str(path))
+
+
+def decode(data: bytes, path) -> str:
+    """UTF-8 (with or without Excel's BOM), UTF-16 with a BOM (Excel's "Unicode text"), else cp1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:  # Excel's "CSV" on Windows: the ANSI code page
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise ExamgenError(f"roster {path} is not UTF-8 text; save it as \"CSV UTF-8\"") from None
+
+
+def parse_roster(text: str, source: str = "roster") -> list[Student]:
+    if "\x00" in text:
+        raise ExamgenError(f"roster {source} is not a text file (it holds NUL bytes)")
+    sample = text[:4096]
+    delimiter = ";" if sample.count(";") > sample.count(",") and "\t" not in sample else \
+        ("\t" if sample.count("\t") > sample.count(",") else ",")
+    rows = [(n, r) for n, r in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1)
+            if any(c.strip() for c in r)]
+    if not rows:
+        raise ExamgenError(f"roster {source} is empty")
+    columns = _columns([_header_key(c) for c in rows[0][1]])
+    if columns is None:  # no header: one name per line (the first column)
+        columns, body = {"name": 0}, rows
+    else:
+        body = rows[1:]
+    students, by_id, by_name = [], {}, {}
+    for line, row in body:
+        s = _student(row, columns, source, line)
+        if s is None:
+            continue
+        if s.id:
+            if s.id in by_id:
+                raise ExamgenError(f"roster {source}: rows {by_id[s.id]} and {line} have the same id {s.id!r}")
+            by_id[s.id] = line
+        else:
+            if s.name in by_name:
+                raise ExamgenError(f"roster {source}: rows {by_name[s.name]} and {line} both name {s.name!r} "
+                                   "and have no id; add an id column (student_id) to tell them apart")
+            by_name[s.name] = line
+        students.append(s)
+        if len(students) > MAX_STUDENTS:
+            raise ExamgenError(f"roster {source} lists more than {MAX_STUDENTS} students")
+    if not students:
+        raise ExamgenError(f"roster {source} lists no students")
+    return students
+
+
+def _columns(header: list[str]) -> dict | None:
+    """{field: column index} from a header row, or None when it is not a header."""
+    def find(names):
+        return next((header.index(n) for n in names if n in header), None)
+
+    cols = {"name": find(NAME_COLUMNS), "first": find(FIRST_COLUMNS), "last": find(LAST_COLUMNS),
+            "email": find(EMAIL_COLUMNS), "section": find(SECTION_COLUMNS)}
+    cols["ids"] = [header.index(n) for n in ID_COLUMNS if n in header]
+    cols["lms"] = {LMS_COLUMNS[h]: i for i, h in enumerate(header) if h in LMS_COLUMNS}
+    if cols["name"] is None and cols["first"] is None and cols["last"] is None:
+        return None if not cols["ids"] and cols["email"] is None else cols
+    return cols
+
+
+def _student(row: list[str], cols: dict, source: str, line: int) -> Student | None:
+    def cell(i):
+        return row[i].strip() if i is not None and i < len(row) else ""
+
+    if cols.get("name") is not None:
+        name = cell(cols["name"])
+    else:
+        name = " ".join(p for p in (cell(cols.get("first")), cell(cols.get("last"))) if p)
+    name = clean_name(name)
+    sid = clean_name(next((cell(i) for i in cols.get("ids", ()) if cell(i)), ""))
+    if name.lower() == "points possible" and not sid:   # Canvas's second row
+        return None
+    if not name and not sid:
+        return None
+    name = name or sid
+    for what, v in (("name", name), ("id", sid)):
+        if len(v) > MAX_NAME:
+            raise ExamgenError(f"roster {source}, row {line}: the {what} is longer than {MAX_NAME} characters")
+    email, section = clean_name(cell(cols.get("email"))), clean_name(cell(cols.get("section")))
+    lms = {label: clean_name(cell(i)) for label, i in cols.get("lms", {}).items() if cell(i)}
+    return Student(name, sid, email[:MAX_NAME], section[:MAX_NAME], lms)
+
+
+# --- folder names -------------------------------------------------------------------------------
+_REFUSED = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|\s]+')
+_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+
+
+def folder_name(name: str, limit: int = 60) -> str:
+    """A folder name that keeps the letters of any script; only what file systems refuse goes."""
+    s = _REFUSED.sub("-", unicodedata.normalize("NFC", name)).strip("-. ")
+    s = s[:limit].rstrip("-. ")
+    if not s or s.lower().split(".")[0] in _RESERVED:
+        s = (s + "-student").strip("-")
+    return s
+
+
+def folders(students: list[Student]) -> list[str]:
+    """One folder per student, unique even on case-insensitive file systems (name, then id)."""
+    base = [folder_name(s.name) for s in students]
+    counts: dict[str, int] = {}
+    for b in base:
+        counts[b.lower()] = counts.get(b.lower(), 0) + 1
+    out, used = [], set()
+    for s, b in zip(students, base):
+        name = b if counts[b.lower()] == 1 else f"{b}-{folder_name(s.id, 40)}" if s.id else b
+        k, candidate = 2, name
+        while candidate.lower() in used:
+            candidate, k = f"{name}-{k}", k + 1
+        used.add(candidate.lower())
+        out.append(candidate)
+    return out

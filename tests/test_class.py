@@ -1,0 +1,339 @@
+"""A real class: rosters as LMSs export them, secret versions, stable re-weighting."""
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from examgen.errors import ExamgenError
+from examgen.roster import folder_name, parse_roster
+
+from helpers import one_line_error, run
+
+DATA = Path(__file__).parent / "data"
+SMALL = DATA / "small_spec.yaml"
+
+CANVAS = (
+    "\ufeffStudent,ID,SIS User ID,SIS Login ID,Section,Quiz 1 (1234)\n"
+    "    Points Possible,,,,,10.00\n"
+    '"Nguyễn, Thị Minh Khai",101,s001,nguyen,Section 1,8\n'
+    '"García, Ana",102,s002,agarcia,Section 1,\n'
+    '"García, Ana",103,s003,agarcia2,Section 2,\n'
+    "王小明,104,,wang,Section 2,\n"
+)
+MOODLE = ("First name,Last name,ID number,Institution,Department,Email address\n"
+          "Björk,Guðmundsdóttir,m-17,U,EE,bjork@example.edu\n"
+          "Oluwaseun,Adébáyọ̀,m-18,U,EE,seun@example.edu\n")
+HAND = "Last Name,First Name,sid,email\nLovelace,Ada,1,ada@x.edu\nTuring,Alan,2,alan@x.edu\n"
+
+
+def test_canvas_export_skips_points_possible_and_keeps_lms_ids():
+    students = parse_roster(CANVAS, "canvas.csv")
+    assert [s.name for s in students] == ["Nguyễn, Thị Minh Khai", "García, Ana", "García, Ana", "王小明"]
+    assert [s.id for s in students] == ["s001", "s002", "s003", "104"]  # SIS User ID, else Canvas's ID
+    assert students[0].section == "Section 1"
+    assert students[0].lms == {"ID": "101", "SIS User ID": "s001", "SIS Login ID": "nguyen"}
+
+
+def test_moodle_and_hand_written_rosters_join_first_and_last_names_in_either_order():
+    moodle = parse_roster(MOODLE)
+    assert [(s.name, s.id, s.email) for s in moodle] == [
+        ("Björk Guðmundsdóttir", "m-17", "bjork@example.edu"), ("Oluwaseun Adébáyọ̀", "m-18", "seun@example.edu")]
+    hand = parse_roster(HAND)
+    assert [(s.name, s.id) for s in hand] == [("Ada Lovelace", "1"), ("Alan Turing", "2")]
+    plain = parse_roster("Ada Lovelace\nAlan Turing\n")          # no header: one name a line
+    assert [s.name for s in plain] == ["Ada Lovelace", "Alan Turing"] and not plain[0].id
+
+
+def test_equal_ids_refused_naming_both_rows_and_equal_names_need_ids():
+    with pytest.raises(ExamgenError, match=r"rows 2 and 4 have the same id 'S1'"):
+        parse_roster("student_id,name\nS1,Ada\nS2,Bob\nS1,Cy\n", "r.csv")
+    with pytest.raises(ExamgenError, match=r"rows 1 and 2 both name 'Ada'"):
+        parse_roster("Ada\nAda\n", "r.csv")
+
+
+def test_names_normalised_by_the_graders_rules():
+    s = parse_roster('name,id\n"Ada\tLove\u2028lace\n Jr\x07",1\n"e\u0301 𠀀 🙂",2\n')
+    assert [x.name for x in s] == ["Ada Love lace Jr", "é 𠀀 🙂"]
+    with pytest.raises(ExamgenError, match="row 2: the name is longer than 200"):
+        parse_roster("name,id\n" + "B" * 201 + ",2\n", "r.csv")
+    with pytest.raises(ExamgenError, match="NUL"):
+        parse_roster("name\nA\x00b\n", "r.csv")
+
+
+def test_names_from_any_plane_reach_the_grader_intact(tmp_path):
+    roster = _roster(tmp_path, 'student_id,name\n1,"𠀀𠀁 Wang 🙂"\n2,"Tab\tName"\n')
+    out, _ = _generate(tmp_path, "--roster", roster, "--seed", "1")
+    r = run("grade", out / "key.json", out, "--json")
+    rows = json.loads(r.stdout)
+    assert sorted(x["student"] for x in rows if x["status"] == "graded") == ["Tab Name", "𠀀𠀁 Wang 🙂"]
+
+
+def test_roster_is_read_in_linear_time_and_capped():
+    import time
+
+    def seconds(n):
+        text = "student_id,name\n" + "".join(f"{i},Student {i}\n" for i in range(n))
+        t = time.perf_counter()
+        assert len(parse_roster(text)) == n
+        return time.perf_counter() - t
+
+    small, large = min(seconds(1000) for _ in range(3)), min(seconds(10_000) for _ in range(2))
+    assert large < 30 * small  # 10× the rows, about 10× the time (a quadratic check: 100×)
+    with pytest.raises(ExamgenError, match="more than 10000"):
+        parse_roster("name\n" + "".join(f"S{i}\n" for i in range(40_000)))
+
+
+def test_folder_names_keep_every_script_and_drop_only_what_file_systems_refuse():
+    assert folder_name("王小明") == "王小明"
+    assert folder_name("Nguyễn Thị Minh Khai") == "Nguyễn-Thị-Minh-Khai"
+    assert folder_name('a/b\\c:d*e?f"g<h>i|j') == "a-b-c-d-e-f-g-h-i-j"
+    assert folder_name("..") == "student" and folder_name("CON") == "CON-student"
+
+
+def _generate(tmp_path, *args, name="class"):
+    out = tmp_path / name
+    r = run("generate", "--spec", SMALL, "--out", out, "--format", "md,tex", *args)
+    assert r.returncode == 0, r.stderr
+    return out, r
+
+
+def _roster(tmp_path, text, name="roster.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_class_versions_carry_the_student_and_print_no_seed(tmp_path):
+    out, r = _generate(tmp_path, "--roster", _roster(tmp_path, CANVAS))
+    index = json.loads((out / "key.json").read_text(encoding="utf-8"))
+    base = index["base_seed"]
+    assert isinstance(base, int) and base > 10**6  # a fresh random base seed, kept in the key
+    versions = index["versions"]
+    assert [(v["student"], v["student_id"], v["section"]) for v in versions] == [
+        ("Nguyễn, Thị Minh Khai", "s001", "Section 1"), ("García, Ana", "s002", "Section 1"),
+        ("García, Ana", "s003", "Section 2"), ("王小明", "104", "Section 2")]
+    assert len({v["exam"] for v in versions}) == 4
+    for v in versions:
+        folder = out / v["folder"]
+        assert re.fullmatch(r"V[2-9A-HJKMNP-Z]{8}", v["exam"])
+        sheet_text = (folder / "answers.yaml").read_text(encoding="utf-8")
+        assert "\\u" not in sheet_text  # names as written, not escapes
+        sheet = yaml.safe_load(sheet_text)
+        assert sheet == {**sheet, "exam": v["exam"], "student": v["student"]}
+        printed = "\n".join((folder / f).read_text(encoding="utf-8")
+                            for f in ("exam.md", "exam.tex", "key.md", "key.tex", "answers.yaml"))
+        assert v["student"] in printed.replace("\\", "")
+        assert "seed" not in printed.lower()
+        for s in [base, v["seed"], *(p["seed"] for p in v["problems"])]:
+            assert str(s) not in printed
+    assert "seed" not in r.stdout.lower() and str(base) not in r.stdout
+    # two runs without --seed: different secrets, different versions
+    out2, _ = _generate(tmp_path, "--roster", _roster(tmp_path, CANVAS), name="again")
+    again = json.loads((out2 / "key.json").read_text(encoding="utf-8"))
+    assert again["base_seed"] != base and again["versions"][0]["exam"] != versions[0]["exam"]
+
+
+def test_versions_flag_also_hides_seeds(tmp_path):
+    out, _ = _generate(tmp_path, "--versions", "2", "--seed", "77")
+    index = json.loads((out / "key.json").read_text())
+    assert index["base_seed"] == 77
+    for v in index["versions"]:
+        assert "seed" not in (out / v["folder"] / "exam.md").read_text().lower()
+
+
+def test_a_version_depends_on_student_id_not_on_name_or_roster_order(tmp_path):
+    one = _roster(tmp_path, "student_id,name\nS1,Ada\nS2,Bob\n", "one.csv")
+    two = _roster(tmp_path, "student_id,name\nS9,Zed\nS2,Robert\nS1,Ada L.\n", "two.csv")
+    a, _ = _generate(tmp_path, "--roster", one, "--seed", "5", name="a")
+    b, _ = _generate(tmp_path, "--roster", two, "--seed", "5", name="b")
+    ka = {v["student_id"]: v for v in json.loads((a / "key.json").read_text())["versions"]}
+    kb = {v["student_id"]: v for v in json.loads((b / "key.json").read_text())["versions"]}
+    for sid in ("S1", "S2"):
+        assert ka[sid]["exam"] == kb[sid]["exam"] and ka[sid]["problems"][0]["answers"] == kb[sid]["problems"][0]["answers"]
+
+
+def test_points_titles_and_instructions_do_not_change_the_numbers(tmp_path):
+    roster = _roster(tmp_path, "student_id,name\nS1,Ada\nS2,Bob\n")
+    spec = yaml.safe_load(SMALL.read_text())
+    changed = {**spec, "title": "Another title", "instructions": "Other words.",
+               "problems": [{**spec["problems"][0], "points": 9}, {**spec["problems"][1], "points": 1.5}]}
+    other = tmp_path / "reweighted.yaml"
+    other.write_text(yaml.safe_dump(changed))
+    a, _ = _generate(tmp_path, "--roster", roster, "--seed", "3", name="a")
+    r = run("generate", "--spec", other, "--out", tmp_path / "b", "--format", "md", "--roster", roster, "--seed", "3")
+    assert r.returncode == 0, r.stderr
+    ka = json.loads((a / "key.json").read_text())["versions"]
+    kb = json.loads((tmp_path / "b" / "key.json").read_text())["versions"]
+    for va, vb in zip(ka, kb):
+        assert va["exam"] == vb["exam"]
+        assert [p["params"] for p in va["problems"]] == [p["params"] for p in vb["problems"]]
+        assert [p["points"] for p in vb["problems"]] == [9, 1.5]
+
+
+def test_practice_exam_keeps_its_visible_seed(tmp_path):
+    r = run("generate", "--spec", SMALL, "--seed", "4", "--out", tmp_path / "p", "--format", "md")
+    assert r.returncode == 0 and "E4-" in r.stdout
+    assert "seed 4" in (tmp_path / "p" / "exam.md").read_text()
+
+
+def test_bad_rosters_get_one_clear_line(tmp_path):
+    dup = _roster(tmp_path, "id,name\n7,Ada\n7,Bob\n", "dup.csv")
+    one_line_error(run("generate", "--roster", dup, "--out", tmp_path / "o", "--format", "md"),
+                   "rows 2 and 3", "same id '7'")
+    empty = _roster(tmp_path, "name\n\n", "empty.csv")
+    one_line_error(run("generate", "--roster", empty, "--out", tmp_path / "o", "--format", "md"), "no students")
+
+
+# --- grading a class ------------------------------------------------------------------------------
+CLASS = ("student_id,name,email,section\n"
+         "S1,王小明,wang@x.edu,A\nS2,Ana García,ana1@x.edu,B\nS3,Ana García,ana2@x.edu,B\n"
+         "S4,Björk Guðmundsdóttir,bjork@x.edu,A\nS5,Oluwaseun Adébáyọ̀,seun@x.edu,A\n")
+
+
+def _right_answers(version: dict) -> dict:
+    """Every part's right answer, as a student would type it."""
+    out = {}
+    for p in version["problems"]:
+        out[p["number"]] = {part: (p["answers"][part] if spec["kind"] in ("expression", "choice")
+                                   else p["answers_exact"][part]) for part, spec in p["parts"].items()}
+    return out
+
+
+def _submit(folder: Path, version: dict, student: str, answers: dict, name="answers.yaml"):
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(yaml.safe_dump({"exam": version["exam"], "student": student, "answers": answers},
+                                              allow_unicode=True), encoding="utf-8")
+
+
+@pytest.fixture
+def graded_class(tmp_path):
+    """A class of five: S1 right, S2 half, S3 a typed name that differs, S4 and S5 not submitted."""
+    out, _ = _generate(tmp_path, "--roster", _roster(tmp_path, CLASS), "--seed", "21")
+    versions = json.loads((out / "key.json").read_text(encoding="utf-8"))["versions"]
+    subs = tmp_path / "submissions"
+    _submit(subs / "王小明", versions[0], "王小明", _right_answers(versions[0]))
+    half = _right_answers(versions[1])
+    half[2] = {part: None for part in half[2]}
+    _submit(subs / "Ana-García-S2", versions[1], "Ana Garcia", half)        # plain ASCII spelling: same
+    _submit(subs / "Ana-García-S3", versions[2], "Ann G.", _right_answers(versions[2]))
+    (subs / "Ana-García-S3" / "scan.pdf").write_bytes(b"%PDF")
+    return out, subs, versions
+
+
+def _book(tmp_path, out, subs, *args, fmt="csv"):
+    book = tmp_path / f"book-{fmt}.csv"
+    r = run("grade", out / "key.json", subs, "--gradebook", book, "--gradebook-format", fmt, *args)
+    raw = book.read_bytes()
+    import csv
+    return r, raw, list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+
+
+def test_gradebook_has_a_row_for_every_student_in_roster_order(tmp_path, graded_class):
+    out, subs, versions = graded_class
+    r, raw, rows = _book(tmp_path, out, subs)
+    assert r.returncode == 0, r.stderr
+    assert raw.startswith(b"\xef\xbb\xbf") and "Björk Guðmundsdóttir".encode() in raw  # Excel keeps accents
+    head, body = rows[0], rows[1:]
+    assert head == ["id", "name", "email", "section", "exam", "P1", "P2", "total", "max", "status", "file", "notes"]
+    col = {h: i for i, h in enumerate(head)}
+    assert [b[0] for b in body] == ["S1", "S2", "S3", "S4", "S5"]
+    assert [b[col["status"]] for b in body] == ["graded"] * 3 + ["not submitted"] * 2
+    assert [b[col["exam"]] for b in body] == [v["exam"] for v in versions]
+    assert body[0][col["total"]] == body[0][col["max"]] == "10"
+    assert body[1][col["P1"]] == "6" and body[1][col["P2"]] == "0" and body[1][col["total"]] == "6"
+    assert body[1][col["notes"]] == ""  # "Ana Garcia" typed without the accent is the same name
+    assert body[2][col["name"]] == "Ana García" and "Ann G." in body[2][col["notes"]]  # a note, not a new student
+    assert body[3][col["email"]] == "bjork@x.edu" and body[3][col["total"]] == ""
+    assert "2 student(s) without a submission: Björk Guðmundsdóttir (S4)" in r.stderr and "scan.pdf" in r.stderr
+
+
+def test_two_submissions_for_one_version_are_flagged(tmp_path, graded_class):
+    out, subs, versions = graded_class
+    # S4 hands in S1's exam (S1's version, S4's folder): S4 stays "not submitted", S1's row is flagged
+    _submit(subs / "Björk-Guðmundsdóttir", versions[0], "Björk Guðmundsdóttir", {1: {"I": 0}})
+    r, _, rows = _book(tmp_path, out, subs)
+    s1 = rows[1]
+    assert "2 submissions for this version" in s1[-1] and s1[-3] == "graded" and s1[-5] == "10"
+    assert rows[4][-3] == "not submitted"
+    graded = json.loads(run("grade", out / "key.json", subs / "Björk-Guðmundsdóttir", "--json").stdout)
+    assert graded["student"] == "王小明" and "was made for '王小明'" in " ".join(graded["notes"])
+    assert "warning: 王小明: 2 submissions" in r.stderr
+
+
+def test_canvas_and_moodle_gradebooks(tmp_path, graded_class):
+    out, subs, versions = graded_class
+    _, _, canvas = _book(tmp_path, out, subs, fmt="canvas")
+    assert canvas[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Small practice exam"]
+    assert canvas[1] == ["Points Possible", "", "", "", "", "10"]
+    assert [row[2] for row in canvas[2:]] == ["S1", "S2", "S3", "S4", "S5"]
+    assert canvas[2][5] == "10" and canvas[5][5] == ""
+    _, _, moodle = _book(tmp_path, out, subs, fmt="moodle")
+    assert moodle[0] == ["ID number", "Email address", "Full name", "Small practice exam",
+                         "Small practice exam: P1", "Small practice exam: P2"]
+    assert moodle[2][:5] == ["S2", "ana1@x.edu", "Ana García", "6", "6"]
+
+
+def test_a_canvas_roster_round_trips_to_a_canvas_gradebook(tmp_path):
+    out, _ = _generate(tmp_path, "--roster", _roster(tmp_path, CANVAS), "--seed", "2")
+    v = json.loads((out / "key.json").read_text(encoding="utf-8"))["versions"][0]
+    _submit(tmp_path / "subs" / v["folder"], v, v["student"], _right_answers(v))
+    _, _, canvas = _book(tmp_path, out, tmp_path / "subs", fmt="canvas")
+    assert canvas[2] == ["Nguyễn, Thị Minh Khai", "101", "s001", "nguyen", "Section 1", "10"]
+
+
+def test_regrade_with_a_spec_changes_points_and_partial_credit_not_versions(tmp_path, graded_class):
+    out, subs, versions = graded_class
+    spec = yaml.safe_load(SMALL.read_text())
+    spec["problems"][0]["points"] = 12
+    spec["problems"][0]["partial"] = False
+    spec["problems"][1]["points"] = 3
+    respec = tmp_path / "respec.yaml"
+    respec.write_text(yaml.safe_dump(spec))
+    r, _, rows = _book(tmp_path, out, subs, "--spec", respec)
+    assert r.returncode == 0, r.stderr
+    assert rows[1][5:9] == ["12", "3", "15", "15"]
+    assert rows[2][5:8] == ["12", "0", "12"]
+    half = _right_answers(versions[3])
+    half[1]["I"] = 999
+    _submit(subs / "b", versions[3], "Björk Guðmundsdóttir", half)
+    _, _, rows = _book(tmp_path, out, subs, "--spec", respec)
+    assert rows[4][5] == "8" and rows[4][7] == "11"  # 12 × 2/3 (I wrong, U and IOU right), + 3
+    # a spec for other problems is refused
+    spec["problems"][1]["activation"] = "sigmoid"
+    respec.write_text(yaml.safe_dump(spec))
+    one_line_error(run("grade", out / "key.json", subs, "--spec", respec), "problem 2", "only points")
+    spec["problems"].pop()
+    respec.write_text(yaml.safe_dump(spec))
+    one_line_error(run("grade", out / "key.json", subs, "--spec", respec), "has 1 problems", "has 2")
+
+
+def test_partial_credit_can_be_turned_off_per_problem(tmp_path):
+    spec = tmp_path / "s.yaml"
+    spec.write_text("problems:\n  - id: bbox-target\n    points: 8\n")
+    r = run("generate", "--spec", spec, "--out", tmp_path / "o", "--format", "md")
+    assert r.returncode == 0, r.stderr
+    key = json.loads((tmp_path / "o" / "key.json").read_text())
+    answers = _right_answers(key)
+    answers[1]["y_r"] = ["99"] + answers[1]["y_r"][1:]            # one entry of four wrong
+    _submit(tmp_path / "subs", key, "Ada", answers)
+    graded = json.loads(run("grade", tmp_path / "o" / "key.json", tmp_path / "subs", "--json").stdout)
+    assert graded["score"] == 6
+    spec.write_text("problems:\n  - id: bbox-target\n    points: 8\n    partial: false\n")
+    graded = json.loads(run("grade", tmp_path / "o" / "key.json", tmp_path / "subs", "--json", "--spec", spec).stdout)
+    assert graded["score"] == 0
+
+
+def test_spec_grading_rules_are_validated_and_recorded_in_the_key(tmp_path):
+    spec = yaml.safe_load(SMALL.read_text())
+    spec["problems"][0].update(partial=False, rtol=0.01)
+    path = tmp_path / "s.yaml"
+    path.write_text(yaml.safe_dump(spec))
+    r = run("generate", "--spec", path, "--out", tmp_path / "o", "--format", "md")
+    assert r.returncode == 0, r.stderr
+    key = json.loads((tmp_path / "o" / "key.json").read_text())
+    assert key["problems"][0]["partial"] is False and key["problems"][0]["parts"]["IOU"]["rtol"] == 0.01
+    spec["problems"][0]["partial"] = "maybe"
+    path.write_text(yaml.safe_dump(spec))
+    one_line_error(run("generate", "--spec", path, "--out", tmp_path / "p"), "partial must be true or false")
