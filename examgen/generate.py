@@ -101,7 +101,14 @@ def generate(spec: Spec, out: str | Path, seed: int | None = None, formats: set[
         base, plan, secret = *plan, True
     check_output_dir(out, force)
     jobs = [(spec, s, student, folder, str(out), set(formats), secret) for s, student, folder in plan]
-    results = []
+    from .key import dumps
+
+    results = [_write_version(jobs[0])]
+    if progress:
+        progress(1)
+    if secret:
+        check_index_size(len(dumps(results[0][2]).encode()), len(jobs), margin=1.05)
+    jobs = jobs[1:]
     if len(jobs) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
             for r in pool.map(_write_version, jobs, chunksize=max(1, len(jobs) // (8 * (os.cpu_count() or 1)))):
@@ -113,12 +120,12 @@ def generate(spec: Spec, out: str | Path, seed: int | None = None, formats: set[
             results.append(_write_version(job))
             if progress:
                 progress(1)
-    from .key import dumps
-
     if secret:
         index = {"index": True, "bank": results[0][2]["bank"], "title": spec.title, "base_seed": base,
                  "versions": [r[2] for r in results]}
-        write_atomic(out / "key.json", dumps(index))
+        text = dumps(index)
+        check_index_size(len(text.encode()), 1)  # the real size, as grade will read it
+        write_atomic(out / "key.json", text)
     font_warnings = compile_pdfs(results, out, secret) if "pdf" in formats else []
     warnings = font_warnings + write_exports(results, out, formats, spec.title)
     return {"versions": [(r[0], r[1]) for r in results], "out": str(out), "warnings": warnings}
@@ -159,6 +166,19 @@ def write_exports(results, out: Path, formats, title: str) -> list[str]:
     if "qti" in formats:
         write_atomic(out / "qti.zip", lms.qti_zip(slots, title))
     return warnings.lines()
+
+
+def check_index_size(version_bytes: int, versions: int, margin: float = 1.0) -> None:
+    """Refuse a class whose key index grade could not read (caps agree end to end): before the
+    work, from the first version's size and a margin (versions differ a little), and at the end."""
+    from .key import MAX_KEY_BYTES
+
+    estimate = version_bytes * versions * margin
+    if estimate > MAX_KEY_BYTES:
+        most = max(1, int(MAX_KEY_BYTES / (version_bytes * margin)))
+        raise ExamgenError(f"{versions} versions of this exam make a key of about {estimate / 1e6:.0f} MB, more than "
+                           f"the {MAX_KEY_BYTES // 1_000_000} MB that grade reads: make at most {most} versions per "
+                           "--out folder (split a larger class into several folders, each with its own key)")
 
 
 def class_plan(seed: int | None, versions: int | None, students: list[Student] | None):

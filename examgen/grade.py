@@ -32,6 +32,7 @@ import numpy as np
 from . import answers as answer_files
 from . import expr
 from . import formatting as fmt
+from . import key as keyfmt
 from . import safeio
 from .compare import CORRECT, WITHIN, WRONG, all_close, close, compare, fit_shape
 from .engine import ops
@@ -40,7 +41,6 @@ from .errors import ExamgenError
 BLANK, UNREADABLE, CARRIED = "blank", "unreadable", "carried"
 VERDICTS = (CORRECT, WITHIN, CARRIED, WRONG, BLANK, UNREADABLE)
 ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
-MAX_KEY_BYTES = 50_000_000
 MAX_KEY_DEPTH = 20        # nesting of key.json (index → version → problem → answers → lists)
 SYMBOLIC_TIMEOUT = 3.0   # seconds for one symbolic comparison in the worker
 EXACT_RTOL = 1e-9        # an expression in numbers this close to the exact answer is exact
@@ -104,7 +104,7 @@ def load_key(path) -> Key:
     if not path.exists():
         raise ExamgenError(f"key not found: {path}")
     try:
-        text = safeio.read_text(path, MAX_KEY_BYTES, "key.json", KeyFileError)
+        text = safeio.read_text(path, keyfmt.MAX_KEY_BYTES, "key.json", KeyFileError)
         raw = safeio.parse_json(text, MAX_KEY_DEPTH, KeyFileError)
     except KeyFileError as e:
         raise ExamgenError(f"{path}: not a usable key.json ({e})") from None

@@ -26,6 +26,8 @@ import math
 
 from . import formatting as fmt
 
+MAX_KEY_BYTES = 50_000_000  # the largest key.json grade reads; generate never writes a larger one
+
 
 def part_points(points: float, parts: list[str]) -> dict[str, float]:
     """A problem's points split evenly over its parts (rounded to 2 places, none negative, summing exactly)."""

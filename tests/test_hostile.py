@@ -348,3 +348,20 @@ BAD_PARAMS = [
 @pytest.mark.parametrize("text,words", BAD_PARAMS, ids=range(len(BAD_PARAMS)))
 def test_solve_refuses_deep_and_huge_json_in_one_line(text, words):
     one_line_error(run("solve", "iou", "--params", "-", input=text, timeout=60), "iou", *words)
+
+
+def test_a_class_too_large_for_the_graders_key_cap_is_refused_before_the_work(tmp_path, monkeypatch):
+    """--versions ~1300 wrote an index key larger than grade reads: the caps now agree end to end."""
+    from examgen import exam, generate, grade
+
+    spec = exam.load_spec(None)
+    one = tmp_path / "one"
+    generate.generate(spec, one, seed=1, versions=1, formats={"md"})
+    version_bytes = len((one / "key.json").read_bytes())
+    assert grade.load_key(one / "key.json")  # the index of one version reads back
+    monkeypatch.setattr(keys, "MAX_KEY_BYTES", int(version_bytes * 3.5))
+    with pytest.raises(generate.ExamgenError, match=r"make at most 3 versions per --out folder"):
+        generate.generate(spec, tmp_path / "class", seed=1, versions=5, formats={"md"})
+    assert sorted(p.name for p in (tmp_path / "class").iterdir()) == ["v1"]  # refused after the first version
+    generate.generate(spec, tmp_path / "ok", seed=1, versions=3, formats={"md"})
+    assert len(grade.load_key(tmp_path / "ok" / "key.json").versions) == 3
