@@ -31,8 +31,9 @@ lint: install
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check ruff
 	$(BIN)/ruff check examgen tests benchmarks problem_bank docs
 
-bench: install ## print every performance figure against its target
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/bench.py
+bench: install ## print every performance figure against its target, then the bank's per-id table
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/bench.py; rc=$$?; \
+	$(BIN)/python benchmarks/bank_table.py --seeds 100 || rc=1; exit $$rc
 
 golden: install ## regenerate tests/golden on purpose (review the diff before committing)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python tests/make_golden.py

@@ -34,8 +34,6 @@ def largest(values: dict) -> tuple[int, int, int]:
 
 
 def first_draw_accepted(problem, seed: int) -> bool | None:
-    if not hasattr(problem.module, "draw"):
-        return None
     inst, _ = candidate(problem, Draw.for_instance(problem.id, "exam", seed), check_options(problem, {}))
     return inst is not None
 

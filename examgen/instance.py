@@ -152,10 +152,7 @@ def sample(problem: Problem, seed: int, profile: str = "exam", options: dict | N
         raise ExamgenError(f"seed must be a non-negative integer, not {seed!r}")
     options = check_options(problem, options or {})
     rng = Draw.for_instance(problem.id, profile, seed)
-    if not hasattr(problem.module, "draw"):  # the old contract: sample() loops by itself
-        inst = solve(problem, problem.module.sample(rng, options))
-    else:
-        inst = draw_instance(problem, rng, options, seed)
+    inst = draw_instance(problem, rng, options, seed)
     inst.seed, inst.profile, inst.options = seed, profile, options
     return inst
 

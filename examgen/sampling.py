@@ -139,33 +139,6 @@ def exact(values, shape=None):
     return arr[()] if arr.ndim == 0 else arr
 
 
-def mistakes_show(mistakes, params: dict, values: dict, rtol: float = 0.02, atol: float = 0.01,
-                  every_part: bool = False, must_apply: bool = False) -> bool:
-    """True when every mistake that applies gives an answer beyond atol + rtol·|right| of the
-    right one (default: twice the parts' default tolerance, a safety margin).
-
-    `mistakes` is a problem module (its `mistake_*` functions, in name order) or an iterable of
-    mistake functions. A mistake must differ in some part it returns, or in every part with
-    `every_part`; with `must_apply`, a mistake that does not apply (returns None) also rejects
-    the draw. Samplers call this on float copies of an instance (`float_params`), which is
-    cheap, and build the exact instance only for the draw they accept.
-    """
-    from .compare import all_close
-
-    if not isinstance(mistakes, (list, tuple)):
-        mistakes = [getattr(mistakes, n) for n in sorted(vars(mistakes)) if n.startswith("mistake_")]
-    quantifier = any if every_part else all
-    for f in mistakes:
-        wrong = f(params, values)
-        if wrong is None:
-            if must_apply:
-                return False
-            continue
-        if quantifier(all_close(v, values[k], rtol, atol) for k, v in wrong.items()):
-            return False
-    return True
-
-
 def float_params(params: dict) -> dict:
     """A float64 copy of an instance's parameters (numbers only; strings, ints and dicts kept)."""
 

@@ -48,8 +48,6 @@ def test_bound_violation_walks_arrays_dicts_and_skips_text_and_symbols():
 @pytest.mark.parametrize("pid", PROBLEM_IDS)
 def test_every_exam_instance_is_calculator_free(pid, seeds):
     p = BANK[pid]
-    if not hasattr(p.module, "draw"):
-        pytest.xfail(f"{pid} still has the old sample() contract; the bound is enforced by draw_instance")
     for seed in seeds:
         inst = sample(p, seed, "exam")
         assert bound_violation(inst.params) is None, (pid, seed)

@@ -3,68 +3,65 @@
 Exam: integer-grid boxes, threshold 1/2 or 7/10, a mix of positive and negative anchors, and
 every IOU (right or mistaken) at least 1/20 away from the threshold, so no label is a tie.
 """
-import sys
-
 import numpy as np
 
 from examgen.compare import all_close
 from examgen.engine import detection, ops
-from examgen.sampling import exact, mistakes_show
+from examgen.sampling import exact
 
 MARGIN = 0.05  # no IOU (right or mistaken) within this distance of the threshold
 
 
-def sample(draw, options):
-    while True:
-        if draw.exam:
-            ref = [draw.size(0, 3), draw.size(0, 3), draw.size(3, 5), draw.size(3, 5)]
-            threshold = draw.choice(["1/2", "7/10"])
-        else:
-            ref = list(np.concatenate([draw.decimals(0, 5, 2), draw.decimals(1, 5, 2)]))
-            threshold = draw.choice([0.5, 0.6, 0.7])
-        n_anchors = draw.size(2, 4)
-        labels = [1] * draw.size(1, n_anchors - 1)
-        labels += [0] * (n_anchors - len(labels))
-        labels = [labels[i] for i in draw.permutation(n_anchors)]
-        anchors = [_anchor(draw, ref, threshold, label) for label in labels]
-        if None in anchors:
-            continue  # no such anchor found near this reference: draw again
-        p = {"ref": draw.array(ref), "anchors": draw.array(anchors),
-             "threshold": exact(threshold) if draw.exam else threshold}
-        s = solve(p)
-        if len({tuple(a) for a in anchors}) == n_anchors and _mistakes_show(p, s):
-            return p
+def draw(rng, options):
+    if rng.exam:
+        ref = [rng.size(0, 3), rng.size(0, 3), rng.size(3, 5), rng.size(3, 5)]
+        threshold = rng.choice(["1/2", "7/10"])
+    else:
+        ref = list(np.concatenate([rng.decimals(0, 5, 2), rng.decimals(1, 5, 2)]))
+        threshold = rng.choice([0.5, 0.6, 0.7])
+    n_anchors = rng.size(2, 4)
+    labels = [1] * rng.size(1, n_anchors - 1)
+    labels += [0] * (n_anchors - len(labels))
+    labels = [labels[i] for i in rng.permutation(n_anchors)]
+    anchors = [_anchor(rng, ref, threshold, label) for label in labels]
+    if None in anchors:
+        raise ValueError("no anchor found on the wanted side of the threshold near this reference")
+    if len({tuple(a) for a in anchors}) < n_anchors:
+        raise ValueError("two anchors are the same box")
+    p = {"ref": rng.array(ref), "anchors": rng.array(anchors),
+         "threshold": exact(threshold) if rng.exam else threshold}
+    _no_mistaken_tie(p, solve(p))
+    return p
 
 
-def _anchor(draw, ref, threshold, label):
+def _anchor(rng, ref, threshold, label):
     """An anchor near the reference whose IOU is clearly on the `label` side of the threshold
     (None when 200 tries find none)."""
     t = float(exact(threshold)) if isinstance(threshold, str) else threshold
     for _ in range(200):
-        if draw.exam:
+        if rng.exam:
             reach = 1 if label else 3
-            corner = [max(0, ref[0] + draw.size(-reach, reach)), max(0, ref[1] + draw.size(-reach, reach))]
-            size = [max(1, ref[2] + draw.size(-reach, reach)), max(1, ref[3] + draw.size(-reach, reach))]
+            corner = [max(0, ref[0] + rng.size(-reach, reach)), max(0, ref[1] + rng.size(-reach, reach))]
+            size = [max(1, ref[2] + rng.size(-reach, reach)), max(1, ref[3] + rng.size(-reach, reach))]
             box = corner + size
         else:
             reach = 0.4 if label else 2.5
-            corner = np.round(np.array(ref[:2]) + draw.decimals(-reach, reach, 2), 2)
-            size = np.round(np.array(ref[2:]) * draw.decimals(1 - reach / 3, 1 + reach / 3, 2), 2)
+            corner = np.round(np.array(ref[:2]) + rng.decimals(-reach, reach, 2), 2)
+            size = np.round(np.array(ref[2:]) * rng.decimals(1 - reach / 3, 1 + reach / 3, 2), 2)
             box = list(np.maximum(corner, 0)) + list(np.maximum(size, 0.5))
         value = float(ops.to_float(detection.iou(ref, box)["IOU"]))
         if (value > t) == bool(label) and abs(value - t) >= MARGIN and value < 1:
             return box
 
 
-def _mistakes_show(p, s):
-    """Every mistake applies and changes the answer beyond tolerance, and no mistaken IOU ties
-    the threshold (so a mistaken IOU near the right one also gives the right labels)."""
-    module = sys.modules[__name__]
-    if not mistakes_show(module, p, s, rtol=0.01, atol=0.005, must_apply=True):
-        return False
+def _no_mistaken_tie(p, s):
+    """Every mistake applies, and no mistaken IOU lies near the threshold (so a mistaken IOU close
+    to the right one still gives the right labels, and the mistaken labels are never a tie)."""
     t = float(ops.to_float(p["threshold"]))
-    return all(np.all(np.abs(ops.to_float(f(p, s)["IOU"]) - t) >= MARGIN)
-               for f in (mistake_union_without_intersection, mistake_over_ref_area))
+    for f in (mistake_union_without_intersection, mistake_over_ref_area):
+        wrong = f(p, s)
+        if wrong is None or np.any(np.abs(ops.to_float(wrong["IOU"]) - t) < MARGIN):
+            raise ValueError(f"{f.__name__[len('mistake_'):]} does not apply or ties the threshold")
 
 
 def validate(p):
