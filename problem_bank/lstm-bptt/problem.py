@@ -1,5 +1,7 @@
 """Back-propagation through time in a scalar LSTM. Exam: the two-step recurrent design of
 examgen.sequence_draws, with targets y[t] = h[t] − e[t] a simple error e[t] away from the output."""
+import numpy as np
+
 from examgen.engine import lstm, ops
 from examgen.sequence_draws import lstm_params
 

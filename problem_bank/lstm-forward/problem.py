@@ -1,5 +1,7 @@
 """Scalar LSTM forward pass. Exam: two steps with recurrence, built backwards from excitations
 k ln q whose gates are fractions (examgen.sequence_draws); drill: arbitrary decimals."""
+import numpy as np
+
 from examgen.engine import lstm, ops
 from examgen.sequence_draws import lstm_params
 
