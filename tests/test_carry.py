@@ -35,9 +35,9 @@ def test_every_problem_with_dependent_parts_declares_its_chain():
 
 
 @pytest.mark.parametrize("pid", CHAINED)
-def test_the_keys_own_answers_carry_to_the_key(pid, seeds):
+def test_the_keys_own_answers_carry_to_the_key(pid, grading_seeds):
     for profile in ("exam", "drill"):
-        for seed in seeds:
+        for seed in grading_seeds:
             key = prepare_key(make_key(BANK[pid].sample(seed, profile)))
             kp = next(iter(key.versions.values())).problems[2]
             for part in kp.parts.values():
@@ -66,9 +66,9 @@ def chain_from(kp, source, answers):
 
 
 @pytest.mark.parametrize("pid", CHAINED)
-def test_a_carried_chain_earns_its_points_and_a_wrong_value_does_not(pid, seeds):
+def test_a_carried_chain_earns_its_points_and_a_wrong_value_does_not(pid, grading_seeds):
     carried_seen = 0
-    for seed in seeds:
+    for seed in grading_seeds:
         raw = make_key(BANK[pid].sample(seed, "exam"))
         kp = next(iter(prepare_key(raw).versions.values())).problems[2]
         right = {n: p.expected for n, p in kp.parts.items() if p.kind not in ("expression", "choice")}
@@ -96,7 +96,7 @@ def test_a_carried_chain_earns_its_points_and_a_wrong_value_does_not(pid, seeds)
             # off: no carry at all
             off = parts_of(grade_submission(raw, sheet, carry_forward=False))
             assert all(off[n]["verdict"] != CARRIED for n in changed)
-    assert carried_seen or len(seeds) < 5, pid   # a few seeds may not move a 0/1 label
+    assert carried_seen or len(grading_seeds) < 5, pid   # a few seeds may not move a 0/1 label
 
 
 def test_no_carry_from_blank_zero_or_unreadable_answers_and_the_share_is_the_keys():

@@ -56,9 +56,9 @@ def test_the_budget_is_bounded():
 
 @pytest.mark.parametrize("pid", MIGRATED)
 @pytest.mark.parametrize("profile", ["exam", "drill"])
-def test_every_declared_mistake_is_visible_at_its_parts_tolerance(pid, profile, seeds):
+def test_every_declared_mistake_is_visible_at_its_parts_tolerance(pid, profile, grading_seeds):
     p = BANK[pid]
-    for seed in seeds:
+    for seed in grading_seeds:
         inst = sample(p, seed, profile)
         for m in p.mistakes:
             wrong = p.mistake_function(m)(inst.params, inst.values)

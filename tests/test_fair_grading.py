@@ -75,8 +75,8 @@ def reshaped_forms(value, shape):
 
 
 @pytest.mark.parametrize("pid", list(BANK))
-def test_key_answers_in_every_accepted_form_keep_every_point(pid, seeds):
-    for seed in seeds:
+def test_key_answers_in_every_accepted_form_keep_every_point(pid, grading_seeds):
+    for seed in grading_seeds:
         inst = BANK[pid].sample(seed, "exam")
         key = make_key(inst)
         entry = key["problems"][0]

@@ -1,7 +1,7 @@
 """Every page fits: no line past the right margin in any exam, key or worksheet.
 
-Compiles, for every problem and both profiles, one exam and one key holding `--seeds` instances
-(at least 20), one worksheet of every problem, and default exams with their keys; then reads
+Compiles, for every problem and both profiles, one exam and one key holding 20
+instances, one worksheet of every problem, and default exams with their keys; then reads
 each TeX log for `Overfull \\hbox` warnings over 1 pt and names the problem, profile, seed and
 source line of each (see tests/layout.py). Documents compile in parallel, one per core.
 """
@@ -56,8 +56,8 @@ def _check(jobs):
     assert not found, f"{len(found)} problem(s):\n" + "\n".join(found[:60])
 
 
-def test_every_problem_fits_the_page_in_both_profiles(seeds):
-    seeds = range(max(len(seeds), MIN_SEEDS))
+def test_every_problem_fits_the_page_in_both_profiles():
+    seeds = range(MIN_SEEDS)  # issue 14's figure; 200 seeds of every problem would take ~10 min to compile
     jobs = [job for problem in bank.load_bank().values() for profile in ("exam", "drill")
             for job in _documents(problem, profile, seeds)]
     _check(jobs)
