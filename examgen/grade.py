@@ -483,9 +483,8 @@ class Carry:
         sources = part.carry_from
         if any(s not in self.given for s in sources):
             return None     # a blank, unreadable, non-finite, all-zero or wrongly shaped source
-        wrong = [s for s in sources if s == part.name or not self.right.get(s)]
-        if not wrong:
-            return None     # every source is right: the recomputation is the key's value
+        # Sources all right (within tolerance) still count: a long sum can magnify their rounding.
+        wrong = [s for s in sources if s == part.name or not self.right.get(s)] or list(sources)
         recomputed = _recompute(self.kp, part, {s: self.given[s] for s in sources})
         if recomputed is None:
             return None

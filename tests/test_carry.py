@@ -52,7 +52,9 @@ def test_the_keys_own_answers_carry_to_the_key(pid, grading_seeds):
 def chain_from(kp, source, answers):
     """The student's answers when `source` is wrong and every later step is worked right from it."""
     answers = dict(answers)
-    answers[source] = answers[source] * 1.5 + 0.25
+    answers[source] = answers[source] + 0.25 * (1 + np.abs(answers[source]))  # moves every value (no fixed point)
+    if not np.any(answers[source]):  # all zeros is never carried from (a blanket guess): move it elsewhere
+        answers[source] = answers[source] + 0.5
     changed = {source}
     for _ in range(8):   # parts computed step by step from themselves settle within T rounds
         for part in kp.parts.values():
