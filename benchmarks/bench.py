@@ -32,9 +32,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import reference  # noqa: E402
+
 import bench_generate  # noqa: E402
 import bench_grade  # noqa: E402
-import reference  # noqa: E402
 
 
 def wall(cmd, **kw) -> float:

@@ -210,7 +210,6 @@ def generate(spec_file, seed, out, formats, versions, roster, force):
     from .exam import load_spec
     from .generate import generate as run
     from .generate import parse_formats
-
     from .roster import read_roster
 
     spec = load_spec(spec_file)

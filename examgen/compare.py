@@ -156,3 +156,12 @@ def compare(given, expected, rtol: float, atol: float, exact=False, partial: boo
     if readable.size == g.size and np.all(readable == readable.flat[0]):
         return Comparison(WRONG, 0.0, f"{message}; the same value in every entry earns no partial credit")
     return Comparison(WRONG, right / n if partial else 0.0, message)
+
+
+def leaves(v):
+    """The entries of a nested list, first index outermost (anything else is one entry)."""
+    if isinstance(v, list):
+        for x in v:
+            yield from leaves(x)
+    else:
+        yield v

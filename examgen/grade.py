@@ -30,11 +30,10 @@ from pathlib import Path
 import numpy as np
 
 from . import answers as answer_files
-from . import expr
+from . import expr, safeio
 from . import formatting as fmt
 from . import key as keyfmt
-from . import safeio
-from .compare import CORRECT, WITHIN, WRONG, all_close, close, compare, fit_shape
+from .compare import CORRECT, WITHIN, WRONG, all_close, close, compare, fit_shape, leaves
 from .engine import ops
 from .errors import ExamgenError
 
@@ -241,21 +240,13 @@ def _name_list(v, what: str) -> list[str]:
 
 def _key_numbers(value, name: str) -> np.ndarray:
     """A numeric answer of the key: JSON numbers (or nested lists of them), finite, capped in count."""
-    for leaf in _leaves(value):
+    for leaf in leaves(value):
         if isinstance(leaf, bool) or not isinstance(leaf, (int, float)) or not math.isfinite(leaf):
             raise ValueError(f"the key's answer to {name} holds {leaf!r:.40}, not a finite number")
     floats, _, bad, messages = read_numbers(value, f"the key's answer to {name}")
     if bad.any():
         raise ValueError(messages[0])
     return floats
-
-
-def _leaves(v):
-    if isinstance(v, list):
-        for x in v:
-            yield from _leaves(x)
-    else:
-        yield v
 
 
 def _key_exact(expected: np.ndarray, exact_text) -> np.ndarray:
@@ -582,10 +573,10 @@ def read_numbers(raw, what: str, shape: tuple = ()) -> tuple[np.ndarray, np.ndar
     size = math.prod(given_shape)
     if size > answer_files.MAX_ENTRIES:
         raise expr.ExpressionError(f"{what}: more than {answer_files.MAX_ENTRIES} numbers")
-    leaves = _entries(raw, len(given_shape)) if given_shape else [raw]
+    entries = _entries(raw, len(given_shape)) if given_shape else [raw]
     floats, exact = np.empty(size, dtype=float), np.empty(size, dtype=object)
     bad, messages = np.zeros(size, dtype=bool), []
-    for k, leaf in enumerate(leaves):
+    for k, leaf in enumerate(entries):
         try:
             floats[k], exact[k] = expr.number(leaf, what)
             continue

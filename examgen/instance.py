@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from typing import TYPE_CHECKING
-
 from . import formatting as fmt
-from .compare import all_close
+from .compare import all_close, leaves
 from .engine import ops
 from .errors import ExamgenError
 from .sampling import PROFILES, Draw, bound_violation, exact
@@ -313,7 +312,7 @@ def _number_array(pid, name, v, use_exact):
     shape = _nested_shape(pid, name, v)
     if math.prod(shape) > MAX_PARAM_ENTRIES:
         raise ExamgenError(f"{pid}: {name} has more than {MAX_PARAM_ENTRIES} entries")
-    flat = list(_leaves(v))
+    flat = list(leaves(v))
     out = np.empty(len(flat), dtype=object if use_exact else float)
     for i, leaf in enumerate(flat):
         if isinstance(leaf, bool) or not isinstance(leaf, (int, float, str)):
@@ -342,14 +341,6 @@ def _nested_shape(pid, name, v) -> tuple:
     if any(s != inner[0] for s in inner):
         raise ExamgenError(f"{pid}: {name} is ragged (rows of different lengths)")
     return (len(v),) + inner[0]
-
-
-def _leaves(v):
-    if isinstance(v, list):
-        for x in v:
-            yield from _leaves(x)
-    else:
-        yield v
 
 
 def _check_shape(pid, spec, shape, dims):

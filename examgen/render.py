@@ -12,7 +12,6 @@ from functools import lru_cache
 import numpy as np
 
 from . import formatting as fmt
-from .engine import ops
 
 DELIMITERS = dict(
     variable_start_string="<<", variable_end_string=">>",

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 from examgen import stats
-from examgen.compare import all_close
 from examgen.analyze import analyze, markdown
+from examgen.compare import all_close
 from examgen.grade import grade_submission, prepare_key
 
 from helpers import run

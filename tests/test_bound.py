@@ -7,10 +7,11 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from conftest import BANK, PROBLEM_IDS
 from examgen.engine.ops import decompose
 from examgen.instance import sample
 from examgen.sampling import bound_violation, hand_workable
+
+from conftest import BANK, PROBLEM_IDS
 
 ln = sp.log
 R = sp.Rational

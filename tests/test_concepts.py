@@ -1,5 +1,4 @@
 """concepts: multiple-choice questions whose wrong choices are named misreadings."""
-import string
 from collections import Counter
 
 import pytest

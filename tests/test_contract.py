@@ -3,10 +3,11 @@ mistake visible at its part's tolerance on accepted draws, a bounded budget with
 import numpy as np
 import pytest
 
-from conftest import BANK, PROBLEM_IDS
 from examgen.compare import all_close
 from examgen.errors import ExamgenError
 from examgen.instance import DRAW_BUDGET, Draw, draw_instance, sample
+
+from conftest import BANK, PROBLEM_IDS
 
 MIGRATED = [pid for pid in PROBLEM_IDS if hasattr(BANK[pid].module, "draw")]
 

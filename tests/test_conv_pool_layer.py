@@ -6,7 +6,6 @@ exam instances against their promises (small integers, no ties, every mistake vi
 """
 import numpy as np
 import pytest
-import sympy as sp
 from scipy.signal import convolve2d, correlate2d
 
 from examgen.bank import get

@@ -10,12 +10,11 @@ import shutil
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from layout import compile_log, overfull_boxes
 
 from examgen import bank
 from examgen.documents import doc_context, environment, problem_items, render_version, worksheet
 from examgen.exam import Version, build_version, load_spec
-
-from layout import compile_log, overfull_boxes
 
 ENGINES = [e for e in ("pdflatex", "lualatex") if shutil.which(e)]
 pytestmark = [pytest.mark.tex, pytest.mark.skipif("pdflatex" not in ENGINES, reason="needs pdflatex")]

@@ -10,9 +10,9 @@ import pytest
 import sympy as sp
 
 from examgen.lms import _escape_cloze
-from make_golden import GOLDEN, LMS_FILES, LMS_SPEC, build_lms
 
 from helpers import run
+from make_golden import GOLDEN, LMS_FILES, LMS_SPEC, build_lms
 
 Q = "{http://www.imsglobal.org/xsd/ims_qtiasiv1p2}"
 CLOZE = re.compile(r"\{(\d+):NUMERICAL:=([-0-9.e+]+):([-0-9.e+]+)((?:~%0%[^~}]*?(?:\\.[^~}]*?)*)*)\}")

@@ -6,7 +6,9 @@ pooling block's maximum is unique and nonzero (no tie for the max, no ReLU at ex
 import numpy as np
 
 from examgen.cnn_draws import check_conv_fits, products
-from examgen.engine import conv, pool as mp
+from examgen.engine import conv
+from examgen.engine import pool as mp
+
 
 def exam_layouts(mode, pool):
     """(M, N, K₁, K₂) whose ξ has sides divisible by `pool`, with 2–4 blocks and 8 to 32
