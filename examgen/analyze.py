@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from . import stats
-from .generate import write_atomic
+from .safeio import write_atomic
 
 BLANK, CARRIED, WRONG = "blank", "carried", "wrong"
 CANDIDATES = 10                      # most frequent unexplained wrong values listed

@@ -10,7 +10,7 @@ from . import pdf
 from .errors import ExamgenError
 from .exam import Spec, build_version, fresh_base_seed, student_seeds, version_seeds
 from .roster import Student, folders, read_roster
-from .safeio import write_atomic  # noqa: F401 - the one atomic writer, also imported from here
+from .safeio import write_atomic
 
 FORMATS = ("md", "tex", "pdf")
 EXPORTS = ("moodle", "qti")  # every version of every problem, for a learning-management system
