@@ -213,7 +213,7 @@ def decompose(v) -> Decomposition:
         return Decomposition(((v.numerator, v.denominator),))
     if isinstance(v, Exact):
         if v.is_Rational:
-            return Decomposition(((v.r.numerator, v.r.denominator),))
+            return Decomposition(((int(v.r.numerator), int(v.r.denominator)),))
         return _decompose_exact(v)
     if not is_exact(v):
         return Decomposition(other=True)
