@@ -11,6 +11,7 @@ from examgen import render
 from examgen.compare import all_close
 from examgen.engine import ops
 from examgen.instance import Instance
+from examgen.sampling import bound_violation
 
 from conftest import BANK, PROBLEM_IDS
 
@@ -46,13 +47,17 @@ def _finite(inst: Instance):
 @pytest.mark.parametrize("pid", PROBLEM_IDS)
 @pytest.mark.parametrize("profile", ["exam", "drill"])
 def test_stress_many_seeds(pid, profile, seeds):
-    """Samples, solves and renders without error, no NaN/inf; exam answers exact; variety."""
+    """Samples, solves and renders without error, no NaN/inf; variety; exam answers exact and
+    calculator-free (REFERENCE.md's bound on every parameter, answer and intermediate value:
+    the per-id bound check; tests/test_bound.py tests the checker itself)."""
     distinct = set()
     for seed in seeds:
         inst = BANK[pid].sample(seed, profile)
         _finite(inst)
         if profile == "exam":
             assert inst.exact, (pid, seed, "exam answers must be exact")
+            assert bound_violation(inst.params) is None, (pid, seed, bound_violation(inst.params))
+            assert bound_violation(inst.values) is None, (pid, seed, bound_violation(inst.values))
         md = render.markdown(inst, with_solution=True)
         assert "nan" not in md.lower().split() and "<<" not in md and "%>" not in md
         if seed < 20:
