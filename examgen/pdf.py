@@ -56,25 +56,24 @@ def unicode_engine() -> bool:
 
 
 # --- what each engine can set ---------------------------------------------------------------------
-def _kpsewhich(name: str) -> str:
+def _kpsewhich(*names: str) -> list[str]:
+    """The paths TeX finds for the files (one kpsewhich run for them all; missing ones left out)."""
     if not shutil.which("kpsewhich"):
-        return ""
+        return []
     try:
-        run = subprocess.run(["kpsewhich", name], capture_output=True, text=True, timeout=30)
+        run = subprocess.run(["kpsewhich", *names], capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.TimeoutExpired):
-        return ""
-    return run.stdout.strip()
+        return []
+    return [line for line in run.stdout.splitlines() if line.strip()]
 
 
 @lru_cache(maxsize=None)
 def pdflatex_chars() -> frozenset:
     """The non-ASCII characters pdflatex's utf8 input encoding sets with the preamble's encodings."""
     chars = set()
-    for dfu in ("t1enc.dfu", "ts1enc.dfu", "ot1enc.dfu", "omsenc.dfu"):
-        path = _kpsewhich(dfu)
-        if path:
-            text = Path(path).read_text(encoding="latin-1")
-            chars.update(chr(int(h, 16)) for h in re.findall(r"\\DeclareUnicodeCharacter\{([0-9A-Fa-f]+)\}", text))
+    for path in _kpsewhich("t1enc.dfu", "ts1enc.dfu", "ot1enc.dfu", "omsenc.dfu"):
+        text = Path(path).read_text(encoding="latin-1")
+        chars.update(chr(int(h, 16)) for h in re.findall(r"\\DeclareUnicodeCharacter\{([0-9A-Fa-f]+)\}", text))
     return frozenset(chars)
 
 

@@ -19,7 +19,7 @@ if not HAVE_TEX and os.environ.get("EXAMGEN_REQUIRE_TEX"):
     raise RuntimeError("EXAMGEN_REQUIRE_TEX is set but pdflatex/pdftotext are missing")
 pytestmark = [pytest.mark.tex, pytest.mark.skipif(not HAVE_TEX, reason="needs pdflatex and pdftotext")]
 
-SEEDS_PER_PROFILE = 10  # the worksheet path read back; test_layout compiles 20 seeds of every problem
+SEEDS_PER_PROFILE = 3  # the worksheet path read back; test_layout compiles 20 seeds of every problem, both profiles
 
 
 def pdf_text(path) -> str:
