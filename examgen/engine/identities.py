@@ -179,14 +179,23 @@ def _identity(question: str, a, b=0):
 
 
 # --- wrong maths, for the student mistakes ----------------------------------------------------
+_S = sp.Symbol("s", positive=True)  # stands for σ(aξ + b) in the mistakes' outer functions
+_OUTER = {"sigmoid-derivative-h": _S, "sigmoid-derivative-xi": _S,
+          "log-sigmoid-derivative-h": sp.log(_S), "log-one-minus-sigmoid-derivative-h": sp.log(1 - _S)}
+
+
+@lru_cache(maxsize=None)
+def _outer_derivative(question: str):
+    """d/ds of the question's outer function of s = σ(u): derived once per process."""
+    return sp.diff(_OUTER[question], _S)
+
+
+@lru_cache(maxsize=1024)
 def with_sigma_prime_as_sigma(question: str, a, b=0):
     """The derivative question's answer when σ′ is taken as σ itself (None for other questions)."""
-    s = sp.Symbol("s", positive=True)  # stands for σ(aξ)
-    outer = {"sigmoid-derivative-h": s, "sigmoid-derivative-xi": s,
-             "log-sigmoid-derivative-h": sp.log(s), "log-one-minus-sigmoid-derivative-h": sp.log(1 - s)}
-    if question not in outer:
+    if question not in _OUTER:
         return None
-    wrong = a * sp.diff(outer[question], s) * s   # chain rule, with σ where σ′ belongs
+    wrong = a * _outer_derivative(question) * _S   # chain rule, with σ where σ′ belongs
     if question == "sigmoid-derivative-xi":
-        return wrong.subs(s, expand_sigma(sigma(a * xi + b)))
-    return wrong.subs(s, h)
+        return wrong.subs(_S, expand_sigma(sigma(a * xi + b)))
+    return wrong.subs(_S, h)
