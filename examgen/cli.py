@@ -99,7 +99,9 @@ def show(problem_id, seed, profile, solution):
 @click.option("--params", "params_file", required=True, type=click.File("r", encoding="utf-8"),
               help="JSON object of parameters (or a list of them); - reads standard input.")
 @click.option("--json", "as_json", is_flag=True, help="Print {problem, answers} as JSON.")
-def solve(problem_id, params_file, as_json):
+@click.option("--timeout", type=click.FloatRange(0.1, 600), default=20.0, show_default=True, metavar="SECONDS",
+              help="Stop solving after this long (exact arithmetic on large or deep inputs can take very long).")
+def solve(problem_id, params_file, as_json, timeout):
     """Solve an instance you give: its worked solution, or its answers as JSON.
 
     Parameter names are those of `examgen list`/REFERENCE.md. Integers (and strings such
@@ -128,9 +130,9 @@ def solve(problem_id, params_file, as_json):
     # Solving is bounded in time and memory: a worker process, killed when it overruns.
     worker = Worker(memory=SOLVE_MEMORY)
     try:
-        out = worker.run(_solve_text, (problem.id, raw, as_json), SOLVE_TIMEOUT)
+        out = worker.run(_solve_text, (problem.id, raw, as_json), timeout)
     except TimeoutError:
-        raise ExamgenError(f"{problem_id}: solving took more than {SOLVE_TIMEOUT:g} s; give smaller sizes, "
+        raise ExamgenError(f"{problem_id}: solving took more than {timeout:g} s; give smaller sizes, "
                            "or decimals (a decimal makes the instance numeric, which is fast)") from None
     except ExamgenError as e:
         raise ExamgenError(str(e) or f"{problem_id}: solving needed more than "
@@ -143,7 +145,6 @@ def solve(problem_id, params_file, as_json):
 MAX_PARAMS_BYTES = 2_000_000   # a parameter file
 MAX_PARAMS_DEPTH = 20          # its nesting (list of sets → tensors)
 MAX_SOLVE_INSTANCES = 100      # parameter sets in one call
-SOLVE_TIMEOUT = 20.0           # seconds for one `solve` call
 SOLVE_MEMORY = 4 * 10**9       # bytes of address space for the solving process
 
 

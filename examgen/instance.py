@@ -28,6 +28,14 @@ class Instance:
     profile: str | None = None
     options: dict = field(default_factory=dict)
     asked: tuple = ()            # the parts an exam asks for (a spec's `parts`); () = every part
+    _wrong: dict = field(default_factory=dict, repr=False, compare=False)  # mistake name -> its answers
+
+    def wrong_answers(self, m) -> dict | None:
+        """What the mistake `m` answers on this instance (None where it does not apply),
+        computed once: the acceptance check and the key both ask."""
+        if m.name not in self._wrong:
+            self._wrong[m.name] = self.problem.mistake_function(m)(self.params, self.values)
+        return self._wrong[m.name]
 
     @property
     def id(self) -> str:
@@ -74,7 +82,7 @@ class Instance:
             parts = [p for p in m.parts if p in self.parts]
             if not parts:
                 continue  # a mistake that shows only in parts the exam does not ask for
-            wrong = self.problem.mistake_function(m)(self.params, self.values)
+            wrong = self.wrong_answers(m)
             if wrong is None:
                 continue
             out.append({"name": m.name, "message": m.message, "answers": {p: wrong[p] for p in parts}})
@@ -187,7 +195,7 @@ def rejection(inst: Instance, exam: bool) -> str | None:
     differ from the right answer on each of its parts at that part's own tolerance (the
     grader's rule, `compare.all_close`), and an exam instance must be calculator-free."""
     for m in inst.problem.mistakes:
-        wrong = inst.problem.mistake_function(m)(inst.params, inst.values)
+        wrong = inst.wrong_answers(m)
         if wrong is None:
             continue
         for part in m.parts:

@@ -163,3 +163,25 @@ def test_draw_gives_exact_values_in_the_exam_profile():
     for v in [d.ints(-3, 3, (2, 2)), d.grid(-1, 1, Fraction(1, 2), (3,)), d.log_ratios((4,))]:
         assert v.dtype == object and all(isinstance(x, Exact) for x in v.flat)
     assert all(isinstance(x, float) for x in Draw.for_instance("x", "drill", 0).ints(-3, 3, (2,)).tolist())
+
+
+def test_without_gmpy2_the_fraction_fallback_writes_the_same_exam():
+    """gmpy2's rationals only make Exact faster: with gmpy2 hidden (and SymPy on its own ground
+    types) a default exam's key and LaTeX are byte-identical."""
+    import subprocess
+    import sys
+
+    from examgen import documents, exam
+    from examgen.engine import exact as exact_module
+
+    script = ("import sys; sys.modules['gmpy2'] = None\n"
+              "from examgen import documents, exam\n"
+              "from examgen.engine import exact\n"
+              "assert exact.Q is exact.Fraction\n"
+              "files = documents.render_version(exam.build_version(exam.load_spec(), 5), {'tex'})\n"
+              "sys.stdout.write(files['key.json'] + files['key.tex'])\n")
+    env = {**__import__("os").environ, "SYMPY_GROUND_TYPES": "python"}
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, check=True).stdout
+    files = documents.render_version(exam.build_version(exam.load_spec(), 5), {"tex"})
+    assert out == files["key.json"] + files["key.tex"]
+    assert exact_module.Q is not Fraction   # gmpy2 is a dependency: the installed examgen uses it

@@ -193,3 +193,49 @@ def test_cli_solves_the_slide_form():
     answers = json.loads(out.stdout)["answers"]
     assert answers["dy_dx_at"] == 14
     assert sp.expand(parse(answers["dy_dx"], ("x", "z")) - (2 * x * z**2 + 3 * x**2 * z)) == 0
+
+
+# --- the shortcuts that keep SymPy's slow steps (search, pattern matching, simplify) off the
+# exam path give exactly what those steps give -------------------------------------------------
+SHORTCUT_NODES = ["sigma(g)", "sigma(x*z - 2)", "sigma(2*g)", "sigma(g - x)", "sigma(-g)", "tanh(x)",
+                  "tanh(x + z)", "tanh(3*x)", "exp(x)", "exp(x*z + 1)", "exp(-x)", "1/(1 + exp(x))"]
+
+
+@pytest.mark.parametrize("text", SHORTCUT_NODES)
+def test_own_output_forms_read_off_the_structure_are_the_ones_the_search_finds(text):
+    e = parse(text, ("x", "z", "g"))
+    for v in sorted(map(str, e.free_symbols)):
+        partial = sp.diff(e, flowgraph.symbol(v))
+        assert flowgraph.own_output_form("u", e, partial, v) == flowgraph.own_output_form("u", e, partial), (text, v)
+
+
+def _matched(e):
+    a = sp.Wild("a")
+    return e.replace(1 / (1 + sp.exp(-a)), identities.sigma(a))
+
+
+def test_sigma_shown_without_pattern_matching_is_what_the_pattern_gives():
+    cases = []
+    for shape in ("sigmoid", "fan4"):
+        for a, b, c in itertools.product([-2, 1, 3], [-1, 2], [-4, -1, 2]):
+            r = total_derivative(PROBLEM.module.build(shape, a, b, c), {"x": 1, "z": 2, "w": -1})
+            cases += [r["dy_dx"], flowgraph.derivative_direct_only(r)["dy_dx"], *r["nodes"].values()]
+    cases += [parse(t, ("x", "z", "g")) for t in SHORTCUT_NODES]
+    cases += [parse(t, ("x", "z")) for t in ("sigma(sigma(x))", "sigma(1)*x", "x/(1 + exp(-x))^2",
+                                            "exp(x) + sigma(x)", "sigma(x)*sigma(z) + sigma(x)^2")]
+    assert any(flowgraph.display(e) != e for e in cases)
+    for e in cases:
+        assert flowgraph.display.__wrapped__(e) == _matched(e), e
+
+
+def test_values_at_a_point_kept_without_simplify_are_what_simplify_keeps():
+    for n, r in itertools.product([2, 3, 4, 5, 8, 9, 10, 12], [0, 1, -7, R(1, 2), R(-5, 3)]):
+        v = r + sp.log(n)
+        assert flowgraph.at_point(v, {}) == flowgraph._simplest(v), v
+
+
+def test_a_ln_of_a_negative_node_value_is_refused_as_before():
+    with pytest.raises(ValueError, match="node h is not a finite real number"):
+        total_derivative({"g": "x - z", "h": "ln(g)", "y": "g*h"}, {"x": 1, "z": 3})
+    with pytest.raises(ValueError, match="node h is not a finite real number"):
+        total_derivative({"g": "x - z", "h": "ln(g)", "y": "g*h"}, {"x": 1, "z": 1})

@@ -327,13 +327,15 @@ def test_answer_sheet_numbers_are_yaml_1_2(tmp_path):
     ("total-derivative", {"graph": {"g": "x^z", "h": "g^g", "k": "h^h", "y": "k^k"}, "point": {"x": 3, "z": 4}}),
 ])
 def test_solve_is_bounded_in_time(tmp_path, pid, params):
+    """A solve that overruns its time (here --timeout 2; 20 s by default) stops with one line."""
     import time
 
     t = time.perf_counter()
-    r = run("solve", pid, "--params", "-", "--json", input=json.dumps(params), timeout=120)
-    assert time.perf_counter() - t < 60
+    r = run("solve", pid, "--params", "-", "--json", "--timeout", "2", input=json.dumps(params), timeout=120)
+    assert time.perf_counter() - t < 30
     if r.returncode != 0:
         one_line_error(r, pid)
+        assert "more than 2 s" in r.stderr or "memory" in r.stderr, r.stderr
     else:
         assert json.loads(r.stdout)["answers"]
 

@@ -19,7 +19,7 @@ if not HAVE_TEX and os.environ.get("EXAMGEN_REQUIRE_TEX"):
     raise RuntimeError("EXAMGEN_REQUIRE_TEX is set but pdflatex/pdftotext are missing")
 pytestmark = [pytest.mark.tex, pytest.mark.skipif(not HAVE_TEX, reason="needs pdflatex and pdftotext")]
 
-SEEDS_PER_PROFILE = 10  # the worksheet path read back; test_layout compiles 20 seeds of every problem
+SEEDS_PER_PROFILE = 3  # the worksheet path read back; test_layout compiles 20 seeds of every problem, both profiles
 
 
 def pdf_text(path) -> str:
@@ -103,3 +103,31 @@ def test_worksheet_command_writes_a_pdf(tmp_path):
         if p.topic == "cnn":
             assert squash(p.title) in text
     assert "Solutions" in text
+
+
+def test_the_preamble_is_dumped_once_and_gives_the_same_pdf_bytes(tmp_path, monkeypatch):
+    """pdflatex starts from a cached format holding the preamble: one format for documents that
+    share a preamble, byte-identical PDFs to a compile without it, errors on the same lines."""
+    from examgen.documents import render_version
+    from examgen.exam import build_version, load_spec
+
+    files = render_version(build_version(load_spec(), 2), {"tex"})
+    monkeypatch.setenv(pdf.CACHE_ENV, str(tmp_path / "cache"))
+    pdf.compile_tex(files["exam.tex"], tmp_path / "a" / "exam.pdf", "exam", engine="pdflatex")
+    pdf.compile_tex(files["key.tex"], tmp_path / "a" / "key.pdf", "key", engine="pdflatex")
+    formats = list((tmp_path / "cache").glob("*.fmt"))
+    assert len(formats) == 1, formats
+    monkeypatch.setenv(pdf.CACHE_ENV, str(tmp_path / "not-a-folder" / "x"))
+    (tmp_path / "not-a-folder").write_text("a file where the cache folder would go")
+    assert pdf.cache_dir() is None
+    for name in ("exam", "key"):   # no cache: compiled from the whole file, as before
+        pdf.compile_tex(files[f"{name}.tex"], tmp_path / "b" / f"{name}.pdf", name, engine="pdflatex")
+        assert (tmp_path / "a" / f"{name}.pdf").read_bytes() == (tmp_path / "b" / f"{name}.pdf").read_bytes()
+    # A LaTeX error is reported at its line of the whole document, format or not.
+    monkeypatch.setenv(pdf.CACHE_ENV, str(tmp_path / "cache"))
+    lines = files["exam.tex"].splitlines()
+    at = lines.index("\\begin{document}") + 3
+    broken = "\n".join(lines[:at] + ["\\undefinedcommandhere"] + lines[at:]) + "\n"
+    with pytest.raises(ExamgenError, match=f"exam.tex:{at + 1}: Undefined control sequence"):
+        pdf.compile_tex(broken, tmp_path / "c.pdf", "exam", engine="pdflatex")
+    assert len(list((tmp_path / "cache").glob("*.fmt"))) == 1

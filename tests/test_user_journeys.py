@@ -601,18 +601,25 @@ def test_versions_export_to_moodle_and_qti(tmp_path):
 @pytest.mark.tex
 @pytest.mark.skipif(not TEX or not shutil.which("pdftotext"), reason="needs TeX and pdftotext")
 def test_every_roster_name_is_in_the_pdfs(tmp_path):
-    roster = _roster_csv(tmp_path / "roster.csv")
-    r = run("generate", "--roster", roster, "--out", tmp_path / "class", "--format", "pdf",
+    # The scripts test_class_pdf does not set (Arabic, Cyrillic), a CJK name and two equal
+    # names, on a two-problem quiz: every LuaLaTeX run costs seconds of font loading, and the
+    # default final's PDFs are compiled by test_pdf and test_layout.
+    rows = [r for r in ROSTER if r[0] in ("s001", "s005", "s006", "s007", "s008")]
+    roster = _roster_csv(tmp_path / "roster.csv", rows)
+    spec = tmp_path / "quiz.yaml"
+    spec.write_text("title: Quiz\nproblems:\n  - {id: iou, points: 4}\n  - {id: softmax, points: 4}\n",
+                    encoding="utf-8")
+    r = run("generate", "--spec", spec, "--roster", roster, "--out", tmp_path / "class", "--format", "pdf",
             timeout=1800)
     assert r.returncode == 0, r.stderr
     pdfs = sorted((tmp_path / "class").rglob("exam.pdf"))
-    assert len(pdfs) == len(ROSTER), pdfs
+    assert len(pdfs) == len(rows), pdfs
     text = "\n".join(subprocess.run(["pdftotext", "-enc", "UTF-8", str(p), "-"], capture_output=True,
                                     text=True, check=True).stdout for p in pdfs)
     import unicodedata
     text = re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", text)   # bidi marks pdftotext adds
     flat = unicodedata.normalize("NFC", re.sub(r"\s+", " ", text))
-    for sid, name, *_ in ROSTER:
+    for sid, name, *_ in rows:
         name = unicodedata.normalize("NFC", name)
         if re.search("[\u0590-\u08ff]", name):
             # pdftotext gives right-to-left text in its own order: each word's letters suffice

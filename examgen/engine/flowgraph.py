@@ -15,6 +15,7 @@ from .identities import sigma
 INPUTS = ("x", "z", "w")
 
 
+@lru_cache(maxsize=256)
 def symbol(name: str) -> sp.Symbol:
     """The SymPy symbol `expr.parse` makes for a variable or node name."""
     return sp.Symbol(name, real=True)
@@ -28,17 +29,43 @@ def compose(nodes: dict) -> dict:
     return full
 
 
-def own_output_form(name: str, e, partial):
-    """∂u/∂v written with u itself where it is (σ′ = u(1 − u), tanh′ = 1 − u², exp′ = u)."""
+def own_output_form(name: str, e, partial, wrt: str | None = None):
+    """∂u/∂v written with u itself where it is (σ′ = u(1 − u), tanh′ = 1 − u², exp′ = u).
+
+    `partial` is ∂e/∂(wrt) when wrt is given: a unit σ(A), tanh(A) or exp(A) with ∂A/∂v = 1
+    then has its form for certain, with no search (the search would find the same one)."""
     if not partial.has(sp.exp, sp.tanh):
         return partial
     u = symbol(name)
+    unit = _unit(e, u)
+    if wrt is not None and unit is not None and sp.diff(unit[0], symbol(wrt)) == 1:
+        return unit[1]
     for form in (u * (1 - u), 1 - u**2, u):
         diff = form.xreplace({u: e}) - partial
         # A cheap numeric screen first; SymPy then confirms the identity exactly.
         if all(_small(diff, k) for k in (1, 2)) and sp.cancel(diff.rewrite(sp.exp)) == 0:
             return form
     return partial
+
+
+def _unit(e, u):
+    """(A, the derivative's own-output form) when e is σ(A) (as `expr.parse` writes σ:
+    1/(1 + e^−A)), tanh(A) or exp(A); else None. The forms come first in own_output_form's
+    search among those that hold: σ(1 − σ) ≠ 1 − σ² ≠ σ, and tanh(1 − tanh), exp(1 − exp) and
+    1 − exp² are not the derivatives of tanh and exp."""
+    if e.func is sp.tanh:
+        return e.args[0], 1 - u**2
+    if e.func is sp.exp:
+        return e.args[0], u
+    if _is_parsed_sigma(e):
+        return -e.base.args[1].args[0], u * (1 - u)
+    return None
+
+
+def _is_parsed_sigma(e) -> bool:
+    """e is 1/(1 + e^Y), as `expr.parse` writes σ(−Y)."""
+    return (e.is_Pow and e.exp == -1 and e.base.is_Add and len(e.base.args) == 2
+            and e.base.args[0] == 1 and e.base.args[1].func is sp.exp)
 
 
 def _small(e, k: int) -> bool:
@@ -51,11 +78,14 @@ def _small(e, k: int) -> bool:
 
 def partials(nodes: dict, inputs=INPUTS) -> dict:
     """{u: {v: ∂u/∂v}} for every variable v (input or earlier node) that u uses directly."""
-    out = {}
-    for name, e in nodes.items():
-        used = [v for v in tuple(nodes) + tuple(inputs) if symbol(v) in e.free_symbols]
-        out[name] = {v: own_output_form(name, e, sp.diff(e, symbol(v))) for v in used}
-    return out
+    names = tuple(nodes) + tuple(inputs)
+    return {name: dict(_node_partials(name, e, tuple(v for v in names if symbol(v) in e.free_symbols)))
+            for name, e in nodes.items()}
+
+
+@lru_cache(maxsize=4096)  # pure: graphs share most of their nodes (g = 2x + z, h = g²)
+def _node_partials(name: str, e, used: tuple) -> tuple:
+    return tuple((v, own_output_form(name, e, sp.diff(e, symbol(v)), v)) for v in used)
 
 
 def totals(nodes: dict, direct: dict) -> dict:
@@ -85,18 +115,35 @@ def tidy(e, inputs=INPUTS):
 
 def at_point(e, env: dict):
     """The exact value of an expression at {symbol: value}, in its simplest closed form."""
-    v = e.xreplace(env)
+    return _closed_form(e.xreplace(env))
+
+
+def _closed_form(v):
+    """A value in its simplest closed form: the cheap cases first, simplify only for the rest."""
     if v.is_Rational:
         return v            # already as simple as it gets
     if v.has(sp.Float):
         return sp.N(v)
+    if _log_of_integer(v) or (v.is_Add and len(v.args) == 2 and v.args[0].is_Rational and _log_of_integer(v.args[1])):
+        return v            # ln n or r + ln n (a ln unit's value): simplify keeps it as it is
     return _simplest(v)
+
+
+def _log_of_integer(v) -> bool:
+    return v.func is sp.log and v.args[0].is_Integer
 
 
 @lru_cache(maxsize=4096)  # pure: the same value at the same point simplifies the same way
 def _simplest(v):
     s = sp.simplify(v)
     return s if sp.count_ops(s) <= sp.count_ops(v) else v
+
+
+def _node_value(name: str, v):
+    """A node's value at the point, refused (see _real_value) if it is not a finite real number."""
+    if not v.free_symbols and (v.has(sp.zoo, sp.oo, -sp.oo, sp.nan) or v.is_real is False):
+        return _real_value(name, v)  # refused as it is: no simplified form of it is finite and real
+    return _real_value(name, _closed_form(v))
 
 
 def _real_value(name: str, v):
@@ -120,7 +167,7 @@ def total_derivative(nodes: dict, point: dict, wrt: str = "x", inputs=INPUTS) ->
     nodes, direct, full, total = _symbolic(nodes, tuple(inputs))
     env = {symbol(k): _number(v) for k, v in point.items()}
     for name, e in nodes.items():
-        env[symbol(name)] = _real_value(name, at_point(e, env))
+        env[symbol(name)] = _node_value(name, e.xreplace(env))
     feeds = {v: [u for u in nodes if v in direct[u]] for v in tuple(inputs) + tuple(nodes)}
     g = {"nodes": nodes, "output": list(nodes)[-1], "partials": direct, "feeds": feeds, "full": full,
          "env": env, "wrt": wrt, "inputs": tuple(inputs),
@@ -175,5 +222,11 @@ def display(e):
     """The expression with 1/(1 + e^−a) shown as σ(a), as a student writes it."""
     if not e.has(sp.exp):
         return e  # nothing to match (most graphs): skip SymPy's slow pattern matching
+    # Where every e^Y sits in a 1/(1 + e^Y) of a non-constant Y (σ as parsed), the pattern
+    # matches exactly those, with a = −Y: put σ(−Y) there directly. Anything else: match.
+    units = {p: sigma(-p.base.args[1].args[0]) for p in e.atoms(sp.Pow) if _is_parsed_sigma(p)}
+    shown = e.xreplace({p: s for p, s in units.items() if not s.has(sp.exp)})
+    if not shown.has(sp.exp):
+        return shown
     a = sp.Wild("a")
     return e.replace(1 / (1 + sp.exp(-a)), sigma(a))

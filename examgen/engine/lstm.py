@@ -86,7 +86,9 @@ def _expanded(v):
 
 
 def _array(values, exact):
-    out = np.empty(len(values), dtype=object if exact else float)
+    if not exact:
+        return np.array(values, dtype=float)
+    out = np.empty(len(values), dtype=object)
     for k, v in enumerate(values):
         out[k] = _expanded(v)
     return out

@@ -18,6 +18,9 @@ from .exact import Exact
 
 def is_exact(a) -> bool:
     """True for Exact and SymPy numbers and object arrays (of them)."""
+    t = type(a)
+    if t is float or t is int or t is np.float64:   # the common case, decided without a walk of the MRO
+        return False
     if isinstance(a, np.ndarray):
         return a.dtype == object
     if isinstance(a, Exact):
@@ -210,7 +213,7 @@ def decompose(v) -> Decomposition:
         return Decomposition(((v.numerator, v.denominator),))
     if isinstance(v, Exact):
         if v.is_Rational:
-            return Decomposition(((v.r.numerator, v.r.denominator),))
+            return Decomposition(((int(v.r.numerator), int(v.r.denominator)),))
         return _decompose_exact(v)
     if not is_exact(v):
         return Decomposition(other=True)

@@ -10,6 +10,7 @@ import re
 from functools import lru_cache
 
 import sympy as sp
+from sympy.printing.latex import LatexPrinter
 
 from examgen.engine import flowgraph
 from examgen.expr import CONSTANTS, FUNCTIONS, parse, parse_number
@@ -94,8 +95,14 @@ def _parse(graph, inputs: tuple):
         if not _NAME.match(name) or name in _RESERVED or name in inputs:
             raise ValueError(f"{name!r} cannot name a node (use a letter-led name that is not an "
                              f"input ({', '.join(inputs)}), a function or a constant)")
-        nodes[name] = parse(text, tuple(inputs) + tuple(nodes), what=f"node {name}")
+        nodes[name] = _parse_node(text, tuple(inputs) + tuple(nodes), f"node {name}")
     return tuple(nodes.items())
+
+
+@lru_cache(maxsize=4096, typed=True)  # typed: the number 1 and 1.0 are different nodes
+def _parse_node(text, variables: tuple, what: str):
+    """One node's expression (pure, so cached: graphs share most of their nodes)."""
+    return parse(text, variables, what=what)
 
 
 def point_values(point) -> dict:
@@ -143,7 +150,10 @@ def solve(p):
 @lru_cache(maxsize=4096)
 def _tex(e) -> str:
     """LaTeX of an expression with σ shown (pure, so cached: graphs repeat across instances)."""
-    return sp.latex(flowgraph.display(e), ln_notation=True)
+    return _LATEX.doprint(flowgraph.display(e))
+
+
+_LATEX = LatexPrinter({"ln_notation": True})  # what sp.latex(e, ln_notation=True) makes on each call
 
 
 @lru_cache(maxsize=4096)
@@ -152,7 +162,7 @@ def _same(a, b) -> bool:
     # Two expressions that differ at a point differ: settle that cheaply before simplify.
     points = ({s: sp.Rational(k + 2, 3 + j) for j, s in enumerate(sorted(d.free_symbols, key=str))} for k in range(2))
     try:
-        if any(abs(complex(d.subs(pt).evalf())) > 1e-9 for pt in points):
+        if any(abs(complex(d.xreplace(pt).evalf())) > 1e-9 for pt in points):
             return False
     except (TypeError, ValueError, ZeroDivisionError):
         pass  # a point outside the domain (ln of a negative, 1/0): let simplify decide
