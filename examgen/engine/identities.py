@@ -24,7 +24,7 @@ class sigma(sp.Function):
     @classmethod
     def eval(cls, u):
         if u.is_number:
-            return 1 / (1 + sp.exp(-u))
+            return written_out(u)
 
     def fdiff(self, argindex=1):
         s = sigma(self.args[0])
@@ -52,9 +52,9 @@ def _numeric_sigmoid(u):
     return np.where(u >= 0, 1 / (1 + e), e / (1 + e))[()]
 
 
-def written_out(u):
+def written_out(u, evaluate=True):
     """σ(u) written out: 1/(1 + e^−u)."""
-    return 1 / (1 + sp.exp(-u))
+    return 1 / (1 + sp.exp(-u, evaluate=evaluate))
 
 
 def expand_sigma(expr):
@@ -92,6 +92,14 @@ def _core(outer: str):
     return _chain(f, u, g)
 
 
+def _evaluate(a, b) -> bool:
+    """Whether exp and ln of the arguments built from aξ + b need SymPy's automatic evaluation.
+    Not when a and b are rationals (every draw of either profile): it never changes those
+    arguments (tests check every a, b the profiles draw) and costs most of a derivation. Other
+    numbers (ln 2, given to `examgen solve`) are evaluated as usual."""
+    return not (isinstance(a, sp.Rational) and isinstance(b, sp.Rational))
+
+
 def sigmoid_derivative_h(a, b=0):
     """h = σ(aξ): dh/dξ = a σ′(aξ) = a h(1 − h)."""
     core = _core("sigma")
@@ -105,36 +113,39 @@ def tanh_derivative_h(a, b=0):
 
 
 def sigmoid_derivative_xi(a, b=0):
-    """d/dξ σ(aξ + b) = a e^{−(aξ + b)}/(1 + e^{−(aξ + b)})², in ξ alone (the closed form, as
-    SymPy's diff of 1/(1 + e^{−u}) writes it; tests prove it)."""
+    """d/dξ σ(aξ + b) = a e^{−(aξ + b)}/(1 + e^{−(aξ + b)})², in ξ alone: for rational a and b
+    the closed form, built as SymPy's diff of 1/(1 + e^{−u}) writes it (tests check both)."""
     u = a * xi + b
-    e = sp.exp(-u)
-    return {"given": sigma(u), "exp_form": written_out(u), "expr": a * e / (1 + e) ** 2}
+    if _evaluate(a, b):  # other numbers (from `examgen solve`): SymPy's diff, as written before
+        return {"given": sigma(u), "exp_form": written_out(u), "expr": sp.diff(written_out(u), xi)}
+    e = sp.exp(-u, evaluate=False)
+    return {"given": sigma(u), "exp_form": 1 / (1 + e), "expr": a * e / (1 + e) ** 2}
 
 
 def log_sigmoid_derivative_h(a, b=0):
     """h = σ(aξ): d/dξ ln σ(aξ) = a σ′/σ = a(1 − h)."""
-    core = _core("ln sigma")
-    return {"given": sp.log(sigma(a * xi + b)), "h_def": sigma(a * xi + b), "core": core, "expr": _times(a, core)}
+    core, h_def = _core("ln sigma"), sigma(a * xi + b)
+    return {"given": sp.log(h_def, evaluate=_evaluate(a, b)), "h_def": h_def, "core": core, "expr": _times(a, core)}
 
 
 def log_one_minus_sigmoid_derivative_h(a, b=0):
     """h = σ(aξ): d/dξ ln(1 − σ(aξ)) = −a σ′/(1 − σ) = −a h."""
-    core = _core("ln(1 - sigma)")
-    return {"given": sp.log(1 - sigma(a * xi + b)), "h_def": sigma(a * xi + b), "core": core, "expr": _times(a, core)}
+    core, h_def = _core("ln(1 - sigma)"), sigma(a * xi + b)
+    return {"given": sp.log(1 - h_def, evaluate=_evaluate(a, b)), "h_def": h_def, "core": core, "expr": _times(a, core)}
 
 
 def sigmoid_negative_h(a, b=0):
     """h = σ(aξ + b): σ(−(aξ + b)) = 1 − h, since σ(−u) = e^{−u}/(e^{−u} + 1) = 1 − σ(u) for every u
     (tests check it against SymPy for every exam a, b)."""
     given = sigma(-(a * xi + b))
-    return {"given": given, "h_def": sigma(a * xi + b), "exp_form": written_out(given.args[0]), "expr": 1 - h}
+    return {"given": given, "h_def": sigma(a * xi + b), "exp_form": written_out(given.args[0], _evaluate(a, b)),
+            "expr": 1 - h}
 
 
 def tanh_via_sigma(a, b=0):
     """tanh(aξ) = (1 − e^{−2aξ})/(1 + e^{−2aξ}) = 2σ(2aξ) − 1."""
     expr = sp.Add(2 * sigma(2 * (a * xi + b)), -1, evaluate=False)  # printed 2*sigma(2*xi) - 1
-    e = sp.exp(-2 * (a * xi + b))
+    e = sp.exp(-2 * (a * xi + b), evaluate=_evaluate(a, b))
     return {"given": sp.tanh(a * xi + b), "exp_form": (1 - e) / (1 + e), "expr": expr}
 
 
@@ -147,7 +158,8 @@ def sigmoid_via_tanh(a, b=0):
 def softmax_two_class(a, b=0):
     """Logits [aξ, −aξ]: softmax₁ = e^{aξ}/(e^{aξ} + e^{−aξ}) = σ(aξ − (−aξ)) = σ(2aξ)."""
     z1, z2 = a * xi + b, -a * xi
-    given = sp.exp(z1) / (sp.exp(z1) + sp.exp(z2))
+    evaluate = _evaluate(a, b)
+    given = sp.exp(z1, evaluate=evaluate) / (sp.exp(z1, evaluate=evaluate) + sp.exp(z2, evaluate=evaluate))
     expr = sigma(z1 - z2)
     return {"z1": z1, "z2": z2, "given": given, "expr": expr}
 
@@ -204,5 +216,5 @@ def with_sigma_prime_as_sigma(question: str, a, b=0):
         return None
     wrong = a * _outer_derivative(question) * _S   # chain rule, with σ where σ′ belongs
     if question == "sigmoid-derivative-xi":
-        return wrong.subs(_S, written_out(a * xi + b))
+        return wrong.subs(_S, written_out(a * xi + b, _evaluate(a, b)))
     return wrong.subs(_S, h)
