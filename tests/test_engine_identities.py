@@ -159,6 +159,23 @@ def test_keys_print_in_answer_syntax_by_hand():
     assert text("sigmoid-derivative-xi") == "exp(-xi)/(1 + exp(-xi))**2"
 
 
+def test_closed_form_derivatives_are_sympys():
+    """The engine's closed-form derivatives (no diff at generation) are what SymPy derives: each
+    outer f′(u) with g(u) written as h, and the mistakes' d/ds of their outer functions of s."""
+    u = sp.Dummy("u", real=True)
+    for outer, (f, g) in {"sigma": (sigma(u), sigma(u)), "tanh": (sp.tanh(u), sp.tanh(u)),
+                          "ln sigma": (sp.log(sigma(u)), sigma(u)),
+                          "ln(1 - sigma)": (sp.log(1 - sigma(u)), sigma(u))}.items():
+        derived = sp.diff(f, u).subs(g, h)
+        assert sp.srepr(derived) == sp.srepr(identities.CORE[outer]), outer
+    s = identities._S
+    outer = {"sigmoid-derivative-h": s, "sigmoid-derivative-xi": s, "log-sigmoid-derivative-h": sp.log(s),
+             "log-one-minus-sigmoid-derivative-h": sp.log(1 - s)}
+    assert set(outer) == set(identities.OUTER_PRIME)
+    for question, f in outer.items():
+        assert sp.srepr(sp.diff(f, s)) == sp.srepr(identities.OUTER_PRIME[question]), question
+
+
 def test_sigma_function():
     assert sigma(sp.log(3)) == sp.Rational(3, 4) and sigma(0) == sp.Rational(1, 2)
     assert sp.diff(sigma(2 * xi), xi) == 2 * sigma(2 * xi) * (1 - sigma(2 * xi))
