@@ -237,7 +237,8 @@ def _expressions_differ(a, b) -> bool:
             return True
     for point in points:
         try:
-            d = complex(sp.N(sp.sympify(a).xreplace(point) - sp.sympify(b).xreplace(point)))
+            d = sp.sympify(a).xreplace(point) - sp.sympify(b).xreplace(point)
+            d = complex(d if d.is_Rational else sp.N(d))  # a polynomial's difference is a fraction already
         except (TypeError, ValueError):
             return True
         if abs(d) > 1e-9:

@@ -222,6 +222,14 @@ def preamble_format(preamble: str) -> Path | None:
     return fmt
 
 
+def warm_format(tex: str) -> None:
+    """Start dumping the format for the preamble of `tex` in the background (a TeX process runs
+    while Python builds the documents); compile_tex waits for it. Nothing when it is cached."""
+    parts = split_preamble(tex)
+    if parts and available():
+        threading.Thread(target=preamble_format, args=(parts[0],), daemon=True).start()
+
+
 def _dump_format(preamble: str, fmt: Path) -> bool:
     with tempfile.TemporaryDirectory(prefix="examgen-fmt-") as tmp:
         Path(tmp, "preamble.tex").write_text(preamble + "\\dump\n", encoding="utf-8")

@@ -131,3 +131,14 @@ def test_the_preamble_is_dumped_once_and_gives_the_same_pdf_bytes(tmp_path, monk
     with pytest.raises(ExamgenError, match=f"exam.tex:{at + 1}: Undefined control sequence"):
         pdf.compile_tex(broken, tmp_path / "c.pdf", "exam", engine="pdflatex")
     assert len(list((tmp_path / "cache").glob("*.fmt"))) == 1
+
+
+def test_generate_dumps_the_format_it_then_uses(tmp_path):
+    """`generate` starts dumping the format before it builds the exam (in the background) and its
+    compile uses that same format: one file in a fresh cache, and a second run adds none."""
+    cache = tmp_path / "cache"
+    for k in range(2):
+        r = run("generate", "--out", tmp_path / f"e{k}", "--seed", "1", env={pdf.CACHE_ENV: str(cache)})
+        assert r.returncode == 0, r.stderr
+        assert len(list(cache.glob("*.fmt"))) == 1
+    assert (tmp_path / "e0" / "exam.pdf").read_bytes() == (tmp_path / "e1" / "exam.pdf").read_bytes()
