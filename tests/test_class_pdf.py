@@ -1,6 +1,7 @@
 """Every name in the PDF: rosters in many scripts compiled with a real TeX engine, read back with pdftotext."""
 import json
 import os
+import re
 import shutil
 import subprocess
 import unicodedata
@@ -29,11 +30,11 @@ def text_of(path, page=None) -> str:
     return " ".join(unicodedata.normalize("NFC", out).split())
 
 
-def _class(tmp_path, names, *extra, seed="8", name="class"):
+def _class(tmp_path, names, *extra, seed="8", name="class", title=TITLE):
     roster = tmp_path / f"{name}.csv"
     roster.write_text("student_id,name\n" + "".join(f'{i},"{n}"\n' for i, n in enumerate(names, 1)), encoding="utf-8")
     spec = tmp_path / "quiz.yaml"
-    spec.write_text(f"title: '{TITLE}'\nproblems:\n  - id: iou\n    points: 6\n", encoding="utf-8")
+    spec.write_text(f"title: '{title}'\nproblems:\n  - id: iou\n    points: 6\n", encoding="utf-8")
     out = tmp_path / name
     r = run("generate", "--spec", spec, "--roster", roster, "--out", out, "--format", "pdf", "--seed", seed, *extra)
     return out, r
@@ -60,6 +61,52 @@ def test_names_in_many_scripts_reach_every_pdf_and_one_warning_names_the_student
     assert len(starts) == len(versions) and all(p % 2 == 1 for p in starts)
     keys = text_of(out / "keys.pdf")
     assert all(v["student"].replace("🙂", "(U+1F642)") in keys for v in versions)
+
+
+def logical_text(path) -> str:
+    """pdftotext's text with Arabic letters as letters: it gives a joined letter as its Unicode
+    presentation form (NFKC maps it back) and marks right-to-left runs with embeddings."""
+    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    out = re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", unicodedata.normalize("NFKC", out))
+    return " ".join(out.split())
+
+
+ARABIC_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]")   # what pdftotext gives for joined letters
+
+
+@pytest.mark.skipif(not UNICODE, reason="needs lualatex and its fonts")
+def test_right_to_left_names_and_titles_read_in_order_with_arabic_joined(tmp_path):
+    # Set left to right (the defect), pdftotext read these names back letter-reversed and
+    # word-reversed ("دمحأ ىليل", "ןהכ דוד") and the Arabic as unjoined letters.
+    names, title = ["ليلى أحمد", "דוד כהן"], "اختبار الشبكات العصبية 2"
+    out, r = _class(tmp_path, names, title=title)
+    assert r.returncode == 0, r.stderr
+    versions = json.loads((out / "key.json").read_text(encoding="utf-8"))["versions"]
+    assert sorted(v["student"] for v in versions) == sorted(names)
+    for v in versions:
+        for doc in ("exam.pdf", "key.pdf"):
+            text = logical_text(out / v["folder"] / doc)
+            assert v["student"] in text and "اختبار الشبكات العصبية" in text, (doc, text[:300])
+            assert "".join(reversed(v["student"])) not in text
+    raw = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out / "ليلى-أحمد" / "exam.pdf"), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    assert ARABIC_FORMS.search(raw), "Arabic letters set unjoined"
+    for combined in ("exams.pdf", "keys.pdf"):
+        text = logical_text(out / combined)
+        assert all(n in text for n in names), combined
+    # The number after the Arabic title is set to its left, where the bidi algorithm puts it
+    # (the title's words right to left, then 2); left to right it came at the right.
+    bbox = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(out / "ليلى-أحمد" / "exam.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    words = [(float(x0), float(y0), float(y1), w) for x0, y0, y1, w in
+             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', bbox)]
+    arabic = [(x, y0, y1) for x, y0, y1, w in words if re.search("[\u0600-\u06ff]", unicodedata.normalize("NFKC", w))]
+    twos = [(x, (y0 + y1) / 2) for x, y0, y1, w in words if w == "2"]
+    beside = [(x, [a for a, y0, y1 in arabic if y0 <= y <= y1]) for x, y in twos]
+    beside = [(x, line) for x, line in beside if line]
+    assert len(beside) == 2, words    # the page header's title and the heading's
+    assert all(x < min(line) for x, line in beside), beside
 
 
 @pytest.mark.skipif(not UNICODE, reason="needs lualatex and its fonts")
