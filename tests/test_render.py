@@ -92,3 +92,12 @@ def test_right_to_left_runs_are_set_right_to_left_and_other_text_escapes_as_befo
     assert latex.escape("اختبار 2") == rtl + "اختبار " + ltr + "2}}"
     assert latex.escape("2 اختبار 3.5 x") == "2 " + rtl + "اختبار " + ltr + "3.5}} x"
     assert latex.rtl_runs("a ليلى b") == [(2, 6)]
+
+
+def test_the_quick_right_to_left_filter_finds_every_right_to_left_character():
+    import sys
+    import unicodedata
+
+    missed = [hex(i) for i in range(sys.maxunicode + 1)
+              if unicodedata.bidirectional(chr(i)) in ("R", "AL") and not latex._MAYBE_RTL.match(chr(i))]
+    assert missed == []
