@@ -99,10 +99,11 @@ def test_right_to_left_names_and_titles_read_in_order_with_arabic_joined(tmp_pat
 
 @pytest.mark.skipif(not UNICODE, reason="needs lualatex and its fonts")
 def test_unicode_pdfs_are_byte_reproducible(tmp_path):
-    a, ra = _class(tmp_path, NAMES[:2], name="a")
-    b, rb = _class(tmp_path, NAMES[:2], name="b")
+    names = NAMES[:2] + ["ليلى أحمد"]     # set right to left too
+    a, ra = _class(tmp_path, names, name="a")
+    b, rb = _class(tmp_path, names, name="b")
     assert ra.returncode == rb.returncode == 0
-    for folder in ("王小明", "Nguyễn-Thị-Minh-Khai"):
+    for folder in ("王小明", "Nguyễn-Thị-Minh-Khai", "ليلى-أحمد"):
         assert (a / folder / "exam.pdf").read_bytes() == (b / folder / "exam.pdf").read_bytes()
 
 
