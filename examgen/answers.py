@@ -146,6 +146,9 @@ def from_mapping(raw, source: str = "<answers>") -> Submission:
         raise AnswerFileError("the file is empty")
     if not isinstance(raw, dict):
         raise AnswerFileError(f"expected a mapping with exam, student and answers, got {kind_name(raw)}")
+    if "answers" not in raw and (raw.get("index") is True or isinstance(raw.get("problems"), list)):
+        raise AnswerFileError("this is an exam's key (key.json), not an answer file: grade the student's "
+                              "answers.yaml (or its JSON) against it")
     notes = [f"unknown field {k!r} ignored" for k in raw if k not in ("exam", "student", "answers")]
     exam = _name(raw.get("exam"), "exam")
     student = _name(raw.get("student"), "student")

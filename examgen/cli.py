@@ -333,7 +333,8 @@ def grade(key, submissions, as_json, report_dir, gradebook, book_format, spec_fi
     row with its error, and every other file is still graded, reported and in the
     gradebook); 2 for a usage error or an unusable key (nothing graded). Entries of a
     folder that are not answer files (other suffixes, sub-folders, a version's key.json)
-    are skipped and listed on stderr.
+    are skipped: each is listed on stderr, except examgen's own exam, key and export
+    files, which are only counted.
 
     \b
     Examples:
@@ -343,7 +344,7 @@ def grade(key, submissions, as_json, report_dir, gradebook, book_format, spec_fi
           --gradebook canvas.csv
     """
     from . import gradebook as out
-    from .grade import grade_paths, load_key
+    from .grade import grade_paths, load_key, own_output
 
     graded_key = load_key(key)
     if spec_file:
@@ -353,8 +354,9 @@ def grade(key, submissions, as_json, report_dir, gradebook, book_format, spec_fi
         apply_spec(graded_key, load_spec(spec_file), f"spec {spec_file}")
     skipped: list = []
     results = grade_paths(key, submissions, partial=partial, key=graded_key, skipped=skipped)
-    for path, why in skipped:
-        click.echo(shown(f"examgen: skipped {path} ({why})"), err=True)
+    for path, why in skipped:   # examgen's own exam/key files are only counted (see _class_summary)
+        if not own_output(path):
+            click.echo(shown(f"examgen: skipped {path} ({why})"), err=True)
     rows = out.class_rows(graded_key, results)
     if as_json:
         click.echo(json_shown(json.dumps(results if len(results) > 1 else results[0], indent=1, ensure_ascii=False)))
@@ -379,11 +381,15 @@ def grade(key, submissions, as_json, report_dir, gradebook, book_format, spec_fi
 
 def _class_summary(rows: list[dict], skipped: list) -> None:
     """On stderr: files skipped, versions submitted twice, students without a submission."""
+    from .grade import own_output
     from .gradebook import NOT_SUBMITTED, duplicates
 
     if skipped:
-        shown = ", ".join(str(p) for p in skipped[:8]) + (f", … ({len(skipped) - 8} more)" if len(skipped) > 8 else "")
-        click.echo(f"examgen: skipped {len(skipped)} file(s) that are not answer files: {shown}", err=True)
+        own = sum(own_output(path) for path, _ in skipped)
+        others = len(skipped) - own
+        said = [f"{others} listed above"] if others else []
+        said += [f"{own} of examgen's own exam, key and export files"] if own else []
+        click.echo(f"examgen: skipped {len(skipped)} file(s) that are not answer files ({'; '.join(said)})", err=True)
     for line in duplicates(rows):
         click.echo(f"examgen: warning: {line}", err=True)
     missing = [f"{r['student']} ({r['student_id']})" if r["student_id"] else r["student"] or r["exam"]

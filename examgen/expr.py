@@ -128,7 +128,7 @@ def _ambiguous_numbers(a: str, b: str) -> ExpressionError:
 
 def _refuse_commas(tokens) -> None:
     """Functions take one argument, so every comma is a typo or a decimal comma."""
-    for i, (kind, tok) in enumerate(tokens):
+    for i, (_kind, tok) in enumerate(tokens):
         if tok != ",":
             continue
         a = tokens[i - 1][1] if i > 0 else ""

@@ -100,6 +100,10 @@ def generate(spec: Spec, out: str | Path, seed: int | None = None, formats: set[
     else:
         base, plan, secret = *plan, True
     check_output_dir(out, force)
+    if "pdf" in formats:   # the first time, pdflatex's preamble format is dumped while the exams are built
+        from .documents import environment
+
+        pdf.warm_format(environment().get_template("exam.tex.j2").render(docs=[]))
     jobs = [(spec, s, student, folder, str(out), set(formats), secret) for s, student, folder in plan]
     from .key import dumps
 

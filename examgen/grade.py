@@ -842,6 +842,16 @@ def _walk(folder: Path, key_file, skipped: list, depth: int) -> list[Path]:
     return found
 
 
+# What `examgen generate` writes into a class's folders: skipping these is expected, not news.
+OWN_OUTPUTS = {"exam.md", "exam.tex", "exam.pdf", "key.md", "key.tex", "key.pdf", "key.json",
+               "exams.pdf", "keys.pdf", "moodle.xml", "qti.zip"}
+
+
+def own_output(path) -> bool:
+    """True for a file examgen itself writes next to the answer sheets (exam, key, exports)."""
+    return Path(path).name.lower() in OWN_OUTPUTS
+
+
 def _not_a_submission(f: Path, key_file: Path | None) -> str | None:
     """Why a folder entry is not graded, or None for an answer file."""
     if f.name.startswith("."):

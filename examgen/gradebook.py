@@ -64,7 +64,8 @@ def report(result: dict) -> str:
                 out.append(f"- **`{_cell(part['part'])}`**: {md(part['feedback'])}: worked right from your own earlier "
                            f"answer ({_pts(part['points'])} of {_pts(part['max'])} points).")
             elif part["verdict"] == "within tolerance":
-                out.append(f"- **`{_cell(part['part'])}`**: accepted as a decimal; the exact value is `{_cell(part['expected'])}`.")
+                out.append(f"- **`{_cell(part['part'])}`**: accepted as a decimal; "
+                           f"the exact value is `{_cell(part['expected'])}`.")
         out.append("")
         if prob.get("solution") and prob["score"] < prob["max"]:
             out += ["### Worked solution", "", prob["solution"].strip(), ""]

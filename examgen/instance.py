@@ -220,19 +220,55 @@ def _differs(inst: Instance, part: str, wrong) -> bool:
 
 
 def _expressions_differ(a, b) -> bool:
-    """Two SymPy expressions differ at some of a few fixed points of their variables."""
+    """Two SymPy expressions differ at some of a few fixed points of their variables: by more
+    than 1e-9, evaluated with SymPy. Complex floats prove most differences first (far beyond
+    their rounding), so SymPy evaluates only the pairs that may be equal."""
     import sympy as sp
 
     free = sorted((getattr(a, "free_symbols", set()) | getattr(b, "free_symbols", set())), key=str)
-    for k in range(3):  # a different value for each variable, inside (0, 1) (h is a sigmoid output)
-        point = {s: sp.Rational(2 * k + 3 + 5 * i, 10 + k + 7 * i) for i, s in enumerate(free)}
+    points = [{s: sp.Rational(2 * k + 3 + 5 * i, 10 + k + 7 * i) for i, s in enumerate(free)}
+              for k in range(3)]  # a different value for each variable, inside (0, 1) (h is a sigmoid output)
+    for point in points:
         try:
-            d = complex(sp.N(sp.sympify(a).xreplace(point) - sp.sympify(b).xreplace(point)))
+            x, y = _complex_value(a, point), _complex_value(b, point)
+        except (ArithmeticError, KeyError, TypeError, ValueError):
+            break  # not a plain expression (or undefined in floats): SymPy decides
+        if abs(x - y) > 1e-6 * (1 + abs(x) + abs(y)):
+            return True
+    for point in points:
+        try:
+            d = sp.sympify(a).xreplace(point) - sp.sympify(b).xreplace(point)
+            d = complex(d if d.is_Rational else sp.N(d))  # a polynomial's difference is a fraction already
         except (TypeError, ValueError):
             return True
         if abs(d) > 1e-9:
             return True
     return False
+
+
+def _complex_value(e, point: dict) -> complex:
+    """A SymPy expression's value at `point` ({symbol: number}) in complex floating point: sums,
+    products, powers and the answer syntax's functions (KeyError for any other function)."""
+    import sympy as sp
+
+    from .expr import COMPLEX_FUNCTIONS
+
+    if not isinstance(e, sp.Basic):
+        return complex(e)
+    if e.is_Rational:
+        return complex(e.p / e.q)
+    if e.is_Symbol:
+        return _complex_value(point[e], point)
+    if not e.args:
+        return complex(e)  # e, π
+    args = [_complex_value(x, point) for x in e.args]
+    if e.is_Add:
+        return sum(args)
+    if e.is_Mul:
+        return math.prod(args)
+    if e.is_Pow:
+        return args[0] ** args[1]
+    return COMPLEX_FUNCTIONS[{"log": "ln"}.get(e.func.__name__, e.func.__name__)](*args)
 
 
 def solve(problem: Problem, params: dict) -> Instance:

@@ -229,6 +229,8 @@ def _aligned_rows(formula: str) -> list[tuple[str, str]] | None:
 
 def _split_top(math: str, seps: tuple) -> list[str]:
     """`math` split at any of `seps` outside braces, environments and \\left…\\right."""
+    if not any(sep in math for sep in seps):
+        return [math]   # nothing to split at (most formulas): no need to tokenize
     pieces, current, depth = [], [], 0
     for tok in _TOKEN.findall(math):
         if tok in ("{", "\\left") or tok.startswith("\\begin{"):

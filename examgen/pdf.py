@@ -15,11 +15,13 @@ preamble make the PDF bytes reproducible with either engine.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import os
 import re
 import shutil
 import subprocess
 import tempfile
+import threading
 import unicodedata
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -178,6 +180,97 @@ def _script(font: str) -> str:
     return f"script={FALLBACK_SCRIPTS[font]};" if font in FALLBACK_SCRIPTS else ""
 
 
+# --- a pdflatex format with the preamble dumped in it --------------------------------------------
+# Loading the preamble's packages is about a quarter of pdflatex's time on an exam. Dumped once
+# into a format (TeX's own "precompiled preamble", like mylatexformat), every later document
+# with the same preamble starts from it; the PDF bytes are the same either way.
+CACHE_ENV = "EXAMGEN_CACHE"     # a folder for examgen's caches; default $XDG_CACHE_HOME/examgen
+_BEGIN = "\\begin{document}"
+_format_locks: dict = {}
+_format_lock = threading.Lock()
+
+
+def cache_dir() -> Path | None:
+    """Where examgen keeps its caches, or None when no such folder can be made."""
+    root = os.environ.get(CACHE_ENV) or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "examgen")
+    try:
+        Path(root).mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return Path(root) if os.access(root, os.W_OK) else None
+
+
+@lru_cache(maxsize=None)
+def _tex_stamp() -> str:
+    """What a dumped format depends on besides the preamble: the engine and its base format."""
+    parts = []
+    for path in [shutil.which(ENGINE) or "", *_kpsewhich("-engine=pdftex", "pdflatex.fmt")]:
+        try:
+            st = os.stat(os.path.realpath(path))
+        except OSError:
+            return ""
+        parts.append(f"{os.path.realpath(path)}:{st.st_size}:{st.st_mtime_ns}")
+    return "|".join(parts) if len(parts) == 2 else ""
+
+
+def preamble_format(preamble: str) -> Path | None:
+    """A pdflatex format holding `preamble`, dumped on first use and cached; None when it
+    cannot be (no cache folder, no base format found, or the dump fails): compile as usual."""
+    stamp, folder = _tex_stamp(), cache_dir()
+    if not stamp or folder is None:
+        return None
+    key = hashlib.sha256((stamp + "\n" + preamble).encode("utf-8")).hexdigest()[:20]
+    fmt = folder / f"pdflatex-{key}.fmt"
+    with _format_lock:
+        lock = _format_locks.setdefault(key, threading.Lock())
+    with lock:   # the exam and its key want the same format at once: dump it once
+        if not fmt.is_file() and not _dump_format(preamble, fmt):
+            return None
+    return fmt
+
+
+def warm_format(tex: str) -> None:
+    """Start dumping the format for the preamble of `tex` in the background (a TeX process runs
+    while Python builds the documents); compile_tex waits for it. Nothing when it is cached."""
+    parts = split_preamble(tex)
+    if parts and available():
+        threading.Thread(target=preamble_format, args=(parts[0],), daemon=True).start()
+
+
+def _dump_format(preamble: str, fmt: Path) -> bool:
+    with tempfile.TemporaryDirectory(prefix="examgen-fmt-") as tmp:
+        Path(tmp, "preamble.tex").write_text(preamble + "\\dump\n", encoding="utf-8")
+        try:
+            run = subprocess.run([shutil.which(ENGINE), "-ini", "-interaction=nonstopmode", "-halt-on-error",
+                                  "-no-shell-escape", f"-jobname={fmt.stem}", "&pdflatex", "preamble.tex"],
+                                 cwd=tmp, stdin=subprocess.DEVNULL, capture_output=True, timeout=TIMEOUT,
+                                 env=dict(os.environ, TEXMFOUTPUT=""))
+        except (OSError, subprocess.TimeoutExpired):
+            return False
+        built = Path(tmp, fmt.name)
+        if run.returncode != 0 or not built.is_file():
+            return False
+        try:
+            os.replace(built, fmt) if _same_device(built, fmt) else shutil.move(str(built), fmt)
+        except OSError:
+            return False
+    return True
+
+
+def _same_device(a: Path, b: Path) -> bool:
+    return os.stat(a).st_dev == os.stat(b.parent).st_dev
+
+
+def split_preamble(tex: str) -> tuple[str, str] | None:
+    """(preamble, the rest from \\begin{document}), the rest padded with the preamble's line breaks
+    so that TeX's line numbers still point into the whole document; None without a preamble."""
+    at = tex.find(_BEGIN)
+    if at <= 0 or not tex.startswith("\\documentclass"):
+        return None
+    head = tex[:at]
+    return head, "\n" * head.count("\n") + tex[at:]
+
+
 # --- compiling -------------------------------------------------------------------------------------
 @dataclass
 class Compiled:
@@ -195,11 +288,13 @@ def compile_tex(tex: str, pdf_path: str | Path, name: str = "document", engine: 
     env = dict(os.environ, SOURCE_DATE_EPOCH="0", FORCE_SOURCE_DATE="1", TEXMFOUTPUT="")
     with tempfile.TemporaryDirectory(prefix="examgen-tex-") as tmp:
         src = Path(tmp, name + ".tex")
-        src.write_text(tex, encoding="utf-8")
+        parts = split_preamble(tex) if engine == ENGINE else None
+        fmt = preamble_format(parts[0]) if parts else None
+        src.write_text(parts[1] if fmt else tex, encoding="utf-8")
         if engine == UNICODE_ENGINE:
             Path(tmp, "examgen-fonts.tex").write_text(fonts_file(tex), encoding="utf-8")
         cmd = [shutil.which(engine), "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape",
-               "-file-line-error", src.name]
+               "-file-line-error", *([f"-fmt={fmt.with_suffix('')}"] if fmt else []), src.name]
         try:
             run = subprocess.run(cmd, cwd=tmp, env=env, stdin=subprocess.DEVNULL,
                                  capture_output=True, timeout=TIMEOUT)

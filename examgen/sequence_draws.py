@@ -92,7 +92,7 @@ def first_steps(qc: int) -> tuple:
 def _last_step_gradients(q, qc, c0, k1, k2, error):
     """dL/dξ[2] of each gate (Fractions) when h[2] − y[2] = `error`: the factors the recurrent
     sum Σ dL/dξ[2] u brings into every gradient of step 1."""
-    f1, i1, o1, g1 = _sigma(q, k1["f"]), _sigma(q, k1["i"]), _sigma(q, k1["o"]), _tanh(qc, k1["c"])
+    f1, i1, g1 = _sigma(q, k1["f"]), _sigma(q, k1["i"]), _tanh(qc, k1["c"])   # o[1] does not reach step 2
     f2, i2, o2, g2 = _sigma(q, k2["f"]), _sigma(q, k2["i"]), _sigma(q, k2["o"]), _tanh(qc, k2["c"])
     c1 = f1 * c0 + i1 * g1
     c2 = f2 * c1 + i2 * g2

@@ -33,14 +33,17 @@ class Overfull:
 def compile_log(tex: str, engine: str = "pdflatex", name: str = "layout") -> str:
     """The log of compiling `tex` with `engine` (an error fails with the log's end)."""
     env = dict(os.environ, max_print_line="100000", error_line="254", half_error_line="238")
-    with tempfile.TemporaryDirectory(prefix="examgen-layout-") as tmp:
-        Path(tmp, name + ".tex").write_text(tex, encoding="utf-8")
-        from examgen import pdf
+    from examgen import pdf
 
-        if engine != "pdflatex" and hasattr(pdf, "fonts_file"):  # the fonts examgen hands LuaLaTeX
+    with tempfile.TemporaryDirectory(prefix="examgen-layout-") as tmp:
+        # pdflatex from examgen's cached preamble format, as examgen compiles (line numbers kept)
+        parts = pdf.split_preamble(tex) if engine == "pdflatex" else None
+        fmt = pdf.preamble_format(parts[0]) if parts else None
+        Path(tmp, name + ".tex").write_text(parts[1] if fmt else tex, encoding="utf-8")
+        if engine != "pdflatex":  # the fonts examgen hands LuaLaTeX
             Path(tmp, "examgen-fonts.tex").write_text(pdf.fonts_file(tex), encoding="utf-8")
         run = subprocess.run([engine, "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape",
-                              "-draftmode", name + ".tex"],
+                              "-draftmode", *([f"-fmt={fmt.with_suffix('')}"] if fmt else []), name + ".tex"],
                              cwd=tmp, env=env, stdin=subprocess.DEVNULL, capture_output=True, timeout=900)
         log_path = Path(tmp, name + ".log")
         log = log_path.read_text(encoding="utf-8", errors="replace") if log_path.is_file() else ""

@@ -79,6 +79,30 @@ def test_every_mistake_applies_to_many_instances(pid, grading_seeds):
         assert applied >= floor, f"{pid}: mistake {m.name} applies to only {applied} of {len(instances)} instances"
 
 
+def test_expression_acceptance_agrees_with_sympy():
+    """The acceptance check's float evaluation of expressions (instance._complex_value) against
+    SymPy's at the same point, and its verdicts: equal forms are equal, a difference beyond the
+    check's 1e-9 differs, and functions the floats do not know are left to SymPy."""
+    import sympy as sp
+
+    from examgen.engine.identities import h, sigma, xi
+    from examgen.instance import _complex_value, _expressions_differ
+
+    point = {h: sp.Rational(3, 10), xi: sp.Rational(8, 17)}
+    for e in (2 * sigma(2 * xi) - 1, sp.log(1 - h) / h ** 2, sp.exp(-xi) / (1 + sp.exp(-xi)) ** 2,
+              sp.Mul(3, 1 - h, evaluate=False), (1 + sp.tanh(xi / 2)) / 2, sp.sqrt(h) * sp.E, sp.log(-h)):
+        assert abs(_complex_value(e, point) - complex(sp.N(e.xreplace(point)))) < 1e-12, e
+    with pytest.raises(KeyError):
+        _complex_value(sp.sin(xi), point)
+    assert not _expressions_differ(2 * sigma(2 * xi) - 1, sp.tanh(xi))
+    assert not _expressions_differ(h * (1 - h), h - h ** 2)
+    assert not _expressions_differ(1 - h, 1 - h + sp.Rational(1, 10 ** 12))
+    assert _expressions_differ(1 - h, 1 - h + sp.Rational(1, 10 ** 8))
+    assert _expressions_differ(2 * sigma(xi) - 1, sp.tanh(xi))
+    assert not _expressions_differ(sp.sin(2 * xi), 2 * sp.sin(xi) * sp.cos(xi))
+    assert _expressions_differ(sp.sin(xi), sp.cos(xi))
+
+
 def _instance_json(pid) -> str:
     inst = BANK[pid].sample(7, "exam")
     return json.dumps([inst.params_exact_json(), inst.answers_exact_json()], sort_keys=True)

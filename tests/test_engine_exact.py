@@ -147,7 +147,7 @@ def test_sympy_functions_accept_exact_values():
 
 
 def test_pickle_and_conversion_round_trip(pairs):
-    for e, s in pairs[:50]:
+    for e, _s in pairs[:50]:
         assert pickle.loads(pickle.dumps(e)) == e
         assert from_sympy(to_sympy(e)) == e
     assert from_sympy(sp.sqrt(2)) == sp.sqrt(2) and not isinstance(from_sympy(sp.sqrt(2)), Exact)

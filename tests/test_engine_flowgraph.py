@@ -239,3 +239,12 @@ def test_a_ln_of_a_negative_node_value_is_refused_as_before():
         total_derivative({"g": "x - z", "h": "ln(g)", "y": "g*h"}, {"x": 1, "z": 3})
     with pytest.raises(ValueError, match="node h is not a finite real number"):
         total_derivative({"g": "x - z", "h": "ln(g)", "y": "g*h"}, {"x": 1, "z": 1})
+
+
+def test_a_remembered_result_is_a_fresh_copy_each_time():
+    graph, point = {"g": "x*z", "h": "g + x^2", "y": "g*h"}, {"x": 1, "z": 2}
+    first = total_derivative(graph, point)
+    first["values"]["g"], first["partials"]["h"]["g"], first["feeds"]["x"][:] = 99, 99, []
+    again = total_derivative(graph, point)
+    assert again["values"]["g"] == 2 and again["partials"]["h"]["g"] == 1 and again["feeds"]["x"] == ["g", "h"]
+    assert total_derivative(graph, {"x": 1.0, "z": 2})["floats"] and not again["floats"]  # 1.0 is not 1

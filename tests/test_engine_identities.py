@@ -1,7 +1,9 @@
 """Symbolic activation identities: every answer checked against SymPy and numerically."""
 import json
 import subprocess
+from functools import lru_cache
 
+import mpmath
 import numpy as np
 import pytest
 import sympy as sp
@@ -12,6 +14,7 @@ from examgen.bank import get
 from examgen.engine import identities
 from examgen.engine.identities import h, sigma, xi
 from examgen.errors import ExamgenError
+from examgen.sampling import exact
 
 SCALES = [1, 2, 3, -1, -2, sp.Rational(1, 2), sp.Rational(-13, 10)]
 
@@ -21,9 +24,9 @@ def sig(u):
     return 1 / (1 + sp.exp(-u))
 
 
-def reference(question, a):
+def reference(question, a, b=0):
     """(definition in ξ, what h stands for or None): the question restated from scratch."""
-    u = a * xi
+    u = a * xi + b
     return {
         "sigmoid-derivative-h": (sp.diff(sig(u), xi), sig(u)),
         "tanh-derivative-h": (sp.diff(sp.tanh(u), xi), sp.tanh(u)),
@@ -33,7 +36,7 @@ def reference(question, a):
         "sigmoid-negative-h": (sig(-u), sig(u)),
         "tanh-via-sigma": (sp.tanh(u), None),
         "sigmoid-via-tanh": (sig(u), None),
-        "softmax-two-class": (sp.exp(u) / (sp.exp(u) + sp.exp(-u)), None),
+        "softmax-two-class": (sp.exp(u) / (sp.exp(u) + sp.exp(-a * xi)), None),  # logits aξ + b, −aξ
     }[question]
 
 
@@ -43,20 +46,69 @@ def in_xi(answer, h_means):
     return out.subs(h, h_means) if h_means is not None else out
 
 
-@pytest.mark.parametrize("question", list(identities.QUESTIONS))
-@pytest.mark.parametrize("a", SCALES)
-def test_answer_equals_definition(question, a):
-    answer = identities.identity(question, a)["expr"]
-    want, h_means = reference(question, a)
+def check_numerically(answer, question, a, b=0, points=8):
+    """The answer equals the question restated from scratch at a few points, to 12 digits."""
+    want, h_means = reference(question, identities._number(a), identities._number(b))
+    got = in_xi(answer, h_means)
+    f, g = sp.lambdify(xi, got, "mpmath"), sp.lambdify(xi, want, "mpmath")
+    with mpmath.workdps(40):  # 1 − σ(aξ + b) cancels where σ is near 1: 15 digits are not enough
+        for x in np.random.default_rng(0).uniform(-3, 3, points):
+            x = mpmath.mpf(float(x))
+            assert abs(float(f(x)) - float(g(x))) <= 1e-12 * max(1.0, abs(float(g(x)))), (question, a, b, x)
+
+
+def check_against_definition(question, a, b=0):
+    """The engine's answer for these numbers equals the question restated from scratch: SymPy's
+    simplify proves the difference 0, and it is 0 numerically."""
+    answer = identities.identity(question, a, b)["expr"]
+    want, h_means = reference(question, identities._number(a), identities._number(b))
     if h_means is not None:
         assert not answer.has(xi), "an answer in terms of h must not use ξ"
     else:
         assert not answer.has(h)
-    got = in_xi(answer, h_means)
-    assert sp.simplify((got - want).rewrite(sp.exp)) == 0
-    f, g = sp.lambdify(xi, got, "mpmath"), sp.lambdify(xi, want, "mpmath")
-    for x in np.random.default_rng(0).uniform(-3, 3, 8):
-        assert abs(float(f(x)) - float(g(x))) <= 1e-12 * max(1.0, abs(float(g(x))))
+    assert sp.simplify((in_xi(answer, h_means) - want).rewrite(sp.exp)) == 0, (question, a, b)
+    check_numerically(answer, question, a, b)
+
+
+@pytest.mark.parametrize("question", list(identities.QUESTIONS))
+@pytest.mark.parametrize("a", SCALES)
+def test_answer_equals_definition(question, a):
+    check_against_definition(question, a)
+
+
+# The engine never simplifies (generation stays fast): these tests are what proves its answers.
+A, B = sp.Symbol("a", real=True, nonzero=True), sp.Symbol("b", real=True)
+
+
+@lru_cache(maxsize=None)
+def proven(question):
+    """The engine's answer for symbolic a ≠ 0 and b, once SymPy's simplify has proved that it
+    equals the question restated from scratch for every a and b."""
+    answer = identities.QUESTIONS[question](A, B)["expr"]
+    want, h_means = reference(question, A, B)
+    assert sp.simplify((in_xi(answer, h_means) - want).rewrite(sp.exp)) == 0, question
+    return answer
+
+
+@pytest.mark.parametrize("question", list(identities.QUESTIONS))
+def test_every_exam_instance_is_the_proven_identity(question):
+    """Every (a, b) the exam profile draws: the engine's answer is the proven general answer with
+    the numbers put in (equal once expanded), and it agrees numerically with the definition."""
+    module = get("activation-identity").module
+    for a in module.EXAM_A:
+        for b in module.EXAM_B:
+            values = identities.identity(question, exact(a), exact(b))
+            general = proven(question).subs({A: values["a"], B: values["b"]})
+            assert sp.expand(values["expr"] - general) == 0, (question, a, b)
+            check_numerically(values["expr"], question, a, b, points=3)
+
+
+def test_drill_instances_equal_their_definition():
+    """A sample of drill instances (decimal a and b), each proved with simplify as above."""
+    p = get("activation-identity")
+    for seed in range(12):
+        params = p.sample(seed, "drill").params
+        check_against_definition(params["question"], params["a"], params["b"])
 
 
 @pytest.mark.parametrize("question", list(identities.QUESTIONS))

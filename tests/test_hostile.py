@@ -199,7 +199,10 @@ def test_version_folders_own_keys_are_not_graded_and_skips_are_listed(tmp_path):
     assert r.returncode == 0, r.stderr
     rows = json.loads(r.stdout)
     assert [os.path.basename(x["file"]) for x in rows] == ["answers.yaml", "answers.yaml"]
-    assert "key.json" in r.stderr and "pipe.yaml" in r.stderr and "skipped" in r.stderr
+    assert "pipe.yaml (not a regular file)" in r.stderr, r.stderr
+    # examgen's own files beside the sheets are counted, not listed one by one
+    assert "key.json" not in r.stderr and "exam.md" not in r.stderr, r.stderr
+    assert "skipped 7 file(s) that are not answer files (1 listed above; 6 of examgen's own" in r.stderr, r.stderr
 
 
 def test_fifo_named_as_submission_is_an_error_row_not_a_hang(tmp_path):
@@ -367,3 +370,15 @@ def test_a_class_too_large_for_the_graders_key_cap_is_refused_before_the_work(tm
     assert sorted(p.name for p in (tmp_path / "class").iterdir()) == ["v1"]  # refused after the first version
     generate.generate(spec, tmp_path / "ok", seed=1, versions=3, formats={"md"})
     assert len(grade.load_key(tmp_path / "ok" / "key.json").versions) == 3
+
+
+def test_a_key_given_as_a_submission_is_refused_in_one_line(tmp_path):
+    """A version's key.json named as an answer file is an error row saying what to grade, not a
+    blank sheet with a dozen notes."""
+    r = run("generate", "--versions", "2", "--format", "md", "--out", tmp_path / "c", "--seed", "3")
+    assert r.returncode == 0, r.stderr
+    version_key = next(p for p in sorted((tmp_path / "c").iterdir()) if p.is_dir()) / "key.json"
+    r = run("grade", tmp_path / "c" / "key.json", version_key, "--json", timeout=60)
+    assert r.returncode == 1, (r.stdout, r.stderr)
+    row = json.loads(r.stdout)
+    assert row["status"] != "graded" and "this is an exam's key (key.json), not an answer file" in row["error"], row

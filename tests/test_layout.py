@@ -78,3 +78,17 @@ def test_default_exams_and_a_worksheet_of_every_problem_fit(engine):
         jobs.append((f"worksheet (solutions {solutions})", worksheet(groups, "Worksheet", solutions, "tex"),
                      instances, engine))
     _check(jobs)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_checker_finds_a_line_past_the_margin_and_names_its_problem(engine):
+    """The layout check can fail: a planted over-wide line in problem 2 of a default exam is
+    found, on its source line, under the problem's heading (with the cached format too)."""
+    tex = render_version(build_version(load_spec(), 0), {"tex"})["exam.tex"]
+    lines = tex.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("\\section*{Problem 2")) + 1
+    lines.insert(at, "\\noindent\\hbox to 40cm{wide}\\par")
+    planted = "\n".join(lines) + "\n"
+    boxes = overfull_boxes(compile_log(planted, engine), planted)
+    assert [(b.number, b.line) for b in boxes if b.points > 100] == [(2, at + 1)], boxes
+    assert not [b for b in overfull_boxes(compile_log(tex, engine), tex)]

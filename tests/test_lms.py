@@ -92,7 +92,7 @@ def test_moodle_has_every_version_of_every_slot_with_the_keys_values(export):
                 assert q.get("type") == "cloze"
                 boxes = CLOZE.findall(html)
                 assert len(boxes) == len(expected), (problem["id"], len(boxes), len(expected))
-                for (weight, value, tol, wrongs), (v_key, t_key) in zip(boxes, expected):
+                for (_weight, value, tol, wrongs), (v_key, t_key) in zip(boxes, expected):
                     assert float(value) == pytest.approx(v_key, rel=1e-12, abs=1e-12)
                     assert float(tol) == pytest.approx(t_key, rel=1e-9)
                     for w in re.findall(r"%0%([-0-9.e+]+):", wrongs):

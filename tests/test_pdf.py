@@ -103,3 +103,42 @@ def test_worksheet_command_writes_a_pdf(tmp_path):
         if p.topic == "cnn":
             assert squash(p.title) in text
     assert "Solutions" in text
+
+
+def test_the_preamble_is_dumped_once_and_gives_the_same_pdf_bytes(tmp_path, monkeypatch):
+    """pdflatex starts from a cached format holding the preamble: one format for documents that
+    share a preamble, byte-identical PDFs to a compile without it, errors on the same lines."""
+    from examgen.documents import render_version
+    from examgen.exam import build_version, load_spec
+
+    files = render_version(build_version(load_spec(), 2), {"tex"})
+    monkeypatch.setenv(pdf.CACHE_ENV, str(tmp_path / "cache"))
+    pdf.compile_tex(files["exam.tex"], tmp_path / "a" / "exam.pdf", "exam", engine="pdflatex")
+    pdf.compile_tex(files["key.tex"], tmp_path / "a" / "key.pdf", "key", engine="pdflatex")
+    formats = list((tmp_path / "cache").glob("*.fmt"))
+    assert len(formats) == 1, formats
+    monkeypatch.setenv(pdf.CACHE_ENV, str(tmp_path / "not-a-folder" / "x"))
+    (tmp_path / "not-a-folder").write_text("a file where the cache folder would go")
+    assert pdf.cache_dir() is None
+    for name in ("exam", "key"):   # no cache: compiled from the whole file, as before
+        pdf.compile_tex(files[f"{name}.tex"], tmp_path / "b" / f"{name}.pdf", name, engine="pdflatex")
+        assert (tmp_path / "a" / f"{name}.pdf").read_bytes() == (tmp_path / "b" / f"{name}.pdf").read_bytes()
+    # A LaTeX error is reported at its line of the whole document, format or not.
+    monkeypatch.setenv(pdf.CACHE_ENV, str(tmp_path / "cache"))
+    lines = files["exam.tex"].splitlines()
+    at = lines.index("\\begin{document}") + 3
+    broken = "\n".join(lines[:at] + ["\\undefinedcommandhere"] + lines[at:]) + "\n"
+    with pytest.raises(ExamgenError, match=f"exam.tex:{at + 1}: Undefined control sequence"):
+        pdf.compile_tex(broken, tmp_path / "c.pdf", "exam", engine="pdflatex")
+    assert len(list((tmp_path / "cache").glob("*.fmt"))) == 1
+
+
+def test_generate_dumps_the_format_it_then_uses(tmp_path):
+    """`generate` starts dumping the format before it builds the exam (in the background) and its
+    compile uses that same format: one file in a fresh cache, and a second run adds none."""
+    cache = tmp_path / "cache"
+    for k in range(2):
+        r = run("generate", "--out", tmp_path / f"e{k}", "--seed", "1", env={pdf.CACHE_ENV: str(cache)})
+        assert r.returncode == 0, r.stderr
+        assert len(list(cache.glob("*.fmt"))) == 1
+    assert (tmp_path / "e0" / "exam.pdf").read_bytes() == (tmp_path / "e1" / "exam.pdf").read_bytes()

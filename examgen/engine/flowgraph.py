@@ -163,8 +163,33 @@ def _number(v):
 
 
 def total_derivative(nodes: dict, point: dict, wrt: str = "x", inputs=INPUTS) -> dict:
-    """∂y/∂x by the total derivative rule: Σ_v (dy/dv)(∂v/∂x), with every step's values at the point."""
-    nodes, direct, full, total = _symbolic(nodes, tuple(inputs))
+    """∂y/∂x by the total derivative rule: Σ_v (dy/dv)(∂v/∂x), with every step's values at the point.
+
+    Remembered per graph and point (an exam's draw checks the value its solve then shows); each
+    call gets its own copy of the dicts."""
+    key = (tuple(nodes.items()), tuple((k, type(v), v) for k, v in point.items()), wrt, tuple(inputs))
+    try:
+        hash(key)
+    except TypeError:  # an unhashable coordinate: worked out afresh
+        return _total_derivative(nodes, point, wrt, tuple(inputs))
+    return _fresh(_remembered(key))
+
+
+@lru_cache(maxsize=256)
+def _remembered(key: tuple) -> dict:
+    items, point, wrt, inputs = key
+    return _total_derivative(dict(items), {k: v for k, _, v in point}, wrt, inputs)
+
+
+def _fresh(v):
+    """A copy of the dicts and lists in v (the remembered result stays as it was computed)."""
+    if isinstance(v, dict):
+        return {k: _fresh(x) for k, x in v.items()}
+    return [_fresh(x) for x in v] if isinstance(v, list) else v
+
+
+def _total_derivative(nodes: dict, point: dict, wrt: str, inputs: tuple) -> dict:
+    nodes, direct, full, total = _symbolic(nodes, inputs)
     env = {symbol(k): _number(v) for k, v in point.items()}
     for name, e in nodes.items():
         env[symbol(name)] = _node_value(name, e.xreplace(env))

@@ -50,7 +50,8 @@ QUESTIONS = {
         "right": "The learning rate $\\eta$ is too large: every step overshoots the minimum. Make $\\eta$ smaller.",
         "wrong": {"eta-too-small": "The learning rate $\\eta$ is too small. Make $\\eta$ larger.",
                   "too-few-units": "The network has too few hidden units. Add hidden units.",
-                  "flip-gradient-sign": "The update should add the gradient: use $W \\leftarrow W + \\eta \\nabla_W \\mathcal{L}$."}},
+                  "flip-gradient-sign": "The update should add the gradient: "
+                                        "use $W \\leftarrow W + \\eta \\nabla_W \\mathcal{L}$."}},
     "small-learning-rate": {
         "stem": "What happens when gradient descent uses a learning rate $\\eta$ that is much too small?",
         "right": "The loss decreases, but very slowly: training crawls and needs many more epochs.",
@@ -65,8 +66,8 @@ QUESTIONS = {
                   "target-uniform": "$1/K$ in every entry.",
                   "target-plus-minus": "$y_k = 1$ and every other entry is $-1$."}},
     "maxpool-gradient": {
-        "stem": "In back-propagation through a max-pooling layer (after a ReLU), where does $\\partial \\mathcal{L}/\\partial h$ of "
-                "one pooling block go?",
+        "stem": "In back-propagation through a max-pooling layer (after a ReLU), where does "
+                "$\\partial \\mathcal{L}/\\partial h$ of one pooling block go?",
         "right": "Only to the input that held the block's maximum, and only if that maximum is "
                  "positive; every other input of the block gets 0.",
         "wrong": {"pool-spread": "To every input of the block, unchanged.",
