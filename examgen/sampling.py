@@ -161,6 +161,21 @@ def _exact_scalar_float(v) -> float:
 # --- the calculator-free bound ---------------------------------------------------------------
 def hand_workable(v) -> str | None:
     """None when one exact scalar meets the calculator-free bound; else what breaks it."""
+    if isinstance(v, (float, np.floating)) or getattr(v, "is_Float", False):
+        return _hand_workable(v)  # (equal floats can print differently: -0.0, precisions)
+    try:
+        return _hand_workable_remembered(v)
+    except TypeError:  # unhashable
+        return _hand_workable(v)
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _hand_workable_remembered(v) -> str | None:
+    """hand_workable of an exact value, remembered: an exam's values repeat (0, 1, 1/2, 3, …)."""
+    return _hand_workable(v)
+
+
+def _hand_workable(v) -> str | None:
     from .engine import ops
 
     d = ops.decompose(v)

@@ -45,3 +45,10 @@ def test_bound_violation_walks_arrays_dicts_and_skips_text_and_symbols():
     assert bound_violation({"d": {"e": [R(1, 2), sp.Symbol("h") * 1000]}, "flag": True}) is None
     assert bound_violation({"f": np.array([0.5])}) is not None  # a float in an exam instance
 
+
+
+def test_the_bound_remembers_exact_values_and_says_each_float_as_it_is():
+    for _ in range(2):  # the second answer is the remembered one
+        assert hand_workable(sp.Rational(1, 2)) is None
+        assert "1000000" in hand_workable(sp.Integer(10**6))
+    assert hand_workable(-0.0).startswith("-0.0") and hand_workable(0.0).startswith("0.0")
