@@ -25,8 +25,70 @@ _ESCAPE_RE = re.compile("|".join(re.escape(k) for k in _ESCAPES))
 
 
 def escape(text: str) -> str:
-    """Plain text made safe for LaTeX (special characters and common Unicode symbols)."""
+    """Plain text made safe for LaTeX (special characters and common Unicode symbols), each
+    right-to-left run (Arabic, Hebrew) set right to left."""
+    if not _MAYBE_RTL.search(text):
+        return _escape(text)
+    out, done = [], 0
+    for start, end in rtl_runs(text):
+        out += [_escape(text[done:start]), _RTL, _rtl_body(text[start:end]), "}"]
+        done = end
+    return "".join(out) + _escape(text[done:])
+
+
+def _escape(text: str) -> str:
     return _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], text)
+
+
+# --- right-to-left text ------------------------------------------------------------------------
+# TeX sets text left to right, so an Arabic or Hebrew name came out with its letters (and words)
+# in reverse order. LuaTeX sets a group right to left with \textdir TRT; pdflatex and XeLaTeX
+# have no \textdir and set the group as it is (pdflatex cannot set these scripts anyway and shows
+# code points). Asking \ifdefined in place keeps one .tex for every engine and leaves the
+# preamble, and so every document without right-to-left text, as it was.
+_RTL = r"{\ifdefined\textdir\textdir TRT\fi "
+_LTR = r"{\ifdefined\textdir\textdir TLT\fi "
+# Every strong right-to-left character (bidi class R or AL) is in these blocks: a quick filter.
+_MAYBE_RTL = re.compile("[\u0590-\u08ff\u200f\ufb1d-\ufdff\ufe70-\ufefe"
+                        "\U00010800-\U00010fff\U0001e800-\U0001efff]")
+_STRONG_RTL = {"R", "AL"}
+_MARKS = {"NSM", "BN"}   # belong to the character before them (harakat, niqqud, ZWNJ)
+# Weak and neutral classes: inside a run when between two right-to-left characters.
+_BETWEEN = {"WS", "B", "S", "ON", "CS", "ES", "ET", "EN", "AN", "NSM", "BN"}
+_NUMBER = re.compile(r"\d+(?:[.,:/\u066b\u066c]\d+)*")   # 12, 3.5, ٣٫٥ (Arabic decimal point)
+
+
+def rtl_runs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each maximal right-to-left run: strong R/AL characters, their marks, the
+    spaces and punctuation between two of them, and numbers after one (Unicode bidi classes).
+
+    A number belongs to the right-to-left text before it, as the Unicode bidi algorithm sets it in
+    a left-to-right line: "اختبار 2" reads اختبار then 2, leftwards; a number before it does not."""
+    import unicodedata
+
+    runs, start, end = [], None, None
+    for i, c in enumerate(text):
+        kind = unicodedata.bidirectional(c)
+        if kind in _STRONG_RTL or (kind in ("EN", "AN") and start is not None):
+            start = i if start is None else start
+            end = i + 1
+        elif kind in _MARKS and end == i:
+            end = i + 1
+        elif kind not in _BETWEEN and start is not None:   # a left-to-right letter or an embedding
+            runs.append((start, end))
+            start = None
+    if start is not None:
+        runs.append((start, end))
+    return runs
+
+
+def _rtl_body(run: str) -> str:
+    """A right-to-left run escaped, its numbers still read left to right (12 stays 12)."""
+    out, done = [], 0
+    for m in _NUMBER.finditer(run):
+        out += [_escape(run[done:m.start()]), _LTR, m.group(0), "}"]
+        done = m.end()
+    return "".join(out) + _escape(run[done:])
 
 
 @lru_cache(maxsize=None)

@@ -45,6 +45,9 @@ FALLBACK_FONTS = ("Noto Serif CJK SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei"
                   "Noto Sans Tamil", "Noto Sans Telugu", "Noto Sans Thai", "Noto Sans Georgian",
                   "Noto Sans Armenian", "Noto Sans Ethiopic", "Noto Sans Sinhala", "Noto Sans Khmer",
                   "Noto Sans Symbols", "Noto Sans Symbols2")
+# HarfBuzz shapes a script's letters (Arabic joining, marks over Hebrew letters) only when the
+# font is told the script: luaotfload does not guess it, and untold it set Arabic unjoined.
+FALLBACK_SCRIPTS = {"Noto Sans Arabic": "arab", "Noto Sans Hebrew": "hebr"}
 
 
 def available() -> bool:
@@ -168,9 +171,13 @@ def fonts_file(tex: str) -> str:
         font = next((f for f in FALLBACK_FONTS if _covers(f, c)), None)
         if font and font not in needed:
             needed.append(font)
-    fallbacks = "".join(f'"{f}:mode=harf;",' for f in sorted(needed, key=FALLBACK_FONTS.index))
+    fallbacks = "".join(f'"{f}:mode=harf;{_script(f)}",' for f in sorted(needed, key=FALLBACK_FONTS.index))
     return (f"\\def\\examgenmainfont{{{MAIN_FONT}}}\n"
             f"\\def\\examgenfallback{{{fallbacks}}}\n")
+
+
+def _script(font: str) -> str:
+    return f"script={FALLBACK_SCRIPTS[font]};" if font in FALLBACK_SCRIPTS else ""
 
 
 # --- a pdflatex format with the preamble dumped in it --------------------------------------------

@@ -1,7 +1,10 @@
-"""Run the installed `examgen` command as a user would."""
+"""Run the installed `examgen` command as a user would; read its PDFs back."""
+import html
 import os
+import re
 import shutil
 import subprocess
+import unicodedata
 
 EXAMGEN = shutil.which("examgen")
 
@@ -22,3 +25,33 @@ def one_line_error(result, *words):
     for w in words:
         assert w in err, (w, err)
     return err
+
+
+_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>')
+
+
+def right_to_left_lines(pdf) -> list[list[str]]:
+    """Each line's right-to-left text as drawn: the boxes pdftotext reports for it (a glyph each
+    when set right to left, a word when set left to right) read from right to left, a space
+    where they leave a gap; each box's text in NFKC (pdftotext gives a joined Arabic letter as
+    its presentation form). A name set right to left reads back in its own order, one set left
+    to right with its words swapped.
+
+    Not pdftotext's text: it lays out the letters of one glyph (a ligature such as لى) left to
+    right before it reads a right-to-left line backwards, and so swaps them."""
+    out = subprocess.run(["pdftotext", "-bbox", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    lines = {}
+    for page, text in enumerate(out.split("<page ")):
+        for x0, y0, x1, word in _WORD.findall(text):
+            word = unicodedata.normalize("NFKC", html.unescape(word))
+            if word and all(unicodedata.bidirectional(c) in ("R", "AL", "NSM") for c in word):
+                lines.setdefault((page, round(float(y0), 1)), []).append((float(x0), float(x1), word))
+    result = []
+    for glyphs in lines.values():
+        glyphs.sort(reverse=True)
+        glyph_texts = [glyphs[0][2]]
+        for (x0, _, _), (_, x1, word) in zip(glyphs, glyphs[1:]):
+            glyph_texts.append((" " if x0 - x1 > 1.0 else "") + word)
+        result.append(glyph_texts)
+    return result

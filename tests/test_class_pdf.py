@@ -1,6 +1,7 @@
 """Every name in the PDF: rosters in many scripts compiled with a real TeX engine, read back with pdftotext."""
 import json
 import os
+import re
 import shutil
 import subprocess
 import unicodedata
@@ -9,7 +10,7 @@ import pytest
 
 from examgen import pdf
 
-from helpers import run
+from helpers import right_to_left_lines, run
 
 HAVE_TEX = pdf.available() and shutil.which("pdftotext")
 if not HAVE_TEX and os.environ.get("EXAMGEN_REQUIRE_TEX"):
@@ -29,11 +30,11 @@ def text_of(path, page=None) -> str:
     return " ".join(unicodedata.normalize("NFC", out).split())
 
 
-def _class(tmp_path, names, *extra, seed="8", name="class"):
+def _class(tmp_path, names, *extra, seed="8", name="class", title=TITLE):
     roster = tmp_path / f"{name}.csv"
     roster.write_text("student_id,name\n" + "".join(f'{i},"{n}"\n' for i, n in enumerate(names, 1)), encoding="utf-8")
     spec = tmp_path / "quiz.yaml"
-    spec.write_text(f"title: '{TITLE}'\nproblems:\n  - id: iou\n    points: 6\n", encoding="utf-8")
+    spec.write_text(f"title: '{title}'\nproblems:\n  - id: iou\n    points: 6\n", encoding="utf-8")
     out = tmp_path / name
     r = run("generate", "--spec", spec, "--roster", roster, "--out", out, "--format", "pdf", "--seed", seed, *extra)
     return out, r
@@ -63,11 +64,46 @@ def test_names_in_many_scripts_reach_every_pdf_and_one_warning_names_the_student
 
 
 @pytest.mark.skipif(not UNICODE, reason="needs lualatex and its fonts")
+def test_right_to_left_names_and_titles_read_in_order_with_arabic_joined(tmp_path):
+    # Set left to right (the defect), these names came out with their words swapped and their
+    # letters reversed (pdftotext read "دمحأ ىليل", "ןהכ דוד"), the Arabic letters unjoined.
+    names, title = ["ليلى أحمد", "דוד כהן"], "اختبار الشبكات العصبية 2"
+    out, r = _class(tmp_path, names, title=title)
+    assert r.returncode == 0, r.stderr
+    versions = json.loads((out / "key.json").read_text(encoding="utf-8"))["versions"]
+    assert sorted(v["student"] for v in versions) == sorted(names)
+    for v in versions:
+        for doc in ("exam.pdf", "key.pdf"):
+            lines = ["".join(line) for line in right_to_left_lines(out / v["folder"] / doc)]
+            assert v["student"] in lines and "اختبار الشبكات العصبية" in lines, (doc, lines)
+    assert "דוד כהן" in text_of(out / "דוד-כהן" / "exam.pdf")     # no ligatures: pdftotext reads it whole
+    # Shaped with the Arabic script: ليلى's lam and alef maksura are one glyph, the font's ligature.
+    glyphs = [g.strip() for line in right_to_left_lines(out / "ليلى-أحمد" / "exam.pdf") for g in line]
+    assert "لى" in glyphs, glyphs
+    for combined in ("exams.pdf", "keys.pdf"):
+        lines = ["".join(line) for line in right_to_left_lines(out / combined)]
+        assert all(n in lines for n in names), (combined, lines)
+    # The number after the Arabic title is set to its left, where the bidi algorithm puts it
+    # (the title's words right to left, then 2); left to right it came at the right.
+    bbox = subprocess.run(["pdftotext", "-bbox", "-f", "1", "-l", "1", str(out / "ليلى-أحمد" / "exam.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    words = [(float(x0), float(y0), float(y1), w) for x0, y0, y1, w in
+             re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', bbox)]
+    arabic = [(x, y0, y1) for x, y0, y1, w in words if re.search("[\u0600-\u06ff]", unicodedata.normalize("NFKC", w))]
+    twos = [(x, (y0 + y1) / 2) for x, y0, y1, w in words if w == "2"]
+    beside = [(x, [a for a, y0, y1 in arabic if y0 <= y <= y1]) for x, y in twos]
+    beside = [(x, line) for x, line in beside if line]
+    assert len(beside) == 2, words    # the page header's title and the heading's
+    assert all(x < min(line) for x, line in beside), beside
+
+
+@pytest.mark.skipif(not UNICODE, reason="needs lualatex and its fonts")
 def test_unicode_pdfs_are_byte_reproducible(tmp_path):
-    a, ra = _class(tmp_path, NAMES[:2], name="a")
-    b, rb = _class(tmp_path, NAMES[:2], name="b")
+    names = NAMES[:2] + ["ليلى أحمد"]     # set right to left too
+    a, ra = _class(tmp_path, names, name="a")
+    b, rb = _class(tmp_path, names, name="b")
     assert ra.returncode == rb.returncode == 0
-    for folder in ("王小明", "Nguyễn-Thị-Minh-Khai"):
+    for folder in ("王小明", "Nguyễn-Thị-Minh-Khai", "ليلى-أحمد"):
         assert (a / folder / "exam.pdf").read_bytes() == (b / folder / "exam.pdf").read_bytes()
 
 

@@ -73,3 +73,31 @@ def test_an_aligned_display_becomes_rows_whose_long_right_sides_can_wrap():
     assert "\\mathrow{}{= 3 + 4.}" in tex
     odd = r"\begin{aligned} a &= 1 & b &= 2 \end{aligned}"   # two columns: left as one formula
     assert "\\begin{mathlines}" in latex.display(odd)
+
+
+def test_right_to_left_runs_are_set_right_to_left_and_other_text_escapes_as_before():
+    rtl, ltr = r"{\ifdefined\textdir\textdir TRT\fi ", r"{\ifdefined\textdir\textdir TLT\fi "
+    # no right-to-left letter: the same escaping as ever (documents stay byte-identical)
+    assert latex.escape('Quiz <1> | "A" & B σ') == r"Quiz <1> | \textquotedbl{}A\textquotedbl{} \& B $\sigma$"
+    # a run spans the spaces between its words, and its marks (harakat, niqqud, maqaf)
+    assert latex.escape("ليلى أحمد") == rtl + "ليلى أحمد}"
+    assert latex.escape("דָּוִד בֶּן־אַבְרָהָם") == rtl + "דָּוִד בֶּן־אַבְרָהָם}"
+    assert latex.escape("مُحَمَّد") == rtl + "مُحَمَّد}"
+    # what is outside a run stays outside, escaped; a Latin letter ends a run
+    assert latex.escape("Name: ليلى أحمد (s005)") == "Name: " + rtl + "ليلى أحمد} (s005)"
+    assert latex.escape("ليلى & Ann & דוד") == rtl + "ليلى} \\& Ann \\& " + rtl + "דוד}"
+    # numbers read left to right inside a run; one after right-to-left text belongs to it
+    # (the bidi algorithm sets "اختبار 2" as 2 to the left of اختبار), one before it does not
+    assert latex.escape("اختبار 12 سعيد") == rtl + "اختبار " + ltr + "12} سعيد}"
+    assert latex.escape("اختبار 2") == rtl + "اختبار " + ltr + "2}}"
+    assert latex.escape("2 اختبار 3.5 x") == "2 " + rtl + "اختبار " + ltr + "3.5}} x"
+    assert latex.rtl_runs("a ليلى b") == [(2, 6)]
+
+
+def test_the_quick_right_to_left_filter_finds_every_right_to_left_character():
+    import sys
+    import unicodedata
+
+    missed = [hex(i) for i in range(sys.maxunicode + 1)
+              if unicodedata.bidirectional(chr(i)) in ("R", "AL") and not latex._MAYBE_RTL.match(chr(i))]
+    assert missed == []
