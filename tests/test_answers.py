@@ -39,10 +39,10 @@ def test_blank_template():
     ("", "empty"),
 ])
 def test_hostile_files_get_a_clear_message_in_bounded_time(data, why):
-    t = time.perf_counter()
+    t = time.process_time()   # CPU time: a loaded machine must not fail this
     with pytest.raises(A.AnswerFileError, match=why):
         A.loads(data)
-    assert time.perf_counter() - t < 2
+    assert time.process_time() - t < 2
 
 
 def test_nothing_executed_and_odd_values_kept_for_the_grader(tmp_path):

@@ -213,12 +213,12 @@ def test_one_unreadable_entry_costs_that_entry_only():
 
 
 def test_ambiguous_and_hostile_text_is_refused_in_bounded_time():
-    t = time.perf_counter()
+    t = time.process_time()   # CPU time: a loaded machine must not fail this
     for text in ["ln " * 150, "√" * 300, "1 " * 200, "0,5" * 100, "\\frac{" * 60 + "1" + "}{2}" * 60,
                  "²" * 400, "−" * 399 + "1", "e^" * 150 + "2"]:
         with pytest.raises(expr.ExpressionError):
             expr.number(text)
-    assert time.perf_counter() - t < 2
+    assert time.process_time() - t < 2
 
 
 # --- one tolerance rule ---------------------------------------------------------------------------------
