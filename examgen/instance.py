@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -219,10 +220,12 @@ def _differs(inst: Instance, part: str, wrong) -> bool:
     return not all_close(wrong, right, spec.rtol, spec.atol)
 
 
+@lru_cache(maxsize=4096)
 def _expressions_differ(a, b) -> bool:
     """Two SymPy expressions differ at some of a few fixed points of their variables: by more
     than 1e-9, evaluated with SymPy. Complex floats prove most differences first (far beyond
-    their rounding), so SymPy evaluates only the pairs that may be equal."""
+    their rounding), so SymPy evaluates only the pairs that may be equal. Remembered: the same
+    pairs come back in instance after instance, and equal expressions have equal values."""
     import sympy as sp
 
     free = sorted((getattr(a, "free_symbols", set()) | getattr(b, "free_symbols", set())), key=str)

@@ -103,6 +103,24 @@ def test_every_exam_instance_is_the_proven_identity(question):
             check_numerically(values["expr"], question, a, b, points=3)
 
 
+def test_skipping_evaluation_builds_the_same_expressions(monkeypatch):
+    """exp and ln of aξ + b are built without SymPy's automatic evaluation, and σ′ in ξ from its
+    closed form, when a and b are rationals (identities._evaluate): the same expressions as
+    evaluated and differentiated, for every exam (a, b) and a spread of the drill's (tenths)."""
+    module = get("activation-identity").module
+    drill = [(sp.Rational(i, 10), sp.Rational(j, 10)) for i in range(-30, 31) for j in range(-20, 21) if i]
+    pairs = [(exact(a), exact(b)) for a in module.EXAM_A for b in module.EXAM_B] + drill[::47]
+
+    def built(a, b):
+        a, b = identities._number(a), identities._number(b)
+        return [v for q, f in identities.QUESTIONS.items()
+                for v in (*f(a, b).values(), identities.with_sigma_prime_as_sigma.__wrapped__(q, a, b))]
+
+    quick = [built(a, b) for a, b in pairs]
+    monkeypatch.setattr(identities, "_evaluate", lambda a, b: True)
+    assert quick == [built(a, b) for a, b in pairs]  # SymPy's ==: the same tree, so the same print
+
+
 def test_drill_instances_equal_their_definition():
     """A sample of drill instances (decimal a and b), each proved with simplify as above."""
     p = get("activation-identity")
@@ -139,6 +157,23 @@ def test_keys_print_in_answer_syntax_by_hand():
     assert text("sigmoid-via-tanh") == "(1 + tanh(xi/2))/2"
     assert text("softmax-two-class") == "sigma(2*xi)"
     assert text("sigmoid-derivative-xi") == "exp(-xi)/(1 + exp(-xi))**2"
+
+
+def test_closed_form_derivatives_are_sympys():
+    """The engine's closed-form derivatives (no diff at generation) are what SymPy derives: each
+    outer f′(u) with g(u) written as h, and the mistakes' d/ds of their outer functions of s."""
+    u = sp.Dummy("u", real=True)
+    for outer, (f, g) in {"sigma": (sigma(u), sigma(u)), "tanh": (sp.tanh(u), sp.tanh(u)),
+                          "ln sigma": (sp.log(sigma(u)), sigma(u)),
+                          "ln(1 - sigma)": (sp.log(1 - sigma(u)), sigma(u))}.items():
+        derived = sp.diff(f, u).subs(g, h)
+        assert sp.srepr(derived) == sp.srepr(identities.CORE[outer]), outer
+    s = identities._S
+    outer = {"sigmoid-derivative-h": s, "sigmoid-derivative-xi": s, "log-sigmoid-derivative-h": sp.log(s),
+             "log-one-minus-sigmoid-derivative-h": sp.log(1 - s)}
+    assert set(outer) == set(identities.OUTER_PRIME)
+    for question, f in outer.items():
+        assert sp.srepr(sp.diff(f, s)) == sp.srepr(identities.OUTER_PRIME[question]), question
 
 
 def test_sigma_function():

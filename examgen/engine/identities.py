@@ -1,12 +1,12 @@
-"""Symbolic activation identities (σ′ = h(1 − h), tanh = 2σ(2ξ) − 1, …) derived with SymPy.
+"""Symbolic activation identities (σ′ = h(1 − h), tanh = 2σ(2ξ) − 1, …) as SymPy expressions.
 
 Every question is about h = g(aξ + b) for numbers a ≠ 0 and b; `identity(question, a, b)` returns the
 answer `expr` (a SymPy expression in the answer-file variables h or xi) and the steps a worked
-solution shows. Derivatives are built by differentiating and substituting (the part that does
-not depend on a and b once per process); the rewritings (σ(−u) = 1 − σ(u), tanh(u) = 2σ(2u) − 1,
-σ(u) = (1 + tanh(u/2))/2, softmax = σ(ξ₁ − ξ₂)) are the closed forms, which
-tests/test_engine_identities.py proves with SymPy's simplify for every exam (question, a, b), so that
-generating an instance never runs simplify.
+solution shows. Each answer is a closed form put together from a and b: the outer derivatives in
+h (CORE), the chain rule's factor a, σ(−u) = 1 − σ(u), tanh(u) = 2σ(2u) − 1, σ(u) = (1 + tanh(u/2))/2,
+softmax = σ(ξ₁ − ξ₂). Generating an instance never differentiates or simplifies;
+tests/test_engine_identities.py does: SymPy's diff for the derivatives, simplify for each question
+with symbolic a and b, and every exam (question, a, b) against the question's definition.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ class sigma(sp.Function):
     @classmethod
     def eval(cls, u):
         if u.is_number:
-            return 1 / (1 + sp.exp(-u))
+            return written_out(u)
 
     def fdiff(self, argindex=1):
         s = sigma(self.args[0])
@@ -52,9 +52,9 @@ def _numeric_sigmoid(u):
     return np.where(u >= 0, 1 / (1 + e), e / (1 + e))[()]
 
 
-def written_out(u):
+def written_out(u, evaluate=True):
     """σ(u) written out: 1/(1 + e^−u)."""
-    return 1 / (1 + sp.exp(-u))
+    return 1 / (1 + sp.exp(-u, evaluate=evaluate))
 
 
 def expand_sigma(expr):
@@ -75,66 +75,66 @@ def _times(a, core):
     return sp.Mul(a, core, evaluate=False) if core.is_Add else a * core
 
 
-def _chain(f_of_u, u, in_terms_of):
-    """f′(u) with g(u) → h: the outer derivative of a chain d/dξ f(aξ + b) = a f′(aξ + b)."""
-    d_du = sp.diff(f_of_u, u).subs(in_terms_of, h)
-    assert not d_du.has(u), "the derivative is not a function of h alone"
-    return d_du
+# f′(u) in terms of h = g(u) for each outer function f of the derivative questions: σ′ = σ(1 − σ),
+# tanh′ = 1 − tanh², (ln σ)′ = σ′/σ = 1 − σ, (ln(1 − σ))′ = −σ′/(1 − σ) = −σ. They do not depend on
+# a or b; tests derive each with SymPy's diff and find these very expressions.
+CORE = {"sigma": h * (1 - h), "tanh": 1 - h ** 2, "ln sigma": 1 - h, "ln(1 - sigma)": -h}
 
 
-@lru_cache(maxsize=None)
-def _core(outer: str):
-    """f′(u) in terms of h = g(u) for each outer function f the derivative questions use. It does
-    not depend on a or b, so it is derived once per process."""
-    u = sp.Dummy("u", real=True)
-    g = sp.tanh(u) if outer == "tanh" else sigma(u)
-    f = {"sigma": g, "tanh": g, "ln sigma": sp.log(g), "ln(1 - sigma)": sp.log(1 - g)}[outer]
-    return _chain(f, u, g)
+def _evaluate(a, b) -> bool:
+    """Whether exp and ln of the arguments built from aξ + b need SymPy's automatic evaluation.
+    Not when a and b are rationals (every draw of either profile): it never changes those
+    arguments (tests check every a, b the profiles draw) and costs most of a derivation. Other
+    numbers (ln 2, given to `examgen solve`) are evaluated as usual."""
+    return not (isinstance(a, sp.Rational) and isinstance(b, sp.Rational))
 
 
 def sigmoid_derivative_h(a, b=0):
     """h = σ(aξ): dh/dξ = a σ′(aξ) = a h(1 − h)."""
-    core = _core("sigma")
+    core = CORE["sigma"]
     return {"given": sigma(a * xi + b), "h_def": sigma(a * xi + b), "core": core, "expr": _times(a, core)}
 
 
 def tanh_derivative_h(a, b=0):
     """h = tanh(aξ): dh/dξ = a tanh′(aξ) = a(1 − h²)."""
-    core = _core("tanh")
+    core = CORE["tanh"]
     return {"given": sp.tanh(a * xi + b), "h_def": sp.tanh(a * xi + b), "core": core, "expr": _times(a, core)}
 
 
 def sigmoid_derivative_xi(a, b=0):
-    """d/dξ σ(aξ + b) = a e^{−(aξ + b)}/(1 + e^{−(aξ + b)})², in ξ alone (the closed form, as
-    SymPy's diff of 1/(1 + e^{−u}) writes it; tests prove it)."""
+    """d/dξ σ(aξ + b) = a e^{−(aξ + b)}/(1 + e^{−(aξ + b)})², in ξ alone: for rational a and b
+    the closed form, built as SymPy's diff of 1/(1 + e^{−u}) writes it (tests check both)."""
     u = a * xi + b
-    e = sp.exp(-u)
-    return {"given": sigma(u), "exp_form": written_out(u), "expr": a * e / (1 + e) ** 2}
+    if _evaluate(a, b):  # other numbers (from `examgen solve`): SymPy's diff, as written before
+        return {"given": sigma(u), "exp_form": written_out(u), "expr": sp.diff(written_out(u), xi)}
+    e = sp.exp(-u, evaluate=False)
+    return {"given": sigma(u), "exp_form": 1 / (1 + e), "expr": a * e / (1 + e) ** 2}
 
 
 def log_sigmoid_derivative_h(a, b=0):
     """h = σ(aξ): d/dξ ln σ(aξ) = a σ′/σ = a(1 − h)."""
-    core = _core("ln sigma")
-    return {"given": sp.log(sigma(a * xi + b)), "h_def": sigma(a * xi + b), "core": core, "expr": _times(a, core)}
+    core, h_def = CORE["ln sigma"], sigma(a * xi + b)
+    return {"given": sp.log(h_def, evaluate=_evaluate(a, b)), "h_def": h_def, "core": core, "expr": _times(a, core)}
 
 
 def log_one_minus_sigmoid_derivative_h(a, b=0):
     """h = σ(aξ): d/dξ ln(1 − σ(aξ)) = −a σ′/(1 − σ) = −a h."""
-    core = _core("ln(1 - sigma)")
-    return {"given": sp.log(1 - sigma(a * xi + b)), "h_def": sigma(a * xi + b), "core": core, "expr": _times(a, core)}
+    core, h_def = CORE["ln(1 - sigma)"], sigma(a * xi + b)
+    return {"given": sp.log(1 - h_def, evaluate=_evaluate(a, b)), "h_def": h_def, "core": core, "expr": _times(a, core)}
 
 
 def sigmoid_negative_h(a, b=0):
     """h = σ(aξ + b): σ(−(aξ + b)) = 1 − h, since σ(−u) = e^{−u}/(e^{−u} + 1) = 1 − σ(u) for every u
     (tests check it against SymPy for every exam a, b)."""
     given = sigma(-(a * xi + b))
-    return {"given": given, "h_def": sigma(a * xi + b), "exp_form": written_out(given.args[0]), "expr": 1 - h}
+    return {"given": given, "h_def": sigma(a * xi + b), "exp_form": written_out(given.args[0], _evaluate(a, b)),
+            "expr": 1 - h}
 
 
 def tanh_via_sigma(a, b=0):
     """tanh(aξ) = (1 − e^{−2aξ})/(1 + e^{−2aξ}) = 2σ(2aξ) − 1."""
     expr = sp.Add(2 * sigma(2 * (a * xi + b)), -1, evaluate=False)  # printed 2*sigma(2*xi) - 1
-    e = sp.exp(-2 * (a * xi + b))
+    e = sp.exp(-2 * (a * xi + b), evaluate=_evaluate(a, b))
     return {"given": sp.tanh(a * xi + b), "exp_form": (1 - e) / (1 + e), "expr": expr}
 
 
@@ -147,7 +147,8 @@ def sigmoid_via_tanh(a, b=0):
 def softmax_two_class(a, b=0):
     """Logits [aξ, −aξ]: softmax₁ = e^{aξ}/(e^{aξ} + e^{−aξ}) = σ(aξ − (−aξ)) = σ(2aξ)."""
     z1, z2 = a * xi + b, -a * xi
-    given = sp.exp(z1) / (sp.exp(z1) + sp.exp(z2))
+    evaluate = _evaluate(a, b)
+    given = sp.exp(z1, evaluate=evaluate) / (sp.exp(z1, evaluate=evaluate) + sp.exp(z2, evaluate=evaluate))
     expr = sigma(z1 - z2)
     return {"z1": z1, "z2": z2, "given": given, "expr": expr}
 
@@ -187,22 +188,18 @@ def _identity(question: str, a, b=0):
 
 # --- wrong maths, for the student mistakes ----------------------------------------------------
 _S = sp.Symbol("s", positive=True)  # stands for σ(aξ + b) in the mistakes' outer functions
-_OUTER = {"sigmoid-derivative-h": _S, "sigmoid-derivative-xi": _S,
-          "log-sigmoid-derivative-h": sp.log(_S), "log-one-minus-sigmoid-derivative-h": sp.log(1 - _S)}
-
-
-@lru_cache(maxsize=None)
-def _outer_derivative(question: str):
-    """d/ds of the question's outer function of s = σ(u): derived once per process."""
-    return sp.diff(_OUTER[question], _S)
+# d/ds of each derivative question's outer function of s: s, s, ln s and ln(1 − s) (tests
+# differentiate those with SymPy and find these very expressions).
+OUTER_PRIME = {"sigmoid-derivative-h": sp.Integer(1), "sigmoid-derivative-xi": sp.Integer(1),
+               "log-sigmoid-derivative-h": 1 / _S, "log-one-minus-sigmoid-derivative-h": -1 / (1 - _S)}
 
 
 @lru_cache(maxsize=1024)
 def with_sigma_prime_as_sigma(question: str, a, b=0):
     """The derivative question's answer when σ′ is taken as σ itself (None for other questions)."""
-    if question not in _OUTER:
+    if question not in OUTER_PRIME:
         return None
-    wrong = a * _outer_derivative(question) * _S   # chain rule, with σ where σ′ belongs
+    wrong = a * OUTER_PRIME[question] * _S   # chain rule, with σ where σ′ belongs
     if question == "sigmoid-derivative-xi":
-        return wrong.subs(_S, written_out(a * xi + b))
+        return wrong.subs(_S, written_out(a * xi + b, _evaluate(a, b)))
     return wrong.subs(_S, h)
