@@ -45,9 +45,13 @@ FALLBACK_FONTS = ("Noto Serif CJK SC", "Noto Sans CJK SC", "WenQuanYi Micro Hei"
                   "Noto Sans Tamil", "Noto Sans Telugu", "Noto Sans Thai", "Noto Sans Georgian",
                   "Noto Sans Armenian", "Noto Sans Ethiopic", "Noto Sans Sinhala", "Noto Sans Khmer",
                   "Noto Sans Symbols", "Noto Sans Symbols2")
-# HarfBuzz shapes a script's letters (Arabic joining, marks over Hebrew letters) only when the
-# font is told the script: luaotfload does not guess it, and untold it set Arabic unjoined.
-FALLBACK_SCRIPTS = {"Noto Sans Arabic": "arab", "Noto Sans Hebrew": "hebr"}
+# HarfBuzz shapes a script's letters (Arabic joining, Devanagari conjuncts and vowel signs, marks
+# over Hebrew letters) only when the font is told the script (OpenType tags): luaotfload does not
+# guess it, and untold it set Arabic unjoined and हिन्दी as ह ि न ् द ी.
+FALLBACK_SCRIPTS = {"Noto Sans Arabic": "arab", "Noto Sans Hebrew": "hebr", "Noto Sans Devanagari": "dev2",
+                    "Noto Sans Bengali": "bng2", "Noto Sans Tamil": "tml2", "Noto Sans Telugu": "tel2",
+                    "Noto Sans Thai": "thai", "Noto Sans Georgian": "geor", "Noto Sans Armenian": "armn",
+                    "Noto Sans Ethiopic": "ethi", "Noto Sans Sinhala": "sinh", "Noto Sans Khmer": "khmr"}
 
 
 def available() -> bool:

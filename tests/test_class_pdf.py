@@ -97,6 +97,17 @@ def test_right_to_left_names_and_titles_read_in_order_with_arabic_joined(tmp_pat
     assert all(x < min(line) for x, line in beside), beside
 
 
+@pytest.mark.skipif(not UNICODE or not pdf._coverage("Noto Sans Devanagari"), reason="needs Noto Sans fonts")
+def test_each_script_font_is_told_its_script_so_harfbuzz_shapes_it():
+    # Untold, luaotfload shapes with no script: Arabic unjoined (the test above), हिन्दी as
+    # ह ि न ् द ी (its vowel sign after the consonant, no conjunct); told, as the font's designer meant.
+    fonts = pdf.fonts_file("ليلى हिन्दी דוד 王")
+    assert '"Noto Sans Arabic:mode=harf;script=arab;"' in fonts
+    assert '"Noto Sans Devanagari:mode=harf;script=dev2;"' in fonts
+    assert '"Noto Sans Hebrew:mode=harf;script=hebr;"' in fonts
+    assert set(pdf.FALLBACK_SCRIPTS) <= set(pdf.FALLBACK_FONTS)
+
+
 @pytest.mark.skipif(not UNICODE, reason="needs lualatex and its fonts")
 def test_unicode_pdfs_are_byte_reproducible(tmp_path):
     names = NAMES[:2] + ["ليلى أحمد"]     # set right to left too
