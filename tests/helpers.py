@@ -55,3 +55,16 @@ def right_to_left_lines(pdf) -> list[list[str]]:
             glyph_texts.append((" " if x0 - x1 > 1.0 else "") + word)
         result.append(glyph_texts)
     return result
+
+
+def differs_somewhere(d) -> bool:
+    """A proof that an expression is not identically 0: SymPy evaluates it (30 digits) away from
+    0 at one of a few points (h inside (0, 1), as a σ output is)."""
+    import sympy as sp
+
+    symbols = sorted(d.free_symbols, key=str)
+    for k in range(4):
+        point = {x: sp.Rational(3 + 2 * k + 5 * i, 11 + 3 * i) for i, x in enumerate(symbols)}
+        if abs(complex(sp.N(d.xreplace(point), 30))) > 1e-12:
+            return True
+    return False

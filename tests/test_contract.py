@@ -9,6 +9,7 @@ from examgen.errors import ExamgenError
 from examgen.instance import DRAW_BUDGET, Draw, draw_instance, sample
 
 from conftest import BANK, PROBLEM_IDS
+from helpers import differs_somewhere
 
 MIGRATED = [pid for pid in PROBLEM_IDS if hasattr(BANK[pid].module, "draw")]
 
@@ -54,17 +55,6 @@ def test_an_exhausted_budget_names_problem_profile_and_seed(monkeypatch):
 
 def test_the_budget_is_bounded():
     assert 50 <= DRAW_BUDGET <= 1000
-
-
-def differs_somewhere(d) -> bool:
-    """A proof that an expression is not identically 0: SymPy evaluates it (30 digits) away from
-    0 at one of a few points (h inside (0, 1), as a σ output is)."""
-    symbols = sorted(d.free_symbols, key=str)
-    for k in range(4):
-        point = {x: sp.Rational(3 + 2 * k + 5 * i, 11 + 3 * i) for i, x in enumerate(symbols)}
-        if abs(complex(sp.N(d.xreplace(point), 30))) > 1e-12:
-            return True
-    return False
 
 
 def test_differs_somewhere_tells_identities_from_differences():

@@ -73,9 +73,9 @@ def total_derivative(graph, point):
 
 
 def _cases(shape):
-    """25 random (a, b, c, point) for a shape, always the same."""
+    """12 random (a, b, c, point) for a shape, always the same (SymPy differentiates each directly)."""
     rng = random.Random(shape)
-    for _ in range(25):
+    for _ in range(12):
         a, b, c = (rng.choice(COEFFICIENTS) for _ in range(3))
         yield a, b, c, {"x": rng.choice([1, 2, 3]), "z": rng.choice([1, 2, 3]), "w": rng.choice([-1, 1, 2])}
 

@@ -158,7 +158,7 @@ def test_right_answers_in_student_forms_keep_every_point(student_exams, style, t
         f = tmp_path / f"s{s}.yaml"
         f.write_text(answers_yaml(key, right_answers(key, style)), encoding="utf-8")
         files.append((folder / "key.json", f, key))
-    for key_path, f, key in files:
+    for key_path, f, _key in files:
         r, [result] = grade_json(key_path, f)
         lost = [(p["number"], n, part["verdict"], part["given"], part["feedback"])
                 for p in result["problems"] for n, part in _parts(p)
@@ -620,7 +620,7 @@ def test_every_roster_name_is_in_the_pdfs(tmp_path):
     flat = unicodedata.normalize("NFC", re.sub(r"\s+", " ", text))
     # a right-to-left name is set right to left: its glyphs, read right to left, spell it
     rtl = {"".join(line) for p in pdfs for line in right_to_left_lines(p)}
-    for sid, name, *_ in rows:
+    for _sid, name, *_ in rows:
         name = unicodedata.normalize("NFC", name)
         assert name in (rtl if re.search("[\u0590-\u08ff]", name) else flat), name
     assert not re.search(r"\bseed\b", flat, re.I)
