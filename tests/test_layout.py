@@ -1,9 +1,10 @@
 """Every page fits: no line past the right margin in any exam, key or worksheet.
 
-Compiles, for every problem and both profiles, one exam and one key holding 20
-instances, one worksheet of every problem, and default exams with their keys; then reads
-each TeX log for `Overfull \\hbox` warnings over 1 pt and names the problem, profile, seed and
-source line of each (see tests/layout.py). Documents compile in parallel, one per core.
+Compiles, for every problem and both profiles, one key holding 20 instances and one exam
+holding 3 (the key holds every prompt too), one worksheet of every problem, and default
+exams with their keys; then reads each TeX log for `Overfull \\hbox` warnings over 1 pt and
+names the problem, profile, seed and source line of each (see tests/layout.py). Documents
+compile in parallel, one per core.
 """
 import os
 import shutil
@@ -21,13 +22,21 @@ pytestmark = [pytest.mark.tex, pytest.mark.skipif("pdflatex" not in ENGINES, rea
 MIN_SEEDS = 20
 
 
+EXAM_SEEDS = 3  # the exam holds nothing per instance that the key does not (see _documents)
+
+
 def _documents(problem, profile, seeds):
-    """(label, tex, instances) for one exam and one key holding an instance per seed."""
+    """(label, tex, instances) for one key holding an instance per seed, and one exam holding the
+    first few: every line an exam sets per instance (the prompt) is in the key too, under the
+    same heading at the same width; what only the exam sets (its parts line) is the problem's."""
     instances = [problem.sample(s, profile) for s in seeds]
-    version = Version("E0-layout", 0, load_spec(), None, "", [(k + 1, 10, i) for k, i in enumerate(instances)])
-    ctx = doc_context(version, problem_items(version, with_tex=True))
-    return [(f"{problem.id} {profile} {doc}", environment().get_template(f"{doc}.tex.j2").render(docs=[ctx]),
-             instances) for doc in ("exam", "key")]
+    out = []
+    for doc, held in (("exam", instances[:EXAM_SEEDS]), ("key", instances)):
+        version = Version("E0-layout", 0, load_spec(), None, "", [(k + 1, 10, i) for k, i in enumerate(held)])
+        ctx = doc_context(version, problem_items(version, with_tex=True))
+        out.append((f"{problem.id} {profile} {doc}", environment().get_template(f"{doc}.tex.j2").render(docs=[ctx]),
+                    held))
+    return out
 
 
 def _problems(label, tex, instances, engine="pdflatex"):
