@@ -14,6 +14,7 @@ preamble make the PDF bytes reproducible with either engine.
 """
 from __future__ import annotations
 
+import atexit
 import bisect
 import hashlib
 import os
@@ -238,7 +239,9 @@ def warm_format(tex: str) -> None:
     while Python builds the documents); compile_tex waits for it. Nothing when it is cached."""
     parts = split_preamble(tex)
     if parts and available():
-        threading.Thread(target=preamble_format, args=(parts[0],), daemon=True).start()
+        job = threading.Thread(target=preamble_format, args=(parts[0],), daemon=True)
+        job.start()
+        atexit.register(job.join, TIMEOUT)   # a command that ends early still leaves no half-dumped format
 
 
 def _dump_format(preamble: str, fmt: Path) -> bool:
