@@ -25,6 +25,8 @@ class ExamgenGroup(click.Group):
         except ExamgenError as e:
             click.echo(f"examgen: error: {shown(e)}", err=True)
             sys.exit(2)
+        except BrokenPipeError:   # `examgen list | head`: the reader has what it wanted
+            sys.exit(1)
         except (OSError, json.JSONDecodeError) as e:
             click.echo(f"examgen: error: {shown(_os_message(e))}", err=True)
             sys.exit(2)

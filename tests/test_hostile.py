@@ -382,3 +382,15 @@ def test_a_key_given_as_a_submission_is_refused_in_one_line(tmp_path):
     assert r.returncode == 1, (r.stdout, r.stderr)
     row = json.loads(r.stdout)
     assert row["status"] != "graded" and "this is an exam's key (key.json), not an answer file" in row["error"], row
+
+
+def test_output_into_a_closed_pipe_ends_quietly():
+    """`examgen list | head -1`: no error message and no traceback when the reader stops early
+    (`true` reads nothing and exits at once, so examgen's first write meets a closed pipe)."""
+    import shutil
+
+    from helpers import EXAMGEN
+
+    r = subprocess.run(f"'{EXAMGEN}' list | true", shell=True, capture_output=True, text=True,
+                       executable=shutil.which("bash"), timeout=60)
+    assert r.stderr == "", r.stderr
