@@ -292,14 +292,32 @@ def compile_tex(tex: str, pdf_path: str | Path, name: str = "document", engine: 
         raise ExamgenError(NO_TEX)
     engine = engine or choose_engine([tex])
     tex, missing = settable(tex, engine)
+    parts = split_preamble(tex) if engine == ENGINE else None
+    fmt = preamble_format(parts[0]) if parts else None
+    try:
+        pdf = _run_tex(parts[1] if fmt else tex, name, engine, fmt)
+    except ExamgenError:
+        if fmt is None:
+            raise
+        pdf = _run_tex(tex, name, engine, None)   # the document is fine: the cached format is not
+        fmt.unlink(missing_ok=True)              # (damaged, or from another TeX): dump it afresh next time
+    # Through the atomic writer: a planted symlink at exam.pdf is replaced, never written through.
+    try:
+        return Compiled(copy_file(pdf, pdf_path), missing, engine)
+    finally:
+        shutil.rmtree(pdf.parent, ignore_errors=True)
+
+
+def _run_tex(source: str, name: str, engine: str, fmt: Path | None) -> Path:
+    """Run the engine once on `source` in a fresh temporary folder; the PDF's path there (the
+    caller removes the folder), or an ExamgenError with the log's relevant lines."""
     env = dict(os.environ, SOURCE_DATE_EPOCH="0", FORCE_SOURCE_DATE="1", TEXMFOUTPUT="")
-    with tempfile.TemporaryDirectory(prefix="examgen-tex-") as tmp:
+    tmp = tempfile.mkdtemp(prefix="examgen-tex-")
+    try:
         src = Path(tmp, name + ".tex")
-        parts = split_preamble(tex) if engine == ENGINE else None
-        fmt = preamble_format(parts[0]) if parts else None
-        src.write_text(parts[1] if fmt else tex, encoding="utf-8")
+        src.write_text(source, encoding="utf-8")
         if engine == UNICODE_ENGINE:
-            Path(tmp, "examgen-fonts.tex").write_text(fonts_file(tex), encoding="utf-8")
+            Path(tmp, "examgen-fonts.tex").write_text(fonts_file(source), encoding="utf-8")
         cmd = [shutil.which(engine), "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape",
                "-file-line-error", *([f"-fmt={fmt.with_suffix('')}"] if fmt else []), src.name]
         try:
@@ -312,8 +330,10 @@ def compile_tex(tex: str, pdf_path: str | Path, name: str = "document", engine: 
             log = Path(tmp, name + ".log")
             text = log.read_text(encoding="latin-1") if log.is_file() else run.stdout.decode("latin-1")
             raise ExamgenError(f"LaTeX ({engine}) failed on {name}.tex:\n{log_excerpt(text)}")
-        # Through the atomic writer: a planted symlink at exam.pdf is replaced, never written through.
-        return Compiled(copy_file(pdf, pdf_path), missing, engine)
+        return pdf
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
 
 
 def log_excerpt(log: str, context: int = 3) -> str:

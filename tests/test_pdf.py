@@ -142,3 +142,21 @@ def test_generate_dumps_the_format_it_then_uses(tmp_path):
         assert r.returncode == 0, r.stderr
         assert len(list(cache.glob("*.fmt"))) == 1
     assert (tmp_path / "e0" / "exam.pdf").read_bytes() == (tmp_path / "e1" / "exam.pdf").read_bytes()
+
+
+def test_a_damaged_cached_format_never_costs_a_pdf(tmp_path, monkeypatch):
+    """A format file that TeX cannot load (damaged, or left by another TeX) is compiled around,
+    deleted, and dumped afresh by the next document."""
+    from examgen.documents import render_version
+    from examgen.exam import build_version, load_spec
+
+    tex = render_version(build_version(load_spec(), 4), {"tex"})["exam.tex"]
+    monkeypatch.setenv(pdf.CACHE_ENV, str(tmp_path / "cache"))
+    pdf.compile_tex(tex, tmp_path / "a.pdf", "exam", engine="pdflatex")
+    [fmt] = (tmp_path / "cache").glob("*.fmt")
+    fmt.write_bytes(b"not a format" * 1000)
+    pdf.compile_tex(tex, tmp_path / "b.pdf", "exam", engine="pdflatex")
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+    assert not fmt.exists()
+    pdf.compile_tex(tex, tmp_path / "c.pdf", "exam", engine="pdflatex")
+    assert fmt.exists() and fmt.stat().st_size > 1_000_000
