@@ -30,7 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import ExamgenError
-from .safeio import copy_file
+from .safeio import cache_dir, copy_file
 
 ENGINE = "pdflatex"             # always the fallback
 UNICODE_ENGINE = "lualatex"
@@ -189,20 +189,9 @@ def _script(font: str) -> str:
 # Loading the preamble's packages is about a quarter of pdflatex's time on an exam. Dumped once
 # into a format (TeX's own "precompiled preamble", like mylatexformat), every later document
 # with the same preamble starts from it; the PDF bytes are the same either way.
-CACHE_ENV = "EXAMGEN_CACHE"     # a folder for examgen's caches; default $XDG_CACHE_HOME/examgen
 _BEGIN = "\\begin{document}"
 _format_locks: dict = {}
 _format_lock = threading.Lock()
-
-
-def cache_dir() -> Path | None:
-    """Where examgen keeps its caches, or None when no such folder can be made."""
-    root = os.environ.get(CACHE_ENV) or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "examgen")
-    try:
-        Path(root).mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return Path(root) if os.access(root, os.W_OK) else None
 
 
 @lru_cache(maxsize=None)
@@ -245,7 +234,8 @@ def warm_format(tex: str) -> None:
 
 
 def _dump_format(preamble: str, fmt: Path) -> bool:
-    with tempfile.TemporaryDirectory(prefix="examgen-fmt-") as tmp:
+    # dumped beside its final place, so that os.replace puts it there whole
+    with tempfile.TemporaryDirectory(prefix=".examgen-fmt-", dir=fmt.parent) as tmp:
         Path(tmp, "preamble.tex").write_text(preamble + "\\dump\n", encoding="utf-8")
         try:
             run = subprocess.run([shutil.which(ENGINE), "-ini", "-interaction=nonstopmode", "-halt-on-error",
@@ -258,14 +248,10 @@ def _dump_format(preamble: str, fmt: Path) -> bool:
         if run.returncode != 0 or not built.is_file():
             return False
         try:
-            os.replace(built, fmt) if _same_device(built, fmt) else shutil.move(str(built), fmt)
+            os.replace(built, fmt)
         except OSError:
             return False
     return True
-
-
-def _same_device(a: Path, b: Path) -> bool:
-    return os.stat(a).st_dev == os.stat(b.parent).st_dev
 
 
 def split_preamble(tex: str) -> tuple[str, str] | None:

@@ -87,14 +87,13 @@ def _template(problem_id: str, which: str):
 
 @lru_cache(maxsize=None)
 def bytecode_cache():
-    """Jinja's compiled templates in the user's cache folder ($XDG_CACHE_HOME/examgen or
-    ~/.cache/examgen), keyed by each template's name and source checksum, so a fresh process
-    skips compiling; None (no cache) when the folder cannot be made. A cache that cannot be
-    read or written is ignored, never an error."""
-    import os
-    from pathlib import Path
-
+    """Jinja's compiled templates in examgen's cache folder (safeio.cache_dir), keyed by each
+    template's name and source checksum, so a fresh process skips compiling; None (no cache)
+    when the folder cannot be made. A cache that cannot be read or written is ignored, never
+    an error."""
     import jinja2
+
+    from .safeio import cache_dir
 
     class QuietCache(jinja2.FileSystemBytecodeCache):
         def load_bytecode(self, bucket):
@@ -109,13 +108,8 @@ def bytecode_cache():
             except OSError:  # read-only or full disk: go on uncached
                 pass
 
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    folder = Path(base, "examgen", f"jinja-{jinja2.__version__}")
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    except OSError:
-        return None
-    return QuietCache(str(folder))
+    folder = cache_dir(f"jinja-{jinja2.__version__}")
+    return None if folder is None else QuietCache(str(folder))
 
 
 def context(inst) -> dict:

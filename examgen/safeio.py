@@ -247,6 +247,21 @@ def parse_yaml(text: str, max_depth: int, error=ExamgenError, what: str = "file"
 
 
 # --- writing ------------------------------------------------------------------------------------
+CACHE_ENV = "EXAMGEN_CACHE"   # a folder for examgen's caches; default $XDG_CACHE_HOME/examgen
+
+
+def cache_dir(*sub: str) -> Path | None:
+    """examgen's cache folder (or a sub-folder of it), made private if missing; None when it
+    cannot be made or written: every cache is an optimisation, never a requirement."""
+    root = os.environ.get(CACHE_ENV) or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache", "examgen")
+    folder = Path(root, *sub)
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return None
+    return folder if os.access(folder, os.W_OK) else None
+
+
 def write_text(path, text: str) -> Path:
     """Write `text` as UTF-8 (student text may hold anything: unencodable characters become �)."""
     return write_bytes(path, text.encode("utf-8", "replace"))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from examgen import bank, pdf
+from examgen import bank, pdf, safeio
 from examgen.documents import worksheet
 from examgen.errors import ExamgenError
 
@@ -112,19 +112,19 @@ def test_the_preamble_is_dumped_once_and_gives_the_same_pdf_bytes(tmp_path, monk
     from examgen.exam import build_version, load_spec
 
     files = render_version(build_version(load_spec(), 2), {"tex"})
-    monkeypatch.setenv(pdf.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setenv(safeio.CACHE_ENV, str(tmp_path / "cache"))
     pdf.compile_tex(files["exam.tex"], tmp_path / "a" / "exam.pdf", "exam", engine="pdflatex")
     pdf.compile_tex(files["key.tex"], tmp_path / "a" / "key.pdf", "key", engine="pdflatex")
     formats = list((tmp_path / "cache").glob("*.fmt"))
     assert len(formats) == 1, formats
-    monkeypatch.setenv(pdf.CACHE_ENV, str(tmp_path / "not-a-folder" / "x"))
+    monkeypatch.setenv(safeio.CACHE_ENV, str(tmp_path / "not-a-folder" / "x"))
     (tmp_path / "not-a-folder").write_text("a file where the cache folder would go")
-    assert pdf.cache_dir() is None
+    assert safeio.cache_dir() is None
     for name in ("exam", "key"):   # no cache: compiled from the whole file, as before
         pdf.compile_tex(files[f"{name}.tex"], tmp_path / "b" / f"{name}.pdf", name, engine="pdflatex")
         assert (tmp_path / "a" / f"{name}.pdf").read_bytes() == (tmp_path / "b" / f"{name}.pdf").read_bytes()
     # A LaTeX error is reported at its line of the whole document, format or not.
-    monkeypatch.setenv(pdf.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setenv(safeio.CACHE_ENV, str(tmp_path / "cache"))
     lines = files["exam.tex"].splitlines()
     at = lines.index("\\begin{document}") + 3
     broken = "\n".join(lines[:at] + ["\\undefinedcommandhere"] + lines[at:]) + "\n"
@@ -138,7 +138,7 @@ def test_generate_dumps_the_format_it_then_uses(tmp_path):
     compile uses that same format: one file in a fresh cache, and a second run adds none."""
     cache = tmp_path / "cache"
     for k in range(2):
-        r = run("generate", "--out", tmp_path / f"e{k}", "--seed", "1", env={pdf.CACHE_ENV: str(cache)})
+        r = run("generate", "--out", tmp_path / f"e{k}", "--seed", "1", env={safeio.CACHE_ENV: str(cache)})
         assert r.returncode == 0, r.stderr
         assert len(list(cache.glob("*.fmt"))) == 1
     assert (tmp_path / "e0" / "exam.pdf").read_bytes() == (tmp_path / "e1" / "exam.pdf").read_bytes()
@@ -151,7 +151,7 @@ def test_a_damaged_cached_format_never_costs_a_pdf(tmp_path, monkeypatch):
     from examgen.exam import build_version, load_spec
 
     tex = render_version(build_version(load_spec(), 4), {"tex"})["exam.tex"]
-    monkeypatch.setenv(pdf.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setenv(safeio.CACHE_ENV, str(tmp_path / "cache"))
     pdf.compile_tex(tex, tmp_path / "a.pdf", "exam", engine="pdflatex")
     [fmt] = (tmp_path / "cache").glob("*.fmt")
     fmt.write_bytes(b"not a format" * 1000)
