@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .engine import ops
+from .engine import exact_print, ops
 from .engine.exact import Exact, to_sympy
 
 DECIMALS = 4  # significant figures shown beside exact answers
@@ -61,10 +61,10 @@ def text(v) -> str:
     return _remembered(_sympy_text, v)
 
 
-@lru_cache(maxsize=4096)
 def _exact_text(v: Exact) -> str:
-    printer, _ = _printers()
-    return printer.doprint(to_sympy(v))
+    """Exact's own printer; SymPy's only for the forms it leaves (terms it cannot order surely)."""
+    s = exact_print.text(v)
+    return s if s is not None else _sympy_text(to_sympy(v))
 
 
 def decimal_text(x: float, digits: int = DECIMALS) -> str:
@@ -116,9 +116,9 @@ def _sympy_latex(v) -> str:
     return _latex_printer().doprint(v)
 
 
-@lru_cache(maxsize=4096)
 def _exact_latex(v: Exact) -> str:
-    return _latex_printer().doprint(to_sympy(v))
+    s = exact_print.latex(v)
+    return s if s is not None else _sympy_latex(to_sympy(v))
 
 
 def _latex_printer():
