@@ -13,7 +13,7 @@ from functools import lru_cache
 import numpy as np
 
 from .engine import exact_print, ops
-from .engine.exact import Exact, to_sympy
+from .engine.exact import Exact, from_sympy, to_sympy
 
 DECIMALS = 4  # significant figures shown beside exact answers
 
@@ -58,9 +58,22 @@ def text(v) -> str:
         return _exact_text(v)
     if not ops.is_exact(v):
         return decimal_text(float(v), 6)
-    return _remembered(_sympy_text, v)
+    x = _as_exact(v)
+    return _exact_text(x) if x is not None else _remembered(_sympy_text, v)
 
 
+def _as_exact(v) -> Exact | None:
+    """The Exact a SymPy number r + Σ c·ln a stands for (same form), so that it prints as one."""
+    if getattr(v, "is_number", False) is not True:   # symbols, matrices: SymPy's to print
+        return None
+    try:
+        x = from_sympy(v)
+    except TypeError:  # unhashable (a mutable matrix)
+        return None
+    return x if isinstance(x, Exact) else None
+
+
+@lru_cache(maxsize=4096)
 def _exact_text(v: Exact) -> str:
     """Exact's own printer; SymPy's only for the forms it leaves (terms it cannot order surely)."""
     s = exact_print.text(v)
@@ -93,7 +106,8 @@ def latex(v) -> str:
         return _exact_latex(v)
     if not ops.is_exact(v):
         return decimal_text(float(v))
-    return _remembered(_sympy_latex, v)
+    x = _as_exact(v)
+    return _exact_latex(x) if x is not None else _remembered(_sympy_latex, v)
 
 
 def _remembered(printer, v) -> str:
@@ -116,6 +130,7 @@ def _sympy_latex(v) -> str:
     return _latex_printer().doprint(v)
 
 
+@lru_cache(maxsize=4096)
 def _exact_latex(v: Exact) -> str:
     s = exact_print.latex(v)
     return s if s is not None else _sympy_latex(to_sympy(v))

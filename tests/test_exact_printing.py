@@ -76,6 +76,7 @@ def test_forms_hand_checked():
     ]
     for x, text, latex in cases:
         assert (fmt.text(x), fmt.latex(x)) == (text, latex)
+        assert (fmt.text(to_sympy(x)), fmt.latex(to_sympy(x))) == (text, latex)   # held by SymPy: the same
         assert (sympy_text(x), sympy_latex(x)) == (text, latex)   # the oracle agrees with the spelling
 
 
@@ -120,6 +121,7 @@ def bank_values(seeds) -> set:
     """Every non-rational Exact the bank prints: all ids, both profiles, keys, markdown, exams."""
     printed = set()
     text, latex = exact_print.text, exact_print.latex
+    fmt._exact_text.cache_clear(), fmt._exact_latex.cache_clear()   # each value reaches the printer
 
     def record(printer):
         def wrapper(x):
