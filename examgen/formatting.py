@@ -1,9 +1,10 @@
 """How values are written: exact text (answer-file syntax), LaTeX, decimals, JSON.
 
 Exact values are Exact numbers (engine/exact.py) or SymPy numbers or expressions; `ln` is
-always written `ln`, never `log`. Rationals are written here; any other exact value as SymPy
-prints it (an Exact through its SymPy form, the string remembered per value), so the same
-value prints the same whichever kind holds it.
+always written `ln`, never `log`. Rationals are written here; r + Σ c·ln a (an Exact, or a SymPy
+number of that form) by engine/exact_print.py, without SymPy, in the strings SymPy's printers
+below would write; other SymPy values (symbolic expressions, σ(2), …) by those printers. So the
+same value prints the same whichever kind holds it; each string is remembered per value.
 """
 from __future__ import annotations
 
