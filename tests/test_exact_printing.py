@@ -169,3 +169,12 @@ def test_printing_an_exact_does_not_import_sympy():
 @pytest.mark.parametrize("x", [Exact(Q(0)), rational(F(-7, 3)), rational(5)])
 def test_rationals_print_as_before(x):
     assert exact_print.text(x) == sympy_text(x) and exact_print.latex(x) == sympy_latex(x)
+
+
+def test_kind_answered_without_sympy_is_sympys():
+    """is_Add (templates bracket a sum) and is_Float are the SymPy form's, on the grid."""
+    for x in itertools.islice(grid(), 2000):
+        s = to_sympy(x)
+        assert (x.is_Add, x.is_Float) == (s.is_Add, s.is_Float), x
+    for x in (rational(0), rational(F(-1, 2)), 2 * log(3), log(2) - 1):
+        assert (x.is_Add, x.is_Float) == (to_sympy(x).is_Add, False)
