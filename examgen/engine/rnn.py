@@ -8,8 +8,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import ops
-from .exact import Exact
 from .activations import activation as _activation
+from .exact import Exact
 
 
 def _empty(T: int, exact: bool) -> np.ndarray:
