@@ -37,6 +37,7 @@ class Exact:
     """r + Σ c·ln(a): `r` a rational (Q), `logs` a sorted tuple of (a, c), a > 0, a ≠ 1, c ≠ 0."""
 
     __slots__ = ("r", "logs", "_hash")
+    shape, ndim = (), 0  # a scalar to np.shape/np.ndim, answered without asking the SymPy form
 
     def __init__(self, r=_ZERO, logs=()):
         self.r = r if type(r) is Q else Q(r)
