@@ -190,6 +190,7 @@ def _script(font: str) -> str:
 # into a format (TeX's own "precompiled preamble", like mylatexformat), every later document
 # with the same preamble starts from it; the PDF bytes are the same either way.
 _BEGIN = "\\begin{document}"
+FORMATS_KEPT = 4   # formats kept in the cache folder, the most recently used
 _format_locks: dict = {}
 _format_lock = threading.Lock()
 
@@ -219,7 +220,10 @@ def _format_path(preamble: str) -> Path | None:
 def cached_format(preamble: str) -> Path | None:
     """The format for `preamble` if it is dumped already (never dumps it)."""
     fmt = _format_path(preamble)
-    return fmt if fmt is not None and fmt.is_file() else None
+    if fmt is None or not fmt.is_file():
+        return None
+    _touch(fmt)
+    return fmt
 
 
 def preamble_format(preamble: str) -> Path | None:
@@ -233,7 +237,16 @@ def preamble_format(preamble: str) -> Path | None:
     with lock:   # the exam and its key want the same format at once: dump it once
         if not fmt.is_file() and not _dump_format(preamble, fmt):
             return None
+    _touch(fmt)
     return fmt
+
+
+def _touch(fmt: Path) -> None:
+    """Mark a format used now (prune_formats keeps the most recently used)."""
+    try:
+        os.utime(fmt)
+    except OSError:
+        pass
 
 
 def warm_format(tex: str) -> None:
@@ -264,7 +277,23 @@ def _dump_format(preamble: str, fmt: Path) -> bool:
             os.replace(built, fmt)
         except OSError:
             return False
+    prune_formats(fmt.parent)
     return True
+
+
+def prune_formats(folder: Path, keep: int = FORMATS_KEPT) -> list[Path]:
+    """Delete all but the `keep` most recently used formats (each is 6–7 MB; a new examgen or TeX
+    Live makes a new one); the deleted paths. A process still using one compiles around it."""
+    def used(f: Path) -> float:
+        try:
+            return f.stat().st_mtime
+        except OSError:   # deleted by another process meanwhile
+            return 0.0
+
+    formats = sorted(folder.glob("pdflatex-*.fmt"), key=used, reverse=True)
+    for old in formats[keep:]:
+        old.unlink(missing_ok=True)
+    return formats[keep:]
 
 
 def split_preamble(tex: str) -> tuple[str, str] | None:

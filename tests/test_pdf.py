@@ -162,6 +162,28 @@ def test_a_damaged_cached_format_never_costs_a_pdf(tmp_path, monkeypatch):
     assert fmt.exists() and fmt.stat().st_size > 1_000_000
 
 
+def test_the_format_cache_keeps_the_most_recently_used_formats(tmp_path, monkeypatch):
+    """Formats are 6–7 MB each and a new examgen or TeX Live makes another: a dump deletes all but
+    the FORMATS_KEPT most recently used, and using a format counts as using it."""
+    from examgen.documents import render_version
+    from examgen.exam import build_version, load_spec
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    old = [cache / f"pdflatex-old{k}.fmt" for k in range(pdf.FORMATS_KEPT + 1)]
+    for k, f in enumerate(old):
+        f.write_bytes(b"an old format")
+        os.utime(f, (1_000_000 + k, 1_000_000 + k))   # old[-1] is the most recently used
+    os.utime(old[0], (2_000_000, 2_000_000))         # ... then old[0] was used again
+    monkeypatch.setenv(safeio.CACHE_ENV, str(cache))
+    tex = render_version(build_version(load_spec(), 1), {"tex"})["exam.tex"]
+    pdf.compile_tex(tex, tmp_path / "a.pdf", "exam", engine="pdflatex")
+    left = sorted(f.name for f in cache.glob("*.fmt"))
+    [new] = [f for f in left if "old" not in f]
+    assert left == sorted([new, old[0].name, *(f.name for f in old[-(pdf.FORMATS_KEPT - 2):])]), left
+    assert pdf.prune_formats(cache, keep=1) != [] and [f.name for f in cache.glob("*.fmt")] == [new]
+
+
 def test_runs_started_early_give_the_same_pdfs_and_errors(tmp_path, monkeypatch):
     """pdflatex runs started before their documents exist (they load the format while the exam is
     built, then read the document from a pipe) make the same PDF bytes; a document with an error
