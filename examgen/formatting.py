@@ -1,9 +1,10 @@
 """How values are written: exact text (answer-file syntax), LaTeX, decimals, JSON.
 
 Exact values are Exact numbers (engine/exact.py) or SymPy numbers or expressions; `ln` is
-always written `ln`, never `log`. Rationals are written here; any other exact value as SymPy
-prints it (an Exact through its SymPy form, the string remembered per value), so the same
-value prints the same whichever kind holds it.
+always written `ln`, never `log`. Rationals are written here; r + Σ c·ln a (an Exact, or a SymPy
+number of that form) by engine/exact_print.py, without SymPy, in the strings SymPy's printers
+below would write; other SymPy values (symbolic expressions, σ(2), …) by those printers. So the
+same value prints the same whichever kind holds it; each string is remembered per value.
 """
 from __future__ import annotations
 
@@ -12,8 +13,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from .engine import ops
-from .engine.exact import Exact, to_sympy
+from .engine import exact_print, ops
+from .engine.exact import Exact, from_sympy, to_sympy
 
 DECIMALS = 4  # significant figures shown beside exact answers
 
@@ -58,13 +59,26 @@ def text(v) -> str:
         return _exact_text(v)
     if not ops.is_exact(v):
         return decimal_text(float(v), 6)
-    return _remembered(_sympy_text, v)
+    x = _as_exact(v)
+    return _exact_text(x) if x is not None else _remembered(_sympy_text, v)
+
+
+def _as_exact(v) -> Exact | None:
+    """The Exact a SymPy number r + Σ c·ln a stands for (same form), so that it prints as one."""
+    if getattr(v, "is_number", False) is not True:   # symbols, matrices: SymPy's to print
+        return None
+    try:
+        x = from_sympy(v)
+    except TypeError:  # unhashable (a mutable matrix)
+        return None
+    return x if isinstance(x, Exact) else None
 
 
 @lru_cache(maxsize=4096)
 def _exact_text(v: Exact) -> str:
-    printer, _ = _printers()
-    return printer.doprint(to_sympy(v))
+    """Exact's own printer; SymPy's only for the forms it leaves (terms it cannot order surely)."""
+    s = exact_print.text(v)
+    return s if s is not None else _sympy_text(to_sympy(v))
 
 
 def decimal_text(x: float, digits: int = DECIMALS) -> str:
@@ -93,7 +107,8 @@ def latex(v) -> str:
         return _exact_latex(v)
     if not ops.is_exact(v):
         return decimal_text(float(v))
-    return _remembered(_sympy_latex, v)
+    x = _as_exact(v)
+    return _exact_latex(x) if x is not None else _remembered(_sympy_latex, v)
 
 
 def _remembered(printer, v) -> str:
@@ -118,7 +133,8 @@ def _sympy_latex(v) -> str:
 
 @lru_cache(maxsize=4096)
 def _exact_latex(v: Exact) -> str:
-    return _latex_printer().doprint(to_sympy(v))
+    s = exact_print.latex(v)
+    return s if s is not None else _sympy_latex(to_sympy(v))
 
 
 def _latex_printer():

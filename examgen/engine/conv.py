@@ -9,17 +9,14 @@ from __future__ import annotations
 import numpy as np
 
 from . import ops
+from .exact import Exact
 
 MODES = ("valid", "full", "same")
 
 
 def zero(like):
-    """The number 0, exact (SymPy) when `like` is exact, else 0.0."""
-    if ops.is_exact(like):
-        import sympy as sp
-
-        return sp.Integer(0)
-    return 0.0
+    """The number 0, exact when `like` is exact, else 0.0."""
+    return Exact(0) if ops.is_exact(like) else 0.0
 
 
 def zeros(shape, like):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import ops
+from .exact import Exact
 
 
 def overlap(a0, a_len, b0, b_len):
@@ -33,11 +34,9 @@ def _array(values, like):
 
 
 def _one_zero(mask, like):
-    """1 where mask is True, else 0: exact Integers for exact inputs, floats otherwise."""
+    """1 where mask is True, else 0: exact numbers for exact inputs, floats otherwise."""
     if ops.is_exact(like):
-        import sympy as sp
-
-        return np.array([sp.Integer(int(m)) for m in mask], dtype=object)
+        return np.array([Exact(int(m)) for m in mask], dtype=object)
     return np.asarray(mask, dtype=float)
 
 

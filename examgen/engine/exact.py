@@ -12,8 +12,10 @@ computed by SymPy from the equivalent SymPy values: the result is then a SymPy o
 engine (ops) takes either kind. `to_sympy` and `from_sympy` convert both ways; an Exact also
 passes anywhere SymPy expects a value (it has `_sympy_`), and attributes SymPy numbers have
 and Exact does not (`.has`, `.atoms`, `.rewrite`, …) are answered by its SymPy form.
-Printing (plain text and LaTeX) is formatting.py's, which writes rationals itself and other
-values as SymPy prints them (remembered per value).
+Printing (plain text and LaTeX) is exact_print.py's, beside this module: it writes, without
+SymPy, the very strings SymPy's printers (formatting.py's subclasses) write for the same value,
+and formatting.py calls it. `str(x)` stays SymPy's `str` of the SymPy form (`log(2)`), for
+debugging only.
 """
 from __future__ import annotations
 
@@ -36,6 +38,7 @@ class Exact:
     """r + Σ c·ln(a): `r` a rational (Q), `logs` a sorted tuple of (a, c), a > 0, a ≠ 1, c ≠ 0."""
 
     __slots__ = ("r", "logs", "_hash")
+    shape, ndim = (), 0  # a scalar to np.shape/np.ndim, answered without asking the SymPy form
 
     def __init__(self, r=_ZERO, logs=()):
         self.r = r if type(r) is Q else Q(r)

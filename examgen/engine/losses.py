@@ -10,6 +10,7 @@ from functools import lru_cache
 import numpy as np
 
 from . import ops
+from .exact import Exact
 
 LOSSES = ("mse", "bce", "ce")
 OUTPUTS = ("linear", "sigmoid", "softmax")
@@ -25,14 +26,25 @@ def _pair(y, yhat):
 
 
 def _exact(a):
-    """An object array of SymPy numbers (ints become Integers, so that 1/n stays exact)."""
-    import sympy
-
+    """An object array of exact numbers (ints become exact, so that 1/n stays exact): Exact for
+    ints, integral floats and Exacts (no SymPy needed), SymPy for anything else."""
     a = np.asarray(a, dtype=object)
     out = np.empty(a.shape, dtype=object)
     for idx, v in np.ndenumerate(a):
-        out[idx] = sympy.nsimplify(v) if isinstance(v, float) and v.is_integer() else sympy.sympify(v)
+        out[idx] = _exact_one(v)
     return out
+
+
+def _exact_one(v):
+    if isinstance(v, Exact):
+        return v
+    if isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
+        return Exact(int(v))
+    if isinstance(v, float) and v.is_integer():
+        return Exact(int(v))
+    import sympy
+
+    return sympy.sympify(v)
 
 
 def _n(a):
@@ -40,9 +52,7 @@ def _n(a):
     if np.ndim(a) == 0:
         raise ValueError("y and ŷ must be arrays with one example per row")
     if ops.is_exact(a):
-        import sympy
-
-        return sympy.Integer(a.shape[0])
+        return Exact(a.shape[0])
     return float(a.shape[0])
 
 
@@ -123,6 +133,8 @@ def combine_logs(v):
 
 @lru_cache(maxsize=8192)  # pure and deterministic: a repeated sum is combined once
 def _combine_one(x):
+    if getattr(x, "is_Rational", False) is True:
+        return x  # a number: nothing to combine (and no SymPy needed)
     import sympy as sp
 
     x = sp.sympify(x)

@@ -9,6 +9,7 @@ import numpy as np
 
 from . import ops
 from .activations import activation as _activation
+from .exact import Exact
 
 
 def _empty(T: int, exact: bool) -> np.ndarray:
@@ -16,9 +17,7 @@ def _empty(T: int, exact: bool) -> np.ndarray:
 
 
 def _zero(exact: bool):
-    import sympy as sp
-
-    return sp.Integer(0) if exact else 0.0
+    return Exact(0) if exact else 0.0
 
 
 def recurrent_sum(w, h, n: int):

@@ -27,6 +27,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..engine import losses, mlp, ops
+from ..engine.exact import Exact
 from ..sampling import exact
 
 # Default (output, loss) pairs: the canonical ones; the drill adds sigmoid + MSE now and then.
@@ -245,9 +246,7 @@ def _inverse_gcd(column):
 
 def _logs(q):
     """Exact ln q for integers q ≥ 2, or 1 where q is 1 (no log factor)."""
-    import sympy as sp
-
-    return np.vectorize(lambda v: sp.Integer(1) if v == 1 else sp.log(int(v)), otypes=[object])(q)
+    return np.vectorize(lambda v: Exact(1) if v == 1 else ops.log(Exact(int(v))), otypes=[object])(q)
 
 
 def draw_targets(rng, output, n, K):
@@ -300,13 +299,12 @@ def tidy_logs(a):
     """Exact entries that are sums of logs written as one log, ln q (so σ(ln q) = q/(1+q) is visible)."""
     if not ops.is_exact(a):
         return a
-    import sympy as sp
 
-    def one(v):
+    def one(v):  # ops' exp and log: Exact's own (no SymPy) where the value is one
         if v.is_Rational:
             return v
-        q = sp.exp(v)
-        return sp.log(q) if q.is_Rational else v
+        q = ops.exp(v)
+        return ops.log(q) if q.is_Rational else v
 
     return np.vectorize(one, otypes=[object])(a)
 
@@ -315,10 +313,8 @@ def tidy_loss(L, n):
     """A cross-entropy of fractions written as (1/n) ln q."""
     if not ops.is_exact(L) or L.is_Rational:
         return L
-    import sympy as sp
-
-    q = sp.exp(n * L)
-    return sp.log(q) / n if q.is_Rational else L
+    q = ops.exp(n * L)
+    return ops.log(q) / n if q.is_Rational else L
 
 
 def forward(p):

@@ -1,0 +1,124 @@
+"""Plain text and LaTeX for an Exact r + Σ c·ln a, without SymPy, in the very strings SymPy wrote.
+
+Before this module, formatting.py printed an Exact by converting it to SymPy and running its
+printers: `AnswerPrinter` (StrPrinter, settings {"order": "none"}, `ln(...)` for log) for the
+answer-file text, `CourseLatexPrinter` (LatexPrinter, `\\ln 2` / `\\ln\\left(\\frac{2}{3}\\right)`) for
+LaTeX. Keys and golden files hold those strings, so this module writes the same bytes; the rules
+below are SymPy 1.14's, restricted to the terms an Exact has: a rational r, and c·ln a with c a
+nonzero rational and a > 0 a rational whose numerator is not 1 (SymPy's log turns ln(1/n) into
+−ln n; Exact keeps that form, see exact.log).
+
+Term order (which term comes first is what makes the two printers differ):
+- Text, order "none" (printing/printer.py `_as_ordered_terms`): the Add's own args. Add.flatten
+  (core/add.py) sorts the non-number terms with `Basic.compare` (core/basic.py) and puts the
+  number first. `Basic.compare` orders by class (`_cmp_name`: classes in `ordering_of_classes`
+  by their place there, before classes not in it), then by `_hashable_content` item by item. A
+  term with c = 1 is a bare `log` (not in the list), any other a `Mul(c, log(a))` (in it): every
+  Mul comes before every bare log. Mul against Mul compares c first: by class Half (1/2) <
+  NegativeOne (−1) < Integer < Rational, then by (p, q); then ln a against ln a by a's class
+  (Integer < Rational), then (p, q).
+- LaTeX, order None (core/expr.py `Expr.as_ordered_terms`): first a special case, an Add of
+  exactly a positive number and a Mul with a negative coefficient keeps the number first
+  (`1 - \\ln 2`); otherwise `as_terms` finds no generators (ln 2 is a number, so it is folded
+  into each term's complex coefficient) and the terms are sorted, stably from the args order, by
+  their float value, ascending. Two terms whose floats are too close to order with certainty
+  (ln 4 beside 2 ln 2) are left to SymPy: `latex` returns None for them.
+
+Each term is printed as StrPrinter._print_Mul / LatexPrinter._print_Mul write c·ln a (c = p/q):
+text `-3*ln(2)/2`, `ln(2)/2`, `2*ln(2/3)`; LaTeX `- \\frac{3 \\ln 2}{2}`, `2 \\ln 2`; and joined as
+the two `_print_Add`s join them (text: `-` glued to a leading term, ` - ` inside; LaTeX: `- ` from
+the term's own sign when first, ` - ` before the negated term inside). tests/test_exact_printing.py
+checks every string against SymPy's printers.
+"""
+from __future__ import annotations
+
+import math
+
+_NEAR = 1e-12  # terms whose floats are this close (relatively) are not ordered here: SymPy decides
+
+
+def terms_ok(x) -> bool:
+    """Whether x has only terms this module knows SymPy's form of (see the module docstring)."""
+    return all(c and a > 0 and a != 1 and a.numerator != 1 for a, c in x.logs)
+
+
+# --- plain text (answer-file syntax) ----------------------------------------------------------
+def text(x) -> str | None:
+    """x as AnswerPrinter writes to_sympy(x): `1/2 - ln(3)`, `2*ln(2) + ln(3)`; None if unsure."""
+    if not terms_ok(x):
+        return None
+    parts = ([_rational_text(x.r)] if x.r else []) + \
+        [_log_text(a, c) for a, c in sorted(x.logs, key=_args_key)]
+    if not parts:
+        return "0"
+    out = parts[0]
+    for t in parts[1:]:
+        out += " - " + t[1:] if t.startswith("-") else " + " + t
+    return out
+
+
+def _args_key(term):
+    """Where c·ln a stands in the Add's args: Basic.compare's order (module docstring)."""
+    a, c = term
+    if c == 1:
+        return (1, _number_key(a))
+    return (0, _number_key(c), _number_key(a))
+
+
+def _number_key(v):
+    # ordering_of_classes: Half < NegativeOne < Integer < Rational; then _hashable_content (p, q)
+    p, q = int(v.numerator), int(v.denominator)
+    cls = 0 if (p, q) == (1, 2) else 1 if (p, q) == (-1, 1) else 2 if q == 1 else 3
+    return (cls, p, q)
+
+
+def _rational_text(v) -> str:
+    p, q = int(v.numerator), int(v.denominator)
+    return str(p) if q == 1 else f"{p}/{q}"
+
+
+def _log_text(a, c) -> str:
+    p, q = int(c.numerator), int(c.denominator)
+    return ("-" if p < 0 else "") + ("" if abs(p) == 1 else f"{abs(p)}*") + \
+        f"ln({_rational_text(a)})" + ("" if q == 1 else f"/{q}")
+
+
+# --- LaTeX ----------------------------------------------------------------------------------------
+def latex(x) -> str | None:
+    """x as CourseLatexPrinter writes to_sympy(x): `\\frac{1}{2} - \\ln 3`; None if unsure."""
+    if not terms_ok(x):
+        return None
+    terms = ([(None, x.r)] if x.r else []) + sorted(x.logs, key=_args_key)
+    if not terms:
+        return "0"
+    if not (len(terms) == 2 and x.r > 0 and terms[1][1] < 0):   # as_ordered_terms' special case
+        values = [_value(a, c) for a, c in terms]
+        terms = [t for _, t in sorted(zip(values, terms), key=lambda vt: vt[0])]
+        values.sort()
+        if any(w - v <= _NEAR * max(1.0, abs(v), abs(w)) for v, w in zip(values, values[1:])):
+            return None
+    out = _term_latex(*terms[0])
+    for a, c in terms[1:]:
+        out += " - " + _term_latex(a, -c) if c < 0 else " + " + _term_latex(a, c)
+    return out
+
+
+def _value(a, c) -> float:
+    """The term's float (the rational r when a is None), as the sort key of as_ordered_terms."""
+    f = int(c.numerator) / int(c.denominator)
+    if a is None:
+        return f
+    p, q = int(a.numerator), int(a.denominator)
+    return f * (math.log1p((p - q) / q) if q < p < 2 * q or p < q < 2 * p else math.log(p) - math.log(q))
+
+
+def _term_latex(a, c) -> str:
+    """One term: the rational c when a is None (LatexPrinter._print_Rational), else c·ln a."""
+    p, q = int(c.numerator), int(c.denominator)
+    sign = "- " if p < 0 else ""
+    if a is None:
+        return str(p) if q == 1 else sign + r"\frac{%d}{%d}" % (abs(p), q)
+    n, d = int(a.numerator), int(a.denominator)
+    ln = r"\ln %d" % n if d == 1 else r"\ln\left(\frac{%d}{%d}\right)" % (n, d)
+    numer = ln if abs(p) == 1 else f"{abs(p)} {ln}"
+    return sign + (numer if q == 1 else r"\frac{%s}{%d}" % (numer, q))

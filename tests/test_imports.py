@@ -1,0 +1,85 @@
+"""SymPy is imported only where something symbolic is worked: an exam of numeric problems is
+generated and graded without it (about 0.3 s of every such command), a symbolic one still uses it.
+
+The installed `examgen` runs with PYTHONPROFILEIMPORTTIME=1 (python -X importtime as an
+environment variable): every module the command imports is listed on its stderr."""
+import json
+
+import yaml
+
+from helpers import run
+
+# Problems whose exam numbers are rationals throughout (no logarithm to float, nothing symbolic).
+NUMERIC_SPEC = """\
+title: Numbers only
+problems:
+  - {id: iou, points: 2}
+  - {id: conv2d-forward, points: 5}
+  - {id: maxpool-forward, points: 5}
+  - {id: mlp-forward, points: 5, hidden: relu, output: linear}
+  - {id: conv2d-backward, points: 5}
+  - {id: anchor-labels, points: 5}
+  - {id: loss-mse, points: 5}
+"""
+
+SYMBOLIC_SPEC = """\
+title: Symbols
+problems:
+  - {id: activation-identity, points: 5}
+"""
+
+
+def imported(result) -> set[str]:
+    """The top-level packages a command imported (its -X importtime lines)."""
+    rows = [line.split("|") for line in result.stderr.splitlines() if line.startswith("import time:")]
+    return {row[-1].strip().split(".")[0] for row in rows if len(row) == 3}
+
+
+def traced(*args):
+    r = run(*args, env={"PYTHONPROFILEIMPORTTIME": "1"})
+    assert r.returncode == 0, r.stderr[-2000:]
+    names = imported(r)
+    assert "examgen" in names and "numpy" in names, "the import trace is missing"  # the trace works
+    return r, names
+
+
+def right_answers_file(out, path, style):
+    """The key's answers as a student types them: exact forms, or decimals."""
+    key = json.loads((out / "key.json").read_text(encoding="utf-8"))
+    answers = {}
+    for p in key["problems"]:
+        answers[p["number"]] = {
+            part: (p["answers"][part] if spec["kind"] in ("expression", "choice") or style == "decimal"
+                   else p["answers_exact"][part])
+            for part, spec in p["parts"].items()}
+    path.write_text(yaml.safe_dump({"exam": key["exam"], "student": "S", "answers": answers},
+                                   allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def graded_in_full(out, answers):
+    r, names = traced("grade", out / "key.json", answers, "--json")
+    result = json.loads(r.stdout)
+    assert result["score"] == result["max"] > 0, result
+    return names
+
+
+def test_a_numeric_exam_is_generated_and_graded_without_sympy(tmp_path):
+    spec = tmp_path / "numeric.yaml"
+    spec.write_text(NUMERIC_SPEC, encoding="utf-8")
+    for seed in (0, 1):
+        out = tmp_path / f"exam{seed}"
+        _, names = traced("generate", "--spec", spec, "--seed", seed, "--out", out, "--format", "md,tex")
+        assert "sympy" not in names
+        for style in ("exact", "decimal"):
+            names = graded_in_full(out, right_answers_file(out, tmp_path / f"{seed}-{style}.yaml", style))
+            assert "sympy" not in names
+
+
+def test_a_symbolic_problem_still_uses_sympy_and_grades_in_full(tmp_path):
+    spec = tmp_path / "symbolic.yaml"
+    spec.write_text(SYMBOLIC_SPEC, encoding="utf-8")
+    out = tmp_path / "exam"
+    _, names = traced("generate", "--spec", spec, "--out", out, "--format", "md")
+    assert "sympy" in names  # the same trace sees SymPy when a command needs it
+    graded_in_full(out, right_answers_file(out, tmp_path / "a.yaml", "exact"))  # expressions included
