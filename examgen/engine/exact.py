@@ -31,6 +31,7 @@ except ImportError:  # pragma: no cover - gmpy2 is a dependency; Fraction gives 
 _ZERO = Q(0)
 _ONE = Q(1)
 _TOL = 1e-9  # a sign decided by floats only beyond this; closer calls are decided exactly
+_ARRAY_ATTRIBUTES = frozenset({"ndim", "shape", "dtype", "size"})
 
 
 class Exact:
@@ -86,10 +87,13 @@ class Exact:
         if self.logs:
             raise AttributeError(f"{name}: {self} is not rational")
 
+    is_Float = False  # asked of every number by the calculator-free bound: answered here, not by SymPy
+
     def __getattr__(self, name):
         # Whatever SymPy numbers offer and Exact does not (.has, .atoms, .rewrite, .is_positive,
-        # .free_symbols …): ask the SymPy form. Private names are not delegated (pickle, copy).
-        if name.startswith("_"):
+        # .free_symbols …): ask the SymPy form. Private names are not delegated (pickle, copy),
+        # nor what NumPy asks of a scalar (np.ndim, np.shape), which SymPy numbers lack too.
+        if name.startswith("_") or name in _ARRAY_ATTRIBUTES:
             raise AttributeError(name)
         return getattr(to_sympy(self), name)
 
