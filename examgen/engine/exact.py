@@ -58,8 +58,6 @@ class Exact:
     def is_number(self) -> bool:
         return True
 
-    is_Float = False   # asked of every drawn value (sampling.hand_workable): answered here, not by SymPy
-
     @property
     def is_Add(self) -> bool:
         """Whether the SymPy form is a sum (two terms or more): templates bracket such a value."""
