@@ -14,14 +14,16 @@ passes anywhere SymPy expects a value (it has `_sympy_`), and attributes SymPy n
 and Exact does not (`.has`, `.atoms`, `.rewrite`, …) are answered by its SymPy form.
 Printing (plain text and LaTeX) is exact_print.py's, beside this module: it writes, without
 SymPy, the very strings SymPy's printers (formatting.py's subclasses) write for the same value,
-and formatting.py calls it. `str(x)` stays SymPy's `str` of the SymPy form (`log(2)`), for
-debugging only.
+and formatting.py calls it. `str(x)` is SymPy's `str` of the SymPy form (`1/2 - log(3)`), also
+written there.
 """
 from __future__ import annotations
 
 import math
 from fractions import Fraction
 from functools import lru_cache
+
+from . import exact_print
 
 try:  # GMP's rationals: the same values as fractions.Fraction, about ten times faster
     from gmpy2 import mpq as Q
@@ -263,7 +265,8 @@ class Exact:
         if not self.logs:
             p, q = self.r.numerator, self.r.denominator
             return str(p) if q == 1 else f"{p}/{q}"
-        return str(to_sympy(self))
+        s = exact_print.sympy_str(self)
+        return s if s is not None else str(to_sympy(self))
 
 
 # --- construction and conversion ----------------------------------------------------------------
