@@ -22,7 +22,7 @@ Term order (which term comes first is what makes the two printers differ):
   (`1 - \\ln 2`); otherwise `as_terms` finds no generators (ln 2 is a number, so it is folded
   into each term's complex coefficient) and the terms are sorted, stably from the args order, by
   their float value, ascending. Two terms whose floats are too close to order with certainty
-  (ln 4 beside 2 ln 2) are left to SymPy: `latex` returns None for them.
+  (ln 4 beside 2 ln 2) are left to SymPy: `latex` and `sympy_str` return None for them.
 
 Each term is printed as StrPrinter._print_Mul / LatexPrinter._print_Mul write c·ln a (c = p/q):
 text `-3*ln(2)/2`, `ln(2)/2`, `2*ln(2/3)`; LaTeX `- \\frac{3 \\ln 2}{2}`, `2 \\ln 2`; and joined as
