@@ -278,18 +278,24 @@ def test_early_runs_end_when_examgen_dies(tmp_path, monkeypatch):
     assert not any(map(running, pids)), "pdflatex still waiting after examgen died"
 
 
-def test_a_terminated_generate_leaves_no_tex_run_or_folder(tmp_path):
+def test_a_terminated_generate_leaves_no_tex_run_or_folder(tmp_path, monkeypatch):
     """SIGTERM while the exam is built (its pdflatex runs already waiting): exit 143, the runs
     stopped, their temporary folders and any half-written file removed."""
     import signal
     import time
 
+    from examgen.documents import environment
+
     from helpers import EXAMGEN
 
     env = dict(os.environ, **{safeio.CACHE_ENV: str(tmp_path / "cache")}, TMPDIR=str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
-    assert run("generate", "--out", tmp_path / "first", env=env).returncode == 0   # dumps the format
-    proc = subprocess.Popen([EXAMGEN, "generate", "--out", str(tmp_path / "out")], env=env,
+    # A long exam, so that the signal lands while it is built (its TeX runs wait from the start).
+    spec = tmp_path / "long.yaml"
+    spec.write_text("title: Long\nproblems:\n" + "  - {id: anchor-labels, points: 1}\n" * 200, encoding="utf-8")
+    monkeypatch.setenv(safeio.CACHE_ENV, str(tmp_path / "cache"))   # the format generate starts its runs on
+    pdf.preamble_format(pdf.split_preamble(environment().get_template("exam.tex.j2").render(docs=[]))[0])
+    proc = subprocess.Popen([EXAMGEN, "generate", "--spec", str(spec), "--out", str(tmp_path / "out")], env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
     def tex_children() -> list[int]:
