@@ -88,6 +88,7 @@ def pdf_figures(versions: int) -> list[dict]:
         bare = statistics.median(bare_once() for _ in range(3))
         rows.append(row(f"one exam to PDF (generate, all files) / bare {engine} exam+key", ours / bare,
                         "×", 1.5, note=f"{ours:.2f} s vs {bare:.2f} s, Python start-up included"))
+        rows.append(_numeric_exam_pdf(Path(tmp), engine))
         # The very first run on a machine also dumps pdflatex's preamble format (in the background).
         first = wall(["examgen", "generate", "--out", str(Path(tmp, "first")), "--force"],
                      env=dict(os.environ, EXAMGEN_CACHE=str(Path(tmp, "fresh-cache"))))
@@ -108,6 +109,36 @@ def pdf_figures(versions: int) -> list[dict]:
         rows.append(row(f"{versions} versions to PDF (wall)", t, "s", None, clock="wall",
                         note=f"{cpu / t:.2f} of {os.cpu_count()} cores busy"))
     return rows
+
+
+# An exam of problems whose exam numbers are rationals throughout: no SymPy import at all.
+NUMERIC_SPEC = """\
+title: Numbers only
+problems:
+  - {id: iou, points: 2}
+  - {id: conv2d-forward, points: 5}
+  - {id: maxpool-forward, points: 5}
+  - {id: mlp-forward, points: 5, hidden: relu, output: linear}
+  - {id: conv2d-backward, points: 5}
+  - {id: anchor-labels, points: 5}
+  - {id: loss-mse, points: 5}
+"""
+
+
+def _numeric_exam_pdf(tmp: Path, engine: str) -> dict:
+    """The PDF ratio for an exam without symbolic problems (what the default exam's SymPy costs)."""
+    spec = tmp / "numeric.yaml"
+    spec.write_text(NUMERIC_SPEC, encoding="utf-8")
+    out, bare_dir = tmp / "numeric", tmp / "numeric-bare"
+    ours = statistics.median(wall(["examgen", "generate", "--spec", str(spec), "--out", str(out), "--force"])
+                             for _ in range(3))
+    bare_dir.mkdir()
+    for f in ("exam.tex", "key.tex"):
+        shutil.copy(out / f, bare_dir / f)
+    bare = statistics.median(sum(wall([engine, "-interaction=nonstopmode", f], cwd=bare_dir)
+                                 for f in ("exam.tex", "key.tex")) for _ in range(3))
+    return row("  the same for an exam of 7 numeric problems (no SymPy import)", ours / bare, "×", None,
+               note=f"{ours:.2f} s vs {bare:.2f} s")
 
 
 def acceptance_rows() -> list[dict]:

@@ -14,6 +14,7 @@ one unreadable part never stops the others.
 """
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -220,3 +221,10 @@ def kind_name(v) -> str:
     return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number",
             float: "a number", type(None): "nothing"}.get(type(v), type(v).__name__)
 
+
+def channel_keys(shape: tuple) -> list[str]:
+    """The answer sheet's names of an array's 2-D slices, in C order: c0, c1 (3 axes); c0_d0, c0_d1
+    (4 axes). Sheets are written with them and read by them."""
+    letters = "cdefg"
+    return ["_".join(f"{letters[k]}{i}" for k, i in enumerate(idx))
+            for idx in itertools.product(*(range(n) for n in shape[2:]))]

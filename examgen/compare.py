@@ -41,6 +41,9 @@ def tolerance(expected, rtol: float, atol: float):
     return np.maximum(atol, rtol * np.abs(expected))
 
 
+_SCALARS = (float, int, np.float64, ops.Exact)  # float() of each is ops.to_float's value
+
+
 def close(given, expected, rtol: float, atol: float) -> np.ndarray | bool:
     """Entry-wise within tolerance (bool array, or False on a shape mismatch)."""
     g, e = np.asarray(ops.to_float(given), dtype=float), np.asarray(ops.to_float(expected), dtype=float)
@@ -50,6 +53,9 @@ def close(given, expected, rtol: float, atol: float) -> np.ndarray | bool:
 
 
 def all_close(given, expected, rtol: float, atol: float) -> bool:
+    if type(given) in _SCALARS and type(expected) in _SCALARS:  # two numbers: close's rule without arrays
+        e = float(expected)
+        return abs(float(given) - e) <= max(atol, rtol * abs(e))
     ok = close(given, expected, rtol, atol)
     return bool(np.all(ok)) if ok is not False else False
 

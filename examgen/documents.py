@@ -74,7 +74,7 @@ def _example(variables) -> str:
 
 def _channels(shape) -> list[str]:
     """The answer sheet's channel names of an array printed one 2-D slice at a time, or []."""
-    from .grade import channel_keys
+    from .answers import channel_keys
 
     return channel_keys(tuple(shape)) if len(shape) >= 3 and math.prod(shape[2:]) > 1 else []
 

@@ -65,12 +65,17 @@ def text(v) -> str:
 
 def _as_exact(v) -> Exact | None:
     """The Exact a SymPy number r + Σ c·ln a stands for (same form), so that it prints as one."""
+    try:
+        return _exact_form(v)
+    except TypeError:  # unhashable (a mutable matrix): SymPy's to print
+        return None
+
+
+@lru_cache(maxsize=8192, typed=True)
+def _exact_form(v) -> Exact | None:
     if getattr(v, "is_number", False) is not True:   # symbols, matrices: SymPy's to print
         return None
-    try:
-        x = from_sympy(v)
-    except TypeError:  # unhashable (a mutable matrix)
-        return None
+    x = from_sympy(v)
     return x if isinstance(x, Exact) else None
 
 

@@ -100,10 +100,22 @@ def generate(spec: Spec, out: str | Path, seed: int | None = None, formats: set[
     else:
         base, plan, secret = *plan, True
     check_output_dir(out, force)
+    early: dict = {}
     if "pdf" in formats:   # the first time, pdflatex's preamble format is dumped while the exams are built
         from .documents import environment
 
-        pdf.warm_format(environment().get_template("exam.tex.j2").render(docs=[]))
+        preamble = environment().get_template("exam.tex.j2").render(docs=[])
+        pdf.warm_format(preamble)
+        if not secret:     # one exam: its two pdflatex runs load the format while it is built
+            early = pdf.start_early(preamble, ("exam", "key"))
+    try:
+        return _generate(spec, out, formats, plan, base, secret, progress, early)
+    finally:
+        pdf.stop_early(early)
+
+
+def _generate(spec, out: Path, formats, plan, base, secret: bool, progress, early: dict) -> dict:
+    """generate's work once its plan is made."""
     jobs = [(spec, s, student, folder, str(out), set(formats), secret) for s, student, folder in plan]
     from .key import dumps
 
@@ -130,14 +142,15 @@ def generate(spec: Spec, out: str | Path, seed: int | None = None, formats: set[
         text = dumps(index)
         check_index_size(len(text.encode()), 1)  # the real size, as grade will read it
         write_atomic(out / "key.json", text)
-    font_warnings = compile_pdfs(results, out, secret) if "pdf" in formats else []
+    font_warnings = compile_pdfs(results, out, secret, early) if "pdf" in formats else []
     warnings = font_warnings + write_exports(results, out, formats, spec.title)
     return {"versions": [(r[0], r[1]) for r in results], "out": str(out), "warnings": warnings}
 
 
-def compile_pdfs(results, out: Path, secret: bool) -> list[str]:
+def compile_pdfs(results, out: Path, secret: bool, early: dict | None = None) -> list[str]:
     """Each version's exam.pdf and key.pdf, and for a class exams.pdf and keys.pdf; returns one
-    warning per student whose name (or any text) has characters no installed font can set."""
+    warning per student whose name (or any text) has characters no installed font can set.
+    `early`: pdflatex runs already started (pdf.start_early)."""
     jobs, whose = [], {}
     for folder, exam_id, key, exam_tex, key_tex, _ in results:
         target = out / folder if folder else out
@@ -149,7 +162,7 @@ def compile_pdfs(results, out: Path, secret: bool) -> list[str]:
         jobs += [(_combined([r[3] for r in results]), out / "exams.pdf", "exams"),
                  (_combined([r[4] for r in results]), out / "keys.pdf", "keys")]
     warnings = []
-    for done in pdf.compile_many(jobs):
+    for done in pdf.compile_many(jobs, early=early):
         if done.missing and done.path in whose:
             chars = ", ".join(f"{c} {pdf.placeholder(c)}" for c in done.missing[:6])
             warnings.append(f"{whose[done.path]}: no installed font (engine {done.engine}) can set {chars}; "

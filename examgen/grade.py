@@ -33,6 +33,7 @@ from . import answers as answer_files
 from . import expr, safeio
 from . import formatting as fmt
 from . import key as keyfmt
+from .answers import channel_keys
 from .compare import CORRECT, WITHIN, WRONG, all_close, close, compare, fit_shape, leaves
 from .engine import ops
 from .errors import ExamgenError
@@ -600,12 +601,6 @@ def _entries(v, depth: int) -> list:
 
 
 CHANNEL_HINT = "name each channel as the answer sheet does: c0, c1, … (c0_d0, c0_d1, … for four axes)"
-
-
-def channel_keys(shape: tuple) -> list[str]:
-    """The answer sheet's names of an array's 2-D slices: c0, c1 (3 axes); c0_d0, c0_d1 (4 axes)."""
-    letters = "cdefg"
-    return ["_".join(f"{letters[k]}{i}" for k, i in enumerate(idx)) for idx in np.ndindex(*shape[2:])]
 
 
 def _read_channels(raw: dict, what: str, shape: tuple):

@@ -190,6 +190,7 @@ def _script(font: str) -> str:
 # into a format (TeX's own "precompiled preamble", like mylatexformat), every later document
 # with the same preamble starts from it; the PDF bytes are the same either way.
 _BEGIN = "\\begin{document}"
+FORMATS_KEPT = 4   # formats kept in the cache folder, the most recently used
 _format_locks: dict = {}
 _format_lock = threading.Lock()
 
@@ -207,20 +208,45 @@ def _tex_stamp() -> str:
     return "|".join(parts) if len(parts) == 2 else ""
 
 
-def preamble_format(preamble: str) -> Path | None:
-    """A pdflatex format holding `preamble`, dumped on first use and cached; None when it
-    cannot be (no cache folder, no base format found, or the dump fails): compile as usual."""
+def _format_path(preamble: str) -> Path | None:
+    """Where the format for `preamble` lives (or will), or None without a cache folder or base format."""
     stamp, folder = _tex_stamp(), cache_dir()
     if not stamp or folder is None:
         return None
     key = hashlib.sha256((stamp + "\n" + preamble).encode("utf-8")).hexdigest()[:20]
-    fmt = folder / f"pdflatex-{key}.fmt"
+    return folder / f"pdflatex-{key}.fmt"
+
+
+def cached_format(preamble: str) -> Path | None:
+    """The format for `preamble` if it is dumped already (never dumps it)."""
+    fmt = _format_path(preamble)
+    if fmt is None or not fmt.is_file():
+        return None
+    _touch(fmt)
+    return fmt
+
+
+def preamble_format(preamble: str) -> Path | None:
+    """A pdflatex format holding `preamble`, dumped on first use and cached; None when it
+    cannot be (no cache folder, no base format found, or the dump fails): compile as usual."""
+    fmt = _format_path(preamble)
+    if fmt is None:
+        return None
     with _format_lock:
-        lock = _format_locks.setdefault(key, threading.Lock())
+        lock = _format_locks.setdefault(fmt.name, threading.Lock())
     with lock:   # the exam and its key want the same format at once: dump it once
         if not fmt.is_file() and not _dump_format(preamble, fmt):
             return None
+    _touch(fmt)
     return fmt
+
+
+def _touch(fmt: Path) -> None:
+    """Mark a format used now (prune_formats keeps the most recently used)."""
+    try:
+        os.utime(fmt)
+    except OSError:
+        pass
 
 
 def warm_format(tex: str) -> None:
@@ -251,7 +277,23 @@ def _dump_format(preamble: str, fmt: Path) -> bool:
             os.replace(built, fmt)
         except OSError:
             return False
+    prune_formats(fmt.parent)
     return True
+
+
+def prune_formats(folder: Path, keep: int = FORMATS_KEPT) -> list[Path]:
+    """Delete all but the `keep` most recently used formats (each is 6–7 MB; a new examgen or TeX
+    Live makes a new one); the deleted paths. A process still using one compiles around it."""
+    def used(f: Path) -> float:
+        try:
+            return f.stat().st_mtime
+        except OSError:   # deleted by another process meanwhile
+            return 0.0
+
+    formats = sorted(folder.glob("pdflatex-*.fmt"), key=used, reverse=True)
+    for old in formats[keep:]:
+        old.unlink(missing_ok=True)
+    return formats[keep:]
 
 
 def split_preamble(tex: str) -> tuple[str, str] | None:
@@ -272,16 +314,24 @@ class Compiled:
     engine: str
 
 
-def compile_tex(tex: str, pdf_path: str | Path, name: str = "document", engine: str | None = None) -> Compiled:
-    """Compile LaTeX source to `pdf_path`; a LaTeX error raises with the log's relevant lines."""
+def compile_tex(tex: str, pdf_path: str | Path, name: str = "document", engine: str | None = None,
+                early: dict | None = None) -> Compiled:
+    """Compile LaTeX source to `pdf_path`; a LaTeX error raises with the log's relevant lines.
+
+    `early` ({name: EarlyRun}, from start_early) may hold a run already started for this
+    document: it is used when it runs the same engine and format, and taken out of the dict."""
     if not available():
         raise ExamgenError(NO_TEX)
     engine = engine or choose_engine([tex])
     tex, missing = settable(tex, engine)
     parts = split_preamble(tex) if engine == ENGINE else None
     fmt = preamble_format(parts[0]) if parts else None
+    run = early.pop(name, None) if early is not None else None
+    pdf = run.finish(parts[1]) if run is not None and fmt is not None and run.fmt == fmt else None
+    if run is not None and pdf is None:
+        run.stop()
     try:
-        pdf = _run_tex(parts[1] if fmt else tex, name, engine, fmt)
+        pdf = pdf or _run_tex(parts[1] if fmt else tex, name, engine, fmt)
     except ExamgenError:
         if fmt is None:
             raise
@@ -294,21 +344,27 @@ def compile_tex(tex: str, pdf_path: str | Path, name: str = "document", engine: 
         shutil.rmtree(pdf.parent, ignore_errors=True)
 
 
+def _tex_env() -> dict:
+    return dict(os.environ, SOURCE_DATE_EPOCH="0", FORCE_SOURCE_DATE="1", TEXMFOUTPUT="")
+
+
+def _tex_command(engine: str, fmt: Path | None) -> list[str]:
+    return [shutil.which(engine), "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape",
+            "-file-line-error", *([f"-fmt={fmt.with_suffix('')}"] if fmt else [])]
+
+
 def _run_tex(source: str, name: str, engine: str, fmt: Path | None) -> Path:
     """Run the engine once on `source` in a fresh temporary folder; the PDF's path there (the
     caller removes the folder), or an ExamgenError with the log's relevant lines."""
-    env = dict(os.environ, SOURCE_DATE_EPOCH="0", FORCE_SOURCE_DATE="1", TEXMFOUTPUT="")
     tmp = tempfile.mkdtemp(prefix="examgen-tex-")
     try:
         src = Path(tmp, name + ".tex")
         src.write_text(source, encoding="utf-8")
         if engine == UNICODE_ENGINE:
             Path(tmp, "examgen-fonts.tex").write_text(fonts_file(source), encoding="utf-8")
-        cmd = [shutil.which(engine), "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape",
-               "-file-line-error", *([f"-fmt={fmt.with_suffix('')}"] if fmt else []), src.name]
         try:
-            run = subprocess.run(cmd, cwd=tmp, env=env, stdin=subprocess.DEVNULL,
-                                 capture_output=True, timeout=TIMEOUT)
+            run = subprocess.run([*_tex_command(engine, fmt), src.name], cwd=tmp, env=_tex_env(),
+                                 stdin=subprocess.DEVNULL, capture_output=True, timeout=TIMEOUT)
         except subprocess.TimeoutExpired:
             raise ExamgenError(f"{name}.tex: {engine} did not finish in {TIMEOUT} s") from None
         pdf = Path(tmp, name + ".pdf")
@@ -320,6 +376,73 @@ def _run_tex(source: str, name: str, engine: str, fmt: Path | None) -> Path:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+# --- runs started before their documents exist ------------------------------------------------------
+# pdflatex spends about 0.13 s loading the format before it reads a line of the document. Started
+# when a command begins, it loads the format on the other core while Python builds the exam, then
+# reads the document from a pipe on its standard input. The PDF bytes are the same (tested). A run
+# that fails for any reason is dropped and the document compiled as usual, which reports a real
+# error with its file and line; if examgen dies first, the pipe closes and TeX stops at its end.
+class EarlyRun:
+    """One pdflatex process started on `fmt`, waiting for its document on standard input."""
+
+    def __init__(self, name: str, fmt: Path):
+        self.name, self.fmt = name, fmt
+        self.tmp = tempfile.mkdtemp(prefix="examgen-tex-")
+        with open(Path(self.tmp, "terminal.txt"), "wb") as terminal:   # a file, so TeX never blocks on it
+            self.proc = subprocess.Popen(
+                [*_tex_command(ENGINE, fmt), "-no-parse-first-line", f"-jobname={name}", r"\input{/dev/stdin}"],
+                cwd=self.tmp, env=_tex_env(), stdin=subprocess.PIPE, stdout=terminal, stderr=subprocess.STDOUT)
+
+    def finish(self, body: str) -> Path | None:
+        """Feed the document (from \\begin{document}, padded as split_preamble pads it); the PDF's
+        path in the run's folder (the caller removes it), or None when the run failed."""
+        try:
+            self.proc.stdin.write(body.encode("utf-8"))
+            self.proc.stdin.close()
+            code = self.proc.wait(timeout=TIMEOUT)
+        except (OSError, ValueError, subprocess.TimeoutExpired):   # TeX stopped early (BrokenPipe), or hung
+            return None
+        pdf = Path(self.tmp, self.name + ".pdf")
+        return pdf if code == 0 and pdf.is_file() else None
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        if self.proc.stdin and not self.proc.stdin.closed:
+            try:
+                self.proc.stdin.close()
+            except OSError:
+                pass
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def start_early(tex: str, names) -> dict:
+    """{name: EarlyRun} for documents to come with the preamble of `tex`, when pdflatex and the
+    preamble's format are there already (never waits for a dump); {} otherwise. Runs nobody
+    takes are stopped by stop_early, or at exit."""
+    parts = split_preamble(tex)
+    if not parts or not available() or os.name != "posix":   # /dev/stdin
+        return {}
+    fmt = cached_format(parts[0])
+    if fmt is None:
+        return {}
+    runs: dict = {}
+    atexit.register(stop_early, runs)
+    try:
+        for name in names:
+            runs[name] = EarlyRun(name, fmt)
+    except OSError:
+        stop_early(runs)
+    return runs
+
+
+def stop_early(runs: dict) -> None:
+    """Stop the runs nobody took (a document that went to LuaLaTeX, or an error before the PDFs)."""
+    while runs:
+        runs.popitem()[1].stop()
 
 
 def log_excerpt(log: str, context: int = 3) -> str:
@@ -334,11 +457,11 @@ def log_excerpt(log: str, context: int = 3) -> str:
     return "\n".join(picked) if picked else "\n".join(lines[-15:])
 
 
-def compile_many(jobs: list[tuple], workers: int | None = None, progress=None) -> list[Compiled]:
+def compile_many(jobs: list[tuple], workers: int | None = None, progress=None, early: dict | None = None) -> list[Compiled]:
     """Compile many documents at once (one engine for the whole batch, one process per core).
 
     Each job is (tex, pdf path, name). Every document is tried; when some fail, each failed
-    document's .tex is kept beside its PDF and one error names them all.
+    document's .tex is kept beside its PDF and one error names them all. `early`: as compile_tex's.
     """
     if not jobs:
         return []
@@ -350,7 +473,7 @@ def compile_many(jobs: list[tuple], workers: int | None = None, progress=None) -
     def one(job):
         tex, path, name = job[:3]
         try:
-            return compile_tex(tex, path, name, engine)
+            return compile_tex(tex, path, name, engine, early)
         except ExamgenError as e:
             return e
 

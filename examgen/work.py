@@ -29,6 +29,7 @@ _INDEX = re.compile(r"_\{[^{}]*\}|\^\{\([^{}]*\)\}|_\\?[A-Za-z0-9]|\[[^\[\]]*\]"
 _RELATION = re.compile(r"&?=|\\approx|\\le\b|\\ge\b|<|>|\\Rightarrow|\\\\|&|,")
 _STEP = re.compile(r"\\times|\\cdot|\\odot|\)\s*\(|\\sigma|\\tanh|\\exp|e\^|\\max|\\min|\\sqrt|\+"
                    r"|(?<=[0-9A-Za-z)}\]M])\s*-")
+_NUMBER = re.compile(r"[0-9]|\bM\b")  # a digit, or a matrix the solution works out
 
 
 def _entries(body: str) -> int:
@@ -53,7 +54,7 @@ def operations(prompt: str, solution: str) -> int:
         for piece in _RELATION.split(math):
             if not piece.strip():
                 continue
-            if re.search(r"[0-9]|\bM\b", piece):
+            if _NUMBER.search(piece):
                 steps = len(_STEP.findall(piece))
                 count += steps or int(symbolic_before and "M" not in piece)
                 symbolic_before = False

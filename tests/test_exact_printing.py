@@ -52,7 +52,8 @@ def mismatches(values) -> list:
     """(value, ours, SymPy's) wherever exact_print answers and differs from SymPy."""
     out = []
     for x in values:
-        for ours, theirs in ((exact_print.text(x), sympy_text(x)), (exact_print.latex(x), sympy_latex(x))):
+        for ours, theirs in ((exact_print.text(x), sympy_text(x)), (exact_print.latex(x), sympy_latex(x)),
+                             (exact_print.sympy_str(x), str(to_sympy(x)))):
             if ours is not None and ours != theirs:
                 out.append((x, ours, theirs))
     return out
@@ -110,7 +111,8 @@ def test_the_comparison_catches_a_wrong_order(monkeypatch):
 
 def test_what_it_cannot_order_surely_goes_to_sympy():
     tie = log(4) + 2 * log(2)     # two terms of one float: SymPy's order is its floats' last bits
-    assert len(tie.logs) == 2 and exact_print.latex(tie) is None
+    assert len(tie.logs) == 2 and exact_print.latex(tie) is None and exact_print.sympy_str(tie) is None
+    assert str(tie) == str(to_sympy(tie))
     assert fmt.latex(tie) == sympy_latex(tie) and fmt.text(tie) == sympy_text(tie)
     raw = Exact(Q(1), ((Q(1, 3), Q(2)),))      # ln(1/3) not in SymPy's form: SymPy rewrites it
     assert exact_print.text(raw) is None and exact_print.latex(raw) is None
@@ -160,6 +162,7 @@ def test_printing_an_exact_does_not_import_sympy():
         "x = exact.rational('1/2') - 2 * exact.log(3) + exact.log(Fraction(2, 3)) / 4\n"
         "assert f.text(x) == '1/2 - 2*ln(3) + ln(2/3)/4', f.text(x)\n"
         "assert f.latex(x) == r'- 2 \\ln 3 + \\frac{\\ln\\left(\\frac{2}{3}\\right)}{4} + \\frac{1}{2}', f.latex(x)\n"
+        "assert str(x) == '-2*log(3) + log(2/3)/4 + 1/2', str(x)\n"
         "import numpy as np\n"
         "f.to_exact_json(np.array([x, exact.log(2)], dtype=object)); f.bmatrix(np.array([x, x], dtype=object))\n"
         "assert 'sympy' not in sys.modules\n")
@@ -169,3 +172,12 @@ def test_printing_an_exact_does_not_import_sympy():
 @pytest.mark.parametrize("x", [Exact(Q(0)), rational(F(-7, 3)), rational(5)])
 def test_rationals_print_as_before(x):
     assert exact_print.text(x) == sympy_text(x) and exact_print.latex(x) == sympy_latex(x)
+
+
+def test_kind_answered_without_sympy_is_sympys():
+    """is_Add (templates bracket a sum) and is_Float are the SymPy form's, on the grid."""
+    for x in itertools.islice(grid(), 2000):
+        s = to_sympy(x)
+        assert (x.is_Add, x.is_Float) == (s.is_Add, s.is_Float), x
+    for x in (rational(0), rational(F(-1, 2)), 2 * log(3), log(2) - 1):
+        assert (x.is_Add, x.is_Float) == (to_sympy(x).is_Add, False)

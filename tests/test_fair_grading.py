@@ -250,6 +250,23 @@ def test_the_tolerance_rule_is_stated_and_applied_the_same_everywhere(tmp_path):
     assert _differs(inst, "IOU", right + 1.05 * allowed) and not _differs(inst, "IOU", right + 0.95 * allowed)
 
 
+def test_two_numbers_are_compared_by_the_same_rule_as_arrays():
+    """all_close decides two numbers without arrays: the verdict of `close`, the entry-wise rule,
+    for every kind of number (int, float, NumPy float, exact with logs) and edge (inf, NaN, −0)."""
+    from examgen.compare import close
+    from examgen.engine import exact as ex
+
+    ln2 = ex.log(ex.rational(2))
+    values = [0, 1, -3, 0.005, 0.1, 0.1049, 0.1051, -0.004999, 100.99, np.float64(2.5), -0.0, float("inf"),
+              float("-inf"), float("nan"), ex.rational("3/4"), ln2, ln2 * ex.rational("-1/2") + 1]
+    for given in values:
+        for expected in values:
+            for rtol, atol in ((0.01, 0.005), (0.0, 0.0), (0.5, 1e-9)):
+                with np.errstate(invalid="ignore"):   # inf − inf in the array rule
+                    assert all_close(given, expected, rtol, atol) == bool(np.all(close(given, expected, rtol, atol))), \
+                        (given, expected, rtol, atol)
+
+
 def test_json_answer_files_read_the_same_forms():
     inst = BANK["iou"].sample(2)
     key = make_key(inst)

@@ -160,3 +160,117 @@ def test_a_damaged_cached_format_never_costs_a_pdf(tmp_path, monkeypatch):
     assert not fmt.exists()
     pdf.compile_tex(tex, tmp_path / "c.pdf", "exam", engine="pdflatex")
     assert fmt.exists() and fmt.stat().st_size > 1_000_000
+
+
+def test_the_format_cache_keeps_the_most_recently_used_formats(tmp_path, monkeypatch):
+    """Formats are 6–7 MB each and a new examgen or TeX Live makes another: a dump deletes all but
+    the FORMATS_KEPT most recently used, and using a format counts as using it."""
+    from examgen.documents import render_version
+    from examgen.exam import build_version, load_spec
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    old = [cache / f"pdflatex-old{k}.fmt" for k in range(pdf.FORMATS_KEPT + 1)]
+    for k, f in enumerate(old):
+        f.write_bytes(b"an old format")
+        os.utime(f, (1_000_000 + k, 1_000_000 + k))   # old[-1] is the most recently used
+    os.utime(old[0], (2_000_000, 2_000_000))         # ... then old[0] was used again
+    monkeypatch.setenv(safeio.CACHE_ENV, str(cache))
+    tex = render_version(build_version(load_spec(), 1), {"tex"})["exam.tex"]
+    pdf.compile_tex(tex, tmp_path / "a.pdf", "exam", engine="pdflatex")
+    left = sorted(f.name for f in cache.glob("*.fmt"))
+    [new] = [f for f in left if "old" not in f]
+    assert left == sorted([new, old[0].name, *(f.name for f in old[-(pdf.FORMATS_KEPT - 2):])]), left
+    assert pdf.prune_formats(cache, keep=1) != [] and [f.name for f in cache.glob("*.fmt")] == [new]
+
+
+def test_runs_started_early_give_the_same_pdfs_and_errors(tmp_path, monkeypatch):
+    """pdflatex runs started before their documents exist (they load the format while the exam is
+    built, then read the document from a pipe) make the same PDF bytes; a document with an error
+    is reported at its line as always; runs nobody takes are stopped and leave no folder."""
+    from examgen.documents import render_version
+    from examgen.exam import build_version, load_spec
+
+    files = render_version(build_version(load_spec(), 2), {"tex"})
+    monkeypatch.setenv(safeio.CACHE_ENV, str(tmp_path / "cache"))
+    assert pdf.start_early(files["exam.tex"], ("exam",)) == {}   # no format yet: never waits for a dump
+    pdf.compile_tex(files["exam.tex"], tmp_path / "a" / "exam.pdf", "exam", engine="pdflatex")
+    early = pdf.start_early(files["exam.tex"], ("exam", "key", "spare"))
+    runs = dict(early)
+    assert sorted(early) == ["exam", "key", "spare"]
+
+    def no_usual_run(*args):
+        raise AssertionError("compiled without its early run")
+
+    with monkeypatch.context() as m:
+        m.setattr(pdf, "_run_tex", no_usual_run)
+        pdf.compile_tex(files["exam.tex"], tmp_path / "b" / "exam.pdf", "exam", engine="pdflatex", early=early)
+    assert (tmp_path / "a" / "exam.pdf").read_bytes() == (tmp_path / "b" / "exam.pdf").read_bytes()
+    assert "exam" not in early and runs["exam"].proc.returncode == 0 and not Path(runs["exam"].tmp).exists()
+    lines = files["key.tex"].splitlines()
+    at = lines.index("\\begin{document}") + 3
+    broken = "\n".join(lines[:at] + ["\\undefinedcommandhere"] + lines[at:]) + "\n"
+    with pytest.raises(ExamgenError, match=f"key.tex:{at + 1}: Undefined control sequence"):
+        pdf.compile_tex(broken, tmp_path / "c.pdf", "key", engine="pdflatex", early=early)
+    assert runs["key"].proc.returncode not in (None, 0) and not Path(runs["key"].tmp).exists()
+    pdf.stop_early(early)
+    assert early == {} and runs["spare"].proc.returncode is not None and not Path(runs["spare"].tmp).exists()
+    # A format TeX cannot load: the early run fails, the document is compiled whole as before.
+    [fmt] = (tmp_path / "cache").glob("*.fmt")
+    fmt.write_bytes(b"not a format" * 1000)
+    early = pdf.start_early(files["exam.tex"], ("exam",))
+    pdf.compile_tex(files["exam.tex"], tmp_path / "d.pdf", "exam", engine="pdflatex", early=early)
+    assert (tmp_path / "a" / "exam.pdf").read_bytes() == (tmp_path / "d.pdf").read_bytes()
+    assert not fmt.exists()
+
+
+def test_generate_feeds_the_runs_it_started_early(tmp_path, monkeypatch):
+    """With the format cached, one exam's exam.pdf and key.pdf both come from pdflatex runs
+    started before the exam was built (no run started after it), byte for byte as before."""
+    from examgen import generate
+    from examgen.exam import load_spec
+
+    monkeypatch.setenv(safeio.CACHE_ENV, str(tmp_path / "cache"))
+    generate.generate(load_spec(), tmp_path / "a", seed=3, formats={"pdf"})
+
+    def no_usual_run(*args):
+        raise AssertionError("compiled without its early run")
+
+    monkeypatch.setattr(pdf, "_run_tex", no_usual_run)
+    generate.generate(load_spec(), tmp_path / "b", seed=3, formats={"pdf"})
+    for name in ("exam.pdf", "key.pdf"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_early_runs_end_when_examgen_dies(tmp_path, monkeypatch):
+    """A command killed before it feeds its early runs leaves no pdflatex waiting: the pipe closes
+    and TeX stops at the end of its input."""
+    import sys
+    import time
+
+    from examgen.documents import render_version
+    from examgen.exam import build_version, load_spec
+
+    monkeypatch.setenv(safeio.CACHE_ENV, str(tmp_path / "cache"))
+    tex = render_version(build_version(load_spec(), 2), {"tex"})["exam.tex"]
+    pdf.preamble_format(pdf.split_preamble(tex)[0])
+    (tmp_path / "exam.tex").write_text(tex, encoding="utf-8")
+    child = ("import os, sys; from examgen import pdf; "
+             "runs = pdf.start_early(open(sys.argv[1], encoding='utf-8').read(), ('exam', 'key')); "
+             "print(*(r.proc.pid for r in runs.values()), flush=True); os._exit(0)")  # no exit handlers
+    (tmp_path / "tmp").mkdir()   # the runs' folders, which a killed command leaves behind
+    out = subprocess.run([sys.executable, "-c", child, str(tmp_path / "exam.tex")], capture_output=True,
+                         text=True, timeout=60, env=dict(os.environ, TMPDIR=str(tmp_path / "tmp")))
+    pids = [int(p) for p in out.stdout.split()]
+    assert len(pids) == 2, out.stderr
+
+    def running(pid: int) -> bool:
+        try:   # a zombie (state Z) has ended
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except (OSError, IndexError):
+            return False
+
+    deadline = time.monotonic() + 30
+    while any(map(running, pids)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(map(running, pids)), "pdflatex still waiting after examgen died"

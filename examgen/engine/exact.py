@@ -14,14 +14,16 @@ passes anywhere SymPy expects a value (it has `_sympy_`), and attributes SymPy n
 and Exact does not (`.has`, `.atoms`, `.rewrite`, …) are answered by its SymPy form.
 Printing (plain text and LaTeX) is exact_print.py's, beside this module: it writes, without
 SymPy, the very strings SymPy's printers (formatting.py's subclasses) write for the same value,
-and formatting.py calls it. `str(x)` stays SymPy's `str` of the SymPy form (`log(2)`), for
-debugging only.
+and formatting.py calls it. `str(x)` is SymPy's `str` of the SymPy form (`1/2 - log(3)`), also
+written there.
 """
 from __future__ import annotations
 
 import math
 from fractions import Fraction
 from functools import lru_cache
+
+from . import exact_print
 
 try:  # GMP's rationals: the same values as fractions.Fraction, about ten times faster
     from gmpy2 import mpq as Q
@@ -31,6 +33,7 @@ except ImportError:  # pragma: no cover - gmpy2 is a dependency; Fraction gives 
 _ZERO = Q(0)
 _ONE = Q(1)
 _TOL = 1e-9  # a sign decided by floats only beyond this; closer calls are decided exactly
+_ARRAY_ATTRIBUTES = frozenset({"ndim", "shape", "dtype", "size"})
 
 
 class Exact:
@@ -58,6 +61,11 @@ class Exact:
         return True
 
     @property
+    def is_Add(self) -> bool:
+        """Whether the SymPy form is a sum (two terms or more): templates bracket such a value."""
+        return len(self.logs) + bool(self.r) > 1
+
+    @property
     def free_symbols(self) -> frozenset:
         return frozenset()
 
@@ -79,10 +87,13 @@ class Exact:
         if self.logs:
             raise AttributeError(f"{name}: {self} is not rational")
 
+    is_Float = False  # asked of every number by the calculator-free bound: answered here, not by SymPy
+
     def __getattr__(self, name):
         # Whatever SymPy numbers offer and Exact does not (.has, .atoms, .rewrite, .is_positive,
-        # .free_symbols …): ask the SymPy form. Private names are not delegated (pickle, copy).
-        if name.startswith("_"):
+        # .free_symbols …): ask the SymPy form. Private names are not delegated (pickle, copy),
+        # nor what NumPy asks of a scalar (np.ndim, np.shape), which SymPy numbers lack too.
+        if name.startswith("_") or name in _ARRAY_ATTRIBUTES:
             raise AttributeError(name)
         return getattr(to_sympy(self), name)
 
@@ -254,7 +265,8 @@ class Exact:
         if not self.logs:
             p, q = self.r.numerator, self.r.denominator
             return str(p) if q == 1 else f"{p}/{q}"
-        return str(to_sympy(self))
+        s = exact_print.sympy_str(self)
+        return s if s is not None else str(to_sympy(self))
 
 
 # --- construction and conversion ----------------------------------------------------------------

@@ -22,13 +22,14 @@ Term order (which term comes first is what makes the two printers differ):
   (`1 - \\ln 2`); otherwise `as_terms` finds no generators (ln 2 is a number, so it is folded
   into each term's complex coefficient) and the terms are sorted, stably from the args order, by
   their float value, ascending. Two terms whose floats are too close to order with certainty
-  (ln 4 beside 2 ln 2) are left to SymPy: `latex` returns None for them.
+  (ln 4 beside 2 ln 2) are left to SymPy: `latex` and `sympy_str` return None for them.
 
 Each term is printed as StrPrinter._print_Mul / LatexPrinter._print_Mul write c·ln a (c = p/q):
 text `-3*ln(2)/2`, `ln(2)/2`, `2*ln(2/3)`; LaTeX `- \\frac{3 \\ln 2}{2}`, `2 \\ln 2`; and joined as
 the two `_print_Add`s join them (text: `-` glued to a leading term, ` - ` inside; LaTeX: `- ` from
 the term's own sign when first, ` - ` before the negated term inside). tests/test_exact_printing.py
-checks every string against SymPy's printers.
+checks every string against SymPy's printers. `sympy_str` writes SymPy's own `str` (Exact's str):
+the text forms with `log`, in the LaTeX order (StrPrinter's default order is None too).
 """
 from __future__ import annotations
 
@@ -42,19 +43,10 @@ def terms_ok(x) -> bool:
     return all(c and a > 0 and a != 1 and a.numerator != 1 for a, c in x.logs)
 
 
-# --- plain text (answer-file syntax) ----------------------------------------------------------
-def text(x) -> str | None:
-    """x as AnswerPrinter writes to_sympy(x): `1/2 - ln(3)`, `2*ln(2) + ln(3)`; None if unsure."""
-    if not terms_ok(x):
-        return None
-    parts = ([_rational_text(x.r)] if x.r else []) + \
-        [_log_text(a, c) for a, c in sorted(x.logs, key=_args_key)]
-    if not parts:
-        return "0"
-    out = parts[0]
-    for t in parts[1:]:
-        out += " - " + t[1:] if t.startswith("-") else " + " + t
-    return out
+# --- term order -----------------------------------------------------------------------------------
+def _args_order(x) -> list:
+    """The terms (a, c) of x in its SymPy Add's args order, the rational r as (None, r) first."""
+    return ([(None, x.r)] if x.r else []) + sorted(x.logs, key=_args_key)
 
 
 def _args_key(term):
@@ -72,31 +64,62 @@ def _number_key(v):
     return (cls, p, q)
 
 
+def _value_order(x) -> list | None:
+    """The terms of x as Expr.as_ordered_terms() lists them (module docstring); None on a near tie."""
+    terms = _args_order(x)
+    if len(terms) == 2 and x.r > 0 and terms[1][1] < 0:   # as_ordered_terms' special case
+        return terms
+    values = [_value(a, c) for a, c in terms]
+    terms = [t for _, t in sorted(zip(values, terms), key=lambda vt: vt[0])]
+    values.sort()
+    if any(w - v <= _NEAR * max(1.0, abs(v), abs(w)) for v, w in zip(values, values[1:])):
+        return None
+    return terms
+
+
+# --- plain text -------------------------------------------------------------------------------------
+def text(x) -> str | None:
+    """x as AnswerPrinter writes to_sympy(x): `1/2 - ln(3)`, `2*ln(2) + ln(3)`; None if unsure."""
+    return _join_text(_args_order(x), "ln") if terms_ok(x) else None
+
+
+def sympy_str(x) -> str | None:
+    """str(to_sympy(x)), SymPy's own str (`log`, order None): `1/2 - log(3)`; None if unsure."""
+    terms = _value_order(x) if terms_ok(x) else None
+    return None if terms is None else _join_text(terms, "log")
+
+
+def _join_text(terms, ln: str) -> str:
+    """StrPrinter._print_Add: `-` glued to a leading term, ` - ` before a later negative one."""
+    parts = [_term_text(a, c, ln) for a, c in terms] or ["0"]
+    out = parts[0]
+    for t in parts[1:]:
+        out += " - " + t[1:] if t.startswith("-") else " + " + t
+    return out
+
+
 def _rational_text(v) -> str:
     p, q = int(v.numerator), int(v.denominator)
     return str(p) if q == 1 else f"{p}/{q}"
 
 
-def _log_text(a, c) -> str:
+def _term_text(a, c, ln: str) -> str:
+    """One term: the rational c when a is None, else c·ln a as StrPrinter._print_Mul writes it."""
+    if a is None:
+        return _rational_text(c)
     p, q = int(c.numerator), int(c.denominator)
     return ("-" if p < 0 else "") + ("" if abs(p) == 1 else f"{abs(p)}*") + \
-        f"ln({_rational_text(a)})" + ("" if q == 1 else f"/{q}")
+        f"{ln}({_rational_text(a)})" + ("" if q == 1 else f"/{q}")
 
 
 # --- LaTeX ----------------------------------------------------------------------------------------
 def latex(x) -> str | None:
     """x as CourseLatexPrinter writes to_sympy(x): `\\frac{1}{2} - \\ln 3`; None if unsure."""
-    if not terms_ok(x):
+    terms = _value_order(x) if terms_ok(x) else None
+    if terms is None:
         return None
-    terms = ([(None, x.r)] if x.r else []) + sorted(x.logs, key=_args_key)
     if not terms:
         return "0"
-    if not (len(terms) == 2 and x.r > 0 and terms[1][1] < 0):   # as_ordered_terms' special case
-        values = [_value(a, c) for a, c in terms]
-        terms = [t for _, t in sorted(zip(values, terms), key=lambda vt: vt[0])]
-        values.sort()
-        if any(w - v <= _NEAR * max(1.0, abs(v), abs(w)) for v, w in zip(values, values[1:])):
-            return None
     out = _term_latex(*terms[0])
     for a, c in terms[1:]:
         out += " - " + _term_latex(a, -c) if c < 0 else " + " + _term_latex(a, c)
