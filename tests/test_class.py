@@ -1,6 +1,7 @@
 """A real class: rosters as LMSs export them, secret versions, stable re-weighting."""
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -207,10 +208,18 @@ def _submit(folder: Path, version: dict, student: str, answers: dict, name="answ
                                               allow_unicode=True), encoding="utf-8")
 
 
+@pytest.fixture(scope="module")
+def generated_class(tmp_path_factory):
+    """The class of five's exams, generated once for the tests that grade it (each grades a copy)."""
+    tmp = tmp_path_factory.mktemp("class")
+    out, _ = _generate(tmp, "--roster", _roster(tmp, CLASS), "--seed", "21")
+    return out
+
+
 @pytest.fixture
-def graded_class(tmp_path):
+def graded_class(tmp_path, generated_class):
     """A class of five: S1 right, S2 half, S3 a typed name that differs, S4 and S5 not submitted."""
-    out, _ = _generate(tmp_path, "--roster", _roster(tmp_path, CLASS), "--seed", "21")
+    out = Path(shutil.copytree(generated_class, tmp_path / "class"))  # a test may add to its copy
     versions = json.loads((out / "key.json").read_text(encoding="utf-8"))["versions"]
     subs = tmp_path / "submissions"
     _submit(subs / "王小明", versions[0], "王小明", _right_answers(versions[0]))

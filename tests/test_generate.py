@@ -14,6 +14,7 @@ from helpers import one_line_error, run
 
 DATA = Path(__file__).parent / "data"
 SMALL = DATA / "small_spec.yaml"
+NUMERIC = DATA / "numeric_spec.yaml"  # a quick exam, for checks of the command rather than the bank
 TEXT_FILES = ("exam.md", "exam.tex", "key.md", "key.tex", "key.json", "answers.yaml")
 
 
@@ -137,15 +138,16 @@ def test_missing_tex_is_one_clear_line(tmp_path):
     r = run("generate", "--out", tmp_path / "o", "--format", "pdf", env={"PATH": only_python})
     one_line_error(r, "no TeX engine found")
     # by default, without TeX, md and tex are written with a note saying how to get PDF
-    r = run("generate", "--out", tmp_path / "d", env={"PATH": only_python})
+    r = run("generate", "--spec", NUMERIC, "--out", tmp_path / "d", env={"PATH": only_python})
     assert r.returncode == 0 and "TeX" in r.stderr
     assert (tmp_path / "d" / "exam.tex").is_file() and not (tmp_path / "d" / "exam.pdf").exists()
 
 
 def test_filled_in_answer_sheet_is_never_overwritten_silently(tmp_path):
-    out = generate(tmp_path)
+    out = generate(tmp_path, "--spec", NUMERIC)  # any exam: what is checked is the sheet's protection
     sheet = out / "answers.yaml"
     sheet.write_text(sheet.read_text().replace('student: ""', 'student: "Ada"'))
-    one_line_error(run("generate", "--out", out, "--format", "md"), "filled-in answer sheet", "--force")
+    one_line_error(run("generate", "--spec", NUMERIC, "--out", out, "--format", "md"), "filled-in answer sheet",
+                   "--force")
     assert "Ada" in sheet.read_text()
-    assert run("generate", "--out", out, "--format", "md", "--force").returncode == 0
+    assert run("generate", "--spec", NUMERIC, "--out", out, "--format", "md", "--force").returncode == 0

@@ -48,15 +48,16 @@ def test_key_answers_get_full_marks_and_moved_answers_do_not(pid):
         for seed in SEEDS:
             inst = BANK[pid].sample(seed, profile)
             key = make_key([inst])
-            exact = grade_submission(key, sheet(key, lambda e: e["answers_exact"]))
-            decimal = grade_submission(key, sheet(key, lambda e: e["answers"]))
+            prepared = prepare_key(key)  # as the grader does: read once, grade every sheet against it
+            exact = grade_submission(prepared, sheet(key, lambda e: e["answers_exact"]))
+            decimal = grade_submission(prepared, sheet(key, lambda e: e["answers"]))
             assert exact["score"] == exact["max"] == decimal["score"], (pid, profile, seed, parts(exact))
             if profile == "exam":
                 assert all(p["verdict"] == "correct" for _, p in parts(exact)), (pid, seed, parts(exact))
             assert all(p["verdict"] in ("correct", "within tolerance") for _, p in parts(decimal))
             entry = key["problems"][0]
             # every part moved, so later parts may follow from the moved earlier ones: no carry here
-            off = grade_submission(key, sheet(key, lambda e: {k: moved(v, e["parts"][k]) for k, v in e["answers"].items()}),
+            off = grade_submission(prepared, sheet(key, lambda e: {k: moved(v, e["parts"][k]) for k, v in e["answers"].items()}),
                                    carry_forward=False)
             assert all(p["verdict"] == "wrong" and p["points"] < p["max"] for _, p in parts(off)), (pid, seed, parts(off))
             assert entry["points"] == 10
@@ -70,10 +71,10 @@ def test_each_mistake_is_graded_wrong_and_named(pid):
     for profile in ("exam", "drill"):
         for seed in range(20):
             key = make_key([BANK[pid].sample(seed, profile)])
-            entry = key["problems"][0]
+            entry, prepared = key["problems"][0], prepare_key(key)
             for m in entry["mistakes"]:
                 # without carry-forward: a later part consistent with the mistake is tests/test_carry.py's
-                result = grade_submission(key, sheet(key, lambda e: m["answers"]), carry_forward=False)
+                result = grade_submission(prepared, sheet(key, lambda e: m["answers"]), carry_forward=False)
                 for _, p in parts(result):
                     if p["part"] not in m["answers"]:
                         assert p["verdict"] == "blank"

@@ -4,23 +4,13 @@ generated and graded without it (about 0.3 s of every such command), a symbolic 
 The installed `examgen` runs with PYTHONPROFILEIMPORTTIME=1 (python -X importtime as an
 environment variable): every module the command imports is listed on its stderr."""
 import json
+from pathlib import Path
 
 import yaml
 
 from helpers import run
 
-# Problems whose exam numbers are rationals throughout (no logarithm to float, nothing symbolic).
-NUMERIC_SPEC = """\
-title: Numbers only
-problems:
-  - {id: iou, points: 2}
-  - {id: conv2d-forward, points: 5}
-  - {id: maxpool-forward, points: 5}
-  - {id: mlp-forward, points: 5, hidden: relu, output: linear}
-  - {id: conv2d-backward, points: 5}
-  - {id: anchor-labels, points: 5}
-  - {id: loss-mse, points: 5}
-"""
+NUMERIC_SPEC = Path(__file__).parent / "data" / "numeric_spec.yaml"  # rationals only
 
 SYMBOLIC_SPEC = """\
 title: Symbols
@@ -65,11 +55,9 @@ def graded_in_full(out, answers):
 
 
 def test_a_numeric_exam_is_generated_and_graded_without_sympy(tmp_path):
-    spec = tmp_path / "numeric.yaml"
-    spec.write_text(NUMERIC_SPEC, encoding="utf-8")
     for seed in (0, 1):
         out = tmp_path / f"exam{seed}"
-        _, names = traced("generate", "--spec", spec, "--seed", seed, "--out", out, "--format", "md,tex")
+        _, names = traced("generate", "--spec", NUMERIC_SPEC, "--seed", seed, "--out", out, "--format", "md,tex")
         assert "sympy" not in names
         for style in ("exact", "decimal"):
             names = graded_in_full(out, right_answers_file(out, tmp_path / f"{seed}-{style}.yaml", style))
