@@ -33,14 +33,16 @@ except ImportError:  # pragma: no cover - gmpy2 is a dependency; Fraction gives 
 _ZERO = Q(0)
 _ONE = Q(1)
 _TOL = 1e-9  # a sign decided by floats only beyond this; closer calls are decided exactly
-_ARRAY_ATTRIBUTES = frozenset({"ndim", "shape", "dtype", "size"})
 
 
 class Exact:
     """r + Σ c·ln(a): `r` a rational (Q), `logs` a sorted tuple of (a, c), a > 0, a ≠ 1, c ≠ 0."""
 
     __slots__ = ("r", "logs", "_hash")
-    shape, ndim = (), 0  # a scalar to np.shape/np.ndim, answered without asking the SymPy form
+    # Asked often, answered here without building the SymPy form: a scalar to np.shape/np.ndim,
+    # and not a float to the calculator-free bound (which asks it of every number).
+    shape, ndim = (), 0
+    is_Float = False
 
     def __init__(self, r=_ZERO, logs=()):
         self.r = r if type(r) is Q else Q(r)
@@ -87,13 +89,10 @@ class Exact:
         if self.logs:
             raise AttributeError(f"{name}: {self} is not rational")
 
-    is_Float = False  # asked of every number by the calculator-free bound: answered here, not by SymPy
-
     def __getattr__(self, name):
         # Whatever SymPy numbers offer and Exact does not (.has, .atoms, .rewrite, .is_positive,
-        # .free_symbols …): ask the SymPy form. Private names are not delegated (pickle, copy),
-        # nor what NumPy asks of a scalar (np.ndim, np.shape), which SymPy numbers lack too.
-        if name.startswith("_") or name in _ARRAY_ATTRIBUTES:
+        # .free_symbols …): ask the SymPy form. Private names are not delegated (pickle, copy).
+        if name.startswith("_"):
             raise AttributeError(name)
         return getattr(to_sympy(self), name)
 
