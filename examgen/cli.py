@@ -444,21 +444,12 @@ def main():
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
-    import signal
-
-    signal.signal(signal.SIGTERM, _terminated)
     try:
         cli(prog_name="examgen")
         code = 0
     except SystemExit as e:
         code = e.code
     _leave(code)
-
-
-def _terminated(signum, frame):
-    """SIGTERM (`kill`, `timeout`, a cancelled job) unwinds like Ctrl-C: half-written files and
-    temporary folders are removed and TeX runs stopped; the exit code is 128 + 15, as the shell's."""
-    raise SystemExit(128 + signum)
 
 
 def _leave(code) -> None:

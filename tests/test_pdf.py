@@ -242,14 +242,6 @@ def test_generate_feeds_the_runs_it_started_early(tmp_path, monkeypatch):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 
 
-def running(pid: int) -> bool:
-    """The process runs (a zombie, state Z, has ended)."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return False
-
-
 def test_early_runs_end_when_examgen_dies(tmp_path, monkeypatch):
     """A command killed before it feeds its early runs leaves no pdflatex waiting: the pipe closes
     and TeX stops at the end of its input."""
@@ -272,50 +264,13 @@ def test_early_runs_end_when_examgen_dies(tmp_path, monkeypatch):
     pids = [int(p) for p in out.stdout.split()]
     assert len(pids) == 2, out.stderr
 
+    def running(pid: int) -> bool:
+        try:   # a zombie (state Z) has ended
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+        except (OSError, IndexError):
+            return False
+
     deadline = time.monotonic() + 30
     while any(map(running, pids)) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(map(running, pids)), "pdflatex still waiting after examgen died"
-
-
-def test_a_terminated_generate_leaves_no_tex_run_or_folder(tmp_path, monkeypatch):
-    """SIGTERM while the exam is built (its pdflatex runs already waiting): exit 143, the runs
-    stopped, their temporary folders and any half-written file removed."""
-    import signal
-    import time
-
-    from examgen.documents import environment
-
-    from helpers import EXAMGEN
-
-    env = dict(os.environ, **{safeio.CACHE_ENV: str(tmp_path / "cache")}, TMPDIR=str(tmp_path / "tmp"))
-    (tmp_path / "tmp").mkdir()
-    # A long exam, so that the signal lands while it is built (its TeX runs wait from the start).
-    spec = tmp_path / "long.yaml"
-    spec.write_text("title: Long\nproblems:\n" + "  - {id: anchor-labels, points: 1}\n" * 200, encoding="utf-8")
-    monkeypatch.setenv(safeio.CACHE_ENV, str(tmp_path / "cache"))   # the format generate starts its runs on
-    pdf.preamble_format(pdf.split_preamble(environment().get_template("exam.tex.j2").render(docs=[]))[0])
-    proc = subprocess.Popen([EXAMGEN, "generate", "--spec", str(spec), "--out", str(tmp_path / "out")], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-
-    def tex_children() -> list[int]:
-        found = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                name, rest = stat.read_text().rsplit(")", 1)
-            except OSError:
-                continue
-            if int(rest.split()[1]) == proc.pid and "pdflatex" in name:
-                found.append(int(stat.parent.name))
-        return found
-
-    deadline = time.monotonic() + 60
-    while not (runs := tex_children()) and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert runs, "no early pdflatex run seen"
-    proc.send_signal(signal.SIGTERM)
-    assert proc.wait(timeout=60) == 128 + signal.SIGTERM, proc.stderr.read()
-    assert not any(map(running, runs))
-    assert list((tmp_path / "tmp").iterdir()) == []
-    out = tmp_path / "out"
-    assert [f.name for f in out.rglob("*") if f.name.endswith(".tmp")] == [] if out.exists() else True
