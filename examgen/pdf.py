@@ -384,6 +384,9 @@ def _run_tex(source: str, name: str, engine: str, fmt: Path | None) -> Path:
 # reads the document from a pipe on its standard input. The PDF bytes are the same (tested). A run
 # that fails for any reason is dropped and the document compiled as usual, which reports a real
 # error with its file and line; if examgen dies first, the pipe closes and TeX stops at its end.
+EARLY_NICENESS = 5
+
+
 class EarlyRun:
     """One pdflatex process started on `fmt`, waiting for its document on standard input."""
 
@@ -394,6 +397,10 @@ class EarlyRun:
             self.proc = subprocess.Popen(
                 [*_tex_command(ENGINE, fmt), "-no-parse-first-line", f"-jobname={name}", r"\input{/dev/stdin}"],
                 cwd=self.tmp, env=_tex_env(), stdin=subprocess.PIPE, stdout=terminal, stderr=subprocess.STDOUT)
+        try:   # second to Python while it builds the exam: the load then takes only idle time
+            os.setpriority(os.PRIO_PROCESS, self.proc.pid, EARLY_NICENESS)
+        except (AttributeError, OSError):
+            pass
 
     def finish(self, body: str) -> Path | None:
         """Feed the document (from \\begin{document}, padded as split_preamble pads it); the PDF's
