@@ -65,6 +65,23 @@ def startup() -> list[dict]:
     return rows
 
 
+def pdf_ratio(generate: list[str], out: Path, engine: str, runs: int = 5) -> tuple[float, float, float]:
+    """(ratio, ours, bare): the whole `examgen generate` against bare pdflatex on the exam.tex and
+    key.tex it wrote, timed in turns (one of each per run, after a warm-up run) so that a machine
+    whose speed drifts moves both; medians over the runs."""
+    wall([*generate, "--out", str(out), "--force"])
+    bare_dir = out.with_name(out.name + "-bare")
+    bare_dir.mkdir()
+    for f in ("exam.tex", "key.tex"):
+        shutil.copy(out / f, bare_dir / f)
+    ours, bare = [], []
+    for _ in range(runs):
+        ours.append(wall([*generate, "--out", str(out), "--force"]))
+        bare.append(sum(wall([engine, "-interaction=nonstopmode", f], cwd=bare_dir) for f in ("exam.tex", "key.tex")))
+    ratio = statistics.median(o / b for o, b in zip(ours, bare))
+    return ratio, statistics.median(ours), statistics.median(bare)
+
+
 def pdf_figures(versions: int) -> list[dict]:
     if not shutil.which("pdflatex"):
         return [row("PDF figures", None, "", None, note="skipped: no pdflatex")]
@@ -74,21 +91,13 @@ def pdf_figures(versions: int) -> list[dict]:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp, "one")
-        ours = statistics.median(
-            wall(["examgen", "generate", "--out", str(out), "--force"]) for _ in range(3))
-        bare_dir = Path(tmp, "bare")
-        bare_dir.mkdir()
-        for f in ("exam.tex", "key.tex"):
-            shutil.copy(out / f, bare_dir / f)
-
-        def bare_once():
-            return sum(wall([engine, "-interaction=nonstopmode", f], cwd=bare_dir)
-                       for f in ("exam.tex", "key.tex"))
-
-        bare = statistics.median(bare_once() for _ in range(3))
-        rows.append(row(f"one exam to PDF (generate, all files) / bare {engine} exam+key", ours / bare,
+        ratio, ours, bare = pdf_ratio(["examgen", "generate"], out, engine)
+        rows.append(row(f"one exam to PDF (generate, all files) / bare {engine} exam+key", ratio,
                         "×", 1.5, note=f"{ours:.2f} s vs {bare:.2f} s, Python start-up included"))
-        rows.append(_numeric_exam_pdf(Path(tmp), engine))
+        spec = Path(__file__).resolve().parent.parent / "tests" / "data" / "numeric_spec.yaml"  # no SymPy
+        ratio_n, ours_n, bare_n = pdf_ratio(["examgen", "generate", "--spec", str(spec)], Path(tmp, "numeric"), engine)
+        rows.append(row("  the same for an exam of 7 numeric problems (no SymPy import)", ratio_n, "×", None,
+                        note=f"{ours_n:.2f} s vs {bare_n:.2f} s"))
         # The very first run on a machine also dumps pdflatex's preamble format (in the background).
         first = wall(["examgen", "generate", "--out", str(Path(tmp, "first")), "--force"],
                      env=dict(os.environ, EXAMGEN_CACHE=str(Path(tmp, "fresh-cache"))))
@@ -98,7 +107,7 @@ def pdf_figures(versions: int) -> list[dict]:
         tex = (out / "exam.tex").read_text(encoding="utf-8")
         ours_pdf = statistics.median(_timed(lambda: pdf.compile_tex(tex, Path(tmp, "x.pdf"), "exam"))
                                      for _ in range(3))
-        bare_pdf = statistics.median(wall([engine, "-interaction=nonstopmode", "exam.tex"], cwd=bare_dir)
+        bare_pdf = statistics.median(wall([engine, "-interaction=nonstopmode", "exam.tex"], cwd=Path(tmp, "one-bare"))
                                      for _ in range(3))
         rows.append(row(f"exam.tex to PDF: examgen's compile / bare {engine}", ours_pdf / bare_pdf, "×", 1.5,
                         note=f"{ours_pdf:.2f} s vs {bare_pdf:.2f} s"))
@@ -109,36 +118,6 @@ def pdf_figures(versions: int) -> list[dict]:
         rows.append(row(f"{versions} versions to PDF (wall)", t, "s", None, clock="wall",
                         note=f"{cpu / t:.2f} of {os.cpu_count()} cores busy"))
     return rows
-
-
-# An exam of problems whose exam numbers are rationals throughout: no SymPy import at all.
-NUMERIC_SPEC = """\
-title: Numbers only
-problems:
-  - {id: iou, points: 2}
-  - {id: conv2d-forward, points: 5}
-  - {id: maxpool-forward, points: 5}
-  - {id: mlp-forward, points: 5, hidden: relu, output: linear}
-  - {id: conv2d-backward, points: 5}
-  - {id: anchor-labels, points: 5}
-  - {id: loss-mse, points: 5}
-"""
-
-
-def _numeric_exam_pdf(tmp: Path, engine: str) -> dict:
-    """The PDF ratio for an exam without symbolic problems (what the default exam's SymPy costs)."""
-    spec = tmp / "numeric.yaml"
-    spec.write_text(NUMERIC_SPEC, encoding="utf-8")
-    out, bare_dir = tmp / "numeric", tmp / "numeric-bare"
-    ours = statistics.median(wall(["examgen", "generate", "--spec", str(spec), "--out", str(out), "--force"])
-                             for _ in range(3))
-    bare_dir.mkdir()
-    for f in ("exam.tex", "key.tex"):
-        shutil.copy(out / f, bare_dir / f)
-    bare = statistics.median(sum(wall([engine, "-interaction=nonstopmode", f], cwd=bare_dir)
-                                 for f in ("exam.tex", "key.tex")) for _ in range(3))
-    return row("  the same for an exam of 7 numeric problems (no SymPy import)", ours / bare, "×", None,
-               note=f"{ours:.2f} s vs {bare:.2f} s")
 
 
 def acceptance_rows() -> list[dict]:
