@@ -253,7 +253,8 @@ def warm_format(tex: str) -> None:
     """Start dumping the format for the preamble of `tex` in the background (a TeX process runs
     while Python builds the documents); compile_tex waits for it. Nothing when it is cached."""
     parts = split_preamble(tex)
-    if parts and available():
+    fmt = _format_path(parts[0]) if parts and available() else None   # in this thread: one kpsewhich run
+    if fmt is not None and not fmt.is_file():
         job = threading.Thread(target=preamble_format, args=(parts[0],), daemon=True)
         job.start()
         atexit.register(job.join, TIMEOUT)   # a command that ends early still leaves no half-dumped format
@@ -327,7 +328,7 @@ def compile_tex(tex: str, pdf_path: str | Path, name: str = "document", engine: 
     parts = split_preamble(tex) if engine == ENGINE else None
     fmt = preamble_format(parts[0]) if parts else None
     run = early.pop(name, None) if early is not None else None
-    pdf = run.finish(parts[1]) if run is not None and fmt is not None and run.fmt == fmt else None
+    pdf = run.finish(parts[1]) if run is not None and run.fmt == fmt else None
     if run is not None and pdf is None:
         run.stop()
     try:
