@@ -161,8 +161,6 @@ def _exact_scalar_float(v) -> float:
 # --- the calculator-free bound ---------------------------------------------------------------
 def hand_workable(v) -> str | None:
     """None when one exact scalar meets the calculator-free bound; else what breaks it."""
-    if isinstance(v, Exact):  # first: asking an Exact for is_Float would ask its SymPy form
-        return _hand_workable_remembered(v)
     if isinstance(v, (float, np.floating)) or getattr(v, "is_Float", False):
         return _hand_workable(v)  # (equal floats can print differently: -0.0, precisions)
     try:
