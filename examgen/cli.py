@@ -210,6 +210,10 @@ def generate(spec_file, seed, out, formats, versions, roster, force):
       examgen generate --roster students.csv --spec final.yaml
       examgen generate --versions 20 --format moodle,qti --out lms   # quiz banks for Moodle, Canvas
     """
+    if formats is None or "pdf" in formats.lower():
+        from . import pdf
+
+        pdf.prefetch()   # TeX's lookups run while Python imports and builds
     from .exam import load_spec
     from .generate import generate as run
     from .generate import parse_formats

@@ -77,9 +77,32 @@ def _kpsewhich(*names: str) -> list[str]:
     return [line for line in run.stdout.splitlines() if line.strip()]
 
 
-@lru_cache(maxsize=None)
+# --- TeX's own files, looked up once a process (kpsewhich: about 10 ms a run) ----------------------
+_lookups: threading.Thread | None = None
+
+
+def prefetch() -> None:
+    """Start looking up what a PDF needs from TeX (the base format, the input encodings) in the
+    background, so that a command that will compile finds them ready; the first use waits."""
+    global _lookups
+    if _lookups is None and available():
+        _lookups = threading.Thread(target=lambda: (_tex_stamp(), _pdflatex_chars()), daemon=True)
+        _lookups.start()
+
+
+def _lookups_done() -> None:
+    if _lookups is not None:
+        _lookups.join()
+
+
 def pdflatex_chars() -> frozenset:
     """The non-ASCII characters pdflatex's utf8 input encoding sets with the preamble's encodings."""
+    _lookups_done()
+    return _pdflatex_chars()
+
+
+@lru_cache(maxsize=None)
+def _pdflatex_chars() -> frozenset:
     chars = set()
     for path in _kpsewhich("t1enc.dfu", "ts1enc.dfu", "ot1enc.dfu", "omsenc.dfu"):
         text = Path(path).read_text(encoding="latin-1")
@@ -210,6 +233,7 @@ def _tex_stamp() -> str:
 
 def _format_path(preamble: str) -> Path | None:
     """Where the format for `preamble` lives (or will), or None without a cache folder or base format."""
+    _lookups_done()
     stamp, folder = _tex_stamp(), cache_dir()
     if not stamp or folder is None:
         return None

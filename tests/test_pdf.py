@@ -274,3 +274,21 @@ def test_early_runs_end_when_examgen_dies(tmp_path, monkeypatch):
     while any(map(running, pids)) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(map(running, pids)), "pdflatex still waiting after examgen died"
+
+
+def test_prefetched_lookups_are_the_ones_used(monkeypatch):
+    """prefetch() runs TeX's two kpsewhich lookups in the background; later uses wait for them
+    and run none of their own."""
+    real, runs = pdf._kpsewhich, []
+    monkeypatch.setattr(pdf, "_kpsewhich", lambda *names: runs.append(names) or real(*names))
+    monkeypatch.setattr(pdf, "_lookups", None)
+    pdf._tex_stamp.cache_clear(), pdf._pdflatex_chars.cache_clear()
+    try:
+        pdf.prefetch()
+        chars, fmt = pdf.pdflatex_chars(), pdf._format_path("\\documentclass{article}\n")
+        assert not pdf._lookups.is_alive() and len(runs) == 2
+        assert "é" in chars and "中" not in chars and fmt is not None and fmt.name.startswith("pdflatex-")
+        pdf.prefetch()   # once a process
+        assert len(runs) == 2
+    finally:
+        pdf._tex_stamp.cache_clear(), pdf._pdflatex_chars.cache_clear()
