@@ -143,11 +143,17 @@ def _carry_from(pid: str, part: str, names, all_parts) -> tuple:
     return names
 
 
-def _load(folder: Path) -> Problem:
+def _parse_yaml(text: str):
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it: faster start-up
-    raw = yaml.load((folder / "problem.yaml").read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
+    return yaml.load(text, Loader=loader)  # noqa: S506
+
+
+def _load(folder: Path) -> Problem:
+    from .safeio import remembered
+
+    raw = remembered("problem.yaml", (folder / "problem.yaml").read_text(encoding="utf-8"), _parse_yaml)
     pid = raw["id"]
     if pid != folder.name:
         raise ValueError(f"{folder}: id {pid!r} differs from the folder name")

@@ -12,11 +12,13 @@ gets the umask's mode, or the mode of the file it replaces.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 import stat
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -244,6 +246,85 @@ def parse_yaml(text: str, max_depth: int, error=ExamgenError, what: str = "file"
         raise error(f"not valid YAML: {str(e)[:120] or 'nested too deeply'}") from None
     _refuse_surrogates(value, error)
     return value
+
+
+# --- parsed files, remembered -------------------------------------------------------------------
+PARSED_KEPT = 1000   # files in the cache's parsed/ folder (each a few kB); the oldest go first
+
+
+def remembered(kind: str, text: str, parse):
+    """parse(text), remembered in the cache folder as JSON under a hash of the text and of the
+    parser's source, so that the next command reads JSON instead of running YAML's parser (the
+    bank's problem.yaml files took about 25 ms of every command). For the files examgen reads at
+    every start (the bank, a spec); an answer file is never remembered. A value is kept only when
+    JSON gives it back exactly; a failed parse raises as it did and is not kept."""
+    folder = _parsed_folder(os.environ.get(CACHE_ENV), os.environ.get("XDG_CACHE_HOME"))
+    if folder is None:
+        return parse(text)
+    name = hashlib.sha256(f"{_parser_stamp()}\0{kind}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    path = folder / f"{name}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):   # not there yet, or damaged: parse again
+        pass
+    value = parse(text)
+    if _json_exact(value):
+        try:
+            write_text(path, json.dumps(value, allow_nan=False))
+            _prune(folder, PARSED_KEPT)
+        except (OSError, ValueError):   # a cache is an optimisation: never a failure
+            pass
+    return value
+
+
+@lru_cache(maxsize=8)
+def _parsed_folder(*where) -> Path | None:
+    """cache_dir("parsed"), made once a process for each cache location (`where`: the settings)."""
+    return cache_dir("parsed")
+
+
+@lru_cache(maxsize=None)
+def _parser_stamp() -> str:
+    """What a parsed value depends on besides the text: examgen, PyYAML, and the parsers' code."""
+    from . import __version__
+
+    h = hashlib.sha256(f"{__version__}|{yaml.__version__}|{getattr(yaml, '__with_libyaml__', '')}".encode())
+    for module in ("safeio.py", "bank.py", "exam.py"):
+        try:
+            h.update(Path(__file__).with_name(module).read_bytes())
+        except OSError:
+            return ""
+    return h.hexdigest()
+
+
+def _json_exact(v, depth: int = 0) -> bool:
+    """Whether JSON gives `v` back as it is (the same types: no tuples, dates, non-text keys, NaN)."""
+    if depth > 100:
+        return False
+    if v is None or type(v) in (str, bool, int):
+        return True
+    if type(v) is float:
+        return v == v and v not in (float("inf"), float("-inf"))
+    if type(v) is list:
+        return all(_json_exact(x, depth + 1) for x in v)
+    if type(v) is dict:
+        return all(type(k) is str and _json_exact(x, depth + 1) for k, x in v.items())
+    return False
+
+
+def _prune(folder: Path, keep: int) -> None:
+    files = list(folder.glob("*.json"))
+    if len(files) <= keep:
+        return
+
+    def written(f: Path) -> float:
+        try:
+            return f.stat().st_mtime
+        except OSError:
+            return 0.0
+
+    for old in sorted(files, key=written)[:len(files) - keep]:
+        old.unlink(missing_ok=True)
 
 
 # --- writing ------------------------------------------------------------------------------------
