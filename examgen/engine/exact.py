@@ -302,6 +302,48 @@ def exp(v):
     return _sympy().exp(to_sympy(o) if o is not None else v)
 
 
+def logcombine(x: Exact) -> Exact | None:
+    """SymPy's logcombine(x, force=True) for r + c·ln a (one logarithm): c·ln a becomes
+    ±ln(a^|c|) when a^|c| is rational (2 ln 2 → ln 4); x itself when a^|c| is irrational (SymPy
+    would write ln √3, which the engine declines). None for what only SymPy can say: sums of
+    several logarithms (SymPy rewrites each term, re-adds, then merges the logs of each sign)
+    and a rational a^|c| reached through a root (ln 9^(1/2))."""
+    if len(x.logs) != 1:
+        return x if not x.logs else None
+    a, c = x.logs[0]
+    if abs(c) == 1:
+        return x
+    if c.denominator != 1:
+        return x if _irrational_power(a, abs(c)) else None
+    return Exact(x.r, ((a ** int(abs(c)), _ONE if c > 0 else -_ONE),))
+
+
+def _irrational_power(a, c) -> bool:
+    """Whether a^c is irrational: some prime's exponent c·v_p(a) is not an integer."""
+    for n in (int(a.numerator), int(a.denominator)):
+        for p in prime_factors(n):
+            k = 0
+            while n % p == 0:
+                n //= p
+                k += 1
+            if (k * c).denominator != 1:
+                return True
+    return False
+
+
+def prime_factors(n: int) -> set:
+    """The prime factors of n ≥ 1 (trial division: exam numbers are small; SymPy beyond 10¹⁰)."""
+    if n > 10**10:
+        return set(_sympy().factorint(n))
+    out, p = set(), 2
+    while p * p <= n:
+        while n % p == 0:
+            out.add(p)
+            n //= p
+        p += 1 if p == 2 else 2
+    return out | ({n} if n > 1 else set())
+
+
 def to_sympy(v):
     """The SymPy number an Exact stands for (other values are returned unchanged)."""
     if not isinstance(v, Exact):
@@ -415,11 +457,14 @@ def _sign(x: Exact) -> int:
 
 
 def _log_float(x: Exact) -> float:
-    # SymPy's float of the same value, remembered: the float of ln 2, 3/2·ln 3, … is asked often,
-    # and taking SymPy's own keeps every decimal in a key byte-identical.
+    # SymPy's float of the same value (bit for bit: it keeps every decimal in a key byte-identical),
+    # remembered: the float of ln 2, 3/2·ln 3, … is asked often.
     return _float_cached(x.r, x.logs)
 
 
 @lru_cache(maxsize=8192)
 def _float_cached(r, logs) -> float:
-    return float(_to_sympy(r, logs))
+    from .exact_float import sympy_float   # SymPy's own steps on mpmath: no SymPy import
+
+    f = sympy_float(r, logs)
+    return f if f is not None else float(_to_sympy(r, logs))
