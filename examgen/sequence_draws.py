@@ -22,6 +22,7 @@ from itertools import product
 import numpy as np
 
 from .engine import activations, lstm, rnn
+from .engine import exact as exact_number
 from .sampling import exact
 
 # --- RNN ----------------------------------------------------------------------------------------
@@ -144,9 +145,7 @@ def _solve_gate(rng, k1, k2, x1, x2, h0, h1, recurrent: bool):
 
 def _log_multiple(v: Fraction, q: int):
     """v · ln q, exact."""
-    import sympy as sp
-
-    return sp.Rational(v.numerator, v.denominator) * sp.log(q)
+    return exact_number.rational(v) * exact_number.log(q)
 
 
 def lstm_drill(rng, variant: str, T: int) -> dict:

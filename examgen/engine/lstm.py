@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import exact as _exact
 from . import ops
+from .exact import Exact
 
 GATES = ("f", "i", "o")            # sigmoid gates
 EXCITATIONS = ("f", "i", "o", "c")  # every ξ: the three gates and the cell input
@@ -33,6 +35,10 @@ def _tanh(v):
 
 def _tidy(v):
     """Exact excitations written as one logarithm where they are one: 2 ln 2 − ln 3 → ln(4/3)."""
+    if isinstance(v, Exact):
+        one = _exact.logcombine(v)   # SymPy's logcombine, without SymPy, where it can say
+        if one is not None:
+            return one
     if ops.is_exact(v):
         import sympy as sp
 
@@ -76,7 +82,10 @@ def _expanded(v):
     """Closed forms that are polynomials in tanh values (standard variant, fraction gates), expanded.
 
     Anything holding e^… (gates that are not fractions) is left as it is: expanding those explodes.
+    An Exact r + Σ c·ln a is expanded already (SymPy's expand(log=False) gives it back as it is).
     """
+    if isinstance(v, Exact):
+        return v
     if ops.is_exact(v) and not v.is_Rational:
         import sympy as sp
 

@@ -223,8 +223,15 @@ def decompose(v) -> Decomposition:
 
 @lru_cache(maxsize=4096)
 def _decompose_exact(v: Exact) -> Decomposition:
-    """An Exact r + Σ c·ln a is written as its SymPy form is: decompose that (remembered per value)."""
-    return decompose(_exact.to_sympy(v))
+    """An Exact r + Σ c·ln a, decomposed as its SymPy form r + c·log(a) + … is by _walk (remembered
+    per value): r, then each term's c (when not 1) and a; the logs are the primes of each a."""
+    rationals, logs = [(int(v.r.numerator), int(v.r.denominator))] if v.r else [], set()
+    for a, c in v.logs:
+        if c != 1:
+            rationals.append((int(c.numerator), int(c.denominator)))
+        rationals.append((int(a.numerator), int(a.denominator)))
+        logs.update(_exact.prime_factors(int(a.numerator)) | _exact.prime_factors(int(a.denominator)))
+    return Decomposition(rationals, logs)
 
 
 def _walk(e, rationals: list, logs: set) -> bool:
