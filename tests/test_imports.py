@@ -71,3 +71,19 @@ def test_a_symbolic_problem_still_uses_sympy_and_grades_in_full(tmp_path):
     _, names = traced("generate", "--spec", spec, "--out", out, "--format", "md")
     assert "sympy" in names  # the same trace sees SymPy when a command needs it
     graded_in_full(out, right_answers_file(out, tmp_path / "a.yaml", "exact"))  # expressions included
+
+
+LOGS_SPEC = Path(__file__).parent / "data" / "logs_spec.yaml"   # the default exam's numeric problems
+
+
+def test_an_exam_with_logarithms_is_generated_without_sympy(tmp_path):
+    """Decimals of r + Σ c·ln a (SymPy's floats, bit for bit, from engine/exact_float.py) and the
+    LSTM's excitations (ln 4 for 2 ln 2) need no SymPy; the key still grades in full."""
+    for seed in (0, 1, 2):
+        out = tmp_path / f"exam{seed}"
+        _, names = traced("generate", "--spec", LOGS_SPEC, "--seed", seed, "--out", out, "--format", "md,tex")
+        assert "sympy" not in names, seed
+        key = json.loads((out / "key.json").read_text(encoding="utf-8"))
+        assert any("ln(" in json.dumps(p["params_exact"]) for p in key["problems"])   # logarithms were drawn
+        for style in ("exact", "decimal"):
+            graded_in_full(out, right_answers_file(out, tmp_path / f"{seed}-{style}.yaml", style))
