@@ -104,6 +104,11 @@ def _parser():
 
 
 _DISPLAY = re.compile(r"\$\$([\s\S]*?)\$\$")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+# Lines after which a blank line does not end what came before: list items (a blank line between
+# two makes the whole list loose), indented continuations and code, quotes, fences, HTML blocks,
+# link definitions (used anywhere). A text with none is converted paragraph by paragraph.
+_JOINED_ACROSS_BLANK_LINES = re.compile(r"^(?:[ \t]+\S|[-*+][ \t]|\d+[.)][ \t]|>|```|~~~|<|\[[^\]\n]*\]:)", re.M)
 
 
 def to_latex(markdown: str) -> str:
@@ -111,7 +116,18 @@ def to_latex(markdown: str) -> str:
     # A display is one line to the parser, so that none of its lines starts a Markdown block
     # (a line `> \frac{1}{2}` would begin a block quote and leave the `$$` as text).
     markdown = _DISPLAY.sub(lambda m: "$$" + " ".join(m.group(1).split("\n")) + "$$", markdown)
-    return _blocks(_parser()(markdown)).strip() + "\n"
+    if _JOINED_ACROSS_BLANK_LINES.search(markdown):
+        return _converted(markdown).strip() + "\n"
+    # Blocks apart give the tokens they give together (tests/test_render.py checks the bank), and
+    # half of an exam's text by length is the same sentence in every version: each block is
+    # converted once a process.
+    return "".join(map(_converted, _BLANK_LINE.split(markdown))).strip() + "\n"
+
+
+@lru_cache(maxsize=8192)
+def _converted(markdown: str) -> str:
+    """The LaTeX of Markdown blocks (remembered: a pure function of the text)."""
+    return _blocks(_parser()(markdown))
 
 
 def _blocks(tokens) -> str:

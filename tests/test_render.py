@@ -101,3 +101,24 @@ def test_the_quick_right_to_left_filter_finds_every_right_to_left_character():
     missed = [hex(i) for i in range(sys.maxunicode + 1)
               if unicodedata.bidirectional(chr(i)) in ("R", "AL") and not latex._MAYBE_RTL.match(chr(i))]
     assert missed == []
+
+
+def _whole(markdown: str) -> str:
+    """to_latex's answer from one parse of the whole text (what it did before converting blocks)."""
+    markdown = latex._DISPLAY.sub(lambda m: "$$" + " ".join(m.group(1).split("\n")) + "$$", markdown)
+    return latex._blocks(latex._parser()(markdown)).strip() + "\n"
+
+
+def test_converting_block_by_block_gives_what_one_parse_gives():
+    """to_latex converts the blocks between blank lines one by one (each remembered): over every
+    problem's prompt, solution and answers in both profiles that is the whole text's LaTeX, and
+    most texts are split (the rest hold lists or indentation, which join blocks across blank lines)."""
+    texts = [f(p.sample(s, prof)) for p in bank.load_bank().values() for prof in ("exam", "drill")
+             for s in range(3) for f in (render.prompt, render.solution, render.answers_table)]
+    split = [t for t in texts if not latex._JOINED_ACROSS_BLANK_LINES.search(t)]
+    assert len(split) > 0.8 * len(texts)
+    for t in texts:
+        assert latex.to_latex(t) == _whole(t), t[:200]
+    loose = "Steps:\n\n- one $x$\n\n- two\n\nThen $y$.\n"   # a loose list: its items are paragraphs
+    assert latex._JOINED_ACROSS_BLANK_LINES.search(loose)
+    assert latex.to_latex(loose) == _whole(loose) and loose.count("\\item") == 0 and latex.to_latex(loose).count("\\item") == 2
