@@ -108,7 +108,8 @@ def tanh(a):
 def is_positive(a):
     """Element-wise a > 0 as a bool array (exact values are compared exactly)."""
     if is_exact(a):
-        return np.vectorize(lambda v: bool(v > 0), otypes=[bool])(a)
+        values = np.asarray(a, dtype=object)   # (a loop: np.vectorize costs ~50 µs a call)
+        return np.fromiter((bool(v > 0) for v in values.flat), dtype=bool, count=values.size).reshape(values.shape)
     return np.asarray(a) > 0
 
 
