@@ -17,6 +17,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from . import safeio
@@ -69,23 +70,27 @@ def _mapping(pairs) -> _Mapping:
     return out
 
 
-class _AnswerLoader(safeio.CoreLoader):
-    """The core-schema loader, with mappings that remember duplicated keys."""
+@lru_cache(maxsize=None)
+def _answer_loader():
+    """The core-schema loader, with mappings that remember duplicated keys (made on first use:
+    PyYAML is imported only by what reads YAML)."""
+    from .yamlio import CoreLoader
 
-    def construct_yaml_map(self, node):
-        data = _Mapping()
-        yield data
-        self.flatten_mapping(node)
-        pairs = [(self.construct_object(k, deep=True), self.construct_object(v, deep=True)) for k, v in node.value]
-        for k, _ in pairs:
-            if not isinstance(k, (str, int, float, bool, type(None))):
-                raise AnswerFileError(f"a mapping key must be a name or number, got {kind_name(k)}")
-        filled = _mapping(pairs)
-        data.update(filled)
-        data.duplicates = filled.duplicates
+    class AnswerLoader(CoreLoader):
+        def construct_yaml_map(self, node):
+            data = _Mapping()
+            yield data
+            self.flatten_mapping(node)
+            pairs = [(self.construct_object(k, deep=True), self.construct_object(v, deep=True)) for k, v in node.value]
+            for k, _ in pairs:
+                if not isinstance(k, (str, int, float, bool, type(None))):
+                    raise AnswerFileError(f"a mapping key must be a name or number, got {kind_name(k)}")
+            filled = _mapping(pairs)
+            data.update(filled)
+            data.duplicates = filled.duplicates
 
-
-_AnswerLoader.add_constructor("tag:yaml.org,2002:map", _AnswerLoader.construct_yaml_map)
+    AnswerLoader.add_constructor("tag:yaml.org,2002:map", AnswerLoader.construct_yaml_map)
+    return AnswerLoader
 
 
 def load(path) -> Submission:
@@ -117,7 +122,7 @@ def _parse_json(text: str):
 
 
 def _parse_yaml(text: str):
-    return safeio.parse_yaml(text, MAX_FILE_DEPTH, AnswerFileError, "an answer file", loader=_AnswerLoader)
+    return safeio.parse_yaml(text, MAX_FILE_DEPTH, AnswerFileError, "an answer file", loader=_answer_loader())
 
 
 _YAML_SCAN = re.compile(r"(?m)^(?P<problem>[ \t]*\d{1,3}[ \t]*:)|(?P<key>[A-Za-z_]\w*)[ \t]*:"

@@ -76,7 +76,7 @@ def load_spec(path: str | Path | None = None) -> Spec:
     try:
         text = safeio.read_text(path, MAX_SPEC_BYTES, "spec (YAML)", SpecError) if path else default_spec_text()
         raw = safeio.remembered("spec", text, lambda t: safeio.parse_yaml(t, MAX_SPEC_DEPTH, SpecError, "a spec",
-                                                                          loader=safeio.StrictLoader))
+                                                                          loader="strict"))
     except SpecError as e:
         raise ExamgenError(f"spec {name}: {e}") from None
     return parse_spec(raw, name)

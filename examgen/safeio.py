@@ -21,7 +21,6 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 
 from .errors import ExamgenError
 
@@ -141,111 +140,15 @@ def _has_surrogate(v, depth: int) -> bool:
 
 
 # --- YAML ---------------------------------------------------------------------------------------
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's C parser when present
-_CORE_TAGS = {"tag:yaml.org,2002:" + t for t in ("str", "int", "float", "null", "bool", "seq", "map")}
+def parse_yaml(text: str, max_depth: int, error=ExamgenError, what: str = "file", loader="core"):
+    """YAML read with the core schema after its events are checked (yamlio.parse_yaml); every
+    failure is `error`, one line. `loader`: "core", "strict" (a huge integer is an error, for
+    specs) or a yamlio.CoreLoader subclass."""
+    from . import yamlio
 
-
-class CoreLoader(_BaseLoader):
-    """YAML's safe loader with YAML 1.2 core-schema scalars (see `_core_resolvers`)."""
-
-    big_ints = "text"
-
-    def construct_yaml_int(self, node):
-        digits = node.value.replace("_", "")
-        if len(digits.lstrip("+-")) > MAX_INT_DIGITS:
-            if self.big_ints == "text":
-                return node.value     # stays text, so that only its part (not the file) is refused
-            raise yaml.constructor.ConstructorError(None, None, f"an integer with more than {MAX_INT_DIGITS} digits",
-                                                    node.start_mark)
-        if re.fullmatch(r"[-+]?0o[0-7]+", digits):
-            return int(digits.replace("0o", ""), 8)
-        if re.fullmatch(r"[-+]?0x[0-9a-fA-F]+", digits):
-            return int(digits, 16)
-        return int(digits, 10)       # 011 is eleven, as people mean it (YAML 1.1 read it as octal 9)
-
-
-class StrictLoader(CoreLoader):
-    """CoreLoader for files whose every number must be readable (specs): a huge integer is an error."""
-
-    big_ints = "refuse"
-
-
-def _core_resolvers(loader) -> None:
-    """YAML 1.2 core schema: true/false, null/~, decimal/0o/0x integers and floats like 1e3.
-
-    YAML 1.1 (PyYAML's default) reads yes/no/on/off as booleans, 011 as octal, 1:30 as 90,
-    2025-05-01 as a date, and 1e3 as text; people mean none of that.
-    """
-    loader.yaml_implicit_resolvers = {}
-    rules = [
-        ("bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
-        ("null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
-        ("int", r"^(?:[-+]?[0-9][0-9_]*|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
-        ("float", r"^(?:[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?"
-                  r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", "-+0123456789."),
-    ]
-    for tag, pattern, first in rules:
-        loader.add_implicit_resolver("tag:yaml.org,2002:" + tag, re.compile(pattern), list(first))
-
-
-_core_resolvers(CoreLoader)
-CoreLoader.add_constructor("tag:yaml.org,2002:int", CoreLoader.construct_yaml_int)
-StrictLoader.add_constructor("tag:yaml.org,2002:int", StrictLoader.construct_yaml_int)
-
-
-def _construct_float(loader, node):
-    text = node.value.replace("_", "").lower()
-    if text in (".inf", "+.inf"):
-        return float("inf")
-    if text == "-.inf":
-        return float("-inf")
-    if text == ".nan":
-        return float("nan")
-    return float(text)
-
-
-CoreLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
-
-
-def check_yaml_events(text: str, max_depth: int, error=ExamgenError, what: str = "file") -> None:
-    """Refuse aliases, anchors, non-core tags and deep nesting before anything is built."""
-    depth = 0
-    for event in yaml.parse(text, Loader=_BaseLoader):
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > max_depth:
-                raise error(f"nested more than {max_depth} levels deep")
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-        if isinstance(event, yaml.AliasEvent):
-            raise error(f"YAML aliases (*{event.anchor}) are not allowed in {what}")
-        if getattr(event, "anchor", None):
-            raise error(f"YAML anchors (&{event.anchor}) are not allowed in {what}")
-        tag = getattr(event, "tag", None)
-        if tag not in (None, "!") and tag not in _CORE_TAGS:
-            raise error(f"the YAML tag {tag} is not allowed in {what}")
-
-
-def parse_yaml(text: str, max_depth: int, error=ExamgenError, what: str = "file", loader=CoreLoader):
-    """YAML read with the core schema after `check_yaml_events`; every failure is `error`, one line."""
-    # Flow collections ([[[...]]]) are counted before YAML sees them: libyaml's scanner reads
-    # ahead of the events, and its own depth limit (PyYAML ≥ 6.0.4) would answer less clearly.
-    if bracket_depth(text) > max_depth:
-        raise error(f"nested more than {max_depth} levels deep")
-    try:
-        check_yaml_events(text, max_depth, error, what)
-        value = yaml.load(text, Loader=loader)  # noqa: S506 - a restricted SafeLoader
-    except error:
-        raise
-    except yaml.MarkedYAMLError as e:
-        where = f" at line {e.problem_mark.line + 1} column {e.problem_mark.column + 1}" if e.problem_mark else ""
-        raise error(f"not valid YAML: {e.problem or e.context}{where}") from None
-    except yaml.YAMLError as e:
-        raise error(f"not valid YAML: {str(e).splitlines()[0][:120]}") from None
-    except (RecursionError, ValueError, OverflowError) as e:
-        raise error(f"not valid YAML: {str(e)[:120] or 'nested too deeply'}") from None
-    _refuse_surrogates(value, error)
-    return value
+    chosen = {"core": yamlio.CoreLoader, "strict": yamlio.StrictLoader}.get(loader, loader) \
+        if isinstance(loader, str) else loader
+    return yamlio.parse_yaml(text, max_depth, error, what, loader=chosen)
 
 
 # --- parsed files, remembered -------------------------------------------------------------------
@@ -288,13 +191,25 @@ def _parser_stamp() -> str:
     """What a parsed value depends on besides the text: examgen, PyYAML, and the parsers' code."""
     from . import __version__
 
-    h = hashlib.sha256(f"{__version__}|{yaml.__version__}|{getattr(yaml, '__with_libyaml__', '')}".encode())
-    for module in ("safeio.py", "bank.py", "exam.py"):
+    h = hashlib.sha256(f"{__version__}|{_installed('yaml')}".encode())
+    for module in ("safeio.py", "yamlio.py", "bank.py", "exam.py"):
         try:
             h.update(Path(__file__).with_name(module).read_bytes())
         except OSError:
             return ""
     return h.hexdigest()
+
+
+def _installed(package: str) -> str:
+    """The files of an installed top-level package (names, sizes, times), found without importing
+    it: PyYAML's version and whether its C parser is there."""
+    import importlib.util
+
+    try:
+        folder = Path(importlib.util.find_spec(package).origin).parent
+        return "|".join(f"{f.name}:{f.stat().st_size}:{f.stat().st_mtime_ns}" for f in sorted(folder.iterdir()))
+    except (ImportError, AttributeError, TypeError, ValueError, OSError):
+        return "-"
 
 
 def _json_exact(v, depth: int = 0) -> bool:

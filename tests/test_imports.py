@@ -25,11 +25,11 @@ def imported(result) -> set[str]:
     return {row[-1].strip().split(".")[0] for row in rows if len(row) == 3}
 
 
-def traced(*args):
-    r = run(*args, env={"PYTHONPROFILEIMPORTTIME": "1"})
+def traced(*args, env=None):
+    r = run(*args, env={"PYTHONPROFILEIMPORTTIME": "1", **(env or {})})
     assert r.returncode == 0, r.stderr[-2000:]
     names = imported(r)
-    assert "examgen" in names and "numpy" in names, "the import trace is missing"  # the trace works
+    assert "examgen" in names and "click" in names, "the import trace is missing"  # the trace works
     return r, names
 
 
@@ -87,3 +87,19 @@ def test_an_exam_with_logarithms_is_generated_without_sympy(tmp_path):
         assert any("ln(" in json.dumps(p["params_exact"]) for p in key["problems"])   # logarithms were drawn
         for style in ("exact", "decimal"):
             graded_in_full(out, right_answers_file(out, tmp_path / f"{seed}-{style}.yaml", style))
+
+
+def test_yaml_is_imported_only_to_read_yaml(tmp_path):
+    """The bank's problem.yaml files and the spec are read back from the parse cache (JSON), so
+    `list` and `generate` import no PyYAML once they have run; reading an answer sheet does."""
+    env = {"EXAMGEN_CACHE": str(tmp_path / "cache")}
+    for k in range(2):
+        _, names = traced("list", env=env)
+        assert ("yaml" in names) == (k == 0)   # the first run parses and remembers
+    out = tmp_path / "exam"
+    _, names = traced("generate", "--spec", NUMERIC_SPEC, "--out", out, "--format", "md", env=env)
+    assert "yaml" in names   # a new spec file: parsed once
+    _, names = traced("generate", "--spec", NUMERIC_SPEC, "--out", out, "--format", "md", "--force", env=env)
+    assert "yaml" not in names
+    _, names = traced("grade", out / "key.json", right_answers_file(out, tmp_path / "a.yaml", "exact"), env=env)
+    assert "yaml" in names
