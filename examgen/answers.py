@@ -122,7 +122,9 @@ def _parse_json(text: str):
 
 
 def _parse_yaml(text: str):
-    return safeio.parse_yaml(text, MAX_FILE_DEPTH, AnswerFileError, "an answer file", loader=_answer_loader())
+    from . import yamlio
+
+    return yamlio.parse_yaml(text, MAX_FILE_DEPTH, AnswerFileError, "an answer file", loader=_answer_loader())
 
 
 _YAML_SCAN = re.compile(r"(?m)^(?P<problem>[ \t]*\d{1,3}[ \t]*:)|(?P<key>[A-Za-z_]\w*)[ \t]*:"

@@ -75,11 +75,16 @@ def load_spec(path: str | Path | None = None) -> Spec:
 
     try:
         text = safeio.read_text(path, MAX_SPEC_BYTES, "spec (YAML)", SpecError) if path else default_spec_text()
-        raw = safeio.remembered("spec", text, lambda t: safeio.parse_yaml(t, MAX_SPEC_DEPTH, SpecError, "a spec",
-                                                                          loader="strict"))
+        raw = safeio.remembered("spec", text, lambda t: _parse_spec_yaml(t, SpecError))
     except SpecError as e:
         raise ExamgenError(f"spec {name}: {e}") from None
     return parse_spec(raw, name)
+
+
+def _parse_spec_yaml(text: str, error):
+    from . import yamlio
+
+    return yamlio.parse_yaml(text, MAX_SPEC_DEPTH, error, "a spec", loader=yamlio.StrictLoader)
 
 
 def parse_spec(raw, name: str = "spec") -> Spec:

@@ -50,10 +50,10 @@ def check_output_dir(out: Path, force: bool) -> None:
 
 def is_filled_in(sheet: Path) -> bool:
     """True when an answer sheet names a student or holds any answer."""
-    from . import answers, safeio
+    from . import answers, safeio, yamlio
 
     try:
-        data = safeio.parse_yaml(safeio.read_text(sheet, answers.MAX_BYTES, "answer sheet"), answers.MAX_FILE_DEPTH)
+        data = yamlio.parse_yaml(safeio.read_text(sheet, answers.MAX_BYTES, "answer sheet"), answers.MAX_FILE_DEPTH)
     except ExamgenError:  # unreadable: treat as precious rather than overwrite it
         return True
     if not isinstance(data, dict):

@@ -21,7 +21,6 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-
 from .errors import ExamgenError
 
 MAX_INT_DIGITS = 40      # digits of an integer literal in JSON/YAML input (longer: refused or kept as text)
@@ -139,18 +138,6 @@ def _has_surrogate(v, depth: int) -> bool:
     return False
 
 
-# --- YAML ---------------------------------------------------------------------------------------
-def parse_yaml(text: str, max_depth: int, error=ExamgenError, what: str = "file", loader="core"):
-    """YAML read with the core schema after its events are checked (yamlio.parse_yaml); every
-    failure is `error`, one line. `loader`: "core", "strict" (a huge integer is an error, for
-    specs) or a yamlio.CoreLoader subclass."""
-    from . import yamlio
-
-    chosen = {"core": yamlio.CoreLoader, "strict": yamlio.StrictLoader}.get(loader, loader) \
-        if isinstance(loader, str) else loader
-    return yamlio.parse_yaml(text, max_depth, error, what, loader=chosen)
-
-
 # --- parsed files, remembered -------------------------------------------------------------------
 PARSED_KEPT = 1000   # files in the cache's parsed/ folder (each a few kB); the oldest go first
 
@@ -158,7 +145,8 @@ PARSED_KEPT = 1000   # files in the cache's parsed/ folder (each a few kB); the 
 def remembered(kind: str, text: str, parse):
     """parse(text), remembered in the cache folder as JSON under a hash of the text and of the
     parser's source, so that the next command reads JSON instead of running YAML's parser (the
-    bank's problem.yaml files took about 25 ms of every command). For the files examgen reads at
+    bank's problem.yaml files took about 25 ms of every command; yamlio is then not even imported).
+    For the files examgen reads at
     every start (the bank, a spec); an answer file is never remembered. A value is kept only when
     JSON gives it back exactly; a failed parse raises as it did and is not kept."""
     folder = _parsed_folder(os.environ.get(CACHE_ENV), os.environ.get("XDG_CACHE_HOME"))

@@ -1,7 +1,6 @@
 """YAML as examgen reads it: PyYAML's safe loader with YAML 1.2's core schema, after a check of
 the events (no aliases, anchors, non-core tags, deep nesting). Imported only by what parses YAML
-(PyYAML's import is about 15 ms of a command that has nothing to parse); safeio.parse_yaml is
-the way in.
+(PyYAML's import is about 15 ms of a command that has nothing to parse).
 """
 from __future__ import annotations
 

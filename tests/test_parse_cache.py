@@ -5,7 +5,7 @@ import json
 import pytest
 import yaml
 
-from examgen import bank, exam, safeio
+from examgen import bank, exam, safeio, yamlio
 from examgen.errors import ExamgenError
 
 
@@ -70,7 +70,7 @@ def test_a_spec_is_remembered_but_its_errors_are_not(cache, tmp_path, monkeypatc
     spec = tmp_path / "s.yaml"
     spec.write_text("title: T\nproblems:\n  - id: iou\n    points: 2\n", encoding="utf-8")
     first = exam.load_spec(spec)
-    monkeypatch.setattr(safeio, "parse_yaml", _refuse)
+    monkeypatch.setattr(yamlio, "parse_yaml", _refuse)
     assert exam.load_spec(spec) == first
     monkeypatch.undo()
     bad = tmp_path / "bad.yaml"

@@ -464,7 +464,7 @@ def _log_float(x: Exact) -> float:
 
 @lru_cache(maxsize=8192)
 def _float_cached(r, logs) -> float:
-    from .exact_float import sympy_float   # SymPy's own steps on mpmath: no SymPy import
+    from .exact_float import sympy_float  # SymPy's own steps on mpmath: no SymPy import
 
     f = sympy_float(r, logs)
     return f if f is not None else float(_to_sympy(r, logs))

@@ -17,8 +17,7 @@ such value of the exam profile's grids and many random sums.
 """
 from __future__ import annotations
 
-from mpmath.libmp import (MPZ, bitcount, from_int, from_rational, mpf_abs, mpf_log, normalize,
-                          round_nearest, to_float)
+from mpmath.libmp import MPZ, bitcount, from_int, from_rational, mpf_abs, mpf_log, normalize, round_nearest, to_float
 
 _RND = round_nearest   # sympy.core.evalf.rnd and sympy.core.numbers.rnd
 _PREC = 53 + 4         # Expr.evalf(15): dps_to_prec(15) = 53 bits, evaluated with 4 guard bits
