@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from . import pdf
@@ -126,6 +125,8 @@ def _generate(spec, out: Path, formats, plan, base, secret: bool, progress, earl
         check_index_size(len(dumps(results[0][2]).encode()), len(jobs), margin=1.05)
     jobs = jobs[1:]
     if len(jobs) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        from concurrent.futures import ProcessPoolExecutor  # (multiprocessing: ~10 ms to import, for classes only)
+
         with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
             for r in pool.map(_write_version, jobs, chunksize=max(1, len(jobs) // (8 * (os.cpu_count() or 1)))):
                 results.append(r)
