@@ -30,13 +30,13 @@ def iou(ref, roi):
 
 def _array(values, like):
     """A 1-D array of the same kind (exact object or float64) as `like`."""
-    return np.array(values, dtype=object if ops.is_exact(like) else float)
+    return ops.vector(values) if ops.is_exact(like) else np.array(values, dtype=float)
 
 
 def _one_zero(mask, like):
     """1 where mask is True, else 0: exact numbers for exact inputs, floats otherwise."""
     if ops.is_exact(like):
-        return np.array([Exact(int(m)) for m in mask], dtype=object)
+        return ops.vector([Exact(int(m)) for m in mask])
     return np.asarray(mask, dtype=float)
 
 

@@ -55,6 +55,15 @@ def asarray(a):
     return np.asarray(a, dtype=float)
 
 
+def vector(values) -> np.ndarray:
+    """A 1-D object array of these scalars, filled entry by entry (np.array(values, dtype=object)
+    would first ask every entry for __array__, __array_interface__ and __array_struct__)."""
+    out = np.empty(len(values), dtype=object)
+    for i, v in enumerate(values):
+        out[i] = v
+    return out
+
+
 def _any_exact(seq) -> bool:
     for v in seq:
         if isinstance(v, (list, tuple)):
