@@ -103,3 +103,13 @@ def test_yaml_is_imported_only_to_read_yaml(tmp_path):
     assert "yaml" not in names
     _, names = traced("grade", out / "key.json", right_answers_file(out, tmp_path / "a.yaml", "exact"), env=env)
     assert "yaml" in names
+
+
+def test_the_command_line_module_imports_no_numpy():
+    """cli.main sets NumPy's BLAS threads (BLAS_THREADS) before anything imports NumPy: importing
+    the command's module must not import it."""
+    import subprocess
+    import sys
+
+    code = "import sys, examgen.cli; assert 'numpy' not in sys.modules, 'numpy imported by examgen.cli'"
+    subprocess.run([sys.executable, "-c", code], check=True)
