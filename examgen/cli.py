@@ -448,15 +448,6 @@ def analyze(key, submissions, out, partial):
 # 0.9 s). examgen's work leaves almost no cyclic garbage (a 100-version class peaks at the same
 # memory either way), so the collector runs once a million new objects, not seven hundred.
 GC_THRESHOLD = 1_000_000
-
-
-def collect_less() -> None:
-    """The command's setting of the cycle collector (see GC_THRESHOLD); benchmarks use it too."""
-    import gc
-
-    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
-
-
 # NumPy's BLAS starts a pool of threads when NumPy is imported, and they spin for about 0.1 s of
 # CPU (measured: 1.15 s → 1.02 s of CPU for one exam to PDF) on the core where TeX runs beside
 # Python; examgen's arrays are far too small for BLAS threads to help. Unless the user says
@@ -464,12 +455,18 @@ def collect_less() -> None:
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
-def main():
+def tune_runtime() -> None:
+    """The command's runtime settings (above), made before NumPy is imported; benchmarks use them too."""
+    import gc
     import os
 
-    for name in BLAS_THREADS:   # before NumPy is imported (no command imports it at start-up)
+    for name in BLAS_THREADS:   # no command imports NumPy at start-up (tests/test_imports.py)
         os.environ.setdefault(name, "1")
-    collect_less()
+    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
+
+
+def main():
+    tune_runtime()
     # Text from files may hold what the terminal's encoding cannot show: replace it, never fail.
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
