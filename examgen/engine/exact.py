@@ -320,28 +320,23 @@ def logcombine(x: Exact) -> Exact | None:
 
 def _irrational_power(a, c) -> bool:
     """Whether a^c is irrational: some prime's exponent c·v_p(a) is not an integer."""
-    for n in (int(a.numerator), int(a.denominator)):
-        for p in prime_factors(n):
-            k = 0
-            while n % p == 0:
-                n //= p
-                k += 1
-            if (k * c).denominator != 1:
-                return True
-    return False
+    return any((k * c).denominator != 1 for n in (int(a.numerator), int(a.denominator))
+               for k in prime_exponents(n).values())
 
 
-def prime_factors(n: int) -> set:
-    """The prime factors of n ≥ 1 (trial division: exam numbers are small; SymPy beyond 10¹⁰)."""
+def prime_exponents(n: int) -> dict:
+    """{p: k} with n = Π p^k, n ≥ 1 (trial division: exam numbers are small; SymPy beyond 10¹⁰)."""
     if n > 10**10:
-        return set(_sympy().factorint(n))
-    out, p = set(), 2
+        return {int(p): int(k) for p, k in _sympy().factorint(n).items()}
+    out, p = {}, 2
     while p * p <= n:
         while n % p == 0:
-            out.add(p)
+            out[p] = out.get(p, 0) + 1
             n //= p
         p += 1 if p == 2 else 2
-    return out | ({n} if n > 1 else set())
+    if n > 1:
+        out[n] = out.get(n, 0) + 1
+    return out
 
 
 def to_sympy(v):

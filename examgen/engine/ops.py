@@ -240,7 +240,7 @@ def _decompose_exact(v: Exact) -> Decomposition:
         if c != 1:
             rationals.append((int(c.numerator), int(c.denominator)))
         rationals.append((int(a.numerator), int(a.denominator)))
-        logs.update(_exact.prime_factors(int(a.numerator)) | _exact.prime_factors(int(a.denominator)))
+        logs.update(_exact.prime_exponents(int(a.numerator)).keys() | _exact.prime_exponents(int(a.denominator)).keys())
     return Decomposition(rationals, logs)
 
 
