@@ -30,7 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import ExamgenError
-from .safeio import cache_dir, copy_file
+from .safeio import cache_dir, copy_file, prune
 
 ENGINE = "pdflatex"             # always the fallback
 UNICODE_ENGINE = "lualatex"
@@ -309,16 +309,7 @@ def _dump_format(preamble: str, fmt: Path) -> bool:
 def prune_formats(folder: Path, keep: int = FORMATS_KEPT) -> list[Path]:
     """Delete all but the `keep` most recently used formats (each is 6–7 MB; a new examgen or TeX
     Live makes a new one); the deleted paths. A process still using one compiles around it."""
-    def used(f: Path) -> float:
-        try:
-            return f.stat().st_mtime
-        except OSError:   # deleted by another process meanwhile
-            return 0.0
-
-    formats = sorted(folder.glob("pdflatex-*.fmt"), key=used, reverse=True)
-    for old in formats[keep:]:
-        old.unlink(missing_ok=True)
-    return formats[keep:]
+    return prune(folder, "pdflatex-*.fmt", keep)
 
 
 def split_preamble(tex: str) -> tuple[str, str] | None:

@@ -146,9 +146,9 @@ def remembered(kind: str, text: str, parse):
     """parse(text), remembered in the cache folder as JSON under a hash of the text and of the
     parser's source, so that the next command reads JSON instead of running YAML's parser (the
     bank's problem.yaml files took about 25 ms of every command; yamlio is then not even imported).
-    For the files examgen reads at
-    every start (the bank, a spec); an answer file is never remembered. A value is kept only when
-    JSON gives it back exactly; a failed parse raises as it did and is not kept."""
+    For the files examgen reads at every start (the bank, a spec); an answer file is never
+    remembered. A value is kept only when JSON gives it back exactly; a failed parse raises as it
+    did and is not kept. The cache keeps the PARSED_KEPT most recently written values."""
     folder = _parsed_folder(os.environ.get(CACHE_ENV), os.environ.get("XDG_CACHE_HOME"))
     if folder is None:
         return parse(text)
@@ -162,7 +162,7 @@ def remembered(kind: str, text: str, parse):
     if _json_exact(value):
         try:
             write_text(path, json.dumps(value, allow_nan=False))
-            _prune(folder, PARSED_KEPT)
+            prune(folder, "*.json", PARSED_KEPT)
         except (OSError, ValueError):   # a cache is an optimisation: never a failure
             pass
     return value
@@ -215,22 +215,6 @@ def _json_exact(v, depth: int = 0) -> bool:
     return False
 
 
-def _prune(folder: Path, keep: int) -> None:
-    files = list(folder.glob("*.json"))
-    if len(files) <= keep:
-        return
-
-    def written(f: Path) -> float:
-        try:
-            return f.stat().st_mtime
-        except OSError:
-            return 0.0
-
-    for old in sorted(files, key=written)[:len(files) - keep]:
-        old.unlink(missing_ok=True)
-
-
-# --- writing ------------------------------------------------------------------------------------
 CACHE_ENV = "EXAMGEN_CACHE"   # a folder for examgen's caches; default $XDG_CACHE_HOME/examgen
 
 
@@ -244,6 +228,22 @@ def cache_dir(*sub: str) -> Path | None:
     except OSError:
         return None
     return folder if os.access(folder, os.W_OK) else None
+
+
+def prune(folder: Path, pattern: str, keep: int) -> list[Path]:
+    """Delete all but the `keep` most recently used files of a cache folder that match `pattern`
+    (used: their modification time); the deleted paths. A file another process deleted meanwhile
+    counts as the oldest."""
+    def used(f: Path) -> float:
+        try:
+            return f.stat().st_mtime
+        except OSError:
+            return 0.0
+
+    files = sorted(folder.glob(pattern), key=used, reverse=True)
+    for old in files[keep:]:
+        old.unlink(missing_ok=True)
+    return files[keep:]
 
 
 def write_text(path, text: str) -> Path:
