@@ -194,21 +194,30 @@ def bound_violation(values: dict) -> str | None:
     lists and arrays) is hand-workable; else "name: what breaks the bound". Text, booleans and
     symbolic expressions (with free variables) are not numbers and are skipped."""
     for name, v in values.items():
-        for entry in _numbers(v):
+        for entry in _numbers(v, []):
             why = hand_workable(entry)
             if why:
                 return f"{name}: {why}"
     return None
 
 
-def _numbers(v):
-    if isinstance(v, (str, bool, np.bool_, type(None))):
-        return
+_SKIPPED = (str, bool, np.bool_, type(None))
+
+
+def _numbers(v, out: list) -> list:
+    """The numbers nested in v, in order, appended to `out` (a loop, not a generator per entry:
+    the bound walks every value of every candidate draw)."""
+    if isinstance(v, _SKIPPED):
+        return out
     if isinstance(v, dict):
         for x in v.values():
-            yield from _numbers(x)
+            _numbers(x, out)
     elif isinstance(v, (list, tuple, np.ndarray)):
         for x in (v.flat if isinstance(v, np.ndarray) else v):
-            yield from _numbers(x)
+            if type(x) is Exact:
+                out.append(x)  # (an Exact has no free symbols)
+            else:
+                _numbers(x, out)
     elif not getattr(v, "free_symbols", None):
-        yield v
+        out.append(v)
+    return out

@@ -220,6 +220,11 @@ class Exact:
 
     def _cmp(self, other):
         """sign(self − other) as −1, 0, 1, or None when only SymPy can tell."""
+        if not self.logs:  # rational against int or rational: the common case, without building self − other
+            t = type(other)
+            if t is int or (t is Exact and not other.logs):
+                o = other if t is int else other.r
+                return (self.r > o) - (self.r < o)
         o = _coerce(other)
         if o is None:
             if isinstance(other, float):

@@ -155,10 +155,7 @@ def to_float(a):
     if isinstance(a, np.ndarray):
         if a.dtype != object:
             return np.asarray(a, dtype=float)
-        out = np.empty(a.shape)
-        for i, v in enumerate(a.flat):
-            out.flat[i] = _float(v)
-        return out
+        return np.fromiter((_float(v) for v in a.flat), dtype=float, count=a.size).reshape(a.shape)
     if is_exact(a):
         return _float(a)
     if np.ndim(a):
