@@ -218,6 +218,22 @@ def _numbers(v, out: list) -> list:
                 out.append(x)  # (an Exact has no free symbols)
             else:
                 _numbers(x, out)
-    elif not getattr(v, "free_symbols", None):
+    elif not _symbolic(v):
         out.append(v)
     return out
+
+
+def _symbolic(v) -> bool:
+    """Whether v has free symbols (an expression, not a number); remembered per SymPy value, whose
+    free symbols SymPy finds by walking the whole tree each time it is asked."""
+    if type(v) is Exact or isinstance(v, (int, float, np.number)):
+        return False
+    try:
+        return _symbolic_remembered(v)
+    except TypeError:  # unhashable
+        return bool(getattr(v, "free_symbols", None))
+
+
+@lru_cache(maxsize=8192)
+def _symbolic_remembered(v) -> bool:
+    return bool(getattr(v, "free_symbols", None))

@@ -20,6 +20,7 @@ one-digit products, written down), so minutes = operations × SECONDS_PER_OPERAT
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 SECONDS_PER_OPERATION = 10
 
@@ -41,26 +42,33 @@ def operations(prompt: str, solution: str) -> int:
     given = {" ".join(m.group(2).split()) for m in _MATRIX.finditer(prompt)}
     count = 0
     for m in _MATH.finditer(solution):
-        math = m.group(1) if m.group(1) is not None else m.group(2)
-
-        def matrix(mm):
-            nonlocal count
-            if " ".join(mm.group(2).split()) not in given:
-                count += _entries(mm.group(2))
-            return " M "
-
-        math = _INDEX.sub(" ", _MATRIX.sub(matrix, math))
-        symbolic_before = False
-        for piece in _RELATION.split(math):
-            if not piece.strip():
-                continue
-            if _NUMBER.search(piece):
-                steps = len(_STEP.findall(piece))
-                count += steps or int(symbolic_before and "M" not in piece)
-                symbolic_before = False
-            else:
-                symbolic_before = True
+        matrices, steps = _formula(m.group(1) if m.group(1) is not None else m.group(2))
+        count += steps + sum(entries for body, entries in matrices if body not in given)
     return count
+
+
+@lru_cache(maxsize=8192)
+def _formula(math: str) -> tuple[tuple, int]:
+    """One formula's matrices (body with its spaces normalised, entries) and its arithmetic steps
+    (remembered: a pure function of the text, and half of the formulas recur across versions)."""
+    matrices = []
+
+    def matrix(mm):
+        matrices.append((" ".join(mm.group(2).split()), _entries(mm.group(2))))
+        return " M "
+
+    math = _INDEX.sub(" ", _MATRIX.sub(matrix, math))
+    count, symbolic_before = 0, False
+    for piece in _RELATION.split(math):
+        if not piece.strip():
+            continue
+        if _NUMBER.search(piece):
+            steps = len(_STEP.findall(piece))
+            count += steps or int(symbolic_before and "M" not in piece)
+            symbolic_before = False
+        else:
+            symbolic_before = True
+    return tuple(matrices), count
 
 
 def minutes(ops: int) -> float | int:

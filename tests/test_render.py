@@ -119,6 +119,13 @@ def test_converting_block_by_block_gives_what_one_parse_gives():
     assert len(split) > 0.8 * len(texts)
     for t in texts:
         assert latex.to_latex(t) == _whole(t), t[:200]
+    blocks = [b for t in split for b in latex._BLANK_LINE.split(t)]
+    displays = [b for b in blocks if latex._ONE_DISPLAY.fullmatch(b)]
+    assert len(displays) > 0.3 * len(blocks)   # the blocks converted without the parser ...
+    for b in displays + ["$$x = 1$$  \n", "$$$$", "$$a \\\\ b$$\n"]:
+        assert latex._block(b) == latex._blocks(latex._parser()(b)), b   # ... are the parser's
+    for b in ("$$a$$ more", " $$a$$", "$$a$$\n$$b$$", "$$a \\$ b$$"):  # not one display alone: the parser
+        assert not latex._ONE_DISPLAY.fullmatch(b)
     loose = "Steps:\n\n- one $x$\n\n- two\n\nThen $y$.\n"   # a loose list: its items are paragraphs
     assert latex._JOINED_ACROSS_BLANK_LINES.search(loose)
     assert latex.to_latex(loose) == _whole(loose) and loose.count("\\item") == 0 and latex.to_latex(loose).count("\\item") == 2

@@ -155,11 +155,15 @@ def _output_rows(m_bytes, shape, output, relu):
 
 def _softmax_pair_ok(q1, q2) -> bool:
     """Two classes with e^ξ² = 2^a 3^b: no tie, and every sum e^ξ²₁ + e^ξ²₂ a product of 2s and 3s."""
-    for (a1, b1), (a2, b2) in zip(q1, q2):
-        v1, v2 = Fraction(2) ** a1 * Fraction(3) ** b1, Fraction(2) ** a2 * Fraction(3) ** b2
-        if v1 == v2 or not _smooth(v1 + v2):
-            return False
-    return True
+    return all(_example_pair_ok(e1, e2) for e1, e2 in zip(q1, q2))
+
+
+@lru_cache(maxsize=1024)
+def _example_pair_ok(e1: tuple, e2: tuple) -> bool:
+    """One example's two classes (a, b) (remembered: the exponents are a few small integers)."""
+    (a1, b1), (a2, b2) = e1, e2
+    v1, v2 = Fraction(2) ** a1 * Fraction(3) ** b1, Fraction(2) ** a2 * Fraction(3) ** b2
+    return v1 != v2 and _smooth(v1 + v2)
 
 
 def _drill_network(rng, hidden, n, N, D, K):
