@@ -93,6 +93,12 @@ class Problem:
         spec.loader.exec_module(mod)
         return mod
 
+    @property
+    def symbolic(self) -> bool:
+        """Whether an answer is an expression: the problem's engine is SymPy (its import is most
+        of the Python time of one exam), so `generate` builds it in a second process (second_core)."""
+        return any(part.kind == "expression" for part in self.parts.values())
+
     @cached_property
     def prompt_template(self) -> str:
         return (self.folder / "prompt.md").read_text(encoding="utf-8")

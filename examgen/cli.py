@@ -210,10 +210,6 @@ def generate(spec_file, seed, out, formats, versions, roster, force):
       examgen generate --roster students.csv --spec final.yaml
       examgen generate --versions 20 --format moodle,qti --out lms   # quiz banks for Moodle, Canvas
     """
-    if formats is None or "pdf" in formats.lower():
-        from . import pdf
-
-        pdf.prefetch()   # TeX's lookups run while Python imports and builds
     from .exam import load_spec
     from .generate import generate as run
     from .generate import parse_formats
@@ -221,6 +217,15 @@ def generate(spec_file, seed, out, formats, versions, roster, force):
 
     spec = load_spec(spec_file)
     wanted, note = parse_formats(formats)
+    helper = None
+    if not versions and not roster:   # one exam: its symbolic problems are built on another core
+        from . import second_core
+
+        helper = second_core.start(spec, seed, bool(wanted & {"tex", "pdf"}))   # (forks: before any thread)
+    if "pdf" in wanted:
+        from . import pdf
+
+        pdf.prefetch()   # TeX's lookups run while Python builds
     if roster and versions:
         raise ExamgenError("use --versions or --roster, not both")
     students = read_roster(roster) if roster else None
@@ -228,9 +233,9 @@ def generate(spec_file, seed, out, formats, versions, roster, force):
     bar = _progress_bar(total, "Generating")
     if bar:
         with bar:
-            summary = run(spec, out, seed, wanted, versions, students, force, progress=bar.update)
+            summary = run(spec, out, seed, wanted, versions, students, force, progress=bar.update, helper=helper)
     else:
-        summary = run(spec, out, seed, wanted, versions, students, force)
+        summary = run(spec, out, seed, wanted, versions, students, force, helper=helper)
     if note:
         click.echo(f"note: {note}", err=True)
     for warning in summary.get("warnings", ()):

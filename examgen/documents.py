@@ -81,24 +81,35 @@ def _channels(shape) -> list[str]:
 
 def problem_items(version: Version, with_tex: bool) -> list[dict]:
     """Per problem: rendered prompt, solution and answers (Markdown, and LaTeX if asked)."""
-    items = []
-    for number, points, inst in version.problems:
-        item = {"number": number, "points": points, "id": inst.id, "title": inst.problem.title,
-                "parts": [{"name": p, "describe": describe_part(inst, p)} for p in inst.parts],
-                "subset": len(inst.parts) < len(inst.problem.parts),
-                "prompt": render.prompt(inst), "solution": render.solution(inst),
-                "answers": render.answers_table(inst)}
-        item["work"] = work.operations(item["prompt"], item["solution"])
-        item["minutes"] = work.minutes(item["work"])
-        if with_tex:
-            for k in ("prompt", "solution", "answers"):
-                item[k + "_tex"] = latex.to_latex(item[k])
-        items.append(item)
-    return items
+    return [problem_item(number, points, inst, with_tex) for number, points, inst in version.problems]
+
+
+def problem_item(number: int, points, inst, with_tex: bool) -> dict:
+    item = {"number": number, "points": points, "id": inst.id, "title": inst.problem.title,
+            "parts": [{"name": p, "describe": describe_part(inst, p)} for p in inst.parts],
+            "subset": len(inst.parts) < len(inst.problem.parts),
+            "prompt": render.prompt(inst), "solution": render.solution(inst),
+            "answers": render.answers_table(inst)}
+    item["work"] = work.operations(item["prompt"], item["solution"])
+    item["minutes"] = work.minutes(item["work"])
+    if with_tex:
+        for k in ("prompt", "solution", "answers"):
+            item[k + "_tex"] = latex.to_latex(item[k])
+    return item
+
+
+def problem_piece(version: Version, number: int, points, inst, with_tex: bool) -> dict:
+    """Everything the documents take from one problem, as plain data (strings, numbers, lists,
+    dicts: it can be built in another process and pickled): its rendered item, its key entry and
+    the shapes of its parts."""
+    item = problem_item(number, points, inst, with_tex)
+    return {"item": item, "entry": key_entry(version, number, points, inst, item),
+            "shapes": {p: inst.shape(p) for p in inst.problem.parts}}
+
 
 def doc_context(version: Version, items: list[dict]) -> dict:
     spec = version.spec
-    total = sum(p for _, p, _ in version.problems)
+    total = sum(i["points"] for i in items)
     return {"title": spec.title, "course": spec.course, "date": spec.date,
             "instructions": spec.instructions, "exam_id": version.exam_id,
             "seed": None if version.secret else version.seed,
@@ -109,15 +120,18 @@ def doc_context(version: Version, items: list[dict]) -> dict:
 def _points(p) -> str:
     return str(int(p)) if float(p).is_integer() else f"{p:g}"
 
-def key_json(version: Version, items: list[dict]) -> dict:
-    """The machine key, with each problem's worked solution (Markdown) for the students' reports.
+def key_entry(version: Version, number: int, points, inst, item: dict) -> dict:
+    """One problem's entry in the machine key, with its worked solution (Markdown) for the students' reports."""
+    entry = {**keys.problem_entry(inst, number, points, version.spec.carry_forward), "solution": item["solution"],
+             "work": {"operations": item["work"], "minutes": item["minutes"]}}
+    return keys.with_grading(entry, version.spec.problems[number - 1].grading)
+
+
+def key_json(version: Version, entries: list[dict]) -> dict:
+    """The machine key: the problems' entries (key_entry) under the exam's id, seed and bank.
 
     A class version's key also holds the student (name, id, email, section, LMS ids).
     """
-    entries = [keys.with_grading({**keys.problem_entry(inst, n, pts, version.spec.carry_forward),
-                                  "solution": item["solution"],
-                                  "work": {"operations": item["work"], "minutes": item["minutes"]}}, q.grading)
-               for (n, pts, inst), item, q in zip(version.problems, items, version.spec.problems)]
     from .bank import bank_version
 
     who = version.student.as_json() if version.student else {"student": None}
@@ -144,7 +158,7 @@ def yaml_quoted(text: str) -> str:
             out.append(c)
     return '"' + "".join(out) + '"'
 
-def answer_sheet(version: Version, items: list[dict], instances=None) -> str:
+def answer_sheet(version: Version, items: list[dict], shapes: dict | None = None) -> str:
     """The blank answers.yaml a student fills in (the grader reads exactly this format)."""
     from .compare import TOLERANCE_RULE
 
@@ -164,7 +178,8 @@ def answer_sheet(version: Version, items: list[dict], instances=None) -> str:
         f"student: {q(student)}",
         "answers:",
     ]
-    shapes = {n: {p: inst.shape(p) for p in inst.problem.parts} for n, _, inst in version.problems}
+    if shapes is None:   # {number: {part: shape}}
+        shapes = {n: {p: inst.shape(p) for p in inst.problem.parts} for n, _, inst in version.problems}
     for item in items:
         lines.append(f"  {item['number']}:  # {c(item['title'])} ({_points(item['points'])} points)")
         width = max(len(p["name"]) for p in item["parts"])
@@ -183,10 +198,13 @@ def _comment_lines(text: str, width: int = 96) -> list[str]:
     return ["# " + line for line in textwrap.wrap(text, width - 2)]
 
 
-def render_version(version: Version, formats: set[str]) -> dict[str, str]:
-    """{file name: text} for one version; formats ⊆ {md, tex} (PDF is compiled from tex)."""
+def render_version(version: Version, formats: set[str], pieces: dict | None = None) -> dict[str, str]:
+    """{file name: text} for one version; formats ⊆ {md, tex} (PDF is compiled from tex).
+    `pieces`: {number: problem_piece} of problems built elsewhere (not in version.problems)."""
+    pieces = {**version_pieces(version, "tex" in formats, skip=pieces or {}), **(pieces or {})}
+    ordered = [pieces[n] for n in sorted(pieces)]
+    items = [p["item"] for p in ordered]
     env = environment()
-    items = problem_items(version, with_tex="tex" in formats)
     ctx = doc_context(version, items)
     out = {}
     if "md" in formats:
@@ -195,9 +213,15 @@ def render_version(version: Version, formats: set[str]) -> dict[str, str]:
     if "tex" in formats:
         out["exam.tex"] = env.get_template("exam.tex.j2").render(docs=[ctx])
         out["key.tex"] = env.get_template("key.tex.j2").render(docs=[ctx])
-    out["key.json"] = keys.dumps(key_json(version, items))
-    out["answers.yaml"] = answer_sheet(version, items)
+    out["key.json"] = keys.dumps(key_json(version, [p["entry"] for p in ordered]))
+    out["answers.yaml"] = answer_sheet(version, items, {n: p["shapes"] for n, p in pieces.items()})
     return out
+
+
+def version_pieces(version: Version, with_tex: bool, skip=()) -> dict[int, dict]:
+    """{number: problem_piece} of the problems the version holds (but those numbered in `skip`)."""
+    return {n: problem_piece(version, n, points, inst, with_tex) for n, points, inst in version.problems
+            if n not in skip}
 
 def worksheet(instances_by_problem, title: str, solutions: str, fmt: str) -> str:
     """A worksheet: N instances of each problem, solutions none/end/inline, as md or tex."""

@@ -220,10 +220,13 @@ def secret_exam_id(spec: Spec, seed: int) -> str:
 
 
 def build_version(spec: Spec, seed: int, student: Student | None = None, folder: str = "",
-                  secret: bool = False) -> Version:
-    """Sample and solve every problem of the spec for one seed."""
+                  secret: bool = False, numbers=None) -> Version:
+    """Sample and solve every problem of the spec for one seed (only those `numbers` when given:
+    each problem's numbers come from its own seed, whichever others are built)."""
     problems = []
     for number, q in enumerate(spec.problems, 1):
+        if numbers is not None and number not in numbers:
+            continue
         inst_seed = derive_seed("problem", seed, number, q.id, json.dumps(sorted(q.options.items()), default=str),
                                 q.profile) % 2**31
         inst = bank.get(q.id).sample(inst_seed, q.profile, q.options)

@@ -5,7 +5,7 @@ import json
 import os
 from pathlib import Path
 
-from . import pdf
+from . import pdf, second_core
 from .errors import ExamgenError
 from .exam import Spec, build_version, fresh_base_seed, student_seeds, version_seeds
 from .roster import Student, folders, read_roster
@@ -66,28 +66,40 @@ def _blank_answers(answers) -> bool:
     return all(_blank_answers(v) if isinstance(v, dict) else v in (None, "") for v in answers.values())
 
 
-def _write_version(args):
-    """Worker: build one version, write its files, return (folder, id, key, tex, key tex, prompts for exports)."""
+def _write_version(args, helper=None):
+    """Worker: build one version, write its files, return (folder, id, key, tex, key tex, prompts
+    for exports). `helper`: a second_core.Child building the symbolic problems meanwhile."""
     spec, seed, student, folder, out, formats, secret = args
-    from . import render
-    from .documents import render_version
+    from .documents import render_version, version_pieces
 
-    version = build_version(spec, seed, student, folder, secret)
-    files = render_version(version, formats & {"md", "tex"} | ({"tex"} if "pdf" in formats else set()))
+    documents = formats & {"md", "tex"} | ({"tex"} if "pdf" in formats else set())
+    theirs = second_core.symbolic_numbers(spec) if helper else set()
+    version = build_version(spec, seed, student, folder, secret,
+                            numbers={n for n in range(1, len(spec.problems) + 1) if n not in theirs})
+    pieces = version_pieces(version, "tex" in documents)
+    if theirs:
+        got = helper.pieces(spec, seed, "tex" in documents)
+        if set(got) != theirs:   # the child failed: build them here
+            got = version_pieces(build_version(spec, seed, student, folder, secret, numbers=theirs), "tex" in documents)
+        pieces.update(got)
+    elif helper:
+        helper.stop()
+    files = render_version(version, documents, pieces)
     target = Path(out) / folder if folder else Path(out)
     target.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
         if name.endswith(".tex") and "tex" not in formats:
             continue
         write_atomic(target / name, text)
-    prompts = [render.prompt(inst) for _, _, inst in version.problems] if formats & set(EXPORTS) else None
+    prompts = [pieces[n]["item"]["prompt"] for n in sorted(pieces)] if formats & set(EXPORTS) else None
     return folder, version.exam_id, json.loads(files["key.json"]), files.get("exam.tex"), files.get("key.tex"), prompts
 
 
 def generate(spec: Spec, out: str | Path, seed: int | None = None, formats: set[str] = frozenset({"md", "tex"}),
              versions: int | None = None, roster: str | Path | list[Student] | None = None, force: bool = False,
-             progress=None) -> dict:
-    """Write the exam(s); returns a summary {versions: [(folder, exam_id)], files: [...]}."""
+             progress=None, helper=None) -> dict:
+    """Write the exam(s); returns a summary {versions: [(folder, exam_id)], files: [...]}.
+    `helper`: a second_core.Child started for this spec and seed (one exam only)."""
     out = Path(out)
     if versions and roster:
         raise ExamgenError("use --versions or --roster, not both")
@@ -108,17 +120,19 @@ def generate(spec: Spec, out: str | Path, seed: int | None = None, formats: set[
         if not secret:     # one exam: its two pdflatex runs load the format while it is built
             early = pdf.start_early(preamble, ("exam", "key"))
     try:
-        return _generate(spec, out, formats, plan, base, secret, progress, early)
+        return _generate(spec, out, formats, plan, base, secret, progress, early, helper)
     finally:
         pdf.stop_early(early)
+        if helper:
+            helper.stop()
 
 
-def _generate(spec, out: Path, formats, plan, base, secret: bool, progress, early: dict) -> dict:
+def _generate(spec, out: Path, formats, plan, base, secret: bool, progress, early: dict, helper=None) -> dict:
     """generate's work once its plan is made."""
     jobs = [(spec, s, student, folder, str(out), set(formats), secret) for s, student, folder in plan]
     from .key import dumps
 
-    results = [_write_version(jobs[0])]
+    results = [_write_version(jobs[0], helper if len(jobs) == 1 and not secret else None)]
     if progress:
         progress(1)
     if secret:
