@@ -15,7 +15,7 @@ import json
 
 from examgen.bank import load_bank
 from examgen.engine import ops
-from examgen.instance import candidate, check_options, sample
+from examgen.instance import candidate, sample
 from examgen.sampling import Draw, _numbers
 
 
@@ -34,7 +34,7 @@ def largest(values: dict) -> tuple[int, int, int]:
 
 
 def first_draw_accepted(problem, seed: int) -> bool | None:
-    inst, _ = candidate(problem, Draw.for_instance(problem.id, "exam", seed), check_options(problem, {}))
+    inst, _ = candidate(problem, Draw.for_instance(problem.id, "exam", seed), problem.check_options({}))
     return inst is not None
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from .errors import ExamgenError
+from .errors import ExamgenError, json_type
 
 TOPICS = {
     "nn": "Neural networks & back-propagation",
@@ -92,6 +92,21 @@ class Problem:
         sys.modules[name] = mod
         spec.loader.exec_module(mod)
         return mod
+
+    def check_options(self, options) -> dict:
+        """Options an exam spec fixes (e.g. activation: tanh), each validated against problem.yaml's
+        `choices` (value and type: `pool: true` is not `pool: 1`); one clear line when one is not."""
+        if not isinstance(options, dict):
+            raise ExamgenError(f"{self.id}: options must be a mapping (name: value), not {json_type(options)}")
+        for key, value in options.items():
+            if key not in self.options:
+                allowed = ", ".join(self.options) or "none"
+                raise ExamgenError(f"{self.id}: unknown option {key!r} (options: {allowed})")
+            choices = self.params[key].choices if key in self.params else ()
+            if choices and not any(type(value) is type(c) and value == c for c in choices):
+                raise ExamgenError(f"{self.id}: option {key} must be one of {', '.join(map(str, choices))}, "
+                                   f"not {value!r}")
+        return dict(options)
 
     @property
     def symbolic(self) -> bool:

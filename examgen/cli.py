@@ -296,7 +296,7 @@ def worksheet(topic, problems, count, solutions, fmt, seed, profile, out, title)
     from . import bank, pdf
     from .documents import worksheet as make
     from .safeio import write_text
-    from .sampling import derive_seed
+    from .seeds import derive_seed
 
     if topic and problems:
         raise ExamgenError("use --topic or --problems, not both")

@@ -14,7 +14,7 @@ from pathlib import Path
 from . import bank
 from .errors import ExamgenError
 from .roster import Student
-from .sampling import PROFILES, derive_seed
+from .seeds import PROFILES, derive_seed
 
 SPEC_KEYS = {"title", "course", "date", "instructions", "seed", "profile", "problems", "carry_forward"}
 PROBLEM_KEYS = {"id", "points", "profile", "parts"}
@@ -145,10 +145,8 @@ def parse_spec(raw, name: str = "spec") -> Spec:
             v = grading.get(k, 0)
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 1:
                 raise bad(f"problem {n} ({problem.id}): {k} must be a number from 0 to 1")
-        from .instance import check_options
-
         try:
-            check_options(problem, options)
+            problem.check_options(options)
         except ExamgenError as e:
             raise bad(f"problem {n}: {e}") from None
         items.append(ProblemSpec(problem.id, points, options, p_profile, parts, grading))

@@ -11,7 +11,7 @@ import numpy as np
 from . import formatting as fmt
 from .compare import all_close, leaves
 from .engine import ops
-from .errors import ExamgenError
+from .errors import ExamgenError, json_type
 from .sampling import PROFILES, Draw, bound_violation, exact
 
 if TYPE_CHECKING:  # annotations only: bank imports instance, never the reverse (no cycle)
@@ -121,22 +121,6 @@ def _json_answer(inst: Instance, part: str, convert):
 DRAW_BUDGET = 300  # candidate draws per instance before giving up with a clear error
 
 
-def check_options(problem: Problem, options) -> dict:
-    """Options an exam spec fixes (e.g. activation: tanh), each validated against problem.yaml's
-    `choices` (value and type: `pool: true` is not `pool: 1`); one clear line when one is not."""
-    if not isinstance(options, dict):
-        raise ExamgenError(f"{problem.id}: options must be a mapping (name: value), not {json_type(options)}")
-    for key, value in options.items():
-        if key not in problem.options:
-            allowed = ", ".join(problem.options) or "none"
-            raise ExamgenError(f"{problem.id}: unknown option {key!r} (options: {allowed})")
-        choices = problem.params[key].choices if key in problem.params else ()
-        if choices and not any(type(value) is type(c) and value == c for c in choices):
-            raise ExamgenError(f"{problem.id}: option {key} must be one of {', '.join(map(str, choices))}, "
-                               f"not {value!r}")
-    return dict(options)
-
-
 def fill_options(problem: Problem, draw: Draw, given: dict) -> dict:
     """Every option: the spec's value, else one drawn from the profile's list in problem.yaml
     (`fill: {exam: [...]}`, default its `choices`); None where that list is empty (the problem's
@@ -158,7 +142,7 @@ def sample(problem: Problem, seed: int, profile: str = "exam", options: dict | N
         raise ExamgenError(f"unknown profile {profile!r}; expected exam or drill")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ExamgenError(f"seed must be a non-negative integer, not {seed!r}")
-    options = check_options(problem, options or {})
+    options = problem.check_options(options or {})
     rng = Draw.for_instance(problem.id, profile, seed)
     inst = draw_instance(problem, rng, options, seed)
     inst.seed, inst.profile, inst.options = seed, profile, options
@@ -372,11 +356,6 @@ def _number_array(pid, name, v, use_exact):
             raise ExamgenError(f"{pid}: {name} holds a NaN or infinity")
         out[i] = exact(x) if use_exact and not isinstance(x, float) else (float(x) if not use_exact else x)
     return out.reshape(shape)
-
-
-def json_type(v) -> str:
-    return {dict: "an object", list: "a list", str: "a string", bool: "true/false",
-            type(None): "null"}.get(type(v), type(v).__name__)
 
 
 def _nested_shape(pid, name, v) -> tuple:

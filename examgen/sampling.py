@@ -10,7 +10,6 @@ decimals as float64 arrays.
 """
 from __future__ import annotations
 
-import hashlib
 from fractions import Fraction
 from functools import lru_cache
 
@@ -19,8 +18,7 @@ import numpy as np
 from .engine import ops
 from .engine.exact import Exact, from_sympy
 from .engine.exact import log as exact_log
-
-PROFILES = ("exam", "drill")
+from .seeds import PROFILES, derive_seed  # noqa: F401 - (re-exported: the samplers' names)
 
 # The calculator-free bound of the exam profile (REFERENCE.md): every exact rational in every
 # parameter, answer and intermediate value has |numerator| ≤ 300 and denominator ≤ 300, and no
@@ -28,12 +26,6 @@ PROFILES = ("exam", "drill")
 MAX_NUMERATOR = 300
 MAX_DENOMINATOR = 300
 MAX_LOGS = 2
-
-
-def derive_seed(*parts) -> int:
-    """A 64-bit seed from any printable parts, stable across processes and platforms."""
-    text = "\x1f".join(str(p) for p in parts)
-    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
 
 
 class Draw:

@@ -18,8 +18,10 @@ import sys
 def start(spec, seed: int | None, with_tex: bool):
     """A Child building the spec's symbolic problems, or None where it cannot help (none or only
     symbolic problems, no fork, one core, SymPy imported already). Call it before any thread
-    starts: a forked child has only the thread that forked."""
-    if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2 or "sympy" in sys.modules:
+    starts (a forked child has only the thread that forked) and, to leave the child the least
+    to do, after reading the spec (which imports no NumPy)."""
+    # (macOS: no fork; its system libraries are not safe in a forked child, Python's own default there is spawn)
+    if not hasattr(os, "fork") or sys.platform == "darwin" or (os.cpu_count() or 1) < 2 or "sympy" in sys.modules:
         return None
     numbers = symbolic_numbers(spec)
     if not numbers:
