@@ -221,7 +221,7 @@ def generate(spec_file, seed, out, formats, versions, roster, force):
     if not versions and not roster:   # one exam: its symbolic problems are built on another core
         from . import second_core
 
-        helper = second_core.start(spec, seed, bool(wanted & {"tex", "pdf"}))   # (forks: before any thread)
+        helper = second_core.start(spec, seed)   # (forks: before any thread starts)
     if "pdf" in wanted:
         from . import pdf
 

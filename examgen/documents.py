@@ -92,9 +92,13 @@ def problem_item(number: int, points, inst, with_tex: bool) -> dict:
             "answers": render.answers_table(inst)}
     item["work"] = work.operations(item["prompt"], item["solution"])
     item["minutes"] = work.minutes(item["work"])
-    if with_tex:
-        for k in ("prompt", "solution", "answers"):
-            item[k + "_tex"] = latex.to_latex(item[k])
+    return with_latex(item) if with_tex else item
+
+
+def with_latex(item: dict) -> dict:
+    """The item with the LaTeX of its prompt, solution and answers added (from their Markdown)."""
+    for k in ("prompt", "solution", "answers"):
+        item[k + "_tex"] = latex.to_latex(item[k])
     return item
 
 

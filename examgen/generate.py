@@ -70,7 +70,7 @@ def _write_version(args, helper=None):
     """Worker: build one version, write its files, return (folder, id, key, tex, key tex, prompts
     for exports). `helper`: a second_core.Child building the symbolic problems meanwhile."""
     spec, seed, student, folder, out, formats, secret = args
-    from .documents import render_version, version_pieces
+    from .documents import render_version, version_pieces, with_latex
 
     documents = formats & {"md", "tex"} | ({"tex"} if "pdf" in formats else set())
     theirs = second_core.symbolic_numbers(spec) if helper else set()
@@ -78,8 +78,12 @@ def _write_version(args, helper=None):
                             numbers={n for n in range(1, len(spec.problems) + 1) if n not in theirs})
     pieces = version_pieces(version, "tex" in documents)
     if theirs:
-        got = helper.pieces(spec, seed, "tex" in documents)
-        if set(got) != theirs:   # the child failed: build them here
+        got = helper.pieces(spec, seed)
+        if set(got) == theirs:
+            for piece in got.values():
+                if "tex" in documents:
+                    with_latex(piece["item"])
+        else:   # the child failed: build them here
             got = version_pieces(build_version(spec, seed, student, folder, secret, numbers=theirs), "tex" in documents)
         pieces.update(got)
     elif helper:

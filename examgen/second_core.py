@@ -15,7 +15,7 @@ import os
 import sys
 
 
-def start(spec, seed: int | None, with_tex: bool):
+def start(spec, seed: int | None):
     """A Child building the spec's symbolic problems, or None where it cannot help (none or only
     symbolic problems, no fork, one core, SymPy imported already). Call it before any thread
     starts (a forked child has only the thread that forked) and, to leave the child the least
@@ -41,7 +41,7 @@ def start(spec, seed: int | None, with_tex: bool):
             quiet = os.open(os.devnull, os.O_WRONLY)
             os.dup2(quiet, 1)
             os.dup2(quiet, 2)
-            _send(w, _work(spec, seed, with_tex, numbers))
+            _send(w, _work(spec, seed, numbers))
             code = 0
         except BaseException:  # noqa: BLE001 - the parent builds whatever it does not receive
             pass
@@ -60,17 +60,19 @@ def symbolic_numbers(spec) -> set[int]:
     return numbers if len(numbers) < len(spec.problems) else set()
 
 
-def fingerprint(spec, seed, with_tex: bool) -> tuple:
+def fingerprint(spec, seed) -> tuple:
     """What the pieces depend on: the parent uses the child's only for the same."""
-    return (spec, seed, with_tex)
+    return (spec, seed)
 
 
-def _work(spec, seed: int, with_tex: bool, numbers: set[int]) -> dict:
+def _work(spec, seed: int, numbers: set[int]) -> dict:
     from .documents import version_pieces
     from .exam import build_version
 
+    # Markdown only: the parent, which waits for these, adds their LaTeX (documents.with_latex),
+    # and the child need not import the Markdown parser.
     version = build_version(spec, seed, numbers=numbers)
-    return {"fingerprint": fingerprint(spec, seed, with_tex), "pieces": version_pieces(version, with_tex)}
+    return {"fingerprint": fingerprint(spec, seed), "pieces": version_pieces(version, with_tex=False)}
 
 
 def _send(fd: int, payload) -> None:
@@ -91,8 +93,8 @@ class Child:
         self.pid, self.fd = pid, fd
         atexit.register(self.stop)
 
-    def pieces(self, spec, seed, with_tex: bool) -> dict[int, dict]:
-        """{number: piece} for this spec, seed and format, or {} when the child has none."""
+    def pieces(self, spec, seed) -> dict[int, dict]:
+        """{number: piece} (Markdown only) for this spec and seed, or {} when the child has none."""
         import pickle
 
         if self.fd is None:
@@ -108,7 +110,7 @@ class Child:
             sent = pickle.loads(b"".join(chunks)) if chunks else None   # (our own child's bytes)
         except Exception:  # noqa: BLE001 - a truncated message: build them here
             return {}
-        if not isinstance(sent, dict) or sent.get("fingerprint") != fingerprint(spec, seed, with_tex):
+        if not isinstance(sent, dict) or sent.get("fingerprint") != fingerprint(spec, seed):
             return {}
         return sent["pieces"]
 

@@ -24,13 +24,14 @@ SCRIPT = textwrap.dedent("""
 
     case, out, seed = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
     spec = load_spec(None)
-    helper = second_core.start(spec, seed, True)
+    helper = second_core.start(spec, seed)
     assert helper is not None, "no child"
     assert second_core.symbolic_numbers(spec) == {1, 7}   # activation-identity, total-derivative
     if case == "killed":                  # the child dies before it sends anything
         os.kill(helper.pid, signal.SIGKILL)
     other = seed + 1 if case == "other-seed" else seed   # pieces for another exam are not used
     generate(spec, out / "two", other, {"md", "tex"}, helper=helper)
+    assert case != "used" or "mistune" in sys.modules   # this process converts the child's Markdown
     if case == "used":
         assert "sympy" not in sys.modules, "this process built a symbolic problem"
     generate(spec, out / "one", other, {"md", "tex"})     # one process, no child
