@@ -427,10 +427,12 @@ EARLY_NICENESS = 5   # beside Python at equal priority, the build lost on two co
 
 
 class EarlyRun:
-    """One pdflatex process started on `fmt`, waiting for its document on standard input."""
+    """One pdflatex process started on `fmt`, waiting for its document on standard input. It is
+    given the document's first line, \\begin{document}, at once (`prefix`): the fonts and files
+    that line loads are then loaded before the rest of the document exists."""
 
-    def __init__(self, name: str, fmt: Path):
-        self.name, self.fmt = name, fmt
+    def __init__(self, name: str, fmt: Path, prefix: str = ""):
+        self.name, self.fmt, self.prefix = name, fmt, prefix
         self.tmp = tempfile.mkdtemp(prefix="examgen-tex-")
         with open(Path(self.tmp, "terminal.txt"), "wb") as terminal:   # a file, so TeX never blocks on it
             self.proc = subprocess.Popen(
@@ -440,12 +442,20 @@ class EarlyRun:
             os.setpriority(os.PRIO_PROCESS, self.proc.pid, EARLY_NICENESS)
         except (AttributeError, OSError):
             pass
+        try:
+            self.proc.stdin.write(prefix.encode("utf-8"))
+            self.proc.stdin.flush()
+        except OSError:   # TeX stopped already: finish() says so
+            pass
 
     def finish(self, body: str) -> Path | None:
         """Feed the document (from \\begin{document}, padded as split_preamble pads it); the PDF's
-        path in the run's folder (the caller removes it), or None when the run failed."""
+        path in the run's folder (the caller removes it), or None when the run failed or the
+        document does not begin as the run was told (the caller then compiles it afresh)."""
+        if not body.startswith(self.prefix):
+            return None
         try:
-            self.proc.stdin.write(body.encode("utf-8"))
+            self.proc.stdin.write(body[len(self.prefix):].encode("utf-8"))
             self.proc.stdin.close()
             code = self.proc.wait(timeout=TIMEOUT)
         except (OSError, ValueError, subprocess.TimeoutExpired):   # TeX stopped early (BrokenPipe), or hung
@@ -475,11 +485,13 @@ def start_early(tex: str, names) -> dict:
     fmt = cached_format(parts[0])
     if fmt is None:
         return {}
+    begin = parts[1].find(_BEGIN) + len(_BEGIN)   # the padding and \begin{document}, with its line break
+    prefix = parts[1][:begin + 1] if parts[1][begin:begin + 1] == "\n" else ""
     runs: dict = {}
     atexit.register(stop_early, runs)
     try:
         for name in names:
-            runs[name] = EarlyRun(name, fmt)
+            runs[name] = EarlyRun(name, fmt, prefix)
     except OSError:
         stop_early(runs)
     return runs

@@ -238,6 +238,10 @@ def test_runs_started_early_give_the_same_pdfs_and_errors(tmp_path, monkeypatch)
     with pytest.raises(ExamgenError, match=f"key.tex:{at + 1}: Undefined control sequence"):
         pdf.compile_tex(broken, tmp_path / "c.pdf", "key", engine="pdflatex", early=early)
     assert runs["key"].proc.returncode not in (None, 0) and not Path(runs["key"].tmp).exists()
+    # Each run was given the document's first line at its start; a body that does not begin with
+    # it is refused (the caller compiles it afresh).
+    assert runs["spare"].prefix.endswith("\n\\begin{document}\n") and runs["spare"].prefix.strip() == "\\begin{document}"
+    assert runs["spare"].finish("\\begin{document}x\\end{document}\n") is None
     pdf.stop_early(early)
     assert early == {} and runs["spare"].proc.returncode is not None and not Path(runs["spare"].tmp).exists()
     # A format TeX cannot load: the early run fails, the document is compiled whole as before.
