@@ -237,10 +237,7 @@ def worksheet(instances_by_problem, title: str, solutions: str, fmt: str) -> str
             number += 1
             e = {"number": number, "seed": inst.seed, "prompt": render.prompt(inst),
                  "solution": render.solution(inst), "answers": render.answers_table(inst)}
-            if fmt == "tex":
-                for k in ("prompt", "solution", "answers"):
-                    e[k + "_tex"] = latex.to_latex(e[k])
-            entries.append(e)
+            entries.append(with_latex(e) if fmt == "tex" else e)
         groups.append({"id": problem.id, "title": problem.title, "entries": entries})
     name = "worksheet.md.j2" if fmt == "md" else "worksheet.tex.j2"
     return environment().get_template(name).render(title=title, groups=groups, solutions=solutions)
