@@ -3,7 +3,7 @@
 1. Single-core milliseconds per version of the default exam: `build_version` plus
    `render_version(version, {"md", "tex"})` (exam, key, key.json, answers.yaml), the median of
    a few runs of the mean over 100 seeds after one warm-up version, with the cycle collector
-   set as the command sets it (cli.tune_runtime).
+   set as the command sets it (launch.tune_runtime).
 2. Wall time of the real command `examgen generate --versions 1000 --format md,tex` (which
    uses a process pool), against issue 12's target of 5 s on a 2-core machine.
 
@@ -24,7 +24,7 @@ TARGET_S = 5.0    # 1,000 versions, wall, two cores (issue 12)
 
 def per_version_ms(seeds: int = 100, runs: int = 3) -> float:
     """Median over runs of the mean single-core ms to build and render one default-spec version."""
-    from examgen.cli import tune_runtime
+    from examgen.launch import tune_runtime
 
     tune_runtime()   # as `examgen generate` and its worker processes run (before NumPy is imported)
     from examgen import documents, exam

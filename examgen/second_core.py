@@ -2,53 +2,50 @@
 
 A problem whose answer is an expression (bank.Problem.symbolic: activation identities, the total
 derivative rule) is worked with SymPy, and importing SymPy is most of the Python time of
-`examgen generate` for one exam. So the command forks a child once it has read the spec, before
-any thread starts: the child builds and renders the symbolic problems (documents.problem_piece,
-plain data) and sends them through a pipe, while this process builds the other problems. Each
-problem's numbers come from its own seed, so the files are byte for byte those one process
-writes. Whatever goes wrong in the child (an error, another spec or seed, a crash) only means
-that this process builds those problems itself.
+`examgen generate` for one exam. So the command forks a child first thing (`prefork`, from
+examgen.launch, before click is imported and before any thread starts); the child imports SymPy
+and examgen's modules while the command parses its command line and reads the spec, then gets its
+job (`start`: the spec, the seed and the numbers of the symbolic problems), builds and renders
+those problems (documents.problem_piece, plain data) and sends them through a pipe, while the
+command builds the other problems. Each problem's numbers come from its own seed, so the files are
+byte for byte those one process writes. Whatever goes wrong in the child (an error, another spec
+or seed, a crash) only means that the command builds those problems itself; a spec without
+symbolic problems (or with nothing else) ends the child at once.
 """
 from __future__ import annotations
 
 import os
+import pickle
 import sys
+
+_preforked = None   # the Child `prefork` started, until `start` gives it its job
+
+
+def prefork(args: list[str]) -> None:
+    """For `examgen generate` of one exam (no --versions, --roster or --help among `args`), fork the
+    child now, before anything else is imported."""
+    global _preforked
+    names = {a.split("=", 1)[0] for a in args}
+    if _preforked is None and not names & {"--versions", "--roster", "--help"}:
+        _preforked = _fork()
 
 
 def start(spec, seed: int | None):
-    """A Child building the spec's symbolic problems, or None where it cannot help (none or only
-    symbolic problems, no fork, one core, SymPy imported already). Call it before any thread
-    starts (a forked child has only the thread that forked) and, to leave the child the least
-    to do, after reading the spec (which imports no NumPy)."""
-    # (macOS: no fork; its system libraries are not safe in a forked child, Python's own default there is spawn)
-    if not hasattr(os, "fork") or sys.platform == "darwin" or (os.cpu_count() or 1) < 2 or "sympy" in sys.modules:
-        return None
+    """The Child building this spec's symbolic problems for `seed` (the preforked one, else one
+    forked now), or None where it cannot help: no symbolic problem or nothing else, no fork, one
+    core, SymPy imported already. Not after a thread has started (a forked child has only the
+    thread that forked)."""
+    global _preforked
+    child, _preforked = _preforked, None
     numbers = symbolic_numbers(spec)
     if not numbers:
+        if child:
+            child.stop()
         return None
-    seed = spec.seed if seed is None else seed
-    r, w = os.pipe()
-    try:
-        pid = os.fork()
-    except OSError:
-        os.close(r)
-        os.close(w)
-        return None
-    if pid == 0:  # the child: never returns, never prints, runs no exit handler of the parent's
-        code = 1
-        try:
-            os.close(r)
-            quiet = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(quiet, 1)
-            os.dup2(quiet, 2)
-            _send(w, _work(spec, seed, numbers))
-            code = 0
-        except BaseException:  # noqa: BLE001 - the parent builds whatever it does not receive
-            pass
-        finally:
-            os._exit(code)
-    os.close(w)
-    return Child(pid, r)
+    child = child or _fork()
+    if child is not None:
+        child.give(spec, spec.seed if seed is None else seed, numbers)
+    return child
 
 
 def symbolic_numbers(spec) -> set[int]:
@@ -61,71 +58,126 @@ def symbolic_numbers(spec) -> set[int]:
 
 
 def fingerprint(spec, seed) -> tuple:
-    """What the pieces depend on: the parent uses the child's only for the same."""
+    """What the pieces depend on: the command uses the child's only for the same."""
     return (spec, seed)
 
 
-def _work(spec, seed: int, numbers: set[int]) -> dict:
-    from .documents import version_pieces
-    from .exam import build_version
+def _fork():
+    """A Child, or None (no fork, macOS, one core, SymPy imported here already)."""
+    # (macOS: its system libraries are not safe in a forked child; Python's own default there is spawn)
+    if not hasattr(os, "fork") or sys.platform == "darwin" or (os.cpu_count() or 1) < 2 or "sympy" in sys.modules:
+        return None
+    jobs_r, jobs_w = os.pipe()
+    out_r, out_w = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        for fd in (jobs_r, jobs_w, out_r, out_w):
+            os.close(fd)
+        return None
+    if pid == 0:  # the child: never returns, never prints, runs no exit handler of the parent's
+        code = 1
+        try:
+            os.close(jobs_w)
+            os.close(out_r)
+            quiet = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(quiet, 1)
+            os.dup2(quiet, 2)
+            _child(jobs_r, out_w)
+            code = 0
+        except BaseException:  # noqa: BLE001 - the command builds whatever it does not receive
+            pass
+        finally:
+            os._exit(code)
+    os.close(jobs_r)
+    os.close(out_w)
+    return Child(pid, jobs_w, out_r)
 
-    # Markdown only: the parent, which waits for these, adds their LaTeX (documents.with_latex),
+
+def _child(jobs: int, out: int) -> None:
+    import sympy  # noqa: F401 - imported while the command starts: the point of the child
+
+    from . import documents, exam
+
+    job = _read(jobs)
+    if not job:
+        return   # no symbolic problem in this exam: the command closed the pipe
+    spec, seed, numbers = pickle.loads(job)
+    # Markdown only: the command, which waits for these, adds their LaTeX (documents.with_latex),
     # and the child need not import the Markdown parser.
-    version = build_version(spec, seed, numbers=numbers)
-    return {"fingerprint": fingerprint(spec, seed), "pieces": version_pieces(version, with_tex=False)}
+    version = exam.build_version(spec, seed, numbers=numbers)
+    _write(out, pickle.dumps({"fingerprint": fingerprint(spec, seed),
+                              "pieces": documents.version_pieces(version, with_tex=False)},
+                             protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def _send(fd: int, payload) -> None:
-    import pickle
-
-    view = memoryview(pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
-    while view:
-        view = view[os.write(fd, view):]
+def _read(fd: int) -> bytes:
+    chunks = []
+    try:
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+    except OSError:
+        chunks = []
     os.close(fd)
+    return b"".join(chunks)
+
+
+def _write(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    try:
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
 
 
 class Child:
-    """The forked child: `pieces` waits for what it sends; `stop` ends it (also at exit)."""
+    """The forked child: `give` it its job, then `pieces` waits for what it sends; `stop` ends it
+    (also at exit)."""
 
-    def __init__(self, pid: int, fd: int):
+    def __init__(self, pid: int, jobs: int, out: int):
         import atexit
 
-        self.pid, self.fd = pid, fd
+        self.pid, self.jobs, self.out = pid, jobs, out
         atexit.register(self.stop)
+
+    def give(self, spec, seed: int, numbers: set[int]) -> None:
+        jobs, self.jobs = self.jobs, None
+        try:
+            _write(jobs, pickle.dumps((spec, seed, numbers), protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:   # the child is gone: pieces() gets nothing and the command builds them
+            pass
 
     def pieces(self, spec, seed) -> dict[int, dict]:
         """{number: piece} (Markdown only) for this spec and seed, or {} when the child has none."""
-        import pickle
-
-        if self.fd is None:
+        if self.out is None:
             return {}
-        chunks = []
-        try:
-            while chunk := os.read(self.fd, 1 << 20):
-                chunks.append(chunk)
-        except OSError:
-            chunks = []
+        out, self.out = self.out, None
+        data = _read(out)
         self.stop(wait=True)   # it has sent all it will: it is exiting
         try:
-            sent = pickle.loads(b"".join(chunks)) if chunks else None   # (our own child's bytes)
-        except Exception:  # noqa: BLE001 - a truncated message: build them here
+            sent = pickle.loads(data) if data else None   # (our own child's bytes)
+        except Exception:  # noqa: BLE001 - a truncated message: the command builds them
             return {}
         if not isinstance(sent, dict) or sent.get("fingerprint") != fingerprint(spec, seed):
             return {}
         return sent["pieces"]
 
     def stop(self, wait: bool = False) -> None:
-        """Close the pipe and reap the child: wait for it, or end it first (a command that stops
-        before it takes the pieces)."""
-        if self.fd is None:
+        """Close the pipes and reap the child: wait for it, or end it first (a command that stops
+        before it takes the pieces, or an exam without symbolic problems)."""
+        if self.pid is None:
             return
-        os.close(self.fd)
-        self.fd = None
+        for fd in (self.jobs, self.out):
+            if fd is not None:
+                os.close(fd)
+        self.jobs = self.out = None
+        pid, self.pid = self.pid, None
         try:
             if not wait:
                 import signal
 
-                os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
+                os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
         except OSError:   # (ChildProcessError included: reaped already)
             pass

@@ -36,7 +36,7 @@ SCRIPT = textwrap.dedent("""
         assert "sympy" not in sys.modules, "this process built a symbolic problem"
     generate(spec, out / "one", other, {"md", "tex"})     # one process, no child
     assert "sympy" in sys.modules
-    assert helper.fd is None              # the child is reaped
+    assert helper.pid is None             # the child is reaped
     print("ok")
 """)
 
