@@ -80,8 +80,8 @@ def _write_version(args, helper=None):
     if theirs:
         got = helper.pieces(spec, seed)
         if set(got) == theirs:
-            for piece in got.values():
-                if "tex" in documents:
+            if "tex" in documents:   # (the child sends Markdown only)
+                for piece in got.values():
                     with_latex(piece["item"])
         else:   # the child failed: build them here
             got = version_pieces(build_version(spec, seed, student, folder, secret, numbers=theirs), "tex" in documents)
