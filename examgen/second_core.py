@@ -15,7 +15,6 @@ symbolic problems (or with nothing else) ends the child at once.
 from __future__ import annotations
 
 import os
-import pickle
 import sys
 
 _preforked = None   # the Child `prefork` started, until `start` gives it its job
@@ -95,6 +94,8 @@ def _fork():
 
 
 def _child(jobs: int, out: int) -> None:
+    import pickle
+
     import sympy  # noqa: F401 - imported while the command starts: the point of the child
 
     from . import documents, exam
@@ -142,6 +143,8 @@ class Child:
         atexit.register(self.stop)
 
     def give(self, spec, seed: int, numbers: set[int]) -> None:
+        import pickle
+
         jobs, self.jobs = self.jobs, None
         try:
             _write(jobs, pickle.dumps((spec, seed, numbers), protocol=pickle.HIGHEST_PROTOCOL))
@@ -150,6 +153,8 @@ class Child:
 
     def pieces(self, spec, seed) -> dict[int, dict]:
         """{number: piece} (Markdown only) for this spec and seed, or {} when the child has none."""
+        import pickle
+
         if self.out is None:
             return {}
         out, self.out = self.out, None
