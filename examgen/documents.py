@@ -85,6 +85,7 @@ def problem_items(version: Version, with_tex: bool) -> list[dict]:
 
 
 def problem_item(number: int, points, inst, with_tex: bool) -> dict:
+    """One problem's rendered prompt, solution and answers, its parts and its hand work."""
     item = {"number": number, "points": points, "id": inst.id, "title": inst.problem.title,
             "parts": [{"name": p, "describe": describe_part(inst, p)} for p in inst.parts],
             "subset": len(inst.parts) < len(inst.problem.parts),
@@ -205,7 +206,8 @@ def _comment_lines(text: str, width: int = 96) -> list[str]:
 def render_version(version: Version, formats: set[str], pieces: dict | None = None) -> dict[str, str]:
     """{file name: text} for one version; formats ⊆ {md, tex} (PDF is compiled from tex).
     `pieces`: {number: problem_piece} of problems built elsewhere (not in version.problems)."""
-    pieces = {**version_pieces(version, "tex" in formats, skip=pieces or {}), **(pieces or {})}
+    given = pieces or {}
+    pieces = {**version_pieces(version, "tex" in formats, skip=given), **given}
     ordered = [pieces[n] for n in sorted(pieces)]
     items = [p["item"] for p in ordered]
     env = environment()
@@ -226,6 +228,7 @@ def version_pieces(version: Version, with_tex: bool, skip=()) -> dict[int, dict]
     """{number: problem_piece} of the problems the version holds (but those numbered in `skip`)."""
     return {n: problem_piece(version, n, points, inst, with_tex) for n, points, inst in version.problems
             if n not in skip}
+
 
 def worksheet(instances_by_problem, title: str, solutions: str, fmt: str) -> str:
     """A worksheet: N instances of each problem, solutions none/end/inline, as md or tex."""
