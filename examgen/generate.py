@@ -5,7 +5,7 @@ import json
 import os
 from pathlib import Path
 
-from . import pdf, second_core
+from . import pdf
 from .errors import ExamgenError
 from .exam import Spec, build_version, fresh_base_seed, student_seeds, version_seeds
 from .roster import Student, folders, read_roster
@@ -73,7 +73,7 @@ def _write_version(args, helper=None):
     from .documents import render_version, version_pieces, with_latex
 
     documents = formats & {"md", "tex"} | ({"tex"} if "pdf" in formats else set())
-    theirs = second_core.symbolic_numbers(spec) if helper else set()
+    theirs = helper.numbers if helper else set()
     version = build_version(spec, seed, student, folder, secret,
                             numbers={n for n in range(1, len(spec.problems) + 1) if n not in theirs})
     pieces = version_pieces(version, "tex" in documents)
@@ -86,8 +86,6 @@ def _write_version(args, helper=None):
         else:   # the child failed: build them here
             got = version_pieces(build_version(spec, seed, student, folder, secret, numbers=theirs), "tex" in documents)
         pieces.update(got)
-    elif helper:
-        helper.stop()
     files = render_version(version, documents, pieces)
     target = Path(out) / folder if folder else Path(out)
     target.mkdir(parents=True, exist_ok=True)

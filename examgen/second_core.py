@@ -148,11 +148,13 @@ class Child:
         import atexit
 
         self.pid, self.jobs, self.out = pid, jobs, out
+        self.numbers: set[int] = set()   # the problems it was given to build
         atexit.register(self.stop)
 
     def give(self, spec, seed: int, numbers: set[int]) -> None:
         import pickle
 
+        self.numbers = set(numbers)
         jobs, self.jobs = self.jobs, None
         try:
             _write(jobs, pickle.dumps((spec, seed, numbers), protocol=pickle.HIGHEST_PROTOCOL))
