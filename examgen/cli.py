@@ -13,7 +13,6 @@ import click
 
 from . import __version__
 from .errors import ExamgenError
-from .launch import tune_runtime
 from .safeio import json_shown, shown
 
 
@@ -450,7 +449,7 @@ def analyze(key, submissions, out, partial):
 
 
 def main():
-    tune_runtime()   # (done already when started by examgen.launch)
+    """The command line, once examgen.launch (the entry point) has made the runtime settings."""
     # Text from files may hold what the terminal's encoding cannot show: replace it, never fail.
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):

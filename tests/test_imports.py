@@ -106,7 +106,7 @@ def test_yaml_is_imported_only_to_read_yaml(tmp_path):
 
 
 def test_the_command_line_module_imports_no_numpy():
-    """cli.main sets NumPy's BLAS threads (BLAS_THREADS) before anything imports NumPy: importing
+    """launch.main sets NumPy's BLAS threads (BLAS_THREADS) before anything imports NumPy: importing
     the command's module must not import it."""
     import subprocess
     import sys
