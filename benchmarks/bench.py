@@ -65,12 +65,17 @@ def startup() -> list[dict]:
     return rows
 
 
+def bare_folder(out: Path) -> Path:
+    """Where pdf_ratio compiles the .tex files of `out` with bare pdflatex."""
+    return out.with_name(out.name + "-bare")
+
+
 def pdf_ratio(generate: list[str], out: Path, engine: str, runs: int = 5) -> tuple[float, float, float]:
     """(ratio, ours, bare): the whole `examgen generate` against bare pdflatex on the exam.tex and
     key.tex it wrote, timed in turns (one of each per run, after a warm-up run) so that a machine
     whose speed drifts moves both; medians over the runs."""
     wall([*generate, "--out", str(out), "--force"])
-    bare_dir = out.with_name(out.name + "-bare")
+    bare_dir = bare_folder(out)
     bare_dir.mkdir()
     for f in ("exam.tex", "key.tex"):
         shutil.copy(out / f, bare_dir / f)
@@ -110,7 +115,7 @@ def pdf_figures(versions: int) -> list[dict]:
         tex = (out / "exam.tex").read_text(encoding="utf-8")
         ours_pdf = statistics.median(_timed(lambda: pdf.compile_tex(tex, Path(tmp, "x.pdf"), "exam"))
                                      for _ in range(3))
-        bare_pdf = statistics.median(wall([engine, "-interaction=nonstopmode", "exam.tex"], cwd=Path(tmp, "one-bare"))
+        bare_pdf = statistics.median(wall([engine, "-interaction=nonstopmode", "exam.tex"], cwd=bare_folder(out))
                                      for _ in range(3))
         rows.append(row(f"exam.tex to PDF: examgen's compile / bare {engine}", ours_pdf / bare_pdf, "×", 1.5,
                         note=f"{ours_pdf:.2f} s vs {bare_pdf:.2f} s"))
