@@ -167,8 +167,9 @@ def _carry_from(pid: str, part: str, names, all_parts) -> tuple:
 def _parse_yaml(text: str):
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it: faster start-up
-    return yaml.load(text, Loader=loader)  # noqa: S506
+    from .yamlio import SafeLoader  # PyYAML's safe loader (libyaml's when there): the bank's own files
+
+    return yaml.load(text, Loader=SafeLoader)  # noqa: S506
 
 
 def _load(folder: Path) -> Problem:

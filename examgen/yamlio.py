@@ -11,11 +11,11 @@ import yaml
 from .errors import ExamgenError
 from .safeio import MAX_INT_DIGITS, _refuse_surrogates, bracket_depth
 
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's C parser when present
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's C parser when present
 _CORE_TAGS = {"tag:yaml.org,2002:" + t for t in ("str", "int", "float", "null", "bool", "seq", "map")}
 
 
-class CoreLoader(_BaseLoader):
+class CoreLoader(SafeLoader):
     """YAML's safe loader with YAML 1.2 core-schema scalars (see `_core_resolvers`)."""
 
     big_ints = "text"
@@ -80,7 +80,7 @@ CoreLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 def check_yaml_events(text: str, max_depth: int, error=ExamgenError, what: str = "file") -> None:
     """Refuse aliases, anchors, non-core tags and deep nesting before anything is built."""
     depth = 0
-    for event in yaml.parse(text, Loader=_BaseLoader):
+    for event in yaml.parse(text, Loader=SafeLoader):
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > max_depth:
