@@ -211,7 +211,9 @@ def _table(t) -> str:
 
 # --- displays that wrap ---------------------------------------------------------------------
 _SPACES = ("\\qquad", "\\quad")  # a display's separators between formulas set side by side
-_TOKEN = re.compile(r"\\begin\{[^}]*\}|\\end\{[^}]*\}|\\left\b|\\right\b|\\[A-Za-z]+|\\.|[{}&]|[^\\{}&]+")
+# The tokens that open, close or separate (an escaped character is one token, so \\{ opens
+# nothing); the text between them, other commands included, needs no tokens.
+_STRUCTURE = re.compile(r"\\begin\{[^}]*\}|\\end\{[^}]*\}|\\(?:left|right|qquad|quad)(?![A-Za-z])|\\[^A-Za-z\n]|[{}&]")
 
 
 def formulas(math: str) -> list[str]:
@@ -258,16 +260,15 @@ def _split_top(math: str, seps: tuple) -> list[str]:
     """`math` split at any of `seps` outside braces, environments and \\left…\\right."""
     if not any(sep in math for sep in seps):
         return [math]   # nothing to split at (most formulas): no need to tokenize
-    pieces, current, depth = [], [], 0
-    for tok in _TOKEN.findall(math):
+    pieces, start, depth = [], 0, 0
+    for m in _STRUCTURE.finditer(math):
+        tok = m.group()
         if tok in ("{", "\\left") or tok.startswith("\\begin{"):
             depth += 1
         elif tok in ("}", "\\right") or tok.startswith("\\end{"):
             depth -= 1
-        if depth == 0 and tok in seps:
-            pieces.append("".join(current))
-            current = []
-            continue
-        current.append(tok)
-    pieces.append("".join(current))
+        elif depth == 0 and tok in seps:
+            pieces.append(math[start:m.start()])
+            start = m.end()
+    pieces.append(math[start:])
     return pieces
