@@ -80,6 +80,7 @@ class Problem:
     parts: dict
     mistakes: tuple
     options: tuple            # parameters an exam spec may fix (e.g. activation: tanh)
+    float_screen: bool = False  # exam draws judged on float copies first (see instance.candidate)
     source_hash: str = field(repr=False, default="")
 
     @cached_property
@@ -210,8 +211,11 @@ def _load(folder: Path) -> Problem:
     for f in sorted(folder.iterdir()):
         if f.is_file() and f.suffix in (".yaml", ".py", ".md"):
             h.update(f.name.encode() + b"\0" + f.read_bytes())
+    screen = raw.get("float_screen", False)
+    if not isinstance(screen, bool):
+        raise ValueError(f"{pid}: float_screen must be true or false")
     return Problem(pid, raw["title"], raw["topic"], folder, raw.get("summary", "").strip(),
-                   params, parts, mistakes, tuple(raw.get("options", ())), h.hexdigest())
+                   params, parts, mistakes, tuple(raw.get("options", ())), screen, h.hexdigest())
 
 
 @lru_cache(maxsize=None)
