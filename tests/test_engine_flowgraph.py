@@ -138,6 +138,28 @@ def test_fan_out_graph_by_hand_with_graded_totals():
     assert PROBLEM.module.mistake_path_dropped(inst.params, inst.values)["dy_dg"] == 3
 
 
+def test_totals_worked_on_from_a_students_own_dy_dh_by_hand():
+    # The slide graph at (1, 2) (above): with the right dy/dh = 2 the totals are the key's; a
+    # student who found dy/dh = 4 works on to dy/dg = h + 4·(∂h/∂g = 1) = 7 and then
+    # ∂y/∂x = 7·2 + 4·2 = 22, which is what the grader accepts as carried.
+    r = total_derivative({"g": "x*z", "h": "g + x^2", "y": "g*h"}, {"x": 1.0, "z": 2.0})
+    values = r["partial_values"]
+
+    def totals(dy_dh):
+        return {v: float(t) for v, t in flowgraph.totals(r["nodes"], values, {"h": dy_dh}).items()}
+
+    assert totals(2.0) == {"y": 1, "h": 2, "g": 5}
+    own = totals(4.0)
+    assert own == {"y": 1, "h": 4, "g": 7}
+    assert float(flowgraph.chain_sum(values, own, "x")) == 22
+    m = PROBLEM.module
+    params = {"graph": {"g": "x*z", "h": "g + x^2", "y": "g*h"}, "point": {"x": 1.0, "z": 2.0}}
+    assert m.carry_dy_dg(params, {"dy_dh": 4.0}) == 7
+    assert m.carry_dy_dx_at(params, {"dy_dh": 4.0, "dy_dg": 7.0}) == 22
+    # dy/dg taken as given too (a slip in dy/dg alone): ∂y/∂x = 6·2 + 2·2 = 16
+    assert m.carry_dy_dx_at(params, {"dy_dh": 2.0, "dy_dg": 6.0}) == 16
+
+
 def test_the_key_writes_sigma_not_exponentials():
     inst = PROBLEM.from_params({"graph": {"g": "x*z - 2", "h": "sigma(g)", "y": "x*h + 3*g"}, "point": {"x": 1, "z": 2}})
     text = formatting.text(inst.values["dy_dx"])

@@ -88,12 +88,16 @@ def _node_partials(name: str, e, used: tuple) -> tuple:
     return tuple((v, own_output_form(name, e, sp.diff(e, symbol(v)), v)) for v in used)
 
 
-def totals(nodes: dict, direct: dict) -> dict:
-    """dy/dv = Σ_{u fed by v} (dy/du)(∂u/∂v), from the output y back (dy/dy = 1)."""
-    names = list(nodes)
+def totals(nodes: dict, direct: dict, given: dict | None = None) -> dict:
+    """dy/dv = Σ_{u fed by v} (dy/du)(∂u/∂v), from the output y back (dy/dy = 1).
+
+    `direct` holds the partials (expressions, or their values at a point); `given` fixes some
+    totals ({v: dy/dv}, e.g. a student's own dy/dh), from which the earlier ones are worked."""
+    names, given = list(nodes), given or {}
     out = {names[-1]: sp.Integer(1)}
     for v in reversed(names[:-1]):
-        out[v] = sum((out[u] * direct[u][v] for u in names if v in direct[u]), sp.Integer(0))
+        out[v] = given[v] if v in given else sum((out[u] * direct[u][v] for u in names if v in direct[u]),
+                                                 sp.Integer(0))
     return out
 
 

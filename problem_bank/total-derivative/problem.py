@@ -174,3 +174,26 @@ def mistake_path_dropped(p, s):
     if _same(wrong["dy_dx_nodes"], s["dy_dx_nodes"]):
         return None  # no path runs through a later node: nothing to drop
     return {**wrong, "dy_dx": flowgraph.display(wrong["dy_dx"]), "dy_dg": wrong["total_values"]["g"]}
+
+
+# Error carried forward: dy/dg from the student's own dy/dh, and ∂y/∂x at the point from their own
+# dy/dg and dy/dh (every other total and every partial as the key has them), by the same rule.
+def _at_point(p):
+    """The graph's partials and totals at the point, in floats (the grader's parameters)."""
+    point = {k: float(v) for k, v in point_values(p["point"]).items()}
+    return flowgraph.total_derivative(parse_graph(p["graph"]), point)
+
+
+def _totals(g, given):
+    return flowgraph.totals(g["nodes"], g["partial_values"], {n: float(v) for n, v in given.items()})
+
+
+def carry_dy_dg(p, given):
+    g = _at_point(p)
+    return float(_totals(g, {"h": given["dy_dh"]})["g"])
+
+
+def carry_dy_dx_at(p, given):
+    g = _at_point(p)
+    return float(flowgraph.chain_sum(g["partial_values"], _totals(g, {"h": given["dy_dh"], "g": given["dy_dg"]}),
+                                     g["wrt"]))
