@@ -26,7 +26,8 @@ def parts_of(result):
 def test_every_problem_with_dependent_parts_declares_its_chain():
     # Problems whose later parts are computed from earlier ones (REFERENCE.md's typical chains).
     expected = {"iou", "mlp-backprop", "mlp-forward", "loss-ce", "rnn-bptt", "lstm-forward", "detection-loss",
-                "anchor-labels", "activation-derivative", "lstm-bptt", "total-derivative"}
+                "anchor-labels", "activation-derivative", "lstm-bptt", "total-derivative",
+                "rnn-forward", "conv-pool-layer"}
     assert expected <= set(CHAINED), expected - set(CHAINED)
     for pid in CHAINED:
         for part in BANK[pid].parts.values():
@@ -84,7 +85,13 @@ def rotation(names: list, seed: int) -> list:
     return [names[(start + k) % len(names)] for k in range(SOURCES_PER_SEED)]
 
 
-@pytest.mark.parametrize("pid", CHAINED)
+# Problems with a part worked from another part (rnn-forward's h only from its own earlier steps:
+# test_a_step_by_step_sequence_costs_only_the_slipped_step).
+FROM_OTHERS = [pid for pid in CHAINED
+               if any(s != part.name for part in BANK[pid].parts.values() for s in part.carry_from)]
+
+
+@pytest.mark.parametrize("pid", FROM_OTHERS)
 def test_a_carried_chain_earns_its_points_and_a_wrong_value_does_not(pid, grading_seeds):
     carried_seen = 0
     seeds = grading_seeds[:CHAIN_SEEDS]
@@ -146,14 +153,18 @@ def test_a_named_mistake_with_right_sources_is_named_not_carried():
     assert p["verdict"] == "wrong" and p["mistake"] == "over-ref-area", p
 
 
-def test_a_step_by_step_sequence_costs_only_the_slipped_step():
-    raw = next(k for s in range(50) if len((k := make_key(BANK["rnn-bptt"].sample(s)))["problems"][0]["answers"]["dL_dh"]) >= 3)
+@pytest.mark.parametrize("pid, part, slipped", [("rnn-bptt", "dL_dh", -1),   # backwards in time
+                                                 ("rnn-forward", "h", 0)])     # forwards
+def test_a_step_by_step_sequence_costs_only_the_slipped_step(pid, part, slipped):
+    raw = next(k for s in range(50) if len((k := make_key(BANK[pid].sample(s)))["problems"][0]["answers"][part]) >= 3)
     kp = next(iter(prepare_key(raw).versions.values())).problems[2]
-    d = np.array(kp.parts["dL_dh"].expected)
-    d[-1] += 1                                   # the last step slipped; the earlier ones follow from it
+    d = np.array(kp.parts[part].expected)
+    d[slipped] += 1                              # one step slipped; the others follow from it
+    others = np.arange(len(d)) != (slipped % len(d))
     for _ in range(len(d)):
-        fixed = _recompute(kp, kp.parts["dL_dh"], {"dL_dh": d})
-        d[:-1] = fixed[:-1]
-    p = parts_of(grade_submission(raw, {"exam": "E0-carry", "answers": {2: {"dL_dh": d.tolist()}}}))["dL_dh"]
+        fixed = _recompute(kp, kp.parts[part], {part: d})
+        d[others] = fixed[others]
+    assert not np.allclose(d[others], np.array(kp.parts[part].expected)[others])  # the slip moved them
+    p = parts_of(grade_submission(raw, {"exam": "E0-carry", "answers": {2: {part: d.tolist()}}}))[part]
     n = len(d)
     assert p["points"] == pytest.approx(round(p["max"] * (n - 1) / n, 2), abs=0.01), p

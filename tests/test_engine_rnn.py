@@ -97,6 +97,11 @@ def test_linear_rnn_three_steps_by_hand():
     assert list(t["dL_dh"]) == [1, R(3, 2), R(1, 4)] and list(t["dL_dw"]) == [R(17, 8)]
     # feeding back x instead of h: h = [1, 2 + 1/2, −1 + 1] = [1, 5/2, 0]
     assert list(rnn.forward_input_fed_back(exact([1, 2, -1]), exact(["1/2"]), "linear")["h"]) == [1, R(5, 2), 0]
+    # a student's own outputs fed back (error carried forward): their h[0] = 2 slipped, so
+    # h[1] = 2 + 2/2 = 3 and, from their h[1] = 3, h[2] = −1 + 3/2 = 1/2; h[0] has no earlier step
+    own = rnn.forward([1.0, 2.0, -1.0], [0.5], "linear", fed_back=[2.0, 3.0, 0.5])["h"]
+    assert own.tolist() == [1, 3, 0.5]
+    assert rnn.forward([1.0, 2.0, -1.0], [0.5], "linear", fed_back=[1.0, 2.5, 0.25])["h"].tolist() == [1, 2.5, 0.25]
 
 
 def test_sigmoid_rnn_exact_by_hand():

@@ -26,15 +26,19 @@ def recurrent_sum(w, h, n: int):
     return sum(terms[1:], terms[0]) if terms else _zero(ops.is_exact(w) or ops.is_exact(h))
 
 
-def forward(x, w, activation: str) -> dict:
-    """ξ[n] = x[n] + Σ_{m=1}^{M−1} w[m] h[n−m], h[n] = g(ξ[n]), h[n] = 0 for n < 0."""
+def forward(x, w, activation: str, fed_back=None) -> dict:
+    """ξ[n] = x[n] + Σ_{m=1}^{M−1} w[m] h[n−m], h[n] = g(ξ[n]), h[n] = 0 for n < 0.
+
+    `fed_back`: outputs fed back in place of the computed ones (a student's own h, so each step
+    is worked from their earlier steps: error carried forward)."""
     x, w = ops.asarray(x), ops.asarray(w)
     exact = ops.is_exact(x) or ops.is_exact(w)
     g, g_prime = _activation(activation)
     T = len(x)
     recurrent, xi, h = _empty(T, exact), _empty(T, exact), _empty(T, exact)
+    earlier = h if fed_back is None else ops.asarray(fed_back)
     for n in range(T):
-        recurrent[n] = recurrent_sum(w, h[:n], n)  # only h[0..n−1] exist yet
+        recurrent[n] = recurrent_sum(w, earlier[:n], n)  # only h[0..n−1] exist yet
         xi[n] = x[n] + recurrent[n]
         h[n] = g(xi[n])
     return {"recurrent": recurrent, "xi": xi, "h": h, "dh_dxi": g_prime(xi)}

@@ -119,3 +119,21 @@ def mistake_through_zero(p, s):
 
 def mistake_convolution_in_backprop(p, s):
     return conv.correlation_backward(p["h"], p["w"], s["dL_dxi"], p["mode"])
+
+
+# Error carried forward: p and ∂L/∂ξ from the student's own ξ (its blocks' maxima), then ∂L/∂h
+# and ∂L/∂w from their own ∂L/∂ξ.
+def carry_p(p, given):
+    return mp.maxpool(given["xi"], p["pool"])["h"]
+
+
+def carry_dL_dxi(p, given):
+    return mp.maxpool_backward(given["xi"], p["pool"], p["dL_dp"])["dL_dxi"]
+
+
+def carry_dL_dh(p, given):
+    return conv.conv2d_backward(p["h"], p["w"], given["dL_dxi"], p["mode"])["dL_dh"]
+
+
+def carry_dL_dw(p, given):
+    return conv.conv2d_backward(p["h"], p["w"], given["dL_dxi"], p["mode"])["dL_dw"]

@@ -35,3 +35,8 @@ def mistake_excitation_fed_back(p, s):
     if p["activation"] == "linear" or len(p["x"]) < 2:
         return None  # h = ξ, or nothing fed back: the same answer
     return {"h": rnn.forward_excitation_fed_back(p["x"], p["w"], p["activation"])["h"]}
+
+
+# Error carried forward: each h[n] from the student's own earlier outputs h[n−m].
+def carry_h(p, given):
+    return rnn.forward(p["x"], p["w"], p["activation"], fed_back=given["h"])["h"]
