@@ -33,8 +33,8 @@ def text(result: dict) -> str:
             lines.append(f"     {MARK[part['verdict']]} {part['part']}: {part['verdict']}, "
                          f"{_pts(part['points'])}/{_pts(part['max'])}; expected {_expected(part)}; "
                          f"given {part['given'] or '(blank)'}")
-            if part["feedback"] and part["verdict"] != "blank":
-                lines.append(f"         {part['feedback']}")
+            if part["feedback"] and part["verdict"] != "blank" and part["feedback"] != f"expected {_expected(part)}":
+                lines.append(f"         {part['feedback']}")   # (a bare "expected …" is on the line above)
     # Everything shown comes from files (names, answers, paths): no control character reaches the terminal.
     return "\n".join(map(shown, lines)) + "\n"
 

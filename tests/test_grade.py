@@ -300,3 +300,20 @@ def test_expression_part_honours_the_functions_the_key_allows():
         got[given] = r["problems"][0]["parts"][0]
     assert got["tanh(xi)"]["verdict"] == "wrong" and "without tanh" in got["tanh(xi)"]["feedback"]
     assert got["2σ(2ξ) - 1"]["verdict"] == "correct"
+
+
+def test_the_terminal_summary_says_what_was_expected_once():
+    from examgen.gradebook import text
+
+    def part(name, feedback):
+        return {"part": name, "verdict": "wrong", "points": 0, "max": 2, "expected": "2",
+                "expected_decimal": None, "given": "3", "feedback": feedback}
+
+    result = {"file": "ada.yaml", "student": "Ada", "status": "graded", "exam": "E0-x", "score": 0,
+              "max": 4, "notes": [], "problems": [{"number": 6, "title": "IOU", "id": "iou", "score": 0,
+                                                   "max": 4, "parts": [part("I", "expected 2"),
+                                                                       part("U", "1 of 2 entries wrong")]}]}
+    shown = text(result)
+    assert shown.count("expected 2") == 2, shown   # once on each part's line, not again below I
+    assert "     ✗ I: wrong, 0/2; expected 2; given 3\n     ✗ U:" in shown
+    assert "\n         1 of 2 entries wrong\n" in shown
