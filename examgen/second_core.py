@@ -18,14 +18,17 @@ import os
 import sys
 
 _preforked = None   # the Child `prefork` started, until `start` gives it its job
+# Options of `examgen generate` that make no single exam: a class, or the help text (cli.py's
+# help_option_names are -h and --help).
+NO_CHILD = {"--versions", "--roster", "-h", "--help"}
 
 
 def prefork(args: list[str]) -> None:
-    """For `examgen generate` of one exam (no --versions, --roster or --help among `args`), fork the
-    child now, before anything else is imported."""
+    """For `examgen generate` of one exam (no --versions, --roster or help option among `args`),
+    fork the child now, before anything else is imported."""
     global _preforked
     names = {a.split("=", 1)[0] for a in args}
-    if _preforked is None and not names & {"--versions", "--roster", "--help"}:
+    if _preforked is None and not names & NO_CHILD:
         _preforked = _fork()
 
 

@@ -78,3 +78,22 @@ def test_no_child_where_it_cannot_help():
     assert second_core.symbolic_numbers(numeric) == set() == second_core.symbolic_numbers(symbolic)
     mixed = parse_spec({"problems": [{"id": "iou"}, {"id": "activation-identity"}]}, "mixed")
     assert second_core.symbolic_numbers(mixed) == {2}
+
+
+def test_the_command_forks_for_one_exam_only():
+    """prefork (the command's first step) forks for `generate` of one exam, not for a class or a
+    help text (-h or --help): those have no symbolic problem to hand over."""
+    code = textwrap.dedent("""
+        from examgen import second_core as s
+        for args in (["--versions", "3"], ["--roster=r.csv"], ["-h"], ["--seed", "2", "--help"]):
+            s.prefork(args)
+            assert s._preforked is None, args
+        s.prefork(["--seed", "2"])
+        child = s._preforked
+        assert child is not None and child.pid
+        child.stop()
+        assert child.pid is None
+        print("ok")
+    """)
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr[-3000:]
