@@ -109,7 +109,7 @@ def problem_piece(version: Version, number: int, points, inst, with_tex: bool) -
     the shapes of its parts."""
     item = problem_item(number, points, inst, with_tex)
     return {"item": item, "entry": key_entry(version, number, points, inst, item),
-            "shapes": {p: inst.shape(p) for p in inst.problem.parts}}
+            "shapes": inst.shapes()}
 
 
 def doc_context(version: Version, items: list[dict]) -> dict:
@@ -184,7 +184,7 @@ def answer_sheet(version: Version, items: list[dict], shapes: dict | None = None
         "answers:",
     ]
     if shapes is None:   # {number: {part: shape}}
-        shapes = {n: {p: inst.shape(p) for p in inst.problem.parts} for n, _, inst in version.problems}
+        shapes = {n: inst.shapes() for n, _, inst in version.problems}
     for item in items:
         lines.append(f"  {item['number']}:  # {c(item['title'])} ({_points(item['points'])} points)")
         width = max(len(p["name"]) for p in item["parts"])

@@ -76,6 +76,10 @@ class Instance:
     def shape(self, part: str) -> list:
         return list(np.shape(self.values[part])) if self.kind(part) not in ("expression", "choice") else []
 
+    def shapes(self) -> dict:
+        """{part: shape} of every answer part (what an answer sheet lays out)."""
+        return {p: self.shape(p) for p in self.problem.parts}
+
     def mistakes(self) -> list[dict]:
         """The wrong answers each known mistake gives on this instance (where it applies)."""
         out = []
