@@ -91,11 +91,15 @@ def dumps(key: dict) -> str:
     return _dumps(key, 0) + "\n"
 
 
+# One encoder for every value: json.dumps with options builds a new encoder on each call.
+_ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+
+
 def _dumps(v, depth: int) -> str:
     if depth >= 3 or not isinstance(v, (dict, list)) or not v:
-        return json.dumps(v, ensure_ascii=False, allow_nan=False)
+        return _ENCODE(v)
     pad = "\n" + " " * (depth + 1)
     if isinstance(v, dict):
-        items = [json.dumps(str(k), ensure_ascii=False) + ": " + _dumps(x, depth + 1) for k, x in v.items()]
+        items = [_ENCODE(str(k)) + ": " + _dumps(x, depth + 1) for k, x in v.items()]
         return "{" + pad + ("," + pad).join(items) + "\n" + " " * depth + "}"
     return "[" + pad + ("," + pad).join(_dumps(x, depth + 1) for x in v) + "\n" + " " * depth + "]"

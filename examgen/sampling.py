@@ -111,7 +111,7 @@ def exact(values, shape=None):
         if isinstance(v, (bool, np.bool_)):
             raise TypeError("booleans are not numbers")
         if isinstance(v, (int, np.integer)):
-            return Exact(Fraction(int(v)))
+            return Exact(int(v))
         if isinstance(v, float):
             raise TypeError("exact() takes integers, fractions or SymPy numbers, not floats")
         if isinstance(v, Fraction):

@@ -38,7 +38,7 @@ _TOL = 1e-9  # a sign decided by floats only beyond this; closer calls are decid
 class Exact:
     """r + Σ c·ln(a): `r` a rational (Q), `logs` a sorted tuple of (a, c), a > 0, a ≠ 1, c ≠ 0."""
 
-    __slots__ = ("r", "logs", "_hash")
+    __slots__ = ("r", "logs", "_hash", "_float")
     # Asked often, answered here without building the SymPy form: a scalar to np.shape/np.ndim,
     # and not a float to the calculator-free bound (which asks it of every number).
     shape, ndim = (), 0
@@ -48,6 +48,7 @@ class Exact:
         self.r = r if type(r) is Q else Q(r)
         self.logs = logs
         self._hash = None
+        self._float = None  # float(self), once asked (the grader's rule and the key ask it again and again)
 
     # --- kind ------------------------------------------------------------------------------
     @property
@@ -253,9 +254,9 @@ class Exact:
         return bool(self.r) or bool(self.logs)
 
     def __float__(self):
-        if not self.logs:
-            return int(self.r.numerator) / int(self.r.denominator)
-        return _log_float(self)
+        if self._float is None:
+            self._float = int(self.r.numerator) / int(self.r.denominator) if not self.logs else _log_float(self)
+        return self._float
 
     def __int__(self):
         if not self.logs:
