@@ -53,8 +53,8 @@ def describe_part(inst, part: str) -> str:
         return f"matrix {dims}: [[row 1], [row 2], ...]"
     if _channels(shape):
         return f"array {dims}: one {shape[0]} × {shape[1]} matrix per channel, as the exam prints them"
-    if len([n for n in shape if n != 1]) <= 2:
-        return f"array {dims}: the {' × '.join(str(n) for n in shape if n != 1) or '1 × 1'} matrix [[row 1], ...]"
+    if all(n == 1 for n in shape[2:]):   # one channel: the exam prints the matrix [:, :, 0, …]
+        return f"array {dims}: the {shape[0]} × {shape[1]} matrix [[row 1], ...]"
     return f"array {dims}: nested lists, first index outermost"
 
 

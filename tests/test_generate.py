@@ -151,3 +151,18 @@ def test_filled_in_answer_sheet_is_never_overwritten_silently(tmp_path):
                    "--force")
     assert "Ada" in sheet.read_text()
     assert run("generate", "--spec", NUMERIC, "--out", out, "--format", "md", "--force").returncode == 0
+
+
+@pytest.mark.parametrize("shape, matrix", [((2, 1, 1, 1), "2 × 1"), ((1, 2, 1, 1), "1 × 2"), ((4, 4, 1), "4 × 4"),
+                                           ((1, 1, 1), "1 × 1"), ((1, 3, 1), "1 × 3")])
+def test_a_one_channel_array_is_described_as_the_matrix_the_exam_prints(shape, matrix):
+    # A 2 × 1 × 1 × 1 kernel gradient is printed as the 2 × 1 column w[:, :, 0, 0]: the sheet once
+    # called it "the 2 matrix", dropping the size-1 axis the exam shows.
+    from types import SimpleNamespace
+
+    from examgen.documents import describe_part
+
+    inst = SimpleNamespace(kind=lambda part: "tensor", shape=lambda part: list(shape),
+                           problem=SimpleNamespace(parts={"dL_dw": SimpleNamespace(shape="")}))
+    dims = " × ".join(map(str, shape))
+    assert describe_part(inst, "dL_dw") == f"array {dims}: the {matrix} matrix [[row 1], ...]"
