@@ -45,6 +45,9 @@ class Submission:
     notes: list[str] = field(default_factory=list)
     # parts that are not graded, and why: {(problem, part): message}; part "*" = every part
     refused: dict = field(default_factory=dict)
+    # parts whose flow list holds `0,5` (a decimal comma, or two numbers?): refused unless the
+    # part's shape decides (see grade.comma_refusal), {(problem, part): message}
+    commas: dict = field(default_factory=dict)
 
     def refusal(self, number: int, part: str) -> str | None:
         return self.refused.get((number, part)) or self.refused.get((number, "*"))
@@ -112,8 +115,7 @@ def loads(data: bytes | str, source: str = "<answers>", json_syntax: bool | None
     raw = _parse_json(text) if json_syntax else _parse_yaml(text)
     sub = from_mapping(raw, source)
     if not json_syntax:
-        for key, message in _decimal_commas(text).items():
-            sub.refused.setdefault(key, message)
+        sub.commas = _decimal_commas(text)
     return sub
 
 

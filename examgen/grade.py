@@ -283,7 +283,9 @@ def grade_submission(key, answers, partial: bool = True, carry_forward: bool = T
     for number, kp in sorted(version.problems.items()):
         given = sub.answers.get(number, {})
         carry = Carry(kp) if carry_forward else None
-        parts = [grade_part(p, given.get(name), partial and kp.partial, sub.refusal(number, name), carry)
+        parts = [grade_part(p, given.get(name), partial and kp.partial,
+                            sub.refusal(number, name) or comma_refusal(p, given.get(name), sub.commas.get((number, name))),
+                            carry)
                  for name, p in kp.parts.items()]
         if carry is not None and carry.read:
             carry.forward(parts, partial and kp.partial)
@@ -341,6 +343,20 @@ def _pick_version(key: Key, sub) -> tuple[Version, list]:
 
 def _round(x: float) -> float:
     return round(x + 0.0, 2)
+
+
+def comma_refusal(part: KeyPart, raw, message: str | None) -> str | None:
+    """The refusal of a flow list holding `0,5` (YAML reads two numbers; a decimal comma means
+    one), or None when the part's shape decides: read as separate numbers, the list has exactly
+    as many entries as the answer, which the decimal reading (fewer entries) cannot have. So
+    `[[0,0,1],[2,0,0]]` for a 2 × 3 matrix is six numbers, and `[0,5, 1]` for a vector of 2 stays refused."""
+    if message is None or part.kind in ("expression", "choice"):
+        return message
+    try:
+        values = read_numbers(raw, part.name, part.expected.shape)[0]
+    except expr.ExpressionError:
+        return message
+    return None if values.size == part.expected.size else message
 
 
 def grade_part(part: KeyPart, raw, partial: bool = True, refused: str | None = None, carry=None) -> dict:

@@ -190,6 +190,27 @@ def test_decimal_comma_in_a_yaml_list_is_refused_not_misread():
     assert p["U"]["verdict"] != "unreadable"
 
 
+def _flow(v) -> str:
+    """A nested list as a student types it in YAML's flow style without spaces: [[0,1],[2,0]]."""
+    return "[" + ",".join(_flow(x) for x in v) + "]" if isinstance(v, list) else str(v)
+
+
+def test_commas_without_spaces_are_separate_numbers_when_only_that_reading_has_the_answers_shape():
+    # `[[0,0,1],[2,0,0]]` for a matrix: read as decimals (0.0, …) it would not have the matrix's
+    # entries, so a careful marker reads numbers; one entry short, the decimal reading stays possible.
+    inst = next(i for i in (BANK["maxpool-backward"].sample(s) for s in range(50))
+                if np.shape(i.values["dL_dxi"])[2] == 1)
+    key = make_key(inst)
+    right = np.vectorize(int, otypes=[object])(inst.values["dL_dxi"][:, :, 0]).tolist()
+    sub = answers.loads(f"exam: {key['exam']}\nanswers:\n  1:\n    dL_dxi: {_flow(right)}\n")
+    (part,) = grade_submission(key, sub)["problems"][0]["parts"]
+    assert part["verdict"] == "correct", part
+    short = right[:-1] + [right[-1][:-1]]
+    sub = answers.loads(f"exam: {key['exam']}\nanswers:\n  1:\n    dL_dxi: {_flow(short)}\n")
+    (part,) = grade_submission(key, sub)["problems"][0]["parts"]
+    assert part["verdict"] == "unreadable" and "is ambiguous" in part["feedback"], part
+
+
 @pytest.mark.parametrize("text, json_syntax", [
     ("exam: E0-fair\nanswers:\n  1:\n    I: 1\n    U: 7\n    I: 2\n", False),
     ('{"exam": "E0-fair", "answers": {"1": {"I": 1, "U": 7, "I": 2}}}', True),
