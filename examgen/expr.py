@@ -296,8 +296,11 @@ def _validate(node, variables, what, depth):
             raise ExpressionError(f"{what}: number out of range")
     elif isinstance(node, ast.Name):
         if node.id not in variables and node.id not in CONSTANTS:
-            allowed = ", ".join(sorted(variables)) or "none here"
-            raise ExpressionError(f"{what}: unknown name {node.id!r} (variables allowed: {allowed})")
+            if not variables:   # a number is asked: say how to write one
+                raise ExpressionError(f"{what}: unknown name {node.id!r}; a number is asked here: write one "
+                                      "such as 1, -3/4, 0.75 or ln(2)")
+            raise ExpressionError(f"{what}: unknown name {node.id!r} (variables allowed: "
+                                  f"{', '.join(sorted(variables))})")
     elif isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
         _validate(node.operand, variables, what, depth + 1)
     elif isinstance(node, ast.BinOp) and isinstance(node.op, _BINOPS):

@@ -173,11 +173,19 @@ def test_ambiguous_forms_are_refused_with_both_readings(text, readings):
         assert r in message, (r, message)
 
 
-@pytest.mark.parametrize("text", ["[1, 2]", "3/4 ≈ 0.75", "x = 3", "ln", "foo(2)", "2 +* 3", "3 4", "1,2,3"])
+@pytest.mark.parametrize("text", ["[1, 2]", "3/4 ≈ 0.75", "x = 3", "ln", "foo(2)", "2 +* 3", "3 4", "1,2,3", "yes", "x"])
 def test_every_refusal_says_what_to_type(text):
     with pytest.raises(expr.ExpressionError) as e:
         expr.number(text)
     assert re.search(r"write|allowed|give|without quotes|not a well-formed", str(e.value)), str(e.value)
+
+
+@pytest.mark.parametrize("text", ["yes", "x", "two"])
+def test_a_word_where_a_number_is_asked_says_how_to_write_the_number(text):
+    # `y_c: [yes, no]` once got "variables allowed: none here", which says what is wrong, not what to type
+    with pytest.raises(expr.ExpressionError) as e:
+        expr.number(text, "y_c[0]")
+    assert f"unknown name {text!r}; a number is asked here: write one such as 1, -3/4, 0.75" in str(e.value)
 
 
 def test_decimal_comma_in_a_yaml_list_is_refused_not_misread():
