@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import formatting as fmt
-from .compare import all_close, leaves
+from .compare import all_close, describe_shape, leaves
 from .engine import ops
 from .errors import ExamgenError, json_type
 from .sampling import PROFILES, Draw, bound_violation, exact, float_params
@@ -381,15 +381,15 @@ def _check_shape(pid, spec, shape, dims):
     if spec.shape is None:
         return
     want = spec.shape
-    pretty = "scalar" if not want else " × ".join(map(str, want))
+    # in words: "one number", "a list of 4 numbers", "2 × 3"; a shape with names as named ("N × D")
+    pretty = describe_shape(want) if all(isinstance(n, int) for n in want) else " × ".join(map(str, want))
     if len(shape) != len(want):
-        raise ExamgenError(f"{pid}: {spec.name} must be {pretty}, got shape {list(shape)}")
+        raise ExamgenError(f"{pid}: {spec.name} must be {pretty}; got {describe_shape(shape)}")
     for sym, n in zip(want, shape):
         if isinstance(sym, int):
             ok = n == sym
         else:
             ok = dims.setdefault(sym, n) == n
         if not ok:
-            got = " × ".join(map(str, shape))
             why = "" if isinstance(sym, int) else f", where {sym} = {dims[sym]} from the parameters before it"
-            raise ExamgenError(f"{pid}: {spec.name} must be {pretty}{why}; got {got}")
+            raise ExamgenError(f"{pid}: {spec.name} must be {pretty}{why}; got {describe_shape(shape)}")

@@ -209,3 +209,15 @@ def test_validate_rejects_bad_input(pid, params, words):
         get(pid).from_params(params)
     out = solve_cli(pid, params)
     assert out.returncode == 2 and words in out.stderr
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"ref": [0, 0, 2, 2], "roi": [1, 1, 2]}, "iou: roi must be a list of 4 numbers; got a list of 3 numbers"),
+    ({"ref": [0, 0, 2, 2], "roi": [[1, 1, 2, 2]]}, "iou: roi must be a list of 4 numbers; got 1 × 4"),
+    ({"ref": 2, "roi": [1, 1, 2, 2]}, "iou: ref must be a list of 4 numbers; got one number"),
+])
+def test_a_wrongly_shaped_parameter_is_named_in_words(params, message):
+    # "roi must be 4; got 3" said neither that a list of four numbers is asked nor what was given
+    with pytest.raises(ExamgenError) as e:
+        get("iou").from_params(params)
+    assert str(e.value) == message
