@@ -311,13 +311,14 @@ def worksheet(topic, problems, count, solutions, fmt, seed, profile, out, title)
     groups = [(p, [p.sample(derive_seed("worksheet", seed, p.id, k) % 2**31, profile) for k in range(count)])
               for p in chosen]
     title = " ".join((title or "").split()) or (f"Worksheet: {bank.TOPICS[topic]}" if topic else "Worksheet")
-    text = make(groups, title, solutions, "md" if fmt == "md" else "tex")
+    text = make(groups, title, solutions, "md" if fmt == "md" else "tex", about=f"Seed {seed}, {profile} profile")
     target = _output_file(out or f"worksheet.{fmt}")
     if fmt == "pdf":
         pdf.compile_tex(text, target, "worksheet")
     else:
         write_text(target, text)
-    click.echo(f"Wrote {target} ({sum(len(g) for _, g in groups)} exercises)")
+    n = sum(len(g) for _, g in groups)
+    click.echo(f"Wrote {target} ({n} exercise{'' if n == 1 else 's'})")
 
 
 @cli.command()

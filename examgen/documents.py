@@ -230,8 +230,9 @@ def version_pieces(version: Version, with_tex: bool, skip=()) -> dict[int, dict]
             if n not in skip}
 
 
-def worksheet(instances_by_problem, title: str, solutions: str, fmt: str) -> str:
-    """A worksheet: N instances of each problem, solutions none/end/inline, as md or tex."""
+def worksheet(instances_by_problem, title: str, solutions: str, fmt: str, about: str = "") -> str:
+    """A worksheet: N instances of each problem, solutions none/end/inline, as md or tex;
+    `about` (e.g. "Seed 0, exam profile") says how to make it again, under the title and in the header."""
     groups = []
     number = 0
     for problem, instances in instances_by_problem:
@@ -243,5 +244,5 @@ def worksheet(instances_by_problem, title: str, solutions: str, fmt: str) -> str
             entries.append(with_latex(e) if fmt == "tex" else e)
         groups.append({"id": problem.id, "title": problem.title, "entries": entries})
     name = "worksheet.md.j2" if fmt == "md" else "worksheet.tex.j2"
-    return environment().get_template(name).render(title=title, groups=groups, solutions=solutions)
+    return environment().get_template(name).render(title=title, groups=groups, solutions=solutions, about=about)
 

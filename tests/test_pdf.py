@@ -96,13 +96,24 @@ def test_latex_error_shows_the_log_lines(tmp_path):
 
 def test_worksheet_command_writes_a_pdf(tmp_path):
     target = tmp_path / "ws.pdf"
-    r = run("worksheet", "--topic", "cnn", "--count", "2", "--format", "pdf", "--out", target)
+    r = run("worksheet", "--topic", "cnn", "--count", "2", "--format", "pdf", "--out", target, "--seed", "7")
     assert r.returncode == 0, r.stderr
+    cnn = [p for p in bank.load_bank().values() if p.topic == "cnn"]
+    assert f"({2 * len(cnn)} exercises)" in r.stdout
     text = squash(pdf_text(target))
-    for p in bank.load_bank().values():
-        if p.topic == "cnn":
-            assert squash(p.title) in text
+    for p in cnn:
+        assert squash(p.title) in text
     assert "Solutions" in text
+    # what makes it again, under the title and in every page's header (once "Version worksheet")
+    assert text.count(squash("Seed 7, exam profile")) >= 2 and "Version" not in text
+
+
+def test_a_markdown_worksheet_says_its_seed_and_profile(tmp_path):
+    target = tmp_path / "ws.md"
+    r = run("worksheet", "--problems", "iou", "--count", "1", "--format", "md", "--out", target, "--profile", "drill")
+    assert r.returncode == 0, r.stderr
+    assert "(1 exercise)" in r.stdout
+    assert target.read_text().startswith("# Worksheet\n\n*Seed 0, drill profile.*\n\n## ")
 
 
 def test_the_preamble_is_dumped_once_and_gives_the_same_pdf_bytes(tmp_path, monkeypatch):
