@@ -586,6 +586,8 @@ def read_numbers(raw, what: str, shape: tuple = ()) -> tuple[np.ndarray, np.ndar
     """
     if isinstance(raw, dict):
         return _read_channels(raw, what, tuple(shape))
+    if isinstance(raw, str) and "," in raw:
+        raw = _comma_list(raw, math.prod(shape)) or raw
     given_shape = _nested_shape(raw, what, 0)
     size = math.prod(given_shape)
     if size > answer_files.MAX_ENTRIES:
@@ -609,6 +611,28 @@ def read_numbers(raw, what: str, shape: tuple = ()) -> tuple[np.ndarray, np.ndar
             messages.append(str(e))
         floats[k], exact[k], bad[k] = math.nan, None, True
     return floats.reshape(given_shape), exact.reshape(given_shape), bad.reshape(given_shape), messages
+
+
+def _comma_list(text: str, size: int) -> list[str] | None:
+    """`1/2, -1, ln 3` (a vector typed without brackets) as its entries, when it has exactly the
+    answer's `size` of them (split at commas outside brackets); else None. As with a YAML list,
+    a decimal comma (`1,5`) would give fewer entries than the answer has, so the count decides."""
+    if size < 2:
+        return None
+    text = text.strip()
+    if text.startswith("[") and text.endswith("]") and "[" not in text[1:-1]:
+        text = text[1:-1]    # a list in quotes: '[1/2, 1/3]'
+    items, depth, start = [], 0, 0
+    for i, c in enumerate(text):
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+        elif c == "," and depth == 0:
+            items.append(text[start:i].strip())
+            start = i + 1
+    items.append(text[start:].strip())
+    return items if len(items) == size and all(items) else None
 
 
 def _entries(v, depth: int) -> list:

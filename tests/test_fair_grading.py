@@ -180,6 +180,21 @@ def test_every_refusal_says_what_to_type(text):
     assert re.search(r"write|allowed|give|without quotes|not a well-formed", str(e.value)), str(e.value)
 
 
+@pytest.mark.parametrize("typed, verdict", [
+    ("{a}, {b}", "correct"),        # a vector typed without brackets (YAML reads it as text)
+    ("'[{a}, {b}]'", "correct"),    # a list in quotes
+    ("{a}, {b}, 0", "unreadable"),  # one entry too many: not the answer's vector
+    ("{a}", "wrong"),               # one number for a vector of two is not the vector
+])
+def test_a_vector_typed_as_numbers_between_commas_is_read_as_the_vector(typed, verdict):
+    inst = next(i for i in (BANK["anchor-labels"].sample(s) for s in range(50)) if len(i.values["IOU"]) == 2)
+    key = make_key(inst)
+    a, b = (str(x) for x in inst.values["IOU"])
+    sub = answers.loads(f"exam: {key['exam']}\nanswers:\n  1:\n    IOU: {typed.format(a=a, b=b)}\n")
+    part = grade_submission(key, sub)["problems"][0]["parts"][0]
+    assert part["part"] == "IOU" and part["verdict"] == verdict, part
+
+
 @pytest.mark.parametrize("text", ["yes", "x", "two"])
 def test_a_word_where_a_number_is_asked_says_how_to_write_the_number(text):
     # `y_c: [yes, no]` once got "variables allowed: none here", which says what is wrong, not what to type
