@@ -103,12 +103,19 @@ def load_key(path) -> Key:
     path = Path(path)
     if not path.exists():
         raise ExamgenError(f"key not found: {path}")
+    text = ""
     try:
         text = safeio.read_text(path, keyfmt.MAX_KEY_BYTES, "key.json", KeyFileError)
         raw = safeio.parse_json(text, MAX_KEY_DEPTH, KeyFileError)
     except KeyFileError as e:
-        raise ExamgenError(f"{path}: not a usable key.json ({e})") from None
+        hint = SWAPPED if _ANSWER_SHEET.search(text) else ""
+        raise ExamgenError(f"{path}: not a usable key.json ({e}){hint}") from None
     return prepare_key(raw, str(path))
+
+
+# An answer sheet given where the key belongs (the arguments swapped): say so, and the order.
+_ANSWER_SHEET = re.compile(r"(?m)^answers[ \t]*:")
+SWAPPED = "; it is an answer file: give the key first, as in `examgen grade KEY.json ANSWERS...`"
 
 
 class KeyFileError(ExamgenError):
@@ -121,6 +128,8 @@ def prepare_key(raw, source: str = "key") -> Key:
         return raw
     if not isinstance(raw, dict):
         raise ExamgenError(f"{source}: not a key (expected a JSON object)")
+    if "answers" in raw and "problems" not in raw and "versions" not in raw:
+        raise ExamgenError(f"{source}: not a key{SWAPPED}")
     index = raw.get("index") is True
     keys = raw.get("versions") if index else [raw]
     if not isinstance(keys, list) or not keys:

@@ -13,6 +13,8 @@ from examgen import bank
 from examgen import key as keys
 from examgen.grade import Worker, grade_paths, grade_submission, prepare_key
 
+from helpers import one_line_error
+
 BANK = bank.load_bank()
 SEEDS = range(50)
 
@@ -289,6 +291,17 @@ def test_blank_template_from_generate_scores_zero_without_error(tmp_path):
     out = json.loads(r.stdout)
     assert out["score"] == 0 and out["status"] == "graded"
     assert all(p["verdict"] == "blank" for prob in out["problems"] for p in prob["parts"])
+
+
+def test_an_answer_file_given_first_says_to_give_the_key_first(tmp_path):
+    # `examgen grade answers.yaml key.json` (the arguments swapped) said only "not valid JSON"
+    assert run("generate", "--out", tmp_path / "exam", "--format", "md").returncode == 0
+    sheet_yaml, key_json = tmp_path / "exam" / "answers.yaml", tmp_path / "exam" / "key.json"
+    sheet_json = tmp_path / "answers.json"
+    sheet_json.write_text(json.dumps(yaml.safe_load(sheet_yaml.read_text())))
+    for first in (sheet_yaml, sheet_json):
+        one_line_error(run("grade", first, key_json), "it is an answer file: give the key first",
+                       "examgen grade KEY.json ANSWERS")
 
 
 def test_expression_part_honours_the_functions_the_key_allows():
