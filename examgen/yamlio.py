@@ -96,6 +96,13 @@ def check_yaml_events(text: str, max_depth: int, error=ExamgenError, what: str =
             raise error(f"the YAML tag {tag} is not allowed in {what}")
 
 
+def _at(text: str, mark) -> str:
+    """The character at a YAML error's mark (line and column from 0), or ""."""
+    lines = text.split("\n")
+    line = lines[mark.line] if mark.line < len(lines) else ""
+    return line[mark.column] if mark.column < len(line) else ""
+
+
 def parse_yaml(text: str, max_depth: int, error=ExamgenError, what: str = "file", loader=CoreLoader):
     """YAML read with the core schema after `check_yaml_events`; every failure is `error`, one line."""
     # Flow collections ([[[...]]]) are counted before YAML sees them: libyaml's scanner reads
@@ -109,6 +116,9 @@ def parse_yaml(text: str, max_depth: int, error=ExamgenError, what: str = "file"
         raise
     except yaml.MarkedYAMLError as e:
         where = f" at line {e.problem_mark.line + 1} column {e.problem_mark.column + 1}" if e.problem_mark else ""
+        if e.problem_mark and _at(text, e.problem_mark) == "\t":   # an editor's tab where YAML wants spaces
+            raise error(f"not valid YAML: a tab{where}; YAML indents with spaces only: "
+                        "replace the tab with spaces") from None
         raise error(f"not valid YAML: {e.problem or e.context}{where}") from None
     except yaml.YAMLError as e:
         raise error(f"not valid YAML: {str(e).splitlines()[0][:120]}") from None

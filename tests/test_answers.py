@@ -56,3 +56,13 @@ def test_nothing_executed_and_odd_values_kept_for_the_grader(tmp_path):
 def test_bad_problem_numbers_are_notes_not_errors():
     s = A.loads("answers:\n  one: {I: 1}\n  2: [1]\n  3: {I: 2}\nextra: 1\n")
     assert s.answers == {3: {"I": 2}} and len(s.notes) == 3
+
+
+@pytest.mark.parametrize("text, where", [("exam: E1\nanswers:\n  6:\n\tI: 2\n", "line 4 column 1"),
+                                         ("exam: E1\r\nanswers:\r\n  6:\r\n  \t  I: 2\r\n", "line 4 column 3")])
+def test_a_tab_that_indents_says_to_use_spaces(text, where):
+    # an editor's tab once got "found character that cannot start any token": not what to type
+    with pytest.raises(A.AnswerFileError) as e:
+        A.loads(text)
+    assert str(e.value) == (f"not valid YAML: a tab at {where}; YAML indents with spaces only: "
+                            "replace the tab with spaces")
