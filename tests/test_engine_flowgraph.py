@@ -138,6 +138,23 @@ def test_fan_out_graph_by_hand_with_graded_totals():
     assert PROBLEM.module.mistake_path_dropped(inst.params, inst.values)["dy_dg"] == 3
 
 
+@pytest.mark.parametrize("profile", ["exam", "drill"])
+def test_carried_totals_in_floats_equal_sympys_on_the_banks_graphs(profile):
+    # The grader's carry works each partial by a complex step on examgen.expr's evaluator (no
+    # SymPy); SymPy's derivatives at the point, summed by the same rule, are the reference.
+    m, rng = PROBLEM.module, random.Random(7)
+    for seed in range(40):
+        inst = PROBLEM.sample(seed, profile)
+        params = {"graph": inst.params["graph"], "point": {k: float(v) for k, v in inst.params["point"].items()}}
+        r = total_derivative(params["graph"], params["point"])
+        own = {"h": rng.choice([-3.5, -1.0, 0.5, 2.0, 7.0]), "g": rng.choice([-2.0, 1.5, 4.0])}
+        want_g = float(flowgraph.totals(r["nodes"], r["partial_values"], {"h": own["h"]})["g"])
+        want_x = float(flowgraph.chain_sum(r["partial_values"], flowgraph.totals(r["nodes"], r["partial_values"], own)))
+        assert m.carry_dy_dg(params, {"dy_dh": own["h"]}) == pytest.approx(want_g, rel=1e-12, abs=1e-12), seed
+        got_x = m.carry_dy_dx_at(params, {"dy_dh": own["h"], "dy_dg": own["g"]})
+        assert got_x == pytest.approx(want_x, rel=1e-12, abs=1e-12), seed
+
+
 def test_totals_worked_on_from_a_students_own_dy_dh_by_hand():
     # The slide graph at (1, 2) (above): with the right dy/dh = 2 the totals are the key's; a
     # student who found dy/dh = 4 works on to dy/dg = h + 4·(∂h/∂g = 1) = 7 and then

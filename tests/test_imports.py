@@ -113,3 +113,27 @@ def test_the_command_line_module_imports_no_numpy():
 
     code = "import sys, examgen.cli; assert 'numpy' not in sys.modules, 'numpy imported by examgen.cli'"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_error_carried_forward_on_a_flow_graph_is_graded_without_sympy(tmp_path):
+    """total-derivative's dy/dg and ∂y/∂x are recomputed from a student's own dy/dh in floats
+    (complex-step partials), so grading a slip there imports no SymPy (about 0.5 s a command)."""
+    from examgen import bank
+
+    spec = tmp_path / "graph.yaml"
+    spec.write_text("title: Graph\nproblems:\n  - {id: total-derivative, points: 4}\n", encoding="utf-8")
+    out = tmp_path / "exam"
+    traced("generate", "--spec", spec, "--out", out, "--format", "md")
+    key = json.loads((out / "key.json").read_text(encoding="utf-8"))
+    p = key["problems"][0]
+    module = bank.get("total-derivative").module
+    slip = p["answers"]["dy_dh"] + 1
+    dy_dg = module.carry_dy_dg(p["params"], {"dy_dh": slip})
+    dy_dx_at = module.carry_dy_dx_at(p["params"], {"dy_dh": slip, "dy_dg": dy_dg})
+    sheet = tmp_path / "slip.yaml"
+    sheet.write_text(yaml.safe_dump({"exam": key["exam"], "answers": {1: {
+        "dy_dh": slip, "dy_dg": dy_dg, "dy_dx": None, "dy_dx_at": dy_dx_at}}}), encoding="utf-8")
+    r, names = traced("grade", out / "key.json", sheet, "--json")
+    verdicts = {q["part"]: q["verdict"] for q in json.loads(r.stdout)["problems"][0]["parts"]}
+    assert verdicts == {"dy_dh": "wrong", "dy_dg": "carried", "dy_dx": "blank", "dy_dx_at": "carried"}, verdicts
+    assert "sympy" not in names

@@ -10,9 +10,9 @@ from functools import lru_cache
 
 import sympy as sp
 
+from . import chain
+from .chain import INPUTS
 from .identities import sigma
-
-INPUTS = ("x", "z", "w")
 
 
 @lru_cache(maxsize=256)
@@ -89,16 +89,11 @@ def _node_partials(name: str, e, used: tuple) -> tuple:
 
 
 def totals(nodes: dict, direct: dict, given: dict | None = None) -> dict:
-    """dy/dv = Σ_{u fed by v} (dy/du)(∂u/∂v), from the output y back (dy/dy = 1).
+    """dy/dv by the total derivative rule (chain.totals) on SymPy numbers and expressions.
 
     `direct` holds the partials (expressions, or their values at a point); `given` fixes some
     totals ({v: dy/dv}, e.g. a student's own dy/dh), from which the earlier ones are worked."""
-    names, given = list(nodes), given or {}
-    out = {names[-1]: sp.Integer(1)}
-    for v in reversed(names[:-1]):
-        out[v] = given[v] if v in given else sum((out[u] * direct[u][v] for u in names if v in direct[u]),
-                                                 sp.Integer(0))
-    return out
+    return chain.totals(list(nodes), direct, given, sp.Integer(1), sp.Integer(0))
 
 
 def totals_direct_only(nodes: dict, direct: dict) -> dict:
@@ -108,8 +103,8 @@ def totals_direct_only(nodes: dict, direct: dict) -> dict:
 
 
 def chain_sum(direct: dict, total: dict, wrt: str = "x"):
-    """∂y/∂x = Σ_v (dy/dv)(∂v/∂x) over the nodes v that x feeds directly."""
-    return sum((total[v] * direct[v][wrt] for v in direct if wrt in direct[v]), sp.Integer(0))
+    """∂y/∂x = Σ_v (dy/dv)(∂v/∂x) over the nodes v that x feeds directly (chain.chain_sum)."""
+    return chain.chain_sum(direct, total, wrt, sp.Integer(0))
 
 
 def tidy(e, inputs=INPUTS):

@@ -5,15 +5,16 @@ unit, and two with a third input w where x fans out into three or four nodes (3-
 cuts). Exam: integer points and coefficients; the σ units sit at 0 (σ = 1/2, σ′ = 1/4) and the
 ln unit keeps its ln out of the derivative, so every value is a small rational.
 """
+import ast
 import math
 import re
 from functools import lru_cache
 
-import sympy as sp
-from sympy.printing.latex import LatexPrinter
+from examgen.engine import chain
+from examgen.expr import CONSTANTS, FUNCTIONS, check, evaluate, number, parse, parse_number
 
-from examgen.engine import flowgraph
-from examgen.expr import CONSTANTS, FUNCTIONS, parse, parse_number
+# SymPy (and the engine's flowgraph, built on it) is imported where the symbolic work is done:
+# the grader's error carried forward runs on floats and so never imports it (about 0.5 s).
 
 SHAPES = ("slide", "skip", "diamond", "sigmoid", "log", "fan3", "fan4")
 MAX_NODES = 20
@@ -55,6 +56,10 @@ def build(shape: str, a: int, b: int, c: int) -> dict:
 
 
 def draw(rng, options):
+    import sympy as sp
+
+    from examgen.engine import flowgraph
+
     shape = rng.choice(SHAPES)
     a, b, c = (int(v) for v in rng.rng.choice([-3, -2, -1, 1, 2, 3], size=3))
     inputs = ("x", "z", "w") if shape.startswith("fan") else ("x", "z")
@@ -72,7 +77,7 @@ def draw(rng, options):
     return p
 
 
-def parse_graph(graph: dict, inputs=flowgraph.INPUTS) -> dict:
+def parse_graph(graph: dict, inputs=chain.INPUTS) -> dict:
     """{name: SymPy expression in the inputs and the earlier nodes}, in the graph's order."""
     try:
         return dict(_parse_cached(tuple((k, type(v), v) for k, v in graph.items()), tuple(inputs)))
@@ -107,12 +112,14 @@ def _parse_node(text, variables: tuple, what: str):
 
 def point_values(point) -> dict:
     """{x, z} as numbers: integers and numeric strings exact, decimals as floats."""
+    import sympy as sp
+
     if not isinstance(point, dict) or "x" not in point:
         raise ValueError('point must be a JSON object giving x (and z, w), e.g. {"x": 1, "z": 2}')
     out = {}
     for k, v in point.items():
-        if k not in flowgraph.INPUTS:
-            raise ValueError(f"point: unknown input {k!r} (the inputs are {', '.join(flowgraph.INPUTS)})")
+        if k not in chain.INPUTS:
+            raise ValueError(f"point: unknown input {k!r} (the inputs are {', '.join(chain.INPUTS)})")
         if isinstance(v, bool) or not isinstance(v, (int, float, str, sp.Basic)):
             raise ValueError(f"point: {k} must be a number")
         if isinstance(v, float) and not math.isfinite(v):
@@ -134,6 +141,8 @@ def validate(p):
 
 
 def solve(p):
+    from examgen.engine import flowgraph
+
     point = point_values(p["point"])
     s = flowgraph.total_derivative(parse_graph(p["graph"]), point)
     if "g" not in s["nodes"] or "h" not in s["nodes"]:
@@ -150,14 +159,23 @@ def solve(p):
 @lru_cache(maxsize=4096)
 def _tex(e) -> str:
     """LaTeX of an expression with σ shown (pure, so cached: graphs repeat across instances)."""
-    return _LATEX.doprint(flowgraph.display(e))
+    from examgen.engine import flowgraph
+
+    return _latex().doprint(flowgraph.display(e))
 
 
-_LATEX = LatexPrinter({"ln_notation": True})  # what sp.latex(e, ln_notation=True) makes on each call
+@lru_cache(maxsize=None)
+def _latex():
+    """What sp.latex(e, ln_notation=True) makes on each call, made once."""
+    from sympy.printing.latex import LatexPrinter
+
+    return LatexPrinter({"ln_notation": True})
 
 
 @lru_cache(maxsize=4096)
 def _same(a, b) -> bool:
+    import sympy as sp
+
     d = a - b
     # Two expressions that differ at a point differ: settle that cheaply before simplify.
     points = ({s: sp.Rational(k + 2, 3 + j) for j, s in enumerate(sorted(d.free_symbols, key=str))} for k in range(2))
@@ -170,6 +188,8 @@ def _same(a, b) -> bool:
 
 
 def mistake_path_dropped(p, s):
+    from examgen.engine import flowgraph
+
     wrong = flowgraph.derivative_direct_only(s)
     if _same(wrong["dy_dx_nodes"], s["dy_dx_nodes"]):
         return None  # no path runs through a later node: nothing to drop
@@ -178,22 +198,32 @@ def mistake_path_dropped(p, s):
 
 # Error carried forward: dy/dg from the student's own dy/dh, and ∂y/∂x at the point from their own
 # dy/dg and dy/dh (every other total and every partial as the key has them), by the same rule.
+# In floats and without SymPy: each node is evaluated forward from the point with examgen.expr's
+# evaluator, and each partial ∂u/∂v by a complex step, Im u(v + ih)/h, exact to rounding for
+# the graph's functions (polynomials, ln, exp, σ, tanh are analytic).
+STEP = 1e-20
+
+
 def _at_point(p):
-    """The graph's partials and totals at the point, in floats (the grader's parameters)."""
-    point = {k: float(v) for k, v in point_values(p["point"]).items()}
-    return flowgraph.total_derivative(parse_graph(p["graph"]), point)
-
-
-def _totals(g, given):
-    return flowgraph.totals(g["nodes"], g["partial_values"], {n: float(v) for n, v in given.items()})
+    """(node names in order, partials {u: {v: ∂u/∂v}} at the point as floats)."""
+    graph, point = p["graph"], p["point"]
+    env = {k: float(number(v)[0]) if isinstance(v, str) else float(v) for k, v in point.items()}
+    names, direct = list(graph), {}
+    for name, text in graph.items():
+        known = tuple(chain.INPUTS) + tuple(n for n in names if n in env)
+        tree = check(str(text), known, f"node {name}")
+        used = [v for v in known if v in {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}]
+        direct[name] = {v: evaluate(tree, {**env, v: complex(env[v], STEP)}).imag / STEP for v in used}
+        env[name] = evaluate(tree, env).real
+    return names, direct
 
 
 def carry_dy_dg(p, given):
-    g = _at_point(p)
-    return float(_totals(g, {"h": given["dy_dh"]})["g"])
+    names, direct = _at_point(p)
+    return float(chain.totals(names, direct, {"h": float(given["dy_dh"])}, 1.0, 0.0)["g"])
 
 
 def carry_dy_dx_at(p, given):
-    g = _at_point(p)
-    return float(flowgraph.chain_sum(g["partial_values"], _totals(g, {"h": given["dy_dh"], "g": given["dy_dg"]}),
-                                     g["wrt"]))
+    names, direct = _at_point(p)
+    own = {"h": float(given["dy_dh"]), "g": float(given["dy_dg"])}
+    return float(chain.chain_sum(direct, chain.totals(names, direct, own, 1.0, 0.0), "x", 0.0))
