@@ -9,7 +9,6 @@ Metadata is read without importing NumPy or SymPy, so `examgen list` stays fast.
 """
 from __future__ import annotations
 
-import difflib
 import hashlib
 import importlib.util
 import sys
@@ -17,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from .errors import ExamgenError, json_type
+from .errors import ExamgenError, did_you_mean, json_type
 
 TOPICS = {
     "nn": "Neural networks & back-propagation",
@@ -238,8 +237,7 @@ def get(pid: str) -> Problem:
     bank = load_bank()
     if pid in bank:
         return bank[pid]
-    close = difflib.get_close_matches(pid, list(bank), n=3, cutoff=0.5)
-    hint = f"; did you mean {' or '.join(close)}?" if close else "; `examgen list` shows them all"
+    hint = did_you_mean(pid, bank, n=3, cutoff=0.5) or "; `examgen list` shows them all"
     raise ExamgenError(f"unknown problem id {pid!r}{hint}")
 
 

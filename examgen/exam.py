@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import bank
-from .errors import ExamgenError
+from .errors import ExamgenError, did_you_mean
 from .roster import Student
 from .seeds import PROFILES, derive_seed
 
@@ -96,7 +96,8 @@ def parse_spec(raw, name: str = "spec") -> Spec:
         raise bad("must be a mapping with title, problems, ...")
     unknown = set(raw) - SPEC_KEYS
     if unknown:
-        raise bad(f"unknown field {sorted(unknown)[0]!r} (fields: {', '.join(sorted(SPEC_KEYS))})")
+        word = sorted(unknown)[0]
+        raise bad(f"unknown field {word!r}{did_you_mean(word, SPEC_KEYS)} (fields: {', '.join(sorted(SPEC_KEYS))})")
     problems = raw.get("problems")
     if not isinstance(problems, list) or not problems:
         raise bad("needs a non-empty list `problems`")
@@ -138,6 +139,11 @@ def parse_spec(raw, name: str = "spec") -> Spec:
             raise bad(f"problem {n} ({problem.id}): profile must be exam or drill")
         parts = _asked_parts(problem, p.get("parts"), bad, n)
         options = {k: v for k, v in p.items() if k not in PROBLEM_KEYS | GRADING_KEYS}
+        unknown = [k for k in options if k not in problem.options]
+        if unknown:   # a typo of a field (`point:`) or of one of the problem's options
+            fields = sorted(PROBLEM_KEYS | GRADING_KEYS) + list(problem.options)
+            raise bad(f"problem {n} ({problem.id}): unknown field {unknown[0]!r}{did_you_mean(unknown[0], fields)} "
+                      f"(fields: {', '.join(fields)})")
         grading = {k: p[k] for k in GRADING_KEYS & set(p)}
         if not isinstance(grading.get("partial", True), bool):
             raise bad(f"problem {n} ({problem.id}): partial must be true or false")

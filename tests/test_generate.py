@@ -115,10 +115,12 @@ def test_init_spec_writes_the_default_spec_which_generates(tmp_path):
     ("title: x\nproblems: []\n", ["problems"]),
     ("problems:\n  - id: iuo\n", ["unknown problem id 'iuo'", "iou"]),
     ("problems:\n  - id: iou\n    points: -3\n", ["points"]),
-    ("problems:\n  - id: iou\n    color: red\n", ["unknown option 'color'"]),
+    ("problems:\n  - id: iou\n    color: red\n", ["unknown field 'color'", "points"]),
+    ("problems:\n  - id: iou\n    point: 3\n", ["unknown field 'point'; did you mean points?"]),
+    ("problems:\n  - id: lstm-forward\n    varient: course\n", ["'varient'; did you mean variant?"]),
     ("problems:\n  - id: activation-derivative\n    activation: swish\n", ["activation", "sigmoid"]),
     ("problems:\n  - iou\nseed: -1\n", ["seed"]),
-    ("tittle: x\nproblems:\n  - iou\n", ["unknown field 'tittle'"]),
+    ("tittle: x\nproblems:\n  - iou\n", ["unknown field 'tittle'; did you mean title?"]),
 ])
 def test_bad_spec_gets_one_clear_line(tmp_path, content, words):
     spec = tmp_path / "spec.yaml"
