@@ -69,8 +69,9 @@ def list_cmd(topic, as_json):
         raise ExamgenError(f"unknown topic {topic!r}; topics: {', '.join(TOPICS)}")
     rows = [p for p in load_bank().values() if not topic or p.topic == topic]
     if as_json:
-        click.echo(json.dumps([{"id": p.id, "topic": p.topic, "title": p.title,
-                                "answers": list(p.parts)} for p in rows], indent=2))
+        click.echo(json.dumps([{"id": p.id, "topic": p.topic, "title": p.title, "answers": list(p.parts),
+                                "options": {o: list(p.params[o].choices) if o in p.params else [] for o in p.options}}
+                               for p in rows], indent=2))
         return
     width = max(len(p.id) for p in rows) if rows else 2
     for p in rows:
@@ -83,17 +84,46 @@ def list_cmd(topic, as_json):
 @click.option("--profile", type=click.Choice(["exam", "drill"]), default="exam", show_default=True,
               help="exam: numbers to work by hand; drill: arbitrary decimals.")
 @click.option("--solution", is_flag=True, help="Add the worked solution and every answer.")
-def show(problem_id, seed, profile, solution):
+@click.option("--option", "options", multiple=True, metavar="NAME=VALUE",
+              help="Fix one of the problem's options, as an exam spec can (`examgen list --json` shows them).")
+def show(problem_id, seed, profile, solution, options):
     """Show one instance of a problem as Markdown.
 
     \b
-    Example:
+    Examples:
       examgen show mlp-backprop --seed 3 --solution
+      examgen show maxpool-backward --option pool=3
     """
     from . import bank, render
 
-    inst = bank.get(problem_id).sample(seed, profile)
+    problem = bank.get(problem_id)
+    inst = problem.sample(seed, profile, _options_for(problem, _option_pairs(options), strict=True))
     click.echo(render.markdown(inst, with_solution=solution), nl=False)
+
+
+def _option_pairs(options) -> dict[str, str]:
+    """{name: value} of --option NAME=VALUE arguments."""
+    out = {}
+    for text in options:
+        name, sep, value = text.partition("=")
+        if not sep or not name.strip():
+            raise ExamgenError(f"--option {text!r}: write NAME=VALUE, e.g. --option variant=standard")
+        out[name.strip()] = value.strip()
+    return out
+
+
+def _options_for(problem, pairs: dict, strict: bool) -> dict:
+    """The options of `pairs` that `problem` has, each value as its choice (2 for "2"); with
+    `strict`, an option the problem lacks is an error (else it is for another problem)."""
+    out = {}
+    for name, value in pairs.items():
+        if name not in problem.options:
+            if strict:
+                problem.check_options({name: value})   # the error, with the problem's options
+            continue
+        choices = problem.params[name].choices if name in problem.params else ()
+        out[name] = next((c for c in choices if str(c) == value), value)
+    return problem.check_options(out)
 
 
 @cli.command()
@@ -285,13 +315,16 @@ def init_spec(path, force):
 @click.option("--profile", type=click.Choice(["exam", "drill"]), default="exam", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False), help="Output file (default worksheet.<format>).")
 @click.option("--title", help="Title at the top (default: Worksheet, with the topic's name).")
-def worksheet(topic, problems, count, solutions, fmt, seed, profile, out, title):
+@click.option("--option", "options", multiple=True, metavar="NAME=VALUE",
+              help="Fix an option in every chosen problem that has it (e.g. variant=standard).")
+def worksheet(topic, problems, count, solutions, fmt, seed, profile, out, title, options):
     """Make a LaTeX (or PDF, Markdown) worksheet: N instances of each problem.
 
     \b
     Examples:
       examgen worksheet --topic cnn --count 4 --format pdf
       examgen worksheet --problems iou,bbox-target --solutions inline
+      examgen worksheet --topic lstm --option variant=standard --profile drill
     """
     from . import bank, pdf
     from .documents import worksheet as make
@@ -308,7 +341,14 @@ def worksheet(topic, problems, count, solutions, fmt, seed, profile, out, title)
         chosen = [p for p in bank.load_bank().values() if not topic or p.topic == topic]
     if not chosen:
         raise ExamgenError("no problems chosen")
-    groups = [(p, [p.sample(derive_seed("worksheet", seed, p.id, k) % 2**31, profile) for k in range(count)])
+    pairs = _option_pairs(options)
+    unused = [name for name in pairs if not any(name in p.options for p in chosen)]
+    if unused:
+        offered = sorted({o for p in chosen for o in p.options})
+        raise ExamgenError(f"--option {unused[0]}: no chosen problem has that option "
+                           f"(their options: {', '.join(offered) or 'none'})")
+    groups = [(p, [p.sample(derive_seed("worksheet", seed, p.id, k) % 2**31, profile, _options_for(p, pairs, False))
+                   for k in range(count)])
               for p in chosen]
     title = " ".join((title or "").split()) or (f"Worksheet: {bank.TOPICS[topic]}" if topic else "Worksheet")
     text = make(groups, title, solutions, "md" if fmt == "md" else "tex", about=f"Seed {seed}, {profile} profile")

@@ -168,3 +168,36 @@ def test_a_one_channel_array_is_described_as_the_matrix_the_exam_prints(shape, m
                            problem=SimpleNamespace(parts={"dL_dw": SimpleNamespace(shape="")}))
     dims = " × ".join(map(str, shape))
     assert describe_part(inst, "dL_dw") == f"array {dims}: the {matrix} matrix [[row 1], ...]"
+
+
+def test_show_fixes_an_option_as_a_spec_does():
+    from examgen import render
+
+    r = run("show", "maxpool-backward", "--seed", "4", "--option", "pool=3", "--solution")
+    assert r.returncode == 0, r.stderr
+    inst = bank.get("maxpool-backward").sample(4, "exam", {"pool": 3})
+    assert r.stdout == render.markdown(inst, with_solution=True)
+    assert inst.params["pool"] == 3
+
+
+@pytest.mark.parametrize("args, words", [
+    (["show", "iou", "--option", "pool"], ["write NAME=VALUE"]),
+    (["show", "maxpool-backward", "--option", "pol=3"], ["unknown option 'pol'", "pool"]),
+    (["show", "maxpool-backward", "--option", "pool=4"], ["pool must be one of 2, 3"]),
+    (["worksheet", "--topic", "cnn", "--option", "variant=standard", "--format", "md"],
+     ["no chosen problem has that option", "mode, pool"]),
+])
+def test_a_bad_option_on_the_command_line_is_one_clear_line(tmp_path, args, words):
+    one_line_error(run(*args, cwd=tmp_path), *words)
+
+
+def test_a_worksheet_fixes_an_option_in_every_problem_that_has_it(tmp_path):
+    out = tmp_path / "ws.md"
+    r = run("worksheet", "--topic", "lstm", "--count", "2", "--option", "variant=standard", "--profile", "drill",
+            "--format", "md", "--out", out)
+    assert r.returncode == 0, r.stderr
+    lstm = [p for p in bank.load_bank().values() if p.topic == "lstm"]
+    assert all("variant" in p.options for p in lstm)
+    text = out.read_text()
+    assert text.count("(the **standard** variant)") == 2 * len(lstm)   # every prompt says its variant
+    assert "(the **course** variant)" not in text
