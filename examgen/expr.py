@@ -100,6 +100,8 @@ def tokenize(text: str, variables=()) -> list[tuple[str, str]]:
             if out and out[-1][0] == "num" and piece_kind == "num":
                 fraction = re.match(r"\s*/\s*\d+", text[m.end():])
                 raise _ambiguous_numbers(out[-1][1], piece + (fraction.group().replace(" ", "") if fraction else ""))
+            if out and out[-1][0] == "num" and piece == "(" and m.start(kind) > pos:
+                _refuse_a_number_in_brackets_after(text[:m.start(kind)].strip(), text[m.end():])
             if out and _implicit_product(out[-1], (piece_kind, piece), variables):
                 out.append(("imp", "*"))
             out.append((piece_kind, piece))
@@ -124,6 +126,20 @@ def _ambiguous_numbers(a: str, b: str) -> ExpressionError:
                                f"a product ({a}*{b}) or a list [{a}, {b}]")
     return ExpressionError(f"'{a} {b}' is ambiguous: the mixed number {a} + {b} or the product {a}·{b}; "
                            f"write {a} + {b} or {a}*{b}")
+
+
+_NOTE = re.compile(r"([0-9.+\-*/ ]*)\)\s*$")   # a bracket of plain numbers that ends the text
+
+
+def _refuse_a_number_in_brackets_after(a: str, rest: str) -> None:
+    """`0.125 (1/8)`: the product 0.125·(1/8), or 0.125 with a note? Refused with both readings
+    when a number and a space come before a bracket of plain numbers that ends the answer
+    (`2 (x + 1)` and `2(3)` stay products)."""
+    m = _NOTE.fullmatch(rest)
+    if m and m.group(1).strip():
+        inner = m.group(1).strip()
+        raise ExpressionError(f"'{a} ({inner})' is ambiguous: the product {a}·({inner}) or {a} with "
+                              f"({inner}) as a note; write one number ({a} or {inner}), or {a}*({inner})")
 
 
 def _refuse_commas(tokens) -> None:

@@ -163,6 +163,8 @@ def test_student_expression_syntax(text, variables, same_as):
 @pytest.mark.parametrize("text, readings", [
     ("ln 3/4", ("ln(3)/4", "ln(3/4)")), ("1 1/2", ("1 + 1/2", "1*1/2")), ("0,5", ("0.5", "[0, 5]")),
     ("ln 2x", ("ln(2)*x", "ln(2*x)")), ("ln 2^3", ("ln(2)^3", "ln(2^3)")),
+    # a number with its other form in brackets (it once graded as their product, 1/64, "wrong")
+    ("0.125 (1/8)", ("0.125*(1/8)", "0.125 or 1/8")), ("1/8 (0.125)", ("1/8*(0.125)", "1/8 or 0.125")),
 ])
 def test_ambiguous_forms_are_refused_with_both_readings(text, readings):
     with pytest.raises(expr.ExpressionError) as e:
@@ -171,6 +173,12 @@ def test_ambiguous_forms_are_refused_with_both_readings(text, readings):
     assert "ambiguous" in message and "write" in message
     for r in readings:
         assert r in message, (r, message)
+
+
+@pytest.mark.parametrize("text, same_as", [("2 (x + 1)", "2*x + 2"), ("2(3)", "6"), ("2 (3) + 1", "7"),
+                                           ("(1/2) (3)", "3/2")])
+def test_brackets_that_are_not_a_note_stay_products(text, same_as):
+    assert expr.parse(text, ["x"]) == expr.parse(same_as, ["x"])
 
 
 @pytest.mark.parametrize("text", ["[1, 2]", "3/4 ≈ 0.75", "x = 3", "ln", "foo(2)", "2 +* 3", "3 4", "1,2,3", "yes", "x"])
