@@ -129,12 +129,29 @@ def _ambiguous_numbers(a: str, b: str) -> ExpressionError:
 
 
 _NOTE = re.compile(r"([0-9.+\-*/ ]*)\)\s*$")   # a bracket of plain numbers that ends the text
+_WITH_NOTE = re.compile(r"(.*?[0-9)])\s+\(([0-9.+\-*/ ]+)\)\s*")
+
+
+def _without_agreeing_note(text: str) -> str:
+    """`0.125 (1/8)`, `1/3 (0.333)`: a number and its other form in brackets, read as the number
+    when the two agree by the grader's tolerance rule, as a careful marker reads them; otherwise
+    the text as it is (the tokenizer refuses it as ambiguous: a product, or a note?)."""
+    m = _WITH_NOTE.fullmatch(normalize(text).strip())
+    if not m:
+        return text
+    try:
+        (a, _), (b, _) = number(m.group(1)), number(m.group(2))
+    except ExpressionError:
+        return text
+    from .compare import DEFAULT_ATOL, DEFAULT_RTOL, all_close
+
+    return m.group(1) if all_close(a, b, DEFAULT_RTOL, DEFAULT_ATOL) else text
 
 
 def _refuse_a_number_in_brackets_after(a: str, rest: str) -> None:
-    """`0.125 (1/8)`: the product 0.125·(1/8), or 0.125 with a note? Refused with both readings
-    when a number and a space come before a bracket of plain numbers that ends the answer
-    (`2 (x + 1)` and `2(3)` stay products)."""
+    """`0.125 (1/7)`: the product 0.125·(1/7), or 0.125 with a note? Refused with both readings
+    when a number and a space come before a bracket of plain numbers that ends the answer and
+    the two disagree (see _without_agreeing_note; `2 (x + 1)` and `2(3)` stay products)."""
     m = _NOTE.fullmatch(rest)
     if m and m.group(1).strip():
         inner = m.group(1).strip()
@@ -258,6 +275,7 @@ def _check(text: str, variables: tuple, what: str) -> ast.expr:
         raise ExpressionError(f"{what}: empty")
     if text.strip().lower() in ("nan", "inf", "+inf", "-inf", "infinity", "-infinity"):
         raise ExpressionError(f"{what}: NaN and infinity are not answers")
+    text = _without_agreeing_note(text)
     try:
         tokens = tokenize(text, variables)
     except ExpressionError as e:

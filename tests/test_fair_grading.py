@@ -9,7 +9,7 @@ import pytest
 
 from examgen import answers, bank, expr
 from examgen import key as keys
-from examgen.compare import TOLERANCE_RULE, all_close, compare, fit_shape
+from examgen.compare import TOLERANCE_RULE, all_close, close, compare, fit_shape
 from examgen.grade import channel_keys, grade_submission, prepare_key
 
 BANK = bank.load_bank()
@@ -163,8 +163,8 @@ def test_student_expression_syntax(text, variables, same_as):
 @pytest.mark.parametrize("text, readings", [
     ("ln 3/4", ("ln(3)/4", "ln(3/4)")), ("1 1/2", ("1 + 1/2", "1*1/2")), ("0,5", ("0.5", "[0, 5]")),
     ("ln 2x", ("ln(2)*x", "ln(2*x)")), ("ln 2^3", ("ln(2)^3", "ln(2^3)")),
-    # a number with its other form in brackets (it once graded as their product, 1/64, "wrong")
-    ("0.125 (1/8)", ("0.125*(1/8)", "0.125 or 1/8")), ("1/8 (0.125)", ("1/8*(0.125)", "1/8 or 0.125")),
+    # a number with another value in brackets: their product, or a note that disagrees?
+    ("0.125 (1/7)", ("0.125*(1/7)", "0.125 or 1/7")), ("-2 (-3)", ("-2*(-3)", "-2 or -3")),
 ])
 def test_ambiguous_forms_are_refused_with_both_readings(text, readings):
     with pytest.raises(expr.ExpressionError) as e:
@@ -175,9 +175,13 @@ def test_ambiguous_forms_are_refused_with_both_readings(text, readings):
         assert r in message, (r, message)
 
 
-@pytest.mark.parametrize("text, same_as", [("2 (x + 1)", "2*x + 2"), ("2(3)", "6"), ("2 (3) + 1", "7"),
-                                           ("(1/2) (3)", "3/2")])
-def test_brackets_that_are_not_a_note_stay_products(text, same_as):
+@pytest.mark.parametrize("text, same_as", [
+    ("2 (x + 1)", "2*x + 2"), ("2(3)", "6"), ("2 (3) + 1", "7"), ("(1/2) (3)", "3/2"),   # products
+    # a number with its other form in brackets, as a careful marker reads it (0.125 (1/8) was once
+    # graded as the product 1/64, "wrong"): the number, when the two agree by the tolerance rule
+    ("0.125 (1/8)", "0.125"), ("1/8 (0.125)", "1/8"), ("1/3 (0.333)", "1/3"), ("ln 2 (0.69)", "ln(2)"),
+])
+def test_brackets_read_as_a_careful_marker_reads_them(text, same_as):
     assert expr.parse(text, ["x"]) == expr.parse(same_as, ["x"])
 
 
@@ -293,6 +297,11 @@ def test_the_tolerance_rule_is_stated_and_applied_the_same_everywhere(tmp_path):
     assert all_close(0.1049, 0.1, 0.01, 0.005) and not all_close(0.1051, 0.1, 0.01, 0.005)
     assert not all_close(1.0105, 1.0, 0.01, 0.005)        # 1% + 0.005 would accept this
     assert all_close(0.005, 0, 0.01, 0.005) and not all_close(0.0051, 0, 0.01, 0.005)
+    # the bound itself counts, whatever the float rounding of the difference: 1/8 rounded to
+    # 0.13 or 0.12 is 0.005 away (0.005000000000000004 in floats), 1.01 is 1% of 1 away
+    for given, right in ((0.13, 0.125), (0.12, 0.125), (1.01, 1.0), (0.99, 1.0), (-0.13, -0.125)):
+        assert all_close(given, right, 0.01, 0.005) and all(close(np.array([given]), np.array([right]), 0.01, 0.005))
+    assert not all_close(0.1301, 0.125, 0.01, 0.005) and not all_close(1.0101, 1.0, 0.01, 0.005)
     # the sampler's mistake-visibility check (instance.rejection) applies the same rule
     from examgen.instance import _differs
 
