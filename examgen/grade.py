@@ -595,8 +595,8 @@ def read_numbers(raw, what: str, shape: tuple = ()) -> tuple[np.ndarray, np.ndar
     """
     if isinstance(raw, dict):
         return _read_channels(raw, what, tuple(shape))
-    if isinstance(raw, str) and "," in raw:
-        raw = _comma_list(raw, math.prod(shape)) or raw
+    if isinstance(raw, str):
+        raw = _typed_list(raw, math.prod(shape)) or raw
     given_shape = _nested_shape(raw, what, 0)
     size = math.prod(given_shape)
     if size > answer_files.MAX_ENTRIES:
@@ -622,26 +622,54 @@ def read_numbers(raw, what: str, shape: tuple = ()) -> tuple[np.ndarray, np.ndar
     return floats.reshape(given_shape), exact.reshape(given_shape), bad.reshape(given_shape), messages
 
 
-def _comma_list(text: str, size: int) -> list[str] | None:
-    """`1/2, -1, ln 3` (a vector typed without brackets) as its entries, when it has exactly the
-    answer's `size` of them (split at commas outside brackets); else None. As with a YAML list,
-    a decimal comma (`1,5`) would give fewer entries than the answer has, so the count decides."""
-    if size < 2:
+_LATEX_MATRIX = re.compile(r"[\s$]*\\begin\{([bpvBV]?matrix)\}(.*)\\end\{\1\}[\s$.,]*", re.S)
+
+
+def _typed_list(text: str, size: int) -> list | None:
+    """A vector or matrix typed as text, as its entries (nested lists of strings), or None:
+    - the LaTeX the key prints, `\\begin{bmatrix} 0 \\\\ 7 \\end{bmatrix}` (rows at \\\\, entries at &);
+    - numbers between commas, `1/2, -1, ln 3`, bare or in brackets or parentheses (a list in
+      quotes, a tuple), rows apart at semicolons, `[1, 2; 3, 4]`, as in MATLAB;
+    the latter only with exactly the answer's `size` of entries: a decimal comma (`1,5`) would
+    give fewer, so the count decides, as it does for a YAML list."""
+    m = _LATEX_MATRIX.fullmatch(text)
+    if m:
+        rows = [r for r in m.group(2).split("\\\\") if r.strip()]
+        return [[x.strip() for x in r.split("&")] for r in rows] or None
+    if size < 2 or ("," not in text and ";" not in text):
         return None
     text = text.strip()
-    if text.startswith("[") and text.endswith("]") and "[" not in text[1:-1]:
-        text = text[1:-1]    # a list in quotes: '[1/2, 1/3]'
+    if text[:1] + text[-1:] in ("[]", "()") and _balanced(text[1:-1]):
+        text = text[1:-1]    # one bracket around it all: '[1/2, 1/3]', (13/2, -4, 7/2)
+    rows = [_top_level(row, ",") for row in _top_level(text, ";")]
+    entries = [x.strip() for row in rows for x in row]
+    if len(entries) != size or not all(entries) or len({len(r) for r in rows}) != 1:
+        return None
+    return [x.strip() for x in rows[0]] if len(rows) == 1 else [[x.strip() for x in r] for r in rows]
+
+
+def _top_level(text: str, sep: str) -> list[str]:
+    """`text` split at `sep` outside brackets (whole when its brackets do not balance: an
+    unbalanced text is left for the reader's own message)."""
+    if not _balanced(text):
+        return [text]
     items, depth, start = [], 0, 0
     for i, c in enumerate(text):
-        if c in "([{":
-            depth += 1
-        elif c in ")]}":
-            depth -= 1
-        elif c == "," and depth == 0:
-            items.append(text[start:i].strip())
+        depth += (c in "([{") - (c in ")]}")
+        if c == sep and depth == 0:
+            items.append(text[start:i])
             start = i + 1
-    items.append(text[start:].strip())
-    return items if len(items) == size and all(items) else None
+    return items + [text[start:]]
+
+
+def _balanced(text: str) -> bool:
+    """Every bracket closes one opened before it, and all are closed."""
+    depth = 0
+    for c in text:
+        depth += (c in "([{") - (c in ")]}")
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def _entries(v, depth: int) -> list:

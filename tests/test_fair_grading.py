@@ -195,10 +195,14 @@ def test_every_refusal_says_what_to_type(text):
 @pytest.mark.parametrize("typed, verdict", [
     ("{a}, {b}", "correct"),        # a vector typed without brackets (YAML reads it as text)
     ("'[{a}, {b}]'", "correct"),    # a list in quotes
+    ("({a}, {b})", "correct"),      # a tuple
+    ("'[{a}; {b}]'", "correct"),    # a column, rows apart at semicolons (MATLAB)
+    ("'\\begin{{bmatrix}} {a} \\\\ {b} \\end{{bmatrix}}'", "correct"),   # the LaTeX the key prints
+    ("'$\\begin{{bmatrix}} {a} & {b} \\end{{bmatrix}}$'", "correct"),      # a row, in math mode
     ("{a}, {b}, 0", "unreadable"),  # one entry too many: not the answer's vector
     ("{a}", "wrong"),               # one number for a vector of two is not the vector
 ])
-def test_a_vector_typed_as_numbers_between_commas_is_read_as_the_vector(typed, verdict):
+def test_a_vector_typed_as_text_is_read_as_the_vector(typed, verdict):
     inst = next(i for i in (BANK["anchor-labels"].sample(s) for s in range(50)) if len(i.values["IOU"]) == 2)
     key = make_key(inst)
     a, b = (str(x) for x in inst.values["IOU"])
