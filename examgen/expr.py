@@ -116,7 +116,7 @@ def _character_hint(c: str) -> str:
     if c == "≈":
         return " (give one value: the exact one, or its decimal)"
     if c in "=<>":
-        return " (give the value only, without the name and =)"
+        return " (give the value only, e.g. 3/4)"
     return " (numbers, + - * / ^, parentheses and ln, exp, sqrt, sigma, tanh are allowed)"
 
 
@@ -130,6 +130,17 @@ def _ambiguous_numbers(a: str, b: str) -> ExpressionError:
 
 _NOTE = re.compile(r"([0-9.+\-*/ ]*)\)\s*$")   # a bracket of plain numbers that ends the text
 _WITH_NOTE = re.compile(r"(.*?[0-9)])\s+\(([0-9.+\-*/ ]+)\)\s*")
+
+
+def _as_a_marker_reads(text: str) -> str:
+    """The answer a careful marker takes from the text: the value after the last `=` (`IOU = 1/8`,
+    `I/U = 2/16 = 1/8`, `dy/dx = 6x(x - z)`: the name or the working before it is not graded),
+    and a number with its own value in brackets as the number (_without_agreeing_note)."""
+    if "=" in text and not any(c in text for c in "<>≤≥≠"):
+        last = text.rsplit("=", 1)[1]
+        if last.strip():
+            text = last
+    return _without_agreeing_note(text)
 
 
 def _without_agreeing_note(text: str) -> str:
@@ -275,7 +286,7 @@ def _check(text: str, variables: tuple, what: str) -> ast.expr:
         raise ExpressionError(f"{what}: empty")
     if text.strip().lower() in ("nan", "inf", "+inf", "-inf", "infinity", "-infinity"):
         raise ExpressionError(f"{what}: NaN and infinity are not answers")
-    text = _without_agreeing_note(text)
+    text = _as_a_marker_reads(text)
     try:
         tokens = tokenize(text, variables)
     except ExpressionError as e:

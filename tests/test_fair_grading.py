@@ -180,12 +180,15 @@ def test_ambiguous_forms_are_refused_with_both_readings(text, readings):
     # a number with its other form in brackets, as a careful marker reads it (0.125 (1/8) was once
     # graded as the product 1/64, "wrong"): the number, when the two agree by the tolerance rule
     ("0.125 (1/8)", "0.125"), ("1/8 (0.125)", "1/8"), ("1/3 (0.333)", "1/3"), ("ln 2 (0.69)", "ln(2)"),
+    # the value after the last =: the name, or the working, before it is not the answer
+    ("IOU = 1/8", "1/8"), ("I/U = 2/16 = 1/8", "1/8"), ("dy/dx = 6x(x - 1)", "6*x*(x - 1)"), ("= 3/4", "3/4"),
 ])
 def test_brackets_read_as_a_careful_marker_reads_them(text, same_as):
     assert expr.parse(text, ["x"]) == expr.parse(same_as, ["x"])
 
 
-@pytest.mark.parametrize("text", ["[1, 2]", "3/4 ≈ 0.75", "x = 3", "ln", "foo(2)", "2 +* 3", "3 4", "1,2,3", "yes", "x"])
+@pytest.mark.parametrize("text", ["[1, 2]", "3/4 ≈ 0.75", "x =", "x < 3", "ln", "foo(2)", "2 +* 3", "3 4", "1,2,3", "yes",
+                                  "x"])
 def test_every_refusal_says_what_to_type(text):
     with pytest.raises(expr.ExpressionError) as e:
         expr.number(text)
