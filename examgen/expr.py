@@ -53,6 +53,7 @@ _LATEX_WORDS = {r"\left": "", r"\right": "", r"\cdot": "*", r"\times": "*", r"\l
                 r"\mathrm{e}": " e ", r"\operatorname": "", r"\approx": " ≈ "}
 _FRAC = re.compile(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
 _LATEX_SQRT = re.compile(r"\\sqrt\s*\{([^{}]*)\}")
+_LATEX_POWER = re.compile(r"\^\s*\{([^{}]*)\}")   # e^{-2}, inside a \frac too
 _LATEX_SPACE = re.compile(r"\\[,;:! ]|\$")
 
 
@@ -63,7 +64,7 @@ def normalize(text: str) -> str:
     if "\\" in text or "$" in text:
         text = _LATEX_SPACE.sub(" ", text)
         for _ in range(8):   # innermost \frac and \sqrt first; a few levels are plenty
-            new = _LATEX_SQRT.sub(r"sqrt(\1)", _FRAC.sub(r"((\1)/(\2))", text))
+            new = _LATEX_SQRT.sub(r"sqrt(\1)", _FRAC.sub(r"((\1)/(\2))", _LATEX_POWER.sub(r"^(\1)", text)))
             if new == text:
                 break
             text = new
@@ -134,13 +135,28 @@ _WITH_NOTE = re.compile(r"(.*?[0-9)])\s+\(([0-9.+\-*/ ]+)\)\s*")
 
 def _as_a_marker_reads(text: str) -> str:
     """The answer a careful marker takes from the text: the value after the last `=` (`IOU = 1/8`,
-    `I/U = 2/16 = 1/8`, `dy/dx = 6x(x - z)`: the name or the working before it is not graded),
-    and a number with its own value in brackets as the number (_without_agreeing_note)."""
+    `I/U = 2/16 = 1/8`, `dy/dx = 6x(x - z)`: the name or the working before it is not graded);
+    `1/3 ≈ 0.3333`, as the key prints it, as its first value when the values agree; and a number
+    with its own value in brackets as the number (_without_agreeing_note)."""
     if "=" in text and not any(c in text for c in "<>≤≥≠"):
         last = text.rsplit("=", 1)[1]
         if last.strip():
             text = last
+    plain = normalize(text)
+    if "≈" in plain:
+        return _agreeing(plain.split("≈")) or text
     return _without_agreeing_note(text)
+
+
+def _agreeing(texts: list[str]) -> str | None:
+    """The first of several numbers that agree by the grader's tolerance rule, else None."""
+    from .compare import DEFAULT_ATOL, DEFAULT_RTOL, all_close
+
+    try:
+        values = [number(t.strip())[0] for t in texts]
+    except ExpressionError:
+        return None
+    return texts[0] if all(all_close(v, values[0], DEFAULT_RTOL, DEFAULT_ATOL) for v in values) else None
 
 
 def _without_agreeing_note(text: str) -> str:
@@ -148,15 +164,7 @@ def _without_agreeing_note(text: str) -> str:
     when the two agree by the grader's tolerance rule, as a careful marker reads them; otherwise
     the text as it is (the tokenizer refuses it as ambiguous: a product, or a note?)."""
     m = _WITH_NOTE.fullmatch(normalize(text).strip())
-    if not m:
-        return text
-    try:
-        (a, _), (b, _) = number(m.group(1)), number(m.group(2))
-    except ExpressionError:
-        return text
-    from .compare import DEFAULT_ATOL, DEFAULT_RTOL, all_close
-
-    return m.group(1) if all_close(a, b, DEFAULT_RTOL, DEFAULT_ATOL) else text
+    return (_agreeing([m.group(1), m.group(2)]) or text) if m else text
 
 
 def _refuse_a_number_in_brackets_after(a: str, rest: str) -> None:
