@@ -597,6 +597,8 @@ def read_numbers(raw, what: str, shape: tuple = ()) -> tuple[np.ndarray, np.ndar
         return _read_channels(raw, what, tuple(shape))
     if isinstance(raw, str):
         raw = _typed_list(raw, math.prod(shape)) or raw
+    elif isinstance(raw, list) and len(raw) == 1 and isinstance(raw[0], str) and ";" in raw[0]:
+        raw = _typed_list("[" + raw[0] + "]", math.prod(shape)) or raw   # [0; 1; 0] unquoted: YAML's one text
     given_shape = _nested_shape(raw, what, 0)
     size = math.prod(given_shape)
     if size > answer_files.MAX_ENTRIES:

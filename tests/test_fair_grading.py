@@ -204,6 +204,7 @@ def test_every_refusal_says_what_to_type(text):
     ("'[{a}, {b}]'", "correct"),    # a list in quotes
     ("({a}, {b})", "correct"),      # a tuple
     ("'[{a}; {b}]'", "correct"),    # a column, rows apart at semicolons (MATLAB)
+    ("[{a}; {b}]", "correct"),      # the same unquoted (YAML reads a list of one text)
     ("'\\begin{{bmatrix}} {a} \\\\ {b} \\end{{bmatrix}}'", "correct"),   # the LaTeX the key prints
     ("'$\\begin{{bmatrix}} {a} & {b} \\end{{bmatrix}}$'", "correct"),      # a row, in math mode
     ("{a}, {b}, 0", "unreadable"),  # one entry too many: not the answer's vector
