@@ -394,7 +394,9 @@ def grade_part(part: KeyPart, raw, partial: bool = True, refused: str | None = N
                                                 f"{SYMBOLIC_TIMEOUT:g} s; simplify it and try again")
         return out
     if mistake:
-        message = mistake[1] + (f" ({message})" if message else "")
+        # the mistake's explanation, then what the comparison found as its own sentence (a bracket
+        # around it nested the comparison's own: "(2 of 2 entries wrong (at index …))")
+        message = mistake[1] + (f" {message[:1].upper()}{message[1:].rstrip('.')}." if message else "")
     elif verdict == WRONG and not message:
         message = f"expected {part.text}" + (f" ≈ {part.decimal}" if part.decimal else "")
     out.update(verdict=verdict, points=_round(part.points * credit), feedback=message,

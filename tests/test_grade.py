@@ -330,3 +330,19 @@ def test_the_terminal_summary_says_what_was_expected_once():
     assert shown.count("expected 2") == 2, shown   # once on each part's line, not again below I
     assert "     ✗ I: wrong, 0/2; expected 2; given 3\n     ✗ U:" in shown
     assert "\n         1 of 2 entries wrong\n" in shown
+
+
+def test_a_named_mistake_and_the_entries_it_got_wrong_read_as_two_sentences():
+    # "…factor 1/n. (2 of 2 entries wrong (at index 0, 1, counting from 0))" nested its brackets
+    seen = 0
+    for seed in range(30):
+        key = make_key([BANK["mlp-backprop"].sample(seed)])
+        for m in key["problems"][0]["mistakes"]:
+            for _, p in parts(grade_submission(key, sheet(key, lambda e: m["answers"]), carry_forward=False)):
+                if p["mistake"] and "entries wrong" in p["feedback"]:
+                    message = [x for x in key["problems"][0]["mistakes"] if x["name"] == p["mistake"]][0]["message"]
+                    rest = p["feedback"][len(message):]
+                    assert p["feedback"].startswith(message) and rest[:2] in (" 1", " 2", " 3", " 4", " 5", " 6")
+                    assert rest.endswith(".") and "counting from 0)" in rest and "))" not in rest, p["feedback"]
+                    seen += 1
+    assert seen

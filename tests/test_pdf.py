@@ -32,7 +32,7 @@ def squash(s: str) -> str:
 
 
 def test_every_problem_compiles_over_many_seeds_in_both_profiles(tmp_path):
-    """One worksheet per problem (10 seeds × 2 profiles, solutions inline), compiled in parallel."""
+    """One worksheet per problem (SEEDS_PER_PROFILE seeds × 2 profiles, solutions inline), compiled in parallel."""
     jobs, titles = [], {}
     for pid, problem in bank.load_bank().items():
         instances = [problem.sample(s, prof) for prof in ("exam", "drill") for s in range(SEEDS_PER_PROFILE)]
