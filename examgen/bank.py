@@ -93,6 +93,10 @@ class Problem:
         spec.loader.exec_module(mod)
         return mod
 
+    def choices(self, option: str) -> tuple:
+        """The values problem.yaml allows for an option (() when it lists none)."""
+        return self.params[option].choices if option in self.params else ()
+
     def check_options(self, options) -> dict:
         """Options an exam spec fixes (e.g. activation: tanh), each validated against problem.yaml's
         `choices` (value and type: `pool: true` is not `pool: 1`); one clear line when one is not."""
@@ -102,7 +106,7 @@ class Problem:
             if key not in self.options:
                 allowed = ", ".join(self.options) or "none"
                 raise ExamgenError(f"{self.id}: unknown option {key!r} (options: {allowed})")
-            choices = self.params[key].choices if key in self.params else ()
+            choices = self.choices(key)
             if choices and not any(type(value) is type(c) and value == c for c in choices):
                 raise ExamgenError(f"{self.id}: option {key} must be one of {', '.join(map(str, choices))}, "
                                    f"not {value!r}")

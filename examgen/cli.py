@@ -70,7 +70,7 @@ def list_cmd(topic, as_json):
     rows = [p for p in load_bank().values() if not topic or p.topic == topic]
     if as_json:
         click.echo(json.dumps([{"id": p.id, "topic": p.topic, "title": p.title, "answers": list(p.parts),
-                                "options": {o: list(p.params[o].choices) if o in p.params else [] for o in p.options}}
+                                "options": {o: list(p.choices(o)) for o in p.options}}
                                for p in rows], indent=2))
         return
     width = max(len(p.id) for p in rows) if rows else 2
@@ -121,8 +121,7 @@ def _options_for(problem, pairs: dict, strict: bool) -> dict:
             if strict:
                 problem.check_options({name: value})   # the error, with the problem's options
             continue
-        choices = problem.params[name].choices if name in problem.params else ()
-        out[name] = next((c for c in choices if str(c) == value), value)
+        out[name] = next((c for c in problem.choices(name) if str(c) == value), value)
     return problem.check_options(out)
 
 
