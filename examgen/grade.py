@@ -645,11 +645,11 @@ def _typed_list(text: str, size: int) -> list | None:
     text = text.strip()
     if text[:1] + text[-1:] in ("[]", "()") and _balanced(text[1:-1]):
         text = text[1:-1]    # one bracket around it all: '[1/2, 1/3]', (13/2, -4, 7/2)
-    rows = [_top_level(row, ",") for row in _top_level(text, ";")]
-    entries = [x.strip() for row in rows for x in row]
+    rows = [[x.strip() for x in _top_level(row, ",")] for row in _top_level(text, ";")]
+    entries = [x for row in rows for x in row]
     if len(entries) != size or not all(entries) or len({len(r) for r in rows}) != 1:
         return None
-    return [x.strip() for x in rows[0]] if len(rows) == 1 else [[x.strip() for x in r] for r in rows]
+    return rows[0] if len(rows) == 1 else rows
 
 
 def _top_level(text: str, sep: str) -> list[str]:
