@@ -19,7 +19,9 @@ if not HAVE_TEX and os.environ.get("EXAMGEN_REQUIRE_TEX"):
     raise RuntimeError("EXAMGEN_REQUIRE_TEX is set but pdflatex/pdftotext are missing")
 pytestmark = [pytest.mark.tex, pytest.mark.skipif(not HAVE_TEX, reason="needs pdflatex and pdftotext")]
 
-SEEDS_PER_PROFILE = 3  # the worksheet path read back; test_layout compiles 20 seeds of every problem, both profiles
+# The worksheet path read back, one seed a profile: that every problem compiles over many seeds is
+# test_layout's (20 seeds of every problem in both profiles, halting on any TeX error).
+SEEDS_PER_PROFILE = 1
 
 
 def pdf_text(path) -> str:
@@ -31,8 +33,9 @@ def squash(s: str) -> str:
     return re.sub(r"\s+", " ", s)
 
 
-def test_every_problem_compiles_over_many_seeds_in_both_profiles(tmp_path):
-    """One worksheet per problem (SEEDS_PER_PROFILE seeds × 2 profiles, solutions inline), compiled in parallel."""
+def test_every_problem_reaches_a_worksheet_pdf_in_both_profiles(tmp_path):
+    """One worksheet per problem (SEEDS_PER_PROFILE seeds × 2 profiles, solutions inline), compiled in
+    parallel and read back."""
     jobs, titles = [], {}
     for pid, problem in bank.load_bank().items():
         instances = [problem.sample(s, prof) for prof in ("exam", "drill") for s in range(SEEDS_PER_PROFILE)]
