@@ -51,8 +51,12 @@ _SUPERSCRIPTS = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+")
 _LATEX_WORDS = {r"\left": "", r"\right": "", r"\cdot": "*", r"\times": "*", r"\ln": " ln ", r"\log": " ln ",
                 r"\exp": " exp ", r"\tanh": " tanh ", r"\sigma": " σ ", r"\xi": " ξ ", r"\pi": " pi ",
                 r"\mathrm{e}": " e ", r"\operatorname": "", r"\approx": " ≈ "}
-_FRAC = re.compile(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
-_LATEX_SQRT = re.compile(r"\\sqrt\s*\{([^{}]*)\}")
+# An argument as TeX reads one: a group in braces, else the one token after the command
+# (\frac34 is \frac{3}{4}, \frac\pi2 is \frac{\pi}{2}, \sqrt2 is \sqrt{2}).
+_ARGUMENT = r"(?:\{([^{}]*)\}|(\\[A-Za-z]+|[^\s{}\\]))"
+_FRAC = re.compile(r"\\[dt]?frac(?![A-Za-z])\s*" + _ARGUMENT + r"\s*" + _ARGUMENT)
+_LATEX_SQRT = re.compile(r"\\sqrt(?![A-Za-z])\s*" + _ARGUMENT)
+_OVER = re.compile(r"\{([^{}]*)\\over(?![A-Za-z])([^{}]*)\}")   # plain TeX's {3 \over 4}
 _LATEX_POWER = re.compile(r"\^\s*\{([^{}]*)\}")   # e^{-2}, inside a \frac too
 _LATEX_SPACE = re.compile(r"\\[,;:! ]|\$")
 
@@ -64,13 +68,26 @@ def normalize(text: str) -> str:
     if "\\" in text or "$" in text:
         text = _LATEX_SPACE.sub(" ", text)
         for _ in range(8):   # innermost \frac and \sqrt first; a few levels are plenty
-            new = _LATEX_SQRT.sub(r"sqrt(\1)", _FRAC.sub(r"((\1)/(\2))", _LATEX_POWER.sub(r"^(\1)", text)))
+            new = _OVER.sub(r"((\1)/(\2))", _LATEX_POWER.sub(r"^(\1)", text))
+            new = _LATEX_SQRT.sub(lambda m: f"sqrt({_arg(m, 1)})", _FRAC.sub(_fraction, new))
             if new == text:
                 break
             text = new
+        if "\\over" in text and "{" not in text:   # 3 \over 4, the whole answer one fraction
+            top, _, bottom = text.partition("\\over")
+            text = f"({top})/({bottom})"
         for word, plain in _LATEX_WORDS.items():
             text = text.replace(word, plain)
     return text.replace("{", "(").replace("}", ")")
+
+
+def _arg(m: re.Match, k: int) -> str:
+    """The k-th TeX argument of a match of _ARGUMENT's (braced or one token)."""
+    return m.group(k) if m.group(k) is not None else m.group(k + 1)
+
+
+def _fraction(m: re.Match) -> str:
+    return f"(({_arg(m, 1)})/({_arg(m, 3)}))"
 
 
 def tokenize(text: str, variables=()) -> list[tuple[str, str]]:
