@@ -329,6 +329,16 @@ def identity(version: Version, sub) -> tuple[str, str]:
     return version.student, ""
 
 
+def _version_of_student(key: Key, sub) -> Version | None:
+    """The one class version made for the student the file names, else the one whose folder holds
+    the file (generate's folder per student); None when neither picks exactly one."""
+    for picks in ([v for v in key.versions.values() if v.student and sub.student and _same_name(sub.student, v.student)],
+                  [v for v in key.versions.values() if v.who.get("folder") and Path(sub.source).parent.name == v.who["folder"]]):
+        if len(picks) == 1:
+            return picks[0]
+    return None
+
+
 def _same_name(a: str, b: str) -> bool:
     import unicodedata
 
@@ -346,7 +356,12 @@ def _pick_version(key: Key, sub) -> tuple[Version, list]:
         if len(key.versions) == 1:
             (v,) = key.versions.values()
             return v, [f"the file does not say its exam version; graded as {v.exam}"]
-        raise answer_files.AnswerFileError(f"the file does not say its exam version (exam: …); the key holds {held}")
+        v = _version_of_student(key, sub)
+        if v is not None:   # a class: the one version made for the student the file names (or its folder)
+            return v, [f"the file does not say its exam version; graded as {v.exam}, the version made for "
+                       f"{v.student}"]
+        raise answer_files.AnswerFileError(f"the file does not say its exam version (exam: …), nor names a student "
+                                           f"of this class; the key holds {held}")
     raise answer_files.AnswerFileError(f"the file is for exam {sub.exam}, which this key does not hold (key: {held})")
 
 

@@ -166,7 +166,8 @@ def _row(v, files: list[dict], counted: dict | None) -> dict:
         row.update(status=GRADED, total=counted["score"], max=counted["max"], file=counted["file"],
                    scores={p["number"]: p["score"] for p in counted["problems"]})
         row["student"] = row["student"] or counted["student"]
-        row["notes"] += [n for n in counted["notes"] if "was made for" in n or "found in the folder" in n]
+        row["notes"] += [n for n in counted["notes"]
+                         if "was made for" in n or "found in the folder" in n or "does not say its exam" in n]
     elif files:
         bad = files[0]
         row.update(status=FAILED, file=bad["file"], student=row["student"] or bad["student"])

@@ -271,6 +271,32 @@ def test_two_submissions_for_one_version_are_flagged(tmp_path, graded_class):
     assert "warning: 王小明: 2 submissions" in r.stderr
 
 
+def test_a_file_without_its_exam_line_is_the_version_of_the_student_it_names_or_whose_folder_holds_it(
+        tmp_path, graded_class):
+    out, subs, versions = graded_class
+    # S4 deleted the exam line but wrote their name; S5 deleted both but answered in the folder
+    # generate made for them. Each is graded against their own version, with a note.
+    for k, student in ((3, "Björk Guðmundsdóttir"), (4, None)):
+        folder = subs / versions[k]["folder"]
+        folder.mkdir(parents=True)
+        (folder / "answers.yaml").write_text(yaml.safe_dump({"student": student, "answers": _right_answers(versions[k])},
+                                                            allow_unicode=True), encoding="utf-8")
+    (subs / "unsigned").mkdir()   # neither: it cannot be told whose it is, and says so
+    (subs / "unsigned" / "answers.yaml").write_text(yaml.safe_dump({"answers": {1: {"I": 0}}}), encoding="utf-8")
+    r, _, rows = _book(tmp_path, out, subs)
+    col = {h: i for i, h in enumerate(rows[0])}
+    by_id = {row[col["id"]]: row for row in rows[1:]}
+    for k, sid in ((3, "S4"), (4, "S5")):
+        row = by_id[sid]
+        assert row[col["status"]] == "graded" and row[col["exam"]] == versions[k]["exam"], row
+        assert row[col["total"]] == row[col["max"]], row
+        assert f"graded as {versions[k]['exam']}, the version made for {versions[k]['student']}" in row[col["notes"]]
+    unsigned = [row for row in rows[1:] if "unsigned" in row[col["file"]]]
+    assert len(unsigned) == 1 and unsigned[0][col["status"]] == "could not be graded", rows
+    assert "nor names a student of this class" in unsigned[0][col["notes"]]
+    assert "without a submission" not in r.stderr
+
+
 def test_canvas_and_moodle_gradebooks(tmp_path, graded_class):
     out, subs, versions = graded_class
     _, _, canvas = _book(tmp_path, out, subs, fmt="canvas")
