@@ -298,7 +298,9 @@ def from_params(problem: Problem, raw) -> Instance:
     raw = {**{n: p.default for n, p in problem.params.items() if p.default is not None and n not in raw}, **raw}
     missing = [n for n in problem.params if n not in raw]
     if missing:
-        raise ExamgenError(f"{pid}: missing parameter {missing[0]!r}")
+        name, spec = missing[0], problem.params[missing[0]]
+        what = f"one of {', '.join(map(str, spec.choices))}" if spec.choices else spec.doc
+        raise ExamgenError(f"{pid}: missing parameter {name!r}" + (f" ({what})" if what else ""))
     numeric = {n: raw[n] for n, p in problem.params.items() if p.kind == "number"}
     use_exact = all(_all_exact_leaves(v) for v in numeric.values())
     params, dims = {}, {}

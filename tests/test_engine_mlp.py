@@ -232,6 +232,10 @@ def test_cli_solve_backprop_and_gradient_descent(tmp_path):
     f.write_text(json.dumps({k: v for k, v in _json(relu_case()).items() if k not in ("y", "loss")}))
     out = run("solve", "mlp-forward", "--params", f, "--json")
     assert json.loads(out.stdout)["answers"]["yhat"] == [[3]]
+    # a missing choice says what to give
+    f.write_text(json.dumps({k: v for k, v in _json(relu_case()).items() if k not in ("y", "loss", "hidden")}))
+    out = run("solve", "mlp-forward", "--params", f, "--json")
+    assert out.returncode != 0 and "missing parameter 'hidden' (one of sigmoid, tanh, relu)" in out.stderr, out.stderr
 
 
 @pytest.mark.parametrize("pid,change,words", [
