@@ -61,9 +61,28 @@ _LATEX_POWER = re.compile(r"\^\s*\{([^{}]*)\}")   # e^{-2}, inside a \frac too
 _LATEX_SPACE = re.compile(r"\\[,;:! ]|\$")
 
 
+# What phones and sentences write: ½ and 1½ (a vulgar fraction, after a whole number a mixed
+# number), 75% (a percentage), and a full stop after the answer.
+_VULGAR = re.compile(r"(?<![\d.])(\d+)?\s*([\u00bc-\u00be\u2150-\u215e])")
+_PERCENT = re.compile(r"(?<![\w.])(\d+(?:\.\d*)?|\.\d+)\s*%")
+_FULL_STOP = re.compile(r"(?<=[\d)])\.\s*$")
+
+
+def _vulgar(m: re.Match) -> str:
+    import unicodedata
+
+    top, _, bottom = unicodedata.normalize("NFKD", m.group(2)).partition("\u2044")   # ½ is 1⁄2
+    return f"({m.group(1)} + {top}/{bottom})" if m.group(1) else f"({top}/{bottom})"
+
+
 def normalize(text: str) -> str:
     """The plain answer syntax of text written with Unicode signs or the exam's LaTeX."""
     text = text.translate(_CHARACTERS)
+    if not text.isascii():
+        text = _VULGAR.sub(_vulgar, text)
+    if "%" in text:
+        text = _PERCENT.sub(r"(\1/100)", text)
+    text = _FULL_STOP.sub("", text)
     text = _SUPERSCRIPTS.sub(lambda m: "^(" + m.group().translate(_SUPERSCRIPT) + ")", text)
     if "\\" in text or "$" in text:
         text = _LATEX_SPACE.sub(" ", text)
@@ -160,8 +179,10 @@ def _as_a_marker_reads(text: str) -> str:
         if last.strip():
             text = last
     plain = normalize(text)
-    if "≈" in plain:
-        return _agreeing(plain.split("≈")) or text
+    if plain.lstrip().startswith("~"):   # ~0.33, approximately (YAML reads a bare ~ as blank)
+        plain = "≈" + plain.lstrip()[1:]
+    if "≈" in plain:   # (a leading ≈ 0.33 is the one value)
+        return _agreeing([t for t in plain.split("≈") if t.strip()]) or text
     return _without_agreeing_note(text)
 
 
@@ -172,6 +193,8 @@ def _agreeing(texts: list[str]) -> str | None:
     try:
         values = [number(t.strip())[0] for t in texts]
     except ExpressionError:
+        return None
+    if not values:
         return None
     return texts[0] if all(all_close(v, values[0], DEFAULT_RTOL, DEFAULT_ATOL) for v in values) else None
 

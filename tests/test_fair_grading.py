@@ -150,6 +150,10 @@ def test_blanket_guesses_earn_nothing_unless_right():
     # TeX's own shorthands: an argument without braces is one token; plain TeX's \over
     ("\\frac34", 0.75), ("\\frac 1 2", 0.5), ("\\frac{1}4", 0.25), ("-\\frac12", -0.5), ("\\tfrac12 \\ln 2", np.log(2) / 2),
     ("\\sqrt2/2", np.sqrt(2) / 2), ("{3 \\over 4}", 0.75), ("3 \\over 4", 0.75), ("{1 \\over 1 + e^{-2}}", 1 / (1 + np.exp(-2))),
+    # what phones and sentences write: vulgar fractions (a mixed number after a whole number),
+    # percentages, a full stop after the answer, an approximate value
+    ("½", 0.5), ("¾", 0.75), ("⅝", 0.625), ("1½", 1.5), ("-2 ¼", -2.25), ("ln ½", -np.log(2)), ("75%", 0.75),
+    ("12.5 %", 0.125), ("0.75.", 0.75), ("ln(2).", np.log(2)), ("≈ 0.33", 0.33), ("~0.33", 0.33),
 ])
 def test_student_number_syntax(text, value):
     assert expr.number(text)[0] == pytest.approx(value, rel=1e-12)
@@ -195,7 +199,7 @@ def test_brackets_read_as_a_careful_marker_reads_them(text, same_as):
 
 
 @pytest.mark.parametrize("text", ["[1, 2]", "3/4 ≈ 0.7", "x =", "x < 3", "ln", "foo(2)", "2 +* 3", "3 4", "1,2,3", "yes",
-                                  "x"])
+                                  "x", "≈", "0.5½", "x%", "5%%"])
 def test_every_refusal_says_what_to_type(text):
     with pytest.raises(expr.ExpressionError) as e:
         expr.number(text)
