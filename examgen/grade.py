@@ -614,8 +614,8 @@ def read_numbers(raw, what: str, shape: tuple = ()) -> tuple[np.ndarray, np.ndar
         return _read_channels(raw, what, tuple(shape))
     if isinstance(raw, str):
         raw = _typed_list(raw, math.prod(shape)) or raw
-    elif isinstance(raw, list) and len(raw) == 1 and isinstance(raw[0], str) and ";" in raw[0]:
-        raw = _typed_list("[" + raw[0] + "]", math.prod(shape)) or raw   # [0; 1; 0] unquoted: YAML's one text
+    elif isinstance(raw, list) and len(raw) == 1 and isinstance(raw[0], str) and (";" in raw[0] or " " in raw[0].strip()):
+        raw = _typed_list("[" + raw[0] + "]", math.prod(shape)) or raw   # [0; 1; 0], [1 0] unquoted: YAML's one text
     given_shape = _nested_shape(raw, what, 0)
     size = math.prod(given_shape)
     if size > answer_files.MAX_ENTRIES:
@@ -655,16 +655,29 @@ def _typed_list(text: str, size: int) -> list | None:
     if m:
         rows = [r for r in m.group(2).split("\\\\") if r.strip()]
         return [[x.strip() for x in r.split("&")] for r in rows] or None
-    if size < 2 or ("," not in text and ";" not in text):
-        return None
     text = text.strip()
-    if text[:1] + text[-1:] in ("[]", "()") and _balanced(text[1:-1]):
-        text = text[1:-1]    # one bracket around it all: '[1/2, 1/3]', (13/2, -4, 7/2)
-    rows = [[x.strip() for x in _top_level(row, ",")] for row in _top_level(text, ";")]
+    bracketed = text[:1] + text[-1:] in ("[]", "()") and _balanced(text[1:-1])
+    if size < 2 or ("," not in text and ";" not in text and not (bracketed and " " in text.strip("[]() "))):
+        return None
+    if bracketed:
+        text = text[1:-1]    # one bracket around it all: '[1/2, 1/3]', (13/2, -4, 7/2), [1 0]
+    rows = [_row_entries(row) for row in _top_level(text, ";")]
     entries = [x for row in rows for x in row]
     if len(entries) != size or not all(entries) or len({len(r) for r in rows}) != 1:
         return None
     return rows[0] if len(rows) == 1 else rows
+
+
+_PLAIN_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:/\d+)?")
+
+
+def _row_entries(row: str) -> list[str]:
+    """A typed row's entries: apart at commas, else (MATLAB's `[1 -1 1/2]`) at spaces when each
+    piece is a plain number (`1 - 1` or `ln 2` stays one entry, for the reader to judge)."""
+    if "," in row:
+        return [x.strip() for x in _top_level(row, ",")]
+    pieces = row.split()
+    return pieces if pieces and all(_PLAIN_NUMBER.fullmatch(x) for x in pieces) else [row.strip()]
 
 
 def _top_level(text: str, sep: str) -> list[str]:

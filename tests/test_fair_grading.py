@@ -212,6 +212,9 @@ def test_every_refusal_says_what_to_type(text):
     ("({a}, {b})", "correct"),      # a tuple
     ("'[{a}; {b}]'", "correct"),    # a column, rows apart at semicolons (MATLAB)
     ("[{a}; {b}]", "correct"),      # the same unquoted (YAML reads a list of one text)
+    ("'[{a} {b}]'", "correct"),     # a row with spaces between its numbers (MATLAB)
+    ("[{a} {b}]", "correct"),       # the same unquoted
+    ("'[{a} {b} 0]'", "unreadable"),  # one entry too many
     ("'\\begin{{bmatrix}} {a} \\\\ {b} \\end{{bmatrix}}'", "correct"),   # the LaTeX the key prints
     ("'$\\begin{{bmatrix}} {a} & {b} \\end{{bmatrix}}$'", "correct"),      # a row, in math mode
     ("{a}, {b}, 0", "unreadable"),  # one entry too many: not the answer's vector
