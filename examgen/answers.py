@@ -109,7 +109,7 @@ def loads(data: bytes | str, source: str = "<answers>", json_syntax: bool | None
         data = data.encode("utf-8")
     if len(data) > MAX_BYTES:
         raise AnswerFileError(f"file larger than {MAX_BYTES // 1000} kB; an answer file is a few kB")
-    text = safeio.decode_text(data, "answer file (answers.yaml or JSON)", AnswerFileError)
+    text = safeio.decode_text(data, "answer file (answers.yaml or JSON)", AnswerFileError, by_hand=True)
     if json_syntax is None:
         json_syntax = text.lstrip().startswith("{")
     raw = _parse_json(text) if json_syntax else _parse_yaml(text)

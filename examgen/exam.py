@@ -74,7 +74,7 @@ def load_spec(path: str | Path | None = None) -> Spec:
         pass
 
     try:
-        text = safeio.read_text(path, MAX_SPEC_BYTES, "spec (YAML)", SpecError) if path else default_spec_text()
+        text = safeio.read_text(path, MAX_SPEC_BYTES, "spec (YAML)", SpecError, by_hand=True) if path else default_spec_text()
         raw = safeio.remembered("spec", text, lambda t: _parse_spec_yaml(t, SpecError))
     except SpecError as e:
         raise ExamgenError(f"spec {name}: {e}") from None

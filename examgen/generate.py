@@ -52,7 +52,7 @@ def is_filled_in(sheet: Path) -> bool:
     from . import answers, safeio, yamlio
 
     try:
-        data = yamlio.parse_yaml(safeio.read_text(sheet, answers.MAX_BYTES, "answer sheet"), answers.MAX_FILE_DEPTH)
+        data = yamlio.parse_yaml(safeio.read_text(sheet, answers.MAX_BYTES, "answer sheet", by_hand=True), answers.MAX_FILE_DEPTH)
     except ExamgenError:  # unreadable: treat as precious rather than overwrite it
         return True
     if not isinstance(data, dict):

@@ -81,17 +81,14 @@ def read_roster(path: str | Path) -> list[Student]:
 
 
 def decode(data: bytes, path) -> str:
-    """UTF-8 (with or without Excel's BOM), UTF-16 with a BOM (Excel's "Unicode text"), else cp1252."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:  # Excel's "CSV" on Windows: the ANSI code page
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        raise ExamgenError(f"roster {path} is not UTF-8 text; save it as \"CSV UTF-8\"") from None
+    """The roster's text in any encoding editors save (safeio.decode_by_hand: UTF-8 with or
+    without Excel's BOM, UTF-16 with a BOM as Excel's "Unicode text", else cp1252)."""
+    from . import safeio
+
+    text = safeio.decode_by_hand(data)
+    if text is None:
+        raise ExamgenError(f"roster {path} is not UTF-8 text; save it as \"CSV UTF-8\"")
+    return text
 
 
 def parse_roster(text: str, source: str = "roster") -> list[Student]:

@@ -39,7 +39,7 @@ def read_bytes(path, max_bytes: int, what: str = "file", error=ExamgenError) -> 
         mode = os.fstat(fd).st_mode
         if not stat.S_ISREG(mode):
             kind = "a folder" if stat.S_ISDIR(mode) else "a pipe" if stat.S_ISFIFO(mode) else "not a regular file"
-            raise error(f"{kind}; expected a {what}")
+            raise error(f"{kind}; expected {_a(what)}")
         with os.fdopen(fd, "rb", closefd=False) as f:
             data = f.read(max_bytes + 1)
     except OSError as e:
@@ -47,26 +47,55 @@ def read_bytes(path, max_bytes: int, what: str = "file", error=ExamgenError) -> 
     finally:
         os.close(fd)
     if len(data) > max_bytes:
-        raise error(f"larger than {_size(max_bytes)}; too large for a {what}")
+        raise error(f"larger than {_size(max_bytes)}; too large for {_a(what)}")
     return data
 
 
-def decode_text(data: bytes | str, what: str = "file", error=ExamgenError) -> str:
-    """UTF-8 text (a BOM is dropped) with no NUL."""
+def decode_text(data: bytes | str, what: str = "file", error=ExamgenError, by_hand: bool = False) -> str:
+    """UTF-8 text (a BOM is dropped) with no NUL. `by_hand`: a file a person saved from any editor
+    (an answer file, a spec, a roster) may also be in the encodings of decode_by_hand."""
     if isinstance(data, str):
         text = data
     else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise error(f"not a text file (not UTF-8); expected a {what}") from None
+        text = decode_by_hand(data) if by_hand else _utf8(data)
+        if text is None:
+            raise error(f"not a text file (not UTF-8); expected {_a(what)}")
     if "\x00" in text:
-        raise error(f"not a text file (it holds NUL bytes); expected a {what}")
+        raise error(f"not a text file (it holds NUL bytes); expected {_a(what)}")
     return text
 
 
-def read_text(path, max_bytes: int, what: str = "file", error=ExamgenError) -> str:
-    return decode_text(read_bytes(path, max_bytes, what, error), what, error)
+def decode_by_hand(data: bytes) -> str | None:
+    """Text as editors save it: UTF-8 (with or without a BOM), UTF-16 with a BOM (Windows'
+    "Unicode"), else Windows-1252 (its "ANSI", Excel's CSV); None when it is none of these."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
+    text = _utf8(data)
+    if text is None:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            return None
+    return text
+
+
+def _utf8(data: bytes) -> str | None:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+
+
+def _a(what: str) -> str:
+    """`what` with its indefinite article: a spec, an answer file."""
+    return ("an " if what[:1].lower() in "aeiou" else "a ") + what
+
+
+def read_text(path, max_bytes: int, what: str = "file", error=ExamgenError, by_hand: bool = False) -> str:
+    return decode_text(read_bytes(path, max_bytes, what, error), what, error, by_hand)
 
 
 def _size(n: int) -> str:

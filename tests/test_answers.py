@@ -27,7 +27,7 @@ def test_blank_template():
     ("answers: !!python/name:os.system\n", "tag"),
     ("answers: !custom 1\n", "tag"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00binary", "not a text file"),
-    (b"\xff\xfe\xfa junk", "not a text file"),
+    (b"\xff\xfe\xfa junk!", "not a text file"),   # a UTF-16 BOM, then an odd count of bytes
     ("x" * (A.MAX_BYTES + 1), "larger than"),
     ("[" * 50_000 + "]" * 50_000, "nested more than"),
     ('{"answers": ' + "[" * 50_000 + "]" * 50_000 + "}", "nested more than"),
@@ -43,6 +43,20 @@ def test_hostile_files_get_a_clear_message_in_bounded_time(data, why):
     with pytest.raises(A.AnswerFileError, match=why):
         A.loads(data)
     assert time.process_time() - t < 2
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp1252"])
+def test_a_file_saved_by_any_editor_is_read(encoding):
+    # Notepad's "ANSI" (cp1252) and "Unicode" (UTF-16 with a BOM) were "not a text file (not
+    # UTF-8)": the student's answers were lost. The roster is read the same way.
+    text = "exam: E0-1\nstudent: Jürgen Müller\nanswers:\n  1: {I: 3/4, U: '½'}\n"
+    s = A.loads(text.encode(encoding))
+    assert s.student == "Jürgen Müller" and s.answers[1] == {"I": "3/4", "U": "½"}, encoding
+
+
+def test_undecodable_bytes_say_what_was_expected():
+    with pytest.raises(A.AnswerFileError, match="not a text file .*; expected an answer file"):
+        A.loads(b"exam: \x81\x8d\x8f\x90\x9d")   # no text in UTF-8 or cp1252
 
 
 def test_nothing_executed_and_odd_values_kept_for_the_grader(tmp_path):

@@ -315,6 +315,15 @@ def test_spec_numbers_and_dates_read_as_people_mean_them(tmp_path):
     assert load_spec(spec).date == "2025-05-01"
 
 
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-16"])
+def test_a_spec_saved_by_a_windows_editor_is_read(tmp_path, encoding):
+    from examgen.exam import load_spec
+
+    spec = tmp_path / "s.yaml"
+    spec.write_bytes("title: Übung 3 – Faltung\nproblems:\n  - iou\n".encode(encoding))
+    assert load_spec(spec).title == "Übung 3 – Faltung"
+
+
 def test_answer_sheet_numbers_are_yaml_1_2(tmp_path):
     from examgen import answers
 
