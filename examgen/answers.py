@@ -100,7 +100,20 @@ def load(path) -> Submission:
     """Read and check one answer file (size, encoding, YAML/JSON syntax, overall shape)."""
     path = Path(path)
     data = safeio.read_bytes(path, MAX_BYTES, "answer file (answers.yaml or JSON)", AnswerFileError)
-    return loads(data, str(path), json_syntax=path.suffix.lower() == ".json")
+    return loads(data, str(path), json_syntax=answer_suffix(path) == ".json")
+
+
+SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def answer_suffix(path) -> str | None:
+    """.yaml, .yml or .json: an answer file's kind by its name, also under a .txt that a Windows
+    editor adds (answers.yaml.txt, where file extensions are hidden); None for any other name."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".txt":
+        suffix = Path(path.stem).suffix.lower()
+    return suffix if suffix in SUFFIXES else None
 
 
 def loads(data: bytes | str, source: str = "<answers>", json_syntax: bool | None = None) -> Submission:

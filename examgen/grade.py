@@ -40,7 +40,6 @@ from .errors import ExamgenError
 
 BLANK, UNREADABLE, CARRIED = "blank", "unreadable", "carried"
 VERDICTS = (CORRECT, WITHIN, CARRIED, WRONG, BLANK, UNREADABLE)
-ANSWER_SUFFIXES = (".yaml", ".yml", ".json")
 MAX_KEY_DEPTH = 20        # nesting of key.json (index → version → problem → answers → lists)
 SYMBOLIC_TIMEOUT = 3.0   # seconds for one symbolic comparison in the worker
 EXACT_RTOL = 1e-9        # an expression in numbers this close to the exact answer is exact
@@ -962,7 +961,7 @@ def _not_a_submission(f: Path, key_file: Path | None) -> str | None:
         return "a hidden file"
     if f.is_dir():
         return "a folder; name it to grade what it holds"
-    if f.suffix.lower() not in ANSWER_SUFFIXES:
+    if answer_files.answer_suffix(f) is None:
         return "not .yaml, .yml or .json"
     if not f.is_file():
         return "not a regular file"

@@ -80,3 +80,26 @@ def test_a_tab_that_indents_says_to_use_spaces(text, where):
         A.loads(text)
     assert str(e.value) == (f"not valid YAML: a tab at {where}; YAML indents with spaces only: "
                             "replace the tab with spaces")
+
+
+@pytest.mark.parametrize("name, suffix", [
+    ("answers.yaml", ".yaml"), ("ANSWERS.YML", ".yml"), ("a.json", ".json"),
+    # Notepad's "Text Documents" adds .txt where extensions are hidden: still the student's answers
+    ("answers.yaml.txt", ".yaml"), ("answers.json.TXT", ".json"),
+    ("notes.txt", None), ("answers.yaml.bak", None), ("scan.pdf", None), ("answers", None),
+])
+def test_an_answer_file_is_known_by_its_name(name, suffix):
+    assert A.answer_suffix(name) == suffix
+
+
+def test_a_folder_of_submissions_grades_answers_saved_with_txt_added(tmp_path):
+    from examgen.grade import answer_paths
+
+    for name in ("ana/answers.yaml.txt", "bo/answers.json.txt", "bo/notes.txt"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text('{"answers": {}}' if "json" in name else "answers: {}\n")
+    skipped = []
+    found = answer_paths([tmp_path], skipped=skipped)
+    assert [p.relative_to(tmp_path).as_posix() for p in found] == ["ana/answers.yaml.txt", "bo/answers.json.txt"]
+    assert [(s[0].split("/")[-1], s[1]) for s in skipped] == [("notes.txt", "not .yaml, .yml or .json")]
+    assert A.load(found[1]).answers == {}
