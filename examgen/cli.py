@@ -257,7 +257,10 @@ def generate(spec_file, seed, out, formats, versions, roster, force):
         pdf.prefetch()   # TeX's lookups run while Python builds
     if roster and versions:
         raise ExamgenError("use --versions or --roster, not both")
-    students = read_roster(roster) if roster else None
+    roster_notes: list = []
+    students = read_roster(roster, roster_notes) if roster else None
+    for line in roster_notes:
+        click.echo(f"note: {line}", err=True)
     total = len(students) if students else (versions or 1)
     bar = _progress_bar(total, "Generating")
     if bar:

@@ -37,6 +37,7 @@ from .answers import channel_keys
 from .compare import CORRECT, WITHIN, WRONG, all_close, close, compare, fit_shape, leaves
 from .engine import ops
 from .errors import ExamgenError
+from .roster import same_name
 
 BLANK, UNREADABLE, CARRIED = "blank", "unreadable", "carried"
 VERDICTS = (CORRECT, WITHIN, CARRIED, WRONG, BLANK, UNREADABLE)
@@ -320,7 +321,7 @@ def identity(version: Version, sub) -> tuple[str, str]:
     """(student, note): a class version's student is the key's; a different typed name is a note."""
     if not version.student:
         return sub.student or Path(sub.source).stem, ""
-    if sub.student and _same_name(sub.student, version.student):
+    if sub.student and same_name(sub.student, version.student):
         return version.student, ""
     if sub.student:
         return version.student, (f"the file names {sub.student!r}, but version {version.exam} was made for "
@@ -331,20 +332,11 @@ def identity(version: Version, sub) -> tuple[str, str]:
 def _version_of_student(key: Key, sub) -> Version | None:
     """The one class version made for the student the file names, else the one whose folder holds
     the file (generate's folder per student); None when neither picks exactly one."""
-    for picks in ([v for v in key.versions.values() if v.student and sub.student and _same_name(sub.student, v.student)],
+    for picks in ([v for v in key.versions.values() if v.student and sub.student and same_name(sub.student, v.student)],
                   [v for v in key.versions.values() if v.who.get("folder") and Path(sub.source).parent.name == v.who["folder"]]):
         if len(picks) == 1:
             return picks[0]
     return None
-
-
-def _same_name(a: str, b: str) -> bool:
-    import unicodedata
-
-    def norm(x):  # García = Garcia = garcía; "García, Ana" = "Ana García"
-        x = "".join(c for c in unicodedata.normalize("NFKD", x) if not unicodedata.combining(c))
-        return " ".join(x.casefold().replace(",", " ").split())
-    return norm(a) == norm(b) or sorted(norm(a).split()) == sorted(norm(b).split())
 
 
 def _pick_version(key: Key, sub) -> tuple[Version, list]:

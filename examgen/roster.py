@@ -64,12 +64,22 @@ def clean_name(text: str) -> str:
     return " ".join(text.split())
 
 
+def same_name(a: str, b: str) -> bool:
+    """One person's name written two ways: accents, case, spacing and a "Last, First" order
+    aside (García = Garcia = garcía; "García, Ana" = "Ana García")."""
+    def norm(x):
+        x = "".join(c for c in unicodedata.normalize("NFKD", x) if not unicodedata.combining(c))
+        return " ".join(x.casefold().replace(",", " ").split())
+    return norm(a) == norm(b) or sorted(norm(a).split()) == sorted(norm(b).split())
+
+
 def _header_key(cell: str) -> str:
     return re.sub(r"[\W_]+", "", cell.strip().lstrip("\ufeff").lower())
 
 
-def read_roster(path: str | Path) -> list[Student]:
-    """The students of a CSV roster, in roster order; one clear error for anything wrong."""
+def read_roster(path: str | Path, notes: list | None = None) -> list[Student]:
+    """The students of a CSV roster, in roster order (see parse_roster); one clear error for
+    anything wrong."""
     from . import safeio
 
     path = Path(path)
@@ -77,7 +87,7 @@ def read_roster(path: str | Path) -> list[Student]:
         data = safeio.read_bytes(path, MAX_BYTES, "roster (CSV)")
     except ExamgenError as e:
         raise ExamgenError(f"roster {path}: {e}") from None
-    return parse_roster(decode(data, path), str(path))
+    return parse_roster(decode(data, path), str(path), notes)
 
 
 def decode(data: bytes, path) -> str:
@@ -91,7 +101,9 @@ def decode(data: bytes, path) -> str:
     return text
 
 
-def parse_roster(text: str, source: str = "roster") -> list[Student]:
+def parse_roster(text: str, source: str = "roster", notes: list | None = None) -> list[Student]:
+    """The students of a roster's text, in order; a row that repeats an earlier one (the same id
+    and the same name by the grader's rule) is listed once, with a line appended to `notes`."""
     if "\x00" in text:
         raise ExamgenError(f"roster {source} is not a text file (it holds NUL bytes)")
     sample = text[:4096]
@@ -113,8 +125,15 @@ def parse_roster(text: str, source: str = "roster") -> list[Student]:
             continue
         if s.id:
             if s.id in by_id:
-                raise ExamgenError(f"roster {source}: rows {by_id[s.id]} and {line} have the same id {s.id!r}")
-            by_id[s.id] = line
+                first, was = by_id[s.id]
+                if not same_name(was.name, s.name):
+                    raise ExamgenError(f"roster {source}: rows {first} and {line} have the same id {s.id!r} "
+                                       f"for two names ({was.name}, {s.name})")
+                if notes is not None:   # an export that lists a student twice (two sections, re-enrolled)
+                    notes.append(f"roster {source}: row {line} repeats row {first} ({s.name}, id {s.id}); "
+                                 "listed once")
+                continue
+            by_id[s.id] = (line, s)
         else:
             if s.name in by_name:
                 raise ExamgenError(f"roster {source}: rows {by_name[s.name]} and {line} both name {s.name!r} "

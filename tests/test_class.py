@@ -48,10 +48,24 @@ def test_moodle_and_hand_written_rosters_join_first_and_last_names_in_either_ord
 
 
 def test_equal_ids_refused_naming_both_rows_and_equal_names_need_ids():
-    with pytest.raises(ExamgenError, match=r"rows 2 and 4 have the same id 'S1'"):
+    with pytest.raises(ExamgenError, match=r"rows 2 and 4 have the same id 'S1' for two names \(Ada, Cy\)"):
         parse_roster("student_id,name\nS1,Ada\nS2,Bob\nS1,Cy\n", "r.csv")
     with pytest.raises(ExamgenError, match=r"rows 1 and 2 both name 'Ada'"):
         parse_roster("Ada\nAda\n", "r.csv")
+
+
+def test_a_student_listed_twice_is_listed_once_with_a_note(tmp_path):
+    # An LMS export lists a student enrolled in two sections twice: the same id and the same
+    # name (as the grader compares names). That is one student, not a roster error.
+    notes = []
+    students = parse_roster("student_id,name,section\nS1,Ana García,A\nS2,Bob,A\nS1,Ana Garcia,B\n", "r.csv", notes)
+    assert [(s.id, s.name, s.section) for s in students] == [("S1", "Ana García", "A"), ("S2", "Bob", "A")]
+    assert notes == ["roster r.csv: row 4 repeats row 2 (Ana Garcia, id S1); listed once"]
+    roster = _roster(tmp_path, "student_id,name\nS1,Ana García\nS2,Bob\nS1,Ana García\n")
+    r = run("generate", "--roster", roster, "--format", "md", "--out", tmp_path / "class", "--seed", "3")
+    assert r.returncode == 0, r.stderr
+    assert "note: roster" in r.stderr and "row 4 repeats row 2" in r.stderr
+    assert len(json.loads((tmp_path / "class" / "key.json").read_text(encoding="utf-8"))["versions"]) == 2
 
 
 def test_names_normalised_by_the_graders_rules():
