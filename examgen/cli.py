@@ -305,6 +305,7 @@ def init_spec(path, force):
 
 
 @cli.command()
+@click.argument("names", nargs=-1, metavar="[ID|TOPIC]...")
 @click.option("--topic", help="Every problem of a topic (nn, cnn, rnn, lstm).")
 @click.option("--problems", help="Comma-separated problem ids.")
 @click.option("--count", type=click.IntRange(1, 50), default=3, show_default=True,
@@ -319,13 +320,16 @@ def init_spec(path, force):
 @click.option("--title", help="Title at the top (default: Worksheet, with the topic's name).")
 @click.option("--option", "options", multiple=True, metavar="NAME=VALUE",
               help="Fix an option in every chosen problem that has it (e.g. variant=standard).")
-def worksheet(topic, problems, count, solutions, fmt, seed, profile, out, title, options):
+def worksheet(names, topic, problems, count, solutions, fmt, seed, profile, out, title, options):
     """Make a LaTeX (or PDF, Markdown) worksheet: N instances of each problem.
+
+    Name the problems by id or topic (`examgen worksheet iou bbox-target`, `examgen worksheet
+    cnn`), or with --problems / --topic; none named: every problem.
 
     \b
     Examples:
       examgen worksheet --topic cnn --count 4 --format pdf
-      examgen worksheet --problems iou,bbox-target --solutions inline
+      examgen worksheet iou bbox-target --solutions inline
       examgen worksheet --topic lstm --option variant=standard --profile drill
     """
     from . import bank, pdf
@@ -333,9 +337,13 @@ def worksheet(topic, problems, count, solutions, fmt, seed, profile, out, title,
     from .safeio import write_text
     from .seeds import derive_seed
 
-    if topic and problems:
-        raise ExamgenError("use --topic or --problems, not both")
-    if problems:
+    if sum(map(bool, (names, topic, problems))) > 1:
+        raise ExamgenError("name the problems one way: as arguments, with --problems or with --topic")
+    if names:   # ids, and topics for every problem of theirs
+        ids = bank.load_bank()
+        chosen = [q for n in names for q in ([bank.get(n)] if n in ids or n not in bank.TOPICS
+                                             else [q for q in ids.values() if q.topic == n])]
+    elif problems:
         chosen = [bank.get(p.strip()) for p in problems.split(",") if p.strip()]
     else:
         if topic and topic not in bank.TOPICS:
@@ -352,6 +360,8 @@ def worksheet(topic, problems, count, solutions, fmt, seed, profile, out, title,
     groups = [(p, [p.sample(derive_seed("worksheet", seed, p.id, k) % 2**31, profile, _options_for(p, pairs, False))
                    for k in range(count)])
               for p in chosen]
+    if not topic and len(names) == 1 and names[0] in bank.TOPICS and names[0] not in bank.load_bank():
+        topic = names[0]   # `examgen worksheet cnn`: titled as --topic cnn is
     title = " ".join((title or "").split()) or (f"Worksheet: {bank.TOPICS[topic]}" if topic else "Worksheet")
     text = make(groups, title, solutions, "md" if fmt == "md" else "tex", about=f"Seed {seed}, {profile} profile")
     target = _output_file(out or f"worksheet.{fmt}")

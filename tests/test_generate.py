@@ -201,3 +201,19 @@ def test_a_worksheet_fixes_an_option_in_every_problem_that_has_it(tmp_path):
     text = out.read_text()
     assert text.count("(the **standard** variant)") == 2 * len(lstm)   # every prompt says its variant
     assert "(the **course** variant)" not in text
+
+
+def test_a_worksheet_names_its_problems_as_arguments_ids_or_a_topic(tmp_path):
+    # `examgen worksheet iou` was "Got unexpected extra argument (iou)"; `show` takes an id so.
+    r = run("worksheet", "iou", "bbox-target", "--count", "1", "--format", "md", "--out", tmp_path / "a.md")
+    assert r.returncode == 0, r.stderr
+    text = (tmp_path / "a.md").read_text(encoding="utf-8")
+    assert [line for line in text.splitlines() if line.startswith("## ")] == [
+        "## " + bank.get("iou").title, "## " + bank.get("bbox-target").title]
+    r = run("worksheet", "lstm", "--count", "1", "--format", "md", "--out", tmp_path / "b.md")
+    assert r.returncode == 0, r.stderr
+    text = (tmp_path / "b.md").read_text(encoding="utf-8")
+    assert text.startswith("# Worksheet: " + bank.TOPICS["lstm"])
+    assert text.count("\n## ") == sum(p.topic == "lstm" for p in bank.load_bank().values())
+    one_line_error(run("worksheet", "iou", "--topic", "cnn", cwd=tmp_path), "one way")
+    one_line_error(run("worksheet", "ioo", cwd=tmp_path), "unknown problem id 'ioo'")
