@@ -100,12 +100,14 @@ def _write_version(args, helper=None):
 def generate(spec: Spec, out: str | Path, seed: int | None = None, formats: set[str] = frozenset({"md", "tex"}),
              versions: int | None = None, roster: str | Path | list[Student] | None = None, force: bool = False,
              progress=None, helper=None) -> dict:
-    """Write the exam(s); returns a summary {versions: [(folder, exam_id)], files: [...]}.
+    """Write the exam(s); returns a summary {versions: [(folder, exam_id)], out, warnings}
+    (a roster file's notes, e.g. a repeated student listed once, come first among the warnings).
     `helper`: a second_core.Child started for this spec and seed (one exam only)."""
     out = Path(out)
     if versions and roster:
         raise ExamgenError("use --versions or --roster, not both")
-    students = read_roster(roster) if isinstance(roster, (str, Path)) else roster
+    roster_notes: list = []
+    students = read_roster(roster, roster_notes) if isinstance(roster, (str, Path)) else roster
     plan = class_plan(seed, versions, students)
     if plan is None:
         base = spec.seed if seed is None else seed
@@ -122,7 +124,9 @@ def generate(spec: Spec, out: str | Path, seed: int | None = None, formats: set[
         if not secret:     # one exam: its two pdflatex runs load the format while it is built
             early = pdf.start_early(preamble, ("exam", "key"))
     try:
-        return _generate(spec, out, formats, plan, base, secret, progress, early, helper)
+        summary = _generate(spec, out, formats, plan, base, secret, progress, early, helper)
+        summary["warnings"] = roster_notes + summary["warnings"]
+        return summary
     finally:
         pdf.stop_early(early)
         if helper:

@@ -66,6 +66,12 @@ def test_a_student_listed_twice_is_listed_once_with_a_note(tmp_path):
     assert r.returncode == 0, r.stderr
     assert "note: roster" in r.stderr and "row 4 repeats row 2" in r.stderr
     assert len(json.loads((tmp_path / "class" / "key.json").read_text(encoding="utf-8"))["versions"]) == 2
+    from examgen.exam import load_spec
+    from examgen.generate import generate
+
+    # the library says it too, among its warnings
+    summary = generate(load_spec(), tmp_path / "lib", 3, {"md"}, roster=roster)
+    assert len(summary["versions"]) == 2 and "row 4 repeats row 2" in summary["warnings"][0]
 
 
 def test_names_normalised_by_the_graders_rules():
