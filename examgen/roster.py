@@ -87,6 +87,9 @@ def read_roster(path: str | Path, notes: list | None = None) -> list[Student]:
         data = safeio.read_bytes(path, MAX_BYTES, "roster (CSV)")
     except ExamgenError as e:
         raise ExamgenError(f"roster {path}: {e}") from None
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")) or path.suffix.lower() in (".xlsx", ".xls", ".ods"):
+        raise ExamgenError(f"roster {path} is a spreadsheet workbook, not a CSV file; save it as CSV "
+                           "(in Excel: File > Save As > CSV UTF-8) and give that file")
     return parse_roster(decode(data, path), str(path), notes)
 
 

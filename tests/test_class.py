@@ -54,6 +54,15 @@ def test_equal_ids_refused_naming_both_rows_and_equal_names_need_ids():
         parse_roster("Ada\nAda\n", "r.csv")
 
 
+@pytest.mark.parametrize("name, data", [("class.xlsx", b"PK\x03\x04\x14\x00\x06\x00workbook"),
+                                        ("class.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old excel"),
+                                        ("export.csv", b"PK\x03\x04\x14\x00 a workbook named .csv")])
+def test_a_spreadsheet_workbook_is_refused_saying_to_save_it_as_csv(tmp_path, name, data):
+    (tmp_path / name).write_bytes(data)
+    one_line_error(run("generate", "--roster", tmp_path / name, "--format", "md", "--out", tmp_path / "o"),
+                   "spreadsheet workbook", "CSV UTF-8")
+
+
 def test_a_student_listed_twice_is_listed_once_with_a_note(tmp_path):
     # An LMS export lists a student enrolled in two sections twice: the same id and the same
     # name (as the grader compares names). That is one student, not a roster error.
