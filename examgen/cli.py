@@ -343,6 +343,8 @@ def worksheet(names, topic, problems, count, solutions, fmt, seed, profile, out,
         ids = bank.load_bank()
         chosen = [q for n in names for q in ([bank.get(n)] if n in ids or n not in bank.TOPICS
                                              else [q for q in ids.values() if q.topic == n])]
+        if len(names) == 1 and names[0] in bank.TOPICS and names[0] not in ids:
+            topic = names[0]   # `examgen worksheet cnn`: titled as --topic cnn is
     elif problems:
         chosen = [bank.get(p.strip()) for p in problems.split(",") if p.strip()]
     else:
@@ -360,8 +362,6 @@ def worksheet(names, topic, problems, count, solutions, fmt, seed, profile, out,
     groups = [(p, [p.sample(derive_seed("worksheet", seed, p.id, k) % 2**31, profile, _options_for(p, pairs, False))
                    for k in range(count)])
               for p in chosen]
-    if not topic and len(names) == 1 and names[0] in bank.TOPICS and names[0] not in bank.load_bank():
-        topic = names[0]   # `examgen worksheet cnn`: titled as --topic cnn is
     title = " ".join((title or "").split()) or (f"Worksheet: {bank.TOPICS[topic]}" if topic else "Worksheet")
     text = make(groups, title, solutions, "md" if fmt == "md" else "tex", about=f"Seed {seed}, {profile} profile")
     target = _output_file(out or f"worksheet.{fmt}")

@@ -640,8 +640,9 @@ def _typed_list(text: str, size: int) -> list | None:
     - the LaTeX the key prints, `\\begin{bmatrix} 0 \\\\ 7 \\end{bmatrix}` (rows at \\\\, entries at &);
     - numbers between commas, `1/2, -1, ln 3`, bare or in brackets or parentheses (a list in
       quotes, a tuple), rows apart at semicolons, `[1, 2; 3, 4]`, as in MATLAB;
-    the latter only with exactly the answer's `size` of entries: a decimal comma (`1,5`) would
-    give fewer, so the count decides, as it does for a YAML list."""
+    - in brackets, plain numbers between spaces, `[1 -1 1/2]`, `[1 2; 3 4]` (MATLAB's rows);
+    the latter two only with exactly the answer's `size` of entries: a decimal comma (`1,5`)
+    would give fewer, so the count decides, as it does for a YAML list."""
     m = _LATEX_MATRIX.fullmatch(text)
     if m:
         rows = [r for r in m.group(2).split("\\\\") if r.strip()]
