@@ -64,12 +64,17 @@ def clean_name(text: str) -> str:
     return " ".join(text.split())
 
 
+# Letters that carry no accent to drop but are typed as these on a keyboard without them
+# (Øverby as Overby, Łukasz as Lukasz, Guðmundsdóttir as Gudmundsdottir); after casefold.
+_KEYBOARD = str.maketrans({"ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ı": "i"})
+
+
 def same_name(a: str, b: str) -> bool:
     """One person's name written two ways: accents, case, spacing and a "Last, First" order
-    aside (García = Garcia = garcía; "García, Ana" = "Ana García")."""
+    aside (García = Garcia = garcía; "García, Ana" = "Ana García"; Øverby = Overby)."""
     def norm(x):
         x = "".join(c for c in unicodedata.normalize("NFKD", x) if not unicodedata.combining(c))
-        return " ".join(x.casefold().replace(",", " ").split())
+        return " ".join(x.casefold().translate(_KEYBOARD).replace(",", " ").split())
     return norm(a) == norm(b) or sorted(norm(a).split()) == sorted(norm(b).split())
 
 

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from examgen.errors import ExamgenError
-from examgen.roster import folder_name, parse_roster
+from examgen.roster import folder_name, parse_roster, same_name
 
 from helpers import one_line_error, run
 
@@ -90,6 +90,21 @@ def test_names_normalised_by_the_graders_rules():
         parse_roster("name,id\n" + "B" * 201 + ",2\n", "r.csv")
     with pytest.raises(ExamgenError, match="NUL"):
         parse_roster("name\nA\x00b\n", "r.csv")
+
+
+@pytest.mark.parametrize("typed, name", [
+    ("Ana Garcia", "Ana García"), ("garcía, ana", "Ana García"), ("Lena Overby-Nakamura", "Lena Øverby-Nakamura"),
+    ("Zoe O'Brien-Lukasz", "Zoë O'Brien-Łukasz"), ("Bjork Gudmundsdottir", "Björk Guðmundsdóttir"),
+    ("Aesa Strasse", "Æsa Straße"),
+])
+def test_a_name_typed_on_any_keyboard_is_the_same_name(typed, name):
+    # Ø, Ł, ð, Æ have no accent to drop: typed without them, the name was "another student"
+    assert same_name(typed, name)
+
+
+@pytest.mark.parametrize("a, b", [("Ana García", "Ana Garza"), ("Lena Ø", "Lena Ö Ø"), ("Bo Li", "Bo Lin")])
+def test_different_names_stay_different(a, b):
+    assert not same_name(a, b)
 
 
 def test_names_from_any_plane_reach_the_grader_intact(tmp_path):
