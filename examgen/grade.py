@@ -640,7 +640,7 @@ def _typed_list(text: str, size: int) -> list | None:
     - the LaTeX the key prints, `\\begin{bmatrix} 0 \\\\ 7 \\end{bmatrix}` (rows at \\\\, entries at &);
     - numbers between commas, `1/2, -1, ln 3`, bare or in brackets or parentheses (a list in
       quotes, a tuple), rows apart at semicolons, `[1, 2; 3, 4]`, as in MATLAB;
-    - in brackets, plain numbers between spaces, `[1 -1 1/2]`, `[1 2; 3 4]` (MATLAB's rows);
+    - plain numbers between spaces, `[1 -1 1/2]`, `[1 2; 3 4]` (MATLAB's rows), or bare, `1 0`;
     the latter two only with exactly the answer's `size` of entries: a decimal comma (`1,5`)
     would give fewer, so the count decides, as it does for a YAML list."""
     m = _LATEX_MATRIX.fullmatch(text)
@@ -649,7 +649,7 @@ def _typed_list(text: str, size: int) -> list | None:
         return [[x.strip() for x in r.split("&")] for r in rows] or None
     text = text.strip()
     bracketed = text[:1] + text[-1:] in ("[]", "()") and _balanced(text[1:-1])
-    if size < 2 or ("," not in text and ";" not in text and not (bracketed and " " in text.strip("[]() "))):
+    if size < 2 or ("," not in text and ";" not in text and " " not in text.strip("[]() ")):
         return None
     if bracketed:
         text = text[1:-1]    # one bracket around it all: '[1/2, 1/3]', (13/2, -4, 7/2), [1 0]

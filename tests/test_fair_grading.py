@@ -214,6 +214,8 @@ def test_every_refusal_says_what_to_type(text):
     ("[{a}; {b}]", "correct"),      # the same unquoted (YAML reads a list of one text)
     ("'[{a} {b}]'", "correct"),     # a row with spaces between its numbers (MATLAB)
     ("[{a} {b}]", "correct"),       # the same unquoted
+    ("{a} {b}", "correct"),         # the same without brackets
+    ("{a} - {b}", "wrong"),         # a difference is one number, not the vector
     ("'[{a} {b} 0]'", "unreadable"),  # one entry too many
     ("'\\begin{{bmatrix}} {a} \\\\ {b} \\end{{bmatrix}}'", "correct"),   # the LaTeX the key prints
     ("'$\\begin{{bmatrix}} {a} & {b} \\end{{bmatrix}}$'", "correct"),      # a row, in math mode
