@@ -283,11 +283,27 @@ def _nested_text(v) -> str:
 
 
 # --- grading --------------------------------------------------------------------------------------
+# Kinds of note that a reader acts on (the gradebook decides by them whose file it is). A note
+# of a kind is among the result's "notes" as text and in its "notes_by_kind" under the kind:
+# readers key on the kind, so rewording a message changes nothing but the message.
+NO_EXAM_LINE = "no exam line"    # the file does not say its exam version: graded as the one it fits
+OTHER_NAME = "other name"        # the file names another student than its version was made for
+
+
+def add_note(holder: dict, kind: str, text: str) -> None:
+    """A note of `kind` on a result (or a gradebook row): shown among its notes, found by its kind."""
+    holder["notes"].append(text)
+    holder["notes_by_kind"][kind] = text
+
+
 def grade_submission(key, answers, partial: bool = True, carry_forward: bool = True) -> dict:
     """Grade one answer file (a Submission or its mapping) against a key (dict or Key)."""
     key = prepare_key(key)
     sub = answers if isinstance(answers, answer_files.Submission) else answer_files.from_mapping(answers)
-    version, notes = _pick_version(key, sub)
+    version, unsaid = _pick_version(key, sub)
+    said = {"notes": list(sub.notes), "notes_by_kind": {}}   # what the grader says about the file
+    if unsaid:
+        add_note(said, NO_EXAM_LINE, unsaid)
     problems = []
     for number, kp in sorted(version.problems.items()):
         given = sub.answers.get(number, {})
@@ -300,21 +316,22 @@ def grade_submission(key, answers, partial: bool = True, carry_forward: bool = T
             carry.forward(parts, partial and kp.partial)
         unknown = sorted(set(given) - set(kp.parts))
         if unknown:
-            notes.append(f"problem {number}: unknown part(s) {', '.join(map(repr, unknown))} ignored "
-                         f"(parts: {', '.join(kp.parts)})")
+            said["notes"].append(f"problem {number}: unknown part(s) {', '.join(map(repr, unknown))} ignored "
+                                 f"(parts: {', '.join(kp.parts)})")
         problems.append({"number": number, "id": kp.id, "title": kp.title,
                          "score": _round(sum(p["points"] for p in parts)), "max": kp.points, "parts": parts,
                          "solution": kp.solution})
     extra = sorted(set(sub.answers) - set(version.problems))
     if extra:
-        notes.append(f"answers for problem(s) {', '.join(map(str, extra))}, which the exam does not have, ignored")
+        said["notes"].append(f"answers for problem(s) {', '.join(map(str, extra))}, which the exam does not have, "
+                             "ignored")
     student, typed = identity(version, sub)
     if typed:
-        notes.append(typed)
+        add_note(said, OTHER_NAME, typed)
     return {"file": sub.source, "student": student, "student_id": version.who.get("student_id", ""),
             "exam": version.exam, "status": "graded", "error": None,
             "score": _round(sum(p["score"] for p in problems)), "max": version.points,
-            "problems": problems, "notes": sub.notes + notes}
+            "problems": problems, **said}
 
 
 def identity(version: Version, sub) -> tuple[str, str]:
@@ -339,18 +356,19 @@ def _version_of_student(key: Key, sub) -> Version | None:
     return None
 
 
-def _pick_version(key: Key, sub) -> tuple[Version, list]:
+def _pick_version(key: Key, sub) -> tuple[Version, str]:
+    """The version the file is graded as, and a note when the file does not say it ("" when it does)."""
     if sub.exam in key.versions:
-        return key.versions[sub.exam], []
+        return key.versions[sub.exam], ""
     held = ", ".join(sorted(key.versions))
     if sub.exam is None:
         if len(key.versions) == 1:
             (v,) = key.versions.values()
-            return v, [f"the file does not say its exam version; graded as {v.exam}"]
+            return v, f"the file does not say its exam version; graded as {v.exam}"
         v = _version_of_student(key, sub)
         if v is not None:   # a class: the one version made for the student the file names (or its folder)
-            return v, [f"the file does not say its exam version; graded as {v.exam}, the version made for "
-                       f"{v.student}"]
+            return v, (f"the file does not say its exam version; graded as {v.exam}, the version made for "
+                       f"{v.student}")
         raise answer_files.AnswerFileError(f"the file does not say its exam version (exam: …), nor names a student "
                                            f"of this class; the key holds {held}")
     raise answer_files.AnswerFileError(f"the file is for exam {sub.exam}, which this key does not hold (key: {held})")
@@ -974,7 +992,8 @@ def grade_file(key: Key, path, partial: bool = True) -> dict:
     except Exception as e:  # noqa: BLE001 - one bad file must not stop a class's batch
         error = f"internal error while grading ({type(e).__name__}: {str(e)[:200]})"
     return {"file": str(path), "student": Path(path).stem, "student_id": "", "exam": None, "status": "error",
-            "error": error[:500], "score": None, "max": None, "problems": [], "notes": []}
+            "error": error[:500], "score": None, "max": None, "problems": [], "notes": [],
+            "notes_by_kind": {}}
 
 
 def grade_paths(key_path, paths, partial: bool = True, key: Key | None = None,

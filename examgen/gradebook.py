@@ -5,6 +5,7 @@ import csv
 import io
 from pathlib import Path
 
+from .grade import NO_EXAM_LINE, OTHER_NAME, add_note
 from .roster import folder_name
 from .safeio import markdown_text, shown, write_text
 
@@ -110,6 +111,11 @@ def write_reports(results: list[dict], folder, failed: list | None = None) -> li
 # --- the class gradebook ---------------------------------------------------------------------------
 GRADED, NOT_SUBMITTED, FAILED = "graded", "not submitted", "could not be graded"
 FORMATS = ("csv", "canvas", "moodle")
+# Kinds of the notes the gradebook makes (see grade.add_note), and which it acts on.
+OTHER_FOLDER = "other folder"          # a file in one student's folder with another's version
+SUBMITTED_TWICE = "submitted twice"    # (a row's) more than one file for the version
+NOT_SURELY_THEIRS = frozenset({OTHER_NAME, OTHER_FOLDER})         # a file less surely its student's
+ROW_KINDS = frozenset({NO_EXAM_LINE, OTHER_NAME, OTHER_FOLDER})   # a counted file's notes its row repeats
 
 
 def class_rows(key, results: list[dict]) -> list[dict]:
@@ -135,7 +141,7 @@ def class_rows(key, results: list[dict]) -> list[dict]:
     for r in (r for rs in graded.values() for r in rs):
         folder = Path(r["file"]).parent.name
         if folder in folders and folders[folder] != r["exam"]:
-            r["notes"].append(f"found in the folder of {names[folder]}, but it is the exam of another student")
+            add_note(r, OTHER_FOLDER, f"found in the folder of {names[folder]}, but it is the exam of another student")
     rows = []
     for v in versions:
         subs = graded.get(v.exam, [])
@@ -150,7 +156,7 @@ def _counted(v, subs: list[dict]) -> dict:
     """Of several submissions for one version, the one that is most surely the student's."""
     def score(r):
         in_folder = Path(r["file"]).parent.name == v.who.get("folder")
-        named = not any("was made for" in n or "found in the folder" in n for n in r["notes"])
+        named = NOT_SURELY_THEIRS.isdisjoint(r["notes_by_kind"])
         return (not (named and in_folder), not named, not in_folder)
     return min(subs, key=score)
 
@@ -161,21 +167,20 @@ def _row(v, files: list[dict], counted: dict | None) -> dict:
            "email": who.get("email", ""), "section": who.get("section", ""), "lms": who.get("lms", {}),
            "exam": v.exam if v else (counted or files[0])["exam"] or "",
            "scores": {}, "total": None, "max": v.points if v else None, "status": NOT_SUBMITTED,
-           "file": "", "notes": []}
+           "file": "", "notes": [], "notes_by_kind": {}}
     if counted is not None and counted["status"] == GRADED:
         row.update(status=GRADED, total=counted["score"], max=counted["max"], file=counted["file"],
                    scores={p["number"]: p["score"] for p in counted["problems"]})
         row["student"] = row["student"] or counted["student"]
-        row["notes"] += [n for n in counted["notes"]
-                         if "was made for" in n or "found in the folder" in n or "does not say its exam" in n]
+        row["notes"] += [n for kind, n in counted["notes_by_kind"].items() if kind in ROW_KINDS]
     elif files:
         bad = files[0]
         row.update(status=FAILED, file=bad["file"], student=row["student"] or bad["student"])
         row["notes"].append(bad["error"] or "")
     others = [r["file"] for r in files if r is not counted]
     if counted is not None and len(files) > 1:
-        row["notes"].append(f"{len(files)} submissions for this version ({', '.join(r['file'] for r in files)}); "
-                            f"counted {counted['file']}")
+        add_note(row, SUBMITTED_TWICE, f"{len(files)} submissions for this version "
+                                       f"({', '.join(r['file'] for r in files)}); counted {counted['file']}")
     elif others and counted is not None:
         row["notes"].append(f"also submitted: {', '.join(others)}")
     return row
@@ -183,7 +188,8 @@ def _row(v, files: list[dict], counted: dict | None) -> dict:
 
 def duplicates(rows: list[dict]) -> list[str]:
     """One line per version that got more than one submission."""
-    return [f"{r['student'] or r['exam']}: {n}" for r in rows for n in r["notes"] if " submissions for this version" in n]
+    return [f"{r['student'] or r['exam']}: {r['notes_by_kind'][SUBMITTED_TWICE]}"
+            for r in rows if SUBMITTED_TWICE in r["notes_by_kind"]]
 
 
 def gradebook_csv(rows: list[dict], numbers: list[int], title: str = "Exam", fmt: str = "csv") -> str:

@@ -416,3 +416,22 @@ def test_spec_grading_rules_are_validated_and_recorded_in_the_key(tmp_path):
     spec["problems"][0]["partial"] = "maybe"
     path.write_text(yaml.safe_dump(spec))
     one_line_error(run("generate", "--spec", path, "--out", tmp_path / "p"), "partial must be true or false")
+
+
+def test_the_gradebook_picks_notes_by_their_kind_not_by_their_words(tmp_path, graded_class):
+    # A note's text may hold what a student typed (a name, a part's name). Words that read like
+    # the grader's own notes must not reach the gradebook row nor raise a warning.
+    out, subs, versions = graded_class
+    right = _right_answers(versions[0])
+    right[1]["found in the folder"] = 1
+    _submit(subs / "王小明", versions[0], "王小明", right)
+    typed = "Ann, 2 submissions for this version"
+    _submit(subs / "Ana-García-S3", versions[2], typed, _right_answers(versions[2]))
+    r, _, rows = _book(tmp_path, out, subs)
+    col = {h: i for i, h in enumerate(rows[0])}
+    assert rows[1][col["notes"]] == "" and rows[1][col["total"]] == "10"
+    assert rows[3][col["notes"]] == (f"the file names {typed!r}, but version {versions[2]['exam']} was made for "
+                                     "'Ana García'; graded as 'Ana García'")
+    assert "warning:" not in r.stderr, r.stderr
+    graded = json.loads(run("grade", out / "key.json", subs / "王小明", "--json").stdout)
+    assert any("unknown part(s) 'found in the folder' ignored" in n for n in graded["notes"])  # still said there
