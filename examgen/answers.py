@@ -48,6 +48,7 @@ class Submission:
     # parts whose flow list holds `0,5` (a decimal comma, or two numbers?): refused unless the
     # part's shape decides (see grade.comma_refusal), {(problem, part): message}
     commas: dict = field(default_factory=dict)
+    blank: bool = False     # no answer at all: a blank sheet (its name and exam lines aside)
 
     def refusal(self, number: int, part: str) -> str | None:
         return self.refused.get((number, part)) or self.refused.get((number, "*"))
@@ -177,8 +178,7 @@ def from_mapping(raw, source: str = "<answers>") -> Submission:
     student = _name(raw.get("student"), "student")
     answers = raw.get("answers")
     if answers is None:
-        notes.append("no answers in the file")
-        answers = {}
+        answers = {}      # a blank sheet, which the grader says
     if not isinstance(answers, dict):
         raise AnswerFileError(f"answers must be a mapping of problem numbers to parts, got {kind_name(answers)}")
     out: dict[int, dict] = {}
@@ -205,7 +205,9 @@ def from_mapping(raw, source: str = "<answers>") -> Submission:
             if str(k) in given:
                 refused[(n, str(k))] = f"part {k} is given twice in problem {n}; keep one answer (neither is graded)"
             given[str(k)] = v
-    return Submission(source, exam, student, out, notes, refused)
+    # blank: nothing but blanks under `answers`, what is not read (`1: 2/11`) included; a part
+    # given twice is not blank, as the copy read may be the blank one
+    return Submission(source, exam, student, out, notes, refused, blank=not refused and is_blank(answers))
 
 
 def _name(v, what: str) -> str | None:

@@ -444,9 +444,9 @@ def grade(key, submissions, as_json, report_dir, gradebook, book_format, spec_fi
 
 
 def _class_summary(rows: list[dict], skipped: list) -> None:
-    """On stderr: files skipped, versions submitted twice, students without a submission."""
+    """On stderr: files skipped, versions submitted twice, blank sheets, students without a submission."""
     from .grade import own_output
-    from .gradebook import NOT_SUBMITTED, duplicates
+    from .gradebook import NOT_SUBMITTED, blank_sheet, duplicates
 
     if skipped:
         own = sum(own_output(path) for path, _ in skipped)
@@ -456,11 +456,19 @@ def _class_summary(rows: list[dict], skipped: list) -> None:
         click.echo(f"examgen: skipped {len(skipped)} file(s) that are not answer files ({'; '.join(said)})", err=True)
     for line in duplicates(rows):
         click.echo(f"examgen: warning: {line}", err=True)
-    missing = [f"{r['student']} ({r['student_id']})" if r["student_id"] else r["student"] or r["exam"]
-               for r in rows if r["status"] == NOT_SUBMITTED]
+    blank = [r for r in rows if blank_sheet(r)]
+    if blank:
+        click.echo(shown(f"examgen: {len(blank)} student(s) handed in a blank sheet, counted as not submitted: "
+                         f"{_students(blank)}"), err=True)
+    missing = [r for r in rows if r["status"] == NOT_SUBMITTED and not blank_sheet(r)]
     if missing:
-        shown = ", ".join(missing[:10]) + (f", … ({len(missing) - 10} more)" if len(missing) > 10 else "")
-        click.echo(f"examgen: {len(missing)} student(s) without a submission: {shown}", err=True)
+        click.echo(shown(f"examgen: {len(missing)} student(s) without a submission: {_students(missing)}"), err=True)
+
+
+def _students(rows: list[dict]) -> str:
+    """The students of gradebook rows, as a summary line lists them: "Ada (S1), Bo (S2), … (3 more)"."""
+    names = [f"{r['student']} ({r['student_id']})" if r["student_id"] else r["student"] or r["exam"] for r in rows]
+    return ", ".join(names[:10]) + (f", … ({len(names) - 10} more)" if len(names) > 10 else "")
 
 
 @cli.command()

@@ -288,6 +288,7 @@ def _nested_text(v) -> str:
 # readers key on the kind, so rewording a message changes nothing but the message.
 NO_EXAM_LINE = "no exam line"    # the file does not say its exam version: graded as the one it fits
 OTHER_NAME = "other name"        # the file names another student than its version was made for
+BLANK_SHEET = "blank sheet"      # no answer at all: graded 0 here, not a submission in the gradebook
 
 
 def add_note(holder: dict, kind: str, text: str) -> None:
@@ -301,7 +302,10 @@ def grade_submission(key, answers, partial: bool = True, carry_forward: bool = T
     key = prepare_key(key)
     sub = answers if isinstance(answers, answer_files.Submission) else answer_files.from_mapping(answers)
     version, unsaid = _pick_version(key, sub)
-    said = {"notes": list(sub.notes), "notes_by_kind": {}}   # what the grader says about the file
+    said = {"notes": [], "notes_by_kind": {}}   # what the grader says about the file
+    if sub.blank:
+        add_note(said, BLANK_SHEET, f"{Path(sub.source).name} has no answers: a blank sheet, counted as not submitted")
+    said["notes"] += sub.notes
     if unsaid:
         add_note(said, NO_EXAM_LINE, unsaid)
     problems = []

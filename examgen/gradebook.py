@@ -5,7 +5,7 @@ import csv
 import io
 from pathlib import Path
 
-from .grade import NO_EXAM_LINE, OTHER_NAME, add_note
+from .grade import BLANK_SHEET, NO_EXAM_LINE, OTHER_NAME, add_note
 from .roster import folder_name
 from .safeio import markdown_text, shown, write_text
 
@@ -123,16 +123,18 @@ def class_rows(key, results: list[dict]) -> list[dict]:
 
     A class key's student comes from the version; two submissions for one version are flagged
     (the one whose typed name and folder match is counted); a file that could not be graded
-    counts for the version whose folder holds it. A practice key (no students) gives one row per file.
+    counts for the version whose folder holds it. A blank sheet is no submission: its version's
+    row says "not submitted" with its note, unless another file counts. A practice key (no
+    students) gives one row per file.
     """
     versions = list(key.versions.values())
     if not key.index and not versions[0].student:
-        return [_row(None, [r], r) for r in results]
-    graded, failed, loose = {}, {}, []
+        return [_row(None, [r], None if blank_sheet(r) else r) for r in results]
+    graded, blank, failed, loose = {}, {}, {}, []
     folders = {v.who.get("folder"): v.exam for v in versions if v.who.get("folder")}
     for r in results:
         if r["status"] == GRADED:
-            graded.setdefault(r["exam"], []).append(r)
+            (blank if blank_sheet(r) else graded).setdefault(r["exam"], []).append(r)
         elif Path(r["file"]).parent.name in folders:
             failed.setdefault(folders[Path(r["file"]).parent.name], []).append(r)
         else:
@@ -147,9 +149,14 @@ def class_rows(key, results: list[dict]) -> list[dict]:
         subs = graded.get(v.exam, [])
         if subs:
             rows.append(_row(v, subs + failed.get(v.exam, []), _counted(v, subs)))
-        else:
-            rows.append(_row(v, failed.get(v.exam, []), None))
+        else:   # a file that could not be graded says more than a blank sheet
+            rows.append(_row(v, failed.get(v.exam, []) or blank.get(v.exam, []), None))
     return rows + [_row(None, [r], r) for r in loose]
+
+
+def blank_sheet(r: dict) -> bool:
+    """A result (or a gradebook row) of a sheet with no answer at all: no submission."""
+    return BLANK_SHEET in r["notes_by_kind"]
 
 
 def _counted(v, subs: list[dict]) -> dict:
@@ -173,10 +180,15 @@ def _row(v, files: list[dict], counted: dict | None) -> dict:
                    scores={p["number"]: p["score"] for p in counted["problems"]})
         row["student"] = row["student"] or counted["student"]
         row["notes"] += [n for kind, n in counted["notes_by_kind"].items() if kind in ROW_KINDS]
-    elif files:
-        bad = files[0]
-        row.update(status=FAILED, file=bad["file"], student=row["student"] or bad["student"])
-        row["notes"].append(bad["error"] or "")
+    elif files:   # nothing counted: a file that could not be graded, or a blank sheet
+        first = files[0]
+        row.update(file=first["file"], student=row["student"] or first["student"])
+        if blank_sheet(first):
+            row["max"] = first["max"]
+            add_note(row, BLANK_SHEET, first["notes_by_kind"][BLANK_SHEET])
+        else:
+            row["status"] = FAILED
+            row["notes"].append(first["error"] or "")
     others = [r["file"] for r in files if r is not counted]
     if counted is not None and len(files) > 1:
         add_note(row, SUBMITTED_TWICE, f"{len(files)} submissions for this version "

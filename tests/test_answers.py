@@ -19,6 +19,21 @@ def test_blank_template():
     assert not A.is_blank(0)
 
 
+@pytest.mark.parametrize("answers, blank", [
+    ("answers:\n  1:\n    I: ~\n    U: ''\n  2:\n    x: [~, '']\n  3: ~\n", True),   # every part left blank
+    ("answers:\n  1: {c: {c0: [[~, ~]], c1: ~}}\n", True),     # an array's channels, all blank
+    ("answers: {}\n", True),
+    ("answers:\n", True),
+    ("", True),                                                 # no `answers:` at all
+    ("answers:\n  1:\n    I: ~\n    U: 0\n", False),          # one answer given, 0 included
+    ("answers:\n  1: 2/11\n", False),                          # given, though not as the sheet asks
+    ("answers:\n  1a: {I: 2}\n", False),                       # under a number that is not a problem's
+    ("answers:\n  1: {I: 2}\n  1: {I: ~}\n", False),           # given twice: the copy read may be the blank one
+])
+def test_a_sheet_with_no_answer_at_all_is_blank_whatever_its_name_and_exam_say(answers, blank):
+    assert A.loads(f"exam: E0-1\nstudent: Ada\n{answers}").blank is blank
+
+
 @pytest.mark.parametrize("data, why", [
     ("a: &a [1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
      "answers: [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n", "anchors"),

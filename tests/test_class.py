@@ -435,3 +435,40 @@ def test_the_gradebook_picks_notes_by_their_kind_not_by_their_words(tmp_path, gr
     assert "warning:" not in r.stderr, r.stderr
     graded = json.loads(run("grade", out / "key.json", subs / "王小明", "--json").stdout)
     assert any("unknown part(s) 'found in the folder' ignored" in n for n in graded["notes"])  # still said there
+
+
+def test_a_blank_sheet_handed_back_is_not_a_submission(tmp_path, graded_class):
+    # The blank answers.yaml generate wrote, handed back as it was (name and exam line filled in):
+    # the student handed nothing in. One answer given, even a wrong one, is a submission.
+    out, subs, versions = graded_class
+    blank = "answers.yaml has no answers: a blank sheet, counted as not submitted"
+
+    def hand_back_blank(k, to):
+        to.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(out / versions[k]["folder"] / "answers.yaml", to)
+
+    hand_back_blank(0, subs / "王小明" / "answers (1).yaml")            # listed before S1's filled-in sheet
+    _submit(subs / "Ana-García-S3", versions[2], "Ana García", {1: {"I": 999}})
+    hand_back_blank(3, subs / versions[3]["folder"] / "answers.yaml")   # S4: the blank sheet only
+    r, _, rows = _book(tmp_path, out, subs)
+    assert r.returncode == 0, r.stderr
+    col = {h: i for i, h in enumerate(rows[0])}
+    s1, s3, s4 = rows[1], rows[3], rows[4]
+    assert (s1[col["status"]], s1[col["total"]], s1[col["notes"]]) == ("graded", "10", "")  # the blank: no news
+    assert s1[col["file"]].endswith("answers.yaml")
+    assert (s3[col["status"]], s3[col["total"]]) == ("graded", "0")
+    assert [s4[col[c]] for c in ("P1", "P2", "total", "max", "status", "notes")] == ["", "", "", "10", "not submitted",
+                                                                                     blank]
+    assert s4[col["file"]].endswith("answers.yaml")
+    assert f"{blank}\n" in r.stdout and "warning:" not in r.stderr
+    assert "examgen: 1 student(s) handed in a blank sheet, counted as not submitted: Björk Guðmundsdóttir (S4)\n" \
+           "examgen: 1 student(s) without a submission: Oluwaseun Adébáyọ̀ (S5)" in r.stderr
+    _, _, canvas = _book(tmp_path, out, subs, fmt="canvas")
+    _, _, moodle = _book(tmp_path, out, subs, fmt="moodle")
+    assert canvas[5][2:] == ["S4", "", "A", ""] and moodle[4][3:] == ["", "", ""]
+    # a file that could not be graded says more than a blank sheet beside it
+    hand_back_blank(4, subs / versions[4]["folder"] / "answers.yaml")
+    (subs / versions[4]["folder"] / "mine.yaml").write_text("answers: {1: {I: 2}\n", encoding="utf-8")
+    r, _, rows = _book(tmp_path, out, subs)
+    assert r.returncode == 1 and rows[5][col["status"]] == "could not be graded", rows[5]
+    assert "without a submission" not in r.stderr

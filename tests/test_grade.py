@@ -284,13 +284,25 @@ def test_index_key_routes_each_file_to_its_version(tmp_path):
     assert prepare_key(index).index
 
 
-def test_blank_template_from_generate_scores_zero_without_error(tmp_path):
+def test_blank_template_from_generate_scores_zero_and_says_it_is_a_blank_sheet(tmp_path):
     assert run("generate", "--out", tmp_path / "exam", "--format", "md").returncode == 0
     r = run("grade", tmp_path / "exam" / "key.json", tmp_path / "exam" / "answers.yaml", "--json")
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
     assert out["score"] == 0 and out["status"] == "graded"
     assert all(p["verdict"] == "blank" for prob in out["problems"] for p in prob["parts"])
+    blank = "answers.yaml has no answers: a blank sheet, counted as not submitted"
+    assert out["notes"] == [blank] and out["notes_by_kind"] == {"blank sheet": blank}
+    # said on the terminal too, with the result (exit code 0: the sheet was read); the gradebook
+    # has no total for it
+    book = tmp_path / "book.csv"
+    r = run("grade", tmp_path / "exam" / "key.json", tmp_path / "exam" / "answers.yaml", "--gradebook", book)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[:2] == [f"{tmp_path / 'exam' / 'answers.yaml'}: answers, exam {out['exam']}: "
+                                         f"0 / {out['max']:g} points", f"  note: {blank}"]
+    assert "1 student(s) handed in a blank sheet, counted as not submitted" in r.stderr
+    row = list(csv.DictReader(book.open(encoding="utf-8-sig")))[0]
+    assert (row["total"], row["max"], row["status"], row["notes"]) == ("", f"{out['max']:g}", "not submitted", blank)
 
 
 def test_an_answer_file_given_first_says_to_give_the_key_first(tmp_path):
