@@ -66,6 +66,7 @@ class KeyPart:
     dims: str = ""              # the shape in the exam's words, e.g. "N × D"
     carry_from: tuple = ()      # error carried forward: the parts this one is computed from
     carry_share: float = 1.0    # share of the points a carried answer earns
+    carry_given: dict = field(default_factory=dict)  # sources the exam does not ask: the key's values
 
 
 @dataclass
@@ -201,6 +202,8 @@ def _key_part(name: str, spec: dict, problem: dict) -> KeyPart:
     part.carry_share = _points(carry.get("share", 1.0))
     if part.carry_share > 1:
         raise ValueError(f"part {name}: a carry share is at most 1")
+    given = _need(carry.get("given") or {}, dict, "a carry's given values")
+    part.carry_given = {s: _key_numbers(v, s) for s, v in given.items() if s in part.carry_from}
     if kind == "expression":
         part.expected_source = _need(value, str, "an expression answer")
         part.text = answer_syntax(part.expected_source)
@@ -501,6 +504,9 @@ class Carry:
         self.right: dict = {}       # part -> right against the key (or carried)
         self.read: dict = {}        # part -> (values, unreadable mask, named mistake) as read
         self.sources = {s for p in kp.parts.values() for s in p.carry_from}
+        for p in kp.parts.values():   # sources the exam does not ask for: the key's values, right
+            for s, v in p.carry_given.items():
+                self.given[s], self.right[s] = v, True
 
     def note(self, part: KeyPart, values: np.ndarray, bad: np.ndarray, verdict: str, mistake) -> None:
         """Remember a read answer; it is a source when readable, finite, not all zeros, in the key's shape."""

@@ -7,7 +7,8 @@
                    "options": {...}, "params": {...}, "params_exact": {...},
                    "parts": {part: {"kind", "shape", "rtol", "atol", "points", "variables",
                                     "functions" (allowed in an expression; null = any),
-                                    "carry": {"from": [parts], "share": 1.0} (only where declared)}},
+                                    "carry": {"from": [parts], "share": 1.0, "given": {unasked
+                                              part: the key's value}} (only where declared)}},
                    "answers": {part: number | nested list | expression string},
                    "answers_exact": {part: "3/4" | nested lists of such strings},
                    "mistakes": [{"name", "message", "answers": {part: value}}],
@@ -54,9 +55,8 @@ def problem_entry(inst, number: int, points: float, carry_share: float = 1.0) ->
                        "functions": functions}
         if spec.shape:
             parts[name]["dims"] = spec.shape
-        if spec.carry_from and set(spec.carry_from) <= set(inst.parts):
-            # a chain through a part the exam does not ask for cannot carry an answer forward
-            parts[name]["carry"] = {"from": list(spec.carry_from), "share": carry_share}
+        if set(spec.carry_from) & set(inst.parts):
+            parts[name]["carry"] = carry_entry(inst, spec.carry_from, carry_share)
     mistakes = []
     for m in inst.mistakes():
         answers = {}
@@ -68,6 +68,17 @@ def problem_entry(inst, number: int, points: float, carry_share: float = 1.0) ->
             "params_exact": inst.params_exact_json(), "parts": parts,
             "answers": inst.answers_json(), "answers_exact": inst.answers_exact_json(),
             "mistakes": mistakes}
+
+
+def carry_entry(inst, sources, share: float) -> dict:
+    """A part's error-carried-forward data: the parts it is computed from and the share a carried
+    answer earns; sources the exam does not ask for (the student works them on the way) are
+    given as the key's values, so a part is still carried from the student's asked answers."""
+    entry = {"from": list(sources), "share": share}
+    unasked = [s for s in sources if s not in inst.parts]
+    if unasked:
+        entry["given"] = {s: fmt.to_json(inst.values[s]) for s in unasked}
+    return entry
 
 
 def with_grading(entry: dict, grading: dict) -> dict:

@@ -50,6 +50,48 @@ def test_the_keys_own_answers_carry_to_the_key(pid, grading_seeds):
                 assert np.allclose(value, part.expected, rtol=1e-9, atol=1e-9), (pid, profile, seed, part.name)
 
 
+@pytest.mark.parametrize("pid", CHAINED)
+def test_a_part_carries_when_the_exam_leaves_some_of_its_sources_unasked(pid):
+    """An exam asking a part and only some of what it is computed from (the default final asks
+    lstm-forward's c and h, not o) recomputes it from the asked answers and the key's values of
+    the others; with none of its sources asked it has no carry."""
+    inst = BANK[pid].sample(0)
+    for name, spec in BANK[pid].parts.items():
+        others = [s for s in spec.carry_from if s != name]
+        if not others:
+            continue
+        inst.asked = tuple(p for p in BANK[pid].parts if p == name or p == others[-1])
+        entry = make_key(inst)["problems"][0]["parts"][name]
+        unasked = [s for s in spec.carry_from if s not in inst.asked]
+        assert entry["carry"]["from"] == list(spec.carry_from), (pid, name)
+        assert sorted(entry["carry"].get("given", {})) == sorted(unasked), (pid, name)
+        kp = next(iter(prepare_key(make_key(inst)).versions.values())).problems[2]
+        part = kp.parts[name]
+        given = {**part.carry_given, **{s: kp.parts[s].expected for s in spec.carry_from if s in inst.asked}}
+        assert np.allclose(_recompute(kp, part, given), part.expected, rtol=1e-9, atol=1e-9), (pid, name)
+        inst.asked = (name,)
+        assert "carry" not in make_key(inst)["problems"][0]["parts"][name] or name in spec.carry_from, (pid, name)
+
+
+def test_lstm_h_is_carried_from_a_wrong_c_when_the_gates_are_not_asked():
+    # The default final asks lstm-forward's c and h only; h = o ⊙ c (course variant) was graded
+    # wrong from the student's own c, because o, which h is computed from, is not asked.
+    inst = next(i for i in (BANK["lstm-forward"].sample(s, options={"variant": "course"}) for s in range(40))
+                if len(i.values["c"]) >= 2)
+    inst.asked = ("c", "h")
+    raw = make_key(inst)
+    right = raw["problems"][0]["answers"]
+    c = list(right["c"])
+    c[-1] += 1   # a slip in the last cell state
+    o = raw["problems"][0]["parts"]["h"]["carry"]["given"]["o"]
+    h = list(right["h"])
+    h[-1] = o[-1] * c[-1]
+    got = parts_of(grade_submission(raw, {"exam": "E0-carry", "answers": {2: {"c": c, "h": h}}}))
+    assert got["c"]["verdict"] == "wrong"
+    assert got["h"]["verdict"] == CARRIED and got["h"]["points"] == got["h"]["max"], got["h"]
+    assert got["h"]["feedback"] == "carried forward from 2.c"
+
+
 def chain_from(kp, source, answers):
     """The student's answers when `source` is wrong and every later step is worked right from it."""
     answers = dict(answers)
