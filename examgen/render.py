@@ -28,6 +28,13 @@ def ans(v) -> str:
     return exact + r" \approx " + fmt.decimal_latex(v)
 
 
+def quotient(numerator, denominator, value) -> str:
+    """`\\frac{n}{d} = value` (the value as `ans` writes it), or the value alone when the quotient
+    is already written so (6/19 is not followed by = 6/19)."""
+    q = r"\frac{%s}{%s}" % (fmt.latex(numerator), fmt.latex(denominator))
+    return ans(value) if q == fmt.latex(value) else q + " = " + ans(value)
+
+
 def row(v) -> str:
     """A vector as a row: [1 2 3]."""
     return fmt.bmatrix(v, column=False)
@@ -53,7 +60,7 @@ def dims(a) -> str:
     return r" \times ".join(str(n) for n in np.shape(a))
 
 
-FILTERS = {"tex": fmt.latex, "ans": ans, "row": row, "dec": fmt.decimal_latex, "slices": slices,
+FILTERS = {"tex": fmt.latex, "ans": ans, "quotient": quotient, "row": row, "dec": fmt.decimal_latex, "slices": slices,
            "seq": seq, "dims": dims, "text": fmt.text}
 
 

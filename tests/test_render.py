@@ -1,4 +1,6 @@
 """How answers and displays are laid out (without TeX: the text examgen writes)."""
+import re
+
 import numpy as np
 import sympy as sp
 
@@ -129,3 +131,17 @@ def test_converting_block_by_block_gives_what_one_parse_gives():
     loose = "Steps:\n\n- one $x$\n\n- two\n\nThen $y$.\n"   # a loose list: its items are paragraphs
     assert latex._JOINED_ACROSS_BLANK_LINES.search(loose)
     assert latex.to_latex(loose) == _whole(loose) and loose.count("\\item") == 0 and latex.to_latex(loose).count("\\item") == 2
+
+
+def test_a_quotient_already_in_lowest_terms_is_not_written_twice():
+    from examgen.engine.exact import Exact
+    from examgen.render import quotient
+
+    assert quotient(Exact(6), Exact(19), Exact(6) / 19) == r"\frac{6}{19} \approx 0.3158"
+    assert quotient(Exact(2), Exact(6), Exact(1) / 3) == r"\frac{2}{6} = \frac{1}{3} \approx 0.3333"
+    assert quotient(Exact(15), Exact(30), Exact(1) / 2) == r"\frac{15}{30} = \frac{1}{2}"
+    assert quotient(0.0, 28.74, 0.0) == r"\frac{0}{28.74} = 0"
+    for pid in ("iou", "anchor-labels"):   # the key of either never says 6/19 = 6/19
+        for seed in range(30):
+            text = render.solution(bank.get(pid).sample(seed))
+            assert not re.search(r"(\\frac\{\d+\}\{\d+\}) = \1(?!\d)", text), (pid, seed)
