@@ -295,3 +295,17 @@ def test_a_remembered_result_is_a_fresh_copy_each_time():
     again = total_derivative(graph, point)
     assert again["values"]["g"] == 2 and again["partials"]["h"]["g"] == 1 and again["feeds"]["x"] == ["g", "h"]
     assert total_derivative(graph, {"x": 1.0, "z": 2})["floats"] and not again["floats"]  # 1.0 is not 1
+
+
+def test_the_answer_sheet_names_only_the_graphs_own_inputs():
+    # The sheet said "expression in x, z, w" for a graph without w.
+    from examgen.documents import describe_part
+
+    seen = set()
+    for seed in range(40):
+        inst = get("total-derivative").sample(seed)
+        inputs = [k for k in ("x", "z", "w") if k in inst.params["point"]]
+        assert inst.allowed("dy_dx")[0] == inputs
+        assert describe_part(inst, "dy_dx").startswith(f"expression in {', '.join(inputs)};")
+        seen.add(len(inputs))
+    assert seen == {2, 3}

@@ -153,7 +153,8 @@ def solve(p):
     return {**s, "dy_dx": flowgraph.display(s["dy_dx"]),  # σ, as a student writes it, not exponentials
             "dy_dg": s["total_values"]["g"], "dy_dh": s["total_values"]["h"],
             "point_values": point, "node_tex": node_tex, "dy_dx_tex": _tex(s["dy_dx"]), "nt": nt,
-            "names": list(s["nodes"]), "held": held, "uses_sigma": any("sigma" in t for t in node_tex.values())}
+            "names": list(s["nodes"]), "held": held, "uses_sigma": any("sigma" in t for t in node_tex.values()),
+            "allowed": {"dy_dx": {"variables": [k for k in chain.INPUTS if k in point]}}}  # the graph's inputs
 
 
 @lru_cache(maxsize=4096)
