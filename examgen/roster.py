@@ -181,13 +181,14 @@ def _student(row: list[str], cols: dict, source: str, line: int) -> Student | No
     sid = clean_name(next((cell(i) for i in cols.get("ids", ()) if cell(i)), ""))
     if name.lower() == "points possible" and not sid:   # Canvas's second row
         return None
-    if not name and not sid:
+    email = clean_name(cell(cols.get("email")))
+    name = name or sid or email   # a roster of emails alone (a mailing list's export) names by email
+    if not name:
         return None
-    name = name or sid
     for what, v in (("name", name), ("id", sid)):
         if len(v) > MAX_NAME:
             raise ExamgenError(f"roster {source}, row {line}: the {what} is longer than {MAX_NAME} characters")
-    email, section = clean_name(cell(cols.get("email"))), clean_name(cell(cols.get("section")))
+    section = clean_name(cell(cols.get("section")))
     lms = {label: clean_name(cell(i)) for label, i in cols.get("lms", {}).items() if cell(i)}
     return Student(name, sid, email[:MAX_NAME], section[:MAX_NAME], lms)
 

@@ -47,6 +47,12 @@ def test_moodle_and_hand_written_rosters_join_first_and_last_names_in_either_ord
     assert [s.name for s in plain] == ["Ada Lovelace", "Alan Turing"] and not plain[0].id
 
 
+def test_a_roster_of_emails_alone_names_each_student_by_email():
+    # A mailing list's export (one email column) was "lists no students".
+    students = parse_roster("Email\nada@x.edu\nalan@x.edu\n\n", "emails.csv")
+    assert [(s.name, s.email, s.id) for s in students] == [("ada@x.edu", "ada@x.edu", ""), ("alan@x.edu", "alan@x.edu", "")]
+
+
 def test_equal_ids_refused_naming_both_rows_and_equal_names_need_ids():
     with pytest.raises(ExamgenError, match=r"rows 2 and 4 have the same id 'S1' for two names \(Ada, Cy\)"):
         parse_roster("student_id,name\nS1,Ada\nS2,Bob\nS1,Cy\n", "r.csv")
