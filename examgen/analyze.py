@@ -24,7 +24,11 @@ PICTURES = {"scores": "scores.png", "facility": "facility.png", "mistakes": "mis
 # --- the numbers ---------------------------------------------------------------------------------
 def analyze(results: list[dict], key) -> dict:
     """The analysis of graded rows against their key (a grade.Key): a JSON-ready dict."""
-    graded = [r for r in results if r["status"] == "graded"]
+    from .gradebook import blank_sheet
+
+    # A blank sheet is no submission (the gradebook's rule): it would pull every figure down.
+    graded = [r for r in results if r["status"] == "graded" and not blank_sheet(r)]
+    blank = [r["file"] for r in results if r["status"] == "graded" and blank_sheet(r)]
     skipped = [{"file": r["file"], "error": r["error"]} for r in results if r["status"] != "graded"]
     numbers = sorted({p["number"] for r in graded for p in r["problems"]})
     rows = [{p["number"]: p for p in r["problems"]} for r in graded]
@@ -34,7 +38,7 @@ def analyze(results: list[dict], key) -> dict:
     maximum = max((r["max"] for r in graded), default=0.0)
     problems = [_problem(n, [row.get(n) for row in rows], points[:, i], total, [r["exam"] for r in graded])
                 for i, n in enumerate(numbers)]
-    return {"students": len(graded), "not_graded": skipped, "points": maximum,
+    return {"students": len(graded), "not_graded": skipped, "blank": blank, "points": maximum,
             "score": _score(total, maximum, points), "problems": problems,
             "mistakes": _mistakes(key, numbers, rows), "candidates": _candidates(graded),
             "pictures": dict(PICTURES)}
@@ -168,7 +172,8 @@ def markdown(a: dict) -> str:
     s = a["score"]
     out = ["# Class analysis", "",
            f"{a['students']} student(s) graded" + (f"; {len(a['not_graded'])} file(s) could not be graded"
-                                                  if a["not_graded"] else "") + ".", "",
+                                                  if a["not_graded"] else "")
+           + (f"; {len(a['blank'])} blank sheet(s) left out" if a["blank"] else "") + ".", "",
            f"- Score: mean {_f(s['mean'])}, median {_f(s['median'])}, SD {_f(s['sd'])}, "
            f"range {_f(s['min'])}–{_f(s['max'])} of {a['points']:g} points",
            f"- Cronbach's α (problems as items): {_f(s['alpha'])}", "",

@@ -433,6 +433,12 @@ def grade(key, submissions, as_json, report_dir, gradebook, book_format, spec_fi
         numbers = sorted({n for v in graded_key.versions.values() for n in v.problems})
         title = next(iter(graded_key.versions.values())).title or "Exam"
         out.write_gradebook(rows, numbers, gradebook, title, book_format)
+        left_out = out.unmatched(rows, book_format)
+        if left_out:
+            need = "id" if book_format == "canvas" else "id or email"
+            click.echo(shown(f"examgen: warning: {len(left_out)} row(s) have no {need} for {book_format.title()}'s "
+                             f"import to match and are not in {gradebook}: {_students(left_out)}; "
+                             "add the ids to the roster, or use --gradebook-format csv"), err=True)
     _class_summary(rows, skipped)
     for path, why in unwritten:
         click.echo(shown(f"examgen: could not write the report {path} ({why})"), err=True)
@@ -455,7 +461,7 @@ def _class_summary(rows: list[dict], skipped: list) -> None:
         said += [f"{own} of examgen's own exam, key and export files"] if own else []
         click.echo(f"examgen: skipped {len(skipped)} file(s) that are not answer files ({'; '.join(said)})", err=True)
     for line in duplicates(rows):
-        click.echo(f"examgen: warning: {line}", err=True)
+        click.echo(shown(f"examgen: warning: {line}"), err=True)
     blank = [r for r in rows if blank_sheet(r)]
     if blank:
         click.echo(shown(f"examgen: {len(blank)} student(s) handed in a blank sheet, counted as not submitted: "

@@ -367,7 +367,8 @@ def _pick_version(key: Key, sub) -> tuple[Version, str]:
     """The version the file is graded as, and a note when the file does not say it ("" when it does)."""
     if sub.exam in key.versions:
         return key.versions[sub.exam], ""
-    held = ", ".join(sorted(key.versions))
+    # A class key's other versions are not named: this message reaches the student's report.
+    held = ", ".join(sorted(key.versions)) if len(key.versions) == 1 else f"{len(key.versions)} versions of this class"
     if sub.exam is None:
         if len(key.versions) == 1:
             (v,) = key.versions.values()
@@ -378,7 +379,7 @@ def _pick_version(key: Key, sub) -> tuple[Version, str]:
                        f"{v.student}")
         raise answer_files.AnswerFileError(f"the file does not say its exam version (exam: …), nor names a student "
                                            f"of this class; the key holds {held}")
-    raise answer_files.AnswerFileError(f"the file is for exam {sub.exam}, which this key does not hold (key: {held})")
+    raise answer_files.AnswerFileError(f"the file is for exam {sub.exam}, which this key does not hold (it holds {held})")
 
 
 def _round(x: float) -> float:
@@ -946,7 +947,8 @@ def answer_paths(paths, key_path=None, skipped: list | None = None) -> list[Path
             out.append(p)
         else:
             raise ExamgenError(f"no such file or folder: {p}")
-    return out
+    seen: set = set()   # a file named twice (or inside a folder also named) is graded once
+    return [p for p in out if not (p.resolve() in seen or seen.add(p.resolve()))]
 
 
 def _walk(folder: Path, key_file, skipped: list, depth: int) -> list[Path]:

@@ -132,11 +132,15 @@ def class_rows(key, results: list[dict]) -> list[dict]:
         return [_row(None, [r], None if blank_sheet(r) else r) for r in results]
     graded, blank, failed, loose = {}, {}, {}, []
     folders = {v.who.get("folder"): v.exam for v in versions if v.who.get("folder")}
+    by_exam = {v.exam: v for v in versions}
     for r in results:
         if r["status"] == GRADED:
             (blank if blank_sheet(r) else graded).setdefault(r["exam"], []).append(r)
         elif Path(r["file"]).parent.name in folders:
-            failed.setdefault(folders[Path(r["file"]).parent.name], []).append(r)
+            exam = folders[Path(r["file"]).parent.name]
+            failed.setdefault(exam, []).append(r)
+            # the folder's student (the terminal, the report's name and heading say so)
+            r.update(student=by_exam[exam].student or r["student"], student_id=by_exam[exam].who.get("student_id", ""))
         else:
             loose.append(r)
     names = {v.who.get("folder"): v.student for v in versions}
@@ -164,7 +168,8 @@ def _counted(v, subs: list[dict]) -> dict:
     def score(r):
         in_folder = Path(r["file"]).parent.name == v.who.get("folder")
         named = NOT_SURELY_THEIRS.isdisjoint(r["notes_by_kind"])
-        return (not (named and in_folder), not named, not in_folder)
+        sheet = Path(r["file"]).name.split(".")[0] == "answers"   # the sheet generate wrote, not a copy
+        return (not (named and in_folder), not named, not in_folder, not sheet)
     return min(subs, key=score)
 
 
@@ -208,6 +213,7 @@ def gradebook_csv(rows: list[dict], numbers: list[int], title: str = "Exam", fmt
     """The gradebook as CSV text (UTF-8 with a BOM, so Excel keeps the accents): csv, canvas or moodle."""
     buf = io.StringIO()
     buf.write("\ufeff")
+    left_out = {id(r) for r in unmatched(rows, fmt)}
     w = csv.writer(buf, lineterminator="\r\n")
     if fmt == "canvas":
         # Canvas's gradebook import: these five columns, then one column per assignment and a
@@ -216,8 +222,8 @@ def gradebook_csv(rows: list[dict], numbers: list[int], title: str = "Exam", fmt
         maxima = {r["max"] for r in rows if r["max"] is not None}
         w.writerow(["Points Possible", "", "", "", "", _pts(max(maxima)) if maxima else ""])
         for r in rows:
-            if not r["student_id"] and not r["lms"]:
-                continue  # a file tied to no student: nothing Canvas could match
+            if id(r) in left_out:
+                continue  # no id: nothing Canvas could match (the command warns)
             lms = r["lms"]
             w.writerow([_safe(r["student"]), _safe(lms.get("ID", "")),
                         _safe(lms.get("SIS User ID", "" if lms else r["student_id"])),
@@ -228,8 +234,8 @@ def gradebook_csv(rows: list[dict], numbers: list[int], title: str = "Exam", fmt
         w.writerow(["ID number", "Email address", "Full name", _safe(title)]
                    + [_safe(f"{title}: P{n}") for n in numbers])
         for r in rows:
-            if not r["student_id"] and not r["email"]:
-                continue
+            if id(r) in left_out:
+                continue  # no id or email (the command warns)
             w.writerow([_safe(r["lms"].get("ID number", r["student_id"])), _safe(r["email"]), _safe(r["student"]),
                         _pts(r["total"])] + [_pts(r["scores"].get(n)) for n in numbers])
     else:
@@ -241,6 +247,16 @@ def gradebook_csv(rows: list[dict], numbers: list[int], title: str = "Exam", fmt
                        + [_pts(r["total"]), _pts(r["max"]), r["status"], _safe(r["file"]),
                           _safe("; ".join(n for n in r["notes"] if n))])
     return buf.getvalue()
+
+
+def unmatched(rows: list[dict], fmt: str) -> list[dict]:
+    """The rows a gradebook format leaves out: Canvas matches a student by an id, Moodle by an
+    id or an email; a row without one cannot be imported (the csv format keeps every row)."""
+    if fmt == "canvas":
+        return [r for r in rows if not r["student_id"] and not r["lms"]]
+    if fmt == "moodle":
+        return [r for r in rows if not r["student_id"] and not r["email"]]
+    return []
 
 
 def _safe(s: str) -> str:

@@ -181,14 +181,19 @@ def test_cli_counts_planted_mistakes_and_writes_pictures(tmp_path):
         assert (tmp_path / "an" / name).read_bytes() == (tmp_path / "an2" / name).read_bytes(), name
 
 
-def test_cli_bad_file_is_listed_and_exit_1(tmp_path):
+def test_cli_bad_file_is_listed_and_exit_1_and_a_blank_sheet_is_left_out(tmp_path):
     assert run("generate", "--format", "md", "--out", tmp_path / "e").returncode == 0
+    sheet = tmp_path / "e" / "answers.yaml"
+    (tmp_path / "blank.yaml").write_text(sheet.read_text(encoding="utf-8"), encoding="utf-8")
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("expr: ~", "expr: 1/2"), encoding="utf-8")  # one answer
     (tmp_path / "bad.yaml").write_text("exam: [unclosed\n")
-    r = run("analyze", tmp_path / "e" / "key.json", tmp_path / "e" / "answers.yaml", tmp_path / "bad.yaml",
+    r = run("analyze", tmp_path / "e" / "key.json", sheet, tmp_path / "bad.yaml", tmp_path / "blank.yaml",
             "--out", tmp_path / "an")
-    assert r.returncode == 1 and "1 of 2" in r.stderr
+    assert r.returncode == 1 and "1 of 3" in r.stderr
     a = json.loads((tmp_path / "an" / "analysis.json").read_text())
-    assert a["students"] == 1 and len(a["not_graded"]) == 1
+    # the blank sheet (an absent student's, copied back with the folders) pulls no figure down
+    assert a["students"] == 1 and len(a["not_graded"]) == 1 and a["blank"] == [str(tmp_path / "blank.yaml")]
+    assert "1 blank sheet(s) left out" in (tmp_path / "an" / "analysis.md").read_text(encoding="utf-8")
 
 
 def test_between_groups_is_the_anova_numerator():

@@ -478,3 +478,54 @@ def test_a_blank_sheet_handed_back_is_not_a_submission(tmp_path, graded_class):
     r, _, rows = _book(tmp_path, out, subs)
     assert r.returncode == 1 and rows[5][col["status"]] == "could not be graded", rows[5]
     assert "without a submission" not in r.stderr
+
+
+def test_the_sheet_itself_counts_over_a_copy_in_the_same_folder(tmp_path, graded_class):
+    # answers-copy.yaml (a backup, sorted first) was counted instead of the student's answers.yaml
+    out, subs, versions = graded_class
+    _submit(subs / "王小明", versions[0], "王小明", {1: {"I": 0}}, name="answers-copy.yaml")
+    r, _, rows = _book(tmp_path, out, subs)
+    col = {h: i for i, h in enumerate(rows[0])}
+    s1 = rows[1]
+    assert s1[col["file"]].endswith("answers.yaml") and s1[col["total"]] == "10", s1
+    assert "counted " + str(subs / "王小明" / "answers.yaml") in s1[col["notes"]]
+
+
+def test_a_file_named_twice_is_graded_once(tmp_path, graded_class):
+    out, subs, versions = graded_class
+    sheet = subs / "王小明" / "answers.yaml"
+    r = run("grade", out / "key.json", sheet, subs / "王小明", "--gradebook", tmp_path / "b.csv")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.count("王小明, exam") == 1 and "submissions for this version" not in r.stderr
+
+
+def test_a_file_that_cannot_be_graded_is_reported_under_its_folders_student_naming_no_other_version(
+        tmp_path, graded_class):
+    out, subs, versions = graded_class
+    folder = subs / versions[3]["folder"]
+    folder.mkdir(parents=True)
+    (folder / "answers.yaml").write_text("exam: V-not-this-class\nanswers: {}\n", encoding="utf-8")
+    r = run("grade", out / "key.json", subs, "--report", tmp_path / "reports")
+    assert r.returncode == 1
+    (path,) = (tmp_path / "reports").glob("Björk*.md")   # named after the folder's student, not "answers"
+    report = path.read_text(encoding="utf-8")
+    assert report.startswith("# Graded: Björk Guðmundsdóttir")
+    assert "5 versions of this class" in report   # the other students' version ids stay private
+    assert not any(v["exam"] in report for v in versions), report
+    assert "answers.yaml: Björk Guðmundsdóttir: NOT GRADED" in r.stdout
+
+
+def test_an_lms_gradebook_warns_of_the_rows_it_cannot_hold(tmp_path):
+    roster = _roster(tmp_path, "name,email\nAda,ada@x.edu\nBo,\n", "no-ids.csv")
+    out, _ = _generate(tmp_path, "--roster", roster, "--seed", "3")
+    versions = json.loads((out / "key.json").read_text(encoding="utf-8"))["versions"]
+    subs = tmp_path / "subs"
+    for v in versions:
+        _submit(subs / v["folder"], v, v["student"], _right_answers(v))
+    r, _, canvas = _book(tmp_path, out, subs, fmt="canvas")
+    assert len(canvas) == 2   # header and Points Possible: no student has an id Canvas can match
+    assert "2 row(s) have no an id" not in r.stderr
+    assert "warning: 2 row(s) have no id for Canvas's import to match" in r.stderr and "Ada" in r.stderr
+    r, _, moodle = _book(tmp_path, out, subs, fmt="moodle")
+    assert [row[2] for row in moodle[1:]] == ["Ada"]   # Moodle matches Ada by her email
+    assert "warning: 1 row(s) have no id or email for Moodle's import to match" in r.stderr and "Bo" in r.stderr
