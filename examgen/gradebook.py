@@ -194,12 +194,9 @@ def _row(v, files: list[dict], counted: dict | None) -> dict:
         else:
             row["status"] = FAILED
             row["notes"].append(first["error"] or "")
-    others = [r["file"] for r in files if r is not counted]
     if counted is not None and len(files) > 1:
         add_note(row, SUBMITTED_TWICE, f"{len(files)} submissions for this version "
                                        f"({', '.join(r['file'] for r in files)}); counted {counted['file']}")
-    elif others and counted is not None:
-        row["notes"].append(f"also submitted: {', '.join(others)}")
     return row
 
 
