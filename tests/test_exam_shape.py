@@ -144,12 +144,16 @@ def test_the_default_final_is_about_an_hour_of_hand_work_with_points_in_proporti
         assert abs(share_of_points - share_of_work) <= 0.04, (q.id, share_of_points, share_of_work)
 
 
-def test_carry_forward_chains_skip_parts_the_exam_does_not_ask_for(tmp_path):
+def test_carry_forward_chains_take_the_keys_values_of_parts_the_exam_does_not_ask_for(tmp_path):
     spec = tmp_path / "spec.yaml"
     spec.write_text("problems:\n  - id: iou\n    parts: [U, IOU]\n  - id: iou\n    parts: [I, U]\n  - iou\n")
     out = tmp_path / "exam"
     assert run("generate", "--spec", spec, "--out", out, "--format", "md").returncode == 0
     subset, head, whole = json.loads((out / "key.json").read_text())["problems"]
-    assert "carry" not in subset["parts"]["U"] and "carry" not in subset["parts"]["IOU"]  # I not asked
+    assert "carry" not in subset["parts"]["U"]   # computed from I alone, which is not asked
+    # IOU from I (not asked: the key's value) and U (asked: the student's)
+    carry = subset["parts"]["IOU"]["carry"]
+    assert carry["from"] == ["I", "U"] and list(carry["given"]) == ["I"] and carry["given"]["I"] >= 0
+    assert "given" not in whole["parts"]["IOU"]["carry"]   # every source asked
     assert head["parts"]["U"]["carry"]["from"] == ["I"]
     assert whole["parts"]["IOU"]["carry"]["from"] == ["I", "U"]
