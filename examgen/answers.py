@@ -54,6 +54,13 @@ class Submission:
         return self.refused.get((number, part)) or self.refused.get((number, "*"))
 
 
+class TypedList(list):
+    """A YAML flow list with the text the file typed it as (`typed`): `[0, -0.2883; 0, 0]` is
+    MATLAB's rows, which YAML splits at its commas into [0, '-0.2883; 0', 0] (and 0.50 into 0.5)."""
+
+    typed = ""
+
+
 class _Mapping(dict):
     """A mapping as read, remembering the keys the file gave more than once (never resolved silently)."""
 
@@ -78,6 +85,8 @@ def _mapping(pairs) -> _Mapping:
 def _answer_loader():
     """The core-schema loader, with mappings that remember duplicated keys (made on first use:
     PyYAML is imported only by what reads YAML)."""
+    import yaml
+
     from .yamlio import CoreLoader
 
     class AnswerLoader(CoreLoader):
@@ -93,8 +102,44 @@ def _answer_loader():
             data.update(filled)
             data.duplicates = filled.duplicates
 
+        def __init__(self, stream):
+            super().__init__(stream)
+            self._text, self._lines = (stream if isinstance(stream, str) else ""), None
+
+        def construct_yaml_seq(self, node):
+            # A flow list with a plain item (style None, or "" in libyaml) holding `;` is MATLAB's
+            # rows split by YAML at commas: keep the text as typed, for grade.read_numbers.
+            rows = node.flow_style and any(isinstance(x, yaml.ScalarNode) and not x.style and ";" in x.value
+                                           for x in node.value)
+            data = TypedList() if rows else []
+            if rows:
+                if self._lines is None:     # split once per file, on first use
+                    self._lines = _YAML_BREAK.split(self._text)
+                data.typed = _span(self._lines, node.start_mark, node.end_mark)
+            yield data
+            data.extend(self.construct_sequence(node))
+
     AnswerLoader.add_constructor("tag:yaml.org,2002:map", AnswerLoader.construct_yaml_map)
+    AnswerLoader.add_constructor("tag:yaml.org,2002:seq", AnswerLoader.construct_yaml_seq)
     return AnswerLoader
+
+
+_YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")   # what YAML counts as a line break
+
+
+def _span(lines: list, start, end) -> str:
+    """The text between two YAML marks (line and column from 0) of a flow list, or "" when it
+    holds a comment or is not one list."""
+    if end.line - start.line >= 100:
+        return ""
+    lines = lines[start.line:end.line + 1]
+    if len(lines) == 1:
+        out = lines[0][start.column:end.column]
+    else:
+        out = " ".join([lines[0][start.column:], *lines[1:-1], lines[-1][:end.column]])
+    if "#" in out or out[:1] + out[-1:] != "[]":
+        return ""
+    return " ".join(out.split())
 
 
 def load(path) -> Submission:
@@ -242,6 +287,8 @@ def is_blank(v, depth: int = 0) -> bool:
 
 def kind_name(v) -> str:
     """What a read value is, in words: "a list", "text", "true/false", ..."""
+    if isinstance(v, (list, dict)):     # a TypedList or _Mapping too
+        return "a list" if isinstance(v, list) else "a mapping"
     return {dict: "a mapping", list: "a list", str: "text", bool: "true/false", int: "a number",
             float: "a number", type(None): "nothing"}.get(type(v), type(v).__name__)
 

@@ -634,8 +634,8 @@ def read_numbers(raw, what: str, shape: tuple = ()) -> tuple[np.ndarray, np.ndar
         return _read_channels(raw, what, tuple(shape))
     if isinstance(raw, str):
         raw = _typed_list(raw, math.prod(shape)) or raw
-    elif isinstance(raw, list) and len(raw) == 1 and isinstance(raw[0], str) and (";" in raw[0] or " " in raw[0].strip()):
-        raw = _typed_list("[" + raw[0] + "]", math.prod(shape)) or raw   # [0; 1; 0], [1 0] unquoted: YAML's one text
+    elif isinstance(raw, list) and _rows_in_a_list(raw):
+        raw = _typed_list(_list_text(raw), math.prod(shape)) or raw   # [0; 1; 0], [1 0], [1, 2; 3, 4] unquoted
     given_shape = _nested_shape(raw, what, 0)
     size = math.prod(given_shape)
     if size > answer_files.MAX_ENTRIES:
@@ -659,6 +659,25 @@ def read_numbers(raw, what: str, shape: tuple = ()) -> tuple[np.ndarray, np.ndar
             messages.append(str(e))
         floats[k], exact[k], bad[k] = math.nan, None, True
     return floats.reshape(given_shape), exact.reshape(given_shape), bad.reshape(given_shape), messages
+
+
+def _rows_in_a_list(raw: list) -> bool:
+    """A YAML list that is typed text YAML has split: `[0; 1; 0]` or `[1 0]` (one text), or
+    MATLAB's `[0, -0.2883; 0, 0]` (YAML splits at commas: [0, '-0.2883; 0', 0])."""
+    if len(raw) == 1 and isinstance(raw[0], str):
+        return ";" in raw[0] or " " in raw[0].strip()
+    return any(isinstance(x, str) and ";" in x for x in raw)
+
+
+def _list_text(raw: list) -> str:
+    """The text a list was typed as: the file's own (answers.TypedList), else its items between
+    commas (a float as Python prints it, the shortest text of its value); "" for a nested list."""
+    typed = getattr(raw, "typed", "")
+    if typed:
+        return typed
+    if not all(isinstance(x, (str, int, float)) and not isinstance(x, bool) for x in raw):
+        return ""
+    return "[" + ", ".join(repr(x) if isinstance(x, float) else str(x) for x in raw) + "]"
 
 
 _LATEX_MATRIX = re.compile(r"[\s$]*\\begin\{([bpvBV]?matrix)\}(.*)\\end\{\1\}[\s$.,]*", re.S)

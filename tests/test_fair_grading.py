@@ -231,6 +231,36 @@ def test_a_vector_typed_as_text_is_read_as_the_vector(typed, verdict):
     assert part["part"] == "IOU" and part["verdict"] == verdict, part
 
 
+@pytest.mark.parametrize("typed", ["[{a}, {b}; {c}, {d}]", "[{a}, {b};\n      {c}, {d}]", "'[{a}, {b}; {c}, {d}]'"])
+def test_a_matlab_matrix_with_commas_typed_unquoted_is_read_as_its_rows(typed):
+    # `dL_dW1: [0, -0.2883; 0, 0]` once got "wrong shape: … a list of 3 numbers": YAML splits the
+    # text at its commas, [0, '-0.2883; 0', 0], before the grader sees it. Quoted, it was read.
+    inst = BANK["mlp-backprop"].sample(3, "exam")
+    key = make_key(inst)
+    w = np.asarray(key["problems"][0]["answers"]["dL_dW1"], dtype=float)
+    assert w.shape == (2, 2)
+    a, b, c, d = (f"{x:.4f}" if x else "0" for x in w.reshape(-1))
+    sub = answers.loads(f"exam: {key['exam']}\nanswers:\n  1:\n    dL_dW1: {typed.format(a=a, b=b, c=c, d=d)}\n")
+    part = next(p for p in grade_submission(key, sub)["problems"][0]["parts"] if p["part"] == "dL_dW1")
+    assert part["verdict"] == "within tolerance" and part["points"] == part["max"], part
+    # read only with the answer's count: one entry short stays the list YAML read
+    sub = answers.loads(f"exam: {key['exam']}\nanswers:\n  1:\n    dL_dW1: [{a}, {b}; {c}]\n")
+    part = next(p for p in grade_submission(key, sub)["problems"][0]["parts"] if p["part"] == "dL_dW1")
+    assert part["verdict"] != "within tolerance" and part["points"] == 0, part
+
+
+def test_a_list_split_by_yaml_is_read_again_as_the_text_typed():
+    from examgen.grade import read_numbers
+
+    # the file's own text: 0.50 stays 0.50, a comment after the list is not part of it
+    sub = answers.loads("answers:\n  1:\n    x: [0.50, 1e3; 2, 3]  # 2 × 2\n")
+    assert sub.answers[1]["x"].typed == "[0.50, 1e3; 2, 3]"
+    assert read_numbers(sub.answers[1]["x"], "x", (2, 2))[0].tolist() == [[0.5, 1000], [2, 3]]
+    # a list from JSON (no typed text): its items between commas
+    assert read_numbers([0.5, "0.25; 1", 2], "x", (2, 2))[0].tolist() == [[0.5, 0.25], [1, 2]]
+    assert answers.kind_name(sub.answers[1]["x"]) == "a list"
+
+
 @pytest.mark.parametrize("text", ["yes", "x", "two"])
 def test_a_word_where_a_number_is_asked_says_how_to_write_the_number(text):
     # `y_c: [yes, no]` once got "variables allowed: none here", which says what is wrong, not what to type
