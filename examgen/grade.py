@@ -688,7 +688,7 @@ def _typed_list(text: str, size: int) -> list | None:
     - the LaTeX the key prints, `\\begin{bmatrix} 0 \\\\ 7 \\end{bmatrix}` (rows at \\\\, entries at &);
     - numbers between commas, `1/2, -1, ln 3`, bare or in brackets or parentheses (a list in
       quotes, a tuple), rows apart at semicolons, `[1, 2; 3, 4]`, as in MATLAB;
-    - plain numbers between spaces, `[1 -1 1/2]`, `[1 2; 3 4]` (MATLAB's rows), or bare, `1 0`;
+    - numbers between spaces, `[1 -1 ln(2) -ln(2)]`, `[1 2; 3 4]` (MATLAB's rows), or bare, `1 0`;
     the latter two only with exactly the answer's `size` of entries: a decimal comma (`1,5`)
     would give fewer, so the count decides, as it does for a YAML list."""
     m = _LATEX_MATRIX.fullmatch(text)
@@ -699,9 +699,16 @@ def _typed_list(text: str, size: int) -> list | None:
     bracketed = text[:1] + text[-1:] in ("[]", "()") and _balanced(text[1:-1])
     if size < 2 or ("," not in text and ";" not in text and " " not in text.strip("[]() ")):
         return None
+    if len(text) > size * (expr.MAX_LENGTH + 2):
+        return None          # longer than `size` entries can be: no reading has the count
     if bracketed:
         text = text[1:-1]    # one bracket around it all: '[1/2, 1/3]', (13/2, -4, 7/2), [1 0]
-    rows = [_row_entries(row) for row in _top_level(text, ";")]
+    rows, count = [], 0
+    for row in _top_level(text, ";"):
+        rows.append(_row_entries(row, size - count))
+        count += len(rows[-1])
+        if count > size:
+            return None
     entries = [x for row in rows for x in row]
     if len(entries) != size or not all(entries) or len({len(r) for r in rows}) != 1:
         return None
@@ -709,15 +716,48 @@ def _typed_list(text: str, size: int) -> list | None:
 
 
 _PLAIN_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:/\d+)?")
+_OPERATOR = "+-−–*/^·×÷"
+# a word that takes the next one as its argument: ln 2, -ln 2, 2ln 2, √ 2
+_FUNCTION_WORD = re.compile(r"(?:(?<![A-Za-z_])(?:ln|log|exp|sqrt|tanh|sigma|sigmoid)|σ|√)\Z")
 
 
-def _row_entries(row: str) -> list[str]:
-    """A typed row's entries: apart at commas, else (MATLAB's `[1 -1 1/2]`) at spaces when each
-    piece is a plain number (`1 - 1` or `ln 2` stays one entry, for the reader to judge)."""
+def _row_entries(row: str, most: int) -> list[str]:
+    """A typed row's entries: apart at commas, else at spaces as MATLAB reads `[1 -1 ln(2)]`:
+    between elements, except around a binary operator (`[1 - 1]` is one element, `[1 -1]` two)
+    and after a function's name (`[ln 2 0]` is ln(2) and 0, as a careful marker reads it).
+    The row is split only when each piece reads as a number on its own (`ln 2x` stays one
+    entry, for the reader to judge); more than `most` pieces are not read (the count fails)."""
     if "," in row:
         return [x.strip() for x in _top_level(row, ",")]
-    pieces = row.split()
-    return pieces if pieces and all(_PLAIN_NUMBER.fullmatch(x) for x in pieces) else [row.strip()]
+    pieces = _elements(row)
+    if len(pieces) > most:
+        return pieces
+    if len(pieces) > 1 and all(_PLAIN_NUMBER.fullmatch(x) or _reads_as_number(x) for x in pieces):
+        return pieces
+    return [row.strip()]
+
+
+def _elements(row: str) -> list[str]:
+    """MATLAB's elements of a row typed with spaces (see _row_entries), in one pass."""
+    out, joins = [], False
+    for piece in _top_level(" ".join(row.split()), " "):
+        if not piece:
+            continue
+        operator_first = piece[0] in _OPERATOR and (len(piece) == 1 or piece[0] not in "+-−–")
+        if out and (joins or operator_first):
+            out[-1] += " " + piece
+        else:
+            out.append(piece)
+        joins = piece[-1] in _OPERATOR or bool(_FUNCTION_WORD.search(piece))
+    return out
+
+
+def _reads_as_number(text: str) -> bool:
+    try:
+        expr.number(text, "entry")
+    except expr.ExpressionError:
+        return False
+    return True
 
 
 def _top_level(text: str, sep: str) -> list[str]:

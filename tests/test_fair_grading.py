@@ -249,6 +249,38 @@ def test_a_matlab_matrix_with_commas_typed_unquoted_is_read_as_its_rows(typed):
     assert part["verdict"] != "within tolerance" and part["points"] == 0, part
 
 
+@pytest.mark.parametrize("pid, part", [("bbox-target", "y_r"), ("mlp-backprop", "dL_dW1")])
+def test_a_matlab_row_of_functions_is_read_as_its_entries(pid, part):
+    # `y_r: [-1 0 ln(2) -ln(2)]` once got "'1 0' is two numbers side by side", and `[ln(2/3) 0]`
+    # was read as one product: inside brackets, MATLAB separates elements by spaces, except
+    # around a binary operator, as `-32*ln(3)/45 + 32*ln(2)/45 0` is two elements.
+    for seed in range(8):
+        key = make_key(BANK[pid].sample(seed, "exam"))
+        exact = np.asarray(key["problems"][0]["answers_exact"][part], dtype=object)
+        rows = exact.reshape(-1, exact.shape[-1])
+        for form in (str, student_text):
+            typed = "[" + "; ".join(" ".join(form(x) for x in row) for row in rows) + "]"
+            sub = answers.loads(f"exam: {key['exam']}\nanswers:\n  1:\n    {part}: {typed}\n")
+            got = next(p for p in grade_submission(key, sub)["problems"][0]["parts"] if p["part"] == part)
+            assert got["verdict"] == "correct", (seed, typed, got)
+
+
+@pytest.mark.parametrize("text, size, entries", [
+    ("[ln(2/3) 0]", 2, ["ln(2/3)", "0"]), ("[-1 0 ln(2) -ln(2)]", 4, ["-1", "0", "ln(2)", "-ln(2)"]),
+    ("[1 -1]", 2, ["1", "-1"]), ("[1 - 1 0]", 2, ["1 - 1", "0"]), ("[2 * 3 e^ -1]", 2, ["2 * 3", "e^ -1"]),
+    # a function's name takes the word after it, as a careful marker reads `ln 2`
+    ("[ln 2 0]", 2, ["ln 2", "0"]), ("[ln 2 -ln 3]", 2, ["ln 2", "-ln 3"]), ("[√ 2 1]", 2, ["√ 2", "1"]),
+    ("[ln(2) 0; 0 ln 3]", 4, [["ln(2)", "0"], ["0", "ln 3"]]),
+    # never misread: one element, a piece that is no number, or a count that is not the answer's
+    ("[1 - 1]", 2, None), ("[ln 2 0]", 3, None), ("[ln 2x 0]", 2, None), ("[ln 3/4 1]", 2, None),
+    ("[ln 2 0 1]", 2, None), ("1 2 3 4 5", 2, None),
+])
+def test_matlab_rows_split_at_spaces_only_between_elements(text, size, entries):
+    from examgen.grade import _typed_list
+
+    assert _typed_list(text, size) == entries
+
+
 def test_a_list_split_by_yaml_is_read_again_as_the_text_typed():
     from examgen.grade import read_numbers
 
