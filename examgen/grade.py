@@ -815,7 +815,7 @@ def _read_channels(raw: dict, what: str, shape: tuple):
             continue
         if isinstance(value, dict):
             raise expr.ExpressionError(f"{label}: expected a matrix [[row 1], [row 2], …]")
-        f, q, b, m = read_numbers(value, label)
+        f, q, b, m = read_numbers(value, label, shape[:2])   # typed text too: c0: [0 0 0 2; 0 0 0 0]
         fitted, why = fit_shape(f, shape[:2])
         if fitted is None:
             raise expr.ExpressionError(f"{label}: {why}")

@@ -115,6 +115,20 @@ def test_multi_channel_answers_are_written_and_read_channel_by_channel():
     assert p["verdict"] == "wrong" and 0 < p["points"] < p["max"] and "c1" in p["feedback"], p
 
 
+@pytest.mark.parametrize("layout", ["[{}]", "'[{}]'", "{}"])
+def test_a_channel_typed_as_matlab_rows_is_read_as_at_top_level(layout):
+    # `c0: [0 0 0 2; 0 0 0 0]` once got "wrong shape: expected 2 × 4, got a list of 1 number",
+    # although the same text for a one-channel array was read
+    inst = next(i for s in range(60) if np.shape((i := BANK["maxpool-backward"].sample(s)).values["dL_dxi"])[2] > 1)
+    key = make_key(inst)
+    right = np.asarray(key["problems"][0]["answers_exact"]["dL_dxi"], dtype=object)
+    lines = "".join(f"      {c}: " + layout.format("; ".join(" ".join(row) for row in right[:, :, k].tolist())) + "\n"
+                    for k, c in enumerate(channel_keys(right.shape)))
+    sub = answers.loads(f"exam: {key['exam']}\nanswers:\n  1:\n    dL_dxi:\n{lines}")
+    (part,) = grade_submission(key, sub)["problems"][0]["parts"]
+    assert part["verdict"] == "correct", (lines, part)
+
+
 # --- shapes ------------------------------------------------------------------------------------------
 def test_wrong_shapes_are_named_in_the_exams_words():
     e = np.arange(6.0).reshape(2, 3) + 1
