@@ -850,6 +850,20 @@ def _grade_choice(part: KeyPart, raw):
     return (CORRECT if right else WRONG), float(right), "", mistake
 
 
+def _functions_used(tree) -> tuple[set, set]:
+    """The functions an expression calls, and {"exp"} when it raises e to a power that is not a
+    constant (e^(2ξ - 1) and e**x are the exponential; e^2 is a number)."""
+    calls, powers = set(), set()
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Call):
+            calls.add(n.func.id)
+        elif (isinstance(n, ast.BinOp) and isinstance(n.op, ast.Pow) and isinstance(n.left, ast.Name)
+              and n.left.id == "e" and any(isinstance(m, ast.Name) and m.id not in expr.CONSTANTS
+                                           for m in ast.walk(n.right))):
+            powers.add("exp")
+    return calls, powers
+
+
 def _choice_text(v) -> str:
     """A choice as a careful marker reads it: "B", "(b)", "b)" and "b." all mean b."""
     return str(v).strip().lower().strip("()[]. ").strip()
@@ -861,10 +875,13 @@ def _grade_expression(part: KeyPart, raw):
     text = raw if isinstance(raw, str) else repr(raw)
     tree = expr.check(text, part.variables, part.name)
     if part.functions is not None:
-        used = sorted({n.func.id for n in ast.walk(tree) if isinstance(n, ast.Call)} - set(part.functions))
+        calls, powers = _functions_used(tree)
+        used = sorted((calls | powers) - set(part.functions))
         if used:
             allowed = ", ".join(part.functions) or "none"
-            return WRONG, 0.0, f"the question asks for an answer without {', '.join(used)} (functions allowed: {allowed})", None
+            power = "; e^(…) is exp(…)" if "exp" in used and "exp" not in calls else ""
+            return WRONG, 0.0, (f"the question asks for an answer without {', '.join(used)} "
+                                f"(functions allowed: {allowed}){power}"), None
     same = equivalent(tree, part.expected, part.variables)
     if same is None:
         same = symbolic_equal(text, part.expected_source, part.variables)

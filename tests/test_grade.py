@@ -327,6 +327,25 @@ def test_expression_part_honours_the_functions_the_key_allows():
     assert got["2σ(2ξ) - 1"]["verdict"] == "correct"
 
 
+def test_e_to_a_power_is_the_exponential_where_the_key_allows_no_exp():
+    # `1/(1+exp(2xi-1))` was refused for a question without exp, but `1/(1+e^(2ξ-1))` got full marks
+    key = expression_key("sigma(1 - 2*xi)", ["xi"])
+    key["problems"][0]["parts"]["expr"]["functions"] = ["sigma"]
+
+    def grade(given, v="ln 2"):
+        r = grade_submission(key, {"exam": "E0-x", "answers": {1: {"expr": given, "v": v}}})
+        return r["problems"][0]["parts"]
+
+    for given in ("1/(1+exp(2xi-1))", "1/(1+e^(2ξ-1))", "1/(1 + e**(2*xi - 1))", "1/(1 + e^(-(1 - 2ξ)))"):
+        p = grade(given)[0]
+        assert p["verdict"] == "wrong" and p["points"] == 0, (given, p)
+        assert p["feedback"].startswith("the question asks for an answer without exp (functions allowed: sigma)"), p
+        assert ("e^(…) is exp(…)" in p["feedback"]) == ("exp(" not in given), p
+    # e to a constant power is a number; a numeric part has no function list
+    assert grade("σ(1 - 2ξ)·e^2/e^2")[0]["verdict"] == "correct"
+    assert grade("σ(1 - 2ξ)", v="ln(2) - 1/e + e^(-1)")[1]["verdict"] == "correct"
+
+
 def test_the_terminal_summary_says_what_was_expected_once():
     from examgen.gradebook import text
 
