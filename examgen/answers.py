@@ -171,8 +171,13 @@ def loads(data: bytes | str, source: str = "<answers>", json_syntax: bool | None
     text = safeio.decode_text(data, "answer file (answers.yaml or JSON)", AnswerFileError, by_hand=True)
     if json_syntax is None:
         json_syntax = text.lstrip().startswith("{")
-    raw = _parse_json(text) if json_syntax else _parse_yaml(text)
+    repaired: list = []
+    if json_syntax:
+        raw = _parse_json(text)
+    else:
+        raw, text = _parse_yaml_quoting(text, repaired)
     sub = from_mapping(raw, source)
+    sub.notes[:0] = repaired
     if not json_syntax:
         sub.commas = _decimal_commas(text)
     return sub
@@ -186,6 +191,69 @@ def _parse_yaml(text: str):
     from . import yamlio
 
     return yamlio.parse_yaml(text, MAX_FILE_DEPTH, AnswerFileError, "an answer file", loader=_answer_loader())
+
+
+MAX_REPAIRS = 10              # answer lines YAML cannot read, read as quoted text, per file
+MAX_REPAIR_BYTES = 100_000    # a file re-read that often is a few kB; a larger one gets the message
+# `    dL_dh: [-7/8, 1/4]^T  # comment`: a part (or channel, or the student's name) and its answer
+_PART_LINE = re.compile(r"(?P<head>(?P<indent>[ ]*)(?P<name>[A-Za-z_]\w{0,40})[ \t]*:[ \t]+)(?P<value>.*?)"
+                        r"(?P<comment>[ \t]+#.*)?")
+
+
+def _parse_yaml_quoting(text: str, notes: list) -> tuple:
+    """(the parsed YAML, the text parsed). A slip on one answer's line (`dL_dh: [-7/8, 1/4]^T`,
+    `'it's 1/8'`, `` `1/8` ``) makes the whole file invalid YAML: such a line, when YAML cannot
+    read it on its own, is read with its answer in quotes (a note says so) and the file
+    parsed again, at most MAX_REPAIRS times; any other error is the file's, one line."""
+    while True:
+        try:
+            return _parse_yaml(text), text
+        except AnswerFileError as e:
+            line = getattr(e, "yaml_line", None)
+            fixed = _quote_line(text, line) if line is not None else None
+            if fixed is None:
+                raise
+            text, name, quoted, indented = fixed
+            if not indented or len(notes) >= MAX_REPAIRS or len(text) > MAX_REPAIR_BYTES:
+                raise AnswerFileError(f"line {line + 1} ({name}): YAML cannot read this line; put "
+                                      f"{'the answer' if indented else 'it'} in quotes: {name}: {quoted}") from None
+            notes.append(f"line {line + 1} ({name}): YAML cannot read this line; read as the quoted text "
+                         f"{name}: {quoted} (put such an answer in quotes)")
+
+
+_LINE_BREAK = re.compile(f"({_YAML_BREAK.pattern})")   # the same, kept by re.split
+
+
+def _quote_line(text: str, line: int):
+    """(text with the answer on `line` quoted, the part's name, the quoted answer, whether the
+    line is indented: a part's, not the file's exam or student), or None when the line is no
+    `<indent><part>: <answer>` line or YAML reads it on its own (the error is elsewhere, e.g. a
+    bracket left open on an earlier line)."""
+    pieces = _LINE_BREAK.split(text)     # lines at even places, their breaks between
+    if not 0 <= 2 * line < len(pieces):
+        return None
+    m = _PART_LINE.fullmatch(pieces[2 * line])
+    if not m or not m.group("value").strip():
+        return None
+    import yaml
+
+    from .yamlio import SafeLoader
+
+    try:
+        for _ in yaml.parse(m.group("name") + ": " + m.group("value"), Loader=SafeLoader):
+            pass                          # events only: nothing is built
+        return None
+    except yaml.YAMLError:
+        pass
+    value = m.group("value").strip()
+    if len(value) > 1 and value[0] == value[-1] and value[0] in "'\"`":
+        value = value[1:-1]               # the student's own quotes: 'it's 1/8', `1/8`
+    if "'" in value and '"' not in value and "\\" not in value:
+        quoted = '"' + value + '"'
+    else:
+        quoted = "'" + value.replace("'", "''") + "'"
+    pieces[2 * line] = m.group("head") + quoted + (m.group("comment") or "")
+    return "".join(pieces), m.group("name"), quoted, bool(m.group("indent"))
 
 
 _YAML_SCAN = re.compile(r"(?m)^(?P<problem>[ \t]*\d{1,3}[ \t]*:)|(?P<key>[A-Za-z_]\w*)[ \t]*:"

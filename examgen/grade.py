@@ -690,12 +690,19 @@ def _typed_list(text: str, size: int) -> list | None:
       quotes, a tuple), rows apart at semicolons, `[1, 2; 3, 4]`, as in MATLAB;
     - numbers between spaces, `[1 -1 ln(2) -ln(2)]`, `[1 2; 3 4]` (MATLAB's rows), or bare, `1 0`;
     the latter two only with exactly the answer's `size` of entries: a decimal comma (`1,5`)
-    would give fewer, so the count decides, as it does for a YAML list."""
+    would give fewer, so the count decides, as it does for a YAML list;
+    - any list in brackets with ^T after it (`[-7/8, 1/4]^T`, the column): its transpose."""
     m = _LATEX_MATRIX.fullmatch(text)
     if m:
         rows = [r for r in m.group(2).split("\\\\") if r.strip()]
         return [[x.strip() for x in r.split("&")] for r in rows] or None
     text = text.strip()
+    transpose = _TRANSPOSED.fullmatch(text)
+    if transpose:
+        rows = _typed_list(transpose.group(1), size)
+        if rows is None:
+            return None
+        return [[x] for x in rows] if not isinstance(rows[0], list) else [list(c) for c in zip(*rows)]
     bracketed = text[:1] + text[-1:] in ("[]", "()") and _balanced(text[1:-1])
     if size < 2 or ("," not in text and ";" not in text and " " not in text.strip("[]() ")):
         return None
@@ -713,6 +720,9 @@ def _typed_list(text: str, size: int) -> list | None:
     if len(entries) != size or not all(entries) or len({len(r) for r in rows}) != 1:
         return None
     return rows[0] if len(rows) == 1 else rows
+
+
+_TRANSPOSED = re.compile(r"(\[.*\])\s*(?:\^\s*(?:T|\{T\}|\(T\))|ᵀ)", re.S)   # [1, 2]^T: the column
 
 
 _PLAIN_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:/\d+)?")

@@ -119,7 +119,9 @@ def parse_yaml(text: str, max_depth: int, error=ExamgenError, what: str = "file"
         if e.problem_mark and _at(text, e.problem_mark) == "\t":   # an editor's tab where YAML wants spaces
             raise error(f"not valid YAML: a tab{where}; YAML indents with spaces only: "
                         "replace the tab with spaces") from None
-        raise error(f"not valid YAML: {e.problem or e.context}{where}") from None
+        err = error(f"not valid YAML: {e.problem or e.context}{where}")
+        err.yaml_line = e.problem_mark.line if e.problem_mark else None   # from 0, for a caller's repair
+        raise err from None
     except yaml.YAMLError as e:
         raise error(f"not valid YAML: {str(e).splitlines()[0][:120]}") from None
     except (RecursionError, ValueError, OverflowError) as e:

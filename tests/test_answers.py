@@ -118,3 +118,33 @@ def test_a_folder_of_submissions_grades_answers_saved_with_txt_added(tmp_path):
     assert [p.relative_to(tmp_path).as_posix() for p in found] == ["ana/answers.yaml.txt", "bo/answers.json.txt"]
     assert [(s[0].split("/")[-1], s[1]) for s in skipped] == [("notes.txt", "not .yaml, .yml or .json")]
     assert A.load(found[1]).answers == {}
+
+
+@pytest.mark.parametrize("typed, read", [
+    ("[-7/8, 1/4]^T", "[-7/8, 1/4]^T"), ("'it's 1/8'", "it's 1/8"), ("*1/8", "*1/8"), ("`1/8`", "1/8"),
+    ("[-7/8, 1/4]^T  # the column", "[-7/8, 1/4]^T"),
+])
+def test_a_yaml_slip_on_one_answer_line_is_read_as_quoted_text(typed, read):
+    # one such line was "NOT GRADED: not valid YAML: did not find expected key at line 5 column 23"
+    s = A.loads(f"exam: E1\nanswers:\n  8:\n    L: 1/2\n    dL_dh: {typed}\n    w_new: [3/8]\n")
+    assert s.answers[8] == {"L": "1/2", "dL_dh": read, "w_new": ["3/8"]}
+    (note,) = s.notes
+    assert note.startswith("line 5 (dL_dh): YAML cannot read this line; read as the quoted text dL_dh: "), note
+    assert "put such an answer in quotes" in note
+
+
+@pytest.mark.parametrize("text, message", [
+    # more slips than are read as quoted text: the first one left, and what to type
+    ("answers:\n  1:\n" + "".join(f"    p{k}: [1]^T\n" for k in range(11)),     # A.MAX_REPAIRS + 1
+     "line 13 (p10): YAML cannot read this line; put the answer in quotes: p10: '[1]^T'"),
+    # the student's own name is not guessed at
+    ("exam: E1\nstudent: 'O'Brien'\nanswers: {}\n",
+     "line 2 (student): YAML cannot read this line; put it in quotes: student: \"O'Brien\""),
+    # a line YAML reads on its own is not where the slip is: the file's error as YAML gives it
+    ("answers:\n  1:\n    I: [1, 2\n    U: 3\n", "not valid YAML: did not find expected ',' or ']' at line 4"),
+])
+def test_a_yaml_slip_not_read_says_which_line_and_what_to_type(text, message):
+    assert getattr(A, "MAX_REPAIRS", 10) == 10
+    with pytest.raises(A.AnswerFileError) as e:
+        A.loads(text)
+    assert str(e.value).startswith(message) and "\n" not in str(e.value), str(e.value)

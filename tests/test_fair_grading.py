@@ -295,6 +295,17 @@ def test_matlab_rows_split_at_spaces_only_between_elements(text, size, entries):
     assert _typed_list(text, size) == entries
 
 
+@pytest.mark.parametrize("typed, verdict", [("[{a}, {b}]^T", "correct"), ("'[{a} {b}]ᵀ'", "correct"),
+                                            ("[{a}, {b}, 0]^T", "unreadable")])
+def test_a_vector_with_its_transpose_sign_is_the_column(typed, verdict):
+    # `dL_dh: [-7/8, 1/4]^T` made the whole sheet invalid YAML; read as quoted text, it is the column
+    key = make_key(BANK["rnn-bptt"].sample(0, "exam"))
+    a, b = key["problems"][0]["answers_exact"]["dL_dh"]
+    sub = answers.loads(f"exam: {key['exam']}\nanswers:\n  1:\n    dL_dh: {typed.format(a=a, b=b)}\n")
+    part = next(p for p in grade_submission(key, sub)["problems"][0]["parts"] if p["part"] == "dL_dh")
+    assert part["verdict"] == verdict, part
+
+
 def test_a_list_split_by_yaml_is_read_again_as_the_text_typed():
     from examgen.grade import read_numbers
 
