@@ -150,7 +150,7 @@ def tokenize(text: str, variables=()) -> list[tuple[str, str]]:
 def _character_hint(c: str) -> str:
     if c == "[":
         return " (a list is written without quotes: [1, 2])"
-    if c == "≈":
+    if c in "≈~":
         return " (give one value: the exact one, or its decimal)"
     if c in "=<>":
         return " (give the value only, e.g. 3/4)"
@@ -179,8 +179,8 @@ def _as_a_marker_reads(text: str) -> str:
         if last.strip():
             text = last
     plain = normalize(text)
-    if plain.lstrip().startswith("~"):   # ~0.33, approximately (YAML reads a bare ~ as blank)
-        plain = "≈" + plain.lstrip()[1:]
+    if "~" in plain:   # ~0.33, 1/6 ~ 0.17: approximately, as ≈ (YAML reads a bare ~ as blank)
+        plain = plain.replace("~", "≈")
     if "≈" in plain:   # (a leading ≈ 0.33 is the one value)
         return _agreeing([t for t in plain.split("≈") if t.strip()]) or text
     return _without_agreeing_note(text)

@@ -168,6 +168,7 @@ def test_blanket_guesses_earn_nothing_unless_right():
     # percentages, a full stop after the answer, an approximate value
     ("½", 0.5), ("¾", 0.75), ("⅝", 0.625), ("1½", 1.5), ("-2 ¼", -2.25), ("ln ½", -np.log(2)), ("75%", 0.75),
     ("12.5 %", 0.125), ("0.75.", 0.75), ("ln(2).", np.log(2)), ("≈ 0.33", 0.33), ("~0.33", 0.33),
+    ("1/6 ~ 0.17", 1 / 6), ("IOU = 3/11 ~ 0.27", 3 / 11),   # ~ after a value is ≈, as before one
 ])
 def test_student_number_syntax(text, value):
     assert expr.number(text)[0] == pytest.approx(value, rel=1e-12)
@@ -213,7 +214,7 @@ def test_brackets_read_as_a_careful_marker_reads_them(text, same_as):
 
 
 @pytest.mark.parametrize("text", ["[1, 2]", "3/4 ≈ 0.7", "x =", "x < 3", "ln", "foo(2)", "2 +* 3", "3 4", "1,2,3", "yes",
-                                  "x", "≈", "0.5½", "x%", "5%%"])
+                                  "x", "≈", "0.5½", "x%", "5%%", "3/4 ~ 0.7"])
 def test_every_refusal_says_what_to_type(text):
     with pytest.raises(expr.ExpressionError) as e:
         expr.number(text)
