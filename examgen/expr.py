@@ -127,6 +127,7 @@ def tokenize(text: str, variables=()) -> list[tuple[str, str]]:
         kind = m.lastgroup
         tok = m.group(kind)
         if kind == "name":
+            _refuse_log_base(tok, text[m.end():])
             tok = _ALIASES.get(tok, tok)
         if kind == "op" and tok == "^":
             tok = "**"
@@ -145,6 +146,22 @@ def tokenize(text: str, variables=()) -> list[tuple[str, str]]:
         pos = m.end()
     _refuse_commas(out)
     return [(("op" if k == "imp" else k), t) for k, t in _bare_functions(out)]
+
+
+_LOG_BASE = re.compile(r"log_?(\d+)")
+_LOG_ARGUMENT = re.compile(r"\s*(?:\(([^()]{1,40})\)|(\d+(?:\.\d*)?|\.\d+)|\()")
+
+
+def _refuse_log_base(name: str, rest: str) -> None:
+    """`log10(2)`, `log_2 8`: a logarithm to a base, which the course does not use (log is ln).
+    Refused saying what to type; `log2` alone stays ln 2 (the function and its argument)."""
+    base = _LOG_BASE.fullmatch(name)
+    arg = _LOG_ARGUMENT.match(rest) if base else None
+    if arg:
+        b, a = base.group(1), (arg.group(1) or arg.group(2) or "…").strip()
+        raise ExpressionError(f"log{b}({a}) is a base-{b} logarithm, which is not used here (log is the natural "
+                              f"log, ln): write ln({a}) or log({a}) for the natural log, or ln({a})/ln({b}) "
+                              f"for the base-{b} one")
 
 
 def _character_hint(c: str) -> str:

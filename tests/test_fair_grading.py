@@ -319,6 +319,19 @@ def test_a_list_split_by_yaml_is_read_again_as_the_text_typed():
     assert answers.kind_name(sub.answers[1]["x"]) == "a list"
 
 
+@pytest.mark.parametrize("text, arg, base", [("log10(2)", "2", "10"), ("log_10(2/3)", "2/3", "10"),
+                                             ("log10 2", "2", "10"), ("log2(8)", "8", "2"), ("log10((2))", "…", "10")])
+def test_a_logarithm_to_a_base_says_log_is_the_natural_log(text, arg, base):
+    # `log10(2)` once got "'ln 10(' is ambiguous: ln(10)·( or ln(10()", which says nothing of bases
+    with pytest.raises(expr.ExpressionError) as e:
+        expr.number(text, "I")
+    message = str(e.value)
+    assert f"a base-{base} logarithm, which is not used here (log is the natural log, ln)" in message, message
+    assert f"write ln({arg}) or log({arg}) for the natural log, or ln({arg})/ln({base}) for the base-{base} one" in message
+    # log2 alone is still ln 2, as ln2 is
+    assert expr.number("log2")[0] == pytest.approx(np.log(2)) and expr.number("log10")[0] == pytest.approx(np.log(10))
+
+
 @pytest.mark.parametrize("text", ["yes", "x", "two"])
 def test_a_word_where_a_number_is_asked_says_how_to_write_the_number(text):
     # `y_c: [yes, no]` once got "variables allowed: none here", which says what is wrong, not what to type
