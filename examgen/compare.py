@@ -9,8 +9,9 @@ i.e. |given − expected| ≤ max(atol, rtol·|expected|). Problems may set othe
 number or [x] or [[x]] for one value; a flat list, a row or a column for a vector or a 1×K
 matrix; size-1 axes dropped or added) and names a really wrong shape, a transposed matrix
 or permuted axes. `compare` grades a whole answer: a vector or matrix with some wrong entries
-earns the share of right entries (partial credit), except a blanket guess (every entry the
-same value, e.g. all zeros), which earns nothing unless it is right.
+earns the share of right entries (partial credit; `entry_share`: entries the key and the answer
+both leave at 0 are not counted), except a blanket guess (every entry the same value, e.g. all
+zeros), which earns nothing unless it is right.
 """
 from __future__ import annotations
 
@@ -142,7 +143,8 @@ def compare(given, expected, rtol: float, atol: float, exact=False, partial: boo
     expected value; a right answer with an inexact entry is "within tolerance". `unreadable`
     (a bool array like `given`, or None) marks entries that could not be read: they are wrong,
     their neighbours are graded as usual. With `partial`, a vector or matrix earns the share
-    of its entries that are right, unless every entry is the same value (a blanket guess).
+    of its counted entries that are right (`entry_share`), unless every entry is the same value
+    (a blanket guess).
     """
     e = np.asarray(expected, dtype=float)
     g = np.asarray(given, dtype=float)
@@ -166,7 +168,31 @@ def compare(given, expected, rtol: float, atol: float, exact=False, partial: boo
     readable = g[~bad]
     if readable.size == g.size and np.all(readable == readable.flat[0]):
         return Comparison(WRONG, 0.0, f"{message}; the same value in every entry earns no partial credit")
-    return Comparison(WRONG, right / n if partial else 0.0, message)
+    counted = counted_entries(ok, e)
+    if partial and counted.sum() < n:
+        message += (f"; partial credit counts the {int(counted.sum())} entries that are not 0 in your "
+                    f"answer or the key, {int((ok & counted).sum())} of them right")
+    return Comparison(WRONG, entry_share(ok, e) if partial else 0.0, message)
+
+
+def counted_entries(ok, expected) -> np.ndarray:
+    """The entries partial credit counts: every entry but those the key has at 0 and the answer
+    rightly leaves at 0 (a sparse answer's zeros carry no idea, so they earn nothing and cost
+    nothing). A key that is 0 everywhere has nothing else to count: there every entry counts."""
+    nonzero, ok = np.asarray(expected) != 0, np.asarray(ok, dtype=bool)
+    return nonzero | ~ok if nonzero.any() else np.ones(ok.shape, dtype=bool)
+
+
+def entry_share(ok, expected) -> float:
+    """Partial credit: the share of the counted entries (`counted_entries`) that are right.
+
+    For a dense key (no zeros) that is the share of all entries; for a sparse one (a max-pool
+    gradient, anchor labels) all zeros with one stray 1 earns nothing, while a right answer with
+    one wrong entry keeps the credit of its other non-zero entries.
+    """
+    ok = np.asarray(ok, dtype=bool)
+    counted = counted_entries(ok, expected)
+    return float(np.sum(ok & counted)) / int(np.sum(counted)) if counted.any() else 1.0
 
 
 def leaves(v):

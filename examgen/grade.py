@@ -5,7 +5,8 @@ Each part gets one verdict:
   within tolerance  a decimal within the part's rtol/atol of a value it is not exactly
   carried           wrong against the key, but right when recomputed from the student's own
                     earlier answers (error carried forward; the key's carry share of the points)
-  wrong             anything else (a vector or matrix still earns its share of right entries)
+  wrong             anything else (a vector or matrix still earns its share of right entries,
+                    not counting those the key and the answer both leave at 0)
   blank             nothing given (0 points, not an error)
   unreadable        the text could not be read as an answer (0 points; the message says why)
 
@@ -34,7 +35,7 @@ from . import expr, safeio
 from . import formatting as fmt
 from . import key as keyfmt
 from .answers import channel_keys
-from .compare import CORRECT, WITHIN, WRONG, all_close, close, compare, fit_shape, leaves
+from .compare import CORRECT, WITHIN, WRONG, all_close, close, compare, counted_entries, fit_shape, leaves
 from .engine import ops
 from .errors import ExamgenError
 from .roster import same_name
@@ -547,7 +548,8 @@ class Carry:
         if ok_carry is False or not np.any(ok_carry & ~ok_key):
             return None
         share = part.carry_share
-        credit = float(np.sum(ok_key) + share * np.sum(ok_carry & ~ok_key)) / ok_key.size
+        counted = counted_entries(ok_key, part.expected)   # as compare's partial credit counts them
+        credit = float(np.sum(ok_key & counted) + share * np.sum(ok_carry & ~ok_key)) / int(np.sum(counted))
         where = ", ".join(f"{self.kp.number}.{s}" for s in ([s for s in wrong if s != part.name] or wrong))
         if np.all(ok_key | ok_carry):
             return CARRIED, credit, f"carried forward from {where}", None

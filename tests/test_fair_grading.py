@@ -151,7 +151,43 @@ def test_blanket_guesses_earn_nothing_unless_right():
     assert compare(np.zeros(4), e, 0.01, 0.005).credit == 0
     assert compare(np.full(4, 1.0), np.array([1.0, 1.0, 1.0, 2.0]), 0.01, 0.005).credit == 0
     assert compare(np.zeros(4), np.zeros(4), 0.01, 0.005).credit == 1
-    assert compare(np.array([0, 0, 1, 5.0]), e, 0.01, 0.005).credit == 0.75
+    # the stray 5 where the key has 0 counts against the one right non-zero entry (was 3/4 when the
+    # key's zeros, left at 0, earned credit too)
+    assert compare(np.array([0, 0, 1, 5.0]), e, 0.01, 0.005).credit == 0.5
+
+
+def test_partial_credit_counts_the_entries_that_you_or_the_key_make_non_zero():
+    key = np.array([0.0, 0.0, -2.0, 0.0, 0.0, 0.0, 0.0, -1.0])
+    stray = np.zeros(8)
+    stray[0] = 1                    # all zeros with one arbitrary 1: no idea behind it
+    assert compare(stray, key, 0.01, 0.005).credit == 0
+    one_wrong = key.copy()
+    one_wrong[2] = 3                # one of the two non-zero entries wrong
+    assert compare(one_wrong, key, 0.01, 0.005).credit == 0.5
+    extra = key.copy()
+    extra[0] = 1                    # both right, one stray entry
+    r = compare(extra, key, 0.01, 0.005)
+    assert r.credit == pytest.approx(2 / 3) and "counts the 3 entries" in r.message, r
+    assert compare(key, key, 0.01, 0.005).credit == 1
+    dense = np.array([1.0, 2.0, 3.0, 4.0])       # no zeros in the key: the share of all entries, as before
+    assert compare(np.array([1.0, 2.0, 3.0, 9.0]), dense, 0.01, 0.005).credit == 0.75
+    zeros = np.zeros(4)                            # a key of zeros only: every entry counts
+    assert compare(np.array([0, 0, 0, 1.0]), zeros, 0.01, 0.005).credit == 0.75
+
+
+def test_a_sparse_answer_earns_nothing_for_zeros_and_a_stray_guess():
+    """maxpool-backward's dL/dξ (the tester's case: all zeros and one 1 got 21/24 of the points)."""
+    for seed in range(20):
+        key = make_key(BANK["maxpool-backward"].sample(seed, "exam"))
+        prepared, entry = prepare_key(key), key["problems"][0]
+        right = np.asarray(entry["answers"]["dL_dxi"])
+        guess = np.zeros(right.shape)
+        guess[tuple(np.argwhere(right == 0)[0])] = 1
+        assert graded(key, {"dL_dxi": guess.tolist()}, prepared)["score"] == 0, seed
+        for m in entry["mistakes"]:
+            score = graded(key, m["answers"], prepared)["score"]
+            assert score <= 10 * np.count_nonzero(right) / (np.count_nonzero(right) + 1), (seed, m["name"], score)
+        assert graded(key, {"dL_dxi": right.tolist()}, prepared)["score"] == 10
 
 
 # --- syntax --------------------------------------------------------------------------------------------
