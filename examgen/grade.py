@@ -610,11 +610,28 @@ def _recompute(kp: KeyProblem, part: KeyPart, given: dict):
 
 
 def named_mistake(part: KeyPart, values: np.ndarray, mistakes=None):
-    """The first known mistake whose answer the given values are (in any accepted form of its shape)."""
-    for m in part.mistakes if mistakes is None else mistakes:
+    """The first known mistake whose answer the given values are (in any accepted form of its shape);
+    else the first that they follow in most of the entries where it changes the answer, every
+    other entry right (a mistake made in 3 of the 4 places it applies is still that mistake)."""
+    candidates = part.mistakes if mistakes is None else mistakes
+    for m in candidates:
         fitted, _ = fit_shape(values, np.shape(m[2]))
         if fitted is not None and all_close(fitted, m[2], part.rtol, part.atol):
             return m
+    if part.kind in ("expression", "choice") or np.size(part.expected) < 2:
+        return None
+    fitted, _ = fit_shape(values, np.shape(part.expected))
+    if fitted is None:
+        return None
+    on_key = close(fitted, part.expected, part.rtol, part.atol)
+    for name, message, wrong in candidates:
+        if np.shape(wrong) != np.shape(part.expected):
+            continue
+        changed = ~close(wrong, part.expected, part.rtol, part.atol)   # where the mistake changes the answer
+        followed = close(fitted, wrong, part.rtol, part.atol) & changed
+        if np.all(on_key | followed) and 2 * followed.sum() > changed.sum():
+            return name, (f"{message} (You did so in {int(followed.sum())} of the {int(changed.sum())} "
+                          f"entries where it changes the answer.)"), wrong
     return None
 
 

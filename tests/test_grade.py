@@ -380,3 +380,32 @@ def test_a_named_mistake_and_the_entries_it_got_wrong_read_as_two_sentences():
                     assert rest.endswith(".") and "counting from 0)" in rest and "))" not in rest, p["feedback"]
                     seen += 1
     assert seen
+
+
+def test_a_mistake_made_in_most_of_its_places_is_named():
+    """The tester's case: "passed the gradient through where h = 0" in 3 of its 4 windows."""
+    named = 0
+    for seed in range(30):
+        key = make_key([BANK["maxpool-backward"].sample(seed, "exam")])
+        prepared, entry = prepare_key(key), key["problems"][0]
+        right = np.asarray(entry["answers"]["dL_dxi"])
+        for m in entry["mistakes"]:
+            wrong = np.asarray(m["answers"]["dL_dxi"])
+            changed = np.argwhere(wrong != right)
+            if len(changed) < 3:
+                continue
+            partly = wrong.copy()
+            partly[tuple(changed[0])] = right[tuple(changed[0])]    # made in all its places but one
+            p = grade_submission(prepared, sheet(key, lambda e: {"dL_dxi": partly.tolist()}))["problems"][0]["parts"][0]
+            assert p["mistake"] == m["name"] and f"in {len(changed) - 1} of the {len(changed)} entries" in p["feedback"], p
+            named += 1
+            half = right.copy()                                      # made in only half its places: not named
+            for i in changed[: len(changed) // 2]:
+                half[tuple(i)] = wrong[tuple(i)]
+            p = grade_submission(prepared, sheet(key, lambda e: {"dL_dxi": half.tolist()}))["problems"][0]["parts"][0]
+            assert p["mistake"] is None, p
+            other = partly.copy()                                    # and another error beside it: not named
+            other[tuple(changed[0])] = 7
+            p = grade_submission(prepared, sheet(key, lambda e: {"dL_dxi": other.tolist()}))["problems"][0]["parts"][0]
+            assert p["mistake"] is None, p
+    assert named > 5
