@@ -4,6 +4,8 @@ The tolerance rule (one rule, stated the same way on the answer sheet and in the
 instructions; `TOLERANCE_RULE`): an entry is right when it is within rtol (1%) of the exact
 value, or within atol (0.005) when the exact value is smaller than atol/rtol (0.5) in size,
 i.e. |given − expected| ≤ max(atol, rtol·|expected|). Problems may set other rtol/atol per part.
+Grading adds one condition (`sign_slips`, not in `close`/`all_close`, which also decide the
+exam's draws): a decimal for an exact value that is not 0 must not be 0 and must have its sign.
 
 `fit_shape` is the one shape helper: it accepts every unambiguous form of an answer (a bare
 number or [x] or [[x]] for one value; a flat list, a row or a column for a vector or a 1×K
@@ -135,14 +137,43 @@ def _permutation(given, shape, expected, rtol, atol):
     return None
 
 
+def sign_slips(given, expected, exact_texts) -> np.ndarray:
+    """Grading only: the entries that are 0 or of the other sign where the key's value is exact
+    and not 0 (`exact_texts`: per entry the key's exact text, or None where the key gives a
+    decimal). The absolute tolerance (0.005 near 0) must not make 0 or +0.0008 right for an
+    exact −1/243; a drill key is itself a decimal, reached by rounding, and keeps the plain rule.
+    `close` and `all_close`, which also decide the exam's draws, are left as they are."""
+    g, e = np.asarray(given, dtype=float), np.asarray(expected, dtype=float)
+    if exact_texts is None:
+        return np.zeros(e.shape, dtype=bool)
+    stated = np.vectorize(lambda t: t is not None, otypes=[bool])(np.asarray(exact_texts, dtype=object))
+    with np.errstate(invalid="ignore"):
+        return stated & (e != 0) & ~np.isnan(g) & (np.sign(g) != np.sign(e))
+
+
+def _slip_notes(g, e, slips, exact_texts, vector: bool) -> str:
+    """Each sign slip in words: "0 is not -1/243", "0.0008 has the wrong sign: the answer is -1/243"."""
+    notes = []
+    for i in map(tuple, np.argwhere(slips)[:3]):
+        text = np.asarray(exact_texts, dtype=object)[i]
+        given = f"{float(g[i]):g}"
+        note = (f"{given} is not {text}: the tolerance does not make 0 right for a value that is not 0"
+                if g[i] == 0 else f"{given} has the wrong sign: the answer is {text}")
+        at = (str(i[0]) if len(i) == 1 else str(list(map(int, i)))) if vector else ""
+        notes.append(f"at index {at}, {note}" if vector else note)
+    return "; ".join(notes)
+
+
 def compare(given, expected, rtol: float, atol: float, exact=False, partial: bool = True,
-            dims: str = "", unreadable=None) -> Comparison:
+            dims: str = "", unreadable=None, exact_texts=None) -> Comparison:
     """Grade a numeric answer against the expected value.
 
     `exact` (a bool or a bool array like `expected`) says which given entries are exactly the
     expected value; a right answer with an inexact entry is "within tolerance". `unreadable`
     (a bool array like `given`, or None) marks entries that could not be read: they are wrong,
-    their neighbours are graded as usual. With `partial`, a vector or matrix earns the share
+    their neighbours are graded as usual. `exact_texts` (per entry the key's exact text, or None
+    for a decimal key value) makes 0 or the wrong sign wrong for an exact value that is not 0,
+    even within tolerance (`sign_slips`). With `partial`, a vector or matrix earns the share
     of its counted entries that are right (`entry_share`), unless every entry is the same value
     (a blanket guess).
     """
@@ -155,16 +186,20 @@ def compare(given, expected, rtol: float, atol: float, exact=False, partial: boo
     g, bad = fitted, bad.reshape(e.shape)
     with np.errstate(invalid="ignore"):
         ok = (np.abs(g - e) <= tolerance(e, rtol, atol) * BOUND_SLACK) & ~bad
+    slips = ok & sign_slips(g, e, exact_texts)
+    ok &= ~slips
     if ok.all():
         return Comparison(CORRECT if np.all(exact) else WITHIN, 1.0)
     if g.ndim == 2 and g.shape[0] == g.shape[1] and not bad.any() and all_close(g.T, e, rtol, atol):
         return Comparison(WRONG, 0.0, "transposed: your matrix is the transpose of the answer")
     if g.size == 1:
-        return Comparison(WRONG, 0.0)
+        return Comparison(WRONG, 0.0, _slip_notes(g, e, slips, exact_texts, False))
     n, right = ok.size, int(ok.sum())
     wrong_at = [list(map(int, i)) for i in np.argwhere(~ok)[:4]]
     where = ", ".join(str(i[0]) if len(i) == 1 else str(i) for i in wrong_at) + (", …" if n - right > 4 else "")
     message = f"{n - right} of {n} entries wrong (at index {where}, counting from 0)"
+    if slips.any():
+        message += "; " + _slip_notes(g, e, slips, exact_texts, True)
     readable = g[~bad]
     if readable.size == g.size and np.all(readable == readable.flat[0]):
         return Comparison(WRONG, 0.0, f"{message}; the same value in every entry earns no partial credit")

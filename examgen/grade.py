@@ -35,7 +35,7 @@ from . import expr, safeio
 from . import formatting as fmt
 from . import key as keyfmt
 from .answers import channel_keys
-from .compare import CORRECT, WITHIN, WRONG, all_close, close, compare, counted_entries, fit_shape, leaves
+from .compare import CORRECT, WITHIN, WRONG, all_close, close, compare, counted_entries, fit_shape, leaves, sign_slips
 from .engine import ops
 from .errors import ExamgenError
 from .roster import same_name
@@ -68,6 +68,7 @@ class KeyPart:
     carry_from: tuple = ()      # error carried forward: the parts this one is computed from
     carry_share: float = 1.0    # share of the points a carried answer earns
     carry_given: dict = field(default_factory=dict)  # sources the exam does not ask: the key's values
+    exact_texts: np.ndarray | None = None  # numeric: per entry the key's exact text (-1/243, ln(2)), None for a decimal
 
 
 @dataclass
@@ -214,6 +215,7 @@ def _key_part(name: str, spec: dict, problem: dict) -> KeyPart:
     else:
         part.expected = _key_numbers(value, name)
         part.exact = _key_exact(part.expected, exact_text)
+        part.exact_texts = _key_exact_texts(part.expected, exact_text)
         if part.expected.ndim == 0 and part.exact[()] != part.expected[()]:
             part.decimal = fmt.decimal_text(float(part.expected))
     for m in _need(problem.get("mistakes") or [], list, "mistakes"):
@@ -275,6 +277,27 @@ def _key_exact(expected: np.ndarray, exact_text) -> np.ndarray:
         if value is None or abs(value - f) > EXACT_RTOL * max(1.0, abs(f)):
             q = Fraction(repr(float(f)))  # a decimal key (drill): the decimal is the value
         out[idx] = q
+    return out
+
+
+def _key_exact_texts(expected: np.ndarray, exact_text) -> np.ndarray:
+    """Per entry: the key's text of an exactly stated value (an integer, a fraction, ln(2)), or
+    None where the key gives a decimal (a drill key, or a key without exact answers)."""
+    texts = np.asarray(exact_text, dtype=object) if isinstance(exact_text, list) else np.array(exact_text, dtype=object)
+    out = np.full(expected.shape, None, dtype=object)
+    if texts.shape != expected.shape:
+        return out
+    for idx, f in np.ndenumerate(expected):
+        t = texts[idx]
+        if isinstance(t, int) and not isinstance(t, bool):
+            out[idx] = str(t)
+        elif isinstance(t, str) and not re.search(r"\.|\d[eE][-+]?\d", t):
+            try:
+                value, _ = expr.number(t, "key")
+            except expr.ExpressionError:
+                continue
+            if value is not None and abs(value - f) <= EXACT_RTOL * max(1.0, abs(f)):
+                out[idx] = t
     return out
 
 
@@ -481,7 +504,7 @@ def _grade_numeric(part: KeyPart, raw, partial: bool, carry=None):
         with np.errstate(invalid="ignore"):
             is_exact = np.vectorize(_is_exact, otypes=[bool])(values, exact, part.expected, part.exact) & ~bad
     result = compare(values, part.expected, part.rtol, part.atol, exact=is_exact, partial=partial,
-                     dims=part.dims, unreadable=bad)
+                     dims=part.dims, unreadable=bad, exact_texts=part.exact_texts)
     mistake = None
     if result.verdict == WRONG and not bad.any():
         mistake = named_mistake(part, values)
@@ -544,6 +567,8 @@ class Carry:
         if recomputed is None:
             return None
         ok_key = close(values, part.expected, part.rtol, part.atol) & ~bad
+        if ok_key is not False:   # as compare grades: 0 or the wrong sign is not an exact value
+            ok_key &= ~sign_slips(values, part.expected, part.exact_texts)
         ok_carry = close(values, recomputed, part.rtol, part.atol) & ~bad
         if ok_carry is False or not np.any(ok_carry & ~ok_key):
             return None

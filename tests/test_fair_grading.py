@@ -497,3 +497,44 @@ def test_json_answer_files_read_the_same_forms():
                       ensure_ascii=False)
     r = grade_submission(key, answers.loads(text, json_syntax=True))
     assert r["score"] == r["max"], lost(r)
+
+
+def small_value_key(exact_texts):
+    """rnn-bptt's dL/dξ of `examgen generate --seed 9`, problem 8: [−1/243, 2/27], and a scalar −1/243."""
+    return {"exam": "E0-small", "points": 4, "problems": [{
+        "number": 1, "id": "rnn-bptt", "title": "t", "points": 4,
+        "parts": {"dL_dxi": {"kind": "vector", "shape": [2], "rtol": 0.01, "atol": 0.005, "points": 2, "variables": []},
+                  "s": {"kind": "scalar", "shape": [], "rtol": 0.01, "atol": 0.005, "points": 2, "variables": []}},
+        "answers": {"dL_dxi": [-1 / 243, 2 / 27], "s": -1 / 243},
+        "answers_exact": {"dL_dxi": exact_texts, "s": exact_texts[0]}}]}
+
+
+def test_zero_or_the_wrong_sign_is_not_a_small_exact_value():
+    key = small_value_key(["-1/243", "2/27"])
+    prepared = prepare_key(key)
+
+    def part(given, name="dL_dxi"):
+        return [p for p in graded(key, {name: given}, prepared)["problems"][0]["parts"] if p["part"] == name][0]
+
+    for given in ([0, "2/27"], [0.0008, "2/27"], ["-1/243", 0], ["-1/243", -0.074]):
+        p = part(given)
+        assert p["verdict"] == "wrong" and p["points"] == 1, (given, p)
+    assert "0 is not -1/243" in part([0, "2/27"])["feedback"]
+    assert "0.0008 has the wrong sign: the answer is -1/243" in part([0.0008, "2/27"])["feedback"]
+    assert part([-0.004, 0.074])["verdict"] == "within tolerance"      # its sign, within 0.005: right
+    assert part(["-1/243", "2/27"])["verdict"] == "correct"
+    p = part(0, "s")
+    assert p["verdict"] == "wrong" and p["points"] == 0 and p["feedback"].startswith("0 is not -1/243"), p
+    assert part(0.0008, "s")["feedback"] == "0.0008 has the wrong sign: the answer is -1/243"
+    assert part(-0.008, "s")["verdict"] == "within tolerance"
+
+
+def test_a_decimal_key_keeps_the_stated_tolerance_near_zero():
+    """A drill key is a decimal reached through rounded steps: 0 for −0.004115 is that value rounded."""
+    key = small_value_key(["-0.004115", "0.074074"])
+    r = graded(key, {"dL_dxi": [0, 0.074], "s": 0.0008})
+    assert [p["verdict"] for p in r["problems"][0]["parts"]] == ["within tolerance"] * 2, lost(r)
+    from examgen.compare import sign_slips
+    assert sign_slips([0, 0.0008, -1, 2], [-0.004, -0.004, -1, 0], ["a", "b", "c", "d"]).tolist() == [True, True, False, False]
+    assert not sign_slips([0, 0.0008], [-0.004, -0.004], [None, None]).any()
+    assert all_close(0, -1 / 243, 0.01, 0.005) and close([0.0008], [-1 / 243], 0.01, 0.005).all()  # the draws' rule is unchanged
