@@ -11,8 +11,8 @@ exam's draws): a decimal for an exact value that is not 0 must not be 0 and must
 number or [x] or [[x]] for one value; a flat list, a row or a column for a vector or a 1×K
 matrix; size-1 axes dropped or added) and names a really wrong shape, a transposed matrix
 or permuted axes. `compare` grades a whole answer: a vector or matrix with some wrong entries
-earns the share of right entries (partial credit; `entry_share`: entries the key and the answer
-both leave at 0 are not counted), except a blanket guess (every entry the same value, e.g. all
+earns the share of right entries (partial credit; `entry_share`: in a key mostly of zeros, the
+zeros the answer also leaves at 0 are not counted), except a blanket guess (every entry the same value, e.g. all
 zeros), which earns nothing unless it is right.
 """
 from __future__ import annotations
@@ -211,17 +211,20 @@ def compare(given, expected, rtol: float, atol: float, exact=False, partial: boo
 
 
 def counted_entries(ok, expected) -> np.ndarray:
-    """The entries partial credit counts: every entry but those the key has at 0 and the answer
-    rightly leaves at 0 (a sparse answer's zeros carry no idea, so they earn nothing and cost
-    nothing). A key that is 0 everywhere has nothing else to count: there every entry counts."""
+    """The entries partial credit counts. In a sparse key (more than half its entries 0: a
+    max-pool gradient, anchor labels) every entry but those the key has at 0 and the answer
+    rightly leaves at 0: those zeros carry no idea, so they earn nothing and cost nothing. In
+    any other key every entry counts (a zero worked out among other values, such as a box
+    target's t_x = 0, is worth what its neighbours are)."""
     nonzero, ok = np.asarray(expected) != 0, np.asarray(ok, dtype=bool)
-    return nonzero | ~ok if nonzero.any() else np.ones(ok.shape, dtype=bool)
+    sparse = nonzero.any() and 2 * int(np.sum(~nonzero)) > nonzero.size
+    return nonzero | ~ok if sparse else np.ones(ok.shape, dtype=bool)
 
 
 def entry_share(ok, expected) -> float:
     """Partial credit: the share of the counted entries (`counted_entries`) that are right.
 
-    For a dense key (no zeros) that is the share of all entries; for a sparse one (a max-pool
+    For a key that is not sparse that is the share of all entries; for a sparse one (a max-pool
     gradient, anchor labels) all zeros with one stray 1 earns nothing, while a right answer with
     one wrong entry keeps the credit of its other non-zero entries.
     """

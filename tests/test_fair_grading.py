@@ -156,7 +156,7 @@ def test_blanket_guesses_earn_nothing_unless_right():
     assert compare(np.array([0, 0, 1, 5.0]), e, 0.01, 0.005).credit == 0.5
 
 
-def test_partial_credit_counts_the_entries_that_you_or_the_key_make_non_zero():
+def test_partial_credit_in_a_sparse_key_counts_the_entries_that_you_or_the_key_make_non_zero():
     key = np.array([0.0, 0.0, -2.0, 0.0, 0.0, 0.0, 0.0, -1.0])
     stray = np.zeros(8)
     stray[0] = 1                    # all zeros with one arbitrary 1: no idea behind it
@@ -171,6 +171,8 @@ def test_partial_credit_counts_the_entries_that_you_or_the_key_make_non_zero():
     assert compare(key, key, 0.01, 0.005).credit == 1
     dense = np.array([1.0, 2.0, 3.0, 4.0])       # no zeros in the key: the share of all entries, as before
     assert compare(np.array([1.0, 2.0, 3.0, 9.0]), dense, 0.01, 0.005).credit == 0.75
+    half = np.array([0.0, 0.0, 1.0, 2.0])          # half zeros (a box target's t_x = t_y = 0): not sparse,
+    assert compare(np.array([0, 0, 1, 9.0]), half, 0.01, 0.005).credit == 0.75   # its worked-out zeros count
     zeros = np.zeros(4)                            # a key of zeros only: every entry counts
     assert compare(np.array([0, 0, 0, 1.0]), zeros, 0.01, 0.005).credit == 0.75
 
