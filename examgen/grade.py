@@ -853,6 +853,9 @@ def _read_channels(raw: dict, what: str, shape: tuple):
     if len(raw) > math.prod(shape[2:]):
         raise expr.ExpressionError(f"{what}: {len(raw)} channels given, the array has {math.prod(shape[2:])}; "
                                    + CHANNEL_HINT)
+    twice = getattr(raw, "duplicates", ())   # a key typed twice (YAML keeps the last): never resolved silently
+    if twice:
+        raise expr.ExpressionError(f"{what}: channel {str(twice[0])[:20]!r} given twice")
     floats, exact = np.full(shape, math.nan), np.full(shape, None, dtype=object)
     bad, messages, seen = np.ones(shape, dtype=bool), [], set()
     for key, value in raw.items():

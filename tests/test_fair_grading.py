@@ -540,3 +540,18 @@ def test_a_decimal_key_keeps_the_stated_tolerance_near_zero():
     assert sign_slips([0, 0.0008, -1, 2], [-0.004, -0.004, -1, 0], ["a", "b", "c", "d"]).tolist() == [True, True, False, False]
     assert not sign_slips([0, 0.0008], [-0.004, -0.004], [None, None]).any()
     assert all_close(0, -1 / 243, 0.01, 0.005) and close([0.0008], [-1 / 243], 0.01, 0.005).all()  # the draws' rule is unchanged
+
+
+@pytest.mark.parametrize("json_syntax", [False, True])
+def test_a_channel_given_twice_is_reported_never_resolved(json_syntax):
+    # c1 typed twice was read as the last one, silently, where a part or problem given twice is refused
+    inst = next(i for i in (BANK["maxpool-backward"].sample(s) for s in range(60)) if np.shape(i.values["dL_dxi"])[2] >= 2)
+    key = make_key(inst)
+    c0, c1 = (np.vectorize(str, otypes=[object])(inst.values["dL_dxi"][:, :, c]).tolist() for c in (0, 1))
+    if json_syntax:
+        text = (f'{{"exam": "{key["exam"]}", "answers": {{"1": {{"dL_dxi": {{"c0": {json.dumps(c0)}, '
+                f'"c1": {json.dumps(c1)}, "c1": {json.dumps(c1)}}}}}}}}}')
+    else:
+        text = f"exam: {key['exam']}\nanswers:\n  1:\n    dL_dxi:\n      c0: {c0}\n      c1: {c1}\n      c1: {c1}\n"
+    (part,) = grade_submission(key, answers.loads(text, json_syntax=json_syntax))["problems"][0]["parts"]
+    assert part["verdict"] == "unreadable" and "channel 'c1' given twice" in part["feedback"], part
