@@ -59,6 +59,7 @@ class Part:
     doc: str = ""
     variables: tuple = ()     # for expression parts: the names a student may use
     carry_from: tuple = ()    # error carried forward: the parts this one is computed from
+    carry_or_from: tuple = ()  # ... or, by a second route, from these (an expression and its value)
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,7 @@ class Problem:
     def carry_function(self, part: str):
         """problem.py's carry_<part>(params, given): the part recomputed from a student's own
         earlier answers (error carried forward), or None when the part declares no `from`."""
-        if not self.parts[part].carry_from:
+        if not (self.parts[part].carry_from or self.parts[part].carry_or_from):
             return None
         return getattr(self.module, "carry_" + part)
 
@@ -157,8 +158,8 @@ def _shape(spec):
 
 
 def _carry_from(pid: str, part: str, names, all_parts) -> tuple:
-    """A part's `from:` list: other parts of the problem (the part itself too, for a sequence
-    worked step by step, as an LSTM's gates at step t come from the student's h[t−1])."""
+    """A part's `from:` (or `or_from:`) list: other parts of the problem (the part itself too, for a
+    sequence worked step by step, as an LSTM's gates at step t come from the student's h[t−1])."""
     if names is None:
         return ()
     names = (names,) if isinstance(names, str) else tuple(names)
@@ -200,7 +201,8 @@ def _load(folder: Path) -> Problem:
             raise ValueError(f"{pid}: part {name}: unknown kind {kind!r}")
         parts[name] = Part(name, kind, str(a.get("shape", "")), float(a.get("rtol", DEFAULT_RTOL)),
                            float(a.get("atol", DEFAULT_ATOL)), a.get("doc", ""),
-                           tuple(a.get("variables", ())), _carry_from(pid, name, a.get("from"), raw["answers"]))
+                           tuple(a.get("variables", ())), _carry_from(pid, name, a.get("from"), raw["answers"]),
+                           _carry_from(pid, name, a.get("or_from"), raw["answers"]))
     for name in raw.get("options", ()):
         if name not in params or not params[name].choices:
             raise ValueError(f"{pid}: option {name} must be a parameter with `choices` (the values a spec may give)")

@@ -68,6 +68,7 @@ class KeyPart:
     carry_from: tuple = ()      # error carried forward: the parts this one is computed from
     carry_share: float = 1.0    # share of the points a carried answer earns
     carry_given: dict = field(default_factory=dict)  # sources the exam does not ask: the key's values
+    carry_or_from: tuple = ()   # a second route: the parts this one is also computed from
     exact_texts: np.ndarray | None = None  # numeric: per entry the key's exact text (-1/243, ln(2)), None for a decimal
 
 
@@ -201,6 +202,7 @@ def _key_part(name: str, spec: dict, problem: dict) -> KeyPart:
                    functions, None, "", None, _nested_text(exact_text), "", dims=str(spec.get("dims") or ""))
     carry = _need(spec.get("carry") or {}, dict, "a carry")
     part.carry_from = tuple(_name_list(carry.get("from") or [], "carry from"))
+    part.carry_or_from = tuple(_name_list(carry.get("or_from") or [], "carry or_from"))
     part.carry_share = _points(carry.get("share", 1.0))
     if part.carry_share > 1:
         raise ValueError(f"part {name}: a carry share is at most 1")
@@ -438,6 +440,8 @@ def grade_part(part: KeyPart, raw, partial: bool = True, refused: str | None = N
     try:
         if part.kind == "expression":
             verdict, credit, message, mistake = _grade_expression(part, raw)
+            if carry is not None:
+                carry.note_expression(part, raw, verdict)
         elif part.kind == "choice":
             verdict, credit, message, mistake = _grade_choice(part, raw)
         else:
@@ -528,25 +532,32 @@ class Carry:
         self.given: dict = {}       # part -> float array a later part may be computed from
         self.right: dict = {}       # part -> right against the key (or carried)
         self.read: dict = {}        # part -> (values, unreadable mask, named mistake) as read
-        self.sources = {s for p in kp.parts.values() for s in p.carry_from}
+        self.sources = {s for p in kp.parts.values() for s in p.carry_from + p.carry_or_from}
         for p in kp.parts.values():   # sources the exam does not ask for: the key's values, right
             for s, v in p.carry_given.items():
                 self.given[s], self.right[s] = v, True
 
     def note(self, part: KeyPart, values: np.ndarray, bad: np.ndarray, verdict: str, mistake) -> None:
         """Remember a read answer; it is a source when readable, finite, not all zeros, in the key's shape."""
-        if part.name not in self.sources and not part.carry_from:
+        if part.name not in self.sources and not _carried(part):
             return
         self.right[part.name] = verdict in (CORRECT, WITHIN)
         self.read[part.name] = (values, bad, mistake)
         if not bad.any() and np.all(np.isfinite(values)) and np.any(values != 0):
             self.given[part.name] = values
 
+    def note_expression(self, part: KeyPart, raw, verdict: str) -> None:
+        """Remember a read expression that a later part is worked from (its checked tree: the bank's
+        carry function evaluates it with examgen.expr's evaluator, never eval)."""
+        if part.name in self.sources and verdict in (CORRECT, WRONG):
+            self.right[part.name] = verdict == CORRECT
+            self.given[part.name] = expr.check(raw if isinstance(raw, str) else repr(raw), part.variables, part.name)
+
     def forward(self, graded: list, partial: bool) -> None:
         """Second pass, in the key's part order: recompute each wrong part from the student's own answers."""
         for out in graded:
             part = self.kp.parts[out["part"]]
-            if not part.carry_from or out["verdict"] != WRONG or part.name not in self.read:
+            if not _carried(part) or out["verdict"] != WRONG or part.name not in self.read:
                 continue
             carried = self.regrade(part, *self.read[part.name], partial)
             if carried is None or carried[1] * part.points <= out["points"]:
@@ -555,10 +566,17 @@ class Carry:
             out.update(verdict=verdict, points=_round(part.points * credit), feedback=message, mistake=None)
 
     def regrade(self, part: KeyPart, values, bad, mistake, partial: bool):
-        """(verdict, credit, message, mistake) with the carried-forward value, or None (no carry)."""
+        """(verdict, credit, message, mistake) with the carried-forward value, or None (no carry):
+        by the part's route (`from`), else by its second one (`or_from`)."""
         if part.carry_share <= 0:
             return None
-        sources = part.carry_from
+        for sources in (part.carry_from, part.carry_or_from):
+            carried = self._by_route(part, sources, values, bad, partial) if sources else None
+            if carried is not None:
+                return carried
+        return None
+
+    def _by_route(self, part: KeyPart, sources: tuple, values, bad, partial: bool):
         if any(s not in self.given for s in sources):
             return None     # a blank, unreadable, non-finite, all-zero or wrongly shaped source
         # Sources all right (within tolerance) still count: a long sum can magnify their rounding.
@@ -582,6 +600,11 @@ class Carry:
             return None
         n = ok_key.size - int(np.sum(ok_key | ok_carry))
         return WRONG, credit, f"{n} of {ok_key.size} entries wrong; the others carried forward from {where}", None
+
+
+def _carried(part: KeyPart) -> bool:
+    """Whether a part may be carried forward at all (by either route)."""
+    return bool(part.carry_from or part.carry_or_from)
 
 
 _MODULES: dict = {}

@@ -8,7 +8,8 @@
                    "parts": {part: {"kind", "shape", "rtol", "atol", "points", "variables",
                                     "functions" (allowed in an expression; null = any),
                                     "carry": {"from": [parts], "share": 1.0, "given": {unasked
-                                              part: the key's value}} (only where declared)}},
+                                              part: the key's value}, "or_from": [parts of a
+                                              second route]} (only where declared)}},
                    "answers": {part: number | nested list | expression string},
                    "answers_exact": {part: "3/4" | nested lists of such strings},
                    "mistakes": [{"name", "message", "answers": {part: value}}],
@@ -57,6 +58,8 @@ def problem_entry(inst, number: int, points: float, carry_share: float = 1.0) ->
             parts[name]["dims"] = spec.shape
         if set(spec.carry_from) & set(inst.parts):
             parts[name]["carry"] = carry_entry(inst, spec.carry_from, carry_share)
+        if spec.carry_or_from and set(spec.carry_or_from) <= set(inst.parts):   # a second route, all asked
+            parts[name].setdefault("carry", {"from": [], "share": carry_share})["or_from"] = list(spec.carry_or_from)
     mistakes = []
     for m in inst.mistakes():
         answers = {}

@@ -210,3 +210,23 @@ def test_a_step_by_step_sequence_costs_only_the_slipped_step(pid, part, slipped)
     p = parts_of(grade_submission(raw, {"exam": "E0-carry", "answers": {2: {part: d.tolist()}}}))[part]
     n = len(d)
     assert p["points"] == pytest.approx(round(p["max"] * (n - 1) / n, 2), abs=0.01), p
+
+
+def test_dy_dx_at_is_carried_from_the_students_own_expression_too():
+    # total-derivative asks ∂y/∂x as an expression and at the point: a value worked right from
+    # the student's own (wrong) expression was graded wrong; the second route (`or_from`) carries it.
+    raw = make_key(BANK["total-derivative"].sample(0))
+    entry = raw["problems"][0]
+    assert entry["parts"]["dy_dx_at"]["carry"]["or_from"] == ["dy_dx"]
+    point = {k: float(v) for k, v in entry["params"]["point"].items()}
+    wrong = entry["answers"]["dy_dx"] + " + x*z"           # one term too many
+    own = entry["answers"]["dy_dx_at"] + point["x"] * point["z"]
+    answers = {**entry["answers_exact"], "dy_dx": wrong, "dy_dx_at": own}
+    got = parts_of(grade_submission(raw, {"exam": "E0-carry", "answers": {2: answers}}))
+    assert got["dy_dx"]["verdict"] == "wrong"
+    assert got["dy_dx_at"]["verdict"] == CARRIED and got["dy_dx_at"]["feedback"] == "carried forward from 2.dy_dx"
+    answers["dy_dx_at"] = own + 1                          # not the student's expression at the point either
+    assert parts_of(grade_submission(raw, {"exam": "E0-carry", "answers": {2: answers}}))["dy_dx_at"]["verdict"] == "wrong"
+    inst = BANK["total-derivative"].sample(0)
+    inst.asked = ("dy_dh", "dy_dg", "dy_dx_at")            # the expression not asked: no second route
+    assert "or_from" not in make_key(inst)["problems"][0]["parts"]["dy_dx_at"]["carry"]

@@ -198,7 +198,8 @@ def mistake_path_dropped(p, s):
 
 
 # Error carried forward: dy/dg from the student's own dy/dh, and ∂y/∂x at the point from their own
-# dy/dg and dy/dh (every other total and every partial as the key has them), by the same rule.
+# dy/dg and dy/dh (every other total and every partial as the key has them), by the same rule, or
+# from their own expression ∂y/∂x, evaluated at the point (the second route, `or_from`).
 # In floats and without SymPy: each node is evaluated forward from the point with examgen.expr's
 # evaluator, and each partial ∂u/∂v by a complex step, Im u(v + ih)/h, exact to rounding for
 # the graph's functions (polynomials, ln, exp, σ, tanh are analytic).
@@ -225,6 +226,10 @@ def carry_dy_dg(p, given):
 
 
 def carry_dy_dx_at(p, given):
+    if "dy_dx" in given:   # the second route: the student's own ∂y/∂x (a checked expression) at the point
+        env = {k: float(number(v)[0]) if isinstance(v, str) else float(v) for k, v in p["point"].items()}
+        v = evaluate(given["dy_dx"], env)
+        return v.real if abs(v.imag) <= 1e-12 * max(1.0, abs(v.real)) else math.nan   # not real: no carry
     names, direct = _at_point(p)
     own = {"h": float(given["dy_dh"]), "g": float(given["dy_dg"])}
     return float(chain.chain_sum(direct, chain.totals(names, direct, own, 1.0, 0.0), "x", 0.0))
