@@ -44,7 +44,8 @@ def describe_part(inst, part: str) -> str:
         return (f"expression in {names}; functions: {', '.join(allowed) or 'none'}; "
                 f"e.g. {_example(variables)}")
     if kind == "choice":
-        return "one of the choices named in the problem"
+        choices = inst.choices(part)
+        return f"one of {', '.join(choices)}" if choices else "one of the choices named in the problem"
     if kind == "scalar" or not shape:
         return "number: 3/4, 0.75, ln(2), e^(-1)"
     if len(shape) == 1:

@@ -69,6 +69,7 @@ class KeyPart:
     carry_share: float = 1.0    # share of the points a carried answer earns
     carry_given: dict = field(default_factory=dict)  # sources the exam does not ask: the key's values
     carry_or_from: tuple = ()   # a second route: the parts this one is also computed from
+    choices: tuple = ()         # a choice part's accepted answers, when the key names them
     exact_texts: np.ndarray | None = None  # numeric: per entry the key's exact text (-1/243, ln(2)), None for a decimal
 
 
@@ -214,6 +215,7 @@ def _key_part(name: str, spec: dict, problem: dict) -> KeyPart:
         part.expected = _key_expression(part.expected_source, variables, f"the key's answer to {name}")
     elif kind == "choice":
         part.expected_source = part.expected = _need(value, str, "a choice answer")
+        part.choices = tuple(_name_list(spec.get("choices") or [], "choices"))
     else:
         part.expected = _key_numbers(value, name)
         part.exact = _key_exact(part.expected, exact_text)
@@ -925,6 +927,9 @@ def _grade_choice(part: KeyPart, raw):
     if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
         raise expr.ExpressionError(f"{part.name}: expected one of the choices as text, got {answer_files.kind_name(raw)}")
     given = _choice_text(raw)
+    if part.choices and given not in {_choice_text(c) for c in part.choices}:
+        raise expr.ExpressionError(f"{str(raw)[:20]!r} is not one of the choices ({', '.join(part.choices)}); "
+                                   f"give the letter of one, e.g. {part.choices[0]}")
     right = given == _choice_text(part.expected)
     mistake = None if right else next((m for m in part.mistakes if given == _choice_text(m[2])), None)
     return (CORRECT if right else WRONG), float(right), "", mistake

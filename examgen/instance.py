@@ -73,6 +73,10 @@ class Instance:
         narrowed = (self.values.get("allowed") or {}).get(part, {})
         return list(narrowed.get("variables", spec.variables)), narrowed.get("functions")
 
+    def choices(self, part: str) -> list | None:
+        """The answers a choice part accepts (solve() may name them, e.g. the letters shown), or None."""
+        return (self.values.get("allowed") or {}).get(part, {}).get("choices")
+
     def shape(self, part: str) -> list:
         return list(np.shape(self.values[part])) if self.kind(part) not in ("expression", "choice") else []
 

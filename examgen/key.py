@@ -7,6 +7,7 @@
                    "options": {...}, "params": {...}, "params_exact": {...},
                    "parts": {part: {"kind", "shape", "rtol", "atol", "points", "variables",
                                     "functions" (allowed in an expression; null = any),
+                                    "choices" (a choice part's accepted answers, where named),
                                     "carry": {"from": [parts], "share": 1.0, "given": {unasked
                                               part: the key's value}, "or_from": [parts of a
                                               second route]} (only where declared)}},
@@ -56,6 +57,8 @@ def problem_entry(inst, number: int, points: float, carry_share: float = 1.0) ->
                        "functions": functions}
         if spec.shape:
             parts[name]["dims"] = spec.shape
+        if inst.choices(name):
+            parts[name]["choices"] = list(inst.choices(name))
         if set(spec.carry_from) & set(inst.parts):
             parts[name]["carry"] = carry_entry(inst, spec.carry_from, carry_share)
         if spec.carry_or_from and set(spec.carry_or_from) <= set(inst.parts):   # a second route, all asked

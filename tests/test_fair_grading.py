@@ -555,3 +555,17 @@ def test_a_channel_given_twice_is_reported_never_resolved(json_syntax):
         text = f"exam: {key['exam']}\nanswers:\n  1:\n    dL_dxi:\n      c0: {c0}\n      c1: {c1}\n      c1: {c1}\n"
     (part,) = grade_submission(key, answers.loads(text, json_syntax=json_syntax))["problems"][0]["parts"]
     assert part["verdict"] == "unreadable" and "channel 'c1' given twice" in part["feedback"], part
+
+
+def test_a_letter_that_is_no_choice_is_refused_saying_which_are():
+    # 'e' for a question with choices a–d was graded "wrong, expected d": a typo, not a choice
+    inst = BANK["concepts"].sample(0)
+    key = make_key(inst)
+    letters = key["problems"][0]["parts"]["choice"]["choices"]
+    assert letters == ["a", "b", "c", "d"]
+    for typed, verdict in (("e", "unreadable"), ("(Z)", "unreadable"), (f"({inst.values['choice'].upper()})", "correct")):
+        sub = answers.loads(f"exam: {key['exam']}\nanswers:\n  1:\n    choice: '{typed}'\n")
+        (part,) = grade_submission(key, sub)["problems"][0]["parts"]
+        assert part["verdict"] == verdict, (typed, part)
+        if verdict == "unreadable":
+            assert "is not one of the choices (a, b, c, d); give the letter of one" in part["feedback"], part

@@ -37,8 +37,8 @@ def moved(value, spec):
     """A value moved well beyond the part's tolerance."""
     if spec["kind"] == "expression":
         return f"({value}) + 1"
-    if spec["kind"] == "choice":
-        return value + "-not"
+    if spec["kind"] == "choice":   # another of the choices (a letter that is none is unreadable)
+        return next((c for c in spec.get("choices", []) if c != value), value + "-not")
     v = np.asarray(value, dtype=float)
     return (v + 5 * spec["rtol"] * np.abs(v) + 10 * spec["atol"]).tolist()
 

@@ -122,7 +122,8 @@ def solve(p):
     choices = [{"letter": string.ascii_lowercase[j], "text": text, "right": name is None}
                for j, (name, text) in enumerate(shown)]
     return {"choice": letter_of(p, None), "stem": QUESTIONS[p["question"]]["stem"], "choices": choices,
-            "right_text": QUESTIONS[p["question"]]["right"]}
+            "right_text": QUESTIONS[p["question"]]["right"],
+            "allowed": {"choice": {"choices": [c["letter"] for c in choices]}}}   # what may be answered
 
 
 def _mistake(name):
