@@ -68,6 +68,7 @@ class KeyPart:
     carry_from: tuple = ()      # error carried forward: the parts this one is computed from
     carry_share: float = 1.0    # share of the points a carried answer earns
     carry_given: dict = field(default_factory=dict)  # sources the exam does not ask: the key's values
+    carry_given_from: dict = field(default_factory=dict)  # ... and the asked parts each is worked from
     carry_or_from: tuple = ()   # a second route: the parts this one is also computed from
     choices: tuple = ()         # a choice part's accepted answers, when the key names them
     exact_texts: np.ndarray | None = None  # numeric: per entry the key's exact text (-1/243, ln(2)), None for a decimal
@@ -209,6 +210,8 @@ def _key_part(name: str, spec: dict, problem: dict) -> KeyPart:
         raise ValueError(f"part {name}: a carry share is at most 1")
     given = _need(carry.get("given") or {}, dict, "a carry's given values")
     part.carry_given = {s: _key_numbers(v, s) for s, v in given.items() if s in part.carry_from}
+    worked = _need(carry.get("given_from") or {}, dict, "a carry's given_from")
+    part.carry_given_from = {s: tuple(_name_list(v, "given_from")) for s, v in worked.items() if s in part.carry_given}
     if kind == "expression":
         part.expected_source = _need(value, str, "an expression answer")
         part.text = answer_syntax(part.expected_source)
@@ -534,10 +537,8 @@ class Carry:
         self.given: dict = {}       # part -> float array a later part may be computed from
         self.right: dict = {}       # part -> right against the key (or carried)
         self.read: dict = {}        # part -> (values, unreadable mask, named mistake) as read
-        self.sources = {s for p in kp.parts.values() for s in p.carry_from + p.carry_or_from}
-        for p in kp.parts.values():   # sources the exam does not ask for: the key's values, right
-            for s, v in p.carry_given.items():
-                self.given[s], self.right[s] = v, True
+        self.sources = {s for p in kp.parts.values()
+                        for s in p.carry_from + p.carry_or_from + sum(p.carry_given_from.values(), ())}
 
     def note(self, part: KeyPart, values: np.ndarray, bad: np.ndarray, verdict: str, mistake) -> None:
         """Remember a read answer; it is a source when readable, finite, not all zeros, in the key's shape."""
@@ -578,12 +579,27 @@ class Carry:
                 return carried
         return None
 
+    def _source(self, part: KeyPart, s: str):
+        """The value a part is worked from: the student's answer to `s`; for a source the exam does
+        not ask, worked from the student's own answers (`given_from`), else the key's value."""
+        if s in self.given or s not in part.carry_given:
+            return self.given.get(s)
+        worked = part.carry_given_from.get(s, ())
+        if worked and all(w in self.given for w in worked):
+            value = _recompute(self.kp, s, part.carry_given[s].shape, {w: self.given[w] for w in worked})
+            if value is not None:
+                return value
+        return part.carry_given[s]
+
     def _by_route(self, part: KeyPart, sources: tuple, values, bad, partial: bool):
-        if any(s not in self.given for s in sources):
+        given = {s: self._source(part, s) for s in sources}
+        if any(v is None for v in given.values()):
             return None     # a blank, unreadable, non-finite, all-zero or wrongly shaped source
         # Sources all right (within tolerance) still count: a long sum can magnify their rounding.
-        wrong = [s for s in sources if s == part.name or not self.right.get(s)] or list(sources)
-        recomputed = _recompute(self.kp, part, {s: self.given[s] for s in sources})
+        # A source the exam does not ask is not the student's answer: never named as the slip.
+        mine = [s for s in sources if s not in part.carry_given] or list(sources)
+        wrong = [s for s in mine if s == part.name or not self.right.get(s)] or mine
+        recomputed = _recompute(self.kp, part.name, part.expected.shape, given)
         if recomputed is None:
             return None
         ok_key = close(values, part.expected, part.rtol, part.atol) & ~bad
@@ -641,9 +657,9 @@ def _float_params(params: dict) -> dict:
     return out
 
 
-def _recompute(kp: KeyProblem, part: KeyPart, given: dict):
-    """The part recomputed from the student's own earlier answers, in the key's shape, or None."""
-    function = _carry_function(kp.id, part.name)
+def _recompute(kp: KeyProblem, name: str, shape: tuple, given: dict):
+    """The part `name` recomputed from the student's own earlier answers, in the key's `shape`, or None."""
+    function = _carry_function(kp.id, name)
     if function is None:
         return None
     if not hasattr(kp, "_float_params"):
@@ -653,7 +669,7 @@ def _recompute(kp: KeyProblem, part: KeyPart, given: dict):
             value = np.asarray(ops.to_float(function(kp._float_params, given)), dtype=float)
     except (ArithmeticError, ValueError, TypeError, IndexError, KeyError):
         return None
-    value, _ = fit_shape(value, part.expected.shape)
+    value, _ = fit_shape(value, shape)
     if value is None or not np.all(np.isfinite(value)):
         return None
     return value

@@ -9,8 +9,9 @@
                                     "functions" (allowed in an expression; null = any),
                                     "choices" (a choice part's accepted answers, where named),
                                     "carry": {"from": [parts], "share": 1.0, "given": {unasked
-                                              part: the key's value}, "or_from": [parts of a
-                                              second route]} (only where declared)}},
+                                              part: the key's value}, "given_from": {unasked part:
+                                              [the asked parts it is worked from]}, "or_from":
+                                              [parts of a second route]} (only where declared)}},
                    "answers": {part: number | nested list | expression string},
                    "answers_exact": {part: "3/4" | nested lists of such strings},
                    "mistakes": [{"name", "message", "answers": {part: value}}],
@@ -78,12 +79,19 @@ def problem_entry(inst, number: int, points: float, carry_share: float = 1.0) ->
 
 def carry_entry(inst, sources, share: float) -> dict:
     """A part's error-carried-forward data: the parts it is computed from and the share a carried
-    answer earns; sources the exam does not ask for (the student works them on the way) are
-    given as the key's values, so a part is still carried from the student's asked answers."""
+    answer earns. A source the exam does not ask for (the student works it on the way) is given
+    as the key's value and, when it is itself computed from asked parts only, with those parts
+    (`given_from`): the grader then works it from the student's own answers, as the student
+    did (an LSTM's gate o[t] from their own h[t−1]), and takes the key's value otherwise."""
     entry = {"from": list(sources), "share": share}
     unasked = [s for s in sources if s not in inst.parts]
     if unasked:
         entry["given"] = {s: fmt.to_json(inst.values[s]) for s in unasked}
+        parts = inst.problem.parts
+        worked = {s: list(parts[s].carry_from) for s in unasked
+                  if parts[s].carry_from and set(parts[s].carry_from) <= set(inst.parts)}
+        if worked:
+            entry["given_from"] = worked
     return entry
 
 

@@ -45,7 +45,7 @@ def test_the_keys_own_answers_carry_to_the_key(pid, grading_seeds):
                 if not part.carry_from:
                     continue
                 given = {s: kp.parts[s].expected for s in part.carry_from}
-                value = _recompute(kp, part, given)
+                value = _recompute(kp, part.name, part.expected.shape, given)
                 assert value is not None, (pid, seed, part.name)
                 assert np.allclose(value, part.expected, rtol=1e-9, atol=1e-9), (pid, profile, seed, part.name)
 
@@ -68,7 +68,8 @@ def test_a_part_carries_when_the_exam_leaves_some_of_its_sources_unasked(pid):
         kp = next(iter(prepare_key(make_key(inst)).versions.values())).problems[2]
         part = kp.parts[name]
         given = {**part.carry_given, **{s: kp.parts[s].expected for s in spec.carry_from if s in inst.asked}}
-        assert np.allclose(_recompute(kp, part, given), part.expected, rtol=1e-9, atol=1e-9), (pid, name)
+        value = _recompute(kp, part.name, part.expected.shape, given)
+        assert np.allclose(value, part.expected, rtol=1e-9, atol=1e-9), (pid, name)
         inst.asked = (name,)
         assert "carry" not in make_key(inst)["problems"][0]["parts"][name] or name in spec.carry_from, (pid, name)
 
@@ -103,7 +104,7 @@ def chain_from(kp, source, answers):
         for part in kp.parts.values():
             if part.name == source or not part.carry_from or not set(part.carry_from) & (changed | {part.name}):
                 continue
-            value = _recompute(kp, part, {s: answers[s] for s in part.carry_from})
+            value = _recompute(kp, part.name, part.expected.shape, {s: answers[s] for s in part.carry_from})
             if value is not None and not np.allclose(value, answers[part.name]):
                 answers[part.name] = value
                 changed.add(part.name)
@@ -204,7 +205,7 @@ def test_a_step_by_step_sequence_costs_only_the_slipped_step(pid, part, slipped)
     d[slipped] += 1                              # one step slipped; the others follow from it
     others = np.arange(len(d)) != (slipped % len(d))
     for _ in range(len(d)):
-        fixed = _recompute(kp, kp.parts[part], {part: d})
+        fixed = _recompute(kp, part, kp.parts[part].expected.shape, {part: d})
         d[others] = fixed[others]
     assert not np.allclose(d[others], np.array(kp.parts[part].expected)[others])  # the slip moved them
     p = parts_of(grade_submission(raw, {"exam": "E0-carry", "answers": {2: {part: d.tolist()}}}))[part]
@@ -230,3 +231,27 @@ def test_dy_dx_at_is_carried_from_the_students_own_expression_too():
     inst = BANK["total-derivative"].sample(0)
     inst.asked = ("dy_dh", "dy_dg", "dy_dx_at")            # the expression not asked: no second route
     assert "or_from" not in make_key(inst)["problems"][0]["parts"]["dy_dx_at"]["carry"]
+
+
+def test_lstm_gates_the_exam_leaves_unasked_are_worked_from_the_students_own_h():
+    # With c and h asked only, the gates f[t], i[t], o[t] were taken at the key's values although
+    # they follow from the student's own h[t−1]: an honest follow-through of a slip in c[0] was
+    # graded wrong, and one mixing the key's gates with the student's h was carried.
+    inst = next(i for i in (BANK["lstm-forward"].sample(s, options={"variant": "course"}) for s in range(60))
+                if len(i.values["c"]) >= 2)
+    full = next(iter(prepare_key(make_key(inst)).versions.values())).problems[2]
+    c, h = full.parts["c"].expected.copy(), full.parts["h"].expected.copy()
+    c[0] += 1
+    for _ in range(len(c) + 1):   # every later step worked right from the slip
+        gates = {g: _recompute(full, g, c.shape, {"h": h}) for g in ("f", "i", "o")}
+        c = np.concatenate([c[:1], _recompute(full, "c", c.shape, {**gates, "c": c, "h": h})[1:]])
+        h = _recompute(full, "h", h.shape, {"o": gates["o"], "c": c})
+    inst.asked = ("c", "h")
+    raw = make_key(inst)
+    assert raw["problems"][0]["parts"]["h"]["carry"]["given_from"] == {"o": ["h"]}
+    got = parts_of(grade_submission(raw, {"exam": "E0-carry", "answers": {2: {"c": c.tolist(), "h": h.tolist()}}}))
+    assert got["h"]["verdict"] == CARRIED and got["h"]["points"] == got["h"]["max"], got["h"]
+    n = len(c)
+    assert got["c"]["verdict"] == "wrong", got["c"]
+    assert got["c"]["feedback"].startswith(f"1 of {n} entries wrong; the others carried"), got["c"]
+    assert got["c"]["points"] == pytest.approx(round(got["c"]["max"] * (n - 1) / n, 2)), got["c"]
