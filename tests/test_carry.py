@@ -226,6 +226,10 @@ def test_dy_dx_at_is_carried_from_the_students_own_expression_too():
     got = parts_of(grade_submission(raw, {"exam": "E0-carry", "answers": {2: answers}}))
     assert got["dy_dx"]["verdict"] == "wrong"
     assert got["dy_dx_at"]["verdict"] == CARRIED and got["dy_dx_at"]["feedback"] == "carried forward from 2.dy_dx"
+    for constant in ("7", "ln(2)"):                        # one number written twice: nothing was evaluated
+        twice = {**answers, "dy_dx": constant, "dy_dx_at": constant}
+        got = parts_of(grade_submission(raw, {"exam": "E0-carry", "answers": {2: twice}}))
+        assert got["dy_dx_at"]["verdict"] == "wrong", (constant, got["dy_dx_at"])
     answers["dy_dx_at"] = own + 1                          # not the student's expression at the point either
     assert parts_of(grade_submission(raw, {"exam": "E0-carry", "answers": {2: answers}}))["dy_dx_at"]["verdict"] == "wrong"
     inst = BANK["total-derivative"].sample(0)

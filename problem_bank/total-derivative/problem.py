@@ -228,6 +228,8 @@ def carry_dy_dg(p, given):
 def carry_dy_dx_at(p, given):
     if "dy_dx" in given:   # the second route: the student's own ∂y/∂x (a checked expression) at the point
         env = {k: float(number(v)[0]) if isinstance(v, str) else float(v) for k, v in p["point"].items()}
+        if not any(isinstance(n, ast.Name) and n.id in env for n in ast.walk(given["dy_dx"])):
+            return math.nan   # a constant is nothing to evaluate: writing one number twice earns no carry
         v = evaluate(given["dy_dx"], env)
         return v.real if abs(v.imag) <= 1e-12 * max(1.0, abs(v.real)) else math.nan   # not real: no carry
     names, direct = _at_point(p)
