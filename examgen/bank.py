@@ -60,6 +60,7 @@ class Part:
     variables: tuple = ()     # for expression parts: the names a student may use
     carry_from: tuple = ()    # error carried forward: the parts this one is computed from
     carry_or_from: tuple = ()  # ... or, by a second route, from these (an expression and its value)
+    sparse: bool = False      # zeros by structure (a max-pool gradient): partial credit counts the rest
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,14 @@ def _carry_from(pid: str, part: str, names, all_parts) -> tuple:
     return names
 
 
+def _sparse(pid: str, part: str, spec: dict) -> bool:
+    """A part's `sparse:` (true where its zeros are structural: see compare.counted_entries)."""
+    v = spec.get("sparse", False)
+    if not isinstance(v, bool):
+        raise ValueError(f"{pid}: part {part}: `sparse` must be true or false")
+    return v
+
+
 def _parse_yaml(text: str):
     import yaml
 
@@ -202,7 +211,7 @@ def _load(folder: Path) -> Problem:
         parts[name] = Part(name, kind, str(a.get("shape", "")), float(a.get("rtol", DEFAULT_RTOL)),
                            float(a.get("atol", DEFAULT_ATOL)), a.get("doc", ""),
                            tuple(a.get("variables", ())), _carry_from(pid, name, a.get("from"), raw["answers"]),
-                           _carry_from(pid, name, a.get("or_from"), raw["answers"]))
+                           _carry_from(pid, name, a.get("or_from"), raw["answers"]), _sparse(pid, name, a))
     for name in raw.get("options", ()):
         if name not in params or not params[name].choices:
             raise ValueError(f"{pid}: option {name} must be a parameter with `choices` (the values a spec may give)")

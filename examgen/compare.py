@@ -11,7 +11,7 @@ exam's draws): a decimal for an exact value that is not 0 must not be 0 and must
 number or [x] or [[x]] for one value; a flat list, a row or a column for a vector or a 1×K
 matrix; size-1 axes dropped or added) and names a really wrong shape, a transposed matrix
 or permuted axes. `compare` grades a whole answer: a vector or matrix with some wrong entries
-earns the share of right entries (partial credit; `entry_share`: in a key mostly of zeros, the
+earns the share of right entries (partial credit; `entry_share`: in a part declared sparse, the
 zeros the answer also leaves at 0 are not counted), except a blanket guess (every entry the same value, e.g. all
 zeros), which earns nothing unless it is right.
 """
@@ -165,7 +165,7 @@ def _slip_notes(g, e, slips, exact_texts, vector: bool) -> str:
 
 
 def compare(given, expected, rtol: float, atol: float, exact=False, partial: bool = True,
-            dims: str = "", unreadable=None, exact_texts=None) -> Comparison:
+            dims: str = "", unreadable=None, exact_texts=None, sparse: bool = False) -> Comparison:
     """Grade a numeric answer against the expected value.
 
     `exact` (a bool or a bool array like `expected`) says which given entries are exactly the
@@ -174,7 +174,8 @@ def compare(given, expected, rtol: float, atol: float, exact=False, partial: boo
     their neighbours are graded as usual. `exact_texts` (per entry the key's exact text, or None
     for a decimal key value) makes 0 or the wrong sign wrong for an exact value that is not 0,
     even within tolerance (`sign_slips`). With `partial`, a vector or matrix earns the share
-    of its counted entries that are right (`entry_share`), unless every entry is the same value
+    of its counted entries that are right (`entry_share`; `sparse`: a part whose zeros are
+    structural), unless every entry is the same value
     (a blanket guess).
     """
     e = np.asarray(expected, dtype=float)
@@ -203,33 +204,30 @@ def compare(given, expected, rtol: float, atol: float, exact=False, partial: boo
     readable = g[~bad]
     if readable.size == g.size and np.all(readable == readable.flat[0]):
         return Comparison(WRONG, 0.0, f"{message}; the same value in every entry earns no partial credit")
-    counted = counted_entries(ok, e)
+    counted = counted_entries(ok, e, sparse)
     if partial and counted.sum() < n:
         message += (f"; partial credit counts the {int(counted.sum())} entries that are not 0 in your "
                     f"answer or the key, {int((ok & counted).sum())} of them right")
-    return Comparison(WRONG, entry_share(ok, e) if partial else 0.0, message)
+    return Comparison(WRONG, entry_share(ok, e, sparse) if partial else 0.0, message)
 
 
-def counted_entries(ok, expected) -> np.ndarray:
-    """The entries partial credit counts. In a sparse key (more than half its entries 0: a
-    max-pool gradient, anchor labels) every entry but those the key has at 0 and the answer
-    rightly leaves at 0: those zeros carry no idea, so they earn nothing and cost nothing. In
-    any other key every entry counts (a zero worked out among other values, such as a box
-    target's t_x = 0, is worth what its neighbours are)."""
+def counted_entries(ok, expected, sparse: bool = False) -> np.ndarray:
+    """The entries partial credit counts. In a part whose zeros are structural (`sparse: true` in
+    problem.yaml: a max-pool gradient, nonzero only at each window's maximum) every entry but
+    those the key has at 0 and the answer rightly leaves at 0: those zeros carry no idea, so
+    they earn nothing and cost nothing. In any other part every entry counts (a zero worked out
+    among other values, such as a weight gradient's at x = 0, is worth what its neighbours are).
+    A key that is 0 everywhere has nothing else to count: there every entry counts."""
     nonzero, ok = np.asarray(expected) != 0, np.asarray(ok, dtype=bool)
-    sparse = nonzero.any() and 2 * int(np.sum(~nonzero)) > nonzero.size
-    return nonzero | ~ok if sparse else np.ones(ok.shape, dtype=bool)
+    return nonzero | ~ok if sparse and nonzero.any() else np.ones(ok.shape, dtype=bool)
 
 
-def entry_share(ok, expected) -> float:
-    """Partial credit: the share of the counted entries (`counted_entries`) that are right.
-
-    For a key that is not sparse that is the share of all entries; for a sparse one (a max-pool
-    gradient, anchor labels) all zeros with one stray 1 earns nothing, while a right answer with
-    one wrong entry keeps the credit of its other non-zero entries.
-    """
+def entry_share(ok, expected, sparse: bool = False) -> float:
+    """Partial credit: the share of the counted entries (`counted_entries`) that are right: for
+    a sparse part, all zeros with one stray 1 earns nothing, while a right answer with one wrong
+    entry keeps the credit of its other non-zero entries."""
     ok = np.asarray(ok, dtype=bool)
-    counted = counted_entries(ok, expected)
+    counted = counted_entries(ok, expected, sparse)
     return float(np.sum(ok & counted)) / int(np.sum(counted)) if counted.any() else 1.0
 
 

@@ -71,6 +71,7 @@ class KeyPart:
     carry_given_from: dict = field(default_factory=dict)  # ... and the asked parts each is worked from
     carry_or_from: tuple = ()   # a second route: the parts this one is also computed from
     choices: tuple = ()         # a choice part's accepted answers, when the key names them
+    sparse: bool = False        # zeros by structure: partial credit counts the other entries
     exact_texts: np.ndarray | None = None  # numeric: per entry the key's exact text (-1/243, ln(2)), None for a decimal
 
 
@@ -206,6 +207,7 @@ def _key_part(name: str, spec: dict, problem: dict) -> KeyPart:
     part.carry_from = tuple(_name_list(carry.get("from") or [], "carry from"))
     part.carry_or_from = tuple(_name_list(carry.get("or_from") or [], "carry or_from"))
     part.carry_share = _points(carry.get("share", 1.0))
+    part.sparse = spec.get("sparse", False) is True
     if part.carry_share > 1:
         raise ValueError(f"part {name}: a carry share is at most 1")
     given = _need(carry.get("given") or {}, dict, "a carry's given values")
@@ -513,7 +515,7 @@ def _grade_numeric(part: KeyPart, raw, partial: bool, carry=None):
         with np.errstate(invalid="ignore"):
             is_exact = np.vectorize(_is_exact, otypes=[bool])(values, exact, part.expected, part.exact) & ~bad
     result = compare(values, part.expected, part.rtol, part.atol, exact=is_exact, partial=partial,
-                     dims=part.dims, unreadable=bad, exact_texts=part.exact_texts)
+                     dims=part.dims, unreadable=bad, exact_texts=part.exact_texts, sparse=part.sparse)
     mistake = None
     if result.verdict == WRONG and not bad.any():
         mistake = named_mistake(part, values)
@@ -609,7 +611,7 @@ class Carry:
         if ok_carry is False or not np.any(ok_carry & ~ok_key):
             return None
         share = part.carry_share
-        counted = counted_entries(ok_key, part.expected)   # as compare's partial credit counts them
+        counted = counted_entries(ok_key, part.expected, part.sparse)   # as compare's partial credit counts them
         credit = float(np.sum(ok_key & counted) + share * np.sum(ok_carry & ~ok_key)) / int(np.sum(counted))
         where = ", ".join(f"{self.kp.number}.{s}" for s in ([s for s in wrong if s != part.name] or wrong))
         if np.all(ok_key | ok_carry):

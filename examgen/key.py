@@ -8,6 +8,7 @@
                    "parts": {part: {"kind", "shape", "rtol", "atol", "points", "variables",
                                     "functions" (allowed in an expression; null = any),
                                     "choices" (a choice part's accepted answers, where named),
+                                    "sparse": true (zeros by structure: see compare),
                                     "carry": {"from": [parts], "share": 1.0, "given": {unasked
                                               part: the key's value}, "given_from": {unasked part:
                                               [the asked parts it is worked from]}, "or_from":
@@ -58,6 +59,8 @@ def problem_entry(inst, number: int, points: float, carry_share: float = 1.0) ->
                        "functions": functions}
         if spec.shape:
             parts[name]["dims"] = spec.shape
+        if spec.sparse:
+            parts[name]["sparse"] = True
         if inst.choices(name):
             parts[name]["choices"] = list(inst.choices(name))
         if set(spec.carry_from) & set(inst.parts):

@@ -151,30 +151,31 @@ def test_blanket_guesses_earn_nothing_unless_right():
     assert compare(np.zeros(4), e, 0.01, 0.005).credit == 0
     assert compare(np.full(4, 1.0), np.array([1.0, 1.0, 1.0, 2.0]), 0.01, 0.005).credit == 0
     assert compare(np.zeros(4), np.zeros(4), 0.01, 0.005).credit == 1
-    # the stray 5 where the key has 0 counts against the one right non-zero entry (was 3/4 when the
-    # key's zeros, left at 0, earned credit too)
-    assert compare(np.array([0, 0, 1, 5.0]), e, 0.01, 0.005).credit == 0.5
+    assert compare(np.array([0, 0, 1, 5.0]), e, 0.01, 0.005).credit == 0.75   # three of four entries right
+    # in a part whose zeros are structural, the stray 5 counts against the one right non-zero entry
+    assert compare(np.array([0, 0, 1, 5.0]), e, 0.01, 0.005, sparse=True).credit == 0.5
 
 
-def test_partial_credit_in_a_sparse_key_counts_the_entries_that_you_or_the_key_make_non_zero():
+def test_partial_credit_in_a_sparse_part_counts_the_entries_that_you_or_the_key_make_non_zero():
     key = np.array([0.0, 0.0, -2.0, 0.0, 0.0, 0.0, 0.0, -1.0])
     stray = np.zeros(8)
     stray[0] = 1                    # all zeros with one arbitrary 1: no idea behind it
-    assert compare(stray, key, 0.01, 0.005).credit == 0
+    assert compare(stray, key, 0.01, 0.005, sparse=True).credit == 0
     one_wrong = key.copy()
     one_wrong[2] = 3                # one of the two non-zero entries wrong
-    assert compare(one_wrong, key, 0.01, 0.005).credit == 0.5
+    assert compare(one_wrong, key, 0.01, 0.005, sparse=True).credit == 0.5
     extra = key.copy()
     extra[0] = 1                    # both right, one stray entry
-    r = compare(extra, key, 0.01, 0.005)
+    r = compare(extra, key, 0.01, 0.005, sparse=True)
     assert r.credit == pytest.approx(2 / 3) and "counts the 3 entries" in r.message, r
-    assert compare(key, key, 0.01, 0.005).credit == 1
-    dense = np.array([1.0, 2.0, 3.0, 4.0])       # no zeros in the key: the share of all entries, as before
-    assert compare(np.array([1.0, 2.0, 3.0, 9.0]), dense, 0.01, 0.005).credit == 0.75
-    half = np.array([0.0, 0.0, 1.0, 2.0])          # half zeros (a box target's t_x = t_y = 0): not sparse,
-    assert compare(np.array([0, 0, 1, 9.0]), half, 0.01, 0.005).credit == 0.75   # its worked-out zeros count
-    zeros = np.zeros(4)                            # a key of zeros only: every entry counts
-    assert compare(np.array([0, 0, 0, 1.0]), zeros, 0.01, 0.005).credit == 0.75
+    assert compare(key, key, 0.01, 0.005, sparse=True).credit == 1
+    # a part not declared sparse (a weight gradient whose zeros are worked out at x = 0): every entry
+    assert compare(stray, key, 0.01, 0.005).credit == pytest.approx(5 / 8)
+    zeros = np.zeros(4)             # a key of zeros only: every entry counts
+    assert compare(np.array([0, 0, 0, 1.0]), zeros, 0.01, 0.005, sparse=True).credit == 0.75
+    declared = {pid: [n for n, p in problem.parts.items() if p.sparse] for pid, problem in BANK.items()}
+    assert {pid: parts for pid, parts in declared.items() if parts} == {
+        "maxpool-backward": ["dL_dxi"], "conv-pool-layer": ["dL_dxi"]}   # the max-pool gradients
 
 
 def test_a_sparse_answer_earns_nothing_for_zeros_and_a_stray_guess():
