@@ -259,3 +259,18 @@ def test_lstm_gates_the_exam_leaves_unasked_are_worked_from_the_students_own_h()
     assert got["c"]["verdict"] == "wrong", got["c"]
     assert got["c"]["feedback"].startswith(f"1 of {n} entries wrong; the others carried"), got["c"]
     assert got["c"]["points"] == pytest.approx(round(got["c"]["max"] * (n - 1) / n, 2)), got["c"]
+
+
+def test_mlp_dW1_is_carried_from_the_students_own_db1_for_one_example():
+    # The default final asks dL_dW1 and dL_db1 only: with one example dL_db1 is the student's
+    # ∇ξ¹ L, and dL_dW1 = dL_db1 xᵀ worked from a wrong dL_db1 earned nothing.
+    inst = next(i for i in (BANK["mlp-backprop"].sample(s) for s in range(60)) if len(i.params["x"]) == 1)
+    inst.asked = ("dL_dW1", "dL_db1")
+    raw = make_key(inst)
+    assert raw["problems"][0]["parts"]["dL_dW1"]["carry"]["or_from"] == ["dL_db1"]
+    x = np.asarray(raw["problems"][0]["params"]["x"], dtype=float)[0]
+    db1 = np.asarray(raw["problems"][0]["answers"]["dL_db1"], dtype=float) + 1   # a slip in every entry
+    got = parts_of(grade_submission(raw, {"exam": "E0-carry", "answers": {2: {
+        "dL_db1": db1.tolist(), "dL_dW1": np.outer(db1, x).tolist()}}}))
+    assert got["dL_db1"]["verdict"] == "wrong"
+    assert got["dL_dW1"]["verdict"] == CARRIED and got["dL_dW1"]["feedback"] == "carried forward from 2.dL_db1"

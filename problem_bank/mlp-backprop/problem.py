@@ -73,7 +73,10 @@ def carry_dL_db2(p, given):
 
 
 def carry_dL_dW1(p, given):
-    return given["dL_dxi1"].T @ np.asarray(p["x"])
+    x = np.asarray(p["x"])
+    if "dL_dxi1" not in given:   # the second route: one example, so ∇_b¹ L is that example's ∇_ξ¹ L
+        return np.outer(given["dL_db1"], x[0]) if len(x) == 1 else None
+    return given["dL_dxi1"].T @ x
 
 
 def carry_dL_db1(p, given):
