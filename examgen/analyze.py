@@ -24,11 +24,14 @@ PICTURES = {"scores": "scores.png", "facility": "facility.png", "mistakes": "mis
 # --- the numbers ---------------------------------------------------------------------------------
 def analyze(results: list[dict], key) -> dict:
     """The analysis of graded rows against their key (a grade.Key): a JSON-ready dict."""
-    from .gradebook import blank_sheet
+    from .gradebook import GRADED, blank_sheet, class_rows
 
-    # A blank sheet is no submission (the gradebook's rule): it would pull every figure down.
-    graded = [r for r in results if r["status"] == "graded" and not blank_sheet(r)]
+    # One submission a student, as the gradebook counts them: a blank sheet is none (it would pull
+    # every figure down), and of two files for one version only the counted one is the student's.
+    counted = {row["file"] for row in class_rows(key, results) if row["status"] == GRADED}
+    graded = [r for r in results if r["status"] == "graded" and r["file"] in counted]
     blank = [r["file"] for r in results if r["status"] == "graded" and blank_sheet(r)]
+    extra = [r["file"] for r in results if r["status"] == "graded" and not blank_sheet(r) and r["file"] not in counted]
     skipped = [{"file": r["file"], "error": r["error"]} for r in results if r["status"] != "graded"]
     numbers = sorted({p["number"] for r in graded for p in r["problems"]})
     rows = [{p["number"]: p for p in r["problems"]} for r in graded]
@@ -38,7 +41,7 @@ def analyze(results: list[dict], key) -> dict:
     maximum = max((r["max"] for r in graded), default=0.0)
     problems = [_problem(n, [row.get(n) for row in rows], points[:, i], total, [r["exam"] for r in graded])
                 for i, n in enumerate(numbers)]
-    return {"students": len(graded), "not_graded": skipped, "blank": blank, "points": maximum,
+    return {"students": len(graded), "not_graded": skipped, "blank": blank, "not_counted": extra, "points": maximum,
             "score": _score(total, maximum, points), "problems": problems,
             "mistakes": _mistakes(key, numbers, rows), "candidates": _candidates(graded),
             "pictures": dict(PICTURES)}
@@ -173,7 +176,9 @@ def markdown(a: dict) -> str:
     out = ["# Class analysis", "",
            f"{a['students']} student(s) graded" + (f"; {len(a['not_graded'])} file(s) could not be graded"
                                                   if a["not_graded"] else "")
-           + (f"; {len(a['blank'])} blank sheet(s) left out" if a["blank"] else "") + ".", "",
+           + (f"; {len(a['blank'])} blank sheet(s) left out" if a["blank"] else "")
+           + (f"; {len(a['not_counted'])} second submission(s) for a version left out (the gradebook counts "
+              "one a student)" if a["not_counted"] else "") + ".", "",
            f"- Score: mean {_f(s['mean'])}, median {_f(s['median'])}, SD {_f(s['sd'])}, "
            f"range {_f(s['min'])}–{_f(s['max'])} of {a['points']:g} points",
            f"- Cronbach's α (problems as items): {_f(s['alpha'])}", "",

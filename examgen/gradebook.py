@@ -121,8 +121,9 @@ ROW_KINDS = frozenset({NO_EXAM_LINE, OTHER_NAME, OTHER_FOLDER})   # a counted fi
 def class_rows(key, results: list[dict]) -> list[dict]:
     """One row per student (version) of the key, in key order, plus one per file tied to none.
 
-    A class key's student comes from the version; two submissions for one version are flagged
-    (the one whose typed name and folder match is counted); a file that could not be graded
+    A class key's student comes from the version; two submissions for one student's version are
+    flagged (the one whose typed name and folder match is counted), while a version made without a
+    roster (`--versions`) may be handed to several students: each of its files is a row; a file that could not be graded
     counts for the version whose folder holds it. A blank sheet is no submission: its version's
     row says "not submitted" with its note, unless another file counts. A practice key (no
     students) gives one row per file.
@@ -151,7 +152,9 @@ def class_rows(key, results: list[dict]) -> list[dict]:
     rows = []
     for v in versions:
         subs = graded.get(v.exam, [])
-        if subs:
+        if not v.student and len(subs) > 1:   # (--versions without a roster: one version, several students)
+            rows += [_row(v, [r], r) for r in subs] + [_row(v, [r], None) for r in failed.get(v.exam, [])]
+        elif subs:
             rows.append(_row(v, subs + failed.get(v.exam, []), _counted(v, subs)))
         else:   # a file that could not be graded says more than a blank sheet
             rows.append(_row(v, failed.get(v.exam, []) or blank.get(v.exam, []), None))
@@ -160,7 +163,7 @@ def class_rows(key, results: list[dict]) -> list[dict]:
 
 def blank_sheet(r: dict) -> bool:
     """A result (or a gradebook row) of a sheet with no answer at all: no submission."""
-    return BLANK_SHEET in r["notes_by_kind"]
+    return BLANK_SHEET in r.get("notes_by_kind", ())
 
 
 def _counted(v, subs: list[dict]) -> dict:

@@ -529,3 +529,35 @@ def test_an_lms_gradebook_warns_of_the_rows_it_cannot_hold(tmp_path):
     r, _, moodle = _book(tmp_path, out, subs, fmt="moodle")
     assert [row[2] for row in moodle[1:]] == ["Ada"]   # Moodle matches Ada by her email
     assert "warning: 1 row(s) have no id or email for Moodle's import to match" in r.stderr and "Bo" in r.stderr
+
+
+def test_a_version_without_a_roster_handed_to_several_students_gives_each_a_row(tmp_path):
+    # Three students sharing version 1 of a `--versions 2` class: the gradebook kept one row
+    # ("3 submissions for this version") and lost the other two students' grades.
+    spec = tmp_path / "s.yaml"
+    spec.write_text("problems:\n  - id: iou\n    points: 6\n", encoding="utf-8")
+    out = tmp_path / "c"
+    assert run("generate", "--spec", spec, "--versions", "2", "--seed", "1", "--out", out, "--format", "md").returncode == 0
+    versions = json.loads((out / "key.json").read_text(encoding="utf-8"))["versions"]
+    subs = tmp_path / "subs"
+    for name, answers in (("ann", _right_answers(versions[0])), ("bob", {1: {"I": 99}}), ("cy", _right_answers(versions[0]))):
+        _submit(subs, versions[0], name, answers, name=f"{name}.yaml")
+    r, _, rows = _book(tmp_path, out, subs)
+    col = {h: i for i, h in enumerate(rows[0])}
+    by_name = {row[col["name"]]: row for row in rows[1:]}
+    assert [by_name[n][col["total"]] for n in ("ann", "bob", "cy")] == ["6", "0", "6"], rows
+    assert "submissions for this version" not in r.stderr
+    assert by_name[""][col["status"]] == "not submitted" and by_name[""][col["exam"]] == versions[1]["exam"]
+    a = json.loads(run("analyze", out / "key.json", subs, "--out", tmp_path / "an").stdout and
+                   (tmp_path / "an" / "analysis.json").read_text(encoding="utf-8"))
+    assert a["students"] == 3 and a["not_counted"] == []
+
+
+def test_analyze_counts_one_submission_a_student_as_the_gradebook_does(tmp_path, graded_class):
+    # A student's extra copy (0 points) was analysed as a second student of that version.
+    out, subs, versions = graded_class
+    _submit(subs / "王小明", versions[0], "王小明", {1: {"I": 99}}, name="answers (1).yaml")
+    assert run("analyze", out / "key.json", subs, "--out", tmp_path / "an").returncode == 0
+    a = json.loads((tmp_path / "an" / "analysis.json").read_text(encoding="utf-8"))
+    assert a["students"] == 3 and a["not_counted"] == [str(subs / "王小明" / "answers (1).yaml")], a["not_counted"]
+    assert "1 second submission(s) for a version left out" in (tmp_path / "an" / "analysis.md").read_text(encoding="utf-8")
