@@ -24,7 +24,7 @@ import math
 import multiprocessing
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
 
@@ -348,10 +348,14 @@ def grade_submission(key, answers, partial: bool = True, carry_forward: bool = T
     for number, kp in sorted(version.problems.items()):
         given = sub.answers.get(number, {})
         carry = Carry(kp) if carry_forward else None
-        parts = [grade_part(p, given.get(name), partial and kp.partial,
-                            sub.refusal(number, name) or comma_refusal(p, given.get(name), sub.commas.get((number, name))),
-                            carry)
-                 for name, p in kp.parts.items()]
+        def graded(p, name):
+            return grade_part(p, given.get(name), partial and kp.partial,
+                              sub.refusal(number, name) or comma_refusal(p, given.get(name), sub.commas.get((number, name))),
+                              carry)
+        parts = [graded(p, name) for name, p in kp.parts.items()]
+        for i, name in _ruled_out_mistakes(kp, parts):   # named, but the student's own right answers say otherwise
+            p = kp.parts[parts[i]["part"]]
+            parts[i] = graded(replace(p, mistakes=[m for m in p.mistakes if m[0] != name]), p.name)
         if carry is not None and carry.read:
             carry.forward(parts, partial and kp.partial)
         unknown = sorted(set(given) - set(kp.parts))
@@ -372,6 +376,16 @@ def grade_submission(key, answers, partial: bool = True, carry_forward: bool = T
             "exam": version.exam, "status": "graded", "error": None,
             "score": _round(sum(p["score"] for p in problems)), "max": version.points,
             "problems": problems, **said}
+
+
+def _ruled_out_mistakes(kp: KeyProblem, parts: list) -> list[tuple[int, str]]:
+    """(index, mistake) of each part named with a mistake that the student did not make: another
+    part the mistake changes is right (a mistake differs from the key on every part it declares,
+    the acceptance rule). Anchor labels worked from right IOUs are not 'the IOU over the
+    reference's area', whatever the labels are."""
+    right = {p["part"] for p in parts if p["verdict"] in (CORRECT, WITHIN)}
+    return [(i, out["mistake"]) for i, out in enumerate(parts) if out["mistake"]
+            and any(any(m[0] == out["mistake"] for m in kp.parts[other].mistakes) for other in right - {out["part"]})]
 
 
 def identity(version: Version, sub) -> tuple[str, str]:

@@ -570,3 +570,24 @@ def test_a_letter_that_is_no_choice_is_refused_saying_which_are():
         assert part["verdict"] == verdict, (typed, part)
         if verdict == "unreadable":
             assert "is not one of the choices (a, b, c, d); give the letter of one" in part["feedback"], part
+
+
+def test_a_mistake_the_students_right_answers_rule_out_is_not_named():
+    # Right IOUs with wrong labels were told "You divided the intersection by the reference box's
+    # area", which their own IOUs show they did not do (the slip was at the threshold).
+    for seed in range(40):
+        key = make_key(BANK["anchor-labels"].sample(seed))
+        entry = key["problems"][0]
+        m = next((m for m in entry["mistakes"] if m["name"] == "over-ref-area"), None)
+        if m is None:
+            continue
+        def parts(answers, key=key):
+            graded = grade_submission(key, {"exam": key["exam"], "answers": {1: answers}})
+            return {p["part"]: p for p in graded["problems"][0]["parts"]}
+        got = parts({"IOU": entry["answers_exact"]["IOU"], "y_c": m["answers"]["y_c"]})
+        assert got["IOU"]["verdict"] == "correct" and got["y_c"]["verdict"] == "wrong"
+        assert got["y_c"]["mistake"] is None and "reference box's area" not in got["y_c"]["feedback"], got["y_c"]
+        both = parts(m["answers"])
+        assert both["IOU"]["mistake"] == "over-ref-area"   # made: named (and y_c carried from those IOUs)
+        return
+    raise AssertionError("no anchor-labels instance with the over-ref-area mistake")
