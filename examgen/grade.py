@@ -1190,13 +1190,16 @@ def _not_a_submission(f: Path, key_file: Path | None) -> str | None:
 
 def grade_file(key: Key, path, partial: bool = True) -> dict:
     """Grade one file; a file that cannot be graded gives a row with status "error" and the reason."""
+    sub = None
     try:
-        return grade_submission(key, answer_files.load(path), partial)
+        sub = answer_files.load(path)
+        return grade_submission(key, sub, partial)
     except ExamgenError as e:
         error = str(e)
     except Exception as e:  # noqa: BLE001 - one bad file must not stop a class's batch
         error = f"internal error while grading ({type(e).__name__}: {str(e)[:200]})"
-    return {"file": str(path), "student": Path(path).stem, "student_id": "", "exam": None, "status": "error",
+    who = sub.student if sub is not None and sub.student else Path(path).stem   # the name it types, if read
+    return {"file": str(path), "student": who, "student_id": "", "exam": None, "status": "error",
             "error": error[:500], "score": None, "max": None, "problems": [], "notes": [],
             "notes_by_kind": {}}
 

@@ -341,6 +341,13 @@ def test_a_file_without_its_exam_line_is_the_version_of_the_student_it_names_or_
         assert row[col["status"]] == "graded" and row[col["exam"]] == versions[k]["exam"], row
         assert row[col["total"]] == row[col["max"]], row
         assert f"graded as {versions[k]['exam']}, the version made for {versions[k]['student']}" in row[col["notes"]]
+    (subs / "zed").mkdir()   # no exam line, a name not in the class: it cannot be graded, but says whose it is
+    (subs / "zed" / "answers.yaml").write_text(yaml.safe_dump({"student": "Zed", "answers": {1: {"I": 0}}}),
+                                               encoding="utf-8")
+    r, _, rows = _book(tmp_path, out, subs)
+    col = {h: i for i, h in enumerate(rows[0])}
+    zed = [row for row in rows[1:] if "zed" in row[col["file"]]]
+    assert len(zed) == 1 and zed[0][col["name"]] == "Zed" and zed[0][col["status"]] == "could not be graded", rows
     unsigned = [row for row in rows[1:] if "unsigned" in row[col["file"]]]
     assert len(unsigned) == 1 and unsigned[0][col["status"]] == "could not be graded", rows
     assert "nor names a student of this class" in unsigned[0][col["notes"]]
