@@ -182,8 +182,59 @@ def _ambiguous_numbers(a: str, b: str) -> ExpressionError:
                            f"write {a} + {b} or {a}*{b}")
 
 
-_NOTE = re.compile(r"([0-9.+\-*/ ]*)\)\s*$")   # a bracket of plain numbers that ends the text
-_WITH_NOTE = re.compile(r"(.*?[0-9)])\s+\(([0-9.+\-*/ ]+)\)\s*")
+_BEFORE_NOTE = re.compile(r".*?[0-9)]\s+")   # a value ending in a digit or a bracket, then a space
+_NOT_IN_A_NOTE = frozenset("=<>≤≥≠≈~,;[]")    # a bracket holding these is no number's other form
+
+
+MAX_NOTE_DEPTH = 3     # brackets inside a bracket read as a number's other form
+
+
+def _note(inner: str) -> str | None:
+    """`inner`, the text in a bracket that ends an answer, when it reads as one number on its own
+    (`1/8`, `ln 3`, `-7/3 - ln(3)/6`): the number's other form, or a factor; else None (`x + 1`).
+    Its own brackets nest at most MAX_NOTE_DEPTH deep, and each text is read once (cached,
+    failures too), so nested brackets cost no more than reading them."""
+    inner = inner.strip()
+    if not inner or any(c in _NOT_IN_A_NOTE for c in inner) or _nesting(inner) > MAX_NOTE_DEPTH:
+        return None
+    return inner if _reads_as_a_number(inner) else None
+
+
+def _nesting(text: str) -> int:
+    depth = most = 0
+    for c in text:
+        depth += (c == "(") - (c == ")")
+        most = max(most, depth)
+    return most
+
+
+@lru_cache(maxsize=1024)
+def _reads_as_a_number(text: str) -> bool:
+    try:
+        number(text, "note")
+    except ExpressionError:
+        return False
+    return True
+
+
+def _opening_bracket(text: str) -> int | None:
+    """The index of the bracket that the one ending `text` closes, or None."""
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):
+        depth += (text[i] == ")") - (text[i] == "(")
+        if depth == 0:
+            return i if text[i] == "(" else None
+    return None
+
+
+def _closing_bracket(text: str, start: int) -> int | None:
+    """The index of the bracket that closes the one opened just before `start`, or None."""
+    depth = 1
+    for i in range(start, len(text)):
+        depth += (text[i] == "(") - (text[i] == ")")
+        if depth == 0:
+            return i
+    return None
 
 
 def _as_a_marker_reads(text: str) -> str:
@@ -217,20 +268,26 @@ def _agreeing(texts: list[str]) -> str | None:
 
 
 def _without_agreeing_note(text: str) -> str:
-    """`0.125 (1/8)`, `1/3 (0.333)`: a number and its other form in brackets, read as the number
-    when the two agree by the grader's tolerance rule, as a careful marker reads them; otherwise
-    the text as it is (the tokenizer refuses it as ambiguous: a product, or a note?)."""
-    m = _WITH_NOTE.fullmatch(normalize(text).strip())
-    return (_agreeing([m.group(1), m.group(2)]) or text) if m else text
+    """`0.125 (1/8)`, `1/3 (0.333)`, `-2.516 (-7/3 - ln(3)/6)`: a number and its other form in
+    brackets (any number: a fraction, a log, a sum), read as the number when the two agree by the
+    grader's tolerance rule, as a careful marker reads them; otherwise the text as it is (the
+    tokenizer refuses it as ambiguous: a product, or a note?)."""
+    plain = normalize(text).strip()
+    opening = _opening_bracket(plain)
+    if not opening or not _BEFORE_NOTE.fullmatch(plain[:opening]):
+        return text
+    inner = _note(plain[opening + 1:-1])
+    return (_agreeing([plain[:opening].strip(), inner]) or text) if inner else text
 
 
 def _refuse_a_number_in_brackets_after(a: str, rest: str) -> None:
     """`0.125 (1/7)`: the product 0.125·(1/7), or 0.125 with a note? Refused with both readings
-    when a number and a space come before a bracket of plain numbers that ends the answer and
-    the two disagree (see _without_agreeing_note; `2 (x + 1)` and `2(3)` stay products)."""
-    m = _NOTE.fullmatch(rest)
-    if m and m.group(1).strip():
-        inner = m.group(1).strip()
+    when a number and a space come before a bracket that ends the answer and holds a number
+    (`1/7`, `ln 3`, `1 - ln(3)/6`) and the two disagree (see _without_agreeing_note; `2 (x + 1)`
+    and `2(3)` stay products)."""
+    end = _closing_bracket(rest, 0)
+    inner = _note(rest[:end]) if end is not None and not rest[end + 1:].strip() else None
+    if inner:
         raise ExpressionError(f"'{a} ({inner})' is ambiguous: the product {a}·({inner}) or {a} with "
                               f"({inner}) as a note; write one number ({a} or {inner}), or {a}*({inner})")
 

@@ -1,6 +1,7 @@
 """Fair grading: every right answer in every form a careful marker accepts keeps every point;
 truly ambiguous forms are refused with both readings and what to type."""
 import json
+import math
 import re
 import time
 
@@ -226,6 +227,10 @@ def test_student_expression_syntax(text, variables, same_as):
     ("ln 2x", ("ln(2)*x", "ln(2*x)")), ("ln 2^3", ("ln(2)^3", "ln(2^3)")),
     # a number with another value in brackets: their product, or a note that disagrees?
     ("0.125 (1/7)", ("0.125*(1/7)", "0.125 or 1/7")), ("-2 (-3)", ("-2*(-3)", "-2 or -3")),
+    # ... any number in the brackets: a log, a sum (these were read as the product, silently)
+    ("0.125 (ln 3)", ("0.125*(ln 3)", "0.125 or ln 3")),
+    ("-1.5 (-7/3 - ln(3)/6)", ("-1.5*(-7/3 - ln(3)/6)", "-1.5 or -7/3 - ln(3)/6")),
+    ("-7/3 - ln(3)/6 (-1.5)", ("-7/3 - ln(3)/6*(-1.5)", "-7/3 - ln(3)/6 or -1.5")),
 ])
 def test_ambiguous_forms_are_refused_with_both_readings(text, readings):
     with pytest.raises(expr.ExpressionError) as e:
@@ -241,6 +246,10 @@ def test_ambiguous_forms_are_refused_with_both_readings(text, readings):
     # a number with its other form in brackets, as a careful marker reads it (0.125 (1/8) was once
     # graded as the product 1/64, "wrong"): the number, when the two agree by the tolerance rule
     ("0.125 (1/8)", "0.125"), ("1/8 (0.125)", "1/8"), ("1/3 (0.333)", "1/3"), ("ln 2 (0.69)", "ln(2)"),
+    # ... whatever number the brackets hold: a log, a sum, as the key prints −7/3 − ln(3)/6 ≈ −2.516
+    ("-2.516 (-7/3 - ln(3)/6)", "-2.516"), ("0.215 (8/27 - 2*ln(3)/27)", "0.215"), ("1.1 (ln 3)", "1.1"),
+    ("-0.0018 (1/54 - ln(3)/54)", "-0.0018"), ("−2.516 (−7/3 − ln(3)/6)", "-2.516"),
+    ("-7/3 - ln(3)/6 (-2.516)", "-7/3 - ln(3)/6"), (r"0.5 (\frac{1}{2})", "0.5"), ("2 (1 + x)", "2 + 2*x"),
     # the value after the last =: the name, or the working, before it is not the answer
     ("IOU = 1/8", "1/8"), ("I/U = 2/16 = 1/8", "1/8"), ("dy/dx = 6x(x - 1)", "6*x*(x - 1)"), ("= 3/4", "3/4"),
     # a value and its decimal as the key prints them: the first, when they agree
@@ -437,7 +446,8 @@ def test_one_unreadable_entry_costs_that_entry_only():
 def test_ambiguous_and_hostile_text_is_refused_in_bounded_time():
     t = time.process_time()   # CPU time: a loaded machine must not fail this
     for text in ["ln " * 150, "√" * 300, "1 " * 200, "0,5" * 100, "\\frac{" * 60 + "1" + "}{2}" * 60,
-                 "²" * 400, "−" * 399 + "1", "e^" * 150 + "2"]:
+                 "²" * 400, "−" * 399 + "1", "e^" * 150 + "2",
+                 "1 (" * 20 + "x" + ")" * 20, "1 (" * 60 + "x" + ")" * 60]:   # a bracket read as a note
         with pytest.raises(expr.ExpressionError):
             expr.number(text)
     assert time.process_time() - t < 2
@@ -530,6 +540,19 @@ def test_zero_or_the_wrong_sign_is_not_a_small_exact_value():
     assert p["verdict"] == "wrong" and p["points"] == 0 and p["feedback"].startswith("0 is not -1/243"), p
     assert part(0.0008, "s")["feedback"] == "0.0008 has the wrong sign: the answer is -1/243"
     assert part(-0.008, "s")["verdict"] == "within tolerance"
+
+
+def test_a_decimal_with_its_closed_form_in_brackets_is_graded_as_the_decimal():
+    # '-2.516 (-7/3 - ln(3)/6)' was graded as the product 6.33, wrong, with no message
+    key = small_value_key(["-1/243", "2/27"])
+    key["problems"][0]["answers"]["s"] = -7 / 3 - math.log(3) / 6
+    key["problems"][0]["answers_exact"]["s"] = "-7/3 - ln(3)/6"
+    prepared = prepare_key(key)
+    for given, verdict in (("-2.516 (-7/3 - ln(3)/6)", "within tolerance"), ("-7/3 - ln(3)/6 (-2.516)", "correct"),
+                           ("-2.516 (-7/3 - ln(3)/54)", "unreadable")):
+        p = graded(key, {"s": given}, prepared)["problems"][0]["parts"][1]
+        assert p["verdict"] == verdict, (given, p)
+    assert "ambiguous" in p["feedback"] and "-2.516*(-7/3 - ln(3)/54)" in p["feedback"], p
 
 
 def test_a_decimal_key_keeps_the_stated_tolerance_near_zero():
