@@ -197,20 +197,25 @@ MAX_REPAIRS = 10              # answer lines YAML cannot read, read as quoted te
 MAX_REPAIR_BYTES = 100_000    # a file re-read that often is a few kB; a larger one gets the message
 # `    dL_dh: [-7/8, 1/4]^T  # comment`: a part (or channel, or the student's name) and its answer
 _PART_LINE = re.compile(r"(?P<head>(?P<indent>[ ]*)(?P<name>[A-Za-z_]\w{0,40})[ \t]*:[ \t]+)(?P<value>.*?)"
-                        r"(?P<comment>[ \t]+#.*)?")
+                        r"(?P<comment>(?<![ \t])[ \t]+#.*)?")   # (a comment from a run's start: no quadratic backtracking)
 
 
 def _parse_yaml_quoting(text: str, notes: list) -> tuple:
     """(the parsed YAML, the text parsed). A slip on one answer's line (`dL_dh: [-7/8, 1/4]^T`,
     `'it's 1/8'`, `` `1/8` ``) makes the whole file invalid YAML: such a line, when YAML cannot
     read it on its own, is read with its answer in quotes (a note says so) and the file
-    parsed again, at most MAX_REPAIRS times; any other error is the file's, one line."""
+    parsed again, at most MAX_REPAIRS times; so is an answer whose bracket or quote is never
+    closed (`I: [1`, `I: "1/9`), which YAML reports on a later line (_unclosed_line); any
+    other error is the file's, one line."""
     while True:
         try:
             return _parse_yaml(text), text
         except AnswerFileError as e:
             line = getattr(e, "yaml_line", None)
             fixed = _quote_line(text, line) if line is not None else None
+            if fixed is None and line is not None:    # a bracket or quote left open on an earlier line
+                line = _unclosed_line(text, line, getattr(e, "yaml_opened", None))
+                fixed = _quote_line(text, line) if line is not None else None
             if fixed is None:
                 raise
             text, name, quoted, indented = fixed
@@ -254,6 +259,53 @@ def _quote_line(text: str, line: int):
         quoted = "'" + value.replace("'", "''") + "'"
     pieces[2 * line] = m.group("head") + quoted + (m.group("comment") or "")
     return "".join(pieces), m.group("name"), quoted, bool(m.group("indent"))
+
+
+# a line that starts a key: `    U: 3`, `  2:`, `"I": 1`
+_KEY_LINE = re.compile(r"(?P<indent>[ ]*)(?:[\w-]+|'[^']*'|\"[^\"]*\")[ \t]*:(?:[ \t]|$)")
+
+
+def _unclosed_line(text: str, line: int, opened: int | None) -> int | None:
+    """The line, before YAML's error `line`, of an answer that opens a bracket or quote it never
+    closes (`I: [1`, `I: "1/9`), when the list or text plainly never continued: the next line
+    that is not blank or a comment starts a key at the same or a smaller indent (`U: 3`), or
+    the file ends. `opened`: the line YAML says the bracket or quote was opened on, else the
+    nearest earlier such answer's line. None when there is no such line."""
+    pieces = _LINE_BREAK.split(text)
+    lines = pieces[0::2]
+    candidates = [opened] if opened is not None else range(min(line, len(lines)) - 1, -1, -1)
+    for k in candidates:
+        m = _PART_LINE.fullmatch(lines[k]) if 0 <= k < len(lines) else None
+        if not m or not _unclosed(m.group("value")) or not (m.group("indent") or m.group("name") in ("exam", "student")):
+            continue
+        following = next((x for x in lines[k + 1:] if x.strip() and not x.lstrip().startswith("#")), None)
+        if following is None:
+            return k
+        key = _KEY_LINE.match(following)
+        return k if key and len(key.group("indent")) <= len(m.group("indent")) else None
+    return None
+
+
+def _unclosed(value: str) -> bool:
+    """Whether an answer's text opens a bracket, or a quote (at the start of a YAML scalar), that
+    it does not close: `[1`, `[[0, 1], [1, 0]`, `"1/9`, `[1, 'a`."""
+    depth, quote, last, i = 0, "", "", 0
+    while i < len(value):
+        c = value[i]
+        if quote:
+            if c == "\\" and quote == '"' or c == "'" == quote and value[i + 1:i + 2] == "'":
+                i += 1                      # an escaped character, or '' in single quotes
+            elif c == quote:
+                quote = ""
+        elif c in "'\"" and last in ("", "[", "{", ",", ":"):
+            quote = c
+        elif c in "[{":
+            depth += 1
+        elif c in "]}":
+            depth -= 1
+        last = c if not c.isspace() else last
+        i += 1
+    return bool(quote) or depth > 0
 
 
 _YAML_SCAN = re.compile(r"(?m)^(?P<problem>[ \t]*\d{1,3}[ \t]*:)|(?P<key>[A-Za-z_]\w*)[ \t]*:"

@@ -103,6 +103,10 @@ def _at(text: str, mark) -> str:
     return line[mark.column] if mark.column < len(line) else ""
 
 
+# YAML's contexts of an error at a bracket or quote left open (its mark: where it was opened)
+_UNCLOSED = ("while parsing a flow sequence", "while parsing a flow mapping", "while scanning a quoted scalar")
+
+
 def parse_yaml(text: str, max_depth: int, error=ExamgenError, what: str = "file", loader=CoreLoader):
     """YAML read with the core schema after `check_yaml_events`; every failure is `error`, one line."""
     # Flow collections ([[[...]]]) are counted before YAML sees them: libyaml's scanner reads
@@ -119,8 +123,14 @@ def parse_yaml(text: str, max_depth: int, error=ExamgenError, what: str = "file"
         if e.problem_mark and _at(text, e.problem_mark) == "\t":   # an editor's tab where YAML wants spaces
             raise error(f"not valid YAML: a tab{where}; YAML indents with spaces only: "
                         "replace the tab with spaces") from None
+        opened = e.context_mark if e.context in _UNCLOSED and e.problem_mark else None
+        if opened and opened.line != e.problem_mark.line:   # YAML's line is past the culprit: name it
+            where += f" (the {_at(text, opened)} opened at line {opened.line + 1} column {opened.column + 1} is not closed)"
+        else:
+            opened = None
         err = error(f"not valid YAML: {e.problem or e.context}{where}")
         err.yaml_line = e.problem_mark.line if e.problem_mark else None   # from 0, for a caller's repair
+        err.yaml_opened = opened.line if opened else None   # the line of a bracket or quote never closed
         raise err from None
     except yaml.YAMLError as e:
         raise error(f"not valid YAML: {str(e).splitlines()[0][:120]}") from None

@@ -133,6 +133,40 @@ def test_a_yaml_slip_on_one_answer_line_is_read_as_quoted_text(typed, read):
     assert "put such an answer in quotes" in note
 
 
+@pytest.mark.parametrize("lines, culprit, read", [
+    # the last line's final ] missing: "not valid YAML: did not find expected ',' or ']' at line 10
+    # column 1" for a file of 9 lines, and nothing graded
+    (["a: 1", "b: 2", "c: 3", "d: 4", "dL_dxi: [[0,0,0,0],[0,0,0,0],[0,0,-1,0],[0,0,0,0]"], "dL_dxi",
+     "[[0,0,0,0],[0,0,0,0],[0,0,-1,0],[0,0,0,0]"),
+    (["I: [1", "U: 3"], "I", "[1"), (["I: \"1/9", "U: 3"], "I", '"1/9'), (["I: '1/9", "U: 3"], "I", "'1/9"),
+    (["I: {1/9", "U: 3"], "I", "{1/9"), (["I: [1, 'a", "U: 3"], "I", "[1, 'a"),
+    (["I: [1", "", "# the union", "U: 3"], "I", "[1"),     # blank and comment lines between
+    (["I: \"1/9", "U: 3", "L: \"2\""], "I", '"1/9'),       # the quote closed by a later answer's
+    (["U: 3", "I: \"1/9"], "I", '"1/9'),                   # on the last line
+])
+def test_a_bracket_or_quote_never_closed_is_read_as_that_answers_quoted_text(lines, culprit, read):
+    text = "exam: E1\nanswers:\n  1:\n" + "".join(f"    {x}\n" if x else "\n" for x in lines) + "  2:\n    L: 1/2\n"
+    s = A.loads(text)
+    assert s.answers[1][culprit] == read and s.answers[2] == {"L": "1/2"}, s.answers
+    assert s.answers[1].get("U", 3) == 3 and not s.blank
+    row = 4 + lines.index(next(x for x in lines if x.startswith(culprit + ":")))
+    (note,) = s.notes
+    assert note.startswith(f"line {row} ({culprit}): YAML cannot read this line; read as the quoted text "), note
+
+
+def test_an_unclosed_answer_is_found_in_bounded_time():
+    t = time.process_time()   # CPU time: a loaded machine must not fail this
+    s = A.loads("answers:\n  1:\n    I: [1" + " " * 50_000 + "x\n    U: 3\n" + "    L: 1\n" * 2000)
+    assert s.answers[1]["I"].startswith("[1") and s.answers[1]["U"] == 3
+    assert time.process_time() - t < 2
+
+
+def test_an_unclosed_bracket_in_a_channel_costs_that_answer_only():
+    s = A.loads("answers:\n  1:\n    h:\n      c0: [[1, 2]\n      c1: [[1]]\n    L: 2\n")
+    assert s.answers == {1: {"h": {"c0": "[[1, 2]", "c1": [[1]]}, "L": 2}}
+    assert s.notes[0].startswith("line 4 (c0): YAML cannot read this line"), s.notes
+
+
 @pytest.mark.parametrize("text, message", [
     # more slips than are read as quoted text: the first one left, and what to type
     ("answers:\n  1:\n" + "".join(f"    p{k}: [1]^T\n" for k in range(11)),     # A.MAX_REPAIRS + 1
@@ -140,8 +174,12 @@ def test_a_yaml_slip_on_one_answer_line_is_read_as_quoted_text(typed, read):
     # the student's own name is not guessed at
     ("exam: E1\nstudent: 'O'Brien'\nanswers: {}\n",
      "line 2 (student): YAML cannot read this line; put it in quotes: student: \"O'Brien\""),
-    # a line YAML reads on its own is not where the slip is: the file's error as YAML gives it
-    ("answers:\n  1:\n    I: [1, 2\n    U: 3\n", "not valid YAML: did not find expected ',' or ']' at line 4"),
+    # a list that continues on the next line and is never closed: which line it belongs to is not
+    # plain, so the file's error as YAML gives it, and the line where the bracket was opened
+    ("answers:\n  1:\n    I: [1,\n      2\n    U: 3\n",
+     "not valid YAML: did not find expected ',' or ']' at line 5 column 6 (the [ opened at line 3 column 8 is not closed)"),
+    ("answers:\n  1: {I: [1, 2], U: 3\n  2: {I: 1}\n",
+     "not valid YAML: did not find expected ',' or '}' at line 3 column 4 (the { opened at line 2 column 6 is not closed)"),
 ])
 def test_a_yaml_slip_not_read_says_which_line_and_what_to_type(text, message):
     assert getattr(A, "MAX_REPAIRS", 10) == 10

@@ -555,6 +555,15 @@ def test_a_decimal_with_its_closed_form_in_brackets_is_graded_as_the_decimal():
     assert "ambiguous" in p["feedback"] and "-2.516*(-7/3 - ln(3)/54)" in p["feedback"], p
 
 
+def test_an_answer_left_unclosed_costs_that_answer_only():
+    # "NOT GRADED: not valid YAML: did not find expected ',' or ']' at line 6 column 1" (5 lines)
+    key = small_value_key(["-1/243", "2/27"])
+    r = grade_submission(key, answers.loads(f"exam: {key['exam']}\nanswers:\n  1:\n    s: -1/243\n"
+                                            f"    dL_dxi: [-1/243, 2/27\n"))
+    assert [(p["part"], p["verdict"]) for p in r["problems"][0]["parts"]] == [("dL_dxi", "unreadable"), ("s", "correct")]
+    assert any(n.startswith("line 5 (dL_dxi): YAML cannot read this line") for n in r["notes"]), r["notes"]
+
+
 def test_a_decimal_key_keeps_the_stated_tolerance_near_zero():
     """A drill key is a decimal reached through rounded steps: 0 for −0.004115 is that value rounded."""
     key = small_value_key(["-0.004115", "0.074074"])
