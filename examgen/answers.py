@@ -62,9 +62,12 @@ class TypedList(list):
 
 
 class _Mapping(dict):
-    """A mapping as read, remembering the keys the file gave more than once (never resolved silently)."""
+    """A mapping as read, remembering the keys the file gave more than once (never resolved silently),
+    and for `{1 \\over 9}`, `{1/9}`, `{1}` typed unquoted (YAML's flow mapping of keys without
+    values) the text typed (`typed`), which is the answer (see _braces_as_typed)."""
 
     duplicates: tuple = ()
+    typed = ""
 
 
 def _mapping(pairs) -> _Mapping:
@@ -101,6 +104,7 @@ def _answer_loader():
             filled = _mapping(pairs)
             data.update(filled)
             data.duplicates = filled.duplicates
+            data.typed = _braced_text(node)
 
         def __init__(self, stream):
             super().__init__(stream)
@@ -122,6 +126,21 @@ def _answer_loader():
     AnswerLoader.add_constructor("tag:yaml.org,2002:map", AnswerLoader.construct_yaml_map)
     AnswerLoader.add_constructor("tag:yaml.org,2002:seq", AnswerLoader.construct_yaml_seq)
     return AnswerLoader
+
+
+def _braced_text(node) -> str:
+    """`{1 \\over 9}` as typed, for a flow mapping whose every key (plain text) has no value and no
+    colon: YAML's reading of an answer in braces ({1 \\over 9}: null); "" for any other mapping."""
+    import yaml
+
+    if not node.flow_style or not node.value:
+        return ""
+    for k, v in node.value:
+        plain_key = isinstance(k, yaml.ScalarNode) and not k.style
+        no_value = isinstance(v, yaml.ScalarNode) and v.value == "" and v.start_mark.index == k.end_mark.index
+        if not (plain_key and no_value):
+            return ""
+    return "{" + ", ".join(k.value for k, _ in node.value) + "}"
 
 
 _YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")   # what YAML counts as a line break
@@ -369,6 +388,7 @@ def from_mapping(raw, source: str = "<answers>") -> Submission:
         for k, v in parts.items():
             if str(k) in given:
                 refused[(n, str(k))] = f"part {k} is given twice in problem {n}; keep one answer (neither is graded)"
+            parts[k] = v = _braces_as_typed(v)    # in place: a sheet of {1/9} is not blank
             given[str(k)] = v
     # blank: nothing but blanks under `answers`, what is not read (`1: 2/11`) included; a part
     # given twice is not blank, as the copy read may be the blank one
@@ -394,6 +414,17 @@ def _problem_number(k) -> int | None:
     if isinstance(k, str) and k.strip().isdigit() and len(k.strip()) <= 3:
         return int(k.strip()) or None
     return None
+
+
+def _braces_as_typed(v, depth: int = 0):
+    """An answer with `{1 \\over 9}`, `{1/9}` typed unquoted (YAML's mapping {1/9: null}) read as the
+    text typed, also inside a list or a mapping of channels; any other value as it is."""
+    if getattr(v, "typed", "") and isinstance(v, dict):
+        return v.typed
+    if isinstance(v, (list, dict)) and depth < MAX_DEPTH:
+        for k, x in (enumerate(v) if isinstance(v, list) else list(v.items())):
+            v[k] = _braces_as_typed(x, depth + 1)
+    return v
 
 
 def is_blank(v, depth: int = 0) -> bool:

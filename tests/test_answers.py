@@ -133,6 +133,22 @@ def test_a_yaml_slip_on_one_answer_line_is_read_as_quoted_text(typed, read):
     assert "put such an answer in quotes" in note
 
 
+@pytest.mark.parametrize("typed, read", [
+    ("{1 \\over 9}", "{1 \\over 9}"), ("{1/9}", "{1/9}"), ("{1}", "{1}"), ("{-1/9}", "{-1/9}"), ("{1, 2}", "{1, 2}"),
+    ("[{1/9}, 2]", ["{1/9}", 2]), ("{c0: [[1]], c1: {1/9}}", {"c0": [[1]], "c1": "{1/9}"}),
+    # a mapping with its colon typed is a mapping (of channels, say)
+    ("{c0: }", {"c0": None}), ("{c0: ~}", {"c0": None}), ("{}", {}),
+])
+def test_an_answer_in_braces_typed_unquoted_is_read_as_typed(typed, read):
+    # YAML reads {1 \over 9} as the mapping {'1 \over 9': None}: the answer was graded blank, and a
+    # sheet of such answers counted as a blank sheet, not submitted
+    s = A.loads(f"exam: E1\nanswers:\n  1:\n    I: {typed}\n")
+    assert s.answers == {1: {"I": read}} and s.notes == []
+    assert s.blank == A.is_blank(read)
+    assert not A.loads("answers:\n  1:\n    I: {1}\n    U: {9}\n    IOU: {1 \\over 9}\n").blank
+    assert A.loads("answers: {1}\n").blank      # no part at all: still a blank sheet
+
+
 @pytest.mark.parametrize("lines, culprit, read", [
     # the last line's final ] missing: "not valid YAML: did not find expected ',' or ']' at line 10
     # column 1" for a file of 9 lines, and nothing graded

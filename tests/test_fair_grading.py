@@ -555,6 +555,14 @@ def test_a_decimal_with_its_closed_form_in_brackets_is_graded_as_the_decimal():
     assert "ambiguous" in p["feedback"] and "-2.516*(-7/3 - ln(3)/54)" in p["feedback"], p
 
 
+def test_an_answer_in_braces_typed_unquoted_is_graded_as_typed():
+    # 's: {-1/243}' unquoted is YAML's mapping {'-1/243': None}: it was graded "no answer given"
+    key = small_value_key(["-1/243", "2/27"])
+    r = grade_submission(key, answers.loads(f"exam: {key['exam']}\nanswers:\n  1:\n    s: {{-1 \\over 243}}\n"
+                                            f"    dL_dxi: [{{-1/243}}, {{2/27}}]\n"))
+    assert r["score"] == r["max"] and "blank sheet" not in " ".join(r["notes"]), lost(r)
+
+
 def test_an_answer_left_unclosed_costs_that_answer_only():
     # "NOT GRADED: not valid YAML: did not find expected ',' or ']' at line 6 column 1" (5 lines)
     key = small_value_key(["-1/243", "2/27"])
