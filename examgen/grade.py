@@ -804,7 +804,7 @@ def _typed_list(text: str, size: int) -> list | None:
         if rows is None:
             return None
         return [[x] for x in rows] if not isinstance(rows[0], list) else [list(c) for c in zip(*rows)]
-    bracketed = text[:1] + text[-1:] in ("[]", "()") and _balanced(text[1:-1])
+    bracketed = text[:1] + text[-1:] in ("[]", "()", "{}") and _balanced(text[1:-1])
     if size < 2 or ("," not in text and ";" not in text and " " not in text.strip("[]() ")):
         return None
     if len(text) > size * (expr.MAX_LENGTH + 2):
@@ -841,11 +841,28 @@ def _row_entries(row: str, most: int) -> list[str]:
     if "," in row:
         return [x.strip() for x in _top_level(row, ",")]
     pieces = _elements(row)
+    if len(pieces) > most:   # more than the answer has: `[32/45 ln(3/2) 0]` for two, a coefficient's product
+        pieces = _with_coefficients(pieces)
     if len(pieces) > most:
         return pieces
     if len(pieces) > 1 and all(_PLAIN_NUMBER.fullmatch(x) or _reads_as_number(x) for x in pieces):
         return pieces
     return [row.strip()]
+
+
+_FUNCTION_FIRST = re.compile(r"(?:ln|log|exp|sqrt|tanh|sigma|sigmoid|σ|√|e\^)")
+
+
+def _with_coefficients(pieces: list[str]) -> list[str]:
+    """A plain number and the function after it joined, a product written by hand (`32/45 ln(3/2)`):
+    used only when MATLAB's reading has more entries than the answer (the count decides)."""
+    out: list[str] = []
+    for piece in pieces:
+        if out and _PLAIN_NUMBER.fullmatch(out[-1]) and _FUNCTION_FIRST.match(piece):
+            out[-1] += " " + piece
+        else:
+            out.append(piece)
+    return out
 
 
 def _elements(row: str) -> list[str]:

@@ -631,3 +631,15 @@ def test_a_mistake_the_students_right_answers_rule_out_is_not_named():
         assert both["IOU"]["mistake"] == "over-ref-area"   # made: named (and y_c carried from those IOUs)
         return
     raise AssertionError("no anchor-labels instance with the over-ref-area mistake")
+
+
+@pytest.mark.parametrize("typed, size, entries", [
+    ("[32/45 ln(3/2) 0]", 2, ["32/45 ln(3/2)", "0"]),   # a coefficient's product, as written by hand
+    ("[2 ln(3) 0]", 3, ["2", "ln(3)", "0"]),            # three entries wanted: MATLAB's reading
+    ("[2 ln(3) 0]", 2, ["2 ln(3)", "0"]),               # two: the count decides
+    ("{1, 7/18}", 2, ["1", "7/18"]),                    # braces, as {1, 7/18} typed unquoted arrives
+])
+def test_a_typed_row_is_read_by_the_answers_count(typed, size, entries):
+    from examgen.grade import _typed_list
+
+    assert _typed_list(typed, size) == entries
