@@ -120,11 +120,13 @@ def _part(entry: dict, name: str, spec: dict, warnings: set) -> Part | None:
         return Part(name, (), [Field(name, value, 0.0, float(spec["points"]), spellings, wrong, choices)])
     note = ""
     if kind == "expression":
-        point = _point(spec.get("variables") or ())
-        value = _at(value, spec, point)
-        if value is None:
+        found = _telling_point(value, spec, [w for _, _, w in mistakes])
+        if found is None:
             warnings.add(f"{where}: the expression cannot be evaluated at a stated point; left out")
             return None
+        point, value, tells = found
+        if not tells:
+            warnings.add(f"{where}: a named mistake has the right answer's value at every point tried")
         mistakes = [(n, msg, _at(w, spec, point)) for n, msg, w in mistakes]
         mistakes = [m for m in mistakes if m[2] is not None]
         note = "Answer with a number: the value of the expression" + (
@@ -162,8 +164,24 @@ def _part(entry: dict, name: str, spec: dict, warnings: set) -> Part | None:
     return Part(name, right.shape, fields, note)
 
 
-def _point(variables) -> dict:
-    return {v: POINT[i % len(POINT)] for i, v in enumerate(variables)}
+def _telling_point(text, spec: dict, mistakes: list) -> tuple[dict, float, bool] | None:
+    """(point, the key's value there, whether it tells the answer from every named mistake): the
+    first of POINT's rotations where the expression is defined and no mistake's value is within
+    the answer's tolerance (1 − h and the mistake h agree at h = 1/2: that question would answer
+    itself), else the first where it is defined; None when it is defined at none."""
+    variables = spec.get("variables") or ()
+    first = None
+    for k in range(len(POINT) if variables else 1):
+        point = {v: POINT[(i + k) % len(POINT)] for i, v in enumerate(variables)}
+        right = _at(text, spec, point)
+        if right is None:
+            continue
+        tol = float(tolerance(right, float(spec["rtol"]), float(spec["atol"])))
+        wrong = [_at(w, spec, point) for w in mistakes]
+        if all(w is None or abs(w - right) > tol for w in wrong):
+            return point, right, True
+        first = first or (point, right, False)
+    return first
 
 
 def _at(text, spec: dict, point: dict) -> float | None:

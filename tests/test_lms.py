@@ -4,6 +4,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 import zipfile
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -252,3 +253,23 @@ def test_a_rosters_student_names_stay_out_of_the_question_bank():
     slots = questions([("Ada Lovelace", {"exam": "E7-abc", "problems": [entry]}, ["?"]),
                        ("v02", {"exam": "E8-def", "problems": [entry]}, ["?"])], Warnings())
     assert [q.version for q in slots[1]] == ["E7-abc", "v02"]
+
+
+def test_an_expression_is_asked_at_a_point_that_tells_it_from_its_mistakes():
+    # σ(−u) in terms of h = σ(u): the right 1 − h and the mistake h agree at h = 1/2, where the
+    # question was asked, so it answered itself and offered no wrong answer.
+    from examgen.lms import Warnings, moodle_xml, questions
+
+    entry = {"number": 1, "id": "activation-identity", "title": "Identities", "points": 2.0, "solution": "σ(−u) = 1 − σ(u).",
+             "parts": {"expr": {"kind": "expression", "shape": [], "rtol": 0.01, "atol": 0.005, "points": 2.0,
+                                "variables": ["h"], "functions": None}},
+             "answers": {"expr": "1 - h"}, "answers_exact": {"expr": "1 - h"},
+             "mistakes": [{"name": "sign", "message": "σ(−u) is not σ(u).", "answers": {"expr": "h"}}]}
+    warnings = Warnings()
+    slots = questions([("v1", {"exam": "E1", "problems": [entry]}, ["Write σ(−u) in terms of h."])], warnings)
+    assert not warnings
+    (q,) = [q for q in ET.fromstring(moodle_xml(slots, "T")) if q.get("type") == "numerical"]
+    h = float(Fraction(re.search(r"at h = ([0-9/]+)", q.find("questiontext/text").text).group(1)))
+    assert h != 0.5
+    answers = {a.get("fraction"): float(a.findtext("text")) for a in q.findall("answer")}
+    assert answers == {"100": pytest.approx(1 - h), "0": pytest.approx(h)}   # the mistake offered, and told apart
