@@ -164,6 +164,15 @@ def _part(entry: dict, name: str, spec: dict, warnings: set) -> Part | None:
     return Part(name, right.shape, fields, note)
 
 
+def _percentages(points: list) -> list[str]:
+    """Each blank's share of a score of 100, to 2 places, summing to exactly 100 (the rounding
+    remainder on the last blank: 32 blanks of 3.13 summed to 100.16, never a full score)."""
+    total = sum(points) or 1.0
+    cents = [round(10_000 * p / total) for p in points[:-1]]
+    cents.append(max(0, 10_000 - sum(cents)))
+    return [f"{c // 100}.{c % 100:02d}" for c in cents]
+
+
 def _telling_point(text, spec: dict, mistakes: list) -> tuple[dict, float, bool] | None:
     """(point, the key's value there, whether it tells the answer from every named mistake): the
     first of POINT's rotations where the expression is defined and no mistake's value is within
@@ -441,8 +450,7 @@ def _qti_item(q: Question, quiz: str) -> ET.Element:
         boxes = "".join(f"<p><code>{p.name}</code>" + (f" {p.note}" if p.note else "") + "</p><p>"
                         + "<br/>".join(f"{f.label} = [{_blank(f.label)}]" for f in p.fields) + "</p>" for p in q.parts)
         _mattext(pres, q.prompt_html + "<p>Give each answer as a decimal (or as written in the exam, e.g. 3/4).</p>" + boxes)
-        total = sum(f.points for f in q.fields) or 1.0
-        for f in q.fields:
+        for f, weight in zip(q.fields, _percentages([f.points for f in q.fields])):
             blank = _blank(f.label)
             lid = ET.SubElement(pres, "response_lid", {"ident": f"response_{blank}"})
             _mattext(lid, blank, "text/plain")
@@ -456,7 +464,7 @@ def _qti_item(q: Question, quiz: str) -> ET.Element:
                 cond = ET.SubElement(proc, "respcondition")
                 ET.SubElement(ET.SubElement(cond, "conditionvar"), "varequal",
                               {"respident": f"response_{blank}"}).text = ident
-                ET.SubElement(cond, "setvar", {"varname": "SCORE", "action": "Add"}).text = f"{100 * f.points / total:.2f}"
+                ET.SubElement(cond, "setvar", {"varname": "SCORE", "action": "Add"}).text = weight
     if q.solution_html:
         fb = ET.SubElement(item, "itemfeedback", {"ident": "general_fb"})
         _mattext(ET.SubElement(fb, "flow_mat"), q.solution_html)

@@ -273,3 +273,31 @@ def test_an_expression_is_asked_at_a_point_that_tells_it_from_its_mistakes():
     assert h != 0.5
     answers = {a.get("fraction"): float(a.findtext("text")) for a in q.findall("answer")}
     assert answers == {"100": pytest.approx(1 - h), "0": pytest.approx(h)}   # the mistake offered, and told apart
+
+
+def test_a_canvas_items_blanks_share_a_score_of_exactly_100(export):
+    # per-blank weights rounded to 2 places summed to 99.84 or 100.10: a fully right student
+    # never got exactly the question's points
+    out, versions = export
+    with zipfile.ZipFile(out / "qti.zip") as z:
+        texts = [z.read(n).decode() for n in z.namelist() if n.endswith(".xml") and "meta" not in n and "/" in n]
+    seen = 0
+    for item in (i for t in texts for i in ET.fromstring(t).iter(f"{Q}item")):
+        adds = {}
+        for cond in item.iter(f"{Q}respcondition"):
+            var = cond.find(f"{Q}conditionvar/{Q}varequal")
+            add = cond.find(f"{Q}setvar[@action='Add']")
+            if var is not None and add is not None:
+                adds[var.get("respident")] = add.text
+        if adds:
+            seen += 1
+            assert sum(Fraction(x) for x in adds.values()) == 100, adds
+    assert seen
+
+
+def test_percentages_sum_to_100_whatever_the_rounding():
+    from examgen.lms import _percentages
+
+    for points in ([1.0] * 32, [1.0] * 3, [0.34, 0.33, 0.33], [5.0], [1.0, 2.0, 4.0, 8.0] * 7):
+        shares = _percentages(points)
+        assert sum(Fraction(x) for x in shares) == 100 and all(Fraction(x) >= 0 for x in shares), shares
