@@ -312,9 +312,10 @@ def from_params(problem: Problem, raw) -> Instance:
         params[name] = _coerce(pid, spec, raw[name], use_exact, dims)
     validate = getattr(problem.module, "validate", None)
     try:
-        if validate:
-            validate(params)
-        return solve(problem, params)
+        with np.errstate(all="ignore"):   # an overflow is reported as a non-finite answer, in one line
+            if validate:
+                validate(params)
+            return solve(problem, params)
     except ExamgenError:
         raise
     except (ValueError, ZeroDivisionError, ArithmeticError) as e:

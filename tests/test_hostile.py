@@ -356,6 +356,7 @@ BAD_PARAMS = [
     ("[" * 100_000 + "]" * 100_000, ["nested"]),
     ('{"ref": [0, 0, 2, ' + "9" * 5000 + '], "roi": [1, 1, 2, 2]}', ["digits"]),
     ('{"ref": [0, 0, 2, 2], "roi": [1, 1, 2, "\\ud800"]}', ["surrogate"]),
+    ('{"ref": [0, 0, 1e300, 1e300], "roi": [0, 0, 1e300, 1e300]}', ["not finite"]),   # NumPy's overflow warning too
 ]
 
 
