@@ -467,8 +467,12 @@ def _class_summary(rows: list[dict], skipped: list) -> None:
         click.echo(shown(f"examgen: {len(blank)} student(s) handed in a blank sheet, counted as not submitted: "
                          f"{_students(blank)}"), err=True)
     missing = [r for r in rows if r["status"] == NOT_SUBMITTED and not blank_sheet(r)]
-    if missing:
-        click.echo(shown(f"examgen: {len(missing)} student(s) without a submission: {_students(missing)}"), err=True)
+    students = [r for r in missing if r["student"]]
+    if students:
+        click.echo(shown(f"examgen: {len(students)} student(s) without a submission: {_students(students)}"), err=True)
+    if len(students) < len(missing):   # versions made without a roster (--versions): nobody's, by name
+        unused = [r for r in missing if not r["student"]]
+        click.echo(shown(f"examgen: {len(unused)} version(s) with no submission: {_students(unused)}"), err=True)
 
 
 def _students(rows: list[dict]) -> str:

@@ -554,6 +554,8 @@ def test_a_version_without_a_roster_handed_to_several_students_gives_each_a_row(
     by_name = {row[col["name"]]: row for row in rows[1:]}
     assert [by_name[n][col["total"]] for n in ("ann", "bob", "cy")] == ["6", "0", "6"], rows
     assert "submissions for this version" not in r.stderr
+    assert f"examgen: 1 version(s) with no submission: {versions[1]['exam']}" in r.stderr   # not "students"
+    assert "student(s) without a submission" not in r.stderr
     assert by_name[""][col["status"]] == "not submitted" and by_name[""][col["exam"]] == versions[1]["exam"]
     a = json.loads(run("analyze", out / "key.json", subs, "--out", tmp_path / "an").stdout and
                    (tmp_path / "an" / "analysis.json").read_text(encoding="utf-8"))
