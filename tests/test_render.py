@@ -145,3 +145,11 @@ def test_a_quotient_already_in_lowest_terms_is_not_written_twice():
         for seed in range(30):
             text = render.solution(bank.get(pid).sample(seed))
             assert not re.search(r"(\\frac\{\d+\}\{\d+\}) = \1(?!\d)", text), (pid, seed)
+
+
+def test_the_natural_log_note_comes_only_where_the_question_has_a_log():
+    # "(Here ln is the natural logarithm.)" was printed under ReLU questions without a log
+    for seed in range(12):
+        inst = bank.get("activation-derivative").sample(seed)
+        text = render.prompt(inst)
+        assert ("natural logarithm" in text) == ("\\ln" in text.split("(Here")[0]), (seed, text)
