@@ -149,7 +149,8 @@ def _part(entry: dict, name: str, spec: dict, warnings: set) -> Part | None:
         for mname, msg, w in mistakes:
             w = np.asarray(w, dtype=float)
             if w.shape != right.shape:
-                warnings.add(f"{where}: mistake {mname} answers with another shape; not offered as a wrong answer")
+                if w.shape != right.shape[::-1]:   # (a transposed answer cannot be typed into these blanks: no news)
+                    warnings.add(f"{where}: mistake {mname} answers with another shape; not offered as a wrong answer")
                 continue
             m = float(w[idx])
             if abs(m - e) <= SAME * max(1.0, abs(e)):

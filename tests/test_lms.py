@@ -301,3 +301,21 @@ def test_percentages_sum_to_100_whatever_the_rounding():
     for points in ([1.0] * 32, [1.0] * 3, [0.34, 0.33, 0.33], [5.0], [1.0, 2.0, 4.0, 8.0] * 7):
         shares = _percentages(points)
         assert sum(Fraction(x) for x in shares) == 100 and all(Fraction(x) >= 0 for x in shares), shares
+
+
+def test_a_transposed_mistake_is_left_out_of_the_blanks_without_a_warning():
+    # every export warned "mistake transposed-weight-gradient answers with another shape" for
+    # any non-square weight gradient: a transposed answer cannot be typed into the blanks anyway
+    from examgen.lms import Warnings, questions
+
+    def entry(wrong):
+        return {"number": 1, "id": "mlp-backprop", "title": "Backprop", "points": 2.0, "solution": "s",
+                "parts": {"W": {"kind": "matrix", "shape": [2, 3], "rtol": 0.01, "atol": 0.005, "points": 2.0}},
+                "answers": {"W": [[1, 2, 3], [4, 5, 6]]}, "answers_exact": {"W": [["1", "2", "3"], ["4", "5", "6"]]},
+                "mistakes": [{"name": "odd", "message": "m", "answers": {"W": wrong}}]}
+
+    warnings = Warnings()
+    questions([("v1", {"exam": "E1", "problems": [entry([[1, 4], [2, 5], [3, 6]])]}, ["Find W."])], warnings)
+    assert not warnings
+    questions([("v1", {"exam": "E1", "problems": [entry([1, 2, 3, 4, 5, 6])]}, ["Find W."])], warnings)
+    assert any("answers with another shape" in w for w in warnings)
