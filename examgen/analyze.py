@@ -18,6 +18,7 @@ from .safeio import write_atomic
 
 BLANK, CARRIED, WRONG = "blank", "carried", "wrong"
 CANDIDATES = 10                      # most frequent unexplained wrong values listed
+FEW_STUDENTS = 10                    # below this many, α and r are said to mean little
 PICTURES = {"scores": "scores.png", "facility": "facility.png", "mistakes": "mistakes.png"}
 
 
@@ -173,6 +174,10 @@ def _pct(x) -> str:
 def markdown(a: dict) -> str:
     """The analysis as a Markdown page with its pictures."""
     s = a["score"]
+    few = (["", f"With {a['students']} student{'s' * (a['students'] != 1)} these figures say little: α and the "
+                 f"discrimination r need "
+                 f"about {FEW_STUDENTS} or more (α can even come out negative)."]
+           if 0 < a["students"] < FEW_STUDENTS else [])
     out = ["# Class analysis", "",
            f"{a['students']} student(s) graded" + (f"; {len(a['not_graded'])} file(s) could not be graded"
                                                   if a["not_graded"] else "")
@@ -181,7 +186,7 @@ def markdown(a: dict) -> str:
               "one a student)" if a["not_counted"] else "") + ".", "",
            f"- Score: mean {_f(s['mean'])}, median {_f(s['median'])}, SD {_f(s['sd'])}, "
            f"range {_f(s['min'])}–{_f(s['max'])} of {a['points']:g} points",
-           f"- Cronbach's α (problems as items): {_f(s['alpha'])}", "",
+           f"- Cronbach's α (problems as items): {_f(s['alpha'])}", *few, "",
            f"![Histogram of total scores]({PICTURES['scores']})", "",
            "## Problems", "",
            "Facility: mean share of the points. Discrimination: correlation of the problem's score with the "

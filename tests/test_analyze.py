@@ -193,7 +193,9 @@ def test_cli_bad_file_is_listed_and_exit_1_and_a_blank_sheet_is_left_out(tmp_pat
     a = json.loads((tmp_path / "an" / "analysis.json").read_text())
     # the blank sheet (an absent student's, copied back with the folders) pulls no figure down
     assert a["students"] == 1 and len(a["not_graded"]) == 1 and a["blank"] == [str(tmp_path / "blank.yaml")]
-    assert "1 blank sheet(s) left out" in (tmp_path / "an" / "analysis.md").read_text(encoding="utf-8")
+    md = (tmp_path / "an" / "analysis.md").read_text(encoding="utf-8")
+    assert "1 blank sheet(s) left out" in md
+    assert "With 1 student these figures say little" in md   # a small class's α and r are no evidence
 
 
 def test_between_groups_is_the_anova_numerator():
