@@ -151,6 +151,16 @@ def sign_slips(given, expected, exact_texts) -> np.ndarray:
         return stated & (e != 0) & ~np.isnan(g) & (np.sign(g) != np.sign(e))
 
 
+def right_entries(given, expected, rtol: float, atol: float, unreadable, exact_texts=None) -> tuple:
+    """The grader's rule entry by entry, for an answer in the key's shape: (right, slips). Right:
+    readable, within the tolerance and, for an exact value that is not 0, neither 0 nor of the
+    other sign; slips: the entries the tolerance alone would have taken (`sign_slips`)."""
+    with np.errstate(invalid="ignore"):
+        within = close(given, expected, rtol, atol) & ~np.asarray(unreadable, dtype=bool)
+    slips = within & sign_slips(given, expected, exact_texts)
+    return within & ~slips, slips
+
+
 def _slip_notes(g, e, slips, exact_texts, vector: bool) -> str:
     """Each sign slip in words: "0 is not -1/243", "0.0008 has the wrong sign: the answer is -1/243"."""
     notes = []
@@ -185,10 +195,7 @@ def compare(given, expected, rtol: float, atol: float, exact=False, partial: boo
     if fitted is None:
         return Comparison(WRONG, 0.0, why)
     g, bad = fitted, bad.reshape(e.shape)
-    with np.errstate(invalid="ignore"):
-        ok = (np.abs(g - e) <= tolerance(e, rtol, atol) * BOUND_SLACK) & ~bad
-    slips = ok & sign_slips(g, e, exact_texts)
-    ok &= ~slips
+    ok, slips = right_entries(g, e, rtol, atol, bad, exact_texts)
     if ok.all():
         return Comparison(CORRECT if np.all(exact) else WITHIN, 1.0)
     if g.ndim == 2 and g.shape[0] == g.shape[1] and not bad.any() and all_close(g.T, e, rtol, atol):

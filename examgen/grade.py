@@ -35,7 +35,7 @@ from . import expr, safeio
 from . import formatting as fmt
 from . import key as keyfmt
 from .answers import channel_keys
-from .compare import CORRECT, WITHIN, WRONG, all_close, close, compare, counted_entries, fit_shape, leaves, sign_slips
+from .compare import CORRECT, WITHIN, WRONG, all_close, close, compare, counted_entries, fit_shape, leaves, right_entries
 from .engine import ops
 from .errors import ExamgenError
 from .roster import same_name
@@ -618,9 +618,7 @@ class Carry:
         recomputed = _recompute(self.kp, part.name, part.expected.shape, given)
         if recomputed is None:
             return None
-        ok_key = close(values, part.expected, part.rtol, part.atol) & ~bad
-        if ok_key is not False:   # as compare grades: 0 or the wrong sign is not an exact value
-            ok_key &= ~sign_slips(values, part.expected, part.exact_texts)
+        ok_key, _ = right_entries(values, part.expected, part.rtol, part.atol, bad, part.exact_texts)  # as compare grades
         ok_carry = close(values, recomputed, part.rtol, part.atol) & ~bad
         if ok_carry is False or not np.any(ok_carry & ~ok_key):
             return None
