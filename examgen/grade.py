@@ -223,8 +223,7 @@ def _key_part(name: str, spec: dict, problem: dict) -> KeyPart:
         part.choices = tuple(_name_list(spec.get("choices") or [], "choices"))
     else:
         part.expected = _key_numbers(value, name)
-        part.exact = _key_exact(part.expected, exact_text)
-        part.exact_texts = _key_exact_texts(part.expected, exact_text)
+        part.exact, part.exact_texts = _key_exact(part.expected, exact_text)
         if part.expected.ndim == 0 and part.exact[()] != part.expected[()]:
             part.decimal = fmt.decimal_text(float(part.expected))
     for m in _need(problem.get("mistakes") or [], list, "mistakes"):
@@ -274,40 +273,31 @@ def _key_numbers(value, name: str) -> np.ndarray:
     return floats
 
 
-def _key_exact(expected: np.ndarray, exact_text) -> np.ndarray:
-    """Per entry: the exact rational value, or None for an irrational one (ln 2, e⁻¹)."""
+_DECIMAL_TEXT = re.compile(r"\.|\d[eE][-+]?\d")   # a decimal point or an exponent: a decimal, not an exact value
+
+
+def _key_exact(expected: np.ndarray, exact_text) -> tuple[np.ndarray, np.ndarray]:
+    """Per entry, from one reading of the key's exact text: the exact rational value (None for an
+    irrational one, ln 2; a decimal key's own decimal), and the text of an exactly stated value
+    (an integer, a fraction, ln(2); None where the key gives a decimal: a drill key, or a key
+    without exact answers)."""
     texts = np.asarray(exact_text, dtype=object) if isinstance(exact_text, list) else np.array(exact_text, dtype=object)
-    out = np.empty(expected.shape, dtype=object)
+    same = texts.shape == expected.shape
+    rationals = np.empty(expected.shape, dtype=object)
+    stated = np.full(expected.shape, None, dtype=object)
     for idx, f in np.ndenumerate(expected):
+        t = texts[idx] if same else float(f)
         try:
-            value, q = expr.number(texts[idx] if texts.shape == expected.shape else float(f), "key")
+            value, q = expr.number(t, "key")
         except expr.ExpressionError:
             value, q = None, None
-        if value is None or abs(value - f) > EXACT_RTOL * max(1.0, abs(f)):
-            q = Fraction(repr(float(f)))  # a decimal key (drill): the decimal is the value
-        out[idx] = q
-    return out
-
-
-def _key_exact_texts(expected: np.ndarray, exact_text) -> np.ndarray:
-    """Per entry: the key's text of an exactly stated value (an integer, a fraction, ln(2)), or
-    None where the key gives a decimal (a drill key, or a key without exact answers)."""
-    texts = np.asarray(exact_text, dtype=object) if isinstance(exact_text, list) else np.array(exact_text, dtype=object)
-    out = np.full(expected.shape, None, dtype=object)
-    if texts.shape != expected.shape:
-        return out
-    for idx, f in np.ndenumerate(expected):
-        t = texts[idx]
-        if isinstance(t, int) and not isinstance(t, bool):
-            out[idx] = str(t)
-        elif isinstance(t, str) and not re.search(r"\.|\d[eE][-+]?\d", t):
-            try:
-                value, _ = expr.number(t, "key")
-            except expr.ExpressionError:
-                continue
-            if value is not None and abs(value - f) <= EXACT_RTOL * max(1.0, abs(f)):
-                out[idx] = t
-    return out
+        agrees = value is not None and abs(value - f) <= EXACT_RTOL * max(1.0, abs(f))
+        rationals[idx] = q if agrees else Fraction(repr(float(f)))  # a decimal key (drill): the decimal is the value
+        if same and isinstance(t, int) and not isinstance(t, bool):
+            stated[idx] = str(t)
+        elif same and agrees and isinstance(t, str) and not _DECIMAL_TEXT.search(t):
+            stated[idx] = t
+    return rationals, stated
 
 
 def _nested_text(v) -> str:
