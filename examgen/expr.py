@@ -197,7 +197,7 @@ def _note(inner: str) -> str | None:
     inner = inner.strip()
     if not inner or any(c in _NOT_IN_A_NOTE for c in inner) or _nesting(inner) > MAX_NOTE_DEPTH:
         return None
-    return inner if _reads_as_a_number(inner) else None
+    return inner if reads_as_a_number(inner) else None
 
 
 def _nesting(text: str) -> int:
@@ -209,7 +209,8 @@ def _nesting(text: str) -> int:
 
 
 @lru_cache(maxsize=1024)
-def _reads_as_a_number(text: str) -> bool:
+def reads_as_a_number(text: str) -> bool:
+    """Whether `text` reads as one number on its own (remembered, failures too)."""
     try:
         number(text, "note")
     except ExpressionError:

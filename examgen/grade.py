@@ -816,8 +816,9 @@ _TRANSPOSED = re.compile(r"(\[.*\])\s*(?:\^\s*(?:T|\{T\}|\(T\))|ᵀ)", re.S)   #
 
 _PLAIN_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:/\d+)?")
 _OPERATOR = "+-−–*/^·×÷"
+_FUNCTION_NAMES = "ln|log|exp|sqrt|tanh|sigma|sigmoid"   # the names a row's function words are spelled with
 # a word that takes the next one as its argument: ln 2, -ln 2, 2ln 2, √ 2
-_FUNCTION_WORD = re.compile(r"(?:(?<![A-Za-z_])(?:ln|log|exp|sqrt|tanh|sigma|sigmoid)|σ|√)\Z")
+_FUNCTION_WORD = re.compile(rf"(?:(?<![A-Za-z_])(?:{_FUNCTION_NAMES})|σ|√)\Z")
 
 
 def _row_entries(row: str, most: int) -> list[str]:
@@ -833,12 +834,12 @@ def _row_entries(row: str, most: int) -> list[str]:
         pieces = _with_coefficients(pieces)
     if len(pieces) > most:
         return pieces
-    if len(pieces) > 1 and all(_PLAIN_NUMBER.fullmatch(x) or _reads_as_number(x) for x in pieces):
+    if len(pieces) > 1 and all(_PLAIN_NUMBER.fullmatch(x) or expr.reads_as_a_number(x) for x in pieces):
         return pieces
     return [row.strip()]
 
 
-_FUNCTION_FIRST = re.compile(r"(?:ln|log|exp|sqrt|tanh|sigma|sigmoid|σ|√|e\^)")
+_FUNCTION_FIRST = re.compile(rf"(?:{_FUNCTION_NAMES}|σ|√|e\^)")   # a piece that starts with a function
 
 
 def _with_coefficients(pieces: list[str]) -> list[str]:
@@ -866,14 +867,6 @@ def _elements(row: str) -> list[str]:
             out.append(piece)
         joins = piece[-1] in _OPERATOR or bool(_FUNCTION_WORD.search(piece))
     return out
-
-
-def _reads_as_number(text: str) -> bool:
-    try:
-        expr.number(text, "entry")
-    except expr.ExpressionError:
-        return False
-    return True
 
 
 def _top_level(text: str, sep: str) -> list[str]:
