@@ -468,10 +468,10 @@ def _class_summary(rows: list[dict], skipped: list) -> None:
                          f"{_students(blank)}"), err=True)
     missing = [r for r in rows if r["status"] == NOT_SUBMITTED and not blank_sheet(r)]
     students = [r for r in missing if r["student"]]
+    unused = [r for r in missing if not r["student"]]   # versions made without a roster (--versions): nobody's
     if students:
         click.echo(shown(f"examgen: {len(students)} student(s) without a submission: {_students(students)}"), err=True)
-    if len(students) < len(missing):   # versions made without a roster (--versions): nobody's, by name
-        unused = [r for r in missing if not r["student"]]
+    if unused:
         click.echo(shown(f"examgen: {len(unused)} version(s) with no submission: {_students(unused)}"), err=True)
 
 
