@@ -130,12 +130,46 @@ def to_latex(markdown: str) -> str:
 _ONE_DISPLAY = re.compile(r"\$\$([^\n$]*?)\$\$[ \t]*\n?")
 
 
-def _block(markdown: str) -> str:
-    m = _ONE_DISPLAY.fullmatch(markdown)
-    return display(m.group(1)) + "\n" if m else _converted(markdown)
-
-
 @lru_cache(maxsize=8192)
+def _block(markdown: str) -> str:
+    """The LaTeX of one block (remembered: a pure function of the text)."""
+    m = _ONE_DISPLAY.fullmatch(markdown)
+    if m:
+        return display(m.group(1)) + "\n"
+    plain = _plain_paragraph(markdown)
+    return _converted(markdown) if plain is None else plain
+
+
+# A block that is one paragraph of text, inline math and code spans and nothing else (most of the
+# rest): no line of it can start another block, and no character of its text outside math and
+# code means anything to Markdown, so the parser's tokens are text, inline_math, codespan and
+# softbreak in the order they stand. Anything else (or anything doubtful) goes to the parser;
+# the test over the bank checks the two agree.
+_INLINE = re.compile(r"\$(?!\$)(?!\s)((?:[^$\\`]|\\.)+?)\$(?!\d)"   # $…$ as the math plugin reads it
+                     r"|`([^`\s](?:[^`\n]*[^`\s])?)`(?!`)")           # `code`, one backtick, no edge spaces
+_NOT_TEXT = re.compile(r"[\\*_`$\[\]<>&!|~\t\r]")   # escapes, emphasis, links, HTML, entities, tables
+_STARTS_A_BLOCK = re.compile(r"\s|[#>=+*|<~-]|```|\d+[.)]|$")
+
+
+def _plain_paragraph(markdown: str) -> str | None:
+    """The LaTeX of a plain paragraph (as _converted gives it), or None when not sure it is one."""
+    text = markdown[:-1] if markdown.endswith("\n") else markdown
+    lines = text.split("\n")
+    if any(_STARTS_A_BLOCK.match(line) or line != line.rstrip() for line in lines) or _MAYBE_RTL.search(text):
+        return None
+    out, done = [], 0
+    for m in _INLINE.finditer(text):
+        if _NOT_TEXT.search(text, done, m.start()):
+            return None
+        out += [_escape(text[done:m.start()]),
+                "$" + m.group(1) + "$" if m.group(1) is not None else "\\texttt{" + _escape(m.group(2)) + "}"]
+        done = m.end()
+    if _NOT_TEXT.search(text, done):
+        return None
+    return "".join(out) + _escape(text[done:]) + "\n\n"
+
+
+@lru_cache(maxsize=1024)
 def _converted(markdown: str) -> str:
     """The LaTeX of Markdown blocks (remembered: a pure function of the text)."""
     return _blocks(_parser()(markdown))
