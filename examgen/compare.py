@@ -37,6 +37,8 @@ def tolerance_rule(rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_ATOL) -> st
 
 
 TOLERANCE_RULE = tolerance_rule()
+# What `sign_slips` adds when grading, stated where the rule is (the sheet, the instructions).
+SIGN_RULE = "Near 0 a decimal must still have the exact value's sign: for -1/243, -0.004 counts; 0 and 0.004 do not."
 
 
 def tolerance(expected, rtol: float, atol: float):

@@ -166,7 +166,7 @@ def yaml_quoted(text: str) -> str:
 
 def answer_sheet(version: Version, items: list[dict], shapes: dict | None = None) -> str:
     """The blank answers.yaml a student fills in (the grader reads exactly this format)."""
-    from .compare import TOLERANCE_RULE
+    from .compare import SIGN_RULE, TOLERANCE_RULE
 
     q = yaml_quoted
     c = one_line    # text in a comment stays on its line: a title cannot add keys to the sheet
@@ -175,7 +175,7 @@ def answer_sheet(version: Version, items: list[dict], shapes: dict | None = None
         f"# Answer sheet for {c(version.spec.title)}, version {c(version.exam_id)}.",
         "# Replace each ~ with your answer; leave ~ for a part you skip.",
         "# Numbers: 3/4, -1/2, ln(2) or ln 2, e^(-1), sqrt(2)/2 or √2/2, 1 - 1/e (ln is the natural log).",
-        *_comment_lines(f"A decimal counts when it is {TOLERANCE_RULE}."),
+        *_comment_lines(f"A decimal counts when it is {TOLERANCE_RULE}. {SIGN_RULE}"),
         "# Vectors: [1, 1/2, -3] (or as a column). Matrices by rows: [[1, 2], [3, 4]].",
         "# Arrays with channels: one matrix per channel (c0, c1, ...), as the exam prints them.",
         "# Expressions: h*(1 - h), 2σ(2ξ) - 1, x^2 (quote them if you like: 'h*(1 - h)').",

@@ -10,7 +10,7 @@ import pytest
 
 from examgen import answers, bank, expr
 from examgen import key as keys
-from examgen.compare import TOLERANCE_RULE, all_close, close, compare, fit_shape
+from examgen.compare import SIGN_RULE, TOLERANCE_RULE, all_close, close, compare, fit_shape
 from examgen.grade import channel_keys, grade_submission, prepare_key
 
 BANK = bank.load_bank()
@@ -460,12 +460,12 @@ def test_the_tolerance_rule_is_stated_and_applied_the_same_everywhere(tmp_path):
     assert TOLERANCE_RULE == ("within 1% of the exact value, or within 0.005 when the exact value is "
                               "smaller than 0.5 in size")
     spec = " ".join(default_spec_text().split())
-    assert TOLERANCE_RULE in spec
+    assert TOLERANCE_RULE in spec and SIGN_RULE in spec   # the sign too: grading refuses 0 for -1/243
     from helpers import run
 
     assert run("generate", "--out", tmp_path / "e", "--format", "md").returncode == 0
     sheet = " ".join(line.lstrip("# ") for line in (tmp_path / "e" / "answers.yaml").read_text().splitlines())
-    assert TOLERANCE_RULE in sheet
+    assert TOLERANCE_RULE in sheet and SIGN_RULE in sheet
     # the rule itself: 1% of the value, or 0.005 below 0.5; never both added
     assert all_close(100.99, 100, 0.01, 0.005) and not all_close(101.01, 100, 0.01, 0.005)
     assert all_close(0.1049, 0.1, 0.01, 0.005) and not all_close(0.1051, 0.1, 0.01, 0.005)
