@@ -12,8 +12,8 @@ number or [x] or [[x]] for one value; a flat list, a row or a column for a vecto
 matrix; size-1 axes dropped or added) and names a really wrong shape, a transposed matrix
 or permuted axes. `compare` grades a whole answer: a vector or matrix with some wrong entries
 earns the share of right entries (partial credit; `entry_share`: in a part declared sparse, the
-zeros the answer also leaves at 0 are not counted), except a blanket guess (every entry the same value, e.g. all
-zeros), which earns nothing unless it is right.
+zeros the answer also leaves at 0 are not counted), except a blanket guess (every entry of
+three or more the same value, e.g. all zeros), which earns nothing unless it is right.
 """
 from __future__ import annotations
 
@@ -187,8 +187,7 @@ def compare(given, expected, rtol: float, atol: float, exact=False, partial: boo
     for a decimal key value) makes 0 or the wrong sign wrong for an exact value that is not 0,
     even within tolerance (`sign_slips`). With `partial`, a vector or matrix earns the share
     of its counted entries that are right (`entry_share`; `sparse`: a part whose zeros are
-    structural), unless every entry is the same value
-    (a blanket guess).
+    structural), unless every entry of three or more is the same value (a blanket guess).
     """
     e = np.asarray(expected, dtype=float)
     g = np.asarray(given, dtype=float)
@@ -211,13 +210,19 @@ def compare(given, expected, rtol: float, atol: float, exact=False, partial: boo
     if slips.any():
         message += "; " + _slip_notes(g, e, slips, exact_texts, True)
     readable = g[~bad]
-    if readable.size == g.size and np.all(readable == readable.flat[0]):
+    if readable.size == g.size >= BLANKET_ENTRIES and np.all(readable == readable.flat[0]):
         return Comparison(WRONG, 0.0, f"{message}; the same value in every entry earns no partial credit")
     counted = counted_entries(ok, e, sparse)
     if partial and counted.sum() < n:
         message += (f"; partial credit counts the {int(counted.sum())} entries that are not 0 in your "
                     f"answer or the key, {int((ok & counted).sum())} of them right")
     return Comparison(WRONG, entry_share(ok, e, sparse) if partial else 0.0, message)
+
+
+# A blanket guess needs this many entries: two that agree are as likely worked out
+# ([-1/2, -1/2] for [-1/2, -1/3] has its first entry right), and guessing one value for both
+# earns no more than guessing each.
+BLANKET_ENTRIES = 3
 
 
 def counted_entries(ok, expected, sparse: bool = False) -> np.ndarray:

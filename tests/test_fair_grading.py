@@ -153,6 +153,10 @@ def test_blanket_guesses_earn_nothing_unless_right():
     assert compare(np.full(4, 1.0), np.array([1.0, 1.0, 1.0, 2.0]), 0.01, 0.005).credit == 0
     assert compare(np.zeros(4), np.zeros(4), 0.01, 0.005).credit == 1
     assert compare(np.array([0, 0, 1, 5.0]), e, 0.01, 0.005).credit == 0.75   # three of four entries right
+    # two entries that agree are not a pattern: the first is worked right, and earns its half
+    two = compare(np.array([-0.5, -0.5]), np.array([-0.5, -1 / 3]), 0.01, 0.005)
+    assert two.credit == 0.5 and "same value" not in two.message
+    assert compare(np.zeros(3), np.array([0.0, 0.0, 1.0]), 0.01, 0.005).credit == 0
     # in a part whose zeros are structural, the stray 5 counts against the one right non-zero entry
     assert compare(np.array([0, 0, 1, 5.0]), e, 0.01, 0.005, sparse=True).credit == 0.5
 
