@@ -140,15 +140,18 @@ def _block(markdown: str) -> str:
     return _converted(markdown) if plain is None else plain
 
 
-# A block that is one paragraph of text, inline math and code spans and nothing else (most of the
-# rest): no line of it can start another block, and no character of its text outside math and
-# code means anything to Markdown, so the parser's tokens are text, inline_math, codespan and
-# softbreak in the order they stand. Anything else (or anything doubtful) goes to the parser;
-# the test over the bank checks the two agree.
+# A block that is one paragraph of text, inline math, code spans and bold runs and nothing else
+# (most of the rest): no line of it can start another block, and no character of its text
+# outside math, code and the bold runs' own ** means anything to Markdown, so the parser's
+# tokens are text, inline_math, codespan, strong and softbreak in the order they stand.
+# Anything else (or anything doubtful) goes to the parser; the test over the bank checks the
+# two agree.
 _INLINE = re.compile(r"\$(?!\$)(?!\s)((?:[^$\\`]|\\.)+?)\$(?!\d)"   # $…$ as the math plugin reads it
                      r"|`([^`\s](?:[^`\n]*[^`\s])?)`(?!`)")           # `code`, one backtick, no edge spaces
+# **bold** opening at the start, after a space or a bracket, closing before a space or a mark
+_STRONG = re.compile(r"(?:^|(?<=[ (]))\*\*([^*\s](?:[^*]*?[^*\s])?)\*\*(?=$|[ \n.,:;)])")
 _NOT_TEXT = re.compile(r"[\\*_`$\[\]<>&!|~\t\r]")   # escapes, emphasis, links, HTML, entities, tables
-_STARTS_A_BLOCK = re.compile(r"\s|[#>=+*|<~-]|```|\d+[.)]|$")
+_STARTS_A_BLOCK = re.compile(r"\s|[#>=+|<~-]|\*[ \t]|[* \t]+$|```|\d+[.)]|$")   # (`* ` a list, `***` a rule)
 
 
 def _plain_paragraph(markdown: str) -> str | None:
@@ -158,6 +161,19 @@ def _plain_paragraph(markdown: str) -> str | None:
     if any(_STARTS_A_BLOCK.match(line) or line != line.rstrip() for line in lines) or _MAYBE_RTL.search(text):
         return None
     out, done = [], 0
+    for m in _STRONG.finditer(text):
+        before, inside = _plain_inline(text[done:m.start()]), _plain_inline(m.group(1))
+        if before is None or inside is None:
+            return None
+        out += [before, "\\textbf{", inside, "}"]
+        done = m.end()
+    rest = _plain_inline(text[done:])
+    return None if rest is None else "".join(out) + rest + "\n\n"
+
+
+def _plain_inline(text: str) -> str | None:
+    """The LaTeX of text with inline math and code spans only, or None if it holds anything else."""
+    out, done = [], 0
     for m in _INLINE.finditer(text):
         if _NOT_TEXT.search(text, done, m.start()):
             return None
@@ -166,7 +182,7 @@ def _plain_paragraph(markdown: str) -> str | None:
         done = m.end()
     if _NOT_TEXT.search(text, done):
         return None
-    return "".join(out) + _escape(text[done:]) + "\n\n"
+    return "".join(out) + _escape(text[done:])
 
 
 @lru_cache(maxsize=1024)
