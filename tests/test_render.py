@@ -138,7 +138,8 @@ def test_converting_block_by_block_gives_what_one_parse_gives():
               "x\n1) y", "# h", "> q", "a $$x$$ b", "ab\u05d0c", "a\tb", "`a\nb`", "a $x\\$ b$ c",
               "**Step $t = 1$** (with $h = 0$):", "**a** b **c**.", "(**a**)", "**a **b", "** a**", "a**b**c",
               "**a*b**", "**a**b", "x **$y$**, z", "$a **b$ x $c** d$", "**a\nb**", "***a***", "**a** _b_",
-              "**Anchor 2**, $I = 3$:\n$U = 4$, and", "**`c`** x", "**a** **b**", "**a**\n**b**", "* a", "***", "** *", "x\n* y", "*a*"):
+              "**Anchor 2**, $I = 3$:\n$U = 4$, and", "**`c`** x", "**a** **b**", "**a**\n**b**",
+              "* a", "***", "** *", "x\n* y", "*a*"):
         fast = latex._plain_paragraph(b)
         assert fast is None or fast == latex._converted(b), b   # not sure (the parser decides), or its LaTeX
     loose = "Steps:\n\n- one $x$\n\n- two\n\nThen $y$.\n"   # a loose list: its items are paragraphs
