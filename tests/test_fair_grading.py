@@ -180,7 +180,9 @@ def test_partial_credit_in_a_sparse_part_counts_the_entries_that_you_or_the_key_
     assert compare(np.array([0, 0, 0, 1.0]), zeros, 0.01, 0.005, sparse=True).credit == 0.75
     declared = {pid: [n for n, p in problem.parts.items() if p.sparse] for pid, problem in BANK.items()}
     assert {pid: parts for pid, parts in declared.items() if parts} == {
-        "maxpool-backward": ["dL_dxi"], "conv-pool-layer": ["dL_dxi"]}   # the max-pool gradients
+        "maxpool-backward": ["dL_dxi"], "conv-pool-layer": ["dL_dxi", "dL_dh"]}   # the max-pool gradients, and h's
+    # (conv-pool-layer's ∂L/∂h: the kernel spreads each window's one gradient; 1 of its 4 non-zero
+    # entries right among zeros earned 80% of the part)
 
 
 def test_a_sparse_answer_earns_nothing_for_zeros_and_a_stray_guess():

@@ -39,3 +39,8 @@ def mistake_difference_reversed(p, s):
 def mistake_first_row_only(p, s):
     v = p["W"][0]
     return {"v": v, "yhat": _two_class(v, p["h"])}
+
+
+# Error carried forward: ŷ worked as the question has it, σ(v·h), from the student's own v.
+def carry_yhat(p, given):
+    return _two_class(given["v"], p["h"])
