@@ -224,7 +224,8 @@ def _parse_yaml_quoting(text: str, notes: list) -> tuple:
     `'it's 1/8'`, `` `1/8` ``) makes the whole file invalid YAML: such a line, when YAML cannot
     read it on its own, is read with its answer in quotes (a note says so) and the file
     parsed again, at most MAX_REPAIRS times; so is an answer whose bracket or quote is never
-    closed (`I: [1`, `I: "1/9`), which YAML reports on a later line (_unclosed_line); any
+    closed (`I: [1`, `I: "1/9`) or ends in MATLAB's transpose (`h: [2/3, 1/2]'`), which YAML
+    reports on a later line (_unclosed_line); any
     other error is the file's, one line."""
     while True:
         try:
@@ -295,7 +296,8 @@ def _unclosed_line(text: str, line: int, opened: int | None) -> int | None:
     candidates = [opened] if opened is not None else range(min(line, len(lines)) - 1, -1, -1)
     for k in candidates:
         m = _PART_LINE.fullmatch(lines[k]) if 0 <= k < len(lines) else None
-        if not m or not _unclosed(m.group("value")) or not (m.group("indent") or m.group("name") in ("exam", "student")):
+        if not m or not (_unclosed(m.group("value")) or _MATLAB_TRANSPOSE.search(m.group("value"))) \
+                or not (m.group("indent") or m.group("name") in ("exam", "student")):
             continue
         following = next((x for x in lines[k + 1:] if x.strip() and not x.lstrip().startswith("#")), None)
         if following is None:
@@ -303,6 +305,10 @@ def _unclosed_line(text: str, line: int, opened: int | None) -> int | None:
         key = _KEY_LINE.match(following)
         return k if key and len(key.group("indent")) <= len(m.group("indent")) else None
     return None
+
+
+# MATLAB's transpose after a list, `[2/3, 1/2]'`: YAML takes the ' for a quote that never closes
+_MATLAB_TRANSPOSE = re.compile(r"[\])][ \t]*'[ \t]*\Z")
 
 
 def _unclosed(value: str) -> bool:

@@ -780,7 +780,8 @@ def _typed_list(text: str, size: int) -> list | None:
     - numbers between spaces, `[1 -1 ln(2) -ln(2)]`, `[1 2; 3 4]` (MATLAB's rows), or bare, `1 0`;
     the latter two only with exactly the answer's `size` of entries: a decimal comma (`1,5`)
     would give fewer, so the count decides, as it does for a YAML list;
-    - any list in brackets with ^T after it (`[-7/8, 1/4]^T`, the column): its transpose."""
+    - rows in brackets, as YAML writes a matrix, typed in quotes (`'[[1, 2], [3, 4]]'`);
+    - any list in brackets with ^T (or MATLAB's ') after it (`[-7/8, 1/4]^T`, the column): its transpose."""
     m = _LATEX_MATRIX.fullmatch(text)
     if m:
         rows = [r for r in m.group(2).split("\\\\") if r.strip()]
@@ -799,6 +800,9 @@ def _typed_list(text: str, size: int) -> list | None:
         return None          # longer than `size` entries can be: no reading has the count
     if bracketed:
         text = text[1:-1]    # one bracket around it all: '[1/2, 1/3]', (13/2, -4, 7/2), [1 0]
+    nested = [r.strip() for r in _top_level(text, ",")] if bracketed else []
+    if nested and all(r[:1] + r[-1:] == "[]" and _balanced(r[1:-1]) for r in nested):
+        text = ";".join(r[1:-1] for r in nested)   # rows in brackets, as YAML writes them: '[[1, 2], [3, 4]]'
     rows, count = [], 0
     for row in _top_level(text, ";"):
         rows.append(_row_entries(row, size - count))
@@ -811,7 +815,7 @@ def _typed_list(text: str, size: int) -> list | None:
     return rows[0] if len(rows) == 1 else rows
 
 
-_TRANSPOSED = re.compile(r"(\[.*\])\s*(?:\^\s*(?:T|\{T\}|\(T\))|ᵀ)", re.S)   # [1, 2]^T: the column
+_TRANSPOSED = re.compile(r"(\[.*\])\s*(?:\^\s*(?:T|\{T\}|\(T\))|ᵀ|')", re.S)   # [1, 2]^T or MATLAB's [1, 2]': the column
 
 
 _PLAIN_NUMBER = re.compile(r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:/\d+)?")

@@ -341,6 +341,9 @@ def test_a_matlab_row_of_functions_is_read_as_its_entries(pid, part):
     ("[ln 2 0]", 2, ["ln 2", "0"]), ("[ln 2 -ln 3]", 2, ["ln 2", "-ln 3"]), ("[√ 2 1]", 2, ["√ 2", "1"]),
     ("[ln(2) 0; 0 ln 3]", 4, [["ln(2)", "0"], ["0", "ln 3"]]),
     # never misread: one element, a piece that is no number, or a count that is not the answer's
+    # rows in brackets, typed in quotes as YAML writes a matrix (was unreadable)
+    ("[[3/2, -1, -1/2]]", 3, ["3/2", "-1", "-1/2"]), ("[[1, 2], [3, ln 2]]", 4, [["1", "2"], ["3", "ln 2"]]),
+    ("[[1, 2], [3]]", 3, None), ("[[1, 2], 3]", 3, None),
     ("[1 - 1]", 2, None), ("[ln 2 0]", 3, None), ("[ln 2x 0]", 2, None), ("[ln 3/4 1]", 2, None),
     ("[ln 2 0 1]", 2, None), ("1 2 3 4 5", 2, None),
 ])
@@ -351,7 +354,10 @@ def test_matlab_rows_split_at_spaces_only_between_elements(text, size, entries):
 
 
 @pytest.mark.parametrize("typed, verdict", [("[{a}, {b}]^T", "correct"), ("'[{a} {b}]ᵀ'", "correct"),
-                                            ("[{a}, {b}, 0]^T", "unreadable")])
+                                            ("[{a}, {b}, 0]^T", "unreadable"),
+                                            # MATLAB's transpose sank the whole sheet (YAML took ' for a quote)
+                                            ("[{a}, {b}]'", "correct"), ("[{a} {b}]'", "correct"),
+                                            ("[[{a}, {b}]]^T", "correct"), ("'[[{a}], [{b}]]'", "correct")])
 def test_a_vector_with_its_transpose_sign_is_the_column(typed, verdict):
     # `dL_dh: [-7/8, 1/4]^T` made the whole sheet invalid YAML; read as quoted text, it is the column
     key = make_key(BANK["rnn-bptt"].sample(0, "exam"))
