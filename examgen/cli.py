@@ -386,7 +386,7 @@ def worksheet(names, topic, problems, count, solutions, fmt, seed, profile, out,
               default="csv", show_default=True,
               help="csv: every column (opens in Excel); canvas / moodle: what their gradebook import expects.")
 @click.option("--spec", "spec_file", type=click.Path(dir_okay=False),
-              help="Regrade with this spec's points, rtol/atol and partial (its problems must match the key's).")
+              help="Regrade with this spec's points, rtol/atol, partial and carry_forward (its problems must match the key's).")
 @click.option("--partial/--no-partial", default=True, show_default=True,
               help="Partial credit per right entry of a vector or matrix (a spec can turn it off per problem).")
 def grade(key, submissions, as_json, report_dir, gradebook, book_format, spec_file, partial):

@@ -1,8 +1,8 @@
 """Re-weighting after the exam: a spec's points, tolerances and partial-credit rules over a key.
 
 The spec must describe the key's problems (same count, ids, options and profile, in order);
-its points, `rtol`/`atol` and `partial` then replace the key's when grading. The key file is
-not changed: `examgen grade KEY FILES --spec SPEC` regrades with the new rules.
+its points, `rtol`/`atol`, `partial` and `carry_forward` then replace the key's when grading.
+The key file is not changed: `examgen grade KEY FILES --spec SPEC` regrades with the new rules.
 """
 from __future__ import annotations
 
@@ -24,22 +24,23 @@ def apply_spec(key, spec, source: str = "spec"):
             kp = v.problems[n]
             if kp.id != q.id or (kp.profile and kp.profile != q.profile) or _canon(kp.options) != _canon(q.options):
                 raise ExamgenError(f"{source}: problem {n} is {_describe(q.id, q.profile, q.options)} but the key's "
-                                   f"is {_describe(kp.id, kp.profile, kp.options)}; only points, rtol, atol and "
-                                   "partial may change")
+                                   f"is {_describe(kp.id, kp.profile, kp.options)}; only points, rtol, atol, "
+                                   "partial and carry_forward may change")
             asked = tuple(q.parts) or tuple(bank.get(q.id).parts)
             if tuple(kp.parts) != asked:
                 raise ExamgenError(f"{source}: problem {n} asks for parts {', '.join(asked)} but the key's "
-                                   f"has {', '.join(kp.parts)}; only points, rtol, atol and partial may change")
-            _reweigh(kp, q)
+                                   f"has {', '.join(kp.parts)}; only points, rtol, atol, partial and carry_forward may change")
+            _reweigh(kp, q, spec.carry_forward)
         v.points = round(sum(kp.points for kp in v.problems.values()), 6)
     return key
 
 
-def _reweigh(kp, q) -> None:
+def _reweigh(kp, q, carry_share: float) -> None:
     kp.points = float(q.points)
     split = part_points(q.points, list(kp.parts))
     for name, part in kp.parts.items():
         part.points = split[name]
+        part.carry_share = float(carry_share)   # the spec's error-carried-forward share (1 when it sets none)
         part.rtol = float(q.grading.get("rtol", part.rtol))
         part.atol = float(q.grading.get("atol", part.atol))
     kp.partial = q.grading.get("partial", True)

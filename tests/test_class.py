@@ -392,6 +392,20 @@ def test_regrade_with_a_spec_changes_points_and_partial_credit_not_versions(tmp_
     _submit(subs / "b", versions[3], "Björk Guðmundsdóttir", half)
     _, _, rows = _book(tmp_path, out, subs, "--spec", respec)
     assert rows[4][5] == "8" and rows[4][7] == "11"  # 12 × 2/3 (I wrong, U and IOU right), + 3
+    # the spec's carry_forward too: U and IOU worked right from a wrong I earn their points, or not
+    carried = _right_answers(versions[3])
+    I_key = carried[1]["I"]
+    U_key = carried[1]["U"]
+    wrong_I = f"{I_key} + 1"
+    carried[1].update(I=wrong_I, U=f"{U_key} - 1", IOU=f"({wrong_I})/({U_key} - 1)")
+    _submit(subs / "b", versions[3], "Björk Guðmundsdóttir", carried)
+    _, _, rows = _book(tmp_path, out, subs, "--spec", respec)
+    assert rows[4][5] == "8"                       # full carry: 12 × 2/3
+    spec["carry_forward"] = 0
+    respec.write_text(yaml.safe_dump(spec))
+    _, _, rows = _book(tmp_path, out, subs, "--spec", respec)
+    assert rows[4][5] == "0"                       # carried answers earn nothing (the key says 1)
+    del spec["carry_forward"]
     # a spec for other problems is refused
     spec["problems"][1]["activation"] = "sigmoid"
     respec.write_text(yaml.safe_dump(spec))
