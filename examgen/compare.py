@@ -118,6 +118,10 @@ def fit_shape(given: np.ndarray, shape, dims: str = "", expected=None, rtol: flo
     if permuted is not None:
         if len(_squeezed(shape)) == 2:
             return None, f"transposed: you gave {got}, the transpose of the {want} answer (rows and columns swapped)"
+        if len(shape) == 2:   # one row given as a column, or one column as a row: no channels here
+            given_as, wanted = ("a column", "one row") if shape[0] == 1 else ("a row", "one column")
+            return None, (f"transposed: you gave {got}, {given_as}, for the {want} answer, {wanted}; "
+                          f"type its entries as a list, [a, b, …]")
         return None, (f"axes in the wrong order: you gave {got}, the {want} answer with its axes permuted "
                       f"(first index outermost; give one matrix per channel as on the answer sheet)")
     return None, f"wrong shape: expected {want}, got {got}"

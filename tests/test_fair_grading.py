@@ -145,6 +145,10 @@ def test_wrong_shapes_are_named_in_the_exams_words():
     assert fit_shape(np.ones(3), (1, 3))[0].shape == (1, 3)
     assert fit_shape(np.ones((3, 1)), (3,))[0].shape == (3,)
     assert fit_shape(np.ones((3, 1)), (1, 3))[0] is None            # a column for a row matrix is its transpose
+    # ... said so, not "give one matrix per channel" (ŷ of one example, n × K, typed as a column)
+    row = np.array([[4 / 9, 1 / 3, 2 / 9]])
+    assert fit_shape(row.T, row.shape, "n × K", row)[1] == ("transposed: you gave 3 × 1, a column, for the 1 × 3 "
+                                                          "(n × K) answer, one row; type its entries as a list, [a, b, …]")
 
 
 def test_blanket_guesses_earn_nothing_unless_right():
