@@ -167,3 +167,12 @@ def test_the_natural_log_note_comes_only_where_the_question_has_a_log():
         inst = bank.get("activation-derivative").sample(seed)
         text = render.prompt(inst)
         assert ("natural logarithm" in text) == ("\\ln" in text.split("(Here")[0]), (seed, text)
+
+
+def test_a_detection_loss_with_no_object_says_why_the_regression_loss_is_0():
+    # `examgen solve` on such a batch printed "For the anchors with an object:", nothing, then \frac{}{0}
+    inst = bank.get("detection-loss").from_params(
+        {"y_c": [0, 0], "yhat_c": ["1/2", "1/4"], "y_r": [[0, 0, 0, 0], [1, 1, 1, 1]], "yhat_r": [[0, 0, 0, 0]] * 2})
+    text = render.solution(inst)
+    assert "No anchor has an object" in text and "\\frac{}" not in text and "For the anchors with an object" not in text
+    assert inst.values["L_r"] == 0
