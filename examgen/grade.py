@@ -523,6 +523,9 @@ def _grade_numeric(part: KeyPart, raw, partial: bool, carry=None):
     mistake = None
     if result.verdict == WRONG and not bad.any():
         mistake = named_mistake(part, values)
+        if mistake is None and fitted is not None and _negated(values, part):
+            result = replace(result, message="; ".join(
+                ["the sign is wrong: your answer is the negative of the right one"] + [result.message] * bool(result.message)))
     message = "; ".join([result.message] * bool(result.message) + unread[:3])
     if carry is not None and fitted is not None:
         carry.note(part, values, bad, result.verdict, mistake)
@@ -684,10 +687,14 @@ def named_mistake(part: KeyPart, values: np.ndarray, mistakes=None):
     else the first that they follow in most of the entries where it changes the answer, every
     other entry right (a mistake made in 3 of the 4 places it applies is still that mistake)."""
     candidates = part.mistakes if mistakes is None else mistakes
+    made = []
     for m in candidates:
         fitted, _ = fit_shape(values, np.shape(m[2]))
         if fitted is not None and all_close(fitted, m[2], part.rtol, part.atol):
-            return m
+            made.append(m)
+    if made:   # two mistakes that give the same answer here (½ and 1/n at n = 2): both are told
+        others = " ".join(f"(Or: {m[1].rstrip()})" for m in made[1:])
+        return (made[0][0], f"{made[0][1].rstrip()} {others}", made[0][2]) if others else made[0]
     if part.kind in ("expression", "choice") or np.size(part.expected) < 2:
         return None
     fitted, _ = fit_shape(values, np.shape(part.expected))
@@ -703,6 +710,15 @@ def named_mistake(part: KeyPart, values: np.ndarray, mistakes=None):
             return name, (f"{message} (You did so in {int(followed.sum())} of the {int(changed.sum())} "
                           f"entries where it changes the answer.)"), wrong
     return None
+
+
+def _negated(values: np.ndarray, part: KeyPart) -> bool:
+    """The answer is −1 times the key's (and the key is not all zeros): said so. A small value of
+    the other sign within the tolerance is a sign slip, which compare already tells."""
+    right, _ = right_entries(-values, part.expected, part.rtol, part.atol, np.zeros(values.shape, dtype=bool),
+                             part.exact_texts)   # (by the grader's rule: -0 is no sign slip of -1/243)
+    near = close(values, part.expected, part.rtol, part.atol) & (part.expected != 0)   # told as sign slips already
+    return bool(np.any(part.expected != 0)) and bool(right.all()) and not near.any()
 
 
 def _is_exact(g: float, gq, e: float, eq) -> bool:

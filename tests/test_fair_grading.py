@@ -659,3 +659,29 @@ def test_a_typed_row_is_read_by_the_answers_count(typed, size, entries):
     from examgen.grade import _typed_list
 
     assert _typed_list(typed, size) == entries
+
+
+def _graded_part(inst, part, given):
+    key = make_key(inst)
+    sub = {"exam": key["exam"], "answers": {1: {part: given}}}
+    return next(p for p in grade_submission(key, sub)["problems"][0]["parts"] if p["part"] == part)
+
+
+def test_two_mistakes_that_give_the_same_answer_are_both_told():
+    # loss-mse with n = 2: dropping the ½ and dropping the 1/n both double L; only the first was told
+    inst = next(i for i in (BANK["loss-mse"].sample(s) for s in range(40)) if i.values["n"] == 2)
+    wrong = {m["name"]: m["answers"].get("L") for m in inst.mistakes()}
+    assert float(wrong["no-average"]) == float(wrong["half-dropped"])
+    got = _graded_part(inst, "L", keys.problem_entry(inst, 1, 5)["answers_exact"]["L"] + " * 2")
+    messages = {m.name: m.message.strip() for m in BANK["loss-mse"].mistakes if m.name in ("no-average", "half-dropped")}
+    assert got["verdict"] == "wrong" and got["mistake"] in messages
+    assert all(m in got["feedback"] for m in messages.values()) and "(Or: " in got["feedback"], got
+
+
+def test_an_answer_of_the_wrong_sign_is_told_so():
+    inst = BANK["loss-bce"].sample(0)
+    L = keys.problem_entry(inst, 1, 5)["answers_exact"]["L"]
+    got = _graded_part(inst, "L", f"-({L})")
+    assert got["verdict"] == "wrong" and got["points"] == 0
+    assert got["feedback"].startswith("the sign is wrong: your answer is the negative of the right one"), got
+    assert "sign" not in _graded_part(inst, "L", f"2*({L})")["feedback"]
