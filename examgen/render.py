@@ -60,8 +60,16 @@ def dims(a) -> str:
     return r" \times ".join(str(n) for n in np.shape(a))
 
 
+def spoken(parts, what: dict) -> str:
+    """The asked parts in words, as a prompt asks for them: `what[part]` of each part in `what`
+    (a prompt's names for its parts), joined "A", "A and B", "A, B and C". A prompt writes
+    `Find << asked|spoken(what) >>` so that a spec's `parts` subset narrows the question too."""
+    said = [what[p] for p in parts if p in what]
+    return " and ".join(said) if len(said) < 3 else ", ".join(said[:-1]) + " and " + said[-1]
+
+
 FILTERS = {"tex": fmt.latex, "ans": ans, "quotient": quotient, "row": row, "dec": fmt.decimal_latex, "slices": slices,
-           "seq": seq, "dims": dims, "text": fmt.text}
+           "seq": seq, "dims": dims, "text": fmt.text, "spoken": spoken}
 
 
 @lru_cache(maxsize=None)
