@@ -116,7 +116,7 @@ def fit_shape(given: np.ndarray, shape, dims: str = "", expected=None, rtol: flo
     want, got = describe_shape(shape, dims), describe_shape(given.shape)
     permuted = _permutation(given, shape, expected, rtol, atol)
     if permuted is not None:
-        if len(_squeezed(shape)) == 2:
+        if len(shape) == 2 and len(_squeezed(shape)) == 2:
             return None, f"transposed: you gave {got}, the transpose of the {want} answer (rows and columns swapped)"
         if len(shape) == 2:   # one row given as a column, or one column as a row: no channels here
             given_as, wanted = ("a column", "one row") if shape[0] == 1 else ("a row", "one column")

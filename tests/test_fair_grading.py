@@ -139,6 +139,9 @@ def test_wrong_shapes_are_named_in_the_exams_words():
     a = np.arange(12.0).reshape(2, 3, 2) + 1
     why = fit_shape(np.moveaxis(a, 2, 0), a.shape, "M × N × C", a)[1]
     assert why.startswith("axes in the wrong order"), why
+    one_row = np.array([[[0.0, 0.0], [5.0, 1.0]]])        # 1 × 2 × 2: given channel by channel, 2 × 1 × 2
+    why = fit_shape(np.moveaxis(one_row, 2, 0), one_row.shape, "M × N × C", one_row)[1]
+    assert why.startswith("axes in the wrong order"), why  # not "rows and columns swapped"
     r = compare(e.T, e, 0.01, 0.005)
     assert r.verdict == "wrong" and r.credit == 0 and "transpose" in r.message
     assert fit_shape(np.ones((2, 2)), (2, 2, 1))[0].shape == (2, 2, 1)
