@@ -86,9 +86,11 @@ def _exact_text(v: Exact) -> str:
     return s if s is not None else _sympy_text(to_sympy(v))
 
 
-def decimal_text(x: float, digits: int = DECIMALS) -> str:
-    """A float with `digits` significant figures, no exponent for ordinary sizes, no -0."""
-    if x == 0 or abs(x) < 10.0 ** (-12):
+def decimal_text(x: float, digits: int = DECIMALS, exact: bool = False) -> str:
+    """A float with `digits` significant figures, no exponent for ordinary sizes, no -0. Below
+    1e-12 it is 0 (floating-point noise), unless it is the decimal of an `exact` value that is
+    not 0 (1/10²² is about 1e-22, not 0)."""
+    if x == 0 or (abs(x) < 10.0 ** (-12) and not exact):
         return "0"
     if not math.isfinite(x):
         return str(x)
@@ -186,7 +188,8 @@ def decimal_latex(v) -> str:
     f = ops.to_float(v)
     if isinstance(f, np.ndarray):
         return bmatrix(f)
-    return decimal_text(f)
+    mantissa, _, exponent = decimal_text(f, exact=ops.is_exact(v)).partition("e")
+    return mantissa + (r" \times 10^{%s}" % exponent if exponent else "")   # 1e-22 as 1 × 10^{-22}
 
 
 def is_integral(v) -> bool:

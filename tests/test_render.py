@@ -39,6 +39,10 @@ def test_a_decimal_is_shown_only_where_it_tells_something():
     assert formatting.needs_decimal(np.array([R(1, 2), R(2, 3)], dtype=object))
     assert render.ans(R(1, 2)) == r"\frac{1}{2}"
     assert render.ans(R(2, 3)) == r"\frac{2}{3} \approx 0.6667"
+    # a tiny exact value is not "≈ 0" (float noise below 1e-12 is), and its exponent is LaTeX's
+    assert render.ans(R(1, 10**22)) == r"\frac{1}{10000000000000000000000} \approx 1 \times 10^{-22}"
+    assert formatting.decimal_latex(R(-3, 10**7)) == r"-3 \times 10^{-7}"
+    assert formatting.decimal_text(1e-15) == "0" and formatting.decimal_latex(1e-15) == "0"
 
 
 def test_answers_show_arrays_as_matrices_channel_by_channel_never_as_nested_lists():
