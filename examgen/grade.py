@@ -977,8 +977,13 @@ def _grade_choice(part: KeyPart, raw):
     if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
         raise expr.ExpressionError(f"{part.name}: expected one of the choices as text, got {answer_files.kind_name(raw)}")
     given = _choice_text(raw)
-    if part.choices and given not in {_choice_text(c) for c in part.choices}:
-        raise expr.ExpressionError(f"{str(raw)[:20]!r} is not one of the choices ({', '.join(part.choices)}); "
+    choices = {_choice_text(c) for c in part.choices or ()}
+    labelled = _LABELLED_CHOICE.match(given)
+    if choices and given not in choices and labelled and labelled.group(1) in choices:
+        given = labelled.group(1)   # "a: Dirac delta", "(b) the step's …": the letter, as a marker reads it
+    if choices and given not in choices:
+        shown = str(raw) if len(str(raw)) <= 40 else str(raw)[:40].rsplit(" ", 1)[0] + " …"
+        raise expr.ExpressionError(f"{shown!r} is not one of the choices ({', '.join(part.choices)}); "
                                    f"give the letter of one, e.g. {part.choices[0]}")
     right = given == _choice_text(part.expected)
     mistake = None if right else next((m for m in part.mistakes if given == _choice_text(m[2])), None)
@@ -997,6 +1002,10 @@ def _functions_used(tree) -> tuple[set, set]:
                                            for m in ast.walk(n.right))):
             powers.add("exp")
     return calls, powers
+
+
+# a choice's letter followed by words: "a: Dirac delta", "b) the step's derivative …", "c - too slow"
+_LABELLED_CHOICE = re.compile(r"([a-z])\s*[).:\-–—]\s*\S")
 
 
 def _choice_text(v) -> str:

@@ -623,12 +623,21 @@ def test_a_letter_that_is_no_choice_is_refused_saying_which_are():
     key = make_key(inst)
     letters = key["problems"][0]["parts"]["choice"]["choices"]
     assert letters == ["a", "b", "c", "d"]
-    for typed, verdict in (("e", "unreadable"), ("(Z)", "unreadable"), (f"({inst.values['choice'].upper()})", "correct")):
+    right = inst.values["choice"]
+    wrong = next(x for x in letters if x != right)
+    for typed, verdict in (("e", "unreadable"), ("(Z)", "unreadable"), (f"({right.upper()})", "correct"),
+                           # the letter and the student's words for it, as a marker reads it
+                           (f"{right}: Dirac delta", "correct"), (f"({right}) the derivative is zero", "correct"),
+                           (f"{wrong} - it is linear", "wrong"), ("The step derivative is a Dirac delta", "unreadable"),
+                           ("e: none of these", "unreadable")):
         sub = answers.loads(f"exam: {key['exam']}\nanswers:\n  1:\n    choice: '{typed}'\n")
         (part,) = grade_submission(key, sub)["problems"][0]["parts"]
         assert part["verdict"] == verdict, (typed, part)
         if verdict == "unreadable":
             assert "is not one of the choices (a, b, c, d); give the letter of one" in part["feedback"], part
+    sub = answers.loads(f"exam: {key['exam']}\nanswers:\n  1:\n    choice: 'The step derivative is a Dirac delta at 0'\n")
+    (part,) = grade_submission(key, sub)["problems"][0]["parts"]
+    assert "'The step derivative is a Dirac delta at …' is not one" in part["feedback"], part   # cut at a word
 
 
 def test_a_mistake_the_students_right_answers_rule_out_is_not_named():
