@@ -68,8 +68,16 @@ def spoken(parts, what: dict) -> str:
     return " and ".join(said) if len(said) < 3 else ", ".join(said[:-1]) + " and " + said[-1]
 
 
+def indices(count: int, each: str = "{}") -> str:
+    """LaTeX of indices 0 … count−1, each formatted by `each` ("h[{}]"): all of them up to three
+    ("0, 1" for two, not "0, \\dots, 1"), else the first two, \\dots and the last."""
+    shown = list(range(count)) if count <= 3 else [0, 1, None, count - 1]
+    return ", ".join(r"\dots" if i is None else each.format(i) for i in shown)
+
+
 FILTERS = {"tex": fmt.latex, "ans": ans, "quotient": quotient, "row": row, "dec": fmt.decimal_latex, "slices": slices,
-           "seq": seq, "dims": dims, "text": fmt.text, "spoken": spoken}
+           "seq": seq, "dims": dims, "text": fmt.text, "spoken": spoken,
+           "indices": indices}
 
 
 @lru_cache(maxsize=None)

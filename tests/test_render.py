@@ -180,3 +180,11 @@ def test_a_detection_loss_with_no_object_says_why_the_regression_loss_is_0():
     text = render.solution(inst)
     assert "No anchor has an object" in text and "\\frac{}" not in text and "For the anchors with an object" not in text
     assert inst.values["L_r"] == 0
+
+
+def test_indices_are_listed_without_dots_when_there_are_few():
+    # "for n = 0, …, 1" read oddly in the default final's RNN question (T = 2)
+    assert render.indices(1) == "0" and render.indices(2) == "0, 1" and render.indices(3) == "0, 1, 2"
+    assert render.indices(6, "h[{}]") == r"h[0], h[1], \dots, h[5]"
+    inst = next(i for i in (bank.get("rnn-bptt").sample(s) for s in range(20)) if len(i.params["x"]) == 2)
+    assert "for $n = 0, 1$," in render.prompt(inst) and r"0, \dots, 1" not in render.prompt(inst)
