@@ -416,6 +416,12 @@ def grade(key, submissions, as_json, report_dir, gradebook, book_format, spec_fi
         from .regrade import apply_spec
 
         apply_spec(graded_key, load_spec(spec_file), f"spec {spec_file}")
+    numbers = sorted({n for v in graded_key.versions.values() for n in v.problems})
+    title = next(iter(graded_key.versions.values())).title or "Exam"
+    refusal = (gradebook and out.gradebook_refusal(gradebook, numbers, title, book_format)) or \
+        (report_dir and out.report_refusal(report_dir))
+    if refusal:   # before grading: nothing the instructor keeps is written over
+        raise ExamgenError(refusal)
     skipped: list = []
     results = grade_paths(key, submissions, partial=partial, key=graded_key, skipped=skipped)
     for path, why in skipped:   # examgen's own exam/key files are only counted (see _class_summary)
@@ -429,9 +435,9 @@ def grade(key, submissions, as_json, report_dir, gradebook, book_format, spec_fi
     unwritten = []
     if report_dir:
         out.write_reports(results, report_dir, failed=unwritten)
-    if gradebook:
-        numbers = sorted({n for v in graded_key.versions.values() for n in v.problems})
-        title = next(iter(graded_key.versions.values())).title or "Exam"
+    if gradebook and not any(r["status"] == "graded" for r in results):
+        click.echo(shown(f"examgen: no file was graded, so {gradebook} was not written"), err=True)
+    elif gradebook:
         out.write_gradebook(rows, numbers, gradebook, title, book_format)
         left_out = out.unmatched(rows, book_format)
         if left_out:

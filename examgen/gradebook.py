@@ -43,7 +43,7 @@ def text(result: dict) -> str:
 def report(result: dict) -> str:
     """A Markdown report for the student: what was expected, what they gave, what went wrong."""
     md = markdown_text  # student text in prose: no raw HTML, links or control characters
-    out = [f"# Graded: {md(result['student'])}", ""]
+    out = [f"{REPORT_HEAD}{md(result['student'])}", ""]
     if result["status"] != "graded":
         return "\n".join(out + [f"Your file `{_cell(Path(result['file']).name)}` could not be graded: "
                                  f"{md(result['error'])}", ""])
@@ -263,6 +263,47 @@ def _safe(s: str) -> str:
     """A cell a spreadsheet will not run as a formula (names come from students' files)."""
     s = shown(s)
     return "'" + s if s[:1] in ("=", "+", "-", "@", "\t", "\r") else s
+
+
+def _first_line(path: Path) -> str | None:
+    """A file's first line (BOM dropped); None when nothing there is written over: no file, or a
+    symbolic link (the atomic writer replaces the link, never the file it points to)."""
+    if path.is_symlink() or not path.exists():
+        return None
+    try:
+        with path.open("rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return ""            # unreadable: not known to be examgen's
+    return (head.decode("utf-8-sig", errors="replace").splitlines() or [""])[0]
+
+
+def gradebook_refusal(path, numbers: list[int], title: str = "Exam", fmt: str = "csv") -> str | None:
+    """Why the gradebook must not be written to `path`, or None. A file there that is not this
+    exam's gradebook in this format (its header differs) is the instructor's: a gradebook they
+    keep, the key, the roster; examgen replaces only what it wrote for this key."""
+    first = _first_line(Path(path))
+    if first is None or first == gradebook_csv([], numbers, title, fmt).lstrip("\ufeff").splitlines()[0]:
+        return None
+    return (f"{path} exists and is not this exam's {fmt} gradebook; examgen replaces only a gradebook it "
+            "wrote for this key: give a new file name")
+
+
+REPORT_HEAD = "# Graded: "   # the first line of every report (see report())
+
+
+def report_refusal(folder) -> str | None:
+    """Why reports must not be written into `folder`, or None: a Markdown file there that is not
+    a report examgen wrote (its first line) is the instructor's, and a report could take its name."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return None
+    theirs = sorted(p.name for p in folder.glob("*.md")
+                    if p.is_file() and not p.is_symlink() and not (_first_line(p) or "").startswith(REPORT_HEAD))
+    if not theirs:
+        return None
+    return (f"{folder} holds Markdown files that are not examgen reports ({', '.join(theirs[:3])}"
+            f"{', …' if len(theirs) > 3 else ''}); give an empty or new folder for the reports")
 
 
 def write_gradebook(rows: list[dict], numbers: list[int], path, title: str = "Exam", fmt: str = "csv") -> Path:

@@ -584,3 +584,34 @@ def test_analyze_counts_one_submission_a_student_as_the_gradebook_does(tmp_path,
     a = json.loads((tmp_path / "an" / "analysis.json").read_text(encoding="utf-8"))
     assert a["students"] == 3 and a["not_counted"] == [str(subs / "王小明" / "answers (1).yaml")], a["not_counted"]
     assert "1 second submission(s) for a version left out" in (tmp_path / "an" / "analysis.md").read_text(encoding="utf-8")
+
+
+def test_grading_never_writes_over_the_instructors_files(tmp_path, graded_class):
+    # `--gradebook key.json` turned the key (with its secret base seed) into a CSV; a gradebook the
+    # instructor kept was replaced even when no file was graded; `--report` took a notes file's name
+    out, subs, versions = graded_class
+    key = out / "key.json"
+    before = key.read_bytes()
+    one_line_error(run("grade", key, subs, "--gradebook", key), "not this exam's csv gradebook", "new file name")
+    assert key.read_bytes() == before
+    mine = tmp_path / "mine.csv"
+    mine.write_text("name,grade\nAda,A\n")
+    one_line_error(run("grade", key, subs, "--gradebook", mine), "mine.csv exists")
+    one_line_error(run("grade", key, subs, "--gradebook", mine, "--gradebook-format", "canvas"), "canvas gradebook")
+    assert mine.read_text() == "name,grade\nAda,A\n"
+    book = tmp_path / "grades.csv"
+    assert run("grade", key, subs, "--gradebook", book).returncode == 0
+    written = book.read_bytes()
+    assert run("grade", key, subs, "--gradebook", book).returncode == 0      # its own gradebook: rewritten
+    one_line_error(run("grade", key, subs, "--gradebook", book, "--gradebook-format", "moodle"), "moodle gradebook")
+    other = tmp_path / "other"
+    assert run("generate", "--spec", SMALL, "--seed", "99", "--out", other, "--format", "md").returncode == 0
+    r = run("grade", other / "key.json", subs, "--gradebook", book)   # the wrong key: nothing graded
+    assert r.returncode == 1 and "no file was graded" in r.stderr and book.read_bytes() == written
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "notes.md").write_text("my notes on the class\n")
+    one_line_error(run("grade", key, subs, "--report", reports), "not examgen reports (notes.md)")
+    (reports / "notes.md").unlink()
+    assert run("grade", key, subs, "--report", reports).returncode == 0
+    assert run("grade", key, subs, "--report", reports).returncode == 0    # its own reports: rewritten
