@@ -31,8 +31,9 @@ def parse_formats(text: str | None) -> tuple[set[str], str | None]:
     return wanted, None
 
 
-def check_output_dir(out: Path, force: bool) -> None:
-    """Create `out`; refuse to overwrite a filled-in answer sheet unless forced."""
+def check_output_dir(out: Path, force: bool, base: int | None = None, secret: bool = False) -> None:
+    """Create `out`; refuse, unless forced, to overwrite a filled-in answer sheet, or the key of a
+    class made from another base seed (`base`; `secret`: this run makes a class too)."""
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -41,14 +42,37 @@ def check_output_dir(out: Path, force: bool) -> None:
         raise ExamgenError(f"output folder {out} is not writable")
     if force:
         return
+    other = _other_class(out / "key.json", base if secret else None)
+    if other:
+        raise ExamgenError(f"{out / 'key.json'} is the key of {other}; replaced, its exams could no longer be "
+                           "graded: choose another --out, or pass --force to replace it")
     for sheet in [out / "answers.yaml", *out.glob("*/answers.yaml")]:
-        if sheet.is_file() and is_filled_in(sheet):
+        # (a class's sheets name their student: generate wrote that, the answers are the student's)
+        if sheet.is_file() and is_filled_in(sheet, name_counts=sheet.parent == out):
             raise ExamgenError(f"{sheet} holds a filled-in answer sheet; choose another --out "
                                "or pass --force to overwrite it")
 
 
-def is_filled_in(sheet: Path) -> bool:
-    """True when an answer sheet names a student or holds any answer."""
+def _other_class(key: Path, base: int | None) -> str | None:
+    """What the class key at `key` is, when it is one and was made from another base seed than
+    `base` (None: this run makes no class): its secret seed is in that file alone."""
+    from . import key as keyfmt
+    from . import safeio
+
+    if not key.is_file():
+        return None
+    try:
+        data = safeio.parse_json(safeio.read_text(key, keyfmt.MAX_KEY_BYTES, "key.json"), 64)
+    except ExamgenError:
+        return None        # not a key examgen can read: nothing of a class to lose
+    if not isinstance(data, dict) or not data.get("index") or data.get("base_seed") == base:
+        return None
+    versions = data.get("versions")
+    return f"a class of {len(versions) if isinstance(versions, list) else 'several'} versions"
+
+
+def is_filled_in(sheet: Path, name_counts: bool = True) -> bool:
+    """True when an answer sheet holds any answer, or (`name_counts`) names a student."""
     from . import answers, safeio, yamlio
 
     try:
@@ -57,7 +81,7 @@ def is_filled_in(sheet: Path) -> bool:
         return True
     if not isinstance(data, dict):
         return True
-    return bool(data.get("student")) or not _blank_answers(data.get("answers"))
+    return bool(name_counts and data.get("student")) or not _blank_answers(data.get("answers"))
 
 
 def _blank_answers(answers) -> bool:
@@ -114,7 +138,7 @@ def generate(spec: Spec, out: str | Path, seed: int | None = None, formats: set[
         plan, secret = [(base, None, "")], False
     else:
         base, plan, secret = *plan, True
-    check_output_dir(out, force)
+    check_output_dir(out, force, base, secret)
     early: dict = {}
     if "pdf" in formats:   # the first time, pdflatex's preamble format is dumped while the exams are built
         from .documents import environment

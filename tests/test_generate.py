@@ -217,3 +217,38 @@ def test_a_worksheet_names_its_problems_as_arguments_ids_or_a_topic(tmp_path):
     assert text.count("\n## ") == sum(p.topic == "lstm" for p in bank.load_bank().values())
     one_line_error(run("worksheet", "iou", "--topic", "cnn", cwd=tmp_path), "one way")
     one_line_error(run("worksheet", "ioo", cwd=tmp_path), "unknown problem id 'ioo'")
+
+
+def test_a_class_key_is_never_replaced_silently(tmp_path):
+    # `generate --versions 3 --out vclass` run again drew a new secret base seed and replaced the
+    # key: the exams already printed from vclass could no longer be graded
+    out = tmp_path / "vclass"
+    assert run("generate", "--spec", NUMERIC, "--versions", "3", "--out", out, "--format", "md").returncode == 0
+    key = (out / "key.json").read_bytes()
+    one_line_error(run("generate", "--spec", NUMERIC, "--versions", "3", "--out", out, "--format", "md"),
+                   "is the key of a class of 3 versions", "--force")
+    one_line_error(run("generate", "--spec", NUMERIC, "--out", out, "--format", "md"), "class of 3 versions")
+    assert (out / "key.json").read_bytes() == key
+    # the same base seed (more formats, say) makes the same key: allowed; --force replaces it
+    seeded = tmp_path / "seeded"
+    for _ in range(2):
+        r = run("generate", "--spec", NUMERIC, "--versions", "2", "--seed", "7", "--out", seeded, "--format", "md")
+        assert r.returncode == 0, r.stderr
+    assert run("generate", "--spec", NUMERIC, "--versions", "3", "--out", out, "--format", "md", "--force").returncode == 0
+    assert (out / "key.json").read_bytes() != key
+
+
+def test_a_roster_class_made_again_is_refused_for_its_key_or_its_answers_not_its_names(tmp_path):
+    # re-making a roster class with its seed was refused: "holds a filled-in answer sheet" for the
+    # untouched sheets, because each names its student (generate wrote that name)
+    roster = tmp_path / "r.csv"
+    roster.write_text("name,id\nWei Zhang,00123\nAda Lovelace,00124\n", encoding="utf-8")
+    out = tmp_path / "c"
+    args = ("generate", "--spec", NUMERIC, "--roster", roster, "--seed", "3", "--out", out, "--format", "md")
+    assert run(*args).returncode == 0
+    assert run(*args).returncode == 0, "the same class again"
+    sheet = next(out.glob("*/answers.yaml"))
+    sheet.write_text(sheet.read_text().replace(": ~", ": 1/2", 1))
+    one_line_error(run(*args), "filled-in answer sheet")
+    one_line_error(run("generate", "--spec", NUMERIC, "--roster", roster, "--out", out, "--format", "md"),
+                   "is the key of a class of 2 versions")   # another (random) seed: the key comes first
