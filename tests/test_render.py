@@ -188,3 +188,29 @@ def test_indices_are_listed_without_dots_when_there_are_few():
     assert render.indices(6, "h[{}]") == r"h[0], h[1], \dots, h[5]"
     inst = next(i for i in (bank.get("rnn-bptt").sample(s) for s in range(20)) if len(i.params["x"]) == 2)
     assert "for $n = 0, 1$," in render.prompt(inst) and r"0, \dots, 1" not in render.prompt(inst)
+
+
+def _subsets(parts: list) -> list[tuple]:
+    """Every single part of a multi-part problem, and one pair where there are three parts or more."""
+    return [(p,) for p in parts] + ([(parts[0], parts[-1])] if len(parts) >= 3 else [])
+
+
+def test_a_subset_of_parts_narrows_the_question_itself():
+    # A spec's `parts: [dL_dw]` printed "Answer only these parts: dL_dw" under conv-pool-layer's
+    # "Find ξ, p, ∂L/∂ξ, ∂L/∂h and ∂L/∂w": the question must name only the asked parts
+    multi = [p for p in bank.load_bank().values() if len(p.parts) > 1]
+    assert len(multi) >= 17
+    for p in multi:
+        for profile in ("exam", "drill"):
+            for seed in range(3):
+                inst = p.sample(seed, profile)
+                full = render.prompt(inst)
+                narrowed = {}
+                for asked in _subsets(list(p.parts)):
+                    inst.asked = asked
+                    narrowed[asked] = render.prompt(inst)
+                    text = narrowed[asked]
+                    assert text != full, (p.id, profile, seed, asked)
+                    assert len(re.findall(r"(?<!\\)\$", text)) % 2 == 0, (p.id, profile, seed, asked, text)   # math balanced
+                singles = [narrowed[(part,)] for part in p.parts]
+                assert len(set(singles)) == len(singles), (p.id, profile, seed)   # each names its own part
