@@ -458,7 +458,7 @@ def grade(key, submissions, as_json, report_dir, gradebook, book_format, spec_fi
 def _class_summary(rows: list[dict], skipped: list) -> None:
     """On stderr: files skipped, versions submitted twice, blank sheets, students without a submission."""
     from .grade import own_output
-    from .gradebook import NOT_SUBMITTED, blank_sheet, duplicates
+    from .gradebook import HANDED_IN_OTHER, NOT_SUBMITTED, blank_sheet, duplicates
 
     if skipped:
         own = sum(own_output(path) for path, _ in skipped)
@@ -468,6 +468,10 @@ def _class_summary(rows: list[dict], skipped: list) -> None:
         click.echo(f"examgen: skipped {len(skipped)} file(s) that are not answer files ({'; '.join(said)})", err=True)
     for line in duplicates(rows):
         click.echo(shown(f"examgen: warning: {line}"), err=True)
+    for r in rows:   # (said on both students' rows: here once, by the student who handed it in)
+        note = r["notes_by_kind"].get(HANDED_IN_OTHER, "")
+        if note.startswith("handed in "):
+            click.echo(shown(f"examgen: warning: {r['student']} {note}"), err=True)
     blank = [r for r in rows if blank_sheet(r)]
     if blank:
         click.echo(shown(f"examgen: {len(blank)} student(s) handed in a blank sheet, counted as not submitted: "

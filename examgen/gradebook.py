@@ -114,6 +114,7 @@ FORMATS = ("csv", "canvas", "moodle")
 # Kinds of the notes the gradebook makes (see grade.add_note), and which it acts on.
 OTHER_FOLDER = "other folder"          # a file in one student's folder with another's version
 SUBMITTED_TWICE = "submitted twice"    # (a row's) more than one file for the version
+HANDED_IN_OTHER = "handed in another's version"   # (a row's) a file its folder and name give to another student
 NOT_SURELY_THEIRS = frozenset({OTHER_NAME, OTHER_FOLDER})         # a file less surely its student's
 ROW_KINDS = frozenset({NO_EXAM_LINE, OTHER_NAME, OTHER_FOLDER})   # a counted file's notes its row repeats
 
@@ -145,19 +146,38 @@ def class_rows(key, results: list[dict]) -> list[dict]:
         else:
             loose.append(r)
     names = {v.who.get("folder"): v.student for v in versions}
+    handed_in: dict = {}   # exam of the folder's student -> files of other versions they handed in
     for r in (r for rs in graded.values() for r in rs):
         folder = Path(r["file"]).parent.name
         if folder in folders and folders[folder] != r["exam"]:
             add_note(r, OTHER_FOLDER, f"found in the folder of {names[folder]}, but it is the exam of another student")
+            if OTHER_NAME in r["notes_by_kind"]:   # its folder and its typed name both say whose it is
+                handed_in.setdefault(folders[folder], []).append(r)
+                owner = by_exam[folders[folder]]    # the report goes to them, not to the version's student
+                r.update(student=owner.student or r["student"], student_id=owner.who.get("student_id", ""))
+                r["notes"].append(f"this is the version made for {by_exam[r['exam']].student}: it is counted for "
+                                  "neither of you until your instructor has checked it")
+    foreign = {id(r) for rs in handed_in.values() for r in rs}
     rows = []
     for v in versions:
-        subs = graded.get(v.exam, [])
+        subs = [r for r in graded.get(v.exam, []) if id(r) not in foreign]
         if not v.student and len(subs) > 1:   # (--versions without a roster: one version, several students)
             rows += [_row(v, [r], r) for r in subs] + [_row(v, [r], None) for r in failed.get(v.exam, [])]
         elif subs:
             rows.append(_row(v, subs + failed.get(v.exam, []), _counted(v, subs)))
         else:   # a file that could not be graded says more than a blank sheet
             rows.append(_row(v, failed.get(v.exam, []) or blank.get(v.exam, []), None))
+    # A file in one student's folder, with their name typed, but another student's version: whose
+    # work it is, and for whom it counts, a person decides (it may have been copied): neither row
+    # counts it, and both say so.
+    row_of = {r["exam"]: r for r in rows if r["exam"]}
+    for exam, files in handed_in.items():
+        for r in files:
+            where = f"{r['file']} ({r['score']:g} / {r['max']:g} points)"
+            add_note(row_of[exam], HANDED_IN_OTHER, f"handed in {by_exam[r['exam']].student}'s version {r['exam']}: "
+                                                    f"{where}; not counted, check it")
+            add_note(row_of[r["exam"]], HANDED_IN_OTHER, f"{by_exam[exam].student} handed in this version: {where}; "
+                                                          "that file is not counted, check it")
     return rows + [_row(None, [r], r) for r in loose]
 
 

@@ -310,15 +310,20 @@ def test_gradebook_has_a_row_for_every_student_in_roster_order(tmp_path, graded_
 
 def test_two_submissions_for_one_version_are_flagged(tmp_path, graded_class):
     out, subs, versions = graded_class
-    # S4 hands in S1's exam (S1's version, S4's folder): S4 stays "not submitted", S1's row is flagged
+    # S4 hands in S1's exam (S1's version, S4's folder, S4's name): S4 stays "not submitted", S1's own
+    # file counts, and both rows say what S4 handed in (counted for nobody: a person checks it)
     _submit(subs / "Björk-Guðmundsdóttir", versions[0], "Björk Guðmundsdóttir", {1: {"I": 0}})
     r, _, rows = _book(tmp_path, out, subs)
     s1 = rows[1]
-    assert "2 submissions for this version" in s1[-1] and s1[-3] == "graded" and s1[-5] == "10"
-    assert rows[4][-3] == "not submitted"
+    assert "Björk Guðmundsdóttir handed in this version" in s1[-1] and s1[-3] == "graded" and s1[-5] == "10"
+    assert rows[4][-3] == "not submitted" and "handed in 王小明's version" in rows[4][-1]
     graded = json.loads(run("grade", out / "key.json", subs / "Björk-Guðmundsdóttir", "--json").stdout)
-    assert graded["student"] == "王小明" and "was made for '王小明'" in " ".join(graded["notes"])
-    assert "warning: 王小明: 2 submissions" in r.stderr
+    assert graded["student"] == "Björk Guðmundsdóttir" and "was made for '王小明'" in " ".join(graded["notes"])
+    assert "warning: Björk Guðmundsdóttir handed in 王小明's version" in r.stderr
+    # the same file under S1's own folder and name is S1's second submission
+    _submit(subs / versions[0]["folder"], versions[0], "王小明", {1: {"I": 0}}, name="answers-2.yaml")
+    r, _, rows = _book(tmp_path, out, subs)
+    assert "2 submissions for this version" in rows[1][-1] and "warning: 王小明: 2 submissions" in r.stderr
 
 
 def test_a_file_without_its_exam_line_is_the_version_of_the_student_it_names_or_whose_folder_holds_it(
@@ -615,3 +620,23 @@ def test_grading_never_writes_over_the_instructors_files(tmp_path, graded_class)
     (reports / "notes.md").unlink()
     assert run("grade", key, subs, "--report", reports).returncode == 0
     assert run("grade", key, subs, "--report", reports).returncode == 0    # its own reports: rewritten
+
+
+def test_another_students_version_handed_in_is_counted_for_nobody(tmp_path, generated_class):
+    # Laila's folder held a file with her name typed but Ivan's version: Ivan's row was graded with
+    # her work, hers said "not submitted" without a word, and the report took Ivan's name
+    out = generated_class
+    versions = json.loads((out / "key.json").read_text(encoding="utf-8"))["versions"]
+    mine, other = versions[0], versions[1]
+    work = tmp_path / "subs"
+    _submit(work / mine["folder"], other, mine["student"], _right_answers(other))
+    reports = tmp_path / "reports"
+    r, _, rows = _book(tmp_path, out, work, "--report", reports)
+    by_exam = {row[4]: row for row in rows[1:]}
+    assert by_exam[other["exam"]][-3] == "not submitted", by_exam[other["exam"]]
+    assert "that file is not counted" in by_exam[other["exam"]][-1]
+    assert by_exam[mine["exam"]][-3] == "not submitted"
+    assert f"handed in {other['student']}'s version" in by_exam[mine["exam"]][-1]
+    assert f"{mine['student']} handed in {other['student']}'s version" in r.stderr
+    (report,) = [p.read_text(encoding="utf-8") for p in reports.glob("*.md")]
+    assert report.startswith(f"# Graded: {mine['student']}") and "counted for neither of you" in report
