@@ -1,7 +1,8 @@
 """Class rosters, read as LMSs export them (Canvas, Moodle) or as written by hand.
 
 Columns are recognised by their header, compared without case, spaces or punctuation:
-    id          student_id, sid, SIS User ID, ID number, id/ID, SIS Login ID, username
+    id          student_id, Student Number/No./#, Matriculation Number, sid, SIS User ID, ID number,
+                id/ID, SIS Login ID, username (all of ID_HEADERS)
     name        name, student, full name  — or first and last name columns, in either order
     email       email, email address
     section     section, sections, group
@@ -27,13 +28,16 @@ from .errors import ExamgenError
 MAX_BYTES = 20_000_000      # a roster of 100k students is a few MB
 MAX_STUDENTS = 10_000       # the versions a class can have (exam.MAX_VERSIONS)
 
-# Normalised header → field. Earlier id columns win when a row has several.
-ID_COLUMNS = ("studentid", "sid", "sisuserid", "idnumber", "id", "sisloginid", "username", "userid")
-NAME_COLUMNS = ("name", "student", "fullname", "studentname", "displayname")
-FIRST_COLUMNS = ("firstname", "givenname", "first", "forename")
-LAST_COLUMNS = ("lastname", "surname", "familyname", "last")
-EMAIL_COLUMNS = ("email", "emailaddress", "mail")
-SECTION_COLUMNS = ("section", "sections", "group")
+# Headers as people write them, compared by _header_key (no case, spaces or punctuation; "#" is
+# "number"). Earlier id columns win when a row has several.
+ID_HEADERS = ("Student ID", "Student Number", "Student No", "Student ID Number", "Matriculation Number",
+              "Matriculation No", "Matric No", "SID", "SIS User ID", "ID Number", "ID No", "ID", "SIS Login ID",
+              "Username", "User ID")
+NAME_HEADERS = ("Name", "Student", "Full Name", "Student Name", "Display Name")
+FIRST_HEADERS = ("First Name", "Given Name", "First", "Forename")
+LAST_HEADERS = ("Last Name", "Surname", "Family Name", "Last")
+EMAIL_HEADERS = ("Email", "Email Address", "Mail")
+SECTION_HEADERS = ("Section", "Sections", "Group")
 # LMS identifiers kept as exported, for the gradebook formats that want them back.
 LMS_COLUMNS = {"id": "ID", "sisuserid": "SIS User ID", "sisloginid": "SIS Login ID",
                "idnumber": "ID number", "username": "Username"}
@@ -79,7 +83,12 @@ def same_name(a: str, b: str) -> bool:
 
 
 def _header_key(cell: str) -> str:
-    return re.sub(r"[\W_]+", "", cell.strip().lstrip("\ufeff").lower())
+    return re.sub(r"[\W_]+", "", cell.strip().lstrip("\ufeff").lower().replace("#", "number"))
+
+
+ID_COLUMNS, NAME_COLUMNS, FIRST_COLUMNS, LAST_COLUMNS, EMAIL_COLUMNS, SECTION_COLUMNS = (
+    tuple(map(_header_key, h)) for h in (ID_HEADERS, NAME_HEADERS, FIRST_HEADERS, LAST_HEADERS, EMAIL_HEADERS,
+                                         SECTION_HEADERS))
 
 
 def read_roster(path: str | Path, notes: list | None = None) -> list[Student]:

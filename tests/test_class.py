@@ -47,6 +47,25 @@ def test_moodle_and_hand_written_rosters_join_first_and_last_names_in_either_ord
     assert [s.name for s in plain] == ["Ada Lovelace", "Alan Turing"] and not plain[0].id
 
 
+@pytest.mark.parametrize("header", ["Student Number", "Student ID", "Matriculation number", "Student No.", "SIS User ID",
+                                    "ID number", "student-number", "STUDENT #", "Matric. No"])
+def test_the_common_id_headers_are_read_as_the_id(header):
+    # "Student Number" was no column at all: two Wei Zhang were refused as "no id".
+    students = parse_roster(f"Name,{header}\nWei Zhang,00001\nWei Zhang,00002\n", "r.csv")
+    assert [(s.name, s.id) for s in students] == [("Wei Zhang", "00001"), ("Wei Zhang", "00002")]
+
+
+def test_a_european_export_with_a_student_number_column_makes_a_version_per_student(tmp_path):
+    roster = tmp_path / "euro.csv"   # Excel's CSV in Europe: semicolons, Windows-1252, CRLF
+    roster.write_bytes("Email Address;Last Name;First Name;Student Number\r\n"
+                       "wei.zhang1@uni.eu;Zhang;Wei;00001\r\nwei.zhang2@uni.eu;Zhang;Wei;00002\r\n"
+                       "mueller@uni.eu;Müller;Jürgen;00003\r\n".encode("cp1252"))
+    out, _ = _generate(tmp_path, "--roster", roster, "--seed", "2")
+    versions = json.loads((out / "key.json").read_text(encoding="utf-8"))["versions"]
+    assert [(v["student"], v["student_id"]) for v in versions] == [
+        ("Wei Zhang", "00001"), ("Wei Zhang", "00002"), ("Jürgen Müller", "00003")]
+
+
 def test_a_roster_of_emails_alone_names_each_student_by_email():
     # A mailing list's export (one email column) was "lists no students".
     students = parse_roster("Email\nada@x.edu\nalan@x.edu\n\n", "emails.csv")
