@@ -3,7 +3,8 @@
 Columns are recognised by their header, compared without case, spaces or punctuation:
     id          student_id, Student Number/No./#, Matriculation Number, sid, SIS User ID, ID number,
                 id/ID, SIS Login ID, username (all of ID_HEADERS)
-    name        name, student, full name  — or first and last name columns, in either order
+    name        name, student, full name, "Last Name, First Name" (one column: "Zhang, Wei", kept as
+                given, as Canvas's Student column) — or first and last name columns, in either order
     email       email, email address
     section     section, sections, group
 Without a recognised header the first column holds the names. Canvas's "Points Possible" row
@@ -33,7 +34,8 @@ MAX_STUDENTS = 10_000       # the versions a class can have (exam.MAX_VERSIONS)
 ID_HEADERS = ("Student ID", "Student Number", "Student No", "Student ID Number", "Matriculation Number",
               "Matriculation No", "Matric No", "SID", "SIS User ID", "ID Number", "ID No", "ID", "SIS Login ID",
               "Username", "User ID")
-NAME_HEADERS = ("Name", "Student", "Full Name", "Student Name", "Display Name")
+NAME_HEADERS = ("Name", "Student", "Full Name", "Student Name", "Display Name",
+                "Last Name, First Name", "Surname, First Name", "First Name Last Name")  # one column, kept as given
 FIRST_HEADERS = ("First Name", "Given Name", "First", "Forename")
 LAST_HEADERS = ("Last Name", "Surname", "Family Name", "Last")
 EMAIL_HEADERS = ("Email", "Email Address", "Mail")

@@ -66,6 +66,17 @@ def test_a_european_export_with_a_student_number_column_makes_a_version_per_stud
         ("Wei Zhang", "00001"), ("Wei Zhang", "00002"), ("Jürgen Müller", "00003")]
 
 
+def test_a_last_name_first_name_column_is_the_name_kept_as_given(tmp_path):
+    # Every student was named by their id: the combined column was not recognised.
+    roster = _roster(tmp_path, 'SIS User ID,"Last Name, First Name",Email Address\n'
+                               '00123,"Zhang, Wei",a@x.edu\n00124,"Zhang, Wei",b@x.edu\n007,"Nguyễn, Thị Minh Khai",c@x.edu\n')
+    out, _ = _generate(tmp_path, "--roster", roster, "--seed", "2")
+    versions = json.loads((out / "key.json").read_text(encoding="utf-8"))["versions"]
+    assert [(v["student"], v["student_id"]) for v in versions] == [
+        ("Zhang, Wei", "00123"), ("Zhang, Wei", "00124"), ("Nguyễn, Thị Minh Khai", "007")]
+    assert same_name("Wei Zhang", versions[0]["student"])      # a student types it either way
+
+
 def test_a_roster_of_emails_alone_names_each_student_by_email():
     # A mailing list's export (one email column) was "lists no students".
     students = parse_roster("Email\nada@x.edu\nalan@x.edu\n\n", "emails.csv")
