@@ -7,6 +7,7 @@ Columns are recognised by their header, compared without case, spaces or punctua
                 given, as Canvas's Student column) — or first and last name columns, in either order
     email       email, email address
     section     section, sections, group
+Excel's first line "sep=;" (or "sep=,") names the delimiter; else it is guessed (; , or tab).
 Without a recognised header the first column holds the names. Canvas's "Points Possible" row
 is skipped. Rows keep their order. Students may share a name when their ids differ; two rows
 with one id are refused. A student's id (else name) is what their version is derived from.
@@ -120,15 +121,22 @@ def decode(data: bytes, path) -> str:
     return text
 
 
+_EXCEL_SEP = re.compile(r'\ufeff?"?sep=([^"\r\n])"?(?:\1|[ \t])*(?:\r\n?|\n|\Z)', re.IGNORECASE)
+
+
 def parse_roster(text: str, source: str = "roster", notes: list | None = None) -> list[Student]:
     """The students of a roster's text, in order; a row that repeats an earlier one (the same id
     and the same name by the grader's rule) is listed once, with a line appended to `notes`."""
     if "\x00" in text:
         raise ExamgenError(f"roster {source} is not a text file (it holds NUL bytes)")
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") > sample.count(",") and "\t" not in sample else \
-        ("\t" if sample.count("\t") > sample.count(",") else ",")
-    rows = [(n, r) for n, r in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), 1)
+    sep, first = _EXCEL_SEP.match(text), 1
+    if sep:     # Excel's first line "sep=;" declares the delimiter
+        delimiter, text, first = sep.group(1), text[sep.end():], 2
+    else:
+        sample = text[:4096]
+        delimiter = ";" if sample.count(";") > sample.count(",") and "\t" not in sample else \
+            ("\t" if sample.count("\t") > sample.count(",") else ",")
+    rows = [(n, r) for n, r in enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), first)
             if any(c.strip() for c in r)]
     if not rows:
         raise ExamgenError(f"roster {source} is empty")

@@ -77,6 +77,17 @@ def test_a_last_name_first_name_column_is_the_name_kept_as_given(tmp_path):
     assert same_name("Wei Zhang", versions[0]["student"])      # a student types it either way
 
 
+def test_excels_sep_line_declares_the_delimiter_and_is_no_student(tmp_path):
+    # "sep=;" was read as the header: students "sep=" and "Name", and no id column.
+    roster = _roster(tmp_path, 'sep=;\nName;Student ID\n"Zhang, Wei";00123\n"Li, Na";00124\n')
+    out, _ = _generate(tmp_path, "--roster", roster, "--seed", "2")
+    versions = json.loads((out / "key.json").read_text(encoding="utf-8"))["versions"]
+    assert [(v["student"], v["student_id"]) for v in versions] == [("Zhang, Wei", "00123"), ("Li, Na", "00124")]
+    # the declared delimiter wins over the guess; rows keep the file's numbers
+    with pytest.raises(ExamgenError, match=r"rows 3 and 4 have the same id '7'"):
+        parse_roster('"sep=,"\r\nid,name\r\n7,Ada;;;;;;\r\n7,Bob\r\n', "r.csv")
+
+
 def test_a_roster_of_emails_alone_names_each_student_by_email():
     # A mailing list's export (one email column) was "lists no students".
     students = parse_roster("Email\nada@x.edu\nalan@x.edu\n\n", "emails.csv")
