@@ -8,7 +8,8 @@ Columns are recognised by their header, compared without case, spaces or punctua
     email       email, email address
     section     section, sections, group
 Excel's first line "sep=;" (or "sep=,") names the delimiter; else it is guessed (; , or tab).
-Without a recognised header the first column holds the names. Canvas's "Points Possible" row
+Without a recognised header the first column holds the names; then a cell there without a letter
+(a header such as "score,grade" above numbers) is refused, naming the columns examgen knows. Canvas's "Points Possible" row
 is skipped. Rows keep their order. Students may share a name when their ids differ; two rows
 with one id are refused. A student's id (else name) is what their version is derived from.
 
@@ -141,7 +142,11 @@ def parse_roster(text: str, source: str = "roster", notes: list | None = None) -
     if not rows:
         raise ExamgenError(f"roster {source} is empty")
     columns = _columns([_header_key(c) for c in rows[0][1]])
-    if columns is None:  # no header: one name per line (the first column)
+    if columns is None:  # no header: one name per line (the first column), and a name has letters
+        line, cell = next(((n, r[0].strip()) for n, r in rows if r[0].strip() and not any(c.isalpha() for c in r[0])),
+                          (0, ""))
+        if line:
+            raise ExamgenError(_no_columns(source, rows[0][1], line, cell))
         columns, body = {"name": 0}, rows
     else:
         body = rows[1:]
@@ -172,6 +177,19 @@ def parse_roster(text: str, source: str = "roster", notes: list | None = None) -
     if not students:
         raise ExamgenError(f"roster {source} lists no students")
     return students
+
+
+def _no_columns(source: str, first_row: list[str], line: int, cell: str) -> str:
+    """The error for a roster whose first row names no column and whose first column is no names."""
+    def listed(headers):
+        return ", ".join(f'"{h}"' for h in headers)
+
+    found = ", ".join(clean_name(c)[:40] for c in first_row[:12]) + (", ..." if len(first_row) > 12 else "")
+    return (f"roster {source} has no name, id or email column: its first row ({found}) names none, and row {line}'s "
+            f"first cell {cell[:40]!r} is no name (without a header a roster lists one name a line); the headers "
+            f"recognised (any case, spaces or punctuation) are, for an id: {listed(ID_HEADERS)}; for a name: "
+            f"{listed(NAME_HEADERS)}, or first-name ({listed(FIRST_HEADERS)}) and last-name ({listed(LAST_HEADERS)}) "
+            f"columns; for an email: {listed(EMAIL_HEADERS)}")
 
 
 def _columns(header: list[str]) -> dict | None:

@@ -88,6 +88,19 @@ def test_excels_sep_line_declares_the_delimiter_and_is_no_student(tmp_path):
         parse_roster('"sep=,"\r\nid,name\r\n7,Ada;;;;;;\r\n7,Bob\r\n', "r.csv")
 
 
+def test_a_roster_without_a_name_id_or_email_column_is_refused_naming_the_columns(tmp_path):
+    # "score,grade" above numbers made exams for students "score", "1" and "3", exit 0.
+    roster = _roster(tmp_path, "score,grade\n1,2\n3,4\n")
+    one_line_error(run("generate", "--roster", roster, "--format", "md", "--out", tmp_path / "o"),
+                   "no name, id or email column", "(score, grade)", "row 2", '"Student Number"', '"Last Name"', '"Email"')
+    assert not (tmp_path / "o").exists()
+    with pytest.raises(ExamgenError, match=r"first row \(1, 2\) names none, and row 1's first cell '1' is no name"):
+        parse_roster("1,2\n3,4\n", "r.csv")
+    # a list of names without a header stays a roster, whatever follows the names
+    assert [(s.name, s.id) for s in parse_roster("Ada Lovelace,00123\nAlan Turing,00124\n")] == [
+        ("Ada Lovelace", ""), ("Alan Turing", "")]
+
+
 def test_a_roster_of_emails_alone_names_each_student_by_email():
     # A mailing list's export (one email column) was "lists no students".
     students = parse_roster("Email\nada@x.edu\nalan@x.edu\n\n", "emails.csv")
