@@ -68,6 +68,7 @@ class _Mapping(dict):
 
     duplicates: tuple = ()
     typed = ""
+    typed_student = ""      # `student: 00123` as typed (a bare number YAML reads as 123)
 
 
 def _mapping(pairs) -> _Mapping:
@@ -105,6 +106,9 @@ def _answer_loader():
             data.update(filled)
             data.duplicates = filled.duplicates
             data.typed = _braced_text(node)
+            student = [(v, value) for (k, v), (_, value) in zip(node.value, pairs) if k.value == "student"][-1:]
+            data.typed_student = next((v.value for v, value in student if isinstance(v, yaml.ScalarNode) and not v.style
+                                       and isinstance(value, (int, float)) and not isinstance(value, bool)), "")
 
         def __init__(self, stream):
             super().__init__(stream)
@@ -365,7 +369,7 @@ def from_mapping(raw, source: str = "<answers>") -> Submission:
                               "answers.yaml (or its JSON) against it")
     notes = [f"unknown field {k!r} ignored" for k in raw if k not in ("exam", "student", "answers")]
     exam = _name(raw.get("exam"), "exam")
-    student = _name(raw.get("student"), "student")
+    student = _name(getattr(raw, "typed_student", "") or raw.get("student"), "student")
     answers = raw.get("answers")
     if answers is None:
         answers = {}      # a blank sheet, which the grader says

@@ -13,6 +13,15 @@ def test_yaml_and_json_give_the_same_submission():
     assert (y.exam, y.student) == (j.exam, j.student) == ("E0-1", "Ada")
 
 
+@pytest.mark.parametrize("typed", ["00123", "007", "1.50", "12e3", "+42"])
+def test_a_student_typed_as_a_bare_number_is_the_text_typed(typed):
+    # YAML reads `student: 00123` as the integer 123, and the roster's id 00123 was lost
+    assert A.loads(f"exam: V1\nstudent: {typed}\nanswers: {{1: {{x: 007}}}}\n").student == typed
+    assert A.loads(f"student: Ada\nstudent: {typed}\n").student == typed      # the one read: the last
+    assert A.loads(f"student: {typed}\nstudent: Ada\n").student == "Ada"
+    assert A.loads(f"answers: {{1: {{x: {typed}}}}}\n").answers[1]["x"] != typed   # answers stay numbers
+
+
 def test_blank_template():
     s = A.loads('exam: "E0-1"\nstudent: ""\nanswers:\n  1:\n    I: ~\n    U: ~\n')
     assert s.student is None and A.is_blank(s.answers[1]["I"]) and A.is_blank("  ") and A.is_blank([None, ""])

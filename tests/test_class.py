@@ -312,6 +312,19 @@ def _submit(folder: Path, version: dict, student: str, answers: dict, name="answ
                                               allow_unicode=True), encoding="utf-8")
 
 
+def test_a_student_typed_as_a_bare_number_keeps_its_leading_zeros(tmp_path):
+    # `student: 00123` unquoted was YAML's integer 123: no student of the class, whose roster
+    # names them by id, so a sheet without its exam line was not graded at all.
+    out, _ = _generate(tmp_path, "--roster", _roster(tmp_path, "student_id\n00123\n00124\n"), "--seed", "5")
+    versions = json.loads((out / "key.json").read_text(encoding="utf-8"))["versions"]
+    sheet = tmp_path / "inbox" / "answers.yaml"
+    sheet.parent.mkdir()
+    sheet.write_text("student: 00124\n" + yaml.safe_dump({"answers": _right_answers(versions[1])}), encoding="utf-8")
+    r = run("grade", out / "key.json", sheet, "--json")
+    row = json.loads(r.stdout)
+    assert (row["status"], row["student"], row["exam"]) == ("graded", "00124", versions[1]["exam"]), r.stderr
+
+
 @pytest.fixture(scope="module")
 def generated_class(tmp_path_factory):
     """The class of five's exams, generated once for the tests that grade it (each grades a copy)."""
