@@ -9,9 +9,10 @@ Columns are recognised by their header, compared without case, spaces or punctua
     section     section, sections, group
 Excel's first line "sep=;" (or "sep=,") names the delimiter; else it is guessed (; , or tab).
 Without a recognised header the first column holds the names; then a cell there without a letter
-(a header such as "score,grade" above numbers) is refused, naming the columns examgen knows. Canvas's "Points Possible" row
-is skipped. Rows keep their order. Students may share a name when their ids differ; two rows
-with one id are refused. A student's id (else name) is what their version is derived from.
+(a header such as "score,grade" above numbers) is refused, naming the columns examgen knows.
+Canvas's "Points Possible" row is skipped. Rows keep their order. Students may share a name when
+their ids differ; two rows with one id are refused. A student's id (else name) is what their
+version is derived from.
 
 Names are normalised by the grader's rules (examgen.answers): NFC, one line (tabs, newlines
 and other white space become one space), no control characters, at most MAX_NAME characters.
