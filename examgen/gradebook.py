@@ -89,7 +89,8 @@ def write_reports(results: list[dict], folder, failed: list | None = None) -> li
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written, used = [], set()
-    for r in results:
+    # the file that counts takes the student's plain report name, a second submission the -2
+    for r in sorted(results, key=lambda r: NOT_COUNTED in r.get("notes_by_kind", ())):
         who = f"{r['student']} {r['student_id']}" if r.get("student_id") else str(r["student"])
         stem = folder_name(who)
         name, i = stem, 2
@@ -114,6 +115,7 @@ FORMATS = ("csv", "canvas", "moodle")
 # Kinds of the notes the gradebook makes (see grade.add_note), and which it acts on.
 OTHER_FOLDER = "other folder"          # a file in one student's folder with another's version
 SUBMITTED_TWICE = "submitted twice"    # (a row's) more than one file for the version
+NOT_COUNTED = "not counted"            # (a file's) another file counts for its version
 HANDED_IN_OTHER = "handed in another's version"   # (a row's) a file its folder and name give to another student
 NOT_SURELY_THEIRS = frozenset({OTHER_NAME, OTHER_FOLDER})         # a file less surely its student's
 ROW_KINDS = frozenset({NO_EXAM_LINE, OTHER_NAME, OTHER_FOLDER})   # a counted file's notes its row repeats
@@ -220,6 +222,9 @@ def _row(v, files: list[dict], counted: dict | None) -> dict:
     if counted is not None and len(files) > 1:
         add_note(row, SUBMITTED_TWICE, f"{len(files)} submissions for this version "
                                        f"({', '.join(r['file'] for r in files)}); counted {counted['file']}")
+        for r in files:   # (its report says so: it is not the grade)
+            if r is not counted and NOT_COUNTED not in r["notes_by_kind"]:
+                add_note(r, NOT_COUNTED, f"not counted: the gradebook counts {counted['file']} for this version")
     return row
 
 

@@ -389,8 +389,12 @@ def test_two_submissions_for_one_version_are_flagged(tmp_path, graded_class):
     assert "warning: Björk Guðmundsdóttir handed in 王小明's version" in r.stderr
     # the same file under S1's own folder and name is S1's second submission
     _submit(subs / versions[0]["folder"], versions[0], "王小明", {1: {"I": 0}}, name="answers-2.yaml")
-    r, _, rows = _book(tmp_path, out, subs)
+    r, _, rows = _book(tmp_path, out, subs, "--report", tmp_path / "reports")
     assert "2 submissions for this version" in rows[1][-1] and "warning: 王小明: 2 submissions" in r.stderr
+    # each report says whether it is the grade: the counted file's has the student's plain name
+    counted, other = (tmp_path / "reports" / f"{n}.md" for n in ("王小明-S1", "王小明-S1-2"))
+    assert "not counted" not in counted.read_text(encoding="utf-8") and "10 / 10 points" in counted.read_text(encoding="utf-8")
+    assert "not counted: the gradebook counts" in other.read_text(encoding="utf-8")
 
 
 def test_a_file_without_its_exam_line_is_the_version_of_the_student_it_names_or_whose_folder_holds_it(
