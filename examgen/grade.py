@@ -400,10 +400,19 @@ def _version_of_student(key: Key, sub) -> Version | None:
     return None
 
 
+def _id_text(exam_id: str) -> str:
+    """An exam id as compared when copied by hand: no case, spaces, dashes or quotes."""
+    return "".join(c for c in exam_id.upper() if c.isalnum())
+
+
 def _pick_version(key: Key, sub) -> tuple[Version, str]:
     """The version the file is graded as, and a note when the file does not say it ("" when it does)."""
     if sub.exam in key.versions:
         return key.versions[sub.exam], ""
+    typed = _id_text(sub.exam) if isinstance(sub.exam, str) else None
+    same = [v for name, v in key.versions.items() if typed and _id_text(name) == typed]
+    if len(same) == 1:   # the id copied in another case or with spaces: e0 - 06c9d2, vpy5 bt36g
+        return same[0], f"the exam line reads {sub.exam!r}; graded as {same[0].exam}"
     # A class key's other versions are not named: this message reaches the student's report.
     held = ", ".join(sorted(key.versions)) if len(key.versions) == 1 else f"{len(key.versions)} versions of this class"
     if sub.exam is None:

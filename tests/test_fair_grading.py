@@ -697,3 +697,16 @@ def test_an_answer_of_the_wrong_sign_is_told_so():
     assert got["verdict"] == "wrong" and got["points"] == 0
     assert got["feedback"].startswith("the sign is wrong: your answer is the negative of the right one"), got
     assert "sign" not in _graded_part(inst, "L", f"2*({L})")["feedback"]
+
+
+def test_an_exam_id_copied_in_another_case_or_with_spaces_is_that_version():
+    # a sheet whose exam line read "e0-fair" or "E0 - FAIR" was "for exam …, which this key does not hold"
+    inst = BANK["iou"].sample(0)
+    key = make_key(inst)
+    I = keys.problem_entry(inst, 1, 10)["answers_exact"]["I"]
+    for typed in ("e0-fair", "E0 - FAIR", " e0fair "):
+        r = grade_submission(key, {"exam": typed, "answers": {1: {"I": I}}})
+        assert r["exam"] == "E0-fair" and r["problems"][0]["parts"][0]["verdict"] == "correct", typed
+        assert f"the exam line reads {typed.strip()!r}; graded as E0-fair" in r["notes"]
+    with pytest.raises(answers.AnswerFileError, match="which this key does not hold"):
+        grade_submission(key, {"exam": "E1-fair", "answers": {1: {"I": I}}})
