@@ -408,7 +408,7 @@ def grade(key, submissions, as_json, report_dir, gradebook, book_format, spec_fi
           --gradebook canvas.csv
     """
     from . import gradebook as out
-    from .grade import grade_paths, load_key, own_output
+    from .grade import NOT_IN_KEY, grade_paths, load_key, own_output
 
     graded_key = load_key(key)
     if spec_file:
@@ -451,6 +451,8 @@ def grade(key, submissions, as_json, report_dir, gradebook, book_format, spec_fi
     failed = sum(r["status"] != "graded" for r in results)
     if failed:
         click.echo(f"examgen: {failed} of {len(results)} file(s) could not be graded", err=True)
+    if len(results) > 1 and all(NOT_IN_KEY in (r["error"] or "") for r in results):
+        click.echo(shown(f"examgen: none of the files is for an exam of {key}: is it these submissions' key?"), err=True)
     if failed or unwritten:
         sys.exit(1)
 

@@ -400,6 +400,9 @@ def _version_of_student(key: Key, sub) -> Version | None:
     return None
 
 
+NOT_IN_KEY = "which this key does not hold"   # (a file's error: the key is another exam's, or the id is mistyped)
+
+
 def _id_text(exam_id: str) -> str:
     """An exam id as compared when copied by hand: no case, spaces, dashes or quotes."""
     return "".join(c for c in exam_id.upper() if c.isalnum())
@@ -425,7 +428,7 @@ def _pick_version(key: Key, sub) -> tuple[Version, str]:
                        f"{v.student}")
         raise answer_files.AnswerFileError(f"the file does not say its exam version (exam: …), nor names a student "
                                            f"of this class; the key holds {held}")
-    raise answer_files.AnswerFileError(f"the file is for exam {sub.exam}, which this key does not hold (it holds {held})")
+    raise answer_files.AnswerFileError(f"the file is for exam {sub.exam}, {NOT_IN_KEY} (it holds {held})")
 
 
 def _round(x: float) -> float:

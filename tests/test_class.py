@@ -684,6 +684,7 @@ def test_grading_never_writes_over_the_instructors_files(tmp_path, graded_class)
     assert run("generate", "--spec", SMALL, "--seed", "99", "--out", other, "--format", "md").returncode == 0
     r = run("grade", other / "key.json", subs, "--gradebook", book)   # the wrong key: nothing graded
     assert r.returncode == 1 and "no file was graded" in r.stderr and book.read_bytes() == written
+    assert "none of the files is for an exam of" in r.stderr          # said once, not only file by file
     reports = tmp_path / "reports"
     reports.mkdir()
     (reports / "notes.md").write_text("my notes on the class\n")
