@@ -20,6 +20,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import lru_cache
 from html import escape
@@ -27,7 +28,7 @@ from html import escape
 import numpy as np
 
 from . import expr
-from .compare import tolerance
+from .compare import BOUND_SLACK, tolerance
 
 POINT = (Fraction(1, 2), Fraction(1, 3), Fraction(2), Fraction(3, 2), Fraction(1, 4), Fraction(3))
 SAME = 1e-12            # a mistake entry this close to the right one is not a mistake in that entry
@@ -143,9 +144,10 @@ def _part(entry: dict, name: str, spec: dict, warnings: set) -> Part | None:
     fields = []
     for idx in np.ndindex(*right.shape):
         e = float(right[idx])
-        tol = float(tolerance(e, rtol, atol))
+        stated = _stated(str(exact[idx]))
+        tol = _signed(e, float(tolerance(e, rtol, atol)), stated)
         label = name + (f"[{', '.join(map(str, idx))}]" if idx else "")
-        f = Field(label, e, tol, each, _spellings(e, str(exact[idx]), tol))
+        f = Field(label, e, tol, each, _spellings(e, str(exact[idx]), tol, stated))
         for mname, msg, w in mistakes:
             w = np.asarray(w, dtype=float)
             if w.shape != right.shape:
@@ -211,17 +213,42 @@ def _num(x: float) -> str:
     return repr(float(x) + 0.0)
 
 
-def _spellings(value: float, exact: str, tol: float) -> tuple:
-    """Texts of the right answer a text-matching LMS accepts: the exact form and short decimals."""
+# How students round a decimal by hand: half up (away from 0: -9/8 to -1.13), half to even as
+# Python does (-1.12), or cut off (-1.12); a text-matching LMS accepts only the texts it lists.
+_ROUNDINGS = (ROUND_HALF_UP, ROUND_HALF_EVEN, ROUND_DOWN)
+
+
+def _stated(exact: str) -> bool:
+    """The key states the value exactly (3/4, 2, ln(2)), not as a decimal (a drill key's 0.4113)."""
+    return not re.fullmatch(r"-?\d+\.\d*(e[-+]?\d+)?|-?\d+e[-+]?\d+", exact)
+
+
+def _signed(value: float, tol: float, stated: bool) -> float:
+    """The grader's sign rule (compare.sign_slips) in one symmetric interval: for a stated value
+    that is not 0, an interval that reaches 0 is cut to exclude 0 and the other sign (for -1/243,
+    0.005 would take 0 and +0.004, which the exam says are wrong)."""
+    return min(tol, abs(value) * (1 - 1e-6)) if stated and value != 0 else tol
+
+
+def _spellings(value: float, exact: str, tol: float, stated: bool = True) -> tuple:
+    """Texts of the right answer a text-matching LMS accepts: the exact form, and the decimals of
+    up to four lengths within the tolerance, each rounded as students round it, with and without
+    the 0 before the point (0.75, .75)."""
     out = [exact] if exact and " " not in exact else []
+    digits = Decimal(_num(value)) if "e" not in _num(value) else Decimal(value)
+    lengths = 0
     for d in range(0, 7):
-        s = f"{value:.{d}f}"
-        if abs(float(s) - value) <= tol and s not in out:
-            out.append(s)
-        if len(out) >= 4:
+        texts = [f"{digits.quantize(Decimal(1).scaleb(-d), rounding=r):f}" for r in _ROUNDINGS]
+        texts = [t for t in dict.fromkeys(texts) if abs(float(t) - value) <= tol * BOUND_SLACK
+                 and (float(t) * value > 0 or not stated or value == 0)   # never 0 or -0.0 for -1/243
+                 and not (t.startswith("-") and float(t) == 0)]
+        if texts:
+            out += [t for t in texts if t not in out]
+            out += [t.replace("0.", ".", 1) for t in texts if re.match(r"-?0\.", t)]
+            lengths += 1
+        if lengths >= 4:
             break
-    full = _num(value)
-    return tuple(dict.fromkeys(out + [full]))
+    return tuple(dict.fromkeys(out + [_num(value)]))
 
 
 @lru_cache(maxsize=1)

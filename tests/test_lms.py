@@ -322,3 +322,21 @@ def test_a_transposed_mistake_is_left_out_of_the_blanks_without_a_warning():
     assert not warnings
     questions([("v1", {"exam": "E1", "problems": [entry([1, 2, 3, 4, 5, 6])]}, ["Find W."])], warnings)
     assert any("answers with another shape" in w for w in warnings)
+
+
+def test_a_text_matching_lms_accepts_the_roundings_students_type_and_never_0_for_a_small_exact_value():
+    from examgen.compare import tolerance
+    from examgen.lms import _signed, _spellings
+
+    def spell(value, exact):
+        tol = _signed(value, float(tolerance(value, 0.01, 0.005)), True)
+        return tol, _spellings(value, exact, tol)
+
+    # Canvas took -1.12 for -9/8 but not -1.13 (half up, as by hand), nor .75 for 3/4
+    assert {"-1.13", "-1.12", "-1.125"} <= set(spell(-9 / 8, "-9/8")[1])
+    assert {"0.063", "0.062", ".0625"} <= set(spell(1 / 16, "1/16")[1]) and ".75" in spell(0.75, "3/4")[1]
+    # the sign rule: for -1/243 neither Moodle's interval nor Canvas's texts may take 0 or +0.004
+    tol, texts = spell(-1 / 243, "-1/243")
+    assert -1 / 243 + tol < 0 and "-0.004" in texts and not any(float(t) >= 0 for t in texts[1:])
+    # a drill key (a decimal) keeps the plain rule, as the grader does
+    assert _signed(-0.0041, 0.005, False) == 0.005 and "-0.004" in _spellings(-0.0041, "-0.0041", 0.005, False)
