@@ -426,6 +426,12 @@ def _pick_version(key: Key, sub) -> tuple[Version, str]:
         if v is not None:   # a class: the one version made for the student the file names (or its folder)
             return v, (f"the file does not say its exam version; graded as {v.exam}, the version made for "
                        f"{v.student}")
+        namesakes = [v for v in key.versions.values() if v.student and sub.student and same_name(sub.student, v.student)]
+        if len(namesakes) > 1:   # two students of one name: the name alone cannot tell which
+            ids = ", ".join(v.who.get("student_id") or v.exam for v in namesakes)
+            raise answer_files.AnswerFileError(f"the file does not say its exam version (exam: …), and {len(namesakes)} "
+                                               f"students of this class are named {sub.student!r} ({ids}); "
+                                               "add the exam line from the answer sheet")
         raise answer_files.AnswerFileError(f"the file does not say its exam version (exam: …), nor names a student "
                                            f"of this class; the key holds {held}")
     raise answer_files.AnswerFileError(f"the file is for exam {sub.exam}, {NOT_IN_KEY} (it holds {held})")

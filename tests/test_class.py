@@ -712,3 +712,13 @@ def test_another_students_version_handed_in_is_counted_for_nobody(tmp_path, gene
     assert f"{mine['student']} handed in {other['student']}'s version" in r.stderr
     (report,) = [p.read_text(encoding="utf-8") for p in reports.glob("*.md")]
     assert report.startswith(f"# Graded: {mine['student']}") and "counted for neither of you" in report
+
+
+def test_a_sheet_without_its_exam_line_naming_two_namesakes_says_so(tmp_path):
+    # "names no student of this class" was said for a name two students share
+    out, _ = _generate(tmp_path, "--roster", _roster(tmp_path, "name,id\nWei Zhang,00123\nWei Zhang,00124\nAda,00125\n"))
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    (subs / "wz.yaml").write_text("student: Wei Zhang\nanswers:\n  1:\n    I: 1\n", encoding="utf-8")
+    r = run("grade", out / "key.json", subs)
+    assert r.returncode == 1 and "2 students of this class are named 'Wei Zhang' (00123, 00124)" in r.stdout + r.stderr
