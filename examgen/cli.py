@@ -269,9 +269,9 @@ def generate(spec_file, seed, out, formats, versions, roster, force):
     else:
         summary = run(spec, out, seed, wanted, versions, students, force, helper=helper)
     if note:
-        click.echo(f"note: {note}", err=True)
+        click.echo(f"examgen: note: {note}", err=True)
     for warning in summary.get("warnings", ()):
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(shown(f"examgen: warning: {warning}"), err=True)
     vs = summary["versions"]
     names = ", ".join(sorted(wanted - {"moodle", "qti"}) + ["key.json", "answers.yaml"])
     exports = [name for fmt, name in (("moodle", "moodle.xml"), ("qti", "qti.zip")) if fmt in wanted]
