@@ -232,12 +232,15 @@ def _student(row: list[str], cols: dict, source: str, line: int) -> Student | No
 
 
 # --- folder names -------------------------------------------------------------------------------
-_REFUSED = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|\s]+')
+# What file systems refuse, and what a shell reads as its own (O'Brien, Tom & Jerry, $5, {x}):
+# a folder name an instructor can type in a script without quoting.
+_REFUSED = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|\s\'`;&$!(){}\[\]~^%#,=]+')
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
 
 def folder_name(name: str, limit: int = 60) -> str:
-    """A folder name that keeps the letters of any script; only what file systems refuse goes."""
+    """A folder name that keeps the letters of any script; what file systems refuse, and a
+    shell's own characters, become -."""
     s = _REFUSED.sub("-", unicodedata.normalize("NFC", name)).strip("-. ")
     s = s[:limit].rstrip("-. ")
     if not s or s.lower().split(".")[0] in _RESERVED:

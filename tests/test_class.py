@@ -194,6 +194,8 @@ def test_folder_names_keep_every_script_and_drop_only_what_file_systems_refuse()
     assert folder_name("王小明") == "王小明"
     assert folder_name("Nguyễn Thị Minh Khai") == "Nguyễn-Thị-Minh-Khai"
     assert folder_name('a/b\\c:d*e?f"g<h>i|j') == "a-b-c-d-e-f-g-h-i-j"
+    # a shell's own characters too: the folders of O'Brien, Seán and Tom & Jerry can be typed unquoted
+    assert folder_name("O'Brien, Seán") == "O-Brien-Seán" and folder_name("Tom & Jerry $5 {x}") == "Tom-Jerry-5-x"
     assert folder_name("..") == "student" and folder_name("CON") == "CON-student"
 
 
