@@ -470,10 +470,10 @@ def _class_summary(rows: list[dict], skipped: list) -> None:
         click.echo(f"examgen: skipped {len(skipped)} file(s) that are not answer files ({'; '.join(said)})", err=True)
     for line in duplicates(rows):
         click.echo(shown(f"examgen: warning: {line}"), err=True)
-    for r in rows:   # (said on both students' rows: here once, by the student who handed it in)
-        note = r["notes_by_kind"].get(HANDED_IN_OTHER, "")
-        if note.startswith("handed in "):
-            click.echo(shown(f"examgen: warning: {r['student']} {note}"), err=True)
+    for r in rows:   # (said on both students' rows: here once, by the student who handed it in; each file)
+        if HANDED_IN_OTHER in r["notes_by_kind"]:
+            for note in (n for n in r["notes"] if n.startswith("handed in ")):
+                click.echo(shown(f"examgen: warning: {r['student']} {note}"), err=True)
     blank = [r for r in rows if blank_sheet(r)]
     if blank:
         click.echo(shown(f"examgen: {len(blank)} student(s) handed in a blank sheet, counted as not submitted: "

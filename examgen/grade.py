@@ -363,7 +363,7 @@ def grade_submission(key, answers, partial: bool = True, carry_forward: bool = T
     if typed:
         add_note(said, OTHER_NAME, typed)
     return {"file": sub.source, "student": student, "student_id": version.who.get("student_id", ""),
-            "exam": version.exam, "status": "graded", "error": None,
+            "typed_student": sub.student or "", "exam": version.exam, "status": "graded", "error": None,
             "score": _round(sum(p["score"] for p in problems)), "max": version.points,
             "problems": problems, **said}
 

@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 from .grade import BLANK_SHEET, NO_EXAM_LINE, OTHER_NAME, add_note
-from .roster import folder_name
+from .roster import folder_name, same_name
 from .safeio import markdown_text, shown, write_text
 
 MARK = {"correct": "✓", "within tolerance": "≈", "carried": "↪", "wrong": "✗", "blank": "–", "unreadable": "?"}
@@ -116,7 +116,8 @@ FORMATS = ("csv", "canvas", "moodle")
 OTHER_FOLDER = "other folder"          # a file in one student's folder with another's version
 SUBMITTED_TWICE = "submitted twice"    # (a row's) more than one file for the version
 NOT_COUNTED = "not counted"            # (a file's) another file counts for its version
-HANDED_IN_OTHER = "handed in another's version"   # (a row's) a file its folder and name give to another student
+HANDED_IN_OTHER = "handed in another's version"   # (a row's) its student handed in another's version
+HANDED_IN_BY_OTHER = "version handed in by another"   # (a row's) another student handed in this version
 NOT_SURELY_THEIRS = frozenset({OTHER_NAME, OTHER_FOLDER})         # a file less surely its student's
 ROW_KINDS = frozenset({NO_EXAM_LINE, OTHER_NAME, OTHER_FOLDER})   # a counted file's notes its row repeats
 
@@ -153,12 +154,13 @@ def class_rows(key, results: list[dict]) -> list[dict]:
         folder = Path(r["file"]).parent.name
         if folder in folders and folders[folder] != r["exam"]:
             add_note(r, OTHER_FOLDER, f"found in the folder of {names[folder]}, but it is the exam of another student")
-            if OTHER_NAME in r["notes_by_kind"]:   # its folder and its typed name both say whose it is
-                handed_in.setdefault(folders[folder], []).append(r)
-                owner = by_exam[folders[folder]]    # the report goes to them, not to the version's student
-                r.update(student=owner.student or r["student"], student_id=owner.who.get("student_id", ""))
-                r["notes"].append(f"this is the version made for {by_exam[r['exam']].student}: it is counted for "
-                                  "neither of you until your instructor has checked it")
+            owner = by_exam[folders[folder]]
+            if owner.student and r.get("typed_student") and same_name(r["typed_student"], owner.student):
+                # its folder and its typed name both say it is the folder's student's: the report goes to them
+                handed_in.setdefault(owner.exam, []).append(r)
+                r.update(student=owner.student, student_id=owner.who.get("student_id", ""))
+                add_note(r, NOT_COUNTED, f"this is the version made for {by_exam[r['exam']].student}: it is counted "
+                                         "for neither of you until your instructor has checked it")
     foreign = {id(r) for rs in handed_in.values() for r in rs}
     rows = []
     for v in versions:
@@ -178,8 +180,8 @@ def class_rows(key, results: list[dict]) -> list[dict]:
             where = f"{r['file']} ({r['score']:g} / {r['max']:g} points)"
             add_note(row_of[exam], HANDED_IN_OTHER, f"handed in {by_exam[r['exam']].student}'s version {r['exam']}: "
                                                     f"{where}; not counted, check it")
-            add_note(row_of[r["exam"]], HANDED_IN_OTHER, f"{by_exam[exam].student} handed in this version: {where}; "
-                                                          "that file is not counted, check it")
+            add_note(row_of[r["exam"]], HANDED_IN_BY_OTHER, f"{by_exam[exam].student} handed in this version: {where}; "
+                                                             "that file is not counted, check it")
     return rows + [_row(None, [r], r) for r in loose]
 
 

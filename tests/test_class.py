@@ -714,6 +714,18 @@ def test_another_students_version_handed_in_is_counted_for_nobody(tmp_path, gene
     assert f"{mine['student']} handed in {other['student']}'s version" in r.stderr
     (report,) = [p.read_text(encoding="utf-8") for p in reports.glob("*.md")]
     assert report.startswith(f"# Graded: {mine['student']}") and "counted for neither of you" in report
+    # beside the student's own sheet, the copy's report is the one renamed (-2): the plain name is the grade's
+    _submit(work / mine["folder"], mine, mine["student"], _right_answers(mine), name="answers-own.yaml")
+    shutil.rmtree(reports)
+    _book(tmp_path, out, work, "--report", reports)
+    plain = next(p for p in reports.glob("*.md") if not p.stem.endswith("-2"))
+    assert "counted for neither" not in plain.read_text(encoding="utf-8")
+    # a name that is not the folder's student's (a nickname, a third student): the version's own file, noted
+    shutil.rmtree(work)
+    _submit(work / mine["folder"], other, "someone else", _right_answers(other))
+    r, _, rows = _book(tmp_path, out, work)
+    row = next(row for row in rows[1:] if row[4] == other["exam"])
+    assert row[-3] == "graded" and "found in the folder of" in row[-1] and "handed in" not in r.stderr
 
 
 def test_a_sheet_without_its_exam_line_naming_two_namesakes_says_so(tmp_path):
