@@ -418,8 +418,9 @@ def grade(key, submissions, as_json, report_dir, gradebook, book_format, spec_fi
         apply_spec(graded_key, load_spec(spec_file), f"spec {spec_file}")
     numbers = sorted({n for v in graded_key.versions.values() for n in v.problems})
     title = next(iter(graded_key.versions.values())).title or "Exam"
-    refusal = (gradebook and out.gradebook_refusal(gradebook, numbers, title, book_format)) or \
-        (report_dir and out.report_refusal(report_dir))
+    exams = frozenset(graded_key.versions)
+    refusal = (gradebook and out.gradebook_refusal(gradebook, numbers, title, book_format, exams)) or \
+        (report_dir and out.report_refusal(report_dir, exams))
     if refusal:   # before grading: nothing the instructor keeps is written over
         raise ExamgenError(refusal)
     skipped: list = []

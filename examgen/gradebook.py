@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 from .grade import BLANK_SHEET, NO_EXAM_LINE, OTHER_NAME, add_note
@@ -305,32 +306,63 @@ def _first_line(path: Path) -> str | None:
     return (head.decode("utf-8-sig", errors="replace").splitlines() or [""])[0]
 
 
-def gradebook_refusal(path, numbers: list[int], title: str = "Exam", fmt: str = "csv") -> str | None:
+def gradebook_refusal(path, numbers: list[int], title: str = "Exam", fmt: str = "csv",
+                      exams: frozenset = frozenset()) -> str | None:
     """Why the gradebook must not be written to `path`, or None. A file there that is not this
-    exam's gradebook in this format (its header differs) is the instructor's: a gradebook they
-    keep, the key, the roster; examgen replaces only what it wrote for this key."""
-    first = _first_line(Path(path))
-    if first is None or first == gradebook_csv([], numbers, title, fmt).lstrip("\ufeff").splitlines()[0]:
+    exam's gradebook in this format is the instructor's (a gradebook of another exam or kept by
+    hand, the key, the roster): its header differs, or (csv) a row names a version that is not
+    one of `exams`, the key's. examgen replaces only what it wrote for this key."""
+    path = Path(path)
+    first = _first_line(path)
+    if first is None:
+        return None
+    ours = first == gradebook_csv([], numbers, title, fmt).lstrip("\ufeff").splitlines()[0]
+    if ours and fmt == "csv":
+        try:
+            rows = list(csv.DictReader(io.StringIO(path.read_bytes()[:MAX_GRADEBOOK_BYTES].decode("utf-8-sig"))))
+        except (OSError, UnicodeDecodeError, csv.Error):
+            rows = [{"exam": None}]
+        # (a file this key could not grade has a row of its own, with the exam it names)
+        ours = all(r.get("exam") in exams or not r.get("exam") or r.get("status") == FAILED for r in rows)
+    if ours:
         return None
     return (f"{path} exists and is not this exam's {fmt} gradebook; examgen replaces only a gradebook it "
             "wrote for this key: give a new file name")
 
 
+MAX_GRADEBOOK_BYTES = 20_000_000   # a class's gradebook is a few kB; a larger file is not read past this
+
+
 REPORT_HEAD = "# Graded: "   # the first line of every report (see report())
 
 
-def report_refusal(folder) -> str | None:
-    """Why reports must not be written into `folder`, or None: a Markdown file there that is not
-    a report examgen wrote (its first line) is the instructor's, and a report could take its name."""
+def report_refusal(folder, exams: frozenset = frozenset()) -> str | None:
+    """Why reports must not be written into `folder`, or None: a Markdown file there that is not a
+    report examgen wrote for this key (its first line, its version: one of `exams`) is the
+    instructor's, or another exam's, and a report could take its name."""
     folder = Path(folder)
     if not folder.is_dir():
         return None
     theirs = sorted(p.name for p in folder.glob("*.md")
-                    if p.is_file() and not p.is_symlink() and not (_first_line(p) or "").startswith(REPORT_HEAD))
+                    if p.is_file() and not p.is_symlink() and not _report_of(p, exams))
     if not theirs:
         return None
     return (f"{folder} holds Markdown files that are not examgen reports ({', '.join(theirs[:3])}"
             f"{', …' if len(theirs) > 3 else ''}); give an empty or new folder for the reports")
+
+
+_REPORT_VERSION = re.compile(r"^Exam version `([^`]*)`", re.M)
+
+
+def _report_of(path: Path, exams: frozenset) -> bool:
+    """A report examgen wrote for one of `exams` (a file it could not grade names no version)."""
+    if not (_first_line(path) or "").startswith(REPORT_HEAD):
+        return False
+    try:
+        m = _REPORT_VERSION.search(path.read_bytes()[:4096].decode("utf-8", errors="replace"))
+    except OSError:
+        return False
+    return m is None or m.group(1) in exams
 
 
 def write_gradebook(rows: list[dict], numbers: list[int], path, title: str = "Exam", fmt: str = "csv") -> Path:

@@ -682,10 +682,15 @@ def test_grading_never_writes_over_the_instructors_files(tmp_path, graded_class)
     written = book.read_bytes()
     assert run("grade", key, subs, "--gradebook", book).returncode == 0      # its own gradebook: rewritten
     one_line_error(run("grade", key, subs, "--gradebook", book, "--gradebook-format", "moodle"), "moodle gradebook")
+    midterm = tmp_path / "midterm.csv"      # this format's header, another exam's rows: another gradebook
+    midterm.write_bytes(written.replace(versions[0]["exam"].encode(), b"VOTHEREXAM"))
+    one_line_error(run("grade", key, subs, "--gradebook", midterm), "midterm.csv exists")
     other = tmp_path / "other"
     assert run("generate", "--spec", SMALL, "--seed", "99", "--out", other, "--format", "md").returncode == 0
-    r = run("grade", other / "key.json", subs, "--gradebook", book)   # the wrong key: nothing graded
-    assert r.returncode == 1 and "no file was graded" in r.stderr and book.read_bytes() == written
+    one_line_error(run("grade", other / "key.json", subs, "--gradebook", book), "grades.csv exists")   # the wrong key
+    assert book.read_bytes() == written
+    r = run("grade", other / "key.json", subs, "--gradebook", tmp_path / "new.csv")   # nothing graded: nothing written
+    assert r.returncode == 1 and "no file was graded" in r.stderr and not (tmp_path / "new.csv").exists()
     assert "none of the files is for an exam of" in r.stderr          # said once, not only file by file
     reports = tmp_path / "reports"
     reports.mkdir()
@@ -694,6 +699,7 @@ def test_grading_never_writes_over_the_instructors_files(tmp_path, graded_class)
     (reports / "notes.md").unlink()
     assert run("grade", key, subs, "--report", reports).returncode == 0
     assert run("grade", key, subs, "--report", reports).returncode == 0    # its own reports: rewritten
+    one_line_error(run("grade", other / "key.json", subs, "--report", reports), "not examgen reports")   # another exam's
 
 
 def test_another_students_version_handed_in_is_counted_for_nobody(tmp_path, generated_class):
