@@ -45,7 +45,8 @@ def check_output_dir(out: Path, force: bool, base: int | None = None, secret: bo
     other = _other_class(out / "key.json", base if secret else None)
     if other:
         raise ExamgenError(f"{out / 'key.json'} is the key of {other}; replaced, its exams could no longer be "
-                           "graded: choose another --out, or pass --force to replace it")
+                           "graded: choose another --out, pass that class's --seed (its base_seed in key.json) to "
+                           "make it again, or --force to replace it")
     for sheet in [out / "answers.yaml", *out.glob("*/answers.yaml")]:
         # (a class's sheets name their student: generate wrote that, the answers are the student's)
         if sheet.is_file() and is_filled_in(sheet, name_counts=sheet.parent == out):

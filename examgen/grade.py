@@ -427,11 +427,10 @@ def _pick_version(key: Key, sub) -> tuple[Version, str]:
             return v, (f"the file does not say its exam version; graded as {v.exam}, the version made for "
                        f"{v.student}")
         namesakes = [v for v in key.versions.values() if v.student and sub.student and same_name(sub.student, v.student)]
-        if len(namesakes) > 1:   # two students of one name: the name alone cannot tell which
-            ids = ", ".join(v.who.get("student_id") or v.exam for v in namesakes)
-            raise answer_files.AnswerFileError(f"the file does not say its exam version (exam: …), and {len(namesakes)} "
-                                               f"students of this class are named {sub.student!r} ({ids}); "
-                                               "add the exam line from the answer sheet")
+        if len(namesakes) > 1:   # two students of one name: the name alone cannot tell which (no ids: a report)
+            raise answer_files.AnswerFileError(f"the file does not say its exam version (exam: …), and more than one "
+                                               f"student of this class is named {sub.student!r}; add the exam line "
+                                               "from your answer sheet")
         raise answer_files.AnswerFileError(f"the file does not say its exam version (exam: …), nor names a student "
                                            f"of this class; the key holds {held}")
     raise answer_files.AnswerFileError(f"the file is for exam {sub.exam}, {NOT_IN_KEY} (it holds {held})")
@@ -997,7 +996,8 @@ def _grade_choice(part: KeyPart, raw):
     given = _choice_text(raw)
     choices = {_choice_text(c) for c in part.choices or ()}
     labelled = _LABELLED_CHOICE.match(given)
-    if choices and given not in choices and labelled and labelled.group(1) in choices:
+    if choices and given not in choices and labelled and labelled.group(1) in choices \
+            and not _other_letters(given[labelled.end() - 1:], choices - {labelled.group(1)}):
         given = labelled.group(1)   # "a: Dirac delta", "(b) the step's …": the letter, as a marker reads it
     if choices and given not in choices:
         shown = str(raw) if len(str(raw)) <= 40 else str(raw)[:40].rsplit(" ", 1)[0] + " …"
@@ -1024,6 +1024,14 @@ def _functions_used(tree) -> tuple[set, set]:
 
 # a choice's letter followed by words: "a: Dirac delta", "b) the step's derivative …", "c - too slow"
 _LABELLED_CHOICE = re.compile(r"([a-z])\s*[).:\-–—]\s*\S")
+
+
+def _other_letters(words: str, others: set) -> bool:
+    """Whether words after a choice's letter name another choice ("b) or c"): a hedge, not a
+    choice. An "a" before a word is the article ("b) a step function")."""
+    alone = re.finditer(r"(?<![\w'’])([a-z])(?![\w'’])", words)
+    return any(m.group(1) in others and not (m.group(1) == "a" and re.match(r"\s+[a-z]{2,}", words[m.end():]))
+               for m in alone)
 
 
 def _choice_text(v) -> str:

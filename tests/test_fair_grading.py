@@ -629,7 +629,10 @@ def test_a_letter_that_is_no_choice_is_refused_saying_which_are():
                            # the letter and the student's words for it, as a marker reads it
                            (f"{right}: Dirac delta", "correct"), (f"({right}) the derivative is zero", "correct"),
                            (f"{wrong} - it is linear", "wrong"), ("The step derivative is a Dirac delta", "unreadable"),
-                           ("e: none of these", "unreadable")):
+                           ("e: none of these", "unreadable"),
+                           # a hedge names two choices: no choice ("a" before a word is the article)
+                           (f"{right}) or {wrong}", "unreadable"), (f"{right}) a step, not {wrong}", "unreadable"),
+                           (f"{right}) a step function", "correct")):
         sub = answers.loads(f"exam: {key['exam']}\nanswers:\n  1:\n    choice: '{typed}'\n")
         (part,) = grade_submission(key, sub)["problems"][0]["parts"]
         assert part["verdict"] == verdict, (typed, part)
