@@ -138,7 +138,8 @@ def bytecode_cache():
 def context(inst) -> dict:
     """Names a problem template sees: every parameter and solved value, plus p, s, profile."""
     return {**inst.params, **inst.values, "p": inst.params, "s": inst.values,
-            "exam": inst.profile == "exam", "profile": inst.profile, "asked": inst.parts}
+            "exam": inst.profile == "exam", "profile": inst.profile, "asked": inst.parts,
+            "all_asked": len(inst.parts) == len(inst.problem.parts)}   # (a prompt words a subset otherwise)
 
 
 def prompt(inst) -> str:
