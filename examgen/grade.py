@@ -369,13 +369,28 @@ def grade_submission(key, answers, partial: bool = True, carry_forward: bool = T
 
 
 def _ruled_out_mistakes(kp: KeyProblem, parts: list) -> list[tuple[int, str]]:
-    """(index, mistake) of each part named with a mistake that the student did not make: another
-    part the mistake changes is right (a mistake differs from the key on every part it declares,
-    the acceptance rule). Anchor labels worked from right IOUs are not 'the IOU over the
-    reference's area', whatever the labels are."""
+    """(index, mistake) of each part named with a mistake that the student did not make: a part it
+    is worked from (its `from`, all the way back) is right, and the mistake changes that part too
+    (a mistake differs from the key on every part it declares, the acceptance rule). Anchor
+    labels worked from right IOUs are not 'the IOU over the reference's area', whatever the labels
+    are; a slip made in one of two parts worked side by side (∂L/∂b right, ∂L/∂W not) is still
+    named where it was made."""
     right = {p["part"] for p in parts if p["verdict"] in (CORRECT, WITHIN)}
     return [(i, out["mistake"]) for i, out in enumerate(parts) if out["mistake"]
-            and any(any(m[0] == out["mistake"] for m in kp.parts[other].mistakes) for other in right - {out["part"]})]
+            and any(any(m[0] == out["mistake"] for m in kp.parts[other].mistakes)
+                    for other in right & _worked_from(kp, out["part"]))]
+
+
+def _worked_from(kp: KeyProblem, name: str) -> set:
+    """The parts a part is computed from, directly or through others (its `from` and `or_from`)."""
+    seen, todo = set(), [name]
+    while todo:
+        part = kp.parts.get(todo.pop())
+        for source in (part.carry_from + part.carry_or_from) if part else ():
+            if source not in seen and source != name:
+                seen.add(source)
+                todo.append(source)
+    return seen
 
 
 def identity(version: Version, sub) -> tuple[str, str]:

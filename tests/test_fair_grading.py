@@ -660,8 +660,19 @@ def test_a_mistake_the_students_right_answers_rule_out_is_not_named():
         assert got["y_c"]["mistake"] is None and "reference box's area" not in got["y_c"]["feedback"], got["y_c"]
         both = parts(m["answers"])
         assert both["IOU"]["mistake"] == "over-ref-area"   # made: named (and y_c carried from those IOUs)
-        return
-    raise AssertionError("no anchor-labels instance with the over-ref-area mistake")
+        break
+    else:
+        raise AssertionError("no anchor-labels instance with the over-ref-area mistake")
+    # A part worked side by side with the wrong one rules nothing out: loss-ce's L right and ∂L/∂ξ
+    # without its 1/n was told only "2 of 2 entries wrong"; the slip is named where it was made
+    inst = BANK["loss-ce"].sample(0)
+    key = make_key(inst)
+    entry = key["problems"][0]
+    wrong = next(m for m in entry["mistakes"] if m["name"] == "no-average")["answers"]["dL_dxi"]
+    graded = grade_submission(key, {"exam": key["exam"], "answers": {1: {
+        "L": entry["answers_exact"]["L"], "yhat": entry["answers_exact"].get("yhat"), "dL_dxi": wrong}}})
+    got = {p["part"]: p for p in graded["problems"][0]["parts"]}
+    assert got["L"]["verdict"] == "correct" and got["dL_dxi"]["mistake"] == "no-average", got["dL_dxi"]
 
 
 @pytest.mark.parametrize("typed, size, entries", [
