@@ -214,3 +214,10 @@ def test_a_subset_of_parts_narrows_the_question_itself():
                     assert len(re.findall(r"(?<!\\)\$", text)) % 2 == 0, (p.id, profile, seed, asked, text)   # math balanced
                 singles = [narrowed[(part,)] for part in p.parts]
                 assert len(set(singles)) == len(singles), (p.id, profile, seed)   # each names its own part
+
+
+def test_an_iou_at_the_threshold_is_not_written_below_it():
+    # solve printed "IOU = 1/2 < 1/2 ⇒ y_c = 0" for an anchor at the threshold
+    inst = bank.get("anchor-labels").from_params({"ref": [0, 0, 2, 2], "anchors": [[0, 0, 1, 2]], "threshold": "1/2"})
+    text = render.solution(inst)
+    assert r"= \frac{1}{2}, \text{ not} > \frac{1}{2}" in text and r"< \frac{1}{2}" not in text
