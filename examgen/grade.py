@@ -1175,7 +1175,8 @@ def _serve(conn, memory=None):
         try:
             reply = (True, func(*args))
         except Exception as e:  # noqa: BLE001 - sent back and raised in the parent
-            reply = (False, e if isinstance(e, expr.ExpressionError) else expr.ExpressionError(str(e)[:300]))
+            # (a user-facing message whole: a parameter's doc ran past 300 characters and was cut mid-word)
+            reply = (False, e if isinstance(e, expr.ExpressionError) else expr.ExpressionError(str(e)[:2000]))
         conn.send(reply)
 
 

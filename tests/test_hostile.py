@@ -404,3 +404,9 @@ def test_output_into_a_closed_pipe_ends_quietly():
     r = subprocess.run(f"'{EXAMGEN}' list | true", shell=True, capture_output=True, text=True,
                        executable=shutil.which("bash"), timeout=60)
     assert r.stderr == "", r.stderr
+
+
+def test_a_long_solve_error_is_printed_whole():
+    # "missing parameter 'graph' (… it has nodes g and h, and" ended mid-sentence: cut at 300 characters
+    r = subprocess.run(["examgen", "solve", "total-derivative", "--params", "-"], input="{}", capture_output=True, text=True)
+    assert r.returncode == 2 and r.stderr.rstrip().endswith("the last node is y)"), r.stderr
