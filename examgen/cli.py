@@ -70,7 +70,8 @@ def list_cmd(topic, as_json):
     rows = [p for p in load_bank().values() if not topic or p.topic == topic]
     if as_json:
         click.echo(json.dumps([{"id": p.id, "topic": p.topic, "title": p.title, "answers": list(p.parts),
-                                "options": {o: list(p.choices(o)) for o in p.options}}
+                                "options": {o: list(p.choices(o)) for o in p.options},
+                                "parameters": {n: spec.doc for n, spec in p.params.items()}}
                                for p in rows], indent=2))
         return
     width = max(len(p.id) for p in rows) if rows else 2
@@ -86,18 +87,24 @@ def list_cmd(topic, as_json):
 @click.option("--solution", is_flag=True, help="Add the worked solution and every answer.")
 @click.option("--option", "options", multiple=True, metavar="NAME=VALUE",
               help="Fix one of the problem's options, as an exam spec can (`examgen list --json` shows them).")
-def show(problem_id, seed, profile, solution, options):
+@click.option("--params", "as_params", is_flag=True,
+              help="Print the instance's parameters as JSON instead: edit them and give them to `examgen solve`.")
+def show(problem_id, seed, profile, solution, options, as_params):
     """Show one instance of a problem as Markdown.
 
     \b
     Examples:
       examgen show mlp-backprop --seed 3 --solution
       examgen show maxpool-backward --option pool=3
+      examgen show iou --params > mine.json   # edit, then: examgen solve iou --params mine.json
     """
     from . import bank, render
 
     problem = bank.get(problem_id)
     inst = problem.sample(seed, profile, _options_for(problem, _option_pairs(options), strict=True))
+    if as_params:
+        click.echo(json.dumps(inst.params_exact_json(), indent=1, ensure_ascii=False))
+        return
     click.echo(render.markdown(inst, with_solution=solution), nl=False)
 
 
@@ -135,7 +142,8 @@ def _options_for(problem, pairs: dict, strict: bool) -> dict:
 def solve(problem_id, params_file, as_json, timeout):
     """Solve an instance you give: its worked solution, or its answers as JSON.
 
-    Parameter names are those of `examgen list`/REFERENCE.md. Integers (and strings such
+    Parameter names are those of `examgen list --json` ("parameters"); `examgen show ID --params`
+    prints an instance's parameters to start from. Integers (and strings such
     as "ln(3)") are solved exactly; any decimal makes the instance numeric.
 
     \b

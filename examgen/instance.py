@@ -304,7 +304,8 @@ def from_params(problem: Problem, raw) -> Instance:
     if missing:
         name, spec = missing[0], problem.params[missing[0]]
         what = f"one of {', '.join(map(str, spec.choices))}" if spec.choices else spec.doc
-        raise ExamgenError(f"{pid}: missing parameter {name!r}" + (f" ({what})" if what else ""))
+        raise ExamgenError(f"{pid}: missing parameter {name!r}" + (f" ({what})" if what else "")
+                           + f"; its parameters: {', '.join(problem.params)}")
     numeric = {n: raw[n] for n, p in problem.params.items() if p.kind == "number"}
     use_exact = all(_all_exact_leaves(v) for v in numeric.values())
     params, dims = {}, {}

@@ -622,3 +622,18 @@ def test_every_roster_name_is_in_the_pdfs(tmp_path):
     for _sid, name, *_ in rows:
         assert unicodedata.normalize("NFC", name) in flat, name
     assert not re.search(r"\bseed\b", flat, re.I)
+
+
+def test_a_student_finds_the_parameters_to_solve_their_own_instance(tmp_path):
+    # `solve --help` pointed to `examgen list`, which named no parameter; a missing one was named alone
+    listed = {p["id"]: p for p in json.loads(run("list", "--json").stdout)}
+    assert set(listed["iou"]["parameters"]) == {"ref", "roi"} and "[x, y, w, h]" in listed["iou"]["parameters"]["roi"]
+    shown = run("show", "iou", "--seed", "2", "--params")
+    assert shown.returncode == 0 and set(json.loads(shown.stdout)) == {"ref", "roi"}
+    mine = tmp_path / "mine.json"
+    mine.write_text(shown.stdout)
+    solved = run("solve", "iou", "--params", mine, "--json")
+    from examgen import bank
+    assert solved.returncode == 0 and json.loads(solved.stdout)["answers"] == bank.get("iou").sample(2).answers_json()
+    r = run("solve", "iou", "--params", "-", input='{"ref": [0, 0, 2, 2]}')
+    assert r.returncode == 2 and "its parameters: ref, roi" in r.stderr
