@@ -236,6 +236,17 @@ def test_cli_solve_backprop_and_gradient_descent(tmp_path):
     f.write_text(json.dumps({k: v for k, v in _json(relu_case()).items() if k not in ("y", "loss", "hidden")}))
     out = run("solve", "mlp-forward", "--params", f, "--json")
     assert out.returncode != 0 and "missing parameter 'hidden' (one of sigmoid, tanh, relu)" in out.stderr, out.stderr
+    # a ReLU unit at its kink (ξ¹ = 0) has no derivative: refused, as activation-derivative refuses it
+    # (back-propagation took u(0) = 0 silently, against its own "1 where ξ > 0, 0 where ξ < 0")
+    kink = {"x": [[1, -1]], "W1": [[1, 1], [1, 0]], "b1": [0, 0], "W2": [[1, 1]], "b2": [0], "y": [[0]],
+            "hidden": "relu", "output": "linear", "loss": "mse"}
+    f.write_text(json.dumps(kink))
+    for pid in ("mlp-backprop", "gradient-descent"):
+        out = run("solve", pid, "--params", f) if pid == "mlp-backprop" else run(
+            "solve", pid, "--params", "-", input=json.dumps({**kink, "eta": "1/2"}))
+        assert out.returncode == 2 and "no derivative at ξ¹ = 0" in out.stderr and "example 1, unit 1" in out.stderr, out.stderr
+    f.write_text(json.dumps({k: v for k, v in kink.items() if k not in ("y", "loss")}))
+    assert run("solve", "mlp-forward", "--params", f).returncode == 0     # the forward pass is defined there
 
 
 @pytest.mark.parametrize("pid,change,words", [

@@ -291,6 +291,12 @@ def check(p):
         raise ValueError("binary cross-entropy needs targets y between 0 and 1")
     if p["loss"] == "ce" and not (np.all((y == 0) | (y == 1)) and np.all(y.sum(axis=1) == 1)):
         raise ValueError("cross-entropy needs one-hot targets: each row of y has a single 1, the rest 0")
+    if p["hidden"] == "relu":   # back-propagation needs g₁′(ξ¹): ReLU has none at its kink
+        xi1 = ops.to_float(p["x"]) @ ops.to_float(p["W1"]).T + ops.to_float(p["b1"])
+        if np.any(xi1 == 0):
+            i, j = (int(k) for k in np.argwhere(xi1 == 0)[0])
+            raise ValueError(f"ReLU has no derivative at ξ¹ = 0 (the kink): example {i + 1}, unit {j + 1} has "
+                             "ξ¹ = 0; choose weights that keep ξ¹ ≠ 0")
 
 
 def clear(s):
