@@ -197,7 +197,19 @@ def _solve_text(problem_id: str, raw, as_json: bool) -> str:
     if as_json:
         out = [{"problem": problem.id, "answers": i.answers_json()} for i in instances]
         return json.dumps(out if many else out[0], indent=2) + "\n"
-    return "\n".join(render.markdown(i, with_solution=True) for i in instances)
+    return "\n".join(_decimals_note(problem, r, i) + render.markdown(i, with_solution=True)
+                     for r, i in zip(raw if many else [raw], instances))
+
+
+def _decimals_note(problem, raw: dict, inst) -> str:
+    """Why an instance asked exactly (integers, "ln(3)") is worked in decimals: some value of it
+    has no closed form (σ of a number that is not a logarithm, say)."""
+    from .instance import exact_request
+
+    if not exact_request(problem, raw) or inst.exact:
+        return ""
+    return ("> Note: some values of this instance have no closed form (e.g. σ or tanh of a number that is "
+            "not a logarithm), so it is worked in decimals, to 4 significant figures.\n\n")
 
 
 def _output_file(path) -> Path:

@@ -307,7 +307,7 @@ def from_params(problem: Problem, raw) -> Instance:
         raise ExamgenError(f"{pid}: missing parameter {name!r}" + (f" ({what})" if what else "")
                            + f"; its parameters: {', '.join(problem.params)}")
     numeric = {n: raw[n] for n, p in problem.params.items() if p.kind == "number"}
-    use_exact = all(_all_exact_leaves(v) for v in numeric.values())
+    use_exact = exact_request(problem, numeric)
     params, dims = {}, {}
     for name, spec in problem.params.items():
         params[name] = _coerce(pid, spec, raw[name], use_exact, dims)
@@ -321,6 +321,11 @@ def from_params(problem: Problem, raw) -> Instance:
         raise
     except (ValueError, ZeroDivisionError, ArithmeticError) as e:
         raise ExamgenError(f"{pid}: {e}") from None
+
+
+def exact_request(problem: Problem, raw: dict) -> bool:
+    """Whether user-given parameters ask for an exact solution (integers and exact strings only)."""
+    return all(_all_exact_leaves(v) for n, v in raw.items() if n in problem.params and problem.params[n].kind == "number")
 
 
 def _all_exact_leaves(v) -> bool:

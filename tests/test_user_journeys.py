@@ -637,3 +637,15 @@ def test_a_student_finds_the_parameters_to_solve_their_own_instance(tmp_path):
     assert solved.returncode == 0 and json.loads(solved.stdout)["answers"] == bank.get("iou").sample(2).answers_json()
     r = run("solve", "iou", "--params", "-", input='{"ref": [0, 0, 2, 2]}')
     assert r.returncode == 2 and "its parameters: ref, roi" in r.stderr
+
+
+def test_an_exact_instance_worked_in_decimals_says_why():
+    # lstm-forward with u_o = 1 (o[2] = σ(ln 3 - something not a log)) switched to decimals without a word
+    params = {"x": [1, -1], "h0": 0, "c0": 1, "w_f": "ln(3)", "u_f": 0, "b_f": 0, "w_i": 0, "u_i": 0, "b_i": 0,
+              "w_o": "ln(3)", "u_o": 1, "b_o": 0, "w_c": "ln(2)", "u_c": 0, "b_c": 0, "variant": "course"}
+    r = run("solve", "lstm-forward", "--params", "-", input=json.dumps(params))
+    assert r.returncode == 0 and r.stdout.startswith("> Note: some values of this instance have no closed form")
+    exact = run("solve", "lstm-forward", "--params", "-", input=json.dumps({**params, "u_o": 0}))
+    assert exact.returncode == 0 and "no closed form" not in exact.stdout
+    drill = run("solve", "lstm-forward", "--params", "-", input=json.dumps({**params, "x": [1.5, -1]}))
+    assert drill.returncode == 0 and "no closed form" not in drill.stdout    # decimals asked: nothing to explain
