@@ -44,7 +44,8 @@ _ALIASES = {"σ": "sigma", "sigmoid": "sigma", "log": "ln", "ξ": "xi", "π": "p
 
 # What students copy from the PDF or type on a phone, as the plain syntax.
 _CHARACTERS = str.maketrans({"−": "-", "–": "-", "—": "-", "·": "*", "⋅": "*", "∙": "*", "×": "*",
-                             "÷": "/", "π": " pi ", "\u00a0": " ", "\u2009": " ", "\u202f": " "})
+                             "÷": "/", "π": " pi ", "\u00a0": " ", "\u2009": " ", "\u202f": " ",
+                             "ˆ": "^", "＾": "^"})   # ^ copied out of a PDF comes as the modifier letter ˆ
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 _SUPERSCRIPTS = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+")
 # The LaTeX the exam and key print (\frac{3}{4}, \ln{\left(2 \right)}, e^{-1}, \sqrt{2}).

@@ -213,7 +213,7 @@ def test_a_sparse_answer_earns_nothing_for_zeros_and_a_stray_guess():
     ("2²", 4), ("2³", 8), ("√2", np.sqrt(2)), ("√2/2", np.sqrt(2) / 2), ("e^-1", np.exp(-1)), ("e⁻¹", np.exp(-1)),
     ("σ(ln 3)", 0.75), ("sigma(ln(3))", 0.75), ("tanh 0", 0), ("\\frac{3}{4}", 0.75), ("-\\frac{1}{2}", -0.5),
     ("\\ln{\\left(2 \\right)}", np.log(2)), ("e^{-1}", np.exp(-1)), ("\\sqrt{2}", np.sqrt(2)), ("$\\frac{1}{8}$", 0.125),
-    ("1 − ln 2", 1 - np.log(2)), ("0.75", 0.75), ("π/π", 1),
+    ("1 − ln 2", 1 - np.log(2)), ("2ˆ3", 8), ("eˆ(−1)", np.exp(-1)), ("0.75", 0.75), ("π/π", 1),
     # TeX's own shorthands: an argument without braces is one token; plain TeX's \over
     ("\\frac34", 0.75), ("\\frac 1 2", 0.5), ("\\frac{1}4", 0.25), ("-\\frac12", -0.5), ("\\tfrac12 \\ln 2", np.log(2) / 2),
     ("\\sqrt2/2", np.sqrt(2) / 2), ("{3 \\over 4}", 0.75), ("3 \\over 4", 0.75), ("{1 \\over 1 + e^{-2}}", 1 / (1 + np.exp(-2))),
