@@ -202,7 +202,7 @@ def _key_part(name: str, spec: dict, problem: dict) -> KeyPart:
         if unknown:
             raise ValueError(f"part {name}: unknown function(s) {', '.join(sorted(unknown))}")
     part = KeyPart(name, kind, _points(spec["points"]), _points(spec["rtol"]), _points(spec["atol"]), variables,
-                   functions, None, "", None, _nested_text(exact_text), "", dims=str(spec.get("dims") or ""))
+                   functions, None, "", None, _sheet_text(exact_text), "", dims=str(spec.get("dims") or ""))
     carry = _need(spec.get("carry") or {}, dict, "a carry")
     part.carry_from = tuple(_name_list(carry.get("from") or [], "carry from"))
     part.carry_or_from = tuple(_name_list(carry.get("or_from") or [], "carry or_from"))
@@ -298,6 +298,22 @@ def _key_exact(expected: np.ndarray, exact_text) -> tuple[np.ndarray, np.ndarray
         elif same and agrees and isinstance(t, str) and not _DECIMAL_TEXT.search(t):
             stated[idx] = t
     return rationals, stated
+
+
+def _sheet_text(v) -> str:
+    """A key's value as the answer sheet asks for it: an array with channels (M × N × C, first
+    index outermost in key.json) as its matrix when C is 1, else one matrix per channel,
+    "c0: [[…]]; c1: [[…]]"; anything else as it is."""
+    shape = np.shape(v) if isinstance(v, list) else ()
+    while len(shape) > 2 and shape[-1] == 1:   # size-1 trailing axes: one channel
+        v, shape = _drop_last_axis(v), shape[:-1]
+    if len(shape) == 3:
+        return "; ".join(f"c{c}: {_nested_text([[entry[c] for entry in row] for row in v])}" for c in range(shape[2]))
+    return _nested_text(v)
+
+
+def _drop_last_axis(v):
+    return [_drop_last_axis(x) for x in v] if isinstance(v[0], list) else v[0]
 
 
 def _nested_text(v) -> str:

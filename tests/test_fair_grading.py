@@ -724,3 +724,16 @@ def test_an_exam_id_copied_in_another_case_or_with_spaces_is_that_version():
         assert f"the exam line reads {typed.strip()!r}; graded as E0-fair" in r["notes"]
     with pytest.raises(answers.AnswerFileError, match="which this key does not hold"):
         grade_submission(key, {"exam": "E1-fair", "answers": {1: {"I": I}}})
+
+
+def test_the_expected_array_is_shown_as_the_sheet_asks_for_it():
+    # feedback showed [[[2], [-2], [0], [2]], …] for a 4 × 4 × 1 array the sheet asked as a 4 × 4 matrix
+    from examgen.grade import _sheet_text
+
+    assert _sheet_text([[["2"], ["-2"]], [["8"], ["0"]]]) == "[[2, -2], [8, 0]]"
+    assert _sheet_text([[[["0"]]], [[["7"]]]]) == "[[0], [7]]"                         # K1 × K2 × 1 × 1
+    assert _sheet_text([[["1", "2"], ["3", "4"]]]) == "c0: [[1, 3]]; c1: [[2, 4]]"      # 1 × 2 × 2: per channel
+    assert _sheet_text(["1/2", "0"]) == "[1/2, 0]" and _sheet_text("3/4") == "3/4"
+    inst = BANK["conv2d-backward"].sample(0)
+    part = next(p for p in graded(make_key(inst), {})["problems"][0]["parts"] if p["part"] == "dL_dh")
+    assert not part["expected"].startswith("[[[") and part["expected"].startswith(("[[", "c0: "))
