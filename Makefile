@@ -15,8 +15,6 @@ install: $(BIN)/python ## install examgen and its test tools into .venv
 
 demo: install ## a practice final from the default bank in ./exam
 	$(BIN)/examgen generate --out exam
-	@echo "Open exam/exam.pdf (or exam/exam.md); fill in exam/answers.yaml; then"
-	@echo "  $(BIN)/examgen grade exam/key.json exam/answers.yaml"
 
 # pytest exits 5 when it collected no tests: that is a failure here, never a pass.
 # -n auto: one pytest-xdist worker per core (the tests share no files; each writes in tmp_path).

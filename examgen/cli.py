@@ -298,10 +298,24 @@ def generate(spec_file, seed, out, formats, versions, roster, force):
     if exports:
         click.echo(f"Wrote {' and '.join(exports)} ({len(vs)} version(s) of every problem) to {summary['out']}/")
     if len(vs) == 1:
-        click.echo(f"Wrote exam {vs[0][1]} ({names}) to {summary['out']}/")
+        out_dir = summary["out"]
+        click.echo(f"Wrote exam {vs[0][1]} ({names}) to {out_dir}/")
+        questions = f"{out_dir}/exam." + next(f for f in ("pdf", "md", "tex") if f in wanted or f == "tex")
+        click.echo(f"Next: answer {questions} in {out_dir}/answers.yaml, then: "
+                   f"{_prog()} grade {out_dir}/key.json {out_dir}/answers.yaml")
     else:
         click.echo(f"Wrote {len(vs)} versions ({names} each) to "
                    f"{summary['out']}/ with the key index {summary['out']}/key.json")
+
+
+def _prog() -> str:
+    """The command as the user can type it again: `examgen` when that is on PATH, else its path."""
+    import shutil
+    from shlex import quote
+
+    found = shutil.which("examgen")
+    here = Path(sys.argv[0]).resolve()
+    return "examgen" if found and Path(found).resolve() == here else quote(str(sys.argv[0]))
 
 
 @cli.command("init-spec")
