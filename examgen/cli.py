@@ -6,6 +6,7 @@ Heavy imports (NumPy, SymPy, Jinja2) happen inside the commands that need them, 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -308,6 +309,26 @@ def generate(spec_file, seed, out, formats, versions, roster, force):
                    f"{summary['out']}/ with the key index {summary['out']}/key.json")
 
 
+_WORKSHEET_MARK = re.compile(rb"Seed \d+, (?:exam|drill) profile")   # the line every worksheet prints
+
+
+def _a_worksheet(path: Path) -> bool:
+    """Whether `path` is free to write a worksheet to: no file, or one examgen wrote (a worksheet's
+    Markdown or LaTeX names its seed and profile; a PDF is pdfTeX's, as a compiled one is)."""
+    if path.is_symlink() or not path.exists():
+        return True
+    try:
+        with path.open("rb") as f:
+            head = f.read(8192)
+            f.seek(max(0, path.stat().st_size - 4096))
+            tail = f.read()
+    except OSError:
+        return False
+    if head.startswith(b"%PDF"):
+        return b"pdfTeX" in tail or b"pdfTeX" in head
+    return bool(_WORKSHEET_MARK.search(head))
+
+
 def _prog() -> str:
     """The command as the user can type it again: `examgen` when that is on PATH, else its path."""
     import shutil
@@ -354,7 +375,8 @@ def init_spec(path, force):
 @click.option("--title", help="Title at the top (default: Worksheet, with the topic's name).")
 @click.option("--option", "options", multiple=True, metavar="NAME=VALUE",
               help="Fix an option in every chosen problem that has it (e.g. variant=standard).")
-def worksheet(names, topic, problems, count, solutions, fmt, seed, profile, out, title, options):
+@click.option("--force", is_flag=True, help="Overwrite an existing file that is not an examgen worksheet.")
+def worksheet(names, topic, problems, count, solutions, fmt, seed, profile, out, title, options, force):
     """Make a LaTeX (or PDF, Markdown) worksheet: N instances of each problem.
 
     Name the problems by id or topic (`examgen worksheet iou bbox-target`, `examgen worksheet
@@ -399,6 +421,9 @@ def worksheet(names, topic, problems, count, solutions, fmt, seed, profile, out,
     title = " ".join((title or "").split()) or (f"Worksheet: {bank.TOPICS[topic]}" if topic else "Worksheet")
     text = make(groups, title, solutions, "md" if fmt == "md" else "tex", about=f"Seed {seed}, {profile} profile")
     target = _output_file(out or f"worksheet.{fmt}")
+    if not force and not _a_worksheet(target):
+        raise ExamgenError(f"{target} exists and is not an examgen worksheet; give another --out, or pass --force "
+                           "to overwrite it")
     if fmt == "pdf":
         pdf.compile_tex(text, target, "worksheet")
     else:

@@ -649,3 +649,17 @@ def test_an_exact_instance_worked_in_decimals_says_why():
     assert exact.returncode == 0 and "no closed form" not in exact.stdout
     drill = run("solve", "lstm-forward", "--params", "-", input=json.dumps({**params, "x": [1.5, -1]}))
     assert drill.returncode == 0 and "no closed form" not in drill.stdout    # decimals asked: nothing to explain
+
+
+def test_a_worksheet_never_overwrites_a_file_it_did_not_write(tmp_path):
+    # `worksheet --out notes.md` replaced the instructor's notes silently
+    notes = tmp_path / "notes.md"
+    notes.write_text("my notes\n")
+    r = run("worksheet", "iou", "--count", "1", "--format", "md", "--out", notes)
+    assert r.returncode == 2 and "not an examgen worksheet" in r.stderr and notes.read_text() == "my notes\n"
+    for fmt in ("md", "tex"):   # its own worksheet: made again freely
+        target = tmp_path / f"ws.{fmt}"
+        for _ in range(2):
+            assert run("worksheet", "iou", "--count", "1", "--format", fmt, "--out", target).returncode == 0
+    assert run("worksheet", "iou", "--count", "1", "--format", "md", "--out", notes, "--force").returncode == 0
+    assert notes.read_text().startswith("# Worksheet")
