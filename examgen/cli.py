@@ -49,8 +49,10 @@ def cli():
     \b
     Start with:
       examgen generate            # a practice final in ./exam (exam, key, answer sheet)
+      examgen grade exam/key.json exam/answers.yaml   # then: your filled-in sheet, graded
       examgen list                # every problem in the bank
       examgen show iou --solution # one problem with its worked solution
+      examgen worksheet cnn       # practice: several instances of every CNN problem
     """
 
 
