@@ -14,7 +14,7 @@ import click
 
 from . import __version__
 from .errors import ExamgenError
-from .safeio import json_shown, shown
+from .safeio import json_shown, overwritten, shown
 
 
 class ExamgenGroup(click.Group):
@@ -317,15 +317,10 @@ _WORKSHEET_MARK = re.compile(rb"Seed \d+, (?:exam|drill) profile")   # the line 
 def _a_worksheet(path: Path) -> bool:
     """Whether `path` is free to write a worksheet to: no file, or one examgen wrote (a worksheet's
     Markdown or LaTeX names its seed and profile; a PDF is pdfTeX's, as a compiled one is)."""
-    if path.is_symlink() or not path.exists():
+    got = overwritten(path, 8192, 4096)
+    if got is None:
         return True
-    try:
-        with path.open("rb") as f:
-            head = f.read(8192)
-            f.seek(max(0, path.stat().st_size - 4096))
-            tail = f.read()
-    except OSError:
-        return False
+    head, tail = got
     if head.startswith(b"%PDF"):
         return b"pdfTeX" in tail or b"pdfTeX" in head
     return bool(_WORKSHEET_MARK.search(head))

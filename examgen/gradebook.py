@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .grade import BLANK_SHEET, NO_EXAM_LINE, OTHER_NAME, add_note
 from .roster import folder_name, same_name
-from .safeio import markdown_text, shown, write_text
+from .safeio import markdown_text, overwritten, shown, write_text
 
 MARK = {"correct": "✓", "within tolerance": "≈", "carried": "↪", "wrong": "✗", "blank": "–", "unreadable": "?"}
 
@@ -293,17 +293,11 @@ def _safe(s: str) -> str:
     return "'" + s if s[:1] in ("=", "+", "-", "@", "\t", "\r") else s
 
 
-def _first_line(path: Path) -> str | None:
-    """A file's first line (BOM dropped); None when nothing there is written over: no file, or a
-    symbolic link (the atomic writer replaces the link, never the file it points to)."""
-    if path.is_symlink() or not path.exists():
-        return None
-    try:
-        with path.open("rb") as f:
-            head = f.read(4096)
-    except OSError:
-        return ""            # unreadable: not known to be examgen's
-    return (head.decode("utf-8-sig", errors="replace").splitlines() or [""])[0]
+def _text(path: Path, size: int = 4096) -> str | None:
+    """The start of the file that writing `path` would replace, as text (BOM dropped); None when
+    nothing would be replaced (safeio.overwritten)."""
+    got = overwritten(path, size)
+    return None if got is None else got[0].decode("utf-8-sig", errors="replace")
 
 
 def gradebook_refusal(path, numbers: list[int], title: str = "Exam", fmt: str = "csv",
@@ -312,15 +306,14 @@ def gradebook_refusal(path, numbers: list[int], title: str = "Exam", fmt: str = 
     exam's gradebook in this format is the instructor's (a gradebook of another exam or kept by
     hand, the key, the roster): its header differs, or (csv) a row names a version that is not
     one of `exams`, the key's. examgen replaces only what it wrote for this key."""
-    path = Path(path)
-    first = _first_line(path)
-    if first is None:
+    text = _text(Path(path), MAX_GRADEBOOK_BYTES)
+    if text is None:
         return None
-    ours = first == gradebook_csv([], numbers, title, fmt).lstrip("\ufeff").splitlines()[0]
+    ours = (text.splitlines() or [""])[0] == gradebook_csv([], numbers, title, fmt).lstrip("\ufeff").splitlines()[0]
     if ours and fmt == "csv":
         try:
-            rows = list(csv.DictReader(io.StringIO(path.read_bytes()[:MAX_GRADEBOOK_BYTES].decode("utf-8-sig"))))
-        except (OSError, UnicodeDecodeError, csv.Error):
+            rows = list(csv.DictReader(io.StringIO(text)))
+        except csv.Error:
             rows = [{"exam": None}]
         # (a file this key could not grade has a row of its own, with the exam it names)
         ours = all(r.get("exam") in exams or not r.get("exam") or r.get("status") == FAILED for r in rows)
@@ -343,8 +336,7 @@ def report_refusal(folder, exams: frozenset = frozenset()) -> str | None:
     folder = Path(folder)
     if not folder.is_dir():
         return None
-    theirs = sorted(p.name for p in folder.glob("*.md")
-                    if p.is_file() and not p.is_symlink() and not _report_of(p, exams))
+    theirs = sorted(p.name for p in folder.glob("*.md") if p.is_file() and not _report_of(p, exams))
     if not theirs:
         return None
     return (f"{folder} holds Markdown files that are not examgen reports ({', '.join(theirs[:3])}"
@@ -355,14 +347,13 @@ _REPORT_VERSION = re.compile(r"^Exam version `([^`]*)`", re.M)
 
 
 def _report_of(path: Path, exams: frozenset) -> bool:
-    """A report examgen wrote for one of `exams` (a file it could not grade names no version)."""
-    if not (_first_line(path) or "").startswith(REPORT_HEAD):
-        return False
-    try:
-        m = _REPORT_VERSION.search(path.read_bytes()[:4096].decode("utf-8", errors="replace"))
-    except OSError:
-        return False
-    return m is None or m.group(1) in exams
+    """Free to write over: a report examgen wrote for one of `exams` (a file it could not grade
+    names no version), or nothing that writing would replace."""
+    text = _text(path)
+    if text is None:
+        return True
+    m = _REPORT_VERSION.search(text)
+    return text.startswith(REPORT_HEAD) and (m is None or m.group(1) in exams)
 
 
 def write_gradebook(rows: list[dict], numbers: list[int], path, title: str = "Exam", fmt: str = "csv") -> Path:

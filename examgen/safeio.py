@@ -27,6 +27,22 @@ MAX_INT_DIGITS = 40      # digits of an integer literal in JSON/YAML input (long
 
 
 # --- reading ------------------------------------------------------------------------------------
+def overwritten(path, head: int = 4096, tail: int = 0) -> tuple[bytes, bytes] | None:
+    """What writing `path` would replace, to tell whether it is examgen's own output: its first
+    `head` and last `tail` bytes; None when nothing would be (no file, or a symbolic link: the
+    atomic writer replaces the link, never the file it points to); (b"", b"") when unreadable."""
+    path = Path(path)
+    if path.is_symlink() or not path.exists():
+        return None
+    try:
+        with path.open("rb") as f:
+            first = f.read(head)
+            f.seek(max(0, path.stat().st_size - tail))
+            return first, f.read() if tail else b""
+    except OSError:
+        return b"", b""
+
+
 def read_bytes(path, max_bytes: int, what: str = "file", error=ExamgenError) -> bytes:
     """At most `max_bytes` bytes of a regular file; `error` (one line) for anything else."""
     path = Path(path)
