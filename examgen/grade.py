@@ -785,10 +785,9 @@ def read_numbers(raw, what: str, shape: tuple = ()) -> tuple[np.ndarray, np.ndar
     """
     if isinstance(raw, dict):
         return _read_channels(raw, what, tuple(shape))
-    if isinstance(raw, str):
-        raw = _typed_list(raw, math.prod(shape)) or raw
-    elif isinstance(raw, list) and _rows_in_a_list(raw):
-        raw = _typed_list(_list_text(raw), math.prod(shape)) or raw   # [0; 1; 0], [1 0], [1, 2; 3, 4] unquoted
+    typed = raw if isinstance(raw, str) else _list_text(raw) if isinstance(raw, list) and _rows_in_a_list(raw) else None
+    if typed is not None:   # [0; 1; 0], [1 0], [1, 2; 3, 4], quoted or not
+        raw = _typed_list(typed, math.prod(shape)) or _miscounted(typed, math.prod(shape)) or raw
     given_shape = _nested_shape(raw, what, 0)
     size = math.prod(given_shape)
     if size > answer_files.MAX_ENTRIES:
@@ -812,6 +811,20 @@ def read_numbers(raw, what: str, shape: tuple = ()) -> tuple[np.ndarray, np.ndar
             messages.append(str(e))
         floats[k], exact[k], bad[k] = math.nan, None, True
     return floats.reshape(given_shape), exact.reshape(given_shape), bad.reshape(given_shape), messages
+
+
+def _miscounted(text: str, size: int) -> list | None:
+    """Plain numbers between spaces (or semicolons), as many as the answer has not: the list, so
+    that its shape is what is refused ("expected 6 × 4, got a list of 2 numbers"), not a number
+    read from two (`[-0.875 0.25]` for a 6 × 4 array); None for anything else, or for one number
+    wanted (`2 3` there may be a product: the reader says so)."""
+    body = text.strip()
+    body = body[1:-1] if body[:1] + body[-1:] == "[]" else body
+    rows = [r.split() for r in body.split(";")]
+    pieces = [x for r in rows for x in r]
+    if size < 2 or "," in body or len(pieces) < 2 or not all(_PLAIN_NUMBER.fullmatch(x) for x in pieces):
+        return None
+    return rows if len(rows) > 1 and len({len(r) for r in rows}) == 1 else pieces   # MATLAB's rows kept
 
 
 def _rows_in_a_list(raw: list) -> bool:

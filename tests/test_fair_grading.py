@@ -292,7 +292,7 @@ def test_every_refusal_says_what_to_type(text):
     ("[{a} {b}]", "correct"),       # the same unquoted
     ("{a} {b}", "correct"),         # the same without brackets
     ("{a} - {b}", "wrong"),         # a difference is one number, not the vector
-    ("'[{a} {b} 0]'", "unreadable"),  # one entry too many
+    ("'[{a} {b} 0]'", "wrong"),       # one entry too many: a list of 3, refused for its shape (0 points)
     ("'\\begin{{bmatrix}} {a} \\\\ {b} \\end{{bmatrix}}'", "correct"),   # the LaTeX the key prints
     ("'$\\begin{{bmatrix}} {a} & {b} \\end{{bmatrix}}$'", "correct"),      # a row, in math mode
     ("{a}, {b}, 0", "unreadable"),  # one entry too many: not the answer's vector
@@ -737,3 +737,18 @@ def test_the_expected_array_is_shown_as_the_sheet_asks_for_it():
     inst = BANK["conv2d-backward"].sample(0)
     part = next(p for p in graded(make_key(inst), {})["problems"][0]["parts"] if p["part"] == "dL_dh")
     assert not part["expected"].startswith("[[[") and part["expected"].startswith(("[[", "c0: "))
+
+
+def test_a_typed_row_of_the_wrong_count_is_a_wrong_shape_not_one_odd_number():
+    # `dL_dxi: [-0.875 0.25]` for a 6 × 4 array was "two numbers side by side: write one number
+    # (0.8750.25)…": the shape is what is wrong, as for a YAML list of 2
+    from examgen.grade import read_numbers
+
+    inst = BANK["maxpool-backward"].sample(0)
+    for typed in ("[-0.875 0.25]", "'-0.875 0.25'", "[1 2; 3 4]"):
+        sub = answers.loads(f"exam: E0-fair\nanswers:\n  1:\n    dL_dxi: {typed}\n")
+        (part,) = grade_submission(make_key(inst), sub)["problems"][0]["parts"]
+        assert part["verdict"] == "wrong" and part["feedback"].startswith("wrong shape: expected"), (typed, part)
+    assert read_numbers("[1 2; 3 4]", "x", (3, 2))[0].shape == (2, 2)
+    # one number wanted: two side by side may be a product, and the reader says what to type
+    assert "two numbers side by side" in read_numbers("0.5 0.25", "x", ())[3][0]
