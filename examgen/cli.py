@@ -147,7 +147,8 @@ def solve(problem_id, params_file, as_json, timeout):
 
     Parameter names are those of `examgen list --json` ("parameters"); `examgen show ID --params`
     prints an instance's parameters to start from. Integers (and strings such
-    as "ln(3)") are solved exactly; any decimal makes the instance numeric.
+    as "ln(3)") are solved exactly; any decimal makes the instance numeric, and
+    so does an exact value too long to read (a note says so).
 
     \b
     Example:
@@ -206,13 +207,14 @@ def _solve_text(problem_id: str, raw, as_json: bool) -> str:
 
 def _decimals_note(problem, raw: dict, inst) -> str:
     """Why an instance asked exactly (integers, "ln(3)") is worked in decimals: some value of it
-    has no closed form (σ of a number that is not a logarithm, say)."""
+    has no closed form (σ of a number that is not a logarithm, say), or none short enough to read
+    (instance.MAX_CLOSED_FORM)."""
     from .instance import exact_request
 
     if not exact_request(problem, raw) or inst.exact:
         return ""
-    return ("> Note: some values of this instance have no closed form (e.g. σ or tanh of a number that is "
-            "not a logarithm), so it is worked in decimals, to 4 significant figures.\n\n")
+    return ("> Note: some values of this instance have no short closed form (e.g. σ or tanh of a number that "
+            "is not a logarithm), so it is worked in decimals, to 4 significant figures.\n\n")
 
 
 def _output_file(path) -> Path:

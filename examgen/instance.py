@@ -307,10 +307,29 @@ def from_params(problem: Problem, raw) -> Instance:
         raise ExamgenError(f"{pid}: missing parameter {name!r}" + (f" ({what})" if what else "")
                            + f"; its parameters: {', '.join(problem.params)}")
     numeric = {n: raw[n] for n, p in problem.params.items() if p.kind == "number"}
-    use_exact = exact_request(problem, numeric)
+    inst = _solve_given(problem, raw, exact_request(problem, numeric))
+    if inst.exact and longest_closed_form(inst) > MAX_CLOSED_FORM:
+        inst = _solve_given(problem, raw, False)   # right, but unreadable: worked in decimals
+    return inst
+
+
+# An exact answer entry longer than this (its text, e.g. "-118/27 - 64*ln(2)/81 - 32*ln(3)/27",
+# 35 characters, the longest of the exam profile) is no closed form anyone would read: σ of 1/3
+# fed through a recurrence nests e^(-1/3) in every later value. Such an instance is worked in
+# decimals (the CLI's `solve` says why).
+MAX_CLOSED_FORM = 120
+
+
+def longest_closed_form(inst: Instance) -> int:
+    """The length of the longest exact text of an entry of a numeric answer (0 when there is none)."""
+    texts = [leaves(v) for k, v in inst.answers_exact_json().items() if inst.kind(k) != "expression"]
+    return max((len(str(t)) for entries in texts for t in entries), default=0)
+
+
+def _solve_given(problem: Problem, raw: dict, use_exact: bool) -> Instance:
     params, dims = {}, {}
     for name, spec in problem.params.items():
-        params[name] = _coerce(pid, spec, raw[name], use_exact, dims)
+        params[name] = _coerce(problem.id, spec, raw[name], use_exact, dims)
     validate = getattr(problem.module, "validate", None)
     try:
         with np.errstate(all="ignore"):   # an overflow is reported as a non-finite answer, in one line
@@ -320,7 +339,7 @@ def from_params(problem: Problem, raw) -> Instance:
     except ExamgenError:
         raise
     except (ValueError, ZeroDivisionError, ArithmeticError) as e:
-        raise ExamgenError(f"{pid}: {e}") from None
+        raise ExamgenError(f"{problem.id}: {e}") from None
 
 
 def exact_request(problem: Problem, raw: dict) -> bool:
