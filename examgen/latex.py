@@ -20,6 +20,7 @@ _ESCAPES = {
     "σ": r"$\sigma$", "ξ": r"$\xi$", "η": r"$\eta$", "∇": r"$\nabla$", "′": r"$'$", "·": r"$\cdot$",
     "−": "-", "×": r"$\times$", "≤": r"$\le$", "≥": r"$\ge$", "≈": r"$\approx$", "→": r"$\to$",
     "²": r"$^2$", "ŷ": r"$\hat y$", "⊙": r"$\odot$", "≠": r"$\ne$", "ᵀ": r"$^T$",
+    "∂": r"$\partial$", "←": r"$\leftarrow$",
 }
 _ESCAPE_RE = re.compile("|".join(re.escape(k) for k in _ESCAPES))
 

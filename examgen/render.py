@@ -136,10 +136,12 @@ def bytecode_cache():
 
 
 def context(inst) -> dict:
-    """Names a problem template sees: every parameter and solved value, plus p, s, profile."""
+    """Names a problem template sees: every parameter and solved value, plus p, s, profile, and
+    `mistakes`, each named mistake's message ({name: message}, problem.yaml's words)."""
     return {**inst.params, **inst.values, "p": inst.params, "s": inst.values,
             "exam": inst.profile == "exam", "profile": inst.profile, "asked": inst.parts,
-            "all_asked": len(inst.parts) == len(inst.problem.parts)}   # (a prompt words a subset otherwise)
+            "all_asked": len(inst.parts) == len(inst.problem.parts),   # (a prompt words a subset otherwise)
+            "mistakes": {m.name: m.message for m in inst.problem.mistakes}}
 
 
 def prompt(inst) -> str:

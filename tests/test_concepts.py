@@ -35,6 +35,21 @@ def test_every_misreading_is_a_declared_mistake_that_shows_as_another_letter():
     assert set(seen) == declared
 
 
+def test_the_solution_says_why_each_other_choice_is_wrong():
+    # it said only "The answer is (c): …", leaving a student who chose (a) without a reason
+    from examgen import latex, render
+
+    messages = {m.name: m.message for m in PROBLEM.mistakes}
+    for question in QUESTIONS:
+        inst = PROBLEM.sample(7, "exam", {"question": question})
+        text = render.solution(inst)
+        assert text.startswith(f"The answer is ({inst.values['choice']}): ")
+        reasons = [line for line in text.splitlines() if line.startswith("- (")]
+        wrong = sorted((m["answers"]["choice"], messages[m["name"]]) for m in inst.mistakes())
+        assert reasons == [f"- ({letter}) {why}" for letter, why in wrong], question
+        assert all(ord(c) < 128 or c in "–—’" for c in latex.to_latex(text)), question   # pdflatex-safe
+
+
 def test_choices_are_shuffled_per_seed():
     right = Counter(PROBLEM.sample(seed, "exam").values["choice"] for seed in range(200))
     assert set(right) == set("abcd") and min(right.values()) >= 20

@@ -119,7 +119,7 @@ def letter_of(p, name):
 def solve(p):
     stored = _stored(p["question"])
     shown = [stored[string.ascii_lowercase.index(c)] for c in p["order"]]
-    choices = [{"letter": string.ascii_lowercase[j], "text": text, "right": name is None}
+    choices = [{"letter": string.ascii_lowercase[j], "text": text, "right": name is None, "mistake": name}
                for j, (name, text) in enumerate(shown)]
     return {"choice": letter_of(p, None), "stem": QUESTIONS[p["question"]]["stem"], "choices": choices,
             "right_text": QUESTIONS[p["question"]]["right"],
