@@ -143,6 +143,16 @@ def _permutation(given, shape, expected, rtol, atol):
     return None
 
 
+def transposed(given, expected, rtol: float = DEFAULT_RTOL, atol: float = DEFAULT_ATOL) -> bool:
+    """The answer is the key with its axes in another order, as the grader names it: a square
+    matrix's transpose, or an answer of another shape whose axes permuted give the key (a 3 × 2
+    for a 2 × 3, a column for a 1 × K row matrix). A vector as a row or a column is no transpose."""
+    g, e = np.asarray(given, dtype=float), np.asarray(expected, dtype=float)
+    if g.shape == e.shape:
+        return g.ndim == 2 and g.shape[0] == g.shape[1] and all_close(g.T, e, rtol, atol)
+    return _permutation(g, e.shape, e, rtol, atol) is not None
+
+
 def sign_slips(given, expected, exact_texts) -> np.ndarray:
     """Grading only: the entries that are 0 or of the other sign where the key's value is exact
     and not 0 (`exact_texts`: per entry the key's exact text, or None where the key gives a
@@ -203,7 +213,7 @@ def compare(given, expected, rtol: float, atol: float, exact=False, partial: boo
     ok, slips = right_entries(g, e, rtol, atol, bad, exact_texts)
     if ok.all():
         return Comparison(CORRECT if np.all(exact) else WITHIN, 1.0)
-    if g.ndim == 2 and g.shape[0] == g.shape[1] and not bad.any() and all_close(g.T, e, rtol, atol):
+    if not bad.any() and transposed(g, e, rtol, atol):
         return Comparison(WRONG, 0.0, "transposed: your matrix is the transpose of the answer")
     if g.size == 1:
         return Comparison(WRONG, 0.0, _slip_notes(g, e, slips, exact_texts, False))
