@@ -4,6 +4,13 @@ The input is the grader's own result rows (`grade.grade_paths`), so a class is g
 once and one way. The statistics are the pure functions of `examgen.stats`; this module only
 arranges the rows into score matrices, counts verdicts and named mistakes, and writes
 analysis.json, analysis.md and three PNG pictures (matplotlib's Agg, imported lazily).
+
+Wrong answers that no named mistake explains are grouped by how they relate to each student's
+own key (`RELATIONS`: −1 ×, 2 ×, ½ ×, 1 / the key, 1 − the key, the key ± 1, 10 × or 1/10 ×,
+transposed, one factor or one amount for every entry of a vector or matrix), checked with the
+grader's tolerance rule in every entry, so that one error made on different numbers (a roster
+class: a version a student) is one row; what no relation groups is grouped by its value within
+a version (a shared version: `--versions`, a practice key).
 """
 from __future__ import annotations
 
@@ -14,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from . import stats
+from .compare import all_close, fit_shape, right_entries, transposed
 from .safeio import write_atomic
 
 BLANK, CARRIED, WRONG = "blank", "carried", "wrong"
@@ -44,7 +52,7 @@ def analyze(results: list[dict], key) -> dict:
                 for i, n in enumerate(numbers)]
     return {"students": len(graded), "not_graded": skipped, "blank": blank, "not_counted": extra, "points": maximum,
             "score": _score(total, maximum, points), "problems": problems,
-            "mistakes": _mistakes(key, numbers, rows), "candidates": _candidates(graded),
+            "mistakes": _mistakes(key, numbers, rows), "candidates": _candidates(key, graded),
             "pictures": dict(PICTURES)}
 
 
@@ -123,21 +131,163 @@ def _mistakes(key, numbers: list[int], rows: list[dict]) -> list[dict]:
     return sorted(out, key=lambda m: (-m["count"], m["number"], m["name"]))
 
 
-def _candidates(graded: list[dict]) -> list[dict]:
-    """The most frequent wrong answers that no named mistake explains (per version: values differ)."""
-    seen = Counter()
-    ids = {}
+def _candidates(key, graded: list[dict]) -> list[dict]:
+    """The wrong answers no named mistake explains, grouped so that one error of several students
+    is one row: first by how the answer relates to the student's own key (`RELATIONS`, in every
+    entry within the grader's tolerance), across versions; what no relation groups, by its value
+    within one version. A group needs two or more students; the CANDIDATES largest are kept."""
+    slots = defaultdict(list)             # (number, id, part) -> the unexplained wrong answers
     for r in graded:
+        version = key.versions.get(r["exam"])
         for prob in r["problems"]:
+            kp = version.problems.get(prob["number"]) if version else None
             for p in prob["parts"]:
                 if p["verdict"] == WRONG and not p.get("mistake") and p["given"]:
-                    k = (prob["number"], p["part"], r["exam"], "".join(p["given"].split()))
-                    seen[k] += 1
-                    ids[k] = (prob["id"], p["expected"])
-    top = sorted((c, k) for k, c in seen.items() if c >= 2)
-    top = sorted(top, key=lambda ck: (-ck[0], ck[1]))[:CANDIDATES]
-    return [{"number": k[0], "id": ids[k][0], "part": k[1], "exam": k[2], "given": k[3],
-             "expected": ids[k][1], "count": c} for c, k in top]
+                    part = kp.parts.get(p["part"]) if kp else None
+                    slots[prob["number"], prob["id"], p["part"]].append(
+                        {"exam": r["exam"], "given": p["given"], "expected": p["expected"],
+                         "relations": relations(part, p["given"]) if part is not None else {},
+                         "entries": int(np.size(part.expected)) if _numeric(part) else 1})
+    rows, left = [], []
+    for (number, pid, name), answers in sorted(slots.items()):
+        groups, rest = _related(answers)
+        for relation, members in groups:
+            ex = min(members, key=lambda a: (a["exam"], a["given"]))
+            rows.append({"number": number, "id": pid, "part": name, "relation": relation,
+                         "says": _says(relation, members), "count": len(members),
+                         "versions": len({a["exam"] for a in members}),
+                         "exam": ex["exam"], "given": ex["given"], "expected": ex["expected"]})
+        left += [(number, pid, name, a) for a in rest]
+    seen = Counter((n, name, a["exam"], "".join(a["given"].split())) for n, _, name, a in left)
+    ids = {(n, name, a["exam"], "".join(a["given"].split())): (pid, a["expected"]) for n, pid, name, a in left}
+    for k, c in sorted(seen.items()):
+        if c >= 2:
+            rows.append({"number": k[0], "id": ids[k][0], "part": k[1], "relation": None,
+                         "says": "the same value", "count": c, "versions": 1,
+                         "exam": k[2], "given": k[3], "expected": ids[k][1]})
+    order = {name: i for i, (name, _, _) in enumerate(RELATIONS)}
+    rows.sort(key=lambda c: (-c["count"], c["number"], c["part"], c["relation"] is None,
+                             order.get(c["relation"], 0), c["exam"], c["given"]))
+    return rows[:CANDIDATES]
+
+
+# How a wrong answer may relate to the key's, in the order ties are settled. Each is checked entry
+# by entry with the grader's rule (`compare.right_entries`: the part's rtol/atol and its sign rule)
+# against the key's value changed so; a change that leaves the key within tolerance is no relation.
+# "scaled" and "shifted" (a vector or matrix: one factor k, or one amount c, for every entry, the
+# key's entries not all the same) are tried for an answer only when none of the named ones holds
+# for two or more students, so that "2 × the key" is not hidden among "k × the key".
+RELATIONS = (
+    ("negated", "−1 × the key (the sign flipped)", lambda e: -e),
+    ("doubled", "2 × the key", lambda e: 2 * e),
+    ("halved", "½ × the key", lambda e: e / 2),
+    ("reciprocal", "1 / the key", lambda e: 1 / e),
+    ("one-minus", "1 − the key", lambda e: 1 - e),
+    ("plus-one", "the key + 1", lambda e: e + 1),
+    ("minus-one", "the key − 1", lambda e: e - 1),
+    ("times-ten", "10 × the key (a decimal point slip)", lambda e: 10 * e),
+    ("tenth", "1/10 × the key (a decimal point slip)", lambda e: e / 10),
+    ("transposed", "the key transposed", None),
+    ("scaled", "k × the key, one k for every entry", None),
+    ("shifted", "the key + c, one c for every entry", None),
+)
+GENERIC = ("scaled", "shifted")
+_WORDS = {name: words for name, words, _ in RELATIONS}
+
+
+def _numeric(part) -> bool:
+    return part is not None and part.kind not in ("expression", "choice")
+
+
+def given_values(part, text: str):
+    """The numbers of a wrong answer's text as the grade row keeps it (`given`), read by the
+    grader's reader in the key's shape where it fits; None when unreadable or cut short (…)."""
+    from .expr import ExpressionError
+    from .grade import read_numbers
+
+    if not _numeric(part) or not text or text.endswith("…"):
+        return None
+    try:
+        raw = json.loads(text)
+    except ValueError:
+        raw = text
+    try:
+        values, _, bad, _ = read_numbers(raw, part.name, part.expected.shape)
+    except (ExpressionError, TypeError, ValueError, RecursionError):
+        return None
+    if bad.any() or not np.all(np.isfinite(values)):
+        return None
+    return values
+
+
+def relations(part, text: str) -> dict:
+    """Every relation of RELATIONS that the answer `text` bears to the key's answer to `part` in
+    each of its entries, within the part's tolerance: name -> k or c ("scaled", "shifted"), else None."""
+    values = given_values(part, text)
+    if values is None:
+        return {}
+    e = np.asarray(part.expected, dtype=float)
+    out = {}
+    if e.ndim >= 2 and transposed(values, e, part.rtol, part.atol):
+        out["transposed"] = None
+    g, _ = fit_shape(values, e.shape, part.dims, e, part.rtol, part.atol)
+    if g is None:
+        return out
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        for name, _, change in RELATIONS:
+            if change is not None and _holds(g, change(e), part):
+                out[name] = None
+        if e.size < 2 or all_close(e, np.full(e.shape, e.flat[0]), part.rtol, part.atol):
+            return out      # one number, or the same in every entry: any answer is some k × or c +
+        clear = np.abs(e) > part.atol        # entries that say which k it is
+        if clear.sum() >= 2:
+            i = np.unravel_index(np.argmax(np.abs(e)), e.shape)
+            k = float(g[i] / e[i])
+            if np.isfinite(k) and not all_close(k * e, np.zeros(e.shape), part.rtol, part.atol) \
+                    and _holds(g, k * e, part):
+                out["scaled"] = k
+        c = float(np.median(g - e))
+        if _holds(g, e + c, part):
+            out["shifted"] = c
+    return out
+
+
+def _holds(g: np.ndarray, target: np.ndarray, part) -> bool:
+    """The answer is the key changed to `target`, by the grader's rule in every entry, and the
+    change moves the key beyond its tolerance."""
+    target = np.asarray(target, dtype=float)
+    if not np.all(np.isfinite(target)) or all_close(target, part.expected, part.rtol, part.atol):
+        return False
+    ok, _ = right_entries(g, target, part.rtol, part.atol, np.zeros(g.shape, dtype=bool), part.exact_texts)
+    return bool(ok.all())
+
+
+def _related(answers: list[dict]) -> tuple[list, list]:
+    """([(relation, answers)], answers left): the relation that holds for most of the answers not
+    yet grouped takes them, while it holds for two or more; named relations before the generic."""
+    left = list(answers)
+    groups = []
+    for tier in ([n for n, _, _ in RELATIONS if n not in GENERIC], list(GENERIC)):
+        while True:
+            support = {n: [a for a in left if n in a["relations"]] for n in tier}
+            best = max(tier, key=lambda n: (len(support[n]), -tier.index(n)))
+            if len(support[best]) < 2:
+                break
+            groups.append((best, support[best]))
+            left = [a for a in left if best not in a["relations"]]
+    return groups, left
+
+
+def _says(relation: str, members: list[dict]) -> str:
+    """The relation in words: "given = ½ × the key", "… in every entry", with k or c listed."""
+    words = "given = " + _WORDS[relation]
+    if relation in GENERIC:
+        values = sorted({float(f"{a['relations'][relation]:.3g}") for a in members})
+        shown = ", ".join(f"{v:g}".replace("-", "−") for v in values[:4]) + (", …" if len(values) > 4 else "")
+        return f"{words} ({'c' if relation == 'shifted' else 'k'} = {shown})"
+    if relation != "transposed" and any(a["entries"] > 1 for a in members):
+        words += " in every entry"
+    return words
 
 
 def _r(x) -> float:
@@ -221,14 +371,28 @@ def markdown(a: dict) -> str:
     for m in a["mistakes"]:
         out.append(f"| {m['number']} | {m['id']} | {m['name']} | {m['count']} | {_pct(m['share_of_wrong'])} |")
     out += ["", f"![Named mistakes]({PICTURES['mistakes']})", "", "## Wrong answers no mistake explains", ""]
-    if a["candidates"]:
-        out += ["Given by two or more students of the same version: candidates for new named mistakes.", "",
+    related = [c for c in a["candidates"] if c["relation"]]
+    same = [c for c in a["candidates"] if not c["relation"]]
+    if related:
+        out += ["The same relation to each student's own key, in every entry within the grading tolerance, in "
+                "two or more students' answers: candidates for new named mistakes.", "",
+                "| # | problem | part | the wrong answers | students | versions | for example |",
+                "|---|---|---|---|---|---|---|"]
+        for c in related:
+            out.append(f"| {c['number']} | {c['id']} | `{c['part']}` | {_cell(c['says'])} | {c['count']} | "
+                       f"{c['versions']} | `{_cell(c['given'])}` for `{_cell(c['expected'])}` |")
+        out += [""] if same else []
+    if same:
+        out += [("The same wrong value" if related else "Given") + " by two or more students of the same version"
+                + (", related to the key in none of the ways above" if related else "")
+                + ": candidates for new named mistakes.", "",
                 "| # | problem | part | version | given | expected | students |", "|---|---|---|---|---|---|---|"]
-        for c in a["candidates"]:
+        for c in same:
             out.append(f"| {c['number']} | {c['id']} | `{c['part']}` | {c['exam']} | `{_cell(c['given'])}` | "
                        f"`{_cell(c['expected'])}` | {c['count']} |")
-    else:
-        out.append("None given by two or more students of the same version.")
+    if not a["candidates"]:
+        out.append("None: no wrong answer bears the same relation to the key (such as ½ × the key) in two or more "
+                   "students' answers, and none was given by two or more students of the same version.")
     if a["not_graded"]:
         out += ["", "## Not graded", ""] + [f"- `{_cell(x['file'])}`: {_cell(x['error'])}" for x in a["not_graded"]]
     return "\n".join(out) + "\n"

@@ -1,11 +1,12 @@
 """Class analysis: the statistics against a hand-computed class, degenerate classes, the CLI with planted mistakes."""
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from examgen import stats
-from examgen.analyze import analyze, markdown
+from examgen.analyze import analyze, markdown, relations
 from examgen.compare import all_close
 from examgen.grade import grade_submission, prepare_key
 
@@ -212,3 +213,160 @@ def test_carried_forward_verdicts_are_counted():
     a = analyze(rows, key)
     assert a["problems"][0]["parts"][1]["carried_rate"] == 0.5
     assert a["problems"][0]["carried_rate"] == 0.25             # one of four answers to problem 1
+
+
+# --- wrong answers no mistake explains: by their relation to the key --------------------------------
+def test_a_roster_class_shows_one_unnamed_error_made_on_every_students_own_numbers(tmp_path):
+    # Every student of a roster class has numbers of their own: no wrong value recurs within a
+    # version, and the table of unexplained wrong answers was always empty. Four students halve
+    # their dh/dξ: one row says so; two unrelated wrong IOUs are not lumped with each other.
+    from fractions import Fraction
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student_id,name\n" + "".join(f"S{i},Student {i}\n" for i in range(6)), encoding="utf-8")
+    spec = Path(__file__).parent / "data" / "small_spec.yaml"
+    assert run("generate", "--spec", spec, "--roster", roster, "--seed", "4", "--format", "md",
+               "--out", tmp_path / "class").returncode == 0
+    versions = json.loads((tmp_path / "class" / "key.json").read_text(encoding="utf-8"))["versions"]
+    assert len({v["exam"] for v in versions}) == 6
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for s, version in enumerate(versions):
+        answers = {p["number"]: {part: p["answers_exact"][part] for part in p["parts"]} for p in version["problems"]}
+        deriv = next(p for p in version["problems"] if p["id"] == "activation-derivative")
+        iou = next(p for p in version["problems"] if p["id"] == "iou")
+        if s < 4:           # half of the right value, in every entry
+            exact = deriv["answers_exact"]["dh_dxi"]
+            half = [str(Fraction(x) / 2) for x in exact] if isinstance(exact, list) else str(Fraction(exact) / 2)
+            answers[deriv["number"]]["dh_dxi"] = half
+            assert all(m["answers"].get("dh_dxi") is None or not all_close(np.asarray(m["answers"]["dh_dxi"]) * 2,
+                       deriv["answers"]["dh_dxi"], 0.01, 0.005) for m in deriv["mistakes"])   # no named mistake
+        else:               # two unrelated wrong values
+            answers[iou["number"]]["IOU"] = {4: 0.937, 5: 0.41}[s]
+        (subs / f"s{s}.json").write_text(json.dumps({"exam": version["exam"], "student": version["student"],
+                                                     "answers": answers}), encoding="utf-8")
+    r = run("analyze", tmp_path / "class" / "key.json", subs, "--out", tmp_path / "an")
+    assert r.returncode == 0, r.stderr
+    a = json.loads((tmp_path / "an" / "analysis.json").read_text(encoding="utf-8"))
+    (c,) = a["candidates"]
+    assert (c["id"], c["part"], c["relation"], c["count"], c["versions"]) == ("activation-derivative", "dh_dxi",
+                                                                              "halved", 4, 4)
+    md = (tmp_path / "an" / "analysis.md").read_text(encoding="utf-8")
+    assert "given = ½ × the key" in md and "| 4 | 4 |" in md, md
+
+
+def _part(answer, exact, shape=(), rtol=0.01, atol=0.005):
+    """The key's part `a` with this answer (a grade.KeyPart)."""
+    kind = "scalar" if not shape else "vector" if len(shape) == 1 else "matrix"
+    version = {"exam": "E1", "seed": 0, "bank": "b", "title": "T", "student": None, "points": 1.0, "problems": [
+        {"number": 1, "id": "x", "title": "X", "points": 1.0, "answers": {"a": answer}, "answers_exact": {"a": exact},
+         "parts": {"a": {"kind": kind, "shape": list(shape), "rtol": rtol, "atol": atol, "points": 1.0,
+                         "variables": []}}, "mistakes": []}]}
+    return prepare_key(version).versions["E1"].problems[1].parts["a"]
+
+
+THREE_FIFTHS = _part(0.6, "3/5")
+MATRIX = _part([[1.0, -2.0], [3.0, 0.5]], [["1", "-2"], ["3", "1/2"]], (2, 2))
+
+
+@pytest.mark.parametrize("given, relation", [
+    ("-3/5", "negated"), ("1.2", "doubled"), ("0.3", "halved"), ("5/3", "reciprocal"), ("0.4", "one-minus"),
+    ("1.6", "plus-one"), ("-0.4", "minus-one"), ("6", "times-ten"), ("0.06", "tenth"),
+    ("0.302", "halved"),          # within 1% of ½ × 3/5
+])
+def test_each_relation_of_a_number(given, relation):
+    assert relations(THREE_FIFTHS, given) == {relation: None}
+
+
+@pytest.mark.parametrize("given", ["0.7", "0.31", "0", "1/7", "0.6 …", "x", "[0.3, 0.3]"])
+def test_a_number_no_relation_explains_has_none(given):
+    # 0.31 is 3% off ½ × 3/5: beyond the tolerance; a cut-short or unreadable answer has none
+    assert relations(THREE_FIFTHS, given) == {}
+
+
+@pytest.mark.parametrize("given, relation", [
+    ([[-1, 2], [-3, -0.5]], "negated"), ([[2, -4], [6, 1]], "doubled"), ("[[1/2, -1], [3/2, 1/4]]", "halved"),
+    ([[1, -0.5], [1 / 3, 2]], "reciprocal"), ([[0, 3], [-2, 0.5]], "one-minus"), ([[2, -1], [4, 1.5]], "plus-one"),
+    ([[0, -3], [2, -0.5]], "minus-one"), ([[10, -20], [30, 5]], "times-ten"), ([[0.1, -0.2], [0.3, 0.05]], "tenth"),
+    ([[1, 3], [-2, 0.5]], "transposed"),
+])
+def test_each_relation_of_a_matrix_holds_in_every_entry(given, relation):
+    found = relations(MATRIX, given if isinstance(given, str) else json.dumps(given))
+    assert relation in found and set(found) - {relation} <= {"scaled", "shifted"}, found
+
+
+def test_a_factor_or_an_amount_the_same_in_every_entry():
+    assert relations(MATRIX, "[[3, -6], [9, 1.5]]") == {"scaled": 3.0}
+    assert relations(MATRIX, "[[1.25, -1.75], [3.25, 0.75]]") == {"shifted": 0.25}
+    # a non-square matrix given transposed (another shape) is the key transposed
+    wide = _part([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], [["1", "2", "3"], ["4", "5", "6"]], (2, 3))
+    assert relations(wide, "[[1, 4], [2, 5], [3, 6]]") == {"transposed": None}
+
+
+def test_a_relation_must_hold_in_every_entry():
+    assert relations(MATRIX, "[[2, -4], [6, 1.1]]") == {}          # doubled but one entry 10% off
+    assert relations(MATRIX, "[[2, -4], [6, 0.5]]") == {}          # doubled but the last entry left as it was
+    assert relations(MATRIX, "[[3, -6], [9, 2]]") == {}            # 3 × in three entries, 4 × in one
+    assert relations(MATRIX, "[[1.25, -1.75], [3.25, 0.5]]") == {}  # + 1/4 in three entries only
+    # the key the same in every entry: any answer the same in every entry is k × and c + it: neither is said
+    flat = _part([0.36, 0.36, 0.36], ["9/25"] * 3, (3,))
+    assert relations(flat, "[0.5, 0.5, 0.5]") == {} and relations(flat, "[0.72, 0.72, 0.72]") == {"doubled": None}
+
+
+def test_the_sign_rule_of_the_grader_holds_for_a_relation_too():
+    # 1/10 × 1/100 is 0.001: 0 and -0.001 are within 0.005 of it, but 0 is not right for a value
+    # that is not 0, nor a value of the other sign
+    tiny = _part(0.01, "1/100")
+    assert relations(tiny, "0") == {} and relations(tiny, "-0.001") == {}
+    assert relations(tiny, "0.001") == {"tenth": None}
+
+
+def _class(*versions):
+    """An index key of versions, each {"exam": id, "a": [answer of part a], ...}, and graded rows."""
+    key = {"index": True, "versions": [
+        {"exam": v["exam"], "seed": 0, "bank": "b", "title": "T", "student": None, "points": 1.0, "problems": [
+            {"number": 1, "id": "x", "title": "X", "points": 1.0, "answers": {"a": v["a"]},
+             "answers_exact": {"a": v["a_exact"]}, "mistakes": [],
+             "parts": {"a": {"kind": "scalar", "shape": [], "rtol": 0.01, "atol": 0.005, "points": 1.0,
+                             "variables": []}}}]} for v in versions]}
+    return prepare_key(key)
+
+
+def _analysed(key, sheets):
+    rows = [grade_submission(key, {"exam": exam, "student": f"s{i}", "answers": {1: {"a": given}}})
+            for i, (exam, given) in enumerate(sheets)]
+    return analyze(rows, key)
+
+
+ROSTER = _class({"exam": "V1", "a": 0.6, "a_exact": "3/5"}, {"exam": "V2", "a": 1.5, "a_exact": "3/2"},
+                {"exam": "V3", "a": 4.0, "a_exact": "4"}, {"exam": "V4", "a": 0.25, "a_exact": "1/4"})
+
+
+def test_unrelated_wrong_values_are_not_lumped_together():
+    # each wrong, each on its own numbers, no two the same relation to their key: no row
+    a = _analysed(ROSTER, [("V1", "1.2"), ("V2", "0.75"), ("V3", "-4"), ("V4", "0.9")])
+    assert a["candidates"] == []
+    assert "None: no wrong answer bears the same relation" in markdown(a)
+
+
+def test_one_relation_across_versions_is_one_row_and_an_ambiguous_answer_joins_the_larger_group():
+    # 4 → 5 is the key + 1 and not 2 ×; 1/4 → 5/4 is the key + 1 (and 5 ×); 3/2 → 5/2 the key + 1
+    a = _analysed(ROSTER, [("V2", "5/2"), ("V3", "5"), ("V4", "1.25"), ("V1", "0.3")])
+    (c,) = a["candidates"]
+    assert (c["relation"], c["count"], c["versions"], c["says"]) == ("plus-one", 3, 3, "given = the key + 1")
+    # 1 → 2 is both 2 × and + 1: it goes with the two doubled answers
+    key = _class({"exam": "V1", "a": 1.0, "a_exact": "1"}, *[{"exam": f"V{i}", "a": float(i), "a_exact": str(i)}
+                                                              for i in (2, 3)])
+    (c,) = _analysed(key, [("V1", "2"), ("V2", "4"), ("V3", "6")])["candidates"]
+    assert (c["relation"], c["count"]) == ("doubled", 3)
+
+
+def test_a_shared_version_keeps_the_same_value_row_and_a_relation_joins_its_versions():
+    shared = _class({"exam": "V1", "a": 3.0, "a_exact": "3"}, {"exam": "V2", "a": 5.0, "a_exact": "5"})
+    a = _analysed(shared, [("V1", "7"), ("V1", "7"), ("V1", "1.5"), ("V2", "2.5"), ("V2", "2.5"), ("V2", "8")])
+    half, seven = a["candidates"]
+    assert (half["relation"], half["count"], half["versions"]) == ("halved", 3, 2)
+    assert (seven["relation"], seven["exam"], seven["given"], seven["count"]) == (None, "V1", "7", 2)
+    md = markdown(a)
+    assert "| 1 | x | `a` | given = ½ × the key | 3 | 2 |" in md
+    assert "| 1 | x | `a` | V1 | `7` | `3` | 2 |" in md
