@@ -7,9 +7,21 @@ Columns are recognised by their header, compared without case, spaces or punctua
                 given, as Canvas's Student column) — or first and last name columns, in either order
     email       email, email address
     section     section, sections, group
+and the same in French, Spanish, German, Italian and Portuguese (OTHER_HEADERS: Nom, Prénom,
+Courriel, Nombre, Apellidos, Correo, Matrikelnummer, Vorname, ...; accents do not count). A bare
+"name" (Nom, Name, Nombre) beside a first-name column is the family name (Nom, Prénom), beside a
+last-name column the given name (Nombre, Apellidos).
 Excel's first line "sep=;" (or "sep=,") names the delimiter; else it is guessed (; , or tab).
-Without a recognised header the first column holds the names; then a cell there without a letter
-(a header such as "score,grade" above numbers) is refused, naming the columns examgen knows.
+A first row that holds a student's data (an e-mail address, or a number above a column of ids:
+"Nom,nom@uni.fr") is a student, whatever words it has, with a note.
+A first row in words examgen does not know ("Naam,E-postadres") is a header when a column's cells
+below it (two or more) are all e-mail addresses or all ids and its cell there is a word (not a
+placeholder such as "TBD"); it is skipped with a note (parse_roster's `notes`: a line on stderr,
+among generate's warnings), and a column of e-mails under it is the email. When that is not
+certain (one row below), the row is kept as a student, with a note.
+Without a header the first column (under an unknown header, the first column that is not e-mails
+or ids) holds the names; then a cell there without a letter (a header such as "score,grade" above
+numbers) is refused, naming the columns examgen knows.
 Canvas's "Points Possible" row is skipped. Rows keep their order. Students may share a name when
 their ids differ; two rows with one id are refused. A student's id (else name) is what their
 version is derived from.
@@ -32,8 +44,8 @@ from .errors import ExamgenError
 MAX_BYTES = 20_000_000      # a roster of 100k students is a few MB
 MAX_STUDENTS = 10_000       # the versions a class can have (exam.MAX_VERSIONS)
 
-# Headers as people write them, compared by _header_key (no case, spaces or punctuation; "#" is
-# "number"). Earlier id columns win when a row has several.
+# Headers as people write them, compared by _header_key (no case, spaces, punctuation or accents;
+# "#" is "number"). Earlier id columns win when a row has several.
 ID_HEADERS = ("Student ID", "Student Number", "Student No", "Student ID Number", "Matriculation Number",
               "Matriculation No", "Matric No", "SID", "SIS User ID", "ID Number", "ID No", "ID", "SIS Login ID",
               "Username", "User ID")
@@ -43,6 +55,25 @@ FIRST_HEADERS = ("First Name", "Given Name", "First", "Forename")
 LAST_HEADERS = ("Last Name", "Surname", "Family Name", "Last")
 EMAIL_HEADERS = ("Email", "Email Address", "Mail")
 SECTION_HEADERS = ("Section", "Sections", "Group")
+# The same headers in French, Spanish, German, Italian and Portuguese, as LMSs in those languages
+# export them. A bare "name" (Nom, Nombre, Name, Nome) beside a first-name column is the last name
+# (Nom, Prénom; Name, Vorname), beside a last-name column the first name (Nombre, Apellidos).
+OTHER_HEADERS = {
+    "id": ("Matricule", "Numéro étudiant", "Numéro d'étudiant", "N° étudiant", "Numéro de matricule", "Identifiant",
+           "Número de estudiante", "Matrícula", "Legajo", "Matrikelnummer", "Matrikelnr", "Matrikel",
+           "Studierendennummer", "Matricola", "Numero di matricola"),
+    "name": ("Nom", "Nom complet", "Nom et prénom", "Nom prénom", "Prénom nom", "Étudiant", "Étudiante", "Élève",
+             "Nombre", "Nombre completo", "Nombre y apellidos", "Apellidos y nombre", "Apellidos, Nombre",
+             "Estudiante", "Alumno", "Alumna", "Vollständiger Name", "Nachname, Vorname", "Name, Vorname",
+             "Studierende", "Nome", "Nome completo", "Studente", "Aluno"),
+    "first": ("Prénom", "Nombres", "Primer nombre", "Vorname", "Primeiro nome"),
+    "last": ("Nom de famille", "Apellido", "Apellidos", "Nachname", "Familienname", "Cognome", "Sobrenome",
+             "Apelido"),
+    "email": ("Courriel", "Adresse courriel", "Adresse électronique", "Adresse e-mail", "Correo",
+              "Correo electrónico", "E-Mail-Adresse", "Posta elettronica", "Indirizzo email"),
+    "section": ("Groupe", "Grupo", "Gruppe", "Sección", "Gruppo", "Turma"),
+}
+BARE_NAME_HEADERS = ("Name", "Nom", "Nombre", "Nome")
 # LMS identifiers kept as exported, for the gradebook formats that want them back.
 LMS_COLUMNS = {"id": "ID", "sisuserid": "SIS User ID", "sisloginid": "SIS Login ID",
                "idnumber": "ID number", "username": "Username"}
@@ -88,12 +119,15 @@ def same_name(a: str, b: str) -> bool:
 
 
 def _header_key(cell: str) -> str:
-    return re.sub(r"[\W_]+", "", cell.strip().lstrip("\ufeff").lower().replace("#", "number"))
+    cell = unicodedata.normalize("NFKD", cell.strip().lstrip("\ufeff").lower().replace("#", "number"))
+    return re.sub(r"[\W_]+", "", "".join(c for c in cell if not unicodedata.combining(c)))
 
 
 ID_COLUMNS, NAME_COLUMNS, FIRST_COLUMNS, LAST_COLUMNS, EMAIL_COLUMNS, SECTION_COLUMNS = (
-    tuple(map(_header_key, h)) for h in (ID_HEADERS, NAME_HEADERS, FIRST_HEADERS, LAST_HEADERS, EMAIL_HEADERS,
-                                         SECTION_HEADERS))
+    tuple(dict.fromkeys(map(_header_key, h + OTHER_HEADERS[f]))) for f, h in (
+        ("id", ID_HEADERS), ("name", NAME_HEADERS), ("first", FIRST_HEADERS), ("last", LAST_HEADERS),
+        ("email", EMAIL_HEADERS), ("section", SECTION_HEADERS)))
+BARE_NAME_COLUMNS = tuple(map(_header_key, BARE_NAME_HEADERS))
 
 
 def read_roster(path: str | Path, notes: list | None = None) -> list[Student]:
@@ -142,15 +176,24 @@ def parse_roster(text: str, source: str = "roster", notes: list | None = None) -
             if any(c.strip() for c in r)]
     if not rows:
         raise ExamgenError(f"roster {source} is empty")
-    columns = _columns([_header_key(c) for c in rows[0][1]])
-    if columns is None:  # no header: one name per line (the first column), and a name has letters
-        line, cell = next(((n, r[0].strip()) for n, r in rows if r[0].strip() and not any(c.isalpha() for c in r[0])),
-                          (0, ""))
-        if line:
-            raise ExamgenError(_no_columns(source, rows[0][1], line, cell))
+    columns, body = _columns([_header_key(c) for c in rows[0][1]]), rows[1:]
+    if columns is not None and _holds_data(rows):   # "Nom,nom@uni.fr": a student called Nom
+        if notes is not None:
+            notes.append(f'roster {source}: row {rows[0][0]} ("{_shown(rows[0][1], delimiter)}") names columns '
+                         "but holds a student's data; read as a student, and the roster as one without a header")
         columns, body = {"name": 0}, rows
-    else:
-        body = rows[1:]
+    elif columns is None:
+        columns = _unknown_header(rows, source, delimiter, notes)
+        if columns is None:     # no header: one name per line (the first column)
+            columns, body = {"name": 0}, rows
+    if "ids" not in columns:    # no header examgen knows: the names must be names
+        name = columns["name"]
+        if name is None and columns.get("email") is None:
+            raise ExamgenError(_no_columns(source, rows[0][1], body[0][0], body[0][1][0].strip()))
+        line, cell = next(((n, r[name].strip()) for n, r in body if name is not None and name < len(r)
+                           and r[name].strip() and not any(c.isalpha() for c in r[name])), (0, ""))
+        if line:    # a name has letters
+            raise ExamgenError(_no_columns(source, rows[0][1], line, cell))
     students, by_id, by_name = [], {}, {}
     for line, row in body:
         s = _student(row, columns, source, line)
@@ -180,6 +223,85 @@ def parse_roster(text: str, source: str = "roster", notes: list | None = None) -
     return students
 
 
+# The kinds of data a roster's cell holds: an e-mail address, or an id (one word of letters and
+# digits with a digit: 20231234, S001, m-17). A header cell is a word that is neither, nor a
+# placeholder typed where a student's data is missing.
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_ID = re.compile(r"(?=\S*\d)[^\W_][\w.\-/]*")
+_PLACEHOLDERS = {"none", "na", "nil", "null", "tbd", "tba", "pending", "unknown", "missing", "aucun", "aucune",
+                 "inconnu", "ninguno", "ninguna", "desconocido", "keine", "keiner", "unbekannt", "x", "xx", "xxx"}
+
+
+def _kind(cell: str) -> str:
+    """"email", "id", or "" (a word, a name, anything else)."""
+    cell = cell.strip()
+    return "email" if _EMAIL.fullmatch(cell) else "id" if _ID.fullmatch(cell) else ""
+
+
+def _holds_data(rows: list) -> bool:
+    """Whether the first row holds a student's data, not column names: an e-mail address, or a
+    number in a column of ids ("Nom,20231234" above "Dupont Marie,20231235")."""
+    for j, cell in enumerate(c.strip() for c in rows[0][1]):
+        if _kind(cell) == "email":
+            return True
+        if cell.isdigit():
+            below = [r[j].strip() for _, r in rows[1:] if j < len(r) and r[j].strip()]
+            if below and all(_kind(c) == "id" for c in below):
+                return True
+    return False
+
+
+def _shown(row: list[str], delimiter: str) -> str:
+    """A row as its line reads, on one line, cut to 60 characters."""
+    text = clean_name(delimiter.join(row))
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _unknown_header(rows: list, source: str, delimiter: str, notes: list | None) -> dict | None:
+    """The columns under a first row in words examgen does not know (Naam, E-postadres), or None
+    when the first row is a student.
+
+    The first row is a header when a column's cells below it (two or more) are all of one kind
+    (e-mail addresses, or ids) and the first row's cell there is a word, not of that kind, and no
+    cell of the first row is an e-mail address or an id (a header holds no data). A column of
+    e-mail addresses is the email; the names are the first column that is neither e-mails nor
+    ids. When the evidence is short of that (one row below, or a placeholder such as "TBD" or
+    "none" above the ids), the first row is kept as a student, with a note."""
+    head, body = [c.strip() for c in rows[0][1]], [r for _, r in rows[1:]]
+    if not body or _holds_data(rows):
+        return None
+    kinds, hints, data, width = {}, [], set(), max(len(r) for _, r in rows)
+    for j in range(width):
+        cells = [r[j].strip() for r in body if j < len(r) and r[j].strip()]
+        kind = {_kind(c) for c in cells}
+        if len(kind) != 1 or kind == {""}:
+            continue
+        data.add(j)
+        h = head[j] if j < len(head) else ""
+        if not any(c.isalpha() for c in h):
+            continue
+        if len(cells) >= 2 and not any(c.isdigit() for c in h) and _header_key(h) not in _PLACEHOLDERS:
+            kinds[j] = kind.pop()
+        else:
+            hints.append(f'"{clean_name(h)[:40]}" is no {"e-mail address" if kind == {"email"} else "id"} like '
+                         "the rows below")
+    shown = _shown(rows[0][1], delimiter)
+    if not kinds:
+        if hints and notes is not None:
+            notes.append(f'roster {source}: row {rows[0][0]} ("{shown}") is read as a student, though its '
+                         f'{hints[0]}; if it is a header, name the columns as examgen knows them '
+                         "(name, student_id, email)")
+        return None
+    email = next((j for j, k in kinds.items() if k == "email"), None)
+    name = next((j for j in range(width) if j not in data and any(j < len(r) and r[j].strip() for r in body)), None)
+    if notes is not None:
+        said = f'; column "{clean_name(head[email])[:40]}" is the email' if email is not None else ""
+        notes.append(f'roster {source}: row {rows[0][0]} ("{shown}") read as a header, not a student: the rows '
+                     f'below hold {"e-mail addresses" if kinds[next(iter(kinds))] == "email" else "ids"} under '
+                     f'"{clean_name(head[next(iter(kinds))])[:40]}"{said}')
+    return {"name": name, "email": email}
+
+
 def _no_columns(source: str, first_row: list[str], line: int, cell: str) -> str:
     """The error for a roster whose first row names no column and whose first column is no names."""
     def listed(headers):
@@ -190,7 +312,8 @@ def _no_columns(source: str, first_row: list[str], line: int, cell: str) -> str:
             f"first cell {cell[:40]!r} is no name (without a header a roster lists one name a line); the headers "
             f"recognised (any case, spaces or punctuation) are, for an id: {listed(ID_HEADERS)}; for a name: "
             f"{listed(NAME_HEADERS)}, or first-name ({listed(FIRST_HEADERS)}) and last-name ({listed(LAST_HEADERS)}) "
-            f"columns; for an email: {listed(EMAIL_HEADERS)}")
+            f"columns; for an email: {listed(EMAIL_HEADERS)}; and their French, Spanish, German, Italian and "
+            f"Portuguese forms (Nom, Prénom, Courriel, Nombre, Apellidos, Correo, Matrikelnummer, ...)")
 
 
 def _columns(header: list[str]) -> dict | None:
@@ -204,6 +327,11 @@ def _columns(header: list[str]) -> dict | None:
     cols["lms"] = {LMS_COLUMNS[h]: i for i, h in enumerate(header) if h in LMS_COLUMNS}
     if cols["name"] is None and cols["first"] is None and cols["last"] is None:
         return None if not cols["ids"] and cols["email"] is None else cols
+    bare = cols["name"] is not None and header[cols["name"]] in BARE_NAME_COLUMNS
+    if bare and (cols["first"] is None) != (cols["last"] is None):
+        # "Nom, Prénom" or "Name, Vorname": the bare name is the family name; "Nombre, Apellidos": the given name
+        missing = "first" if cols["first"] is None else "last"
+        cols[missing], cols["name"] = cols["name"], None
     return cols
 
 

@@ -107,6 +107,61 @@ def test_a_roster_of_emails_alone_names_each_student_by_email():
     assert [(s.name, s.email, s.id) for s in students] == [("ada@x.edu", "ada@x.edu", ""), ("alan@x.edu", "alan@x.edu", "")]
 
 
+@pytest.mark.parametrize("text, students", [
+    # "Nom,Courriel" was a student called Nom, and Dupont Marie had no e-mail
+    ("Nom,Courriel\nDupont Marie,marie.dupont@uni.fr\n", [("Dupont Marie", "", "marie.dupont@uni.fr")]),
+    ("Étudiant;Matricule\nDupont Marie;20231234\n", [("Dupont Marie", "20231234", "")]),
+    ("Nombre,Correo electrónico\nAna García,ana@uni.es\n", [("Ana García", "", "ana@uni.es")]),
+    ("Nom,Prénom,Adresse électronique\nDupont,Marie,m@uni.fr\n", [("Marie Dupont", "", "m@uni.fr")]),
+    ("Nombre,Apellidos,Grupo\nAna,García López,B\n", [("Ana García López", "", "")]),
+    ("Name;Vorname;Matrikelnummer;E-Mail\nMüller;Jörg;0815;j@uni.de\n", [("Jörg Müller", "0815", "j@uni.de")]),
+    ("Prenom,Nom de famille,Numero etudiant\nMarie,Dupont,7\n", [("Marie Dupont", "7", "")]),  # no accents
+])
+def test_headers_in_french_spanish_and_german_name_the_columns(text, students):
+    notes = []
+    assert [(s.name, s.id, s.email) for s in parse_roster(text, "r.csv", notes)] == students and not notes
+
+
+def test_an_unknown_header_above_emails_or_ids_is_skipped_with_a_note(tmp_path):
+    # a header in words examgen does not know was a student: "Naam", with no e-mail
+    notes = []
+    students = parse_roster("Naam,E-postadres\nJan de Vries,jan@uni.nl\nPiet Jansen,piet@uni.nl\n", "r.csv", notes)
+    assert [(s.name, s.email) for s in students] == [("Jan de Vries", "jan@uni.nl"), ("Piet Jansen", "piet@uni.nl")]
+    assert notes == ['roster r.csv: row 1 ("Naam,E-postadres") read as a header, not a student: the rows below hold '
+                     'e-mail addresses under "E-postadres"; column "E-postadres" is the email']
+    # above ids; the names are the first column that is neither ids nor e-mails
+    notes = []
+    students = parse_roster("Numer;Imię i nazwisko\n1;Jan Kowalski\n2;Anna Nowak\n", "r.csv", notes)
+    assert [s.name for s in students] == ["Jan Kowalski", "Anna Nowak"]
+    assert notes[0].startswith('roster r.csv: row 1 ("Numer;Imię i nazwisko") read as a header')
+    # examgen says it: a note on stderr, and among the library's warnings
+    roster = _roster(tmp_path, "Nimi;Sähköposti\nMatti Virtanen;matti@uni.fi\nLiisa Korhonen;liisa@uni.fi\n")
+    out, r = _generate(tmp_path, "--roster", roster, "--seed", "3")
+    assert 'row 1 ("Nimi;Sähköposti") read as a header' in r.stderr
+    versions = json.loads((out / "key.json").read_text(encoding="utf-8"))["versions"]
+    assert [(v["student"], v["email"]) for v in versions] == [("Matti Virtanen", "matti@uni.fi"),
+                                                             ("Liisa Korhonen", "liisa@uni.fi")]
+
+
+@pytest.mark.parametrize("text, names, said", [
+    # one row below: too little to tell a header from a student
+    ("Naam,E-postadres\nJan de Vries,jan@uni.nl\n", ["Naam", "Jan de Vries"], '"E-postadres" is no e-mail address'),
+    # a placeholder where an id is missing, not a header
+    ("Ana García,TBD\nBen Li,S2\nCy Po,S3\n", ["Ana García", "Ben Li", "Cy Po"], '"TBD" is no id'),
+    # a student called Nom, with an e-mail or an id: known words, but data
+    ("Nom,nom@uni.fr\nDupont Marie,marie@uni.fr\n", ["Nom", "Dupont Marie"], "holds a student's data"),
+    ("Nom,20231234\nDupont Marie,20231235\n", ["Nom", "Dupont Marie"], "holds a student's data"),
+])
+def test_a_first_row_that_may_be_a_student_is_kept_with_a_note(text, names, said):
+    notes = []
+    assert [s.name for s in parse_roster(text, "r.csv", notes)] == names
+    assert len(notes) == 1 and notes[0].startswith("roster r.csv: row 1 (") and said in notes[0], notes
+    # and a roster without a header, or with one examgen knows, has no note
+    for text in ("Ada Lovelace,00123\nAlan Turing,00124\n", "Ada Lovelace\nAlan Turing\n", HAND, MOODLE, CANVAS):
+        parse_roster(text, "r.csv", notes := [])
+        assert not notes
+
+
 def test_equal_ids_refused_naming_both_rows_and_equal_names_need_ids():
     with pytest.raises(ExamgenError, match=r"rows 2 and 4 have the same id 'S1' for two names \(Ada, Cy\)"):
         parse_roster("student_id,name\nS1,Ada\nS2,Bob\nS1,Cy\n", "r.csv")
