@@ -1,15 +1,22 @@
 """The problem bank: one folder per problem under `problem_bank/`, loaded into `Problem`s.
 
 A folder `problem_bank/<id>/` holds
-  problem.yaml   title, topic, parameters, answer parts (kind, shape, tolerance), mistakes
+  problem.yaml   title, topic, parameters, answer parts (kind, shape, tolerance), mistakes, and
+                 optionally `after`: the problems it builds on (course order, below)
   problem.py     draw(rng, options) -> params; solve(params) -> values; mistake_<name>(params, values)
   prompt.md      the question (Markdown + LaTeX math, Jinja with << >> and <% %>)
   solution.md    the worked solution, from the values solve() returns
 Metadata is read without importing NumPy or SymPy, so `examgen list` stays fast.
+
+Course order (`course_order`, a worksheet's order): topics as TOPICS lists them, and within a
+topic each problem after the problems it builds on (its `after`, and theirs), by id otherwise.
+`after` is checked when the bank loads: every id a problem of the bank, of the same topic or an
+earlier one, and no cycle.
 """
 from __future__ import annotations
 
 import hashlib
+import heapq
 import importlib.util
 import sys
 from dataclasses import dataclass, field
@@ -18,7 +25,7 @@ from pathlib import Path
 
 from .errors import ExamgenError, did_you_mean, json_type
 
-TOPICS = {
+TOPICS = {   # in the course's order
     "nn": "Neural networks & back-propagation",
     "cnn": "CNN & Faster R-CNN",
     "rnn": "Partial derivatives & RNN",
@@ -83,6 +90,8 @@ class Problem:
     options: tuple            # parameters an exam spec may fix (e.g. activation: tanh)
     float_screen: bool = False  # exam draws judged on float copies first (see instance.candidate)
     source_hash: str = field(repr=False, default="")
+    after: tuple = ()         # the problems this one builds on, as problem.yaml's `after` names them
+    builds_on: frozenset = field(repr=False, compare=False, default=frozenset())  # those, and theirs (load_bank)
 
     @cached_property
     def module(self):
@@ -178,6 +187,18 @@ def _sparse(pid: str, part: str, spec: dict) -> bool:
     return v
 
 
+def _after(pid: str, names) -> tuple:
+    """problem.yaml's `after:` (one id or a list): the problems this one builds on."""
+    if names is None:
+        return ()
+    names = [names] if isinstance(names, str) else names
+    if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
+        raise ValueError(f"{pid}: `after` must list problem ids (the problems this one builds on), not {names!r}")
+    if pid in names:
+        raise ValueError(f"{pid}: `after` names the problem itself")
+    return tuple(dict.fromkeys(names))
+
+
 def _parse_yaml(text: str):
     import yaml
 
@@ -229,7 +250,8 @@ def _load(folder: Path) -> Problem:
     if not isinstance(screen, bool):
         raise ValueError(f"{pid}: float_screen must be true or false")
     return Problem(pid, raw["title"], raw["topic"], folder, raw.get("summary", "").strip(),
-                   params, parts, mistakes, tuple(raw.get("options", ())), screen, h.hexdigest())
+                   params, parts, mistakes, tuple(raw.get("options", ())), screen, h.hexdigest(),
+                   _after(pid, raw.get("after")))
 
 
 @lru_cache(maxsize=None)
@@ -244,7 +266,56 @@ def load_bank(root: str | None = None) -> dict[str, Problem]:
         except Exception as e:  # a broken folder is named, not a traceback
             raise ExamgenError(f"problem bank: {folder.name}/problem.yaml: {e}".splitlines()[0]) from None
         problems[p.id] = p
+    _link_after(problems)
     return problems
+
+
+def _link_after(problems: dict[str, Problem]) -> None:
+    """Check every problem's `after` (known ids, of its topic or an earlier one, no cycle) and
+    set its `builds_on`: the problems it names, and the ones they build on, all the way down."""
+    rank = {t: i for i, t in enumerate(TOPICS)}
+    for p in problems.values():
+        for a in p.after:
+            where = f"problem bank: {p.id}/problem.yaml: after"
+            if a not in problems:
+                raise ExamgenError(f"{where}: unknown problem {a!r}{did_you_mean(a, problems, n=3, cutoff=0.5)}")
+            if rank[problems[a].topic] > rank[p.topic]:
+                raise ExamgenError(f"{where}: {a} is a {problems[a].topic} problem, and {p.topic} comes before "
+                                   f"{problems[a].topic} in the course ({', '.join(TOPICS)})")
+    done: dict[str, frozenset] = {}
+
+    def below(pid: str, path: tuple) -> frozenset:
+        if pid in path:
+            cycle = " → ".join(path[path.index(pid):] + (pid,))
+            raise ExamgenError(f"problem bank: {pid}/problem.yaml: after: a cycle, {cycle}; a problem cannot "
+                               "come after itself")
+        if pid not in done:
+            done[pid] = frozenset(a for n in problems[pid].after for a in (n, *below(n, path + (pid,))))
+        return done[pid]
+
+    for p in problems.values():
+        p.builds_on = below(p.id, ())
+
+
+def course_order(problems) -> list[Problem]:
+    """`problems` in the course's order: topics as TOPICS lists them; within a topic each problem
+    after those among `problems` it builds on (problem.yaml's `after`, followed through problems
+    left out), by id otherwise. A stable topological order: the same list for the same problems."""
+    chosen = {p.id: p for p in problems}
+    rank = {t: i for i, t in enumerate(TOPICS)}
+    waiting = {pid: {a for a in p.builds_on if a in chosen} for pid, p in chosen.items()}
+    ready = [(rank[p.topic], pid) for pid, p in chosen.items() if not waiting[pid]]
+    heapq.heapify(ready)
+    out = []
+    while ready:
+        _, pid = heapq.heappop(ready)
+        out.append(chosen[pid])
+        for other, needs in waiting.items():
+            if pid in needs:
+                needs.discard(pid)
+                if not needs:
+                    heapq.heappush(ready, (rank[chosen[other].topic], other))
+    return out
 
 
 def get(pid: str) -> Problem:

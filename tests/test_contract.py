@@ -119,3 +119,38 @@ def test_float_screen_must_be_true_or_false(tmp_path):
     with pytest.raises(ExamgenError, match="^problem bank: anchor-labels/problem.yaml: anchor-labels: "
                                           "float_screen must be true or false$"):
         load_bank(str(tmp_path))
+
+
+def _bank_with(tmp_path, after: dict):
+    """A bank of copies of the problems in `after`, each problem.yaml given `after:` as written."""
+    for pid, value in after.items():
+        folder = tmp_path / pid
+        shutil.copytree(BANK[pid].folder, folder)
+        yaml = folder / "problem.yaml"
+        text = "\n".join(line for line in yaml.read_text(encoding="utf-8").splitlines() if not line.startswith("after:"))
+        yaml.write_text(text + (f"\nafter: {value}\n" if value is not None else "\n"), encoding="utf-8")
+    return str(tmp_path)
+
+
+@pytest.mark.parametrize("after, message", [
+    ({"conv2d-forward": None, "conv2d-backward": "[conv2d-forwrd]"},
+     "^problem bank: conv2d-backward/problem.yaml: after: unknown problem 'conv2d-forwrd'; did you mean conv2d-forward"),
+    ({"conv2d-forward": "[conv2d-backward]", "conv2d-backward": "[conv2d-forward]"},
+     "after: a cycle, conv2d-(forward|backward) → conv2d-(backward|forward) → conv2d-(forward|backward); "
+     "a problem cannot come after itself$"),
+    ({"iou": "[anchor-labels]", "anchor-labels": "[bbox-target]", "bbox-target": "[iou]"},
+     "after: a cycle, (iou|anchor-labels|bbox-target) → .* → .* → "),
+    ({"mlp-forward": "[lstm-forward]", "lstm-forward": None},
+     "mlp-forward/problem.yaml: after: lstm-forward is a lstm problem, and nn comes before lstm in the course"),
+    ({"iou": "[iou]"}, "iou/problem.yaml: iou: `after` names the problem itself$"),
+    ({"iou": "{a: 1}"}, "iou/problem.yaml: iou: `after` must list problem ids"),
+])
+def test_after_is_checked_when_the_bank_loads(tmp_path, after, message):
+    with pytest.raises(ExamgenError, match=message):
+        load_bank(_bank_with(tmp_path, after))
+
+
+def test_after_may_name_one_id_or_a_list(tmp_path):
+    bank = load_bank(_bank_with(tmp_path, {"iou": None, "anchor-labels": "iou", "detection-loss": "[anchor-labels]"}))
+    assert bank["anchor-labels"].after == ("iou",)
+    assert bank["detection-loss"].builds_on == {"anchor-labels", "iou"} and not bank["iou"].builds_on
