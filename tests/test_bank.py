@@ -36,6 +36,27 @@ def test_metadata_is_complete():
         assert defined == declared, p.id
 
 
+def test_course_order_puts_topics_in_order_and_each_problem_after_what_it_builds_on():
+    from examgen.bank import TOPICS, course_order
+
+    order = [p.id for p in course_order(BANK.values())]
+    assert sorted(order) == sorted(BANK)
+    assert [BANK[pid].topic for pid in order] == sorted((BANK[pid].topic for pid in order), key=list(TOPICS).index)
+    for pid in order:   # declared in problem.yaml, followed all the way down
+        assert all(order.index(a) < order.index(pid) for a in BANK[pid].builds_on), pid
+    # a student works forward before backward (alphabetically backward came first)
+    for first, then in [("mlp-forward", "mlp-backprop"), ("conv2d-forward", "conv2d-backward"),
+                        ("maxpool-forward", "maxpool-backward"), ("rnn-forward", "rnn-bptt"),
+                        ("lstm-forward", "lstm-bptt"), ("mlp-backprop", "gradient-descent")]:
+        assert order.index(first) < order.index(then), (first, then)
+    # alphabetical where nothing is built on: the same order whatever order the problems come in
+    assert [p.id for p in course_order(reversed(list(BANK.values())))] == order
+    assert [p.id for p in course_order(p for p in BANK.values() if p.topic == "lstm")] == ["lstm-forward", "lstm-bptt"]
+    # through a problem left out: gradient-descent builds on mlp-forward by way of mlp-backprop
+    assert [p.id for p in course_order([BANK["gradient-descent"], BANK["mlp-forward"]])] == [
+        "mlp-forward", "gradient-descent"]
+
+
 def _finite(inst: Instance):
     for name in inst.problem.parts:
         if inst.kind(name) in ("expression", "choice"):
