@@ -379,7 +379,9 @@ def worksheet(names, topic, problems, count, solutions, fmt, seed, profile, out,
     """Make a LaTeX (or PDF, Markdown) worksheet: N instances of each problem.
 
     Name the problems by id or topic (`examgen worksheet iou bbox-target`, `examgen worksheet
-    cnn`), or with --problems / --topic; none named: every problem.
+    cnn`), or with --problems / --topic; none named: every problem. Problems named by id come in
+    the order given; a topic's in course order (forward before backward: each problem after the
+    ones it builds on), and with none named the topics in course order (nn, cnn, rnn, lstm).
 
     \b
     Examples:
@@ -397,7 +399,7 @@ def worksheet(names, topic, problems, count, solutions, fmt, seed, profile, out,
     if names:   # ids, and topics for every problem of theirs
         ids = bank.load_bank()
         chosen = [q for n in names for q in ([bank.get(n)] if n in ids or n not in bank.TOPICS
-                                             else [q for q in ids.values() if q.topic == n])]
+                                             else bank.course_order(q for q in ids.values() if q.topic == n))]
         if len(names) == 1 and names[0] in bank.TOPICS and names[0] not in ids:
             topic = names[0]   # `examgen worksheet cnn`: titled as --topic cnn is
     elif problems:
@@ -405,7 +407,7 @@ def worksheet(names, topic, problems, count, solutions, fmt, seed, profile, out,
     else:
         if topic and topic not in bank.TOPICS:
             raise ExamgenError(f"unknown topic {topic!r}; topics: {', '.join(bank.TOPICS)}")
-        chosen = [p for p in bank.load_bank().values() if not topic or p.topic == topic]
+        chosen = bank.course_order(p for p in bank.load_bank().values() if not topic or p.topic == topic)
     if not chosen:
         raise ExamgenError("no problems chosen")
     pairs = _option_pairs(options)

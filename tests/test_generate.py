@@ -219,6 +219,27 @@ def test_a_worksheet_names_its_problems_as_arguments_ids_or_a_topic(tmp_path):
     one_line_error(run("worksheet", "ioo", cwd=tmp_path), "unknown problem id 'ioo'")
 
 
+def test_a_worksheet_lists_a_topic_in_course_order_and_named_problems_as_named(tmp_path):
+    # `--topic cnn` listed conv2d-backward before conv2d-forward (alphabetical): backward before forward
+    def titles(*args):
+        r = run("worksheet", *args, "--count", "1", "--format", "md", "--out", tmp_path / "w.md", "--force")
+        assert r.returncode == 0, r.stderr
+        heads = [line[3:] for line in (tmp_path / "w.md").read_text(encoding="utf-8").splitlines()
+                 if line.startswith("## ")]
+        by_title = {p.title: p.id for p in bank.load_bank().values()}
+        return [by_title[t] for t in heads]
+
+    cnn = titles("--topic", "cnn")
+    assert cnn == [p.id for p in bank.course_order(p for p in bank.load_bank().values() if p.topic == "cnn")]
+    assert cnn.index("conv2d-forward") < cnn.index("conv2d-backward") < cnn.index("conv-pool-layer")
+    assert cnn.index("maxpool-forward") < cnn.index("maxpool-backward")
+    assert titles("rnn") == ["rnn-forward", "total-derivative", "rnn-bptt"]
+    # ids as given, even backward first; topics named as given, each in course order
+    assert titles("conv2d-backward", "conv2d-forward") == ["conv2d-backward", "conv2d-forward"]
+    assert titles("--problems", "rnn-bptt,rnn-forward") == ["rnn-bptt", "rnn-forward"]
+    assert titles("lstm", "rnn") == ["lstm-forward", "lstm-bptt", "rnn-forward", "total-derivative", "rnn-bptt"]
+
+
 def test_a_class_key_is_never_replaced_silently(tmp_path):
     # `generate --versions 3 --out vclass` run again drew a new secret base seed and replaced the
     # key: the exams already printed from vclass could no longer be graded
