@@ -236,8 +236,12 @@ def _progress_bar(total: int, label: str):
 
 
 @cli.command()
+@click.argument("names", nargs=-1, metavar="[ID|TOPIC]...")
 @click.option("--spec", "spec_file", type=click.Path(dir_okay=False),
               help="Exam spec (YAML); default: the built-in practice final (see init-spec).")
+@click.option("--profile", type=click.Choice(["exam", "drill"]),
+              help="Every problem in this profile: exam (numbers to work by hand) or drill "
+                   "(arbitrary decimals). Default: the spec's.")
 @click.option("--seed", type=click.IntRange(min=0),
               help="Seed of the numbers (default: the spec's, 0; a class: a fresh secret one, kept in key.json).")
 @click.option("--out", default="exam", show_default=True, type=click.Path(file_okay=False),
@@ -248,7 +252,7 @@ def _progress_bar(total: int, label: str):
 @click.option("--versions", type=click.IntRange(min=1), help="Make K versions, each in its own folder.")
 @click.option("--roster", type=click.Path(dir_okay=False), help="CSV of students: one version each.")
 @click.option("--force", is_flag=True, help="Overwrite even a filled-in answers.yaml in the output folder.")
-def generate(spec_file, seed, out, formats, versions, roster, force):
+def generate(names, spec_file, profile, seed, out, formats, versions, roster, force):
     """Make a practice exam with its answer key and a blank answer sheet.
 
     Writes exam.md/.tex/.pdf, key.md/.tex/.pdf, key.json (for the grader) and
@@ -256,9 +260,14 @@ def generate(spec_file, seed, out, formats, versions, roster, force):
     writes moodle.xml (Moodle XML) or qti.zip (Canvas QTI 1.2): one question per
     version of each problem, grouped by problem so that a quiz draws one version.
 
+    Name problems or topics (`examgen generate cnn`, `examgen generate iou
+    bbox-target`) for a practice exam of just those, 10 points each: ids in the
+    order given, a topic's problems in course order.
+
     \b
     Examples:
       examgen generate                          # the practice final, seed 0, in ./exam
+      examgen generate cnn --profile drill      # a CNN practice exam with decimals
       examgen generate --seed 7 --format md     # another exam, Markdown only
       examgen generate --versions 30 --out class   # 30 versions, one key index
       examgen generate --roster students.csv --spec final.yaml
@@ -269,7 +278,7 @@ def generate(spec_file, seed, out, formats, versions, roster, force):
     from .generate import parse_formats
     from .roster import read_roster
 
-    spec = load_spec(spec_file)
+    spec = load_spec(spec_file, profile, *_practice(names))
     wanted, note = parse_formats(formats)
     helper = None
     if not versions and not roster:   # one exam: its symbolic problems are built on another core
@@ -311,6 +320,17 @@ def generate(spec_file, seed, out, formats, versions, roster, force):
     else:
         click.echo(f"Wrote {len(vs)} versions ({names} each) to "
                    f"{summary['out']}/ with the key index {summary['out']}/key.json")
+
+
+def _practice(names) -> tuple:
+    """(problem ids, title) of a practice exam of the named problems and topics; () when none."""
+    from . import bank
+
+    if not names:
+        return ()
+    chosen, _ = _chosen_problems(names)
+    topics = [bank.TOPICS[n] for n in names if n in bank.TOPICS and n not in bank.load_bank()]
+    return [p.id for p in chosen], "Practice exam" + (": " + ", ".join(topics) if len(topics) == len(names) else "")
 
 
 _WORKSHEET_MARK = re.compile(rb"Seed \d+, (?:exam|drill) profile")   # the line every worksheet prints
@@ -358,6 +378,31 @@ def init_spec(path, force):
     click.echo(f"Wrote {path}; edit it, then: examgen generate --spec {path}")
 
 
+def _chosen_problems(names, topic=None, problems=None) -> tuple[list, str | None]:
+    """(the problems, the one topic they are all of or None) named as arguments (ids, and topics
+    for every problem of theirs), with --problems (ids) or with --topic; none named: every problem.
+    Ids come in the order given, a topic's problems in course order (bank.course_order)."""
+    from . import bank
+
+    if sum(map(bool, (names, topic, problems))) > 1:
+        raise ExamgenError("name the problems one way: as arguments, with --problems or with --topic")
+    if names:   # ids, and topics for every problem of theirs
+        ids = bank.load_bank()
+        chosen = [q for n in names for q in ([bank.get(n)] if n in ids or n not in bank.TOPICS
+                                             else bank.course_order(q for q in ids.values() if q.topic == n))]
+        if len(names) == 1 and names[0] in bank.TOPICS and names[0] not in ids:
+            topic = names[0]   # `examgen worksheet cnn`: titled as --topic cnn is
+    elif problems:
+        chosen = [bank.get(p.strip()) for p in problems.split(",") if p.strip()]
+    else:
+        if topic and topic not in bank.TOPICS:
+            raise ExamgenError(f"unknown topic {topic!r}; topics: {', '.join(bank.TOPICS)}")
+        chosen = bank.course_order(p for p in bank.load_bank().values() if not topic or p.topic == topic)
+    if not chosen:
+        raise ExamgenError("no problems chosen")
+    return chosen, topic
+
+
 @cli.command()
 @click.argument("names", nargs=-1, metavar="[ID|TOPIC]...")
 @click.option("--topic", help="Every problem of a topic (nn, cnn, rnn, lstm).")
@@ -382,6 +427,7 @@ def worksheet(names, topic, problems, count, solutions, fmt, seed, profile, out,
     cnn`), or with --problems / --topic; none named: every problem. Problems named by id come in
     the order given; a topic's in course order (forward before backward: each problem after the
     ones it builds on), and with none named the topics in course order (nn, cnn, rnn, lstm).
+    To answer and have it graded: `examgen generate cnn` (a practice exam of those problems).
 
     \b
     Examples:
@@ -394,22 +440,7 @@ def worksheet(names, topic, problems, count, solutions, fmt, seed, profile, out,
     from .safeio import write_text
     from .seeds import derive_seed
 
-    if sum(map(bool, (names, topic, problems))) > 1:
-        raise ExamgenError("name the problems one way: as arguments, with --problems or with --topic")
-    if names:   # ids, and topics for every problem of theirs
-        ids = bank.load_bank()
-        chosen = [q for n in names for q in ([bank.get(n)] if n in ids or n not in bank.TOPICS
-                                             else bank.course_order(q for q in ids.values() if q.topic == n))]
-        if len(names) == 1 and names[0] in bank.TOPICS and names[0] not in ids:
-            topic = names[0]   # `examgen worksheet cnn`: titled as --topic cnn is
-    elif problems:
-        chosen = [bank.get(p.strip()) for p in problems.split(",") if p.strip()]
-    else:
-        if topic and topic not in bank.TOPICS:
-            raise ExamgenError(f"unknown topic {topic!r}; topics: {', '.join(bank.TOPICS)}")
-        chosen = bank.course_order(p for p in bank.load_bank().values() if not topic or p.topic == topic)
-    if not chosen:
-        raise ExamgenError("no problems chosen")
+    chosen, topic = _chosen_problems(names, topic, problems)
     pairs = _option_pairs(options)
     unused = [name for name in pairs if not any(name in p.options for p in chosen)]
     if unused:

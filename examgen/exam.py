@@ -59,12 +59,17 @@ MAX_SPEC_TEXT = 2000          # characters of a title, course or date
 MAX_INSTRUCTIONS = 20_000     # characters of the instructions
 
 
-def load_spec(path: str | Path | None = None) -> Spec:
+def load_spec(path: str | Path | None = None, profile: str | None = None, problems=None,
+              title: str = "") -> Spec:
     """Read and validate a spec file (the default spec when path is None).
 
     Read as untrusted input (safeio): a regular file of at most MAX_SPEC_BYTES, YAML without
     aliases, anchors or custom tags, nested at most MAX_SPEC_DEPTH deep, numbers read by
     YAML 1.2's rules (`1e3` is a number, `011` is eleven, a date stays text).
+
+    `profile` puts every problem in that profile; `problems` (ids) makes a practice exam of
+    those problems instead of the spec's, PRACTICE_POINTS each, titled `title`, with the spec's
+    course, instructions and seed (`examgen generate cnn`).
     """
     from . import safeio
 
@@ -78,7 +83,16 @@ def load_spec(path: str | Path | None = None) -> Spec:
         raw = safeio.remembered("spec", text, lambda t: _parse_spec_yaml(t, SpecError))
     except SpecError as e:
         raise ExamgenError(f"spec {name}: {e}") from None
+    if problems is not None and isinstance(raw, dict):
+        raw = {**raw, "title": title or "Practice exam",
+               "problems": [{"id": pid, "points": PRACTICE_POINTS} for pid in problems]}
+    if profile is not None and isinstance(raw, dict) and isinstance(raw.get("problems"), list):
+        raw = {**raw, "profile": profile,
+               "problems": [{**(p if isinstance(p, dict) else {"id": p}), "profile": profile} for p in raw["problems"]]}
     return parse_spec(raw, name)
+
+
+PRACTICE_POINTS = 10   # each problem of a practice exam of named problems
 
 
 def _parse_spec_yaml(text: str, error):

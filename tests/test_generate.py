@@ -273,3 +273,34 @@ def test_a_roster_class_made_again_is_refused_for_its_key_or_its_answers_not_its
     one_line_error(run(*args), "filled-in answer sheet")
     one_line_error(run("generate", "--spec", NUMERIC, "--roster", roster, "--out", out, "--format", "md"),
                    "is the key of a class of 2 versions")   # another (random) seed: the key comes first
+
+
+def test_a_practice_exam_of_named_problems_or_a_topic(tmp_path):
+    # a student practising CNNs had to write a spec; a worksheet gives no key to grade against
+    out = generate(tmp_path, "cnn", "--profile", "drill")
+    key = json.loads((out / "key.json").read_text())
+    ids = [p["id"] for p in key["problems"]]
+    assert ids == [p.id for p in bank.course_order(p for p in bank.load_bank().values() if p.topic == "cnn")]
+    assert ids.index("conv2d-forward") < ids.index("conv2d-backward") and ids.index("iou") < ids.index("anchor-labels")
+    assert {p["points"] for p in key["problems"]} == {10} and key["points"] == 10 * len(ids)
+    assert {p["profile"] for p in key["problems"]} == {"drill"}
+    exam = (out / "exam.md").read_text()
+    assert exam.startswith(f"# Practice exam: {bank.TOPICS['cnn']}\n") and "No calculators" in exam
+    # answered from the key, it grades 100; ids keep the order given, in the spec's exam profile
+    sheet = {"exam": key["exam"], "student": "Ada",
+             "answers": {p["number"]: p["answers_exact"] for p in key["problems"]}}
+    (out / "mine.yaml").write_text(yaml.safe_dump(sheet, allow_unicode=True))
+    graded = run("grade", out / "key.json", out / "mine.yaml", "--json")
+    assert graded.returncode == 0 and json.loads(graded.stdout)["score"] == key["points"]
+    two = json.loads((generate(tmp_path, "iou", "bbox-target", name="two") / "key.json").read_text())
+    assert [p["id"] for p in two["problems"]] == ["iou", "bbox-target"] and two["title"] == "Practice exam"
+    assert {p["profile"] for p in two["problems"]} == {"exam"}
+    bad = run("generate", "conv2d", "--out", tmp_path / "bad", "--format", "md")
+    one_line_error(bad, "unknown problem id 'conv2d'")
+
+
+def test_profile_puts_every_problem_of_a_spec_in_it(tmp_path):
+    out = generate(tmp_path, "--spec", SMALL, "--profile", "drill")
+    key = json.loads((out / "key.json").read_text())
+    assert {p["profile"] for p in key["problems"]} == {"drill"}
+    assert [p["id"] for p in key["problems"]] == [q.id for q in load_spec(SMALL).problems]
