@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: install demo test test-fast lint bench golden docs clean
+.PHONY: install demo test test-fast lint bench bench-ab golden docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ lint: install
 bench: install ## print every performance figure against its target, then the bank's per-id table
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/bench.py; rc=$$?; \
 	$(BIN)/python benchmarks/bank_table.py --seeds 100 || rc=1; exit $$rc
+
+bench-ab: install ## this checkout against BASE (default main) at one default-exam version, in alternating processes
+	$(BIN)/python benchmarks/ab.py $(or $(BASE),main)
 
 golden: install ## regenerate tests/golden on purpose (review the diff before committing)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python tests/make_golden.py
