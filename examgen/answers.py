@@ -119,11 +119,15 @@ def _answer_loader():
             # rows split by YAML at commas: keep the text as typed, for grade.read_numbers.
             rows = node.flow_style and any(isinstance(x, yaml.ScalarNode) and not x.style and ";" in x.value
                                            for x in node.value)
-            data = TypedList() if rows else []
-            if rows:
+            # A matrix's rows one per line, `[1 2\n 3 4]` or `[1, 2,\n 3, 4]`: YAML folds them into one
+            # row (its lines into spaces); the text as typed keeps them (see grade._lines_as_rows)
+            lines = (node.flow_style and node.end_mark.line > node.start_mark.line
+                     and all(isinstance(x, yaml.ScalarNode) and not x.style for x in node.value))
+            data = TypedList() if rows or lines else []
+            if rows or lines:
                 if self._lines is None:     # split once per file, on first use
                     self._lines = _YAML_BREAK.split(self._text)
-                data.typed = _span(self._lines, node.start_mark, node.end_mark)
+                data.typed = _span(self._lines, node.start_mark, node.end_mark, keep_lines=bool(lines))
             yield data
             data.extend(self.construct_sequence(node))
 
@@ -150,18 +154,20 @@ def _braced_text(node) -> str:
 _YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")   # what YAML counts as a line break
 
 
-def _span(lines: list, start, end) -> str:
+def _span(lines: list, start, end, keep_lines: bool = False) -> str:
     """The text between two YAML marks (line and column from 0) of a flow list, or "" when it
-    holds a comment or is not one list."""
+    holds a comment or is not one list; its line breaks kept with `keep_lines` (one row a line)."""
     if end.line - start.line >= 100:
         return ""
     lines = lines[start.line:end.line + 1]
     if len(lines) == 1:
         out = lines[0][start.column:end.column]
     else:
-        out = " ".join([lines[0][start.column:], *lines[1:-1], lines[-1][:end.column]])
+        out = "\n".join([lines[0][start.column:], *lines[1:-1], lines[-1][:end.column]])
     if "#" in out or out[:1] + out[-1:] != "[]":
         return ""
+    if keep_lines:
+        return "\n".join(" ".join(line.split()) for line in out.splitlines())
     return " ".join(out.split())
 
 

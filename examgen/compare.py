@@ -124,6 +124,10 @@ def fit_shape(given: np.ndarray, shape, dims: str = "", expected=None, rtol: flo
                           f"type its entries as a list, [a, b, …]")
         return None, (f"axes in the wrong order: you gave {got}, the {want} answer with its axes permuted "
                       f"(first index outermost; give one matrix per channel as on the answer sheet)")
+    if given.ndim == 1 and given.size == int(np.prod(shape)) and len(_squeezed(shape)) >= 2:
+        # the right count in one row: which entries make a row is not for the grader to guess
+        return None, (f"wrong shape: expected {want}, got {got}; give it by rows, "
+                      f"[[row 1], [row 2], …] or [row 1; row 2; …]")
     return None, f"wrong shape: expected {want}, got {got}"
 
 

@@ -786,6 +786,10 @@ def read_numbers(raw, what: str, shape: tuple = ()) -> tuple[np.ndarray, np.ndar
     if isinstance(raw, dict):
         return _read_channels(raw, what, tuple(shape))
     typed = raw if isinstance(raw, str) else _list_text(raw) if isinstance(raw, list) and _rows_in_a_list(raw) else None
+    if typed is None and isinstance(raw, list):
+        typed = _spaced_rows(raw)      # [[1 2], [3 4]]: YAML's rows, each typed with spaces
+    if len([n for n in shape if n != 1]) >= 2:   # a matrix one row per line (a YAML block, `|`, or a list)
+        typed = _lines_as_rows(typed if typed is not None else getattr(raw, "typed", "")) or None
     if typed is not None:   # [0; 1; 0], [1 0], [1, 2; 3, 4], quoted or not
         raw = _typed_list(typed, math.prod(shape)) or _miscounted(typed, math.prod(shape)) or raw
     given_shape = _nested_shape(raw, what, 0)
@@ -825,6 +829,48 @@ def _miscounted(text: str, size: int) -> list | None:
     if size < 2 or "," in body or len(pieces) < 2 or not all(_PLAIN_NUMBER.fullmatch(x) for x in pieces):
         return None
     return rows if len(rows) > 1 and len({len(r) for r in rows}) == 1 else pieces   # MATLAB's rows kept
+
+
+def _lines_as_rows(text: str) -> str:
+    """A matrix typed one row per line (a YAML block, `dL_dh: |`, or MATLAB's brackets over several
+    lines) as MATLAB's rows, `[1 2; 3 4]`: each line a row, its own brackets and a trailing comma
+    or semicolon dropped. Text on one line, or already holding `;` between rows, is left as typed;
+    so is text whose lines do not each close their brackets (one row wrapped over two lines)."""
+    body = text.strip()
+    if "\n" not in body:
+        return text
+    if body[:1] + body[-1:] == "[]" and _balanced(body[1:-1]) and not body[1:].lstrip().startswith("["):
+        body = body[1:-1]            # MATLAB's [1 2 \n 3 4]: one bracket around the rows
+    if len(_top_level(body, ";")) > 1:
+        return text                  # rows already apart at semicolons
+    rows = []
+    for line in body.splitlines():
+        line = line.strip().rstrip(",;").strip()
+        if line[:1] + line[-1:] == "[]" and _balanced(line[1:-1]):
+            line = line[1:-1].strip()
+        if not line:
+            continue
+        if not _balanced(line):
+            return text
+        rows.append(line)
+    return "[" + "; ".join(rows) + "]" if len(rows) > 1 else text
+
+
+def _spaced_rows(raw: list) -> str | None:
+    """`[[6 -4 -1], [-6 6 0]]`, YAML's list of rows with each row typed as MATLAB's (one text with
+    spaces): the rows as MATLAB's text, `[6 -4 -1; -6 6 0]`; None for any other list. Without
+    this, a row `6 -4 -1` was read as one number, the difference 6 − 4 − 1."""
+    if len(raw) < 2 or not all(isinstance(r, list) and r for r in raw):
+        return None
+    if not any(len(r) == 1 and isinstance(r[0], str) and _rows_in_a_list(r) for r in raw):
+        return None
+    rows = []
+    for r in raw:
+        text = _list_text(r)
+        if not text or ";" in text:
+            return None
+        rows.append(text[1:-1])
+    return "[" + "; ".join(rows) + "]"
 
 
 def _rows_in_a_list(raw: list) -> bool:
@@ -877,6 +923,7 @@ def _typed_list(text: str, size: int) -> list | None:
         return None          # longer than `size` entries can be: no reading has the count
     if bracketed:
         text = text[1:-1]    # one bracket around it all: '[1/2, 1/3]', (13/2, -4, 7/2), [1 0]
+    text = re.sub(r"[;,]\s*\Z", "", text)   # a last row's `;` as MATLAB allows, [1 2; 3 4;], or a last comma
     nested = [r.strip() for r in _top_level(text, ",")] if bracketed else []
     if nested and all(r[:1] + r[-1:] == "[]" and _balanced(r[1:-1]) for r in nested):
         text = ";".join(r[1:-1] for r in nested)   # rows in brackets, as YAML writes them: '[[1, 2], [3, 4]]'

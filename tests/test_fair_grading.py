@@ -752,3 +752,37 @@ def test_a_typed_row_of_the_wrong_count_is_a_wrong_shape_not_one_odd_number():
     assert read_numbers("[1 2; 3 4]", "x", (3, 2))[0].shape == (2, 2)
     # one number wanted: two side by side may be a product, and the reader says what to type
     assert "two numbers side by side" in read_numbers("0.5 0.25", "x", ())[3][0]
+
+
+@pytest.mark.parametrize("typed", [
+    "|\n      {a} {b}\n      {c} {d}\n",              # one row per line, in a YAML block
+    "|\n      {a}, {b},\n      {c}, {d}\n",            # the same with commas, a trailing one too
+    "|\n      [{a}, {b}]\n      [{c}, {d}]\n",        # rows in brackets, one per line
+    "|\n      [{a} {b}\n       {c} {d}]\n",           # MATLAB's brackets around rows on two lines
+    "[{a} {b}\n      {c} {d}]",                      # the same unquoted (YAML folds it into one row)
+    "[{a}, {b},\n      {c}, {d}]",                   # a YAML list with a row on each line
+    "[[{a} {b}], [{c} {d}]]",                        # YAML's rows, each typed with spaces
+    "[{a}, {b}; {c}, {d};]",                         # MATLAB allows a last `;`
+    "'[{a} {b}; {c} {d};]'",
+])
+def test_a_matrix_typed_one_row_per_line_is_read_by_its_rows(typed):
+    # `dL_dh: |` with a row on each line was "wrong shape: … got a list of 12 numbers"; YAML's rows
+    # typed with spaces, [[6 -4 -1 -1], …], read the row `6 -4 -1 -1` as one number (6 − 4 − 1 − 1)
+    inst = BANK["mlp-backprop"].sample(3, "exam")
+    key = make_key(inst)
+    w = np.asarray(key["problems"][0]["answers"]["dL_dW1"], dtype=float)
+    assert w.shape == (2, 2)
+    a, b, c, d = (f"{x:.4f}" if x else "0" for x in w.reshape(-1))
+    sub = answers.loads(f"exam: {key['exam']}\nanswers:\n  1:\n    dL_dW1: {typed.format(a=a, b=b, c=c, d=d)}\n")
+    part = next(p for p in grade_submission(key, sub)["problems"][0]["parts"] if p["part"] == "dL_dW1")
+    assert part["verdict"] == "within tolerance" and part["points"] == part["max"], part
+    # its transpose, typed the same way, is still the transpose
+    sub = answers.loads(f"exam: {key['exam']}\nanswers:\n  1:\n    dL_dW1: {typed.format(a=a, b=c, c=b, d=d)}\n")
+    part = next(p for p in grade_submission(key, sub)["problems"][0]["parts"] if p["part"] == "dL_dW1")
+    assert part["points"] < part["max"], part
+
+
+def test_a_matrix_given_as_one_row_of_the_right_count_says_how_to_type_rows():
+    msg = fit_shape(np.ones(6), (2, 3), "N × D")[1]
+    assert msg.startswith("wrong shape: expected 2 × 3 (N × D), got a list of 6 numbers") and "[[row 1]" in msg
+    assert "row 1" not in fit_shape(np.ones(5), (2, 3), "N × D")[1]
