@@ -44,6 +44,7 @@ _ALIASES = {"σ": "sigma", "sigmoid": "sigma", "log": "ln", "ξ": "xi", "π": "p
 
 # What students copy from the PDF or type on a phone, as the plain syntax.
 _CHARACTERS = str.maketrans({"−": "-", "–": "-", "—": "-", "·": "*", "⋅": "*", "∙": "*", "×": "*",
+                             "•": "*", "∗": "*", "⁄": "/", "∕": "/",
                              "÷": "/", "π": " pi ", "\u00a0": " ", "\u2009": " ", "\u202f": " ",
                              "ˆ": "^", "＾": "^"})   # ^ copied out of a PDF comes as the modifier letter ˆ
 _SUPERSCRIPT = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
@@ -67,6 +68,13 @@ _LATEX_SPACE = re.compile(r"\\[,;:! ]|\$")
 _VULGAR = re.compile(r"(?<![\d.])(\d+)?\s*([\u00bc-\u00be\u2150-\u215e])")
 _PERCENT = re.compile(r"(?<![\w.])(\d+(?:\.\d*)?|\.\d+)\s*%")
 _FULL_STOP = re.compile(r"(?<=[\d)])\.\s*$")
+# A repeating decimal as written by hand, 0.333... or 1.6…: the decimal (the tolerance judges it).
+_RECURRING = re.compile(r"(?<![\w.])(\d*\.\d+)\s*(?:\.{2,}|…)(?![\d.])")
+# A whole number before a TeX fraction of whole numbers, 1\frac{1}{2}: printed 1½, a mixed number,
+# or the product 1·½? Written as `1 1/2` for the tokenizer, which refuses it with both readings.
+_MIXED_FRAC = re.compile(r"(?<![\w.^{])(\d+)\s*\\[dt]?frac\s*(?:\{\s*(\d+)\s*\}|(\d))\s*(?:\{\s*(\d+)\s*\}|(\d))")
+# \ln{\left(2 \right)}, as SymPy prints it: the braces are the call's, so that a \frac around it reads
+_LATEX_CALL = re.compile(r"(\\(?:ln|log|exp|tanh|sigma))\s*\{([^{}]*)\}")
 
 
 def _vulgar(m: re.Match) -> str:
@@ -83,12 +91,15 @@ def normalize(text: str) -> str:
         text = _VULGAR.sub(_vulgar, text)
     if "%" in text:
         text = _PERCENT.sub(r"(\1/100)", text)
+    if "." in text or "…" in text:
+        text = _RECURRING.sub(r"\1", text)
     text = _FULL_STOP.sub("", text)
     text = _SUPERSCRIPTS.sub(lambda m: "^(" + m.group().translate(_SUPERSCRIPT) + ")", text)
     if "\\" in text or "$" in text:
         text = _LATEX_SPACE.sub(" ", text)
+        text = _MIXED_FRAC.sub(lambda m: f"{m.group(1)} {m.group(2) or m.group(3)}/{m.group(4) or m.group(5)}", text)
         for _ in range(8):   # innermost \frac and \sqrt first; a few levels are plenty
-            new = _OVER.sub(r"((\1)/(\2))", _LATEX_POWER.sub(r"^(\1)", text))
+            new = _OVER.sub(r"((\1)/(\2))", _LATEX_POWER.sub(r"^(\1)", _LATEX_CALL.sub(r"\1(\2)", text)))
             new = _LATEX_SQRT.sub(lambda m: f"sqrt({_arg(m, 1)})", _FRAC.sub(_fraction, new))
             if new == text:
                 break
@@ -127,6 +138,8 @@ def tokenize(text: str, variables=()) -> list[tuple[str, str]]:
             raise ExpressionError(f"unexpected character {bad!r}{_character_hint(bad)}")
         kind = m.lastgroup
         tok = m.group(kind)
+        if kind == "name" and tok not in variables and tok != tok.lower() and _FUNCTION_NAME.fullmatch(tok.lower()):
+            tok = tok.lower()       # Ln(2), Log 2, Exp(-1): a phone capitalises an answer's first letter
         if kind == "name":
             _refuse_log_base(tok, text[m.end():])
             tok = _ALIASES.get(tok, tok)
@@ -150,6 +163,7 @@ def tokenize(text: str, variables=()) -> list[tuple[str, str]]:
 
 
 _LOG_BASE = re.compile(r"log_?(\d+)")
+_FUNCTION_NAME = re.compile(r"(?:ln|log|exp|sqrt|tanh|sigma|sigmoid)(?:_?\d+)?")   # with its argument: ln2, log10
 _LOG_ARGUMENT = re.compile(r"\s*(?:\(([^()]{1,40})\)|(\d+(?:\.\d*)?|\.\d+)|\()")
 
 

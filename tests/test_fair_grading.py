@@ -786,3 +786,37 @@ def test_a_matrix_given_as_one_row_of_the_right_count_says_how_to_type_rows():
     msg = fit_shape(np.ones(6), (2, 3), "N × D")[1]
     assert msg.startswith("wrong shape: expected 2 × 3 (N × D), got a list of 6 numbers") and "[[row 1]" in msg
     assert "row 1" not in fit_shape(np.ones(5), (2, 3), "N × D")[1]
+
+
+@pytest.mark.parametrize("text, same_as", [
+    # a repeating decimal written by hand: its decimal, as typed (was "unexpected character '.'")
+    ("-1.333...", "-1.333"), ("0.333…", "0.333"), ("0.1666 ...", "0.1666"), ("1/3 = 0.333...", "0.333"),
+    # more signs copied from a phone or a PDF: the fraction slash, the division slash, bullets as products
+    ("5⁄27", "5/27"), ("4∕3", "4/3"), ("2•3", "6"), ("2∗3", "6"),
+    # a phone capitalises an answer's first letter: Ln(2) is ln(2) (was "unknown function 'Ln'")
+    ("Ln(2)", "ln(2)"), ("LN 2", "ln(2)"), ("Log(2)", "ln(2)"), ("Exp(-1)", "exp(-1)"), ("Sqrt(2)/2", "sqrt(2)/2"),
+    ("Ln2", "ln(2)"),
+    # SymPy's \ln{\left(3 \right)}, as the key prints a log, inside a fraction (was unreadable)
+    (r"\frac{3 \ln{\left(3 \right)}}{32}", "3*ln(3)/32"), (r"- \frac{\ln{\left(3 \right)}}{12}", "-ln(3)/12"),
+    (r"\frac{1}{\ln{\left(x \right)}}", "1/ln(x)"),
+    # a number times a fraction that is no mixed number stays the product
+    (r"2\frac{\ln 3}{3}", "2*ln(3)/3"), (r"2 \cdot \frac{1}{2}", "1"), (r"x^2\frac{1}{2}", "x^2/2"),
+])
+def test_hand_and_phone_forms_read_as_a_careful_marker_reads_them(text, same_as):
+    assert expr.parse(text, ["x"]) == expr.parse(same_as, ["x"])
+
+
+@pytest.mark.parametrize("text", [r"1\frac{1}{2}", r"1\frac12", r"-2\tfrac{3}{4}", r"3\,\frac{1}{4}"])
+def test_a_tex_mixed_number_is_refused_as_ambiguous(text):
+    # `1\frac{1}{2}` is printed 1½ (a mixed number, 3/2) but was read as the product 1·½ = 1/2, silently;
+    # as `1 1/2` is, it is refused with both readings and what to type
+    with pytest.raises(expr.ExpressionError) as e:
+        expr.number(text, "x")
+    assert "ambiguous" in str(e.value) and "mixed number" in str(e.value) and "write" in str(e.value)
+
+
+def test_log_to_a_base_is_refused_capitalised_too():
+    with pytest.raises(expr.ExpressionError, match="base-10"):
+        expr.number("Log10(2)", "x")
+    with pytest.raises(expr.ExpressionError, match="unknown name 'H'"):   # a variable's case is its own
+        expr.parse("2H", ["h"])
