@@ -131,6 +131,8 @@ def tokenize(text: str, variables=()) -> list[tuple[str, str]]:
     """
     pos, out = 0, []
     text = normalize(text).strip()
+    if "[" in text and text[0] != "[" and "," not in text and ";" not in text and _nested_pairs(text):
+        text = text.replace("[", "(").replace("]", ")")   # 2h[1 − h]: square brackets that group, as by hand
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if not m or m.end() == pos:
@@ -179,9 +181,20 @@ def _refuse_log_base(name: str, rest: str) -> None:
                               f"for the base-{b} one")
 
 
+def _nested_pairs(text: str) -> bool:
+    """Every bracket, round or square, closes one of its own kind opened before it, and all are closed."""
+    stack = []
+    for c in text:
+        if c in "([":
+            stack.append(c)
+        elif c in ")]" and (not stack or stack.pop() != "(["[")]".index(c)]):
+            return False
+    return not stack
+
+
 def _character_hint(c: str) -> str:
     if c == "[":
-        return " (a list is written without quotes: [1, 2])"
+        return " (a list is written without quotes: [1, 2]; to group, use parentheses: 2h(1 - h))"
     if c in "≈~":
         return " (give one value: the exact one, or its decimal)"
     if c in "=<>":

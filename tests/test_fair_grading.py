@@ -820,3 +820,17 @@ def test_log_to_a_base_is_refused_capitalised_too():
         expr.number("Log10(2)", "x")
     with pytest.raises(expr.ExpressionError, match="unknown name 'H'"):   # a variable's case is its own
         expr.parse("2H", ["h"])
+
+
+@pytest.mark.parametrize("text, same_as", [
+    ("2h[1-h]", "2*h*(1 - h)"), ("σ(h)[1 − σ(h)]", "sigma(h)*(1 - sigma(h))"), ("2[3 + [h/2]]", "6 + h"),
+])
+def test_square_brackets_that_group_are_read_as_parentheses(text, same_as):
+    # `2h[1-h]` was refused: "unexpected character '[' (a list is written without quotes)"
+    assert expr.parse(text, ["h"]) == expr.parse(same_as, ["h"])
+
+
+@pytest.mark.parametrize("text", ["[1-h]2h", "2h[1-h)", "[1, 2]"])
+def test_a_bracket_that_may_be_a_list_still_says_what_to_type(text):
+    with pytest.raises(expr.ExpressionError, match=r"without quotes: \[1, 2\]; to group, use parentheses"):
+        expr.parse(text, ["h"])
