@@ -152,7 +152,8 @@ def transposed(given, expected, rtol: float = DEFAULT_RTOL, atol: float = DEFAUL
     matrix's transpose, or an answer of another shape whose axes permuted give the key (a 3 × 2
     for a 2 × 3, a column for a 1 × K row matrix). A vector as a row or a column is no transpose."""
     g, e = np.asarray(given, dtype=float), np.asarray(expected, dtype=float)
-    if g.shape == e.shape:
+    if g.shape == e.shape:   # a square matrix, also as an M × M × 1 array (one channel)
+        g, e = (np.squeeze(g), np.squeeze(e)) if g.ndim > 2 else (g, e)
         return g.ndim == 2 and g.shape[0] == g.shape[1] and all_close(g.T, e, rtol, atol)
     return _permutation(g, e.shape, e, rtol, atol) is not None
 

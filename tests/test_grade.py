@@ -406,3 +406,18 @@ def test_a_mistake_made_in_most_of_its_places_is_named():
             p = grade_submission(prepared, sheet(key, lambda e: {"dL_dxi": other.tolist()}))["problems"][0]["parts"][0]
             assert p["mistake"] is None, p
     assert named > 5
+
+
+def test_a_square_channel_given_transposed_is_named_and_earns_nothing():
+    # conv2d-forward's 3 × 3 × 1 ξ given transposed earned the share of its diagonal (a third),
+    # as "6 of 9 entries wrong", where a 3 × 3 matrix's transpose is named and graded wrong
+    def square(inst):
+        xi = np.asarray(inst.values["xi"], dtype=float)
+        return xi.shape[2] == 1 and xi.shape[0] == xi.shape[1] and not np.allclose(xi[:, :, 0], xi[:, :, 0].T)
+
+    inst = next(i for i in (BANK["conv2d-forward"].sample(s, "exam") for s in range(40)) if square(i))
+    key = make_key([inst])
+    xi = np.asarray(key["problems"][0]["answers"]["xi"], dtype=float)[:, :, 0]
+    r = grade_submission(key, {"exam": key["exam"], "answers": {1: {"xi": xi.T.tolist()}}})
+    p = r["problems"][0]["parts"][0]
+    assert p["verdict"] == "wrong" and p["points"] == 0 and "transpose" in p["feedback"], p
