@@ -90,8 +90,9 @@ def write_reports(results: list[dict], folder, failed: list | None = None) -> li
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written, used = [], set()
-    # the file that counts takes the student's plain report name, a second submission the -2
-    for r in sorted(results, key=lambda r: NOT_COUNTED in r.get("notes_by_kind", ())):
+    # the file that counts takes the student's plain report name, a second submission (or the blank
+    # sheet left beside a filled-in one) the -2
+    for r in sorted(results, key=lambda r: (NOT_COUNTED in r.get("notes_by_kind", ()), blank_sheet(r))):
         who = f"{r['student']} {r['student_id']}" if r.get("student_id") else str(r["student"])
         stem = folder_name(who)
         name, i = stem, 2

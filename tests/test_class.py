@@ -634,6 +634,17 @@ def test_a_blank_sheet_handed_back_is_not_a_submission(tmp_path, graded_class):
     assert "without a submission" not in r.stderr
 
 
+def test_the_counted_sheet_takes_the_students_report_name_over_a_blank_one_beside_it(tmp_path, graded_class):
+    # The blank sheet generate wrote, left beside the filled-in one and listed first, took the
+    # student's own report name (0 points, "counted as not submitted"); the graded sheet got "-2".
+    out, subs, versions = graded_class
+    shutil.copy(out / versions[0]["folder"] / "answers.yaml", subs / "王小明" / "answers (1).yaml")
+    r = run("grade", out / "key.json", subs, "--report", tmp_path / "reports")
+    assert r.returncode == 0, r.stderr
+    mine = (tmp_path / "reports" / f"{folder_name('王小明 ' + versions[0]['student_id'])}.md").read_text(encoding="utf-8")
+    assert "**10 / 10 points**" in mine and "blank sheet" not in mine, mine
+
+
 def test_the_sheet_itself_counts_over_a_copy_in_the_same_folder(tmp_path, graded_class):
     # answers-copy.yaml (a backup, sorted first) was counted instead of the student's answers.yaml
     out, subs, versions = graded_class
