@@ -1333,6 +1333,25 @@ def _not_a_submission(f: Path, key_file: Path | None) -> str | None:
     return None
 
 
+# `exam: "V3DBMJ4Q9"` as the sheet has it (YAML) or `"exam": "V3DBMJ4Q9",` (JSON)
+_EXAM_LINE = re.compile(r"""(?:^|[{,])[ \t]*["']?exam["']?[ \t]*:[ \t]*["']?([A-Za-z0-9][A-Za-z0-9 _-]{0,40}?)["']?"""
+                        r"""[ \t]*(?=[,}#\r\n]|$)""", re.M)
+
+
+def _stated_version(key: Key, path) -> Version | None:
+    """The version that the exam line of a file YAML or JSON cannot read names, if it names one of
+    the key's: a slip anywhere else in a sheet must not make it a stranger's (its student then
+    "without a submission" while a row named "answers" says it could not be graded)."""
+    try:
+        data = safeio.read_bytes(path, answer_files.MAX_BYTES, "answer file")
+        text = safeio.decode_text(data, "answer file", by_hand=True)
+    except ExamgenError:
+        return None
+    typed = {_id_text(m.group(1)) for m in _EXAM_LINE.finditer(text)}
+    found = [v for name, v in key.versions.items() if _id_text(name) in typed]
+    return found[0] if len(found) == 1 else None
+
+
 def grade_file(key: Key, path, partial: bool = True) -> dict:
     """Grade one file; a file that cannot be graded gives a row with status "error" and the reason."""
     sub = None
@@ -1344,7 +1363,12 @@ def grade_file(key: Key, path, partial: bool = True) -> dict:
     except Exception as e:  # noqa: BLE001 - one bad file must not stop a class's batch
         error = f"internal error while grading ({type(e).__name__}: {str(e)[:200]})"
     who = sub.student if sub is not None and sub.student else Path(path).stem   # the name it types, if read
-    return {"file": str(path), "student": who, "student_id": "", "exam": None, "status": "error",
+    version = (key.versions.get(sub.exam) if sub is not None and isinstance(sub.exam, str)
+               else _stated_version(key, path) if sub is None else None)
+    if version is not None and version.student:   # a class's version: the student it was made for
+        who = version.student
+    return {"file": str(path), "student": who, "student_id": version.who.get("student_id", "") if version else "",
+            "exam": version.exam if version else None, "status": "error",
             "error": error[:500], "score": None, "max": None, "problems": [], "notes": [],
             "notes_by_kind": {}}
 

@@ -680,6 +680,27 @@ def test_a_file_that_cannot_be_graded_is_reported_under_its_folders_student_nami
     assert "answers.yaml: Björk Guðmundsdóttir: NOT GRADED" in r.stdout
 
 
+def test_a_sheet_yaml_cannot_read_in_an_lms_folder_is_its_exam_lines_student(tmp_path, graded_class):
+    # Moodle's folder, not generate's: the sheet with one slip was a stranger's row named "answers",
+    # and its student was "without a submission" in the gradebook and on stderr.
+    out, subs, versions = graded_class
+    folder = subs / "Björk Guðmundsdóttir_1017_assignsubmission_file_"
+    folder.mkdir(parents=True)
+    (folder / "answers.yaml").write_text(f'exam: "{versions[3]["exam"]}"\nstudent: "Björk"\nanswers:\n'
+                                         "  1: {I: [1, 2\n", encoding="utf-8")
+    r, _, rows = _book(tmp_path, out, subs, "--report", tmp_path / "reports")
+    assert r.returncode == 1
+    col = {h: i for i, h in enumerate(rows[0])}
+    assert len(rows) == 1 + len(versions), rows   # no row of its own
+    s4 = rows[4]
+    assert (s4[col["id"]], s4[col["status"]]) == (versions[3]["student_id"], "could not be graded"), s4
+    assert s4[col["file"]].endswith("answers.yaml") and "not valid YAML" in s4[col["notes"]]
+    assert "Guðmundsdóttir" not in r.stderr.split("without a submission")[-1], r.stderr
+    assert "answers.yaml: Björk Guðmundsdóttir: NOT GRADED" in r.stdout
+    (path,) = (tmp_path / "reports").glob("Björk*.md")
+    assert path.read_text(encoding="utf-8").startswith("# Graded: Björk Guðmundsdóttir")
+
+
 def test_an_lms_gradebook_warns_of_the_rows_it_cannot_hold(tmp_path):
     roster = _roster(tmp_path, "name,email\nAda,ada@x.edu\nBo,\n", "no-ids.csv")
     out, _ = _generate(tmp_path, "--roster", roster, "--seed", "3")
