@@ -701,6 +701,16 @@ def test_a_sheet_yaml_cannot_read_in_an_lms_folder_is_its_exam_lines_student(tmp
     assert path.read_text(encoding="utf-8").startswith("# Graded: Björk Guðmundsdóttir")
 
 
+def test_another_classs_key_is_named_as_the_likely_slip_also_beside_a_sheet_yaml_cannot_read(tmp_path, graded_class):
+    # One broken sheet hid the hint: every readable file named an exam the key does not hold.
+    out, subs, versions = graded_class
+    other, _ = _generate(tmp_path, "--versions", "2", "--seed", "9", name="other")
+    (subs / "broken.yaml").write_text("answers: {1: {I: [1, 2\n", encoding="utf-8")
+    r = run("grade", other / "key.json", subs)
+    assert r.returncode == 1
+    assert "is it these submissions' key?" in r.stderr, r.stderr
+
+
 def test_an_lms_gradebook_warns_of_the_rows_it_cannot_hold(tmp_path):
     roster = _roster(tmp_path, "name,email\nAda,ada@x.edu\nBo,\n", "no-ids.csv")
     out, _ = _generate(tmp_path, "--roster", roster, "--seed", "3")
