@@ -186,6 +186,18 @@ def parse_roster(text: str, source: str = "roster", notes: list | None = None) -
         columns = _unknown_header(rows, source, delimiter, notes)
         if columns is None:     # no header: one name per line (the first column)
             columns, body = {"name": 0}, rows
+            if delimiter == "," and all(_last_first(r) for _, r in rows):
+                # "Zhang, Wei" typed a line each, unquoted: a name as "Last, First", not "Zhang"
+                body = [(n, [", ".join(c.strip() for c in r if c.strip())]) for n, r in rows]
+    else:   # a header examgen knows: a cell past its columns means an unquoted comma shifted the row
+        head = rows[0][1]
+        width = max((j + 1 for j, c in enumerate(head) if c.strip()), default=0)   # (a trailing "," names none)
+        for line, row in body:
+            if len(row) > len(head) and any(c.strip() for c in row[width:]):
+                raise ExamgenError(
+                    f"roster {source}, row {line} has {len(row)} cells but its header names {width} columns "
+                    f'("{_shown(row, delimiter)}"), so its cells would be read under the wrong columns: '
+                    f'put a name with a "{delimiter}" in quotes ("Zhang{delimiter} Wei"), or remove the extra cells')
     if "ids" not in columns:    # no header examgen knows: the names must be names
         name = columns["name"]
         if name is None and columns.get("email") is None:
@@ -230,6 +242,14 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _ID = re.compile(r"(?=\S*\d)[^\W_][\w.\-/]*")
 _PLACEHOLDERS = {"none", "na", "nil", "null", "tbd", "tba", "pending", "unknown", "missing", "aucun", "aucune",
                  "inconnu", "ninguno", "ninguna", "desconocido", "keine", "keiner", "unbekannt", "x", "xx", "xxx"}
+
+
+def _last_first(row: list[str]) -> bool:
+    """Whether a row of a roster without a header is a name typed "Last, First" unquoted: two cells
+    of words (two letters or more each), no digit, no e-mail address."""
+    cells = [c.strip() for c in row if c.strip()]
+    return len(cells) == 2 and all(sum(ch.isalpha() for ch in c) >= 2 and not any(ch.isdigit() or ch == "@" for ch in c)
+                                   for c in cells)
 
 
 def _kind(cell: str) -> str:

@@ -101,6 +101,35 @@ def test_a_roster_without_a_name_id_or_email_column_is_refused_naming_the_column
         ("Ada Lovelace", ""), ("Alan Turing", "")]
 
 
+def test_names_typed_last_comma_first_without_quotes_keep_the_first_name():
+    # A hand-typed list "Zhang, Wei" a line was the students "Zhang", "García", ...: first names lost.
+    notes = []
+    assert [s.name for s in parse_roster("Zhang, Wei\nGarcía, Ana\nZhang, Li\n", "names.txt", notes)] == [
+        "Zhang, Wei", "García, Ana", "Zhang, Li"] and not notes
+    assert same_name("Wei Zhang", "Zhang, Wei")
+    # a name and an id, an e-mail or a one-letter section stay the name and what follows it
+    assert [s.name for s in parse_roster("Ada Lovelace,00123\nAlan Turing,00124\n")] == ["Ada Lovelace", "Alan Turing"]
+    assert [s.name for s in parse_roster("Ada Lovelace,A\nAlan Turing,B\n")] == ["Ada Lovelace", "Alan Turing"]
+
+
+@pytest.mark.parametrize("text, line", [
+    ("name,id,email\nZhang, Wei,s001,wz@uni.edu\nAna García,s002,ag@uni.edu\n", 2),
+    # Canvas's header ends in a comma; Canvas's own "Student, Test" typed back without quotes
+    ("Student,ID,SIS User ID,SIS Login ID,Section,\nZhang Wei,1,s1,wz,A,\nStudent, Test,3,,,A,\n", 3),
+])
+def test_a_row_an_unquoted_comma_shifted_past_the_header_is_refused(tmp_path, text, line):
+    # "Zhang, Wei,s001,..." was the student "Zhang" with the id "Wei" and the e-mail "s001"
+    with pytest.raises(ExamgenError, match=rf"row {line} has \d+ cells but its header names \d+ columns .*in quotes"):
+        parse_roster(text, "r.csv")
+    # a trailing delimiter, or a cell under a column with no name, is no shift
+    assert [(s.name, s.id) for s in parse_roster("name;id;\nWei Zhang;s001;\nAna;s002;\n")] == [
+        ("Wei Zhang", "s001"), ("Ana", "s002")]
+    assert [(s.name, s.id) for s in parse_roster("Name,ID,\nAda,1,late\n")] == [("Ada", "1")]
+    one_line_error(run("generate", "--roster", _roster(tmp_path, text), "--format", "md", "--out", tmp_path / "o"),
+                   f"row {line} has")
+    assert not (tmp_path / "o").exists()
+
+
 def test_a_roster_of_emails_alone_names_each_student_by_email():
     # A mailing list's export (one email column) was "lists no students".
     students = parse_roster("Email\nada@x.edu\nalan@x.edu\n\n", "emails.csv")
