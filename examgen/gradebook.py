@@ -93,8 +93,9 @@ def write_reports(results: list[dict], folder, failed: list | None = None) -> li
     # the file that counts takes the student's plain report name, a second submission (or the blank
     # sheet left beside a filled-in one) the -2
     for r in sorted(results, key=lambda r: (NOT_COUNTED in r.get("notes_by_kind", ()), blank_sheet(r))):
-        who = f"{r['student']} {r['student_id']}" if r.get("student_id") else str(r["student"])
-        stem = folder_name(who)
+        stem = folder_name(str(r["student"]))   # (cut to its length before the id: a long name kept it off)
+        if r.get("student_id"):
+            stem = f"{stem}-{folder_name(r['student_id'], 40)}"
         name, i = stem, 2
         while name.lower() in used:
             name, i = f"{stem}-{i}", i + 1

@@ -740,6 +740,19 @@ def test_another_classs_key_is_named_as_the_likely_slip_also_beside_a_sheet_yaml
     assert "is it these submissions' key?" in r.stderr, r.stderr
 
 
+def test_a_long_names_report_keeps_the_students_id(tmp_path):
+    # The name and id were cut together to 60 characters: two students of one long name got
+    # reports "…-Alexander.md" and "…-Alexander-2.md", neither saying whose.
+    long = "Müller-Lüdenscheidt-Wolfenbüttelhausen, Maximilian Alexander Friedrich"
+    out, _ = _generate(tmp_path, "--roster", _roster(tmp_path, f'id,name\nm-1,"{long}"\nm-2,"{long}"\n'), "--seed", "4")
+    versions = json.loads((out / "key.json").read_text(encoding="utf-8"))["versions"]
+    subs = tmp_path / "subs"
+    for v in versions:
+        _submit(subs / v["folder"], v, v["student"], _right_answers(v))
+    assert run("grade", out / "key.json", subs, "--report", tmp_path / "reports").returncode == 0
+    assert sorted(p.stem[-4:] for p in (tmp_path / "reports").glob("*.md")) == ["-m-1", "-m-2"]
+
+
 def test_an_lms_gradebook_warns_of_the_rows_it_cannot_hold(tmp_path):
     roster = _roster(tmp_path, "name,email\nAda,ada@x.edu\nBo,\n", "no-ids.csv")
     out, _ = _generate(tmp_path, "--roster", roster, "--seed", "3")
