@@ -145,8 +145,9 @@ def class_rows(key, results: list[dict]) -> list[dict]:
         if r["status"] == GRADED:
             (blank if blank_sheet(r) else graded).setdefault(r["exam"], []).append(r)
         elif r["exam"] in by_exam or Path(r["file"]).parent.name in folders:
-            # the version its own exam line names (see grade._stated_version), else its folder's
-            exam = r["exam"] if r["exam"] in by_exam else folders[Path(r["file"]).parent.name]
+            # the version of the student whose folder holds it, else the one its own exam line names
+            # (grade._stated_version: an LMS's folders are not generate's)
+            exam = folders.get(Path(r["file"]).parent.name) or r["exam"]
             failed.setdefault(exam, []).append(r)
             # the folder's student (the terminal, the report's name and heading say so)
             r.update(student=by_exam[exam].student or r["student"], student_id=by_exam[exam].who.get("student_id", ""))
