@@ -22,9 +22,12 @@ import numpy as np
 
 from . import stats
 from .compare import all_close, fit_shape, right_entries, transposed
+from .grade import DROPPED, FULL_MARKS
 from .safeio import write_atomic
 
-BLANK, CARRIED, WRONG = "blank", "carried", "wrong"
+BLANK, CARRIED, WRONG, UNREADABLE = "blank", "carried", "wrong", "unreadable"
+RIGHT = ("correct", "within tolerance")
+EARNED_NOTHING = (WRONG, UNREADABLE)  # an unreadable answer earned 0 as a wrong one did: counted with them
 CANDIDATES = 10                      # most frequent unexplained wrong values listed
 FEW_STUDENTS = 10                    # below this many, α and r are said to mean little
 PICTURES = {"scores": "scores.png", "facility": "facility.png", "mistakes": "mistakes.png"}
@@ -50,8 +53,10 @@ def analyze(results: list[dict], key) -> dict:
     maximum = max((r["max"] for r in graded), default=0.0)
     problems = [_problem(n, [row.get(n) for row in rows], points[:, i], total, [r["exam"] for r in graded])
                 for i, n in enumerate(numbers)]
+    # a problem settled after the exam (dropped, or full marks for everyone) measures nothing: not an item of α
+    items = [i for i, p in enumerate(problems) if not p["settled"]]
     return {"students": len(graded), "not_graded": skipped, "blank": blank, "not_counted": extra, "points": maximum,
-            "score": _score(total, maximum, points), "problems": problems,
+            "score": _score(total, maximum, points[:, items]), "problems": problems,
             "mistakes": _mistakes(key, numbers, rows), "candidates": _candidates(key, graded),
             "pictures": dict(PICTURES)}
 
@@ -68,20 +73,26 @@ def _score(total: np.ndarray, maximum: float, points: np.ndarray) -> dict:
 
 
 def _item(score: np.ndarray, maximum: float, total: np.ndarray) -> dict:
-    """Facility, spread and discrimination of one item (problem or part) over the class."""
-    share = score / maximum if maximum > 0 else np.zeros_like(score)
+    """Facility, spread and discrimination of one item (problem or part) over the class; all None
+    for an item worth nothing (a problem dropped after the exam): no share of 0 points."""
+    if maximum <= 0:
+        return {"facility": None, "sd": None, "discrimination": None, "upper_lower": None}
+    share = score / maximum
     return {"facility": stats.mean(share), "sd": stats.sd(share),
             "discrimination": stats.corrected_item_total(score, total),
             "upper_lower": stats.upper_lower(share, total)}
 
 
 def _rates(parts: list[dict]) -> dict:
+    """Shares of the answers by verdict: right + blank + carried + wrong = 1, an unreadable answer
+    counted with the wrong ones (it earned 0 as they did; `unreadable_rate` is its share of them)."""
     n = len(parts)
     verdicts = Counter(p["verdict"] for p in parts)
     rate = (lambda c: c / n) if n else (lambda c: None)
     carried = sum(c for v, c in verdicts.items() if v.startswith(CARRIED))  # "carried" (forward)
-    return {"blank_rate": rate(verdicts[BLANK]), "carried_rate": rate(carried),
-            "wrong_rate": rate(verdicts[WRONG]),
+    return {"right_rate": rate(sum(verdicts[v] for v in RIGHT)), "blank_rate": rate(verdicts[BLANK]),
+            "carried_rate": rate(carried), "wrong_rate": rate(sum(verdicts[v] for v in EARNED_NOTHING)),
+            "unreadable_rate": rate(verdicts[UNREADABLE]),
             "mistake_rate": rate(sum(1 for p in parts if p.get("mistake")))}
 
 
@@ -98,8 +109,10 @@ def _problem(number: int, entries: list, score: np.ndarray, total: np.ndarray, e
                       **_item(part_score, float(part["max"]), total), **_rates(rows)})
     all_parts = [p for e in present for p in e["parts"]]
     return {"number": number, "id": first["id"], "title": first["title"], "max": maximum,
+            "settled": first.get("settled"),   # "dropped" or "full marks" after the exam (regrade), else None
             **_item(score, maximum, total), **_rates(all_parts),
-            "versions": _versions(number, score / maximum if maximum > 0 else score, exams), "parts": parts}
+            "versions": _versions(number, score / maximum, exams) if maximum > 0 and not first.get("settled")
+            else {"p_value": None, "flag": False, "groups": []}, "parts": parts}
 
 
 def _versions(number: int, share: np.ndarray, exams: list) -> dict:
@@ -122,7 +135,7 @@ def _mistakes(key, numbers: list[int], rows: list[dict]) -> list[dict]:
     out = []
     for n in numbers:
         parts = [p for row in rows if n in row for p in row[n]["parts"]]
-        wrong = sum(p["verdict"] == WRONG for p in parts)
+        wrong = sum(p["verdict"] in EARNED_NOTHING for p in parts)
         for name, pid in sorted(named[n].items()):
             students = sum(any(p.get("mistake") == name for p in row[n]["parts"]) for row in rows if n in row)
             explained = sum(p.get("mistake") == name for p in parts)
@@ -340,15 +353,18 @@ def markdown(a: dict) -> str:
            f"![Histogram of total scores]({PICTURES['scores']})", "",
            "## Problems", "",
            "Facility: mean share of the points. Discrimination: correlation of the problem's score with the "
-           "total of the other problems (r) and the facility of the top 27% minus that of the bottom 27% (D).",
-           "", "| # | problem | facility | SD | r | D | blank | carried | wrong | versions differ? |",
-           "|---|---|---|---|---|---|---|---|---|---|"]
+           "total of the other problems (r) and the facility of the top 27% minus that of the bottom 27% (D). "
+           "Right, blank, carried, wrong: the shares of the answers (parts) by verdict, adding up to 100%; an "
+           "unreadable answer earned nothing and counts as wrong.",
+           *_settled_lines(a), "", "| # | problem | facility | SD | r | D | right | blank | carried | wrong | "
+           "versions differ? |", "|---|---|---|---|---|---|---|---|---|---|---|"]
     for p in a["problems"]:
         v = p["versions"]
         differ = "n/a" if v["p_value"] is None else ("**yes**" if v["flag"] else "no") + f" ({_p(v['p_value'])})"
-        out.append(f"| {p['number']} | {p['id']} | {_f(p['facility'])} | {_f(p['sd'])} | {_f(p['discrimination'])} | "
-                   f"{_f(p['upper_lower'])} | {_pct(p['blank_rate'])} | {_pct(p['carried_rate'])} | "
-                   f"{_pct(p['wrong_rate'])} | {differ} |")
+        facility = {DROPPED: "dropped", FULL_MARKS: "full marks"}.get(p["settled"]) or _f(p["facility"])
+        out.append(f"| {p['number']} | {p['id']} | {facility} | {_f(p['sd'])} | {_f(p['discrimination'])} | "
+                   f"{_f(p['upper_lower'])} | {_pct(p['right_rate'])} | {_pct(p['blank_rate'])} | "
+                   f"{_pct(p['carried_rate'])} | {_pct(p['wrong_rate'])} | {differ} |")
     out += ["", f"![Facility per problem]({PICTURES['facility']})", "",
             f"Versions differ: a permutation test ({stats.PERMUTATIONS} shuffles) of the spread of the versions' "
             f"mean shares, over versions with at least two students; flagged when p < {stats.VERSION_ALPHA}.", ""]
@@ -357,13 +373,15 @@ def markdown(a: dict) -> str:
         groups = ", ".join(f"{g['exam']} {_f(g['facility'])} (n={g['students']})" for g in p["versions"]["groups"])
         out.append(f"- Problem {p['number']} ({p['id']}): facility by version {groups}")
     out += [""] if flagged else []
-    out += ["## Parts", "", "| # | part | facility | SD | r | D | blank | carried | wrong | named mistake |",
-            "|---|---|---|---|---|---|---|---|---|---|"]
+    out += ["## Parts", "", "| # | part | facility | SD | r | D | right | blank | carried | wrong | named mistake |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
     for p in a["problems"]:
         for q in p["parts"]:
-            out.append(f"| {p['number']} | `{q['part']}` | {_f(q['facility'])} | {_f(q['sd'])} | "
-                       f"{_f(q['discrimination'])} | {_f(q['upper_lower'])} | {_pct(q['blank_rate'])} | "
-                       f"{_pct(q['carried_rate'])} | {_pct(q['wrong_rate'])} | {_pct(q['mistake_rate'])} |")
+            facility = "dropped" if p["settled"] == DROPPED else _f(q["facility"])
+            out.append(f"| {p['number']} | `{q['part']}` | {facility} | {_f(q['sd'])} | "
+                       f"{_f(q['discrimination'])} | {_f(q['upper_lower'])} | {_pct(q['right_rate'])} | "
+                       f"{_pct(q['blank_rate'])} | {_pct(q['carried_rate'])} | {_pct(q['wrong_rate'])} | "
+                       f"{_pct(q['mistake_rate'])} |")
     out += ["", "## Named mistakes", "",
             "Students: how many made the mistake (in any part). Explains: the share of the problem's wrong "
             "parts that the mistake accounts for.", "",
@@ -398,6 +416,19 @@ def markdown(a: dict) -> str:
     return "\n".join(out) + "\n"
 
 
+def _settled_lines(a: dict) -> list[str]:
+    """The problems settled after the exam (a regrading spec), said under the table's legend."""
+    out = []
+    for p in a["problems"]:
+        if p["settled"] == DROPPED:
+            out.append(f"- Problem {p['number']} ({p['id']}) was dropped: out of every total, and of α; its "
+                       "verdicts still show how the class answered it.")
+        elif p["settled"] == FULL_MARKS:
+            out.append(f"- Problem {p['number']} ({p['id']}) gave everyone full marks: not an item of α; its "
+                       "parts show what the answers themselves earned.")
+    return [""] + out if out else []
+
+
 def _cell(s: str) -> str:
     return str(s).replace("|", "\\|").replace("`", "'").replace("\n", " ")
 
@@ -428,7 +459,8 @@ def pictures(a: dict) -> dict[str, bytes]:
         fig = Figure(figsize=(6, 3))
         ax = fig.subplots()
         probs = a["problems"]
-        ax.bar([f"P{p['number']}" for p in probs], [p["facility"] or 0.0 for p in probs], color="#228833")
+        ax.bar([f"P{p['number']}" + ("\n(dropped)" if p["settled"] == DROPPED else "") for p in probs],
+               [p["facility"] or 0.0 for p in probs], color="#228833")
         ax.set(ylim=(0, 1), ylabel="facility (mean share of points)", title="Facility per problem")
         out["facility"] = _png(fig)
 

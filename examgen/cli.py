@@ -477,7 +477,8 @@ def worksheet(names, topic, problems, count, solutions, fmt, seed, profile, out,
               default="csv", show_default=True,
               help="csv: every column (opens in Excel); canvas / moodle: what their gradebook import expects.")
 @click.option("--spec", "spec_file", type=click.Path(dir_okay=False),
-              help="Regrade with this spec's points, rtol/atol, partial and carry_forward (its problems must match the key's).")
+              help="Regrade with this spec's points, rtol/atol, partial and carry_forward (its problems must match "
+                   "the key's); points: 0 drops a flawed problem, full_marks: true gives everyone its points.")
 @click.option("--partial/--no-partial", default=True, show_default=True,
               help="Partial credit per right entry of a vector or matrix (a spec can turn it off per problem).")
 def grade(key, submissions, as_json, report_dir, gradebook, book_format, spec_file, partial):
@@ -501,12 +502,7 @@ def grade(key, submissions, as_json, report_dir, gradebook, book_format, spec_fi
     from . import gradebook as out
     from .grade import NOT_IN_KEY, grade_paths, load_key, own_output
 
-    graded_key = load_key(key)
-    if spec_file:
-        from .exam import load_spec
-        from .regrade import apply_spec
-
-        apply_spec(graded_key, load_spec(spec_file), f"spec {spec_file}")
+    graded_key = _key_with_spec(load_key(key), spec_file)
     numbers = sorted({n for v in graded_key.versions.values() for n in v.problems})
     title = next(iter(graded_key.versions.values())).title or "Exam"
     exams = frozenset(graded_key.versions)
@@ -550,6 +546,17 @@ def grade(key, submissions, as_json, report_dir, gradebook, book_format, spec_fi
         sys.exit(1)
 
 
+def _key_with_spec(graded_key, spec_file):
+    """The key with a regrading spec's points and rules (`points: 0` drops a problem, `full_marks:
+    true` gives everyone its points), or as it is without one."""
+    if spec_file:
+        from .exam import load_spec
+        from .regrade import apply_spec
+
+        apply_spec(graded_key, load_spec(spec_file, regrade=True), f"spec {spec_file}")
+    return graded_key
+
+
 def _class_summary(rows: list[dict], skipped: list) -> None:
     """On stderr: files skipped, versions submitted twice, blank sheets, students without a submission."""
     from .grade import own_output
@@ -591,9 +598,11 @@ def _students(rows: list[dict]) -> str:
 @click.argument("submissions", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--out", default="analysis", show_default=True, type=click.Path(file_okay=False),
               help="Folder for analysis.md, analysis.json and the PNG pictures.")
+@click.option("--spec", "spec_file", type=click.Path(dir_okay=False),
+              help="Grade with this spec's points and rules, as grade --spec does (a dropped problem: points: 0).")
 @click.option("--partial/--no-partial", default=True, show_default=True,
               help="Partial credit per right entry of a vector or matrix (as in grade).")
-def analyze(key, submissions, out, partial):
+def analyze(key, submissions, out, spec_file, partial):
     """Analyse a graded class: facility and discrimination per problem and part,
     Cronbach's alpha, named mistakes and pictures.
 
@@ -604,12 +613,13 @@ def analyze(key, submissions, out, partial):
     \b
     Example:
       examgen analyze class/key.json class/submissions/ --out analysis
+      examgen analyze class/key.json class/submissions/ --spec reweighted.yaml
     """
     from .analyze import analyze as run
     from .analyze import write
     from .grade import answer_paths, grade_file, load_key
 
-    graded_key = load_key(key)
+    graded_key = _key_with_spec(load_key(key), spec_file)
     results = [grade_file(graded_key, p, partial) for p in answer_paths(submissions, key)]
     analysis = run(results, graded_key)
     write(analysis, out)

@@ -18,7 +18,10 @@ from .seeds import PROFILES, derive_seed
 
 SPEC_KEYS = {"title", "course", "date", "instructions", "seed", "profile", "problems", "carry_forward"}
 PROBLEM_KEYS = {"id", "points", "profile", "parts"}
-GRADING_KEYS = {"partial", "rtol", "atol"}  # how a problem is graded: changeable after the exam
+GRADING_KEYS = {"partial", "rtol", "atol", "full_marks"}  # how a problem is graded: changeable after the exam
+# Only when regrading (`examgen grade --spec`): `points: 0` drops a flawed problem (out of every
+# total) and `full_marks: true` gives everyone its points; an exam never prints either.
+AFTER_THE_EXAM = ("full_marks",)
 MAX_VERSIONS = 10_000
 
 
@@ -29,7 +32,12 @@ class ProblemSpec:
     options: dict
     profile: str
     parts: tuple = ()    # the answer parts asked for, in the problem's order; () = every part
-    grading: dict = field(default_factory=dict)   # {partial: bool, rtol, atol}, only those given
+    grading: dict = field(default_factory=dict)   # {partial: bool, rtol, atol, full_marks}, only those given
+
+    @property
+    def dropped(self) -> bool:
+        """A problem dropped after the exam (`points: 0` in a spec to regrade with)."""
+        return self.points == 0
 
 
 @dataclass(frozen=True)
@@ -60,7 +68,7 @@ MAX_INSTRUCTIONS = 20_000     # characters of the instructions
 
 
 def load_spec(path: str | Path | None = None, profile: str | None = None, problems=None,
-              title: str = "") -> Spec:
+              title: str = "", regrade: bool = False) -> Spec:
     """Read and validate a spec file (the default spec when path is None).
 
     Read as untrusted input (safeio): a regular file of at most MAX_SPEC_BYTES, YAML without
@@ -70,6 +78,8 @@ def load_spec(path: str | Path | None = None, profile: str | None = None, proble
     `profile` puts every problem in that profile; `problems` (ids) makes a practice exam of
     those problems instead of the spec's, PRACTICE_POINTS each, titled `title`, with the spec's
     course, instructions and seed (`examgen generate cnn`).
+    `regrade`: a spec to grade with (`examgen grade --spec`), which may drop a problem
+    (`points: 0`) or give its points to everyone (`full_marks: true`).
     """
     from . import safeio
 
@@ -89,7 +99,7 @@ def load_spec(path: str | Path | None = None, profile: str | None = None, proble
     if profile is not None and isinstance(raw, dict) and isinstance(raw.get("problems"), list):
         raw = {**raw, "profile": profile,
                "problems": [{**(p if isinstance(p, dict) else {"id": p}), "profile": profile} for p in raw["problems"]]}
-    return parse_spec(raw, name)
+    return parse_spec(raw, name, regrade)
 
 
 PRACTICE_POINTS = 10   # each problem of a practice exam of named problems
@@ -101,8 +111,9 @@ def _parse_spec_yaml(text: str, error):
     return yamlio.parse_yaml(text, MAX_SPEC_DEPTH, error, "a spec", loader=yamlio.StrictLoader)
 
 
-def parse_spec(raw, name: str = "spec") -> Spec:
-    """A Spec from already-parsed YAML, with one clear error for anything wrong."""
+def parse_spec(raw, name: str = "spec", regrade: bool = False) -> Spec:
+    """A Spec from already-parsed YAML, with one clear error for anything wrong (`regrade`: a
+    spec to grade with, where `points: 0` drops a problem and `full_marks: true` is allowed)."""
     def bad(msg):
         return ExamgenError(f"spec {name}: {msg}")
 
@@ -146,8 +157,11 @@ def parse_spec(raw, name: str = "spec") -> Spec:
         except ExamgenError as e:
             raise bad(f"problem {n}: {e}") from None
         points = p.get("points", 10)
-        if isinstance(points, bool) or not isinstance(points, (int, float)) or not 0 < points <= 1000:
+        if isinstance(points, bool) or not isinstance(points, (int, float)) or not 0 <= points <= 1000:
             raise bad(f"problem {n} ({problem.id}): points must be a positive number")
+        if points == 0 and not regrade:   # an exam must not print a problem worth nothing
+            raise bad(f"problem {n} ({problem.id}): points must be a positive number (points: 0 drops a "
+                      "problem after the exam: regrade with `examgen grade KEY FILES --spec SPEC`)")
         p_profile = p.get("profile", profile)
         if p_profile not in PROFILES:
             raise bad(f"problem {n} ({problem.id}): profile must be exam or drill")
@@ -161,6 +175,14 @@ def parse_spec(raw, name: str = "spec") -> Spec:
         grading = {k: p[k] for k in GRADING_KEYS & set(p)}
         if not isinstance(grading.get("partial", True), bool):
             raise bad(f"problem {n} ({problem.id}): partial must be true or false")
+        if not isinstance(grading.get("full_marks", False), bool):
+            raise bad(f"problem {n} ({problem.id}): full_marks must be true or false")
+        if "full_marks" in grading and not regrade:
+            raise bad(f"problem {n} ({problem.id}): full_marks is for regrading after the exam "
+                      "(`examgen grade KEY FILES --spec SPEC`), not for making one")
+        if grading.get("full_marks") and points == 0:
+            raise bad(f"problem {n} ({problem.id}): full_marks with points: 0; drop the problem (points: 0) "
+                      "or give everyone its points (full_marks: true), not both")
         for k in ("rtol", "atol"):
             v = grading.get(k, 0)
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= 1:
@@ -170,6 +192,8 @@ def parse_spec(raw, name: str = "spec") -> Spec:
         except ExamgenError as e:
             raise bad(f"problem {n}: {e}") from None
         items.append(ProblemSpec(problem.id, points, options, p_profile, parts, grading))
+    if all(q.dropped for q in items):
+        raise bad("every problem has points: 0; a spec must leave at least one problem to grade")
     spec = Spec(texts["title"] or "Practice exam", texts["course"], texts["date"],
                 texts["instructions"], seed, profile, tuple(items), carry_forward=float(carry))
     canonical = json.dumps([spec.title, spec.course, spec.date, spec.instructions, spec.profile,

@@ -87,6 +87,8 @@ class KeyProblem:
     options: dict = field(default_factory=dict)   # the spec's options and profile: which problem
     profile: str = ""
     params: dict = field(default_factory=dict)   # the key's parameters (JSON), for carry-forward
+    dropped: bool = False       # dropped after the exam (a regrading spec's points: 0): out of the totals
+    full_marks: bool = False    # everyone gets its points (a regrading spec's full_marks: true)
 
 
 @dataclass
@@ -368,9 +370,10 @@ def grade_submission(key, answers, partial: bool = True, carry_forward: bool = T
         if unknown:
             said["notes"].append(f"problem {number}: unknown part(s) {', '.join(map(repr, unknown))} ignored "
                                  f"(parts: {', '.join(kp.parts)})")
+        earned = _round(sum(p["points"] for p in parts))
         problems.append({"number": number, "id": kp.id, "title": kp.title,
-                         "score": _round(sum(p["points"] for p in parts)), "max": kp.points, "parts": parts,
-                         "solution": kp.solution})
+                         "score": kp.points if kp.full_marks else earned, "max": kp.points, "parts": parts,
+                         "solution": kp.solution, **_settled(kp, earned)})
     extra = sorted(set(sub.answers) - set(version.problems))
     if extra:
         said["notes"].append(f"answers for problem(s) {', '.join(map(str, extra))}, which the exam does not have, "
@@ -382,6 +385,19 @@ def grade_submission(key, answers, partial: bool = True, carry_forward: bool = T
             "typed_student": sub.student or "", "exam": version.exam, "status": "graded", "error": None,
             "score": _round(sum(p["score"] for p in problems)), "max": version.points,
             "problems": problems, **said}
+
+
+DROPPED, FULL_MARKS = "dropped", "full marks"   # a problem settled after the exam (regrade.py)
+
+
+def _settled(kp: KeyProblem, earned: float) -> dict:
+    """How a problem settled after the exam is graded: {"settled": "dropped" | "full marks", with
+    what the answers themselves earned}; nothing for a problem graded as usual."""
+    if kp.dropped:
+        return {"settled": DROPPED}
+    if kp.full_marks:
+        return {"settled": FULL_MARKS, "earned": earned}
+    return {}
 
 
 def _ruled_out_mistakes(kp: KeyProblem, parts: list) -> list[tuple[int, str]]:

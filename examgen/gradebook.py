@@ -6,7 +6,7 @@ import io
 import re
 from pathlib import Path
 
-from .grade import BLANK_SHEET, NO_EXAM_LINE, OTHER_NAME, add_note
+from .grade import BLANK_SHEET, DROPPED, FULL_MARKS, NO_EXAM_LINE, OTHER_NAME, add_note
 from .roster import folder_name, same_name
 from .safeio import markdown_text, overwritten, shown, write_text
 
@@ -21,6 +21,23 @@ def _expected(part) -> str:
     return part["expected"] + (f" ≈ {part['expected_decimal']}" if part["expected_decimal"] else "")
 
 
+def _settled(prob: dict) -> str:
+    """What a problem settled after the exam says beside its score (nothing for the others)."""
+    if prob.get("settled") == DROPPED:
+        return "dropped: not counted in the total"
+    if prob.get("settled") == FULL_MARKS:
+        return f"full marks for everyone (your answers earned {_pts(prob['earned'])})"
+    return ""
+
+
+def _score(prob: dict) -> str:
+    """A problem's score as shown: "3 / 6", "dropped: …" or "6 / 6, full marks for everyone (…)"."""
+    settled = _settled(prob)
+    if prob.get("settled") == DROPPED:
+        return settled
+    return f"{_pts(prob['score'])} / {_pts(prob['max'])}" + (f", {settled}" if settled else "")
+
+
 def text(result: dict) -> str:
     """The terminal summary of one graded file: per problem and part, verdict, values, points, feedback."""
     head = f"{result['file']}: {result['student']}"
@@ -30,7 +47,7 @@ def text(result: dict) -> str:
     for note in result["notes"]:
         lines.append(f"  note: {note}")
     for prob in result["problems"]:
-        lines.append(f"  {prob['number']}. {prob['title']} ({prob['id']}): {_pts(prob['score'])} / {_pts(prob['max'])}")
+        lines.append(f"  {prob['number']}. {prob['title']} ({prob['id']}): {_score(prob)}")
         for part in prob["parts"]:
             lines.append(f"     {MARK[part['verdict']]} {part['part']}: {part['verdict']}, "
                          f"{_pts(part['points'])}/{_pts(part['max'])}; expected {_expected(part)}; "
@@ -51,7 +68,7 @@ def report(result: dict) -> str:
     out += [f"Exam version `{_cell(result['exam'])}` · **{_pts(result['score'])} / {_pts(result['max'])} points**", ""]
     out += [f"> Note: {md(n)}" for n in result["notes"]] + ([""] if result["notes"] else [])
     for prob in result["problems"]:
-        out += [f"## Problem {prob['number']}: {md(prob['title'])} ({_pts(prob['score'])} / {_pts(prob['max'])})", "",
+        out += [f"## Problem {prob['number']}: {md(prob['title'])} ({_score(prob)})", "",
                 "| part | verdict | expected | you gave | points |", "|---|---|---|---|---|"]
         for part in prob["parts"]:
             out.append(f"| `{_cell(part['part'])}` | {MARK[part['verdict']]} {part['verdict']} | `{_cell(_expected(part))}` | "
@@ -69,7 +86,7 @@ def report(result: dict) -> str:
                 out.append(f"- **`{_cell(part['part'])}`**: accepted as a decimal; "
                            f"the exact value is `{_cell(part['expected'])}`.")
         out.append("")
-        if prob.get("solution") and prob["score"] < prob["max"]:
+        if prob.get("solution") and (prob["score"] < prob["max"] or prob.get("settled")):
             out += ["### Worked solution", "", prob["solution"].strip(), ""]
     return "\n".join(out).rstrip() + "\n"
 
@@ -214,7 +231,8 @@ def _row(v, files: list[dict], counted: dict | None) -> dict:
            "file": "", "notes": [], "notes_by_kind": {}}
     if counted is not None and counted["status"] == GRADED:
         row.update(status=GRADED, total=counted["score"], max=counted["max"], file=counted["file"],
-                   scores={p["number"]: p["score"] for p in counted["problems"]})
+                   scores={p["number"]: DROPPED if p.get("settled") == DROPPED else p["score"]
+                           for p in counted["problems"]})
         row["student"] = row["student"] or counted["student"]
         row["notes"] += [n for kind, n in counted["notes_by_kind"].items() if kind in ROW_KINDS]
     elif files:   # nothing counted: a file that could not be graded, or a blank sheet
@@ -269,16 +287,22 @@ def gradebook_csv(rows: list[dict], numbers: list[int], title: str = "Exam", fmt
             if id(r) in left_out:
                 continue  # no id or email (the command warns)
             w.writerow([_safe(r["lms"].get("ID number", r["student_id"])), _safe(r["email"]), _safe(r["student"]),
-                        _pts(r["total"])] + [_pts(r["scores"].get(n)) for n in numbers])
+                        _pts(r["total"])] + [_grade_cell(r["scores"].get(n), "") for n in numbers])
     else:
         w.writerow(["id", "name", "email", "section", "exam"] + [f"P{n}" for n in numbers]
                    + ["total", "max", "status", "file", "notes"])
         for r in rows:
             w.writerow([_safe(r["student_id"]), _safe(r["student"]), _safe(r["email"]), _safe(r["section"]),
-                        _safe(r["exam"])] + [_pts(r["scores"].get(n)) for n in numbers]
+                        _safe(r["exam"])] + [_grade_cell(r["scores"].get(n), DROPPED) for n in numbers]
                        + [_pts(r["total"]), _pts(r["max"]), r["status"], _safe(r["file"]),
                           _safe("; ".join(n for n in r["notes"] if n))])
     return buf.getvalue()
+
+
+def _grade_cell(score, dropped: str) -> str:
+    """A problem's cell: its points, or for a problem dropped after the exam `dropped` (csv: the
+    word; Moodle: empty, which its import reads as no grade, not as 0)."""
+    return dropped if score == DROPPED else _pts(score)
 
 
 def unmatched(rows: list[dict], fmt: str) -> list[dict]:

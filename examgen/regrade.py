@@ -3,6 +3,9 @@
 The spec must describe the key's problems (same count, ids, options and profile, in order);
 its points, `rtol`/`atol`, `partial` and `carry_forward` then replace the key's when grading.
 The key file is not changed: `examgen grade KEY FILES --spec SPEC` regrades with the new rules.
+
+A flawed problem is settled in the same spec: `points: 0` drops it (graded and shown, but out of
+every total and maximum) and `full_marks: true` gives every graded student its points.
 """
 from __future__ import annotations
 
@@ -44,6 +47,8 @@ def _reweigh(kp, q, carry_share: float) -> None:
         part.rtol = float(q.grading.get("rtol", part.rtol))
         part.atol = float(q.grading.get("atol", part.atol))
     kp.partial = q.grading.get("partial", True)
+    kp.dropped = q.points == 0
+    kp.full_marks = bool(q.grading.get("full_marks", False))
 
 
 def _canon(options: dict) -> str:

@@ -111,6 +111,50 @@ def test_analysis_of_a_small_class():
     json.dumps(a, allow_nan=False)
 
 
+def test_an_unreadable_answer_counts_as_wrong_and_the_verdict_shares_add_up():
+    # An unreadable part (it earned 0) was neither blank nor wrong: the table's shares fell short of 100%.
+    rows, key = graded([{1: {"a": "1/2", "b": "2,,5"}, 2: {"c": 3}},   # b unreadable
+                        {1: {"a": 2, "b": 0.5}, 2: {"c": 7}},             # both wrong (the named mistake)
+                        {1: {"a": None, "b": 2}, 2: {"c": 3}}])
+    assert rows[0]["problems"][0]["parts"][1]["verdict"] == "unreadable"
+    a = analyze(rows, key)
+    p1 = a["problems"][0]
+    b = p1["parts"][1]
+    assert (b["right_rate"], b["wrong_rate"], b["unreadable_rate"]) == (pytest.approx(1 / 3), pytest.approx(2 / 3),
+                                                                        pytest.approx(1 / 3))
+    for item in [p1, *p1["parts"], a["problems"][1]]:
+        assert item["right_rate"] + item["blank_rate"] + item["carried_rate"] + item["wrong_rate"] == pytest.approx(1)
+    assert p1["wrong_rate"] == pytest.approx(3 / 6) and p1["right_rate"] == pytest.approx(2 / 6)
+    (m,) = a["mistakes"]
+    assert m["share_of_wrong"] == pytest.approx(2 / 3)     # 2 of its 3 parts that earned nothing
+    assert "| 1 | `b` | 0.33 | 0.58 | 0.19 | 1.00 | 33% | 0% | 0% | 67% | 33% |" in markdown(a)
+
+
+def test_a_dropped_problem_has_no_facility_and_is_no_item_of_alpha():
+    from examgen.regrade import _reweigh
+
+    rows, key = graded([{1: {"a": "1/2", "b": 2}, 2: {"c": 3}}, {1: {"a": 2, "b": 0.5}, 2: {"c": 7}},
+                        {1: {"a": "1/2", "b": 0.5}, 2: {"c": 3}}])
+    dropped = key.versions["E1"].problems[2]
+
+    class Q:   # the spec's problem 2 with points: 0
+        points, grading = 0, {}
+    _reweigh(dropped, Q, 1.0)
+    key.versions["E1"].points = 2.0
+    rows = [grade_submission(key, {"exam": "E1", "student": r["student"],
+                                   "answers": {1: {"a": ["1/2", 2, "1/2"][i], "b": [2, 0.5, 0.5][i]},
+                                               2: {"c": [3, 7, 3][i]}}}) for i, r in enumerate(rows)]
+    assert [r["max"] for r in rows] == [2.0] * 3 and rows[1]["problems"][1]["settled"] == "dropped"
+    a = analyze(rows, key)
+    json.dumps(a, allow_nan=False)
+    p2 = a["problems"][1]
+    assert p2["settled"] == "dropped" and p2["facility"] is None and p2["parts"][0]["facility"] is None
+    assert p2["wrong_rate"] == pytest.approx(1 / 3)        # how the class answered it still shows
+    assert a["points"] == 2.0 and a["score"]["alpha"] is None   # one item left: α undefined, not 0-divided
+    md = markdown(a)
+    assert "| 2 | three | dropped |" in md and "Problem 2 (three) was dropped" in md
+
+
 def test_one_student_says_n_a_without_nan():
     rows, key = graded([{1: {"a": "1/2", "b": 2}, 2: {"c": 3}}])
     a = analyze(rows, key)

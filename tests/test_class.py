@@ -577,6 +577,51 @@ def test_regrade_with_a_spec_changes_points_and_partial_credit_not_versions(tmp_
     one_line_error(run("grade", out / "key.json", subs, "--spec", respec), "has 1 problems", "has 2")
 
 
+def test_a_flawed_problem_is_dropped_or_given_full_marks_by_the_regrading_spec(tmp_path, graded_class):
+    # `points: 0` was refused in every spec, so a flawed problem could be neither dropped nor given to all.
+    out, subs, versions = graded_class
+    spec = yaml.safe_load(SMALL.read_text())
+    spec["problems"][1]["points"] = 0                     # activation-derivative: flawed, dropped
+    respec = tmp_path / "drop.yaml"
+    respec.write_text(yaml.safe_dump(spec))
+    one_line_error(run("generate", "--spec", respec, "--out", tmp_path / "o", "--format", "md"),
+                   "points must be a positive number", "grade KEY FILES --spec")   # an exam never prints it
+    r, _, rows = _book(tmp_path, out, subs, "--spec", respec, "--report", tmp_path / "reports")
+    assert r.returncode == 0, r.stderr
+    col = {h: i for i, h in enumerate(rows[0])}
+    # S2 left problem 2 blank: no one loses its points, every total is out of problem 1's 6
+    assert [(row[col["P2"]], row[col["total"]], row[col["max"]]) for row in rows[1:3]] == \
+        [("dropped", "6", "6"), ("dropped", "6", "6")]
+    assert "2. An activation and its derivative (activation-derivative): dropped: not counted in the total" in r.stdout
+    assert ": 6 / 6 points" in r.stdout
+    report = (tmp_path / "reports" / "Ana-García-S2.md").read_text(encoding="utf-8")
+    assert "**6 / 6 points**" in report and "(dropped: not counted in the total)" in report
+    _, _, moodle = _book(tmp_path, out, subs, "--spec", respec, fmt="moodle")
+    assert moodle[2][3:6] == ["6", "6", ""]              # Moodle: no grade for the dropped item, not 0
+    r = run("analyze", out / "key.json", subs, "--spec", respec, "--out", tmp_path / "an")
+    assert r.returncode == 0, r.stderr
+    analysis = json.loads((tmp_path / "an" / "analysis.json").read_text(encoding="utf-8"))
+    assert analysis["points"] == 6 and [p["settled"] for p in analysis["problems"]] == [None, "dropped"]
+    assert analysis["problems"][1]["facility"] is None and analysis["problems"][0]["facility"] == 1
+    # full marks instead: everyone who handed in gets problem 2's points, whatever they answered
+    spec["problems"][1].update(points=4, full_marks=True)
+    respec.write_text(yaml.safe_dump(spec))
+    one_line_error(run("generate", "--spec", respec, "--out", tmp_path / "o", "--format", "md"),
+                   "full_marks is for regrading")
+    r, _, rows = _book(tmp_path, out, subs, "--spec", respec)
+    assert [(row[col["P2"]], row[col["total"]], row[col["max"]]) for row in rows[1:3]] == \
+        [("4", "10", "10"), ("4", "10", "10")]
+    assert rows[4][col["status"]] == "not submitted" and rows[4][col["P2"]] == ""   # no file, no marks
+    assert "4 / 4, full marks for everyone (your answers earned 0)" in r.stdout
+    spec["problems"][1]["points"] = 0                     # both at once is a contradiction
+    respec.write_text(yaml.safe_dump(spec))
+    one_line_error(run("grade", out / "key.json", subs, "--spec", respec), "not both")
+    spec["problems"][0]["points"] = 0
+    del spec["problems"][1]["full_marks"]
+    respec.write_text(yaml.safe_dump(spec))
+    one_line_error(run("grade", out / "key.json", subs, "--spec", respec), "at least one problem")
+
+
 def test_partial_credit_can_be_turned_off_per_problem(tmp_path):
     spec = tmp_path / "s.yaml"
     spec.write_text("problems:\n  - id: bbox-target\n    points: 8\n")
