@@ -22,7 +22,9 @@ certain (one row below), the row is kept as a student, with a note.
 Without a header the first column (under an unknown header, the first column that is not e-mails
 or ids) holds the names; then a cell there without a letter (a header such as "score,grade" above
 numbers) is refused, naming the columns examgen knows.
-Canvas's "Points Possible" row is skipped. Rows keep their order. Students may share a name when
+Canvas's "Points Possible" row is skipped, and so is its "Test Student" ("Student, Test"), with a
+note, unless the row has an id the institution gives (a student number, an SIS User ID: Canvas's
+own user ID does not count). Rows keep their order. Students may share a name when
 their ids differ; two rows with one id are refused. A student's id (else name) is what their
 version is derived from.
 
@@ -211,6 +213,15 @@ def parse_roster(text: str, source: str = "roster", notes: list | None = None) -
         s = _student(row, columns, source, line)
         if s is None:
             continue
+        if _test_student(s):
+            real = _institution_id(row, columns)
+            if notes is not None:
+                notes.append(f'roster {source}: row {line} ("{s.name}") ' + (
+                    f"is named as Canvas's Test Student but has the id {real}: kept as a student (delete the row "
+                    "if it is the test student)" if real else
+                    "is Canvas's Test Student (every course has one), not a student: skipped"))
+            if not real:
+                continue
         if s.id:
             if s.id in by_id:
                 first, was = by_id[s.id]
@@ -377,6 +388,24 @@ def _student(row: list[str], cols: dict, source: str, line: int) -> Student | No
     section = clean_name(cell(cols.get("section")))
     lms = {label: clean_name(cell(i)) for label, i in cols.get("lms", {}).items() if cell(i)}
     return Student(name, sid, email[:MAX_NAME], section[:MAX_NAME], lms)
+
+
+# Canvas adds a fake student to every course (for "Student View"); its gradebook export lists it as
+# "Student, Test" with only Canvas's own user ID, never an SIS User ID.
+TEST_STUDENT_NAMES = ("test student", "student, test")
+
+
+def _test_student(s: Student) -> bool:
+    return " ".join(s.name.lower().split()) in TEST_STUDENT_NAMES
+
+
+def _institution_id(row: list[str], cols: dict) -> str:
+    """The row's id from a column the institution fills (a student number, SIS User ID, ...): not
+    Canvas's own user ID or login, which its test student has too ("" when there is none)."""
+    lms = cols.get("lms", {})
+    canvas = "SIS User ID" in lms or "SIS Login ID" in lms
+    own = {lms.get("ID"), lms.get("SIS Login ID")} if canvas else set()
+    return next((row[i].strip() for i in cols.get("ids", ()) if i not in own and i < len(row) and row[i].strip()), "")
 
 
 # --- folder names -------------------------------------------------------------------------------

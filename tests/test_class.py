@@ -37,6 +37,26 @@ def test_canvas_export_skips_points_possible_and_keeps_lms_ids():
     assert students[0].lms == {"ID": "101", "SIS User ID": "s001", "SIS Login ID": "nguyen"}
 
 
+def test_canvas_test_student_is_skipped_with_a_note_unless_it_has_a_real_id(tmp_path):
+    # Canvas adds "Student, Test" to every course: it became a version, a folder and "without a submission".
+    possible = "    Points Possible,,,,,10.00\n"
+    export = CANVAS.replace(possible, possible + '"Student, Test",999,,,Section 1,\n')
+    notes = []
+    students = parse_roster(export, "canvas.csv", notes)
+    assert [s.id for s in students] == ["s001", "s002", "s003", "104"]
+    assert notes == ['roster canvas.csv: row 3 ("Student, Test") is Canvas\'s Test Student (every course has one), '
+                     "not a student: skipped"]
+    assert [s.name for s in parse_roster("name\nAda\nTest Student\n")] == ["Ada"]    # no id at all: skipped too
+    notes = []   # an id the institution gave (here a student number): a person, kept, with a note
+    assert [s.id for s in parse_roster("student_id,name\ns9,Test Student\n", "r.csv", notes)] == ["s9"]
+    assert "has the id s9: kept as a student" in notes[0]
+    out, r = _generate(tmp_path, "--roster", _roster(tmp_path, export))
+    assert "Canvas's Test Student" in r.stderr and "Wrote 4 versions" in r.stdout
+    assert not any("Test" in p.name for p in out.iterdir())
+    r = run("grade", out / "key.json", out)
+    assert "Test" not in r.stderr and "Test" not in r.stdout
+
+
 def test_moodle_and_hand_written_rosters_join_first_and_last_names_in_either_order():
     moodle = parse_roster(MOODLE)
     assert [(s.name, s.id, s.email) for s in moodle] == [
