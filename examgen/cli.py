@@ -533,7 +533,8 @@ def grade(key, submissions, as_json, report_dir, gradebook, book_format, spec_fi
             click.echo(shown(f"examgen: warning: {len(left_out)} row(s) have no {need} for {book_format.title()}'s "
                              f"import to match and are not in {gradebook}: {_students(left_out)}; "
                              "add the ids to the roster, or use --gradebook-format csv"), err=True)
-    _class_summary(rows, skipped)
+    # who has no submission informs when the class is graded (a gradebook, several files), not when one sheet is checked
+    _class_summary(rows, skipped, whole_class=bool(gradebook) or len(results) > 1)
     for path, why in unwritten:
         click.echo(shown(f"examgen: could not write the report {path} ({why})"), err=True)
     failed = sum(r["status"] != "graded" for r in results)
@@ -557,8 +558,9 @@ def _key_with_spec(graded_key, spec_file):
     return graded_key
 
 
-def _class_summary(rows: list[dict], skipped: list) -> None:
-    """On stderr: files skipped, versions submitted twice, blank sheets, students without a submission."""
+def _class_summary(rows: list[dict], skipped: list, whole_class: bool = True) -> None:
+    """On stderr: files skipped, versions submitted twice, blank sheets, and (`whole_class`: a
+    gradebook is written or several files were graded) students without a submission."""
     from .grade import own_output
     from .gradebook import HANDED_IN_OTHER, NOT_SUBMITTED, blank_sheet, duplicates
 
@@ -578,7 +580,7 @@ def _class_summary(rows: list[dict], skipped: list) -> None:
     if blank:
         click.echo(shown(f"examgen: {len(blank)} student(s) handed in a blank sheet, counted as not submitted: "
                          f"{_students(blank)}"), err=True)
-    missing = [r for r in rows if r["status"] == NOT_SUBMITTED and not blank_sheet(r)]
+    missing = [r for r in rows if r["status"] == NOT_SUBMITTED and not blank_sheet(r)] if whole_class else []
     students = [r for r in missing if r["student"]]
     unused = [r for r in missing if not r["student"]]   # versions made without a roster (--versions): nobody's
     if students:

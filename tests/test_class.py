@@ -481,6 +481,19 @@ def test_gradebook_has_a_row_for_every_student_in_roster_order(tmp_path, graded_
     assert "2 student(s) without a submission: Björk Guðmundsdóttir (S4)" in r.stderr and "scan.pdf" in r.stderr
 
 
+def test_checking_one_sheet_against_a_class_key_lists_no_missing_students(tmp_path, graded_class):
+    # Every other student was "without a submission" when the instructor checked one sheet.
+    out, subs, _ = graded_class
+    for one in (subs / "王小明" / "answers.yaml", subs / "王小明"):
+        r = run("grade", out / "key.json", one)
+        assert r.returncode == 0 and ": 10 / 10 points" in r.stdout, r.stderr
+        assert "without a submission" not in r.stderr, r.stderr
+    r = run("grade", out / "key.json", subs / "王小明", "--gradebook", tmp_path / "one.csv")   # a gradebook: it informs
+    assert "4 student(s) without a submission" in r.stderr
+    r = run("grade", out / "key.json", subs / "王小明", subs / "Ana-García-S2")              # several files: it informs
+    assert "3 student(s) without a submission" in r.stderr
+
+
 def test_two_submissions_for_one_version_are_flagged(tmp_path, graded_class):
     out, subs, versions = graded_class
     # S4 hands in S1's exam (S1's version, S4's folder, S4's name): S4 stays "not submitted", S1's own
