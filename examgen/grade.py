@@ -370,6 +370,9 @@ def grade_submission(key, answers, partial: bool = True, carry_forward: bool = T
         if unknown:
             said["notes"].append(f"problem {number}: unknown part(s) {', '.join(map(repr, unknown))} ignored "
                                  f"(parts: {', '.join(kp.parts)})")
+        if kp.dropped:   # graded as the key stood (its verdicts), counted 0 of 0
+            for p in parts:
+                p.update(points=0.0, max=0.0)
         earned = _round(sum(p["points"] for p in parts))
         problems.append({"number": number, "id": kp.id, "title": kp.title,
                          "score": kp.points if kp.full_marks else earned, "max": kp.points, "parts": parts,

@@ -26,7 +26,7 @@ def _settled(prob: dict) -> str:
     if prob.get("settled") == DROPPED:
         return "dropped: not counted in the total"
     if prob.get("settled") == FULL_MARKS:
-        return f"full marks for everyone (your answers earned {_pts(prob['earned'])})"
+        return f"full marks for everyone; your answers earned {_pts(prob['earned'])}"
     return ""
 
 

@@ -39,8 +39,10 @@ def apply_spec(key, spec, source: str = "spec"):
 
 
 def _reweigh(kp, q, carry_share: float) -> None:
+    # A dropped problem's parts keep the key's points, so that its verdicts (carried forward, above
+    # all: it is judged against the points) are what they were; the grader then counts them 0 of 0.
+    split = part_points(q.points or kp.points, list(kp.parts))
     kp.points = float(q.points)
-    split = part_points(q.points, list(kp.parts))
     for name, part in kp.parts.items():
         part.points = split[name]
         part.carry_share = float(carry_share)   # the spec's error-carried-forward share (1 when it sets none)

@@ -645,7 +645,7 @@ def test_a_flawed_problem_is_dropped_or_given_full_marks_by_the_regrading_spec(t
     assert [(row[col["P2"]], row[col["total"]], row[col["max"]]) for row in rows[1:3]] == \
         [("4", "10", "10"), ("4", "10", "10")]
     assert rows[4][col["status"]] == "not submitted" and rows[4][col["P2"]] == ""   # no file, no marks
-    assert "4 / 4, full marks for everyone (your answers earned 0)" in r.stdout
+    assert "4 / 4, full marks for everyone; your answers earned 0" in r.stdout
     spec["problems"][1]["points"] = 0                     # both at once is a contradiction
     respec.write_text(yaml.safe_dump(spec))
     one_line_error(run("grade", out / "key.json", subs, "--spec", respec), "not both")
@@ -653,6 +653,25 @@ def test_a_flawed_problem_is_dropped_or_given_full_marks_by_the_regrading_spec(t
     del spec["problems"][1]["full_marks"]
     respec.write_text(yaml.safe_dump(spec))
     one_line_error(run("grade", out / "key.json", subs, "--spec", respec), "at least one problem")
+
+
+def test_a_dropped_problem_keeps_its_verdicts_carried_forward_too(tmp_path, graded_class):
+    # Its parts were worth 0, so an answer worked right from a wrong one was no longer "carried": the
+    # student's report called it wrong.
+    out, subs, versions = graded_class
+    carried = _right_answers(versions[3])
+    I, U = carried[1]["I"], carried[1]["U"]
+    carried[1].update(I=f"{I} + 1", U=f"{U} - 1", IOU=f"({I} + 1)/({U} - 1)")
+    _submit(subs / "b", versions[3], "Björk Guðmundsdóttir", carried)
+    spec = yaml.safe_load(SMALL.read_text())
+    spec["problems"][0]["points"] = 0
+    respec = tmp_path / "drop.yaml"
+    respec.write_text(yaml.safe_dump(spec))
+    graded = json.loads(run("grade", out / "key.json", subs / "b", "--json", "--spec", respec).stdout)
+    iou = graded["problems"][0]
+    assert [(p["verdict"], p["points"], p["max"]) for p in iou["parts"]] == \
+        [("wrong", 0, 0), ("carried", 0, 0), ("carried", 0, 0)]
+    assert (iou["score"], iou["max"], iou["settled"], graded["score"], graded["max"]) == (0, 0, "dropped", 4, 4)
 
 
 def test_partial_credit_can_be_turned_off_per_problem(tmp_path):
