@@ -129,7 +129,7 @@ def tokenize(text: str, variables=()) -> list[tuple[str, str]]:
     the text is refused as ambiguous, with both readings. So are two numbers side by side
     (`1 1/2`) and a decimal comma (`0,5`).
     """
-    pos, out = 0, []
+    pos, out, spans = 0, [], []     # spans: where in `text` each token was typed, for messages
     text = normalize(text).strip()
     if "[" in text and text[0] != "[" and "," not in text and ";" not in text and _nested_pairs(text):
         text = text.replace("[", "(").replace("]", ")")   # 2h[1 − h]: square brackets that group, as by hand
@@ -148,7 +148,7 @@ def tokenize(text: str, variables=()) -> list[tuple[str, str]]:
         if kind == "op" and tok == "^":
             tok = "**"
         pieces = _split_name(tok, variables) if kind == "name" else [tok]
-        for piece in pieces:
+        for piece, span in zip(pieces, _piece_spans(pieces, tok, m.start(kind), m.end())):
             piece_kind = "name" if piece == "√" or kind == "name" and not piece.isdigit() else kind
             piece_kind = "num" if piece.isdigit() else piece_kind
             if out and out[-1][0] == "num" and piece_kind == "num":
@@ -158,10 +158,27 @@ def tokenize(text: str, variables=()) -> list[tuple[str, str]]:
                 _refuse_a_number_in_brackets_after(text[:m.start(kind)].strip(), text[m.end():])
             if out and _implicit_product(out[-1], (piece_kind, piece), variables):
                 out.append(("imp", "*"))
+                spans.append((span[0], span[0]))
             out.append((piece_kind, piece))
+            spans.append(span)
         pos = m.end()
     _refuse_commas(out)
-    return [(("op" if k == "imp" else k), t) for k, t in _bare_functions(out)]
+    return [(("op" if k == "imp" else k), t) for k, t in _Applications(out, spans, text).all()]
+
+
+def _piece_spans(pieces: list, tok: str, start: int, end: int) -> list:
+    """Where each piece of a name split by _split_name was typed (`ln2`: ln at 0–2, 2 at 2–3);
+    the whole name's span for each where a piece is spelled otherwise than typed."""
+    if len(pieces) == 1 or end - start != len(tok):
+        return [(start, end)] * len(pieces)
+    out, at = [], len(tok)
+    for piece in reversed(pieces[1:]):
+        typed = next((t for t in (piece, *(k for k, v in _ALIASES.items() if v == piece)) if tok[:at].endswith(t)), None)
+        if typed is None:
+            return [(start, end)] * len(pieces)
+        at -= len(typed)
+        out.append((start + at, start + at + len(typed)))
+    return [(start, start + at)] + out[::-1]
 
 
 _LOG_BASE = re.compile(r"log_?(\d+)")
@@ -335,38 +352,95 @@ def _refuse_commas(tokens) -> None:
                               "and a list goes in brackets: [1, 2]")
 
 
-def _bare_functions(tokens) -> list:
-    """`ln 2` as ln(2): a function without parentheses applies to the one atom after it."""
-    out, i = [], 0
-    while i < len(tokens):
-        kind, tok = tokens[i]
-        is_function = kind == "name" and (tok in FUNCTIONS or tok == "√")
-        following = tokens[i + 1][1] if i + 1 < len(tokens) else ""
-        if not is_function or (following == "(" and tok != "√"):
-            out.append(tokens[i])
-            i += 1
-            continue
+class _Applications:
+    """`ln 2` as ln(2): a function without parentheses applies to the one atom after it, and a
+    function after it applies first (`ln √3` is ln(√3), `σ ln 3` is σ(ln 3), as f g x reads).
+    Where more follows that could belong to the argument (`ln 3/4`, `ln 2x`, `ln √3/2`), the text
+    is refused with both readings, shown in the student's own spelling (`log 3/32`: log(3)/32 or
+    log(3/32)). `√2/2` is (√2)/2 everywhere."""
+
+    def __init__(self, tokens: list, spans: list, text: str):
+        self.tokens, self.spans, self.text = tokens, spans, text
+
+    def all(self) -> list:
+        return self.run(0, len(self.tokens))
+
+    def run(self, i: int, end: int) -> list:
+        out = []
+        while i < end:
+            if self.is_function(i):
+                applied, i = self.apply(i, end)
+                out += applied
+            else:
+                out.append(self.tokens[i])
+                i += 1
+        return out
+
+    def is_function(self, i: int) -> bool:
+        kind, tok = self.tokens[i]
+        return kind == "name" and (tok in FUNCTIONS or tok == "√")
+
+    def closing(self, i: int, end: int) -> int | None:
+        """The index of the `)` that closes the `(` at i, or None."""
+        depth = 0
+        for k in range(i, end):
+            depth += (self.tokens[k][1] == "(") - (self.tokens[k][1] == ")")
+            if depth == 0:
+                return k
+        return None
+
+    def typed(self, i: int, k: int) -> str:
+        """The text typed for tokens i … k − 1."""
+        return self.text[self.spans[i][0]:self.spans[k - 1][1]].strip() if k > i else ""
+
+    def name(self, i: int) -> str:
+        """A function's name as typed (log, σ, Ln), when it was typed on its own; else its own."""
+        tok, typed = self.tokens[i][1], self.typed(i, i + 1)
+        spelled = typed == "σ" or tok != "√" and re.fullmatch(r"ln|log|exp|sqrt|tanh|sigma|sigmoid", typed.lower())
+        return typed if spelled else ("sqrt" if tok == "√" else tok)
+
+    def extent(self, i: int, end: int) -> int:
+        """The index after the atom at i: a number, a name, a bracket, or a function applied."""
+        if self.tokens[i][1] == "(":
+            k = self.closing(i, end)
+            return i + 1 if k is None else k + 1
+        if self.is_function(i):
+            try:
+                return self.apply(i, end)[1]
+            except ExpressionError:
+                return i + 1
+        return i + 1
+
+    def apply(self, i: int, end: int) -> tuple[list, int]:
+        """(the tokens of the function at i applied to its argument, the index after them)."""
+        tok = self.tokens[i][1]
         name = "sqrt" if tok == "√" else tok
-        if following == "(":                      # √(2) is sqrt(2)
-            out.append(("name", name))
-            i += 1
-            continue
-        j = i + 1 + (following == "*" and tokens[i + 1][0] == "imp")
-        if j >= len(tokens) or tokens[j][0] not in ("num", "name") or tokens[j][1] in FUNCTIONS:
-            raise ExpressionError(f"{tok} needs its argument: write {name}(…)")
-        arg, k = tokens[j][1], j + 1
-        after = tokens[k] if k < len(tokens) else ("", "")
-        # √2/2 is (√2)/2 everywhere; after ln 3, a / or a product could belong to either.
+        following = self.tokens[i + 1][1] if i + 1 < end else ""
+        if following == "(":                      # ln(2), √(2)
+            k = self.closing(i + 1, end)
+            if k is None:                         # left for the parser to refuse
+                return [("name", name)], i + 1
+            return [("name", name), ("op", "(")] + self.run(i + 2, k) + [("op", ")")], k + 1
+        j = i + 1 + (following == "*" and self.tokens[i + 1][0] == "imp")
+        if j >= end or self.tokens[j][0] not in ("num", "name"):
+            raise ExpressionError(f"{self.name(i)} needs its argument: write {name}(…)")
+        if self.is_function(j):                   # ln √3, σ ln 3: the inner function applies first
+            arg, k = self.apply(j, end)
+        else:
+            arg, k = [self.tokens[j]], j + 1
+        after = self.tokens[k] if k < end else ("", "")
         clear = after[1] in ("", "+", "-", ")") or (tok == "√" and after[1] in ("/", "*") and after[0] != "imp")
         if not clear:
             op = "" if after[0] == "imp" else ("^" if after[1] == "**" else after[1])
-            rest = tokens[k + 1][1] if k + 1 < len(tokens) else ""
-            shown = f"{tok} {arg}{op}{rest}"
-            raise ExpressionError(f"'{shown}' is ambiguous: {name}({arg}){op or '·'}{rest} or {name}({arg}{op}{rest}); "
-                                  f"write {name}({arg}){op or '*'}{rest} or {name}({arg}{op or '*'}{rest})")
-        out += [("name", name), ("op", "("), tokens[j], ("op", ")")]
-        i = k
-    return out
+            r = k + 1
+            rest = self.typed(r, self.extent(r, end)) if r < end else ""
+            f, a = self.name(i), self.typed(j, k)
+            word = r < end and self.is_function(r) and self.tokens[r][1] != "√"
+            op_inside = op or (" " if word else "")   # sqrt(3 ln 2), ln(2x)
+            shown = self.typed(i, self.extent(r, end) if r < end else k)
+            raise ExpressionError(f"'{shown}' is ambiguous: {f}({a}){op or '·'}{rest} or {f}({a}{op_inside}{rest}); "
+                                  f"write {f}({a}){op or '*'}{rest} or {f}({a}{op or '*'}{rest})")
+        return [("name", name), ("op", "(")] + arg + [("op", ")")], k
 
 
 def _split_name(name: str, variables) -> list[str]:

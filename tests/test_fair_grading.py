@@ -834,3 +834,33 @@ def test_square_brackets_that_group_are_read_as_parentheses(text, same_as):
 def test_a_bracket_that_may_be_a_list_still_says_what_to_type(text):
     with pytest.raises(expr.ExpressionError, match=r"without quotes: \[1, 2\]; to group, use parentheses"):
         expr.parse(text, ["h"])
+
+
+@pytest.mark.parametrize("text, same_as", [
+    # a root after a function's name is its argument: `ln √3` was refused as "ln(√)·3 or ln(√3)"
+    ("ln √3", "ln(sqrt(3))"), ("ln √(3)", "ln(sqrt(3))"), ("ln√3", "ln(sqrt(3))"), ("ln √3 + 1", "ln(sqrt(3)) + 1"),
+    ("σ √2", "sigma(sqrt(2))"), ("tanh √2", "tanh(sqrt(2))"), ("√√16", "2"), ("ln sqrt(3)", "ln(sqrt(3))"),
+    ("σ ln 3", "sigma(ln(3))"),   # f g x is f(g(x))
+    # ... and keeps its readings elsewhere
+    ("e^√2", "exp(sqrt(2))"), ("2√3", "2*sqrt(3)"), ("√3/2", "sqrt(3)/2"), ("2 √3", "2*sqrt(3)"), ("1/√3", "1/sqrt(3)"),
+    ("-√3/2", "-sqrt(3)/2"), ("e^√2/2", "exp(sqrt(2))/2"), ("2√3/3", "2*sqrt(3)/3"),
+])
+def test_a_root_after_a_functions_name_is_its_argument(text, same_as):
+    assert expr.parse(text, ["x"]) == expr.parse(same_as, ["x"])
+
+
+@pytest.mark.parametrize("text, shown, readings", [
+    # the refusal quotes what was typed: `3 log 3 / 32` was quoted back as 'ln 3/32'
+    ("3 log 3 / 32", "'log 3 / 32'", ("log(3)/32", "log(3/32)")), ("Ln 3/4", "'Ln 3/4'", ("Ln(3)/4", "Ln(3/4)")),
+    ("ln2/3", "'ln2/3'", ("ln(2)/3", "ln(2/3)")), ("σ 2x", "'σ 2x'", ("σ(2)·x", "σ(2x)")),
+    ("ln √3/2", "'ln √3/2'", ("ln(√3)/2", "ln(√3/2)")), ("ln sqrt(3)/2", "'ln sqrt(3)/2'", ("ln(sqrt(3))/2",)),
+    ("ln 2 √3", "'ln 2 √3'", ("ln(2)·√3", "ln(2√3)")), ("√3 ln 2", "'√3 ln 2'", ("sqrt(3)·ln 2", "sqrt(3 ln 2)")),
+    ("3*ln2/4", "'ln2/4'", ("ln(2)/4", "ln(2/4)")), ("ln 8/4", "'ln 8/4'", ("ln(8)/4", "ln(8/4)")),
+])
+def test_an_ambiguous_function_argument_is_quoted_as_typed(text, shown, readings):
+    with pytest.raises(expr.ExpressionError) as e:
+        expr.parse(text, ["x"])
+    message = str(e.value)
+    assert f"{shown} is ambiguous" in message and "write" in message, message
+    for r in readings:
+        assert r in message, (r, message)
