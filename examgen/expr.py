@@ -131,7 +131,9 @@ def tokenize(text: str, variables=()) -> list[tuple[str, str]]:
     """
     pos, out, spans = 0, [], []     # spans: where in `text` each token was typed, for messages
     text = normalize(text).strip()
-    if "[" in text and text[0] != "[" and "," not in text and ";" not in text and _nested_pairs(text):
+    if text[:1] == "[" and _bracket_around(text) and "," not in text and ";" not in text:
+        text = text[1:-1]   # [h(1 - h)]: a list of one, or brackets that group; the same answer either way
+    if "[" in text and text[:1] != "[" and "," not in text and ";" not in text and _nested_pairs(text):
         text = text.replace("[", "(").replace("]", ")")   # 2h[1 − h]: square brackets that group, as by hand
     while pos < len(text):
         m = _TOKEN.match(text, pos)
@@ -198,6 +200,16 @@ def _refuse_log_base(name: str, rest: str) -> None:
                               f"for the base-{b} one")
 
 
+def _bracket_around(text: str) -> bool:
+    """The bracket that opens `text` closes at its end (`[h(1 - h)]`, not `[1 - h]2h`)."""
+    depth = 0
+    for i, c in enumerate(text):
+        depth += (c in "([") - (c in ")]")
+        if depth == 0:
+            return i == len(text) - 1
+    return False
+
+
 def _nested_pairs(text: str) -> bool:
     """Every bracket, round or square, closes one of its own kind opened before it, and all are closed."""
     stack = []
@@ -211,7 +223,8 @@ def _nested_pairs(text: str) -> bool:
 
 def _character_hint(c: str) -> str:
     if c == "[":
-        return " (a list is written without quotes: [1, 2]; to group, use parentheses: 2h(1 - h))"
+        return (" (one answer is written without brackets: 3/4; a list of several goes in brackets "
+                "without quotes: [1, 2]; to group, use parentheses: 2h(1 - h))")
     if c in "≈~":
         return " (give one value: the exact one, or its decimal)"
     if c in "=<>":

@@ -914,7 +914,7 @@ def _list_text(raw: list) -> str:
 _LATEX_MATRIX = re.compile(r"[\s$]*\\begin\{([bpvBV]?matrix)\}(.*)\\end\{\1\}[\s$.,]*", re.S)
 
 
-def _typed_list(text: str, size: int) -> list | None:
+def _typed_list(text: str, size: int) -> list | str | None:
     """A vector or matrix typed as text, as its entries (nested lists of strings), or None:
     - the LaTeX the key prints, `\\begin{bmatrix} 0 \\\\ 7 \\end{bmatrix}` (rows at \\\\, entries at &);
     - numbers between commas, `1/2, -1, ln 3`, bare or in brackets or parentheses (a list in
@@ -923,7 +923,9 @@ def _typed_list(text: str, size: int) -> list | None:
     the latter two only with exactly the answer's `size` of entries: a decimal comma (`1,5`)
     would give fewer, so the count decides, as it does for a YAML list;
     - rows in brackets, as YAML writes a matrix, typed in quotes (`'[[1, 2], [3, 4]]'`);
-    - any list in brackets with ^T (or MATLAB's ') after it (`[-7/8, 1/4]^T`, the column): its transpose."""
+    - any list in brackets with ^T (or MATLAB's ') after it (`[-7/8, 1/4]^T`, the column): its transpose;
+    - for one number, `[0.36]` (its one entry, as the list [0.36] typed unquoted is read) or a list of
+      several (`[0.36, 1]`, refused for its shape)."""
     m = _LATEX_MATRIX.fullmatch(text)
     if m:
         rows = [r for r in m.group(2).split("\\\\") if r.strip()]
@@ -932,9 +934,18 @@ def _typed_list(text: str, size: int) -> list | None:
     transpose = _TRANSPOSED.fullmatch(text)
     if transpose:
         rows = _typed_list(transpose.group(1), size)
-        if rows is None:
-            return None
+        if rows is None or isinstance(rows, str):
+            return rows          # [0.36]^T: the one number
         return [[x] for x in rows] if not isinstance(rows[0], list) else [list(c) for c in zip(*rows)]
+    if size == 1 and text[:1] + text[-1:] == "[]" and _balanced(text[1:-1]):
+        # '[0.36]' for one number, as [0.36] typed unquoted is read; '[0.36, 1]' a list, for its shape
+        inner = text[1:-1].strip()
+        if inner[:1] + inner[-1:] == "[]" and _balanced(inner[1:-1]):
+            return _typed_list(inner, 1)
+        entries = [x.strip() for x in _top_level(inner, ",")]
+        if not all(entries) or ";" in inner:
+            return None
+        return entries if len(entries) > 1 else entries[0]
     bracketed = text[:1] + text[-1:] in ("[]", "()", "{}") and _balanced(text[1:-1])
     if size < 2 or ("," not in text and ";" not in text and " " not in text.strip("[]() ")):
         return None
@@ -1100,9 +1111,22 @@ def _nested_shape(v, what, depth) -> tuple:
     return (len(v),) + inner[0]
 
 
+def _one_item(raw):
+    """`[a]`, `[[h*(1 - h)]]`: a list of one item (a letter, a text) as that item, as a marker reads
+    it where one answer is asked; any other value as it is."""
+    for _ in range(answer_files.MAX_DEPTH):
+        if not (isinstance(raw, list) and len(raw) == 1):
+            break
+        raw = raw[0]
+    return raw
+
+
 def _grade_choice(part: KeyPart, raw):
+    raw = _one_item(raw)
     if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
-        raise expr.ExpressionError(f"{part.name}: expected one of the choices as text, got {answer_files.kind_name(raw)}")
+        raise expr.ExpressionError(f"{part.name}: expected one of the choices, got {answer_files.kind_name(raw)}; "
+                                   f"give the letter of one ({', '.join(part.choices or ())}), e.g. {part.name}: "
+                                   f"{(part.choices or ['a'])[0]}")
     given = _choice_text(raw)
     choices = {_choice_text(c) for c in part.choices or ()}
     labelled = _LABELLED_CHOICE.match(given)
@@ -1150,8 +1174,11 @@ def _choice_text(v) -> str:
 
 
 def _grade_expression(part: KeyPart, raw):
+    raw = _one_item(raw)
     if isinstance(raw, bool) or not isinstance(raw, (str, int, float)):
-        raise expr.ExpressionError(f"{part.name}: expected an expression as text, got {answer_files.kind_name(raw)}")
+        v = part.variables[0] if part.variables else "x"
+        raise expr.ExpressionError(f"{part.name}: expected one expression, got {answer_files.kind_name(raw)}; "
+                                   f"write it as text, e.g. {part.name}: 2*{v} + 1")
     text = raw if isinstance(raw, str) else repr(raw)
     tree = expr.check(text, part.variables, part.name)
     if part.functions is not None:

@@ -43,7 +43,7 @@ def test_expressions_build_the_sympy_value():
     ("().__class__", "unexpected character"),
     ("x.real", "unexpected character"),
     ("lambda x: x", "unexpected character"),
-    ("[x for x in y]", "unexpected character"),
+    ("[x for x in y]", "not a well-formed"),   # the brackets around it all group, as in [h(1 - h)]
     ("10**10**10", "exponent larger"),
     ("10^1000", "exponent larger"),
     ("9^64^64", "exponent larger"),

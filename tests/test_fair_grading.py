@@ -864,3 +864,40 @@ def test_an_ambiguous_function_argument_is_quoted_as_typed(text, shown, readings
     assert f"{shown} is ambiguous" in message and "write" in message, message
     for r in readings:
         assert r in message, (r, message)
+
+
+def _one_part(pid, part, typed, seed=0):
+    key = make_key(BANK[pid].sample(seed))
+    sub = answers.loads(f"exam: {key['exam']}\nanswers:\n  1:\n    {part}: {typed}\n")
+    return next(p for p in grade_submission(key, sub)["problems"][0]["parts"] if p["part"] == part), key
+
+
+@pytest.mark.parametrize("typed, verdict", [
+    # a one-number part in a quoted list, as [x] unquoted is read (was "a list is written without quotes")
+    ('"[{x}]"', "correct"), ("'[[{x}]]'", "correct"), ("[{x}]", "correct"), ("'[{x}]^T'", "correct"),
+    ('"[{x}, 1]"', "wrong"),    # a list of two: its shape is what is wrong
+])
+def test_one_number_in_a_quoted_list_is_that_number(typed, verdict):
+    key = make_key(BANK["activation-derivative"].sample(0))
+    x = key["problems"][0]["answers_exact"]["dh_dxi"]
+    part, _ = _one_part("activation-derivative", "dh_dxi", typed.format(x=x))
+    assert part["verdict"] == verdict, part
+    if verdict == "wrong":
+        assert "wrong shape: expected one number, got a list of 2 numbers" in part["feedback"], part
+
+
+def test_a_choice_or_an_expression_in_a_list_of_one_is_that_answer():
+    # `choice: [a]` was "expected … as text, got a list", with no hint
+    right = BANK["concepts"].sample(0).values["choice"]
+    for typed in (f"[{right}]", f"[[{right}]]", f"'[{right}]'", f"[{right.upper()}]"):
+        assert _one_part("concepts", "choice", typed)[0]["verdict"] == "correct", typed
+    part = _one_part("concepts", "choice", "[a, b]")[0]
+    assert part["verdict"] == "unreadable" and "give the letter of one (a, b, c, d), e.g. choice: a" in part["feedback"], part
+    key = make_key(BANK["activation-identity"].sample(0))
+    x = key["problems"][0]["answers_exact"]["expr"].replace("**", "^")
+    for typed in (f"[{x}]", f"'[{x}]'"):
+        assert _one_part("activation-identity", "expr", typed)[0]["verdict"] == "correct", typed
+    part = _one_part("activation-identity", "expr", f"'[{x}, 1]'")[0]
+    assert "one answer is written without brackets" in part["feedback"], part
+    part = _one_part("activation-identity", "expr", f"[{x}, 1]")[0]
+    assert "expected one expression, got a list; write it as text, e.g. expr: 2*h + 1" in part["feedback"], part
