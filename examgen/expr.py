@@ -296,6 +296,37 @@ def _closing_bracket(text: str, start: int) -> int | None:
     return None
 
 
+# Words a remark may not consist of: the names an answer is written with (a unit or remark is other words)
+_KNOWN_WORDS = frozenset(FUNCTIONS) | frozenset(CONSTANTS) | {"xi", "σ", "ξ", "π"}
+_REMARK_IN_BRACKETS = re.compile(r"(?P<value>.*?\S)\s*\((?P<note>[^()]{1,60})\)[\s.]*")
+_REMARK_CHARACTERS = re.compile(r"[\w\s.,;:'’!?%-]*")
+_UNIT_OR_REMARK = re.compile(r"(?P<value>.*?[\d)])\s+(?:(?:sq\.?|square)\s*)?(?:units?|px|pixels?)(?:\s*(?:\^\s*2|²))?"
+                             r"|(?P<value2>.*?[\d)])\s+(?:approx|approximately|exactly|rounded)[\s.]*", re.I)
+
+
+def _without_remark(text: str) -> str:
+    """A number with a remark in words, as a careful marker reads it: `0 (no overlap)`, `1/2 (approx)`,
+    `0.36 (to 2 d.p.)`, a unit or a word after it (`7 units`, `49 square px`, `0.33 approx`): the number,
+    when what comes before the remark reads as one on its own; else the text as it is. A remark has a
+    word of two letters or more that is no name an answer is written with (`2 (e)` stays a product,
+    `0.5 (h)` an unknown name), and no sign of arithmetic. For a number only: an expression's words
+    are its variables, and an unknown one is refused."""
+    t = text.strip()
+    m = _REMARK_IN_BRACKETS.fullmatch(t)
+    value = m.group("value") if m and _is_remark(m.group("note")) else None
+    if value is None:
+        m = _UNIT_OR_REMARK.fullmatch(t)
+        value = (m.group("value") or m.group("value2")) if m else None
+    return value if value and reads_as_a_number(value) else text
+
+
+def _is_remark(note: str) -> bool:
+    if not _REMARK_CHARACTERS.fullmatch(note):
+        return False
+    words = re.findall(r"[^\W\d_]{2,}", note.replace(".", ""))
+    return any(w.lower() not in _KNOWN_WORDS for w in words)
+
+
 def _as_a_marker_reads(text: str) -> str:
     """The answer a careful marker takes from the text: the value after the last `=` (`IOU = 1/8`,
     `I/U = 2/16 = 1/8`, `dy/dx = 6x(x - z)`: the name or the working before it is not graded);
@@ -524,6 +555,8 @@ def _check(text: str, variables: tuple, what: str) -> ast.expr:
         raise ExpressionError(f"{what}: empty")
     if text.strip().lower() in ("nan", "inf", "+inf", "-inf", "infinity", "-infinity"):
         raise ExpressionError(f"{what}: NaN and infinity are not answers")
+    if not variables:
+        text = _without_remark(text)
     text = _as_a_marker_reads(text)
     try:
         tokens = tokenize(text, variables)
@@ -536,7 +569,15 @@ def _check(text: str, variables: tuple, what: str) -> ast.expr:
         raise ExpressionError(f"{what}: {text.strip()[:60]!r} is not a well-formed expression") from None
     if sum(1 for _ in ast.walk(tree)) > MAX_NODES:
         raise ExpressionError(f"{what}: too long (more than {MAX_NODES} terms)")
-    _validate(tree.body, frozenset(variables), what, 0)
+    try:
+        _validate(tree.body, frozenset(variables), what, 0)
+    except ExpressionError as e:
+        word = re.search(r"unknown name '([^']{2,})'", str(e))   # `7 apples`, `h(1 - h) (simplified)`
+        if not word or word.group(1).lower() in _KNOWN_WORDS or len(word.group(1)) < (3 if variables else 2) \
+                or not variables and not re.search(r"\d", text):
+            raise
+        raise ExpressionError(f"{e}; give the {'expression' if variables else 'number'} alone "
+                              f"(a remark goes after a # on its line)") from None
     return tree.body
 
 

@@ -901,3 +901,42 @@ def test_a_choice_or_an_expression_in_a_list_of_one_is_that_answer():
     assert "one answer is written without brackets" in part["feedback"], part
     part = _one_part("activation-identity", "expr", f"[{x}, 1]")[0]
     assert "expected one expression, got a list; write it as text, e.g. expr: 2*h + 1" in part["feedback"], part
+
+
+@pytest.mark.parametrize("text, same_as", [
+    # a number with a remark in words is that number (`0 (no overlap)` was "unknown name 'no'")
+    ("0 (no overlap)", "0"), ("7 units", "7"), ("1/2 (approx)", "1/2"), ("0.36 (to 2 d.p.)", "0.36"),
+    ("1.157 (3 s.f.)", "1.157"), ("49 square units", "49"), ("7 px", "7"), ("7 units²", "7"), ("0.33 approx.", "0.33"),
+    ("IOU = 1/8 (no overlap)", "1/8"), ("ln 2 (exact)", "ln(2)"), ("1/3 ≈ 0.333 (rounded)", "1/3"), ("0 (it's zero)", "0"),
+])
+def test_a_number_with_a_remark_in_words_is_the_number(text, same_as):
+    assert expr.parse(text) == expr.parse(same_as)
+
+
+@pytest.mark.parametrize("text, variables, message", [
+    # a name an answer is written with is no remark: what was refused before still is
+    ("2 (e)", (), "ambiguous"), ("0.5 (h)", (), "unknown name 'h'"), ("0 (x-1)", (), "unknown name 'x'"),
+    ("2 xi", (), "unknown name 'xi'"),
+    # a word that is no remark says to give the number alone
+    ("7 apples", (), "unknown name 'apples'; a number is asked here: write one such as 1, -3/4, 0.75 or ln(2); "
+                     "give the number alone (a remark goes after a # on its line)"),
+    # an expression's words are its variables: an unknown one is refused, saying to give the expression alone
+    ("h(1 - h) (simplified)", ("h",), "unknown name 'simplified' (variables allowed: h); give the expression alone"),
+    ("2h units", ("h",), "unknown name 'units' (variables allowed: h); give the expression alone"),
+])
+def test_a_word_that_is_no_remark_is_still_refused(text, variables, message):
+    with pytest.raises(expr.ExpressionError, match=re.escape(message)):
+        expr.parse(text, variables)
+
+
+def test_a_remark_after_each_entry_of_a_list_is_read_as_each_number():
+    inst = BANK["iou"].sample(0)
+    key = make_key(inst)
+    i = key["problems"][0]["answers_exact"]["I"]
+    part, _ = _one_part("iou", "I", f"{i} (units of area)")
+    assert part["verdict"] == "correct", part
+    inst = BANK["anchor-labels"].sample(0)
+    key = make_key(inst)
+    y = key["problems"][0]["answers_exact"]["y_c"]
+    part, _ = _one_part("anchor-labels", "y_c", "[" + ", ".join(f"{v} (label)" for v in y) + "]")
+    assert part["verdict"] == "correct", part
