@@ -331,21 +331,42 @@ def _as_a_marker_reads(text: str) -> str:
     """The answer a careful marker takes from the text: the value after the last `=` (`IOU = 1/8`,
     `I/U = 2/16 = 1/8`, `dy/dx = 6x(x - z)`: the name or the working before it is not graded);
     `1/3 ≈ 0.3333`, as the key prints it, as its first value when the values agree; and a number
-    with its own value in brackets as the number (_without_agreeing_note)."""
+    with its own value in brackets as the number (_without_agreeing_note). Where an exact value
+    and its decimal are joined by `=` or `≈` (`ln(81/8)/2 = 1.157`, `0.333 ≈ 1/3`) and agree, the
+    exact value is the answer, as a marker marks it."""
     if "=" in text and not any(c in text for c in "<>≤≥≠"):
-        last = text.rsplit("=", 1)[1]
-        if last.strip():
-            text = last
+        segments = text.split("=")
+        if segments[-1].strip():
+            text = _exact_of_agreeing(segments) or segments[-1]
     plain = normalize(text)
     if "~" in plain:   # ~0.33, 1/6 ~ 0.17: approximately, as ≈ (YAML reads a bare ~ as blank)
         plain = plain.replace("~", "≈")
     if "≈" in plain:   # (a leading ≈ 0.33 is the one value)
-        return _agreeing([t for t in plain.split("≈") if t.strip()]) or text
+        return _agreeing([t for t in plain.split("≈") if t.strip()], prefer_exact=True) or text
     return _without_agreeing_note(text)
 
 
-def _agreeing(texts: list[str]) -> str | None:
-    """The first of several numbers that agree by the grader's tolerance rule, else None."""
+_DECIMAL = re.compile(r"\d?\.\d|\d\.|\d[eE][-+]?\d|[≈~%]")   # a decimal (or approximate) value's signs
+
+
+def _exact_of_agreeing(segments: list[str]) -> str | None:
+    """`ln(81/8)/2 = 1.157`, `I/U = 2/16 = 0.125`: of the values that end a chain of `=` (each one
+    number), the last exact one when all agree by the tolerance rule and the chain ends in a decimal;
+    else None (the value after the last `=` is the answer)."""
+    if not _DECIMAL.search(normalize(segments[-1])):
+        return None
+    chain: list[str] = []
+    for segment in reversed(segments):
+        if not segment.strip() or not reads_as_a_number(segment):
+            break
+        chain.insert(0, segment)
+    exact = [t for t in chain if not _DECIMAL.search(normalize(t))]
+    return exact[-1] if exact and len(chain) > 1 and _agreeing(chain) else None
+
+
+def _agreeing(texts: list[str], prefer_exact: bool = False) -> str | None:
+    """The first of several numbers that agree by the grader's tolerance rule (with `prefer_exact`,
+    the first that is no decimal, if any), else None."""
     from .compare import DEFAULT_ATOL, DEFAULT_RTOL, all_close
 
     try:
@@ -354,7 +375,10 @@ def _agreeing(texts: list[str]) -> str | None:
         return None
     if not values:
         return None
-    return texts[0] if all(all_close(v, values[0], DEFAULT_RTOL, DEFAULT_ATOL) for v in values) else None
+    if not all(all_close(v, values[0], DEFAULT_RTOL, DEFAULT_ATOL) for v in values):
+        return None
+    exact = [t for t in texts if not _DECIMAL.search(t)] if prefer_exact else []
+    return exact[0] if exact else texts[0]
 
 
 def _without_agreeing_note(text: str) -> str:

@@ -790,7 +790,7 @@ def test_a_matrix_given_as_one_row_of_the_right_count_says_how_to_type_rows():
 
 @pytest.mark.parametrize("text, same_as", [
     # a repeating decimal written by hand: its decimal, as typed (was "unexpected character '.'")
-    ("-1.333...", "-1.333"), ("0.333…", "0.333"), ("0.1666 ...", "0.1666"), ("1/3 = 0.333...", "0.333"),
+    ("-1.333...", "-1.333"), ("0.333…", "0.333"), ("0.1666 ...", "0.1666"), ("0.333... = 0.333", "0.333"),
     # more signs copied from a phone or a PDF: the fraction slash, the division slash, bullets as products
     ("5⁄27", "5/27"), ("4∕3", "4/3"), ("2•3", "6"), ("2∗3", "6"),
     # a phone capitalises an answer's first letter: Ln(2) is ln(2) (was "unknown function 'Ln'")
@@ -940,3 +940,25 @@ def test_a_remark_after_each_entry_of_a_list_is_read_as_each_number():
     y = key["problems"][0]["answers_exact"]["y_c"]
     part, _ = _one_part("anchor-labels", "y_c", "[" + ", ".join(f"{v} (label)" for v in y) + "]")
     assert part["verdict"] == "correct", part
+
+
+@pytest.mark.parametrize("text, same_as", [
+    # an exact value and its decimal joined by = or ≈, when they agree: the exact value (was the decimal,
+    # graded "within tolerance" for a right exact answer)
+    ("ln(81/8)/2 = 1.157", "ln(81/8)/2"), ("x = ln(81/8)/2 = 1.157", "ln(81/8)/2"), ("1/3 = 0.333...", "1/3"),
+    ("I/U = 2/16 = 0.125", "1/8"), ("1.157 ≈ ln(81/8)/2", "ln(81/8)/2"), ("ln(81/8)/2 = 1.157 ≈ 1.16", "ln(81/8)/2"),
+    # ... and otherwise the value after the last =, as before
+    ("ln(81/8)/2 = 1.5", "1.5"), ("0.125 = 1/8", "1/8"), ("0.3333 = 0.33", "0.33"), ("dy/dx = 1.5", "1.5"),
+])
+def test_an_exact_value_and_its_decimal_are_the_exact_value(text, same_as):
+    assert expr.parse(text) == expr.parse(same_as)
+
+
+def test_an_exact_value_given_with_its_decimal_is_graded_correct():
+    key = small_value_key(["-1/243", "2/27"])
+    key["problems"][0]["answers"]["s"] = math.log(81 / 8) / 2
+    key["problems"][0]["answers_exact"]["s"] = "ln(81/8)/2"
+    prepared = prepare_key(key)
+    for given, verdict in (("ln(81/8)/2 = 1.157", "correct"), ("ln(81/8)/2 ≈ 1.157", "correct"), ("1.157", "within tolerance")):
+        p = graded(key, {"s": given}, prepared)["problems"][0]["parts"][1]
+        assert p["verdict"] == verdict, (given, p)
