@@ -64,10 +64,10 @@ _LATEX_SPACE = re.compile(r"\\[,;:! ]|\$")
 
 
 # What phones and sentences write: ½ and 1½ (a vulgar fraction, after a whole number a mixed
-# number), 75% (a percentage), and a full stop after the answer.
+# number), 75% (a percentage), and a full stop (or MATLAB's semicolon) after the answer.
 _VULGAR = re.compile(r"(?<![\d.])(\d+)?\s*([\u00bc-\u00be\u2150-\u215e])")
 _PERCENT = re.compile(r"(?<![\w.])(\d+(?:\.\d*)?|\.\d+)\s*%")
-_FULL_STOP = re.compile(r"(?<=[\d)])\.\s*$")
+_FULL_STOP = re.compile(r"(?<=[\w)\]])\s*(?:\.|;)\s*$")   # 0.75., 18x - 6z., or MATLAB's x;
 # A repeating decimal as written by hand, 0.333... or 1.6…: the decimal (the tolerance judges it).
 _RECURRING = re.compile(r"(?<![\w.])(\d*\.\d+)\s*(?:\.{2,}|…)(?![\d.])")
 # A whole number before a TeX fraction of whole numbers, 1\frac{1}{2}: printed 1½, a mixed number,
@@ -300,8 +300,8 @@ def _closing_bracket(text: str, start: int) -> int | None:
 _KNOWN_WORDS = frozenset(FUNCTIONS) | frozenset(CONSTANTS) | {"xi", "σ", "ξ", "π"}
 _REMARK_IN_BRACKETS = re.compile(r"(?P<value>.*?\S)\s*\((?P<note>[^()]{1,60})\)[\s.]*")
 _REMARK_CHARACTERS = re.compile(r"[\w\s.,;:'’!?%-]*")
-_UNIT_OR_REMARK = re.compile(r"(?P<value>.*?[\d)])\s+(?:(?:sq\.?|square)\s*)?(?:units?|px|pixels?)(?:\s*(?:\^\s*2|²))?"
-                             r"|(?P<value2>.*?[\d)])\s+(?:approx|approximately|exactly|rounded)[\s.]*", re.I)
+_UNIT_OR_REMARK = re.compile(r"(?P<value>.*?[\d)\]])\s+(?:(?:sq\.?|square)\s*)?(?:units?|px|pixels?)(?:\s*(?:\^\s*2|²))?"
+                             r"|(?P<value2>.*?[\d)\]])\s+(?:approx|approximately|exactly|rounded)[\s.]*", re.I)
 
 
 def _without_remark(text: str) -> str:
@@ -311,13 +311,18 @@ def _without_remark(text: str) -> str:
     word of two letters or more that is no name an answer is written with (`2 (e)` stays a product,
     `0.5 (h)` an unknown name), and no sign of arithmetic. For a number only: an expression's words
     are its variables, and an unknown one is refused."""
+    value = before_remark(text)
+    return value if value and reads_as_a_number(value) else text
+
+
+def before_remark(text: str) -> str | None:
+    """The text before a remark in words that ends it (see _without_remark), or None."""
     t = text.strip()
     m = _REMARK_IN_BRACKETS.fullmatch(t)
-    value = m.group("value") if m and _is_remark(m.group("note")) else None
-    if value is None:
-        m = _UNIT_OR_REMARK.fullmatch(t)
-        value = (m.group("value") or m.group("value2")) if m else None
-    return value if value and reads_as_a_number(value) else text
+    if m and _is_remark(m.group("note")):
+        return m.group("value")
+    m = _UNIT_OR_REMARK.fullmatch(t)
+    return (m.group("value") or m.group("value2")) if m else None
 
 
 def _is_remark(note: str) -> bool:

@@ -810,7 +810,8 @@ def read_numbers(raw, what: str, shape: tuple = ()) -> tuple[np.ndarray, np.ndar
     if len([n for n in shape if n != 1]) >= 2:   # a matrix one row per line (a YAML block, `|`, or a list)
         typed = _lines_as_rows(typed if typed is not None else getattr(raw, "typed", "")) or None
     if typed is not None:   # [0; 1; 0], [1 0], [1, 2; 3, 4], quoted or not
-        raw = _typed_list(typed, math.prod(shape)) or _miscounted(typed, math.prod(shape)) or raw
+        size = math.prod(shape)
+        raw = _typed_list(typed, size) or _list_with_words(typed, size) or _miscounted(typed, size) or raw
     given_shape = _nested_shape(raw, what, 0)
     size = math.prod(given_shape)
     if size > answer_files.MAX_ENTRIES:
@@ -834,6 +835,31 @@ def read_numbers(raw, what: str, shape: tuple = ()) -> tuple[np.ndarray, np.ndar
             messages.append(str(e))
         floats[k], exact[k], bad[k] = math.nan, None, True
     return floats.reshape(given_shape), exact.reshape(given_shape), bad.reshape(given_shape), messages
+
+
+# a factor before a list: (1/48)[-3, 6], 1/48 * [-3, 6], -[1, 2]
+_FACTORED = re.compile(r"\s*(?P<factor>[^\[\]=]*?)\s*[*·×]?\s*(?P<list>\[.*\])\s*", re.S)
+
+
+def _list_with_words(text: str, size: int) -> list | None:
+    """A vector or matrix typed with more than its entries, as a marker reads it: its name or working
+    before an `=` (`dL/dxi = [1, 2]`), a remark in words after it (`[1, 2] (column)`), a factor
+    before it (`(1/48)[-3, 6]`, `-[1, 2]`: each entry times the factor); None for any other text."""
+    if size < 2 or "[" not in text:
+        return None
+    t = text.strip()
+    if "=" in t and not any(c in t for c in "<>≤≥≠"):
+        t = t.rsplit("=", 1)[1].strip()
+    t = expr.before_remark(t) or t
+    rows = _typed_list(t, size) if t != text.strip() else None
+    m = _FACTORED.fullmatch(t) if rows is None else None
+    factor = m.group("factor").strip() if m else ""
+    if factor and (factor in "+-−" or expr.reads_as_a_number(factor)):
+        rows = _typed_list(m.group("list"), size)
+        scale = (lambda x: f"-({x})") if factor in "-−" else (lambda x: x) if factor == "+" else \
+            (lambda x: f"({factor})*({x})")
+        rows = [[scale(x) for x in r] if isinstance(r, list) else scale(r) for r in rows] if rows else None
+    return rows
 
 
 def _miscounted(text: str, size: int) -> list | None:
@@ -946,17 +972,17 @@ def _typed_list(text: str, size: int) -> list | str | None:
         if not all(entries) or ";" in inner:
             return None
         return entries if len(entries) > 1 else entries[0]
-    bracketed = text[:1] + text[-1:] in ("[]", "()", "{}") and _balanced(text[1:-1])
-    if size < 2 or ("," not in text and ";" not in text and " " not in text.strip("[]() ")):
+    bracketed = text[:1] + text[-1:] in ("[]", "()", "{}", "⟨⟩", "<>") and _balanced(text[1:-1])
+    if size < 2 or ("," not in text and ";" not in text and " " not in text.strip("[]()⟨⟩<> ")):
         return None
     if len(text) > size * (expr.MAX_LENGTH + 2):
         return None          # longer than `size` entries can be: no reading has the count
     if bracketed:
         text = text[1:-1]    # one bracket around it all: '[1/2, 1/3]', (13/2, -4, 7/2), [1 0]
     text = re.sub(r"[;,]\s*\Z", "", text)   # a last row's `;` as MATLAB allows, [1 2; 3 4;], or a last comma
-    nested = [r.strip() for r in _top_level(text, ",")] if bracketed else []
-    if nested and all(r[:1] + r[-1:] == "[]" and _balanced(r[1:-1]) for r in nested):
-        text = ";".join(r[1:-1] for r in nested)   # rows in brackets, as YAML writes them: '[[1, 2], [3, 4]]'
+    nested = _bracketed_rows(text, 1 if bracketed else 2)
+    if nested:
+        text = ";".join(nested)   # rows in brackets, as YAML writes them: '[[1, 2], [3, 4]]', or [1 2] [3 4]
     rows, count = [], 0
     for row in _top_level(text, ";"):
         rows.append(_row_entries(row, size - count))
@@ -967,6 +993,25 @@ def _typed_list(text: str, size: int) -> list | str | None:
     if len(entries) != size or not all(entries) or len({len(r) for r in rows}) != 1:
         return None
     return rows[0] if len(rows) == 1 else rows
+
+
+def _bracketed_rows(text: str, least: int = 2) -> list[str] | None:
+    """The rows of a matrix typed as its rows each in brackets, with commas, semicolons or spaces
+    between them: `[1, 2], [3, 4]`, `[1 2]; [3 4]`, `[1 2] [3 4]`, `{1, 2}, {3, 4}`, `(1, 2), (3, 4)`
+    (round brackets only around a row with a comma: `(1/2) (1/3)` is a product), at least `least` of
+    them (inside a bracket around all, `[[1, 2]]`, one); None for any other text."""
+    for sep in (",", ";", " "):
+        pieces = [p.strip() for p in _top_level(text, sep) if p.strip()]
+        if len(pieces) >= least and all(_row_group(p) for p in pieces):
+            return [p[1:-1] for p in pieces]
+    return None
+
+
+def _row_group(piece: str) -> bool:
+    pair = piece[:1] + piece[-1:]
+    if pair not in ("[]", "{}", "()") or not _balanced(piece[1:-1]) or ";" in piece:
+        return False
+    return pair != "()" or len(_top_level(piece[1:-1], ",")) > 1
 
 
 _TRANSPOSED = re.compile(r"(\[.*\])\s*(?:\^\s*(?:T|\{T\}|\(T\))|ᵀ|')", re.S)   # [1, 2]^T or MATLAB's [1, 2]': the column
@@ -1168,9 +1213,16 @@ def _other_letters(words: str, others: set) -> bool:
                for m in alone)
 
 
+# the words before a choice's letter: "Answer: d", "option D", "the answer is d", "choice (b)"
+_CHOICE_PREFIX = re.compile(r"(?:the\s+)?(?:correct\s+|right\s+)?(?:answer|option|choice)(?:\s+is)?\s*[:=\-–]?\s*(?=\S)")
+
+
 def _choice_text(v) -> str:
-    """A choice as a careful marker reads it: "B", "(b)", "b)" and "b." all mean b."""
-    return str(v).strip().lower().strip("()[]. ").strip()
+    """A choice as a careful marker reads it: "B", "(b)", "b)", "b.", "b,", "'b'", "**b**", "b ✓",
+    "Answer: b" and "option B" all mean b."""
+    text = str(v).strip().lower()
+    text = text[_CHOICE_PREFIX.match(text).end():] if _CHOICE_PREFIX.match(text) else text
+    return text.strip("()[].,;*'\"‘’“”`✓✔ ").strip()
 
 
 def _grade_expression(part: KeyPart, raw):

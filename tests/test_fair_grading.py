@@ -962,3 +962,52 @@ def test_an_exact_value_given_with_its_decimal_is_graded_correct():
     for given, verdict in (("ln(81/8)/2 = 1.157", "correct"), ("ln(81/8)/2 ≈ 1.157", "correct"), ("1.157", "within tolerance")):
         p = graded(key, {"s": given}, prepared)["problems"][0]["parts"][1]
         assert p["verdict"] == verdict, (given, p)
+
+
+@pytest.mark.parametrize("typed, verdict", [
+    # a vector with its name before an =, a remark after it, a factor before it (were "unexpected character '['")
+    ('"dL/dxi = [{a}, {b}, {c}, {d}]"', "correct"), ('"[{a}, {b}, {c}, {d}] (column)"', "correct"),
+    ('"(1/48)[-3, -6, 3, -8]"', "correct"), ('"1/48 * [-3, -6, 3, -8]"', "correct"), ('"1/48 [-3 -6 3 -8]"', "correct"),
+    ('"-[1/16, 1/8, -1/16, 1/6]"', "correct"), ('"2 [-3, -6, 3, -8]"', "wrong"),
+    # angle brackets, as a vector is printed ⟨a, b⟩ (each end was an unreadable entry)
+    ('"⟨{a}, {b}, {c}, {d}⟩"', "correct"), ('"<{a}, {b}, {c}, {d}>"', "correct"),
+])
+def test_a_vector_typed_with_words_or_a_factor_is_read_as_a_marker_reads_it(typed, verdict):
+    key = make_key(BANK["loss-bce"].sample(0))
+    exact = key["problems"][0]["answers_exact"]["dL_dxi"]
+    assert exact == ["-1/16", "-1/8", "1/16", "-1/6"]    # the factored forms above are of this vector
+    a, b, c, d = exact
+    part, _ = _one_part("loss-bce", "dL_dxi", typed.format(a=a, b=b, c=c, d=d))
+    assert part["verdict"] == verdict, (typed, part)
+
+
+@pytest.mark.parametrize("typed", [
+    # a matrix's rows each in brackets, typed as text (all were "unexpected character '['" or a decimal comma)
+    '"[[{r0}]; [{r1}]]"', '"(({r0}), ({r1}))"', '"[{r0}], [{r1}]"', '"[{r0}] [{r1}]"', '"{{{{{r0}}}, {{{r1}}}}}"',
+    '"[[{s0}] [{s1}]]"', '"[{s0}]; [{s1}]"', '"(1/12)[[-3, 2, 1], [-3, 1, 2]]"', '"dL/dxi = [{s0}; {s1}]"',
+])
+def test_a_matrix_typed_as_its_bracketed_rows_is_read_by_its_rows(typed):
+    key = make_key(BANK["loss-ce"].sample(0))
+    rows = key["problems"][0]["answers_exact"]["dL_dxi"]
+    assert rows == [["-1/4", "1/6", "1/12"], ["-1/4", "1/12", "1/6"]]
+    r0, r1 = (", ".join(r) for r in rows)
+    s0, s1 = (" ".join(r) for r in rows)
+    part, _ = _one_part("loss-ce", "dL_dxi", typed.format(r0=r0, r1=r1, s0=s0, s1=s1))
+    assert part["verdict"] == "correct", (typed, part)
+
+
+@pytest.mark.parametrize("text, same_as", [("3 - 6z + 18x.", "3 - 6z + 18x"), ("3 - 6*z + 18*x;", "3 - 6z + 18x"),
+                                           ("0.5;", "1/2"), ("1 .", "1")])
+def test_a_full_stop_or_semicolon_after_an_expression_ends_it(text, same_as):
+    # "unexpected character '.'" after a variable (after a number it was already read as a full stop)
+    assert expr.parse(text, ["x", "z"]) == expr.parse(same_as, ["x", "z"])
+
+
+def test_a_choice_written_in_words_around_its_letter_is_the_letter():
+    right = BANK["concepts"].sample(0).values["choice"]
+    for typed in (f"Answer: {right}", f"option {right.upper()}", f"the answer is {right}", f"choice ({right})",
+                  f"{right},", f"‘{right}’", f"**{right}**", f"{right} ✓", f"Option {right}: the one I worked out"):
+        assert _one_part("concepts", "choice", f'"{typed}"')[0]["verdict"] == "correct", typed
+    for typed in ("answer: a or d", "(iv)", "answer"):
+        part = _one_part("concepts", "choice", f'"{typed}"')[0]
+        assert part["verdict"] == "unreadable" and "give the letter of one" in part["feedback"], (typed, part)
