@@ -643,6 +643,9 @@ class Carry:
                 continue
             verdict, credit, message, _ = carried
             out.update(verdict=verdict, points=_round(part.points * credit), feedback=message, mistake=None)
+            values, bad, _ = self.read[part.name]
+            if verdict == CARRIED and part.name in self.sources and not bad.any() and np.all(np.isfinite(values)):
+                self.given[part.name] = values   # all zeros too: worked from the student's own answers, no guess
 
     def regrade(self, part: KeyPart, values, bad, mistake, partial: bool):
         """(verdict, credit, message, mistake) with the carried-forward value, or None (no carry):

@@ -274,3 +274,29 @@ def test_mlp_dW1_is_carried_from_the_students_own_db1_for_one_example():
         "dL_db1": db1.tolist(), "dL_dW1": np.outer(db1, x).tolist()}}}))
     assert got["dL_db1"]["verdict"] == "wrong"
     assert got["dL_dW1"]["verdict"] == CARRIED and got["dL_dW1"]["feedback"] == "carried forward from 2.dL_db1"
+
+
+def test_an_all_zero_part_that_was_itself_carried_is_a_source_for_the_next():
+    # A student who truncated BPTT got dL/dw = [0] worked right from their own dL/dξ (carried),
+    # then w_new = w − η·0 = w: right from that, but graded wrong with no carry, because an
+    # all-zero answer is never a source (a blanket guess). One verified as carried is no guess.
+    raw = make_key(BANK["rnn-bptt"].sample(4))
+    kp = next(iter(prepare_key(raw).versions.values())).problems[2]
+    e = raw["problems"][0]
+    shape = kp.parts["dL_dw"].expected.shape
+    n = len(kp.parts["dL_dxi"].expected)
+    a = np.array([_recompute(kp, "dL_dw", shape, {"dL_dxi": np.eye(n)[k]}) for k in range(n)]).reshape(n, -1).T
+    dxi = np.linalg.svd(a)[2][-1]                  # an own dL/dξ whose dL/dw = Σ_n dL/dξ[n] h[n−m] is 0
+    dxi = dxi / dxi[np.argmax(np.abs(dxi))]
+    assert np.allclose(a @ dxi, 0) and not np.allclose(dxi, kp.parts["dL_dxi"].expected)
+    zero = np.zeros(shape)
+    w_new = _recompute(kp, "w_new", kp.parts["w_new"].expected.shape, {"dL_dw": zero})
+    answers = {**e["answers_exact"], "dL_dxi": dxi.tolist(), "dL_dw": zero.tolist(), "w_new": w_new.tolist()}
+    got = parts_of(grade_submission(raw, {"exam": "E0-carry", "answers": {2: answers}}))
+    assert got["dL_dw"]["verdict"] == CARRIED, got["dL_dw"]
+    assert got["w_new"]["verdict"] == CARRIED, got["w_new"]
+    assert got["w_new"]["feedback"] == "carried forward from 2.dL_dw", got["w_new"]
+    # zeros typed with no own working behind them still carry nothing
+    answers = {**e["answers_exact"], "dL_dw": zero.tolist(), "w_new": w_new.tolist()}
+    got = parts_of(grade_submission(raw, {"exam": "E0-carry", "answers": {2: answers}}))
+    assert got["dL_dw"]["verdict"] == "wrong" and got["w_new"]["verdict"] == "wrong", got
