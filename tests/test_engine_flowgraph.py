@@ -1,5 +1,6 @@
 """Flow graphs: the total derivative rule against SymPy's direct differentiation, hand cases."""
 import itertools
+import re
 import json
 import random
 import subprocess
@@ -309,3 +310,20 @@ def test_the_answer_sheet_names_only_the_graphs_own_inputs():
         assert describe_part(inst, "dy_dx").startswith(f"expression in {', '.join(inputs)};")
         seen.add(len(inputs))
     assert seen == {2, 3}
+
+
+def test_the_rule_for_totals_is_not_written_with_a_nodes_own_name():
+    # The worked solution said "every earlier node v collects dy/du ∂u/∂v from each node u it
+    # feeds" on graphs whose nodes include u = g² (and v): the generic letters read as that node.
+    from examgen import render
+
+    seen = set()
+    for seed in range(60):
+        inst = get("total-derivative").sample(seed)
+        names = set(inst.params["graph"]) | set(inst.params["point"])
+        text = render.solution(inst)
+        rule = next(line for line in text.split("\n\n") if "collects" in line)
+        letters = set(re.findall(r"node \$(\w)\$", rule)) | set(re.findall(r"\\partial (\w)\}", rule))
+        assert letters and not letters & names, (seed, letters & names, rule)
+        seen |= names & {"u", "v"}
+    assert seen == {"u", "v"}      # the graphs that named a node u or v were drawn
