@@ -1,8 +1,8 @@
 """Flow graphs: the total derivative rule against SymPy's direct differentiation, hand cases."""
 import itertools
-import re
 import json
 import random
+import re
 import subprocess
 
 import pytest
