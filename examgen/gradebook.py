@@ -76,7 +76,9 @@ def report(result: dict) -> str:
         out.append("")
         for part in prob["parts"]:
             if part["verdict"] in ("wrong", "unreadable"):
-                why = part["feedback"] or "not the expected value"
+                why = part["feedback"]
+                if not why or why == f"expected {_expected(part)}":   # (the grader's plain "expected 3/2")
+                    why = "not the expected value."     # the next line gives the value, once
                 named = " (a common mistake)" if part["mistake"] else ""
                 out += [f"- **`{_cell(part['part'])}`**{named}: {md(why)}", f"  The answer is `{_cell(_expected(part))}`."]
             elif part["verdict"] == "carried":

@@ -421,3 +421,19 @@ def test_a_square_channel_given_transposed_is_named_and_earns_nothing():
     r = grade_submission(key, {"exam": key["exam"], "answers": {1: {"xi": xi.T.tolist()}}})
     p = r["problems"][0]["parts"][0]
     assert p["verdict"] == "wrong" and p["points"] == 0 and "transpose" in p["feedback"], p
+
+
+def test_a_report_gives_the_expected_value_of_a_plain_wrong_answer_once():
+    # "- **`h`**: expected 3/2" followed by "The answer is `3/2`."
+    from examgen.gradebook import report
+
+    inst = BANK["activation-derivative"].sample(4, "exam")
+    key = make_key([inst])
+    result = grade_submission(key, sheet(key, lambda e: {k: moved(v, e["parts"][k]) for k, v in e["answers"].items()}))
+    wrong = [p for _, p in parts(result) if p["verdict"] == "wrong" and not p["mistake"]]
+    assert wrong and wrong[0]["feedback"].startswith("expected ")
+    text = report(result)
+    shown = wrong[0]["expected"]
+    assert text.count(f"The answer is `{shown}") == 1 and f"`{wrong[0]['part']}`**: not the expected value." in text
+    bullet = next(line for line in text.splitlines() if line.startswith(f"- **`{wrong[0]['part']}`**"))
+    assert bullet.endswith(": not the expected value.") and shown not in bullet
