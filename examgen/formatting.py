@@ -9,6 +9,7 @@ same value prints the same whichever kind holds it; each string is remembered pe
 from __future__ import annotations
 
 import math
+import re
 from functools import lru_cache
 
 import numpy as np
@@ -61,6 +62,14 @@ def text(v) -> str:
         return decimal_text(float(v), 6)
     x = _as_exact(v)
     return _exact_text(x) if x is not None else _remembered(_sympy_text, v)
+
+
+def answer_syntax(text: str) -> str:
+    """An expression's text (`text`) as a student types it: ^ for powers, σ for the sigmoid."""
+    return _SIGMA_CALL.sub("σ(", text.replace("**", "^"))
+
+
+_SIGMA_CALL = re.compile(r"\bsigma\(")
 
 
 def _as_exact(v) -> Exact | None:

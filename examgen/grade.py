@@ -218,7 +218,7 @@ def _key_part(name: str, spec: dict, problem: dict) -> KeyPart:
     part.carry_given_from = {s: tuple(_name_list(v, "given_from")) for s, v in worked.items() if s in part.carry_given}
     if kind == "expression":
         part.expected_source = _need(value, str, "an expression answer")
-        part.text = answer_syntax(part.expected_source)
+        part.text = fmt.answer_syntax(part.expected_source)
         part.expected = _key_expression(part.expected_source, variables, f"the key's answer to {name}")
     elif kind == "choice":
         part.expected_source = part.expected = _need(value, str, "a choice answer")
@@ -540,11 +540,6 @@ def grade_part(part: KeyPart, raw, partial: bool = True, refused: str | None = N
     out.update(verdict=verdict, points=_round(part.points * credit), feedback=message,
                mistake=mistake[0] if mistake else None)
     return out
-
-
-def answer_syntax(text: str) -> str:
-    """An expression as the answer syntax writes it: ^ for powers, σ for the sigmoid."""
-    return re.sub(r"\bsigma\(", "σ(", text.replace("**", "^"))
 
 
 def _as_typed(v, depth: int = 0) -> str:

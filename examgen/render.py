@@ -163,7 +163,7 @@ def answers_table(inst) -> str:
         v, label = inst.values[name], f"`{name}`"
         kind = inst.kind(name)
         if kind == "expression":
-            out.append(f"{label} $= {fmt.latex(v)}$, typed `{fmt.text(v)}`")
+            out.append(f"{label} $= {fmt.latex(v)}$, typed `{fmt.answer_syntax(fmt.text(v))}`")
         elif kind == "choice":
             out.append(f"{label}: {v}")
         elif np.ndim(v) == 0:

@@ -221,3 +221,16 @@ def test_an_iou_at_the_threshold_is_not_written_below_it():
     inst = bank.get("anchor-labels").from_params({"ref": [0, 0, 2, 2], "anchors": [[0, 0, 1, 2]], "threshold": "1/2"})
     text = render.solution(inst)
     assert r"= \frac{1}{2}, \text{ not} > \frac{1}{2}" in text and r"< \frac{1}{2}" not in text
+
+
+def test_the_key_shows_an_expression_as_a_student_types_it():
+    # key.md said "typed `6*z**2 + 18*x*z`" (SymPy's str: Python's ** and sigma); the sheet asks for ^ and σ
+    from examgen import bank, render
+
+    shown = []
+    for seed in range(12):
+        for pid in ("total-derivative", "activation-identity"):
+            table = render.answers_table(bank.get(pid).sample(seed, "exam"))
+            shown += [line.split("typed `")[1].rstrip("`") for line in table.splitlines() if "typed `" in line]
+    assert shown and not any("**" in t or "sigma(" in t for t in shown)
+    assert any("^" in t for t in shown) and any("σ(" in t for t in shown)
