@@ -75,7 +75,17 @@ def indices(count: int, each: str = "{}") -> str:
     return ", ".join(r"\dots" if i is None else each.format(i) for i in shown)
 
 
-FILTERS = {"tex": fmt.latex, "ans": ans, "quotient": quotient, "row": row, "dec": fmt.decimal_latex, "slices": slices,
+def coef(a, joint: str = r"\,") -> str:
+    """LaTeX of a coefficient written before a factor: nothing for 1, a minus sign for −1, else
+    the number and `joint` (`<< a|coef >>\\sigma'(u)`, `<< a|coef(" \\cdot ") >>\\frac{…}{…}`)."""
+    if a == 1:
+        return ""
+    if a == -1:
+        return "-"
+    return fmt.latex(a) + joint
+
+
+FILTERS = {"tex": fmt.latex, "coef": coef, "ans": ans, "quotient": quotient, "row": row, "dec": fmt.decimal_latex, "slices": slices,
            "seq": seq, "dims": dims, "text": fmt.text, "spoken": spoken,
            "indices": indices}
 

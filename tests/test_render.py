@@ -2,6 +2,7 @@
 import re
 
 import numpy as np
+import pytest
 import sympy as sp
 
 from examgen import bank, formatting, latex, render
@@ -225,8 +226,6 @@ def test_an_iou_at_the_threshold_is_not_written_below_it():
 
 def test_the_key_shows_an_expression_as_a_student_types_it():
     # key.md said "typed `6*z**2 + 18*x*z`" (SymPy's str: Python's ** and sigma); the sheet asks for ^ and σ
-    from examgen import bank, render
-
     shown = []
     for seed in range(12):
         for pid in ("total-derivative", "activation-identity"):
@@ -234,3 +233,15 @@ def test_the_key_shows_an_expression_as_a_student_types_it():
             shown += [line.split("typed `")[1].rstrip("`") for line in table.splitlines() if "typed `" in line]
     assert shown and not any("**" in t or "sigma(" in t for t in shown)
     assert any("^" in t for t in shown) and any("σ(" in t for t in shown)
+
+
+@pytest.mark.parametrize("a", [1, -1, 2])
+def test_a_unit_coefficient_is_not_written_as_a_factor(a):
+    # activation-identity with a = 1 read "dh/dξ = du/dξ σ′(u) = 1 σ′(u)" and "= 1 · h(1 − h)"
+    problem = bank.get("activation-identity")
+    for question in problem.module.DERIVATIVES:
+        text = render.solution(problem.from_params({"question": question, "a": a, "b": 1}))
+        if a in (1, -1):
+            assert not re.search(r"(?<![\d.])1 ?(\\cdot|\\,)", text), (question, text)
+        else:
+            assert r"2 \cdot" in text or r"2\," in text, (question, text)
