@@ -85,9 +85,8 @@ def coef(a, joint: str = r"\,") -> str:
     return fmt.latex(a) + joint
 
 
-FILTERS = {"tex": fmt.latex, "coef": coef, "ans": ans, "quotient": quotient, "row": row, "dec": fmt.decimal_latex, "slices": slices,
-           "seq": seq, "dims": dims, "text": fmt.text, "spoken": spoken,
-           "indices": indices}
+FILTERS = {"tex": fmt.latex, "coef": coef, "ans": ans, "quotient": quotient, "row": row, "dec": fmt.decimal_latex,
+           "slices": slices, "seq": seq, "dims": dims, "text": fmt.text, "spoken": spoken, "indices": indices}
 
 
 @lru_cache(maxsize=None)
