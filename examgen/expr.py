@@ -434,6 +434,7 @@ class _Applications:
 
     def __init__(self, tokens: list, spans: list, text: str):
         self.tokens, self.spans, self.text = tokens, spans, text
+        self.applied: dict = {}     # (i, end): apply's result or error, each worked out once
 
     def all(self) -> list:
         return self.run(0, len(self.tokens))
@@ -485,7 +486,20 @@ class _Applications:
         return i + 1
 
     def apply(self, i: int, end: int) -> tuple[list, int]:
-        """(the tokens of the function at i applied to its argument, the index after them)."""
+        """(the tokens of the function at i applied to its argument, the index after them).
+        Remembered: an argument is applied again by `extent` (for a message), and without
+        this, functions in a row (`exp√e exp√e …`) took time exponential in their number."""
+        if (i, end) not in self.applied:
+            try:
+                self.applied[i, end] = self._apply(i, end)
+            except ExpressionError as e:
+                self.applied[i, end] = e
+        got = self.applied[i, end]
+        if isinstance(got, ExpressionError):
+            raise got
+        return got
+
+    def _apply(self, i: int, end: int) -> tuple[list, int]:
         tok = self.tokens[i][1]
         name = "sqrt" if tok == "√" else tok
         following = self.tokens[i + 1][1] if i + 1 < end else ""

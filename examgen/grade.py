@@ -802,13 +802,17 @@ def read_numbers(raw, what: str, shape: tuple = ()) -> tuple[np.ndarray, np.ndar
     """
     if isinstance(raw, dict):
         return _read_channels(raw, what, tuple(shape))
+    size = math.prod(shape)
+    longest = size * (expr.MAX_LENGTH + 2)   # text longer than `size` entries can be: no reading has the count
     typed = raw if isinstance(raw, str) else _list_text(raw) if isinstance(raw, list) and _rows_in_a_list(raw) else None
     if typed is None and isinstance(raw, list):
         typed = _spaced_rows(raw)      # [[1 2], [3 4]]: YAML's rows, each typed with spaces
+    if typed is not None and len(typed) > longest:
+        typed = None         # read as it is (a long text is refused as one entry): bounds the readers' work
     if len([n for n in shape if n != 1]) >= 2:   # a matrix one row per line (a YAML block, `|`, or a list)
-        typed = _lines_as_rows(typed if typed is not None else getattr(raw, "typed", "")) or None
+        lines = typed if typed is not None else getattr(raw, "typed", "")
+        typed = (_lines_as_rows(lines) if len(lines) <= longest else "") or None
     if typed is not None:   # [0; 1; 0], [1 0], [1, 2; 3, 4], quoted or not
-        size = math.prod(shape)
         raw = _typed_list(typed, size) or _list_with_words(typed, size) or _miscounted(typed, size) or raw
     given_shape = _nested_shape(raw, what, 0)
     size = math.prod(given_shape)
@@ -835,8 +839,9 @@ def read_numbers(raw, what: str, shape: tuple = ()) -> tuple[np.ndarray, np.ndar
     return floats.reshape(given_shape), exact.reshape(given_shape), bad.reshape(given_shape), messages
 
 
-# a factor before a list: (1/48)[-3, 6], 1/48 * [-3, 6], -[1, 2]
-_FACTORED = re.compile(r"\s*(?P<factor>[^\[\]=]*?)\s*[*·×]?\s*(?P<list>\[.*\])\s*", re.S)
+# a factor before a list: (1/48)[-3, 6], 1/48 * [-3, 6], -[1, 2] (its sign of product taken off
+# after the match: two \s* around an optional sign backtracked in cubic time on a run of spaces)
+_FACTORED = re.compile(r"(?P<factor>[^\[\]=]*)(?P<list>\[.*\])\s*", re.S)
 
 
 def _list_with_words(text: str, size: int) -> list | None:
@@ -852,6 +857,7 @@ def _list_with_words(text: str, size: int) -> list | None:
     rows = _typed_list(t, size) if t != text.strip() else None
     m = _FACTORED.fullmatch(t) if rows is None else None
     factor = m.group("factor").strip() if m else ""
+    factor = factor[:-1].strip() if factor[-1:] in ("*", "·", "×") else factor
     if factor and (factor in "+-−" or expr.reads_as_a_number(factor)):
         rows = _typed_list(m.group("list"), size)
         scale = (lambda x: f"-({x})") if factor in "-−" else (lambda x: x) if factor == "+" else \
@@ -950,6 +956,8 @@ def _typed_list(text: str, size: int) -> list | str | None:
     - any list in brackets with ^T (or MATLAB's ') after it (`[-7/8, 1/4]^T`, the column): its transpose;
     - for one number, `[0.36]` (its one entry, as the list [0.36] typed unquoted is read) or a list of
       several (`[0.36, 1]`, refused for its shape)."""
+    if len(text) > size * (expr.MAX_LENGTH + 2):
+        return None          # longer than `size` entries can be: no reading has the count
     m = _LATEX_MATRIX.fullmatch(text)
     if m:
         rows = [r for r in m.group(2).split("\\\\") if r.strip()]
@@ -973,8 +981,6 @@ def _typed_list(text: str, size: int) -> list | str | None:
     bracketed = text[:1] + text[-1:] in ("[]", "()", "{}", "⟨⟩", "<>") and _balanced(text[1:-1])
     if size < 2 or ("," not in text and ";" not in text and " " not in text.strip("[]()⟨⟩<> ")):
         return None
-    if len(text) > size * (expr.MAX_LENGTH + 2):
-        return None          # longer than `size` entries can be: no reading has the count
     if bracketed:
         text = text[1:-1]    # one bracket around it all: '[1/2, 1/3]', (13/2, -4, 7/2), [1 0]
     text = re.sub(r"[;,]\s*\Z", "", text)   # a last row's `;` as MATLAB allows, [1 2; 3 4;], or a last comma

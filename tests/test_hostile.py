@@ -5,6 +5,7 @@ Each test names the finding it guards; each failed before its fix.
 import json
 import os
 import subprocess
+import time
 
 import pytest
 
@@ -410,3 +411,59 @@ def test_a_long_solve_error_is_printed_whole():
     # "missing parameter 'graph' (… it has nodes g and h, and" ended mid-sentence: cut at 300 characters
     r = subprocess.run(["examgen", "solve", "total-derivative", "--params", "-"], input="{}", capture_output=True, text=True)
     assert r.returncode == 2 and "the last node is y); its parameters: graph, point" in r.stderr, r.stderr
+
+
+# --- answers read in bounded time: the readers added for typed lists, remarks and functions ---------
+def _timed(f, *args):
+    """(seconds, the ExamgenError's text or None) of f(*args); any other exception fails the test."""
+    from examgen.errors import ExamgenError
+
+    t = time.perf_counter()
+    try:
+        f(*args)
+        said = None
+    except ExamgenError as e:
+        said = str(e)
+    return time.perf_counter() - t, said
+
+
+# Each took seconds (or forever) or raised a traceback before its fix.
+SLOW_READINGS = [
+    # functions applied in a row: every argument re-applied for its message, in exponential time
+    ("expr", "exp√e" * 80, ()),
+    ("expr", "ln √2 " * 66, ()),
+    # a factor before a list: two \s* around an optional sign backtracked cubically on spaces
+    ("numbers", "a" + " " * 790 + "b[1, 2]", (2,)),
+    # one number in brackets: a recursion per bracket, each level scanning the whole text
+    ("numbers", "[" * 10_000 + "]" * 10_000, ()),
+    # a matrix one row per line: every line read, however long the text
+    ("numbers", "1 2\n" * 200_000, (2, 2)),
+    ("numbers", "[1 2]\n" * 150_000, (6, 4)),
+]
+
+
+@pytest.mark.parametrize("how, text, arg", SLOW_READINGS, ids=range(len(SLOW_READINGS)))
+def test_hostile_answers_are_read_in_bounded_time(how, text, arg):
+    from examgen import expr
+    from examgen.grade import read_numbers
+
+    if how == "expr":
+        seconds, said = _timed(expr.check, text, arg, "x")
+        assert said and len(said.splitlines()) == 1, said
+    else:
+        seconds, _ = _timed(read_numbers, text, "x", arg)
+    assert seconds < 0.2, seconds
+
+
+def test_a_hostile_part_is_refused_and_the_rest_graded(tmp_path):
+    key, _ = iou_setup(tmp_path)
+    right = key["problems"][0]["answers_exact"]
+    (tmp_path / "a.json").write_text(json.dumps({"exam": "E0-x", "answers": {"1": {
+        "I": "exp√e" * 80, "U": right["U"], "IOU": "[" * 10_000 + "]" * 10_000}}}))
+    t = time.perf_counter()
+    r = run("grade", tmp_path / "key.json", tmp_path / "a.json", "--json")
+    assert time.perf_counter() - t < 20 and r.returncode == 0, r.stderr
+    parts = {p["part"]: p for p in json.loads(r.stdout)["problems"][0]["parts"]}
+    assert parts["U"]["verdict"] == "correct", parts
+    for name in ("I", "IOU"):
+        assert parts[name]["verdict"] == "unreadable" and len(parts[name]["feedback"].splitlines()) == 1, parts
