@@ -269,15 +269,26 @@ def _kind(cell: str) -> str:
     return "email" if _EMAIL.fullmatch(cell) else "id" if _ID.fullmatch(cell) else ""
 
 
-def _holds_data(rows: list) -> bool:
+def _columns_below(rows: list) -> dict[int, list[str]]:
+    """The filled cells of each column under the first row (read once: a row of many cells above
+    many rows took each column's pass over every row)."""
+    below: dict[int, list[str]] = {}
+    for _, r in rows[1:]:
+        for j, c in enumerate(r):
+            if c.strip():
+                below.setdefault(j, []).append(c.strip())
+    return below
+
+
+def _holds_data(rows: list, below: dict | None = None) -> bool:
     """Whether the first row holds a student's data, not column names: an e-mail address, or a
     number in a column of ids ("Nom,20231234" above "Dupont Marie,20231235")."""
     for j, cell in enumerate(c.strip() for c in rows[0][1]):
         if _kind(cell) == "email":
             return True
         if cell.isdigit():
-            below = [r[j].strip() for _, r in rows[1:] if j < len(r) and r[j].strip()]
-            if below and all(_kind(c) == "id" for c in below):
+            below = _columns_below(rows) if below is None else below
+            if below.get(j) and all(_kind(c) == "id" for c in below[j]):
                 return True
     return False
 
@@ -298,12 +309,12 @@ def _unknown_header(rows: list, source: str, delimiter: str, notes: list | None)
     e-mail addresses is the email; the names are the first column that is neither e-mails nor
     ids. When the evidence is short of that (one row below, or a placeholder such as "TBD" or
     "none" above the ids), the first row is kept as a student, with a note."""
-    head, body = [c.strip() for c in rows[0][1]], [r for _, r in rows[1:]]
-    if not body or _holds_data(rows):
+    head, body, below = [c.strip() for c in rows[0][1]], [r for _, r in rows[1:]], _columns_below(rows)
+    if not body or _holds_data(rows, below):
         return None
     kinds, hints, data, width = {}, [], set(), max(len(r) for _, r in rows)
     for j in range(width):
-        cells = [r[j].strip() for r in body if j < len(r) and r[j].strip()]
+        cells = below.get(j, [])
         kind = {_kind(c) for c in cells}
         if len(kind) != 1 or kind == {""}:
             continue
@@ -324,7 +335,7 @@ def _unknown_header(rows: list, source: str, delimiter: str, notes: list | None)
                          "(name, student_id, email)")
         return None
     email = next((j for j, k in kinds.items() if k == "email"), None)
-    name = next((j for j in range(width) if j not in data and any(j < len(r) and r[j].strip() for r in body)), None)
+    name = next((j for j in range(width) if j not in data and j in below), None)
     if notes is not None:
         said = f'; column "{clean_name(head[email])[:40]}" is the email' if email is not None else ""
         notes.append(f'roster {source}: row {rows[0][0]} ("{shown}") read as a header, not a student: the rows '
