@@ -325,8 +325,14 @@ def before_remark(text: str) -> str | None:
     return (m.group("value") or m.group("value2")) if m else None
 
 
+# How far a number is rounded, the one number a remark may hold: (to 2 d.p.), (3 s.f.), (4 decimal places)
+_ROUNDING = re.compile(r"\d+\s*(?:d\.?\s?p|s\.?\s?f|decimal places?|decimals|significant figures?|sig\.?\s?figs?)\b", re.I)
+
+
 def _is_remark(note: str) -> bool:
-    if not _REMARK_CHARACTERS.fullmatch(note):
+    """Words that are no value: a remark holds no number but a rounding (`3 (or 4)`, `0.5 (maybe 0.6)`
+    give a second value, which a marker would not pass over)."""
+    if not _REMARK_CHARACTERS.fullmatch(note) or any(c.isdigit() for c in _ROUNDING.sub("", note)):
         return False
     words = re.findall(r"[^\W\d_]{2,}", note.replace(".", ""))
     return any(w.lower() not in _KNOWN_WORDS for w in words)

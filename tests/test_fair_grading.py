@@ -929,6 +929,14 @@ def test_a_word_that_is_no_remark_is_still_refused(text, variables, message):
         expr.parse(text, variables)
 
 
+@pytest.mark.parametrize("text", ["3 (or 4)", "1/7 (or 0.2)", "7 (not 8)", "0.5 (maybe 0.6)", "7 (approximately 8)",
+                                  "1/3 (i.e. 0.5)", "7 (from 8 - 1)", "7 (2 or 3 s.f.)"])
+def test_a_remark_cannot_hold_a_second_value(text):
+    # a remark with a number in it was passed over: `3 (or 4)` was graded as 3, a hedge
+    with pytest.raises(expr.ExpressionError):
+        expr.parse(text)
+
+
 def test_a_remark_after_each_entry_of_a_list_is_read_as_each_number():
     inst = BANK["iou"].sample(0)
     key = make_key(inst)
