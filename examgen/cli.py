@@ -400,7 +400,7 @@ def _chosen_problems(names, topic=None, problems=None) -> tuple[list, str | None
         chosen = bank.course_order(p for p in bank.load_bank().values() if not topic or p.topic == topic)
     if not chosen:
         raise ExamgenError("no problems chosen")
-    return chosen, topic
+    return list({p.id: p for p in chosen}.values()), topic   # `iou cnn`: iou once, where first named
 
 
 @cli.command()

@@ -297,6 +297,9 @@ def test_a_practice_exam_of_named_problems_or_a_topic(tmp_path):
     assert {p["profile"] for p in two["problems"]} == {"exam"}
     bad = run("generate", "conv2d", "--out", tmp_path / "bad", "--format", "md")
     one_line_error(bad, "unknown problem id 'conv2d'")
+    # a problem named twice, as an id and in its topic, is set once (it was set twice), where first named
+    again = json.loads((generate(tmp_path, "iou", "cnn", "iou", name="again") / "key.json").read_text())
+    assert [p["id"] for p in again["problems"]] == ["iou"] + [i for i in ids if i != "iou"]
 
 
 def test_profile_puts_every_problem_of_a_spec_in_it(tmp_path):
