@@ -13,11 +13,11 @@ pytestmark = pytest.mark.skipif(not (ROOT / ".git").exists(), reason="needs the 
 
 
 def test_it_measures_a_revision_and_this_checkout_in_turns():
-    r = subprocess.run([sys.executable, str(AB), "HEAD", "--rounds", "2", "--seeds", "1"],
+    r = subprocess.run([sys.executable, str(AB), "HEAD", "--rounds", "1", "--seeds", "1"],
                        capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stderr
     rows = re.findall(r"min +([\d.]+) ms/version, median +[\d.]+ +\(([\d., ]+)\)", r.stdout)
-    assert len(rows) == 2 and all(len(runs.split(", ")) == 2 and float(m) > 0 for m, runs in rows)
+    assert len(rows) == 2 and all(len(runs.split(", ")) == 1 and float(m) > 0 for m, runs in rows)
     ratio = float(re.search(r"this checkout / HEAD: ([\d.]+)", r.stdout).group(1))
     assert ratio == pytest.approx(float(rows[1][0]) / float(rows[0][0]), abs=1e-3)
 
