@@ -311,18 +311,25 @@ def test_a_vector_typed_as_text_is_read_as_the_vector(typed, verdict):
 def test_a_matlab_matrix_with_commas_typed_unquoted_is_read_as_its_rows(typed):
     # `dL_dW1: [0, -0.2883; 0, 0]` once got "wrong shape: … a list of 3 numbers": YAML splits the
     # text at its commas, [0, '-0.2883; 0', 0], before the grader sees it. Quoted, it was read.
+    grade_w, (a, b, c, d) = _dW1_grader()
+    part = grade_w(typed.format(a=a, b=b, c=c, d=d))
+    assert part["verdict"] == "within tolerance" and part["points"] == part["max"], part
+    # read only with the answer's count: one entry short stays the list YAML read
+    part = grade_w(f"[{a}, {b}; {c}]")
+    assert part["verdict"] != "within tolerance" and part["points"] == 0, part
+
+
+def _dW1_grader():
+    """(grade(text): mlp-backprop's part dL_dW1 answered `text`, the key's 2 × 2 entries as typed to 4 places)."""
     inst = BANK["mlp-backprop"].sample(3, "exam")
     key = make_key(inst)
     w = np.asarray(key["problems"][0]["answers"]["dL_dW1"], dtype=float)
     assert w.shape == (2, 2)
-    a, b, c, d = (f"{x:.4f}" if x else "0" for x in w.reshape(-1))
-    sub = answers.loads(f"exam: {key['exam']}\nanswers:\n  1:\n    dL_dW1: {typed.format(a=a, b=b, c=c, d=d)}\n")
-    part = next(p for p in grade_submission(key, sub)["problems"][0]["parts"] if p["part"] == "dL_dW1")
-    assert part["verdict"] == "within tolerance" and part["points"] == part["max"], part
-    # read only with the answer's count: one entry short stays the list YAML read
-    sub = answers.loads(f"exam: {key['exam']}\nanswers:\n  1:\n    dL_dW1: [{a}, {b}; {c}]\n")
-    part = next(p for p in grade_submission(key, sub)["problems"][0]["parts"] if p["part"] == "dL_dW1")
-    assert part["verdict"] != "within tolerance" and part["points"] == 0, part
+
+    def grade(text):
+        sub = answers.loads(f"exam: {key['exam']}\nanswers:\n  1:\n    dL_dW1: {text}\n")
+        return next(p for p in grade_submission(key, sub)["problems"][0]["parts"] if p["part"] == "dL_dW1")
+    return grade, [f"{x:.4f}" if x else "0" for x in w.reshape(-1)]
 
 
 @pytest.mark.parametrize("pid, part", [("bbox-target", "y_r"), ("mlp-backprop", "dL_dW1")])
@@ -768,17 +775,11 @@ def test_a_typed_row_of_the_wrong_count_is_a_wrong_shape_not_one_odd_number():
 def test_a_matrix_typed_one_row_per_line_is_read_by_its_rows(typed):
     # `dL_dh: |` with a row on each line was "wrong shape: … got a list of 12 numbers"; YAML's rows
     # typed with spaces, [[6 -4 -1 -1], …], read the row `6 -4 -1 -1` as one number (6 − 4 − 1 − 1)
-    inst = BANK["mlp-backprop"].sample(3, "exam")
-    key = make_key(inst)
-    w = np.asarray(key["problems"][0]["answers"]["dL_dW1"], dtype=float)
-    assert w.shape == (2, 2)
-    a, b, c, d = (f"{x:.4f}" if x else "0" for x in w.reshape(-1))
-    sub = answers.loads(f"exam: {key['exam']}\nanswers:\n  1:\n    dL_dW1: {typed.format(a=a, b=b, c=c, d=d)}\n")
-    part = next(p for p in grade_submission(key, sub)["problems"][0]["parts"] if p["part"] == "dL_dW1")
+    grade_w, (a, b, c, d) = _dW1_grader()
+    part = grade_w(typed.format(a=a, b=b, c=c, d=d))
     assert part["verdict"] == "within tolerance" and part["points"] == part["max"], part
     # its transpose, typed the same way, is still the transpose
-    sub = answers.loads(f"exam: {key['exam']}\nanswers:\n  1:\n    dL_dW1: {typed.format(a=a, b=c, c=b, d=d)}\n")
-    part = next(p for p in grade_submission(key, sub)["problems"][0]["parts"] if p["part"] == "dL_dW1")
+    part = grade_w(typed.format(a=a, b=c, c=b, d=d))
     assert part["points"] < part["max"], part
 
 
