@@ -1,8 +1,9 @@
-"""Regenerate the README's problem catalog and the picture of an exam page (`make docs`), and
-render the first page of the exam and the key of every problem to docs/review/ for review.
+"""Regenerate the README's problem catalog, its tour and the picture of an exam page (`make docs`),
+and render the first page of the exam and the key of every problem to docs/review/ for review.
 
-The catalog sits between the markers `<!-- catalog:start -->` and `<!-- catalog:end -->`;
-tests/test_docs.py fails when it no longer matches the bank.
+The catalog sits between the markers `<!-- catalog:start -->` and `<!-- catalog:end -->`, the
+tour's blocks between `<!-- tour-NAME:start -->` and `<!-- tour-NAME:end -->`;
+tests/test_docs.py fails when they no longer match what examgen does.
 """
 import re
 import subprocess
@@ -31,6 +32,85 @@ def catalog_table() -> str:
 def with_catalog(readme: str) -> str:
     pattern = re.compile(re.escape(START) + ".*?" + re.escape(END), re.S)
     return pattern.sub(lambda _: f"{START}\n{catalog_table()}\n{END}", readme)
+
+
+# The README's tour ("practise, answer, grade") is real output: `examgen generate`, Ada's sheet
+# (three problems of the default exam answered: one exactly, one in decimals, one with the union
+# mistake and the IOU worked from it) and `examgen grade`, each between its markers.
+TOUR = ("generate", "sheet", "grade")
+TOUR_PROBLEMS = ("activation-identity", "anchor-labels", "iou")
+
+
+def tour_markers(name: str) -> tuple[str, str]:
+    return f"<!-- tour-{name}:start -->", f"<!-- tour-{name}:end -->"
+
+
+def _typed(key_problem: dict) -> dict:
+    """Ada's answers to one problem, from the key: activation-identity exactly (as a student types
+    it), anchor-labels' IOUs in decimals, iou with the union taken as the sum of the areas."""
+    from fractions import Fraction
+
+    from examgen.formatting import answer_syntax
+
+    exact = key_problem["answers_exact"]
+    if key_problem["id"] == "anchor-labels":
+        return {"IOU": "[" + ", ".join(f"{float(Fraction(v)):.3g}" for v in exact["IOU"]) + "]",
+                "y_c": "[" + ", ".join(exact["y_c"]) + "]"}
+    if key_problem["id"] == "iou":
+        union = next(m for m in key_problem["mistakes"] if m["name"] == "union-without-intersection")["answers"]["U"]
+        return {"I": exact["I"], "U": f"{union:g}", "IOU": str(Fraction(exact["I"]) / Fraction(f"{union:g}"))}
+    return {part: f"'{answer_syntax(v)}'" for part, v in exact.items()}
+
+
+def tour_blocks() -> dict:
+    """{generate, sheet, grade}: the tour's three console and YAML blocks, each fenced; and
+    {report}: the path of Ada's report, which the tour's text names."""
+    import json
+
+    with tempfile.TemporaryDirectory() as tmp:
+        made = subprocess.run(["examgen", "generate"], cwd=tmp, check=True, capture_output=True, text=True).stdout
+        key = json.loads(Path(tmp, "exam", "key.json").read_text(encoding="utf-8"))
+        chosen = {p["number"]: _typed(p) for p in key["problems"] if p["id"] in TOUR_PROBLEMS}
+        sheet, shown, number = [], [], None
+        for line in Path(tmp, "exam", "answers.yaml").read_text(encoding="utf-8").splitlines():
+            if line.startswith("#"):
+                continue
+            head = re.match(r"  (\d+):", line)
+            number = int(head.group(1)) if head else number
+            part = re.match(r"    (\w+):(\s*)~", line)
+            if line.startswith("student:"):
+                line = 'student: "Ada Lovelace"'
+            elif part and number in chosen:
+                typed = chosen[number][part.group(1)]
+                line = line.replace(f"{part.group(1)}:{part.group(2)}~", f"{part.group(1)}:{part.group(2)}{typed}", 1)
+            sheet.append(line)
+            if number is None or number in chosen:
+                shown.append(line)
+        Path(tmp, "exam", "answers.yaml").write_text("\n".join(sheet) + "\n", encoding="utf-8")
+        graded = subprocess.run(["examgen", "grade", "exam/key.json", "exam/answers.yaml", "--report", "reports"],
+                                cwd=tmp, capture_output=True, text=True).stdout
+        report = "reports/" + sorted(f.name for f in Path(tmp, "reports").iterdir())[0]
+    out, skipping = [], False
+    for line in graded.splitlines():
+        head = re.match(r"  (\d+)\. ", line)
+        if head:
+            skipping = int(head.group(1)) not in chosen
+            if skipping and out[-1] != "  ...":
+                out.append("  ...")
+        if not skipping:
+            out.append(line)
+    return {"generate": "```console\n$ examgen generate\n" + made.rstrip("\n") + "\n```",
+            "sheet": "```yaml\n" + "\n".join(shown) + "\n```",
+            "grade": "```console\n$ examgen grade exam/key.json exam/answers.yaml --report reports\n"
+                     + "\n".join(out) + "\n```", "report": report}
+
+
+def with_tour(readme: str, blocks: dict) -> str:
+    for name in TOUR:
+        start, end = tour_markers(name)
+        pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
+        readme = pattern.sub(lambda _, n=name, s=start, e=end: f"{s}\n{blocks[n]}\n{e}", readme)
+    return readme
 
 
 def exam_picture() -> None:
@@ -92,8 +172,8 @@ def analysis_picture() -> str:
 
 
 def main() -> int:
-    README.write_text(with_catalog(README.read_text(encoding="utf-8")), encoding="utf-8")
-    print(f"updated the catalog in {README}")
+    README.write_text(with_tour(with_catalog(README.read_text(encoding="utf-8")), tour_blocks()), encoding="utf-8")
+    print(f"updated the catalog and the tour in {README}")
     exam_picture()
     print(f"wrote {PICTURE}")
     pages = review_pages()

@@ -1,5 +1,6 @@
 """The README and `--help` stay honest: every command documented, catalog equal to the bank."""
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -43,3 +44,16 @@ def test_readme_setup_is_two_commands():
     setup = README.split("## Set-up")[1].split("##")[0]
     commands = re.findall(r"^(make \w+)", setup, re.M)
     assert commands[:2] == ["make demo", "make test"]
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="the tour's exam is made with its PDFs")
+def test_readme_tour_is_what_examgen_prints():
+    # the tour showed an exam of an older bank (E0-bd1fc4, bbox-target as problem 7, 8 points for
+    # the IOU problem) and a report name (Ada_Lovelace.md) that grade no longer writes
+    from make_docs import TOUR, tour_blocks, tour_markers
+
+    blocks = tour_blocks()
+    for name in TOUR:
+        start, end = tour_markers(name)
+        assert README.split(start)[1].split(end)[0].strip() == blocks[name], f"README tour {name} is stale: run `make docs`"
+    assert f"`{blocks['report']}`" in README
