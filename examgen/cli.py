@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .errors import ExamgenError
+from .errors import ExamgenError, did_you_mean
 from .safeio import json_shown, overwritten, shown
 
 
@@ -388,6 +388,11 @@ def _chosen_problems(names, topic=None, problems=None) -> tuple[list, str | None
         raise ExamgenError("name the problems one way: as arguments, with --problems or with --topic")
     if names:   # ids, and topics for every problem of theirs
         ids = bank.load_bank()
+        unknown = next((n for n in names if n not in ids and n not in bank.TOPICS), None)
+        if unknown is not None:
+            hint = did_you_mean(unknown, [*ids, *bank.TOPICS], n=3, cutoff=0.5)
+            raise ExamgenError(f"unknown problem id or topic {unknown!r}{hint} (topics: {', '.join(bank.TOPICS)}; "
+                               "`examgen list` shows the ids)")
         chosen = [q for n in names for q in ([bank.get(n)] if n in ids or n not in bank.TOPICS
                                              else bank.course_order(q for q in ids.values() if q.topic == n))]
         if len(names) == 1 and names[0] in bank.TOPICS and names[0] not in ids:

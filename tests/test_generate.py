@@ -216,7 +216,8 @@ def test_a_worksheet_names_its_problems_as_arguments_ids_or_a_topic(tmp_path):
     assert text.startswith("# Worksheet: " + bank.TOPICS["lstm"])
     assert text.count("\n## ") == sum(p.topic == "lstm" for p in bank.load_bank().values())
     one_line_error(run("worksheet", "iou", "--topic", "cnn", cwd=tmp_path), "one way")
-    one_line_error(run("worksheet", "ioo", cwd=tmp_path), "unknown problem id 'ioo'")
+    one_line_error(run("worksheet", "ioo", cwd=tmp_path), "unknown problem id or topic 'ioo'", "did you mean iou?",
+                   "topics: nn, cnn, rnn, lstm")
 
 
 def test_a_worksheet_lists_a_topic_in_course_order_and_named_problems_as_named(tmp_path):
@@ -296,7 +297,8 @@ def test_a_practice_exam_of_named_problems_or_a_topic(tmp_path):
     assert [p["id"] for p in two["problems"]] == ["iou", "bbox-target"] and two["title"] == "Practice exam"
     assert {p["profile"] for p in two["problems"]} == {"exam"}
     bad = run("generate", "conv2d", "--out", tmp_path / "bad", "--format", "md")
-    one_line_error(bad, "unknown problem id 'conv2d'")
+    one_line_error(bad, "unknown problem id or topic 'conv2d'", "conv2d-forward")
+    one_line_error(run("generate", "cn", "--out", tmp_path / "bad"), "did you mean cnn or nn?")
     # a problem named twice, as an id and in its topic, is set once (it was set twice), where first named
     again = json.loads((generate(tmp_path, "iou", "cnn", "iou", name="again") / "key.json").read_text())
     assert [p["id"] for p in again["problems"]] == ["iou"] + [i for i in ids if i != "iou"]
