@@ -137,6 +137,11 @@ class Problem:
     def solution_template(self) -> str:
         return (self.folder / "solution.md").read_text(encoding="utf-8")
 
+    @cached_property
+    def messages(self) -> dict:
+        """{mistake name: its message}, problem.yaml's words (templates see them as `mistakes`)."""
+        return {m.name: m.message for m in self.mistakes}
+
     def mistake_function(self, m: Mistake):
         return getattr(self.module, "mistake_" + m.name.replace("-", "_"))
 

@@ -150,7 +150,7 @@ def context(inst) -> dict:
     return {**inst.params, **inst.values, "p": inst.params, "s": inst.values,
             "exam": inst.profile == "exam", "profile": inst.profile, "asked": inst.parts,
             "all_asked": len(inst.parts) == len(inst.problem.parts),   # (a prompt words a subset otherwise)
-            "mistakes": {m.name: m.message for m in inst.problem.mistakes}}
+            "mistakes": inst.problem.messages}
 
 
 def prompt(inst) -> str:
