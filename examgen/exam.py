@@ -21,7 +21,6 @@ PROBLEM_KEYS = {"id", "points", "profile", "parts"}
 GRADING_KEYS = {"partial", "rtol", "atol", "full_marks"}  # how a problem is graded: changeable after the exam
 # Only when regrading (`examgen grade --spec`): `points: 0` drops a flawed problem (out of every
 # total) and `full_marks: true` gives everyone its points; an exam never prints either.
-AFTER_THE_EXAM = ("full_marks",)
 MAX_VERSIONS = 10_000
 
 
