@@ -31,6 +31,7 @@ TOPICS = {   # in the course's order
     "rnn": "Partial derivatives & RNN",
     "lstm": "LSTM",
 }
+TOPIC_RANK = {t: i for i, t in enumerate(TOPICS)}   # a topic's place in the course
 PART_KINDS = ("scalar", "vector", "matrix", "expression", "choice")
 DEFAULT_RTOL = 0.01   # relative tolerance of a numeric answer part (1%)
 DEFAULT_ATOL = 0.005  # absolute tolerance, for answers near 0
@@ -278,13 +279,12 @@ def load_bank(root: str | None = None) -> dict[str, Problem]:
 def _link_after(problems: dict[str, Problem]) -> None:
     """Check every problem's `after` (known ids, of its topic or an earlier one, no cycle) and
     set its `builds_on`: the problems it names, and the ones they build on, all the way down."""
-    rank = {t: i for i, t in enumerate(TOPICS)}
     for p in problems.values():
         for a in p.after:
             where = f"problem bank: {p.id}/problem.yaml: after"
             if a not in problems:
                 raise ExamgenError(f"{where}: unknown problem {a!r}{did_you_mean(a, problems, n=3, cutoff=0.5)}")
-            if rank[problems[a].topic] > rank[p.topic]:
+            if TOPIC_RANK[problems[a].topic] > TOPIC_RANK[p.topic]:
                 raise ExamgenError(f"{where}: {a} is a {problems[a].topic} problem, and {p.topic} comes before "
                                    f"{problems[a].topic} in the course ({', '.join(TOPICS)})")
     done: dict[str, frozenset] = {}
@@ -307,9 +307,8 @@ def course_order(problems) -> list[Problem]:
     after those among `problems` it builds on (problem.yaml's `after`, followed through problems
     left out), by id otherwise. A stable topological order: the same list for the same problems."""
     chosen = {p.id: p for p in problems}
-    rank = {t: i for i, t in enumerate(TOPICS)}
     waiting = {pid: {a for a in p.builds_on if a in chosen} for pid, p in chosen.items()}
-    ready = [(rank[p.topic], pid) for pid, p in chosen.items() if not waiting[pid]]
+    ready = [(TOPIC_RANK[p.topic], pid) for pid, p in chosen.items() if not waiting[pid]]
     heapq.heapify(ready)
     out = []
     while ready:
@@ -319,7 +318,7 @@ def course_order(problems) -> list[Problem]:
             if pid in needs:
                 needs.discard(pid)
                 if not needs:
-                    heapq.heappush(ready, (rank[chosen[other].topic], other))
+                    heapq.heappush(ready, (TOPIC_RANK[chosen[other].topic], other))
     return out
 
 
