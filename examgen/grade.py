@@ -803,7 +803,7 @@ def read_numbers(raw, what: str, shape: tuple = ()) -> tuple[np.ndarray, np.ndar
     if isinstance(raw, dict):
         return _read_channels(raw, what, tuple(shape))
     size = math.prod(shape)
-    longest = size * (expr.MAX_LENGTH + 2)   # text longer than `size` entries can be: no reading has the count
+    longest = _longest_text(size)
     typed = raw if isinstance(raw, str) else _list_text(raw) if isinstance(raw, list) and _rows_in_a_list(raw) else None
     if typed is None and isinstance(raw, list):
         typed = _spaced_rows(raw)      # [[1 2], [3 4]]: YAML's rows, each typed with spaces
@@ -944,6 +944,12 @@ def _list_text(raw: list) -> str:
 _LATEX_MATRIX = re.compile(r"[\s$]*\\begin\{([bpvBV]?matrix)\}(.*)\\end\{\1\}[\s$.,]*", re.S)
 
 
+def _longest_text(size: int) -> int:
+    """The longest text `size` entries can be typed in (each at most expr.MAX_LENGTH, with its
+    separator): a longer one has no reading with the answer's count, and the readers skip it."""
+    return size * (expr.MAX_LENGTH + 2)
+
+
 def _typed_list(text: str, size: int) -> list | str | None:
     """A vector or matrix typed as text, as its entries (nested lists of strings), or None:
     - the LaTeX the key prints, `\\begin{bmatrix} 0 \\\\ 7 \\end{bmatrix}` (rows at \\\\, entries at &);
@@ -956,8 +962,8 @@ def _typed_list(text: str, size: int) -> list | str | None:
     - any list in brackets with ^T (or MATLAB's ') after it (`[-7/8, 1/4]^T`, the column): its transpose;
     - for one number, `[0.36]` (its one entry, as the list [0.36] typed unquoted is read) or a list of
       several (`[0.36, 1]`, refused for its shape)."""
-    if len(text) > size * (expr.MAX_LENGTH + 2):
-        return None          # longer than `size` entries can be: no reading has the count
+    if len(text) > _longest_text(size):
+        return None          # no reading has the count
     m = _LATEX_MATRIX.fullmatch(text)
     if m:
         rows = [r for r in m.group(2).split("\\\\") if r.strip()]
