@@ -993,16 +993,21 @@ def _typed_list(text: str, size: int) -> list | str | None:
     nested = _bracketed_rows(text, 1 if bracketed else 2)
     if nested:
         text = ";".join(nested)   # rows in brackets, as YAML writes them: '[[1, 2], [3, 4]]', or [1 2] [3 4]
-    rows, count = [], 0
-    for row in _top_level(text, ";"):
-        rows.append(_row_entries(row, size - count))
-        count += len(rows[-1])
-        if count > size:
-            return None
-    entries = [x for row in rows for x in row]
-    if len(entries) != size or not all(entries) or len({len(r) for r in rows}) != 1:
-        return None
-    return rows[0] if len(rows) == 1 else rows
+    for coefficients in (False, True):
+        # MATLAB's rows; when all of them hold more entries than the answer, a number before a
+        # function is its coefficient in every row: `[0 32/45 ln(2/3); 0 0]` for a 2 × 2 matrix
+        rows, count = [], 0
+        for row in _top_level(text, ";"):
+            rows.append(_row_entries(row, size - count, coefficients))
+            count += len(rows[-1])
+            if count > size:
+                break
+        else:
+            entries = [x for row in rows for x in row]
+            if len(entries) != size or not all(entries) or len({len(r) for r in rows}) != 1:
+                return None
+            return rows[0] if len(rows) == 1 else rows
+    return None
 
 
 def _bracketed_rows(text: str, least: int = 2) -> list[str] | None:
@@ -1034,16 +1039,18 @@ _FUNCTION_NAMES = "ln|log|exp|sqrt|tanh|sigma|sigmoid"   # the names a row's fun
 _FUNCTION_WORD = re.compile(rf"(?:(?<![A-Za-z_])(?:{_FUNCTION_NAMES})|σ|√)\Z")
 
 
-def _row_entries(row: str, most: int) -> list[str]:
+def _row_entries(row: str, most: int, coefficients: bool = False) -> list[str]:
     """A typed row's entries: apart at commas, else at spaces as MATLAB reads `[1 -1 ln(2)]`:
     between elements, except around a binary operator (`[1 - 1]` is one element, `[1 -1]` two)
     and after a function's name (`[ln 2 0]` is ln(2) and 0, as a careful marker reads it).
     The row is split only when each piece reads as a number on its own (`ln 2x` stays one
-    entry, for the reader to judge); more than `most` pieces are not read (the count fails)."""
+    entry, for the reader to judge); more than `most` pieces are not read (the count fails).
+    `coefficients` joins a number and the function after it whatever the count (the rows of a
+    column or matrix together had more entries than the answer)."""
     if "," in row:
         return [x.strip() for x in _top_level(row, ",")]
     pieces = _elements(row)
-    if len(pieces) > most:   # more than the answer has: `[32/45 ln(3/2) 0]` for two, a coefficient's product
+    if coefficients or len(pieces) > most:   # more than the answer has: `[32/45 ln(3/2) 0]` for two, a coefficient's product
         pieces = _with_coefficients(pieces)
     if len(pieces) > most:
         return pieces

@@ -687,6 +687,11 @@ def test_a_mistake_the_students_right_answers_rule_out_is_not_named():
     ("[2 ln(3) 0]", 3, ["2", "ln(3)", "0"]),            # three entries wanted: MATLAB's reading
     ("[2 ln(3) 0]", 2, ["2 ln(3)", "0"]),               # two: the count decides
     ("{1, 7/18}", 2, ["1", "7/18"]),                    # braces, as {1, 7/18} typed unquoted arrives
+    # MATLAB's rows, all together more entries than the answer: a coefficient in every row
+    # (the first row alone fitted the answer's count, so `0 32/45` was refused as a mixed number)
+    ("[0 32/45 ln(2/3); 0 0]", 4, [["0", "32/45 ln(2/3)"], ["0", "0"]]),
+    ("[2 ln(3/2); 0]", 2, [["2 ln(3/2)"], ["0"]]),       # a MATLAB column
+    ("[2 ln(3); 0 1]", 4, [["2", "ln(3)"], ["0", "1"]]),  # four entries wanted: MATLAB's reading
 ])
 def test_a_typed_row_is_read_by_the_answers_count(typed, size, entries):
     from examgen.grade import _typed_list
