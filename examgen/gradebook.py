@@ -366,11 +366,16 @@ def report_refusal(folder, exams: frozenset = frozenset()) -> str | None:
     folder = Path(folder)
     if not folder.is_dir():
         return None
-    theirs = sorted(p.name for p in folder.glob("*.md") if p.is_file() and not _report_of(p, exams))
+    theirs = sorted(p for p in folder.glob("*.md") if p.is_file() and not _report_of(p, exams))
     if not theirs:
         return None
-    return (f"{folder} holds Markdown files that are not examgen reports ({', '.join(theirs[:3])}"
-            f"{', …' if len(theirs) > 3 else ''}); give an empty or new folder for the reports")
+    # another exam's reports (a practice exam graded before into the same folder) are named so
+    other = [p for p in theirs if (_text(p) or "").startswith(REPORT_HEAD)]
+    files, what = ((other, "examgen reports of another exam") if len(other) == len(theirs)
+                   else ([p for p in theirs if p not in other], "Markdown files that are not examgen reports"))
+    names = [p.name for p in files]
+    return (f"{folder} holds {what} ({', '.join(names[:3])}{', …' if len(names) > 3 else ''}); "
+            "give an empty or new folder for the reports")
 
 
 _REPORT_VERSION = re.compile(r"^Exam version `([^`]*)`", re.M)

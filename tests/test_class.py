@@ -935,7 +935,8 @@ def test_grading_never_writes_over_the_instructors_files(tmp_path, graded_class)
     (reports / "notes.md").unlink()
     assert run("grade", key, subs, "--report", reports).returncode == 0
     assert run("grade", key, subs, "--report", reports).returncode == 0    # its own reports: rewritten
-    one_line_error(run("grade", other / "key.json", subs, "--report", reports), "not examgen reports")   # another exam's
+    # another exam's reports are examgen's: said so (it said "not examgen reports" of them)
+    one_line_error(run("grade", other / "key.json", subs, "--report", reports), "holds examgen reports of another exam (")
 
 
 def test_another_students_version_handed_in_is_counted_for_nobody(tmp_path, generated_class):
