@@ -366,11 +366,12 @@ def report_refusal(folder, exams: frozenset = frozenset()) -> str | None:
     folder = Path(folder)
     if not folder.is_dir():
         return None
-    theirs = sorted(p for p in folder.glob("*.md") if p.is_file() and not _report_of(p, exams))
+    texts = {p: _text(p) for p in sorted(folder.glob("*.md")) if p.is_file()}   # each file read once
+    theirs = [p for p, text in texts.items() if not _report_of(text, exams)]
     if not theirs:
         return None
     # another exam's reports (a practice exam graded before into the same folder) are named so
-    other = [p for p in theirs if (_text(p) or "").startswith(REPORT_HEAD)]
+    other = [p for p in theirs if texts[p].startswith(REPORT_HEAD)]
     files, what = ((other, "examgen reports of another exam") if len(other) == len(theirs)
                    else ([p for p in theirs if p not in other], "Markdown files that are not examgen reports"))
     names = [p.name for p in files]
@@ -381,10 +382,9 @@ def report_refusal(folder, exams: frozenset = frozenset()) -> str | None:
 _REPORT_VERSION = re.compile(r"^Exam version `([^`]*)`", re.M)
 
 
-def _report_of(path: Path, exams: frozenset) -> bool:
-    """Free to write over: a report examgen wrote for one of `exams` (a file it could not grade
-    names no version), or nothing that writing would replace."""
-    text = _text(path)
+def _report_of(text: str | None, exams: frozenset) -> bool:
+    """Free to write over: a file whose start (`_text`) is a report examgen wrote for one of `exams`
+    (a file it could not grade names no version), or nothing that writing would replace (None)."""
     if text is None:
         return True
     m = _REPORT_VERSION.search(text)
