@@ -48,6 +48,8 @@ def _printers():
 
 def text(v) -> str:
     """Exact value in answer-file syntax: `3/4`, `ln(2)`, `h*(1 - h)`; floats as decimals."""
+    if type(v) is Exact:   # the common case first: an exam's numbers
+        return _rational_text(v.r) if not v.logs else _exact_text(v)
     if isinstance(v, np.ndarray):
         if v.ndim == 0:
             return text(v[()])
@@ -55,13 +57,19 @@ def text(v) -> str:
     if isinstance(v, str):
         return v
     if getattr(v, "is_Rational", False) is True:   # Integer or Rational: as StrPrinter writes it
-        return str(v.p) if v.q == 1 else f"{v.p}/{v.q}"
+        return _rational_text(v)
     if isinstance(v, Exact):
         return _exact_text(v)
     if not ops.is_exact(v):
         return decimal_text(float(v), 6)
     x = _as_exact(v)
     return _exact_text(x) if x is not None else _remembered(_sympy_text, v)
+
+
+def _rational_text(r) -> str:
+    """A rational (SymPy's, or an Exact's r) as StrPrinter writes it: `3`, `-3/4`."""
+    p, q = int(r.numerator), int(r.denominator)
+    return str(p) if q == 1 else f"{p}/{q}"
 
 
 def answer_syntax(text: str) -> str:
@@ -112,19 +120,29 @@ def decimal_text(x: float, digits: int = DECIMALS, exact: bool = False) -> str:
 
 def latex(v) -> str:
     """LaTeX for a scalar (exact or float), a string, or an array (as bmatrix)."""
+    t = type(v)
+    if t is Exact:   # the common cases first: an exam's numbers, then floats
+        return _rational_latex(v.r) if not v.logs else _exact_latex(v)
+    if t is np.float64 or t is float:
+        return decimal_text(float(v))
     if isinstance(v, np.ndarray):
         return bmatrix(v)
     if isinstance(v, str):
         return r"\text{%s}" % v
-    if getattr(v, "is_Rational", False) is True:   # Integer or Rational (checked first: common)
-        p, q = int(v.p), int(v.q)
-        return str(p) if q == 1 else ("-" if p < 0 else "") + r"\frac{%d}{%d}" % (abs(p), q)
+    if getattr(v, "is_Rational", False) is True:   # SymPy's Integer or Rational
+        return _rational_latex(v)
     if isinstance(v, Exact):
         return _exact_latex(v)
     if not ops.is_exact(v):
         return decimal_text(float(v))
     x = _as_exact(v)
     return _exact_latex(x) if x is not None else _remembered(_sympy_latex, v)
+
+
+def _rational_latex(r) -> str:
+    """A rational (SymPy's, or an Exact's r) in LaTeX: `3`, `-\\frac{3}{4}`."""
+    p, q = int(r.numerator), int(r.denominator)
+    return str(p) if q == 1 else ("-" if p < 0 else "") + r"\frac{%d}{%d}" % (abs(p), q)
 
 
 def _remembered(printer, v) -> str:
@@ -183,9 +201,9 @@ def bmatrix(a, column: bool = True) -> str:
     if a.ndim == 0:
         return latex(a[()])
     if a.ndim == 1:
-        rows = [[x] for x in a] if column else [list(a)]
+        rows = [[x] for x in a.tolist()] if column else [a.tolist()]
     elif a.ndim == 2:
-        rows = [list(r) for r in a]
+        rows = a.tolist()   # (entries as they are for exact values; floats as Python floats)
     else:
         raise ValueError("bmatrix takes vectors and matrices; split tensors by channel first")
     body = r" \\ ".join(" & ".join(latex(x) for x in r) for r in rows)
@@ -216,6 +234,8 @@ SHORT_PLACES = 3  # a fraction whose decimal ends within this many places (1/2, 
 def needs_decimal(v) -> bool:
     """Whether a decimal beside an exact value tells the reader anything: not when every entry
     is an integer or a fraction whose decimal is as short as itself (1/2 = 0.5, 3/8 = 0.375)."""
+    if type(v) is Exact:   # the common case first
+        return bool(v.logs) or 10 ** SHORT_PLACES % int(v.r.denominator) != 0
     if isinstance(v, str):
         return False
     if isinstance(v, np.ndarray):
@@ -242,5 +262,10 @@ def to_exact_json(v):
     if isinstance(v, str):
         return v
     if isinstance(v, np.ndarray):
-        return to_exact_json(v[()]) if v.ndim == 0 else [to_exact_json(x) for x in v]
+        return text(v[()]) if v.ndim == 0 else _texts(v.tolist())
     return text(v)
+
+
+def _texts(v):
+    """`text` of every entry of nested lists."""
+    return [_texts(x) if type(x) is list else text(x) for x in v]
