@@ -119,8 +119,20 @@ def dumps(key: dict) -> str:
     return _dumps(key, 0) + "\n"
 
 
-# One encoder for every value: json.dumps with options builds a new encoder on each call.
-_ENCODE = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
+def _value_encoder():
+    """JSON text of one value, as JSONEncoder(ensure_ascii=False, allow_nan=False).encode writes
+    it. That builds a new C encoder on every call (half its time on a key's small values), so
+    the C encoder is made once here (no circular check: a key is a tree)."""
+    encoder = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
+    make = json.encoder.c_make_encoder
+    if make is None:   # no C accelerations (e.g. PyPy): the generic path
+        return encoder.encode
+    chunks = make(None, encoder.default, json.encoder.encode_basestring, None, ": ", ", ",
+                  False, False, False)
+    return lambda v: "".join(chunks(v, 0))
+
+
+_ENCODE = _value_encoder()
 
 
 def _dumps(v, depth: int) -> str:
