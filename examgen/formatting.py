@@ -26,11 +26,41 @@ def _sympy():
     return sympy
 
 
-def _printers():
-    sp = _sympy()
+class _RemembersParts:
+    """Printer mixin: each sub-expression's string, remembered (bounded). An exam's expressions
+    differ by a number here and there but share most of their parts (σ(w·x + 1), h(1 − h)), and
+    SymPy's printers are slow. The string of a part depends only on the part and the keywords it
+    is printed with (these printers keep no other state while printing), but for StrPrinter's
+    Float, written in full only at the top: the whole value is never remembered here (the lru
+    caches of _sympy_text and _sympy_latex hold those), so every part remembered is nested."""
+
+    MAX_PARTS = 8192
+
+    def __init__(self, settings=None):
+        super().__init__(settings)
+        self._parts = {}
+
+    def _print(self, expr, **kwargs):
+        if self._print_level == 0:   # the whole value
+            return super()._print(expr, **kwargs)
+        key = (type(expr), expr, *sorted(kwargs.items()))
+        try:
+            return self._parts[key]
+        except KeyError:
+            pass
+        except TypeError:   # unhashable (a list, a mutable matrix)
+            return super()._print(expr, **kwargs)
+        if len(self._parts) >= self.MAX_PARTS:
+            self._parts.clear()
+        s = self._parts[key] = super()._print(expr, **kwargs)
+        return s
+
+
+@lru_cache(maxsize=None)
+def _text_printer():
     from sympy.printing.str import StrPrinter
 
-    class AnswerPrinter(StrPrinter):
+    class AnswerPrinter(_RemembersParts, StrPrinter):
         """SymPy's str() with `ln` for the natural log, as students write it."""
 
         def _print_log(self, expr):
@@ -43,7 +73,7 @@ def _printers():
             name = expr.func.__name__
             return "%s(%s)" % (name, ", ".join(self._print(a) for a in expr.args))
 
-    return AnswerPrinter({"order": "none"}), sp
+    return AnswerPrinter({"order": "none"})
 
 
 def text(v) -> str:
@@ -156,8 +186,7 @@ def _remembered(printer, v) -> str:
 
 @lru_cache(maxsize=8192, typed=True)
 def _sympy_text(v) -> str:
-    printer, _ = _printers()
-    return printer.doprint(v)
+    return _text_printer().doprint(v)
 
 
 @lru_cache(maxsize=8192, typed=True)
@@ -171,28 +200,23 @@ def _exact_latex(v: Exact) -> str:
     return s if s is not None else _sympy_latex(to_sympy(v))
 
 
+@lru_cache(maxsize=None)
 def _latex_printer():
-    global _LATEX
-    if _LATEX is None:
-        from sympy.printing.latex import LatexPrinter
+    from sympy.printing.latex import LatexPrinter
 
-        class CourseLatexPrinter(LatexPrinter):
-            """SymPy's LaTeX with `\\ln 2` (not `\\log{\\left(2 \\right)}`) and σ."""
+    class CourseLatexPrinter(_RemembersParts, LatexPrinter):
+        """SymPy's LaTeX with `\\ln 2` (not `\\log{\\left(2 \\right)}`) and σ."""
 
-            def _print_log(self, expr, exp=None):
-                arg = expr.args[0]
-                inner = self._print(arg)
-                if arg.is_Integer and arg > 0 or arg.is_Symbol:
-                    tex = r"\ln " + inner
-                else:
-                    tex = r"\ln\left(%s\right)" % inner
-                return tex if exp is None else r"\left(%s\right)^{%s}" % (tex, exp)  # (ln 2)², not ln 2²
+        def _print_log(self, expr, exp=None):
+            arg = expr.args[0]
+            inner = self._print(arg)
+            if arg.is_Integer and arg > 0 or arg.is_Symbol:
+                tex = r"\ln " + inner
+            else:
+                tex = r"\ln\left(%s\right)" % inner
+            return tex if exp is None else r"\left(%s\right)^{%s}" % (tex, exp)  # (ln 2)², not ln 2²
 
-        _LATEX = CourseLatexPrinter({"ln_notation": True})
-    return _LATEX
-
-
-_LATEX = None
+    return CourseLatexPrinter({"ln_notation": True})
 
 
 def bmatrix(a, column: bool = True) -> str:
