@@ -1,0 +1,88 @@
+"""The fast paths of rendering write what the generic ones wrote: Exact rationals as SymPy's,
+arrays read with tolist as entry by entry, SymPy's printers that remember parts as printers
+that do not, and key.dumps's one C encoder as json's own."""
+import copy
+import json
+import random
+from fractions import Fraction as F
+
+import numpy as np
+import sympy as sp
+
+from examgen import bank
+from examgen import formatting as fmt
+from examgen import key as keys
+from examgen.engine.exact import rational
+
+
+def fractions(n: int, seed: int = 0) -> list[F]:
+    rng = random.Random(seed)
+    out = [F(0), F(1), F(-1), F(1, 2), F(-1, 2), F(3, 8), F(1, 3)]
+    out += [F(rng.randint(-300, 300), rng.choice([1, 2, 3, 4, 5, 8, 12, 16, 25, 125, 1000, 7919]))
+            for _ in range(n)]
+    return out
+
+
+def test_exact_rationals_print_as_sympy_rationals():
+    for r in fractions(3000):
+        x, s = rational(r), sp.Rational(r.numerator, r.denominator)
+        assert (fmt.latex(x), fmt.text(x), fmt.needs_decimal(x)) == \
+               (fmt.latex(s), fmt.text(s), fmt.needs_decimal(s)), r
+
+
+def entry_by_entry_bmatrix(a, column=True) -> str:
+    """bmatrix as it read arrays before: NumPy rows and entries."""
+    rows = ([[x] for x in a] if column else [list(a)]) if a.ndim == 1 else [list(r) for r in a]
+    return r"\begin{bmatrix} %s \end{bmatrix}" % r" \\ ".join(" & ".join(fmt.latex(x) for x in r) for r in rows)
+
+
+def entry_by_entry_json(v):
+    return [entry_by_entry_json(x) for x in v] if isinstance(v, np.ndarray) else fmt.text(v)
+
+
+def test_arrays_print_as_their_entries():
+    rng = np.random.default_rng(0)
+    rs = fractions(600, seed=1)
+    for shape in [(3,), (2, 3), (4, 1), (1, 4), (2, 2, 2)]:
+        for _ in range(20):
+            exact = np.empty(shape, dtype=object)
+            for idx in np.ndindex(*shape):
+                exact[idx] = rational(rs[rng.integers(len(rs))])
+            floats = rng.normal(size=shape) * 10.0 ** rng.integers(-14, 6)
+            for a in (exact, floats, floats.astype(int)):
+                assert fmt.to_exact_json(a) == entry_by_entry_json(a)
+                if a.ndim <= 2:
+                    assert fmt.bmatrix(a) == entry_by_entry_bmatrix(a)
+                    assert fmt.bmatrix(a, column=False) == entry_by_entry_bmatrix(a, column=False)
+
+
+def test_printers_remembering_parts_print_as_printers_that_forget():
+    values = []
+    for pid in ("total-derivative", "activation-identity", "activation-derivative"):
+        for seed in range(12):
+            inst = bank.get(pid).sample(seed, "exam", {})
+            values += [v for v in inst.values.values() if isinstance(v, sp.Basic) and v.free_symbols]
+    x, y = sp.symbols("x y")
+    half = sp.Float(0.5)
+    values += [half, half * x + sp.Float(1.25), sp.sin(half * y) + half]   # a Float: in full only at the top
+    assert len(values) > 50
+    for printer in (fmt._text_printer(), fmt._latex_printer()):
+        forgetful = copy.copy(printer)
+        forgetful._parts = type("Forgetful", (dict,), {"__setitem__": lambda self, k, v: None})()
+        for v in values + values:   # the second time, from what the first remembered
+            assert printer.doprint(v) == forgetful.doprint(v), v
+        assert printer._parts
+
+
+def test_one_c_encoder_writes_as_json():
+    rng = random.Random(3)
+    values = ["a\"é\n\u2028", 3, -0.0, 1e-22, None, True, [], {}, {"kind": "matrix", "shape": [2, 2]},
+              [[rng.random() for _ in range(3)] for _ in range(2)], {"x": {"y": [1.5, "3/4", None]}}]
+    for v in values:
+        assert keys._ENCODE(v) == json.dumps(v, ensure_ascii=False, allow_nan=False)
+    for bad in (float("nan"), float("inf"), object()):
+        try:
+            keys._ENCODE([bad])
+        except (ValueError, TypeError):
+            continue
+        raise AssertionError(f"{bad!r} was written")
