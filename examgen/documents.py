@@ -18,7 +18,7 @@ from .safeio import one_line
 def environment():
     import jinja2
 
-    env = jinja2.Environment(
+    env = render.environment_class()(
         **render.DELIMITERS, loader=jinja2.FileSystemLoader(str(templates_dir())),
         undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
         trim_blocks=True, lstrip_blocks=True, bytecode_cache=render.bytecode_cache())
@@ -198,10 +198,12 @@ def answer_sheet(version: Version, items: list[dict], shapes: dict | None = None
                 lines.append(f"    {p['name'] + ':':<{width + 1}} ~  # {c(p['describe'])}")
     return "\n".join(lines) + "\n"
 
-def _comment_lines(text: str, width: int = 96) -> list[str]:
+@lru_cache(maxsize=64)
+def _comment_lines(text: str, width: int = 96) -> tuple[str, ...]:
+    """`text` as comment lines (remembered: every sheet has the same rules, and textwrap is slow)."""
     import textwrap
 
-    return ["# " + line for line in textwrap.wrap(text, width - 2)]
+    return tuple("# " + line for line in textwrap.wrap(text, width - 2))
 
 
 def render_version(version: Version, formats: set[str], pieces: dict | None = None) -> dict[str, str]:

@@ -90,11 +90,28 @@ FILTERS = {"tex": fmt.latex, "coef": coef, "ans": ans, "quotient": quotient, "ro
 
 
 @lru_cache(maxsize=None)
+def environment_class():
+    """jinja2.Environment, but `x.name` of a dict that has the item `name` (and no attribute so
+    called) is looked up as the item first. Jinja tries the attribute first, and the
+    AttributeError that each `item.prompt`, `p.W1` of the templates raises costs more than the
+    lookup itself; where dict has such an attribute (`p.items`), Jinja's order stands."""
+    import jinja2
+
+    class Environment(jinja2.Environment):
+        def getattr(self, obj, attribute):
+            if type(obj) is dict and attribute in obj and not hasattr(dict, attribute):
+                return obj[attribute]
+            return super().getattr(obj, attribute)
+
+    return Environment
+
+
+@lru_cache(maxsize=None)
 def environment():
     """The Jinja environment for problem templates (and the base of the document ones)."""
     import jinja2
 
-    env = jinja2.Environment(**DELIMITERS, undefined=jinja2.StrictUndefined, autoescape=False,
+    env = environment_class()(**DELIMITERS, undefined=jinja2.StrictUndefined, autoescape=False,
                              keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True,
                              loader=jinja2.FunctionLoader(_problem_source), bytecode_cache=bytecode_cache())
     env.filters.update(FILTERS)
