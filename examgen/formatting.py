@@ -273,6 +273,8 @@ def needs_decimal(v) -> bool:
 
 def to_json(v):
     """JSON-ready value: floats and nested lists of floats (strings stay strings)."""
+    if type(v) is Exact:   # the common case first
+        return float(v)
     if isinstance(v, str):
         return v
     f = ops.to_float(v)

@@ -49,9 +49,10 @@ def problem_entry(inst, number: int, points: float, carry_share: float = 1.0) ->
     """Key entry of one numbered problem instance (`carry_share`: the share of a part's points
     that an answer carried forward from the student's own earlier answers earns)."""
     p = inst.problem
-    split = part_points(points, inst.parts)
+    asked = inst.parts   # (a property that filters the problem's parts: asked once)
+    split = part_points(points, asked)
     parts = {}
-    for name in inst.parts:
+    for name in asked:
         spec = p.parts[name]
         variables, functions = inst.allowed(name)
         parts[name] = {"kind": inst.kind(name), "shape": inst.shape(name), "rtol": spec.rtol,
@@ -63,9 +64,9 @@ def problem_entry(inst, number: int, points: float, carry_share: float = 1.0) ->
             parts[name]["sparse"] = True
         if inst.choices(name):
             parts[name]["choices"] = list(inst.choices(name))
-        if set(spec.carry_from) & set(inst.parts):
+        if set(spec.carry_from) & set(asked):
             parts[name]["carry"] = carry_entry(inst, spec.carry_from, carry_share)
-        if spec.carry_or_from and set(spec.carry_or_from) <= set(inst.parts):   # a second route, all asked
+        if spec.carry_or_from and set(spec.carry_or_from) <= set(asked):   # a second route, all asked
             parts[name].setdefault("carry", {"from": [], "share": carry_share})["or_from"] = list(spec.carry_or_from)
     mistakes = []
     for m in inst.mistakes():
@@ -127,9 +128,9 @@ def _value_encoder():
     make = json.encoder.c_make_encoder
     if make is None:   # no C accelerations (e.g. PyPy): the generic path
         return encoder.encode
-    chunks = make(None, encoder.default, json.encoder.encode_basestring, None, ": ", ", ",
-                  False, False, False)
-    return lambda v: "".join(chunks(v, 0))
+    string = json.encoder.encode_basestring
+    chunks = make(None, encoder.default, string, None, ": ", ", ", False, False, False)
+    return lambda v: string(v) if type(v) is str else "".join(chunks(v, 0))
 
 
 _ENCODE = _value_encoder()
