@@ -277,10 +277,19 @@ def to_json(v):
         return float(v)
     if isinstance(v, str):
         return v
+    if isinstance(v, np.ndarray) and v.dtype == object:
+        return _floats(v.tolist())
     f = ops.to_float(v)
     if isinstance(f, np.ndarray):
         return f.tolist()
     return float(f)
+
+
+def _floats(v):
+    """ops.to_float of every entry of nested lists (of an exact array: no float array between)."""
+    if type(v) is list:
+        return [_floats(x) for x in v]
+    return float(v) if type(v) is Exact else ops.to_float(v)
 
 
 def to_exact_json(v):
