@@ -24,7 +24,9 @@ from functools import lru_cache
 
 SECONDS_PER_OPERATION = 10
 
-_MATH = re.compile(r"\$\$([\s\S]*?)\$\$|\$([^$]+?)\$")
+# $$…$$ (up to the first $$) or $…$. The display's body is unrolled (non-$ runs, any $ inside
+# followed by a non-$): the same matches as the lazy `\$\$([\s\S]*?)\$\$`, in half the time.
+_MATH = re.compile(r"\$\$([^$]*(?:\$[^$]+)*)\$\$|\$([^$]+)\$")
 _MATRIX = re.compile(r"\\begin\{([bp]?matrix)\}([\s\S]*?)\\end\{\1\}")
 _INDEX = re.compile(r"_\{[^{}]*\}|\^\{\([^{}]*\)\}|_\\?[A-Za-z0-9]|\[[^\[\]]*\]")
 _RELATION = re.compile(r"&?=|\\approx|\\le\b|\\ge\b|<|>|\\Rightarrow|\\\\|&|,")

@@ -4,14 +4,16 @@ that do not, and key.dumps's one C encoder as json's own."""
 import copy
 import json
 import random
+import re
 from fractions import Fraction as F
 
 import numpy as np
 import sympy as sp
 
-from examgen import bank
+from examgen import bank, render, work
 from examgen import formatting as fmt
 from examgen import key as keys
+from examgen.engine import ops
 from examgen.engine.exact import rational
 
 
@@ -51,6 +53,7 @@ def test_arrays_print_as_their_entries():
             floats = rng.normal(size=shape) * 10.0 ** rng.integers(-14, 6)
             for a in (exact, floats, floats.astype(int)):
                 assert fmt.to_exact_json(a) == entry_by_entry_json(a)
+                assert json.dumps(fmt.to_json(a)) == json.dumps(ops.to_float(a).tolist())
                 if a.ndim <= 2:
                     assert fmt.bmatrix(a) == entry_by_entry_bmatrix(a)
                     assert fmt.bmatrix(a, column=False) == entry_by_entry_bmatrix(a, column=False)
@@ -86,3 +89,22 @@ def test_one_c_encoder_writes_as_json():
         except (ValueError, TypeError):
             continue
         raise AssertionError(f"{bad!r} was written")
+
+
+def test_templates_read_a_dicts_items_as_jinja_does():
+    import jinja2
+
+    source = "<< d.x >> << d.items is defined >> << d.items() | list | length >> << d.get('x') >> " \
+             "<< d.y is defined >> << d.nested.x >> << e.x is defined >>"
+    values = {"d": {"x": 1, "items": "an item", "get": 2, "nested": {"x": 3}}, "e": [1]}
+    ours = render.environment().from_string(source).render(values)
+    jinjas = jinja2.Environment(**render.DELIMITERS).from_string(source).render(values)
+    assert ours == jinjas == "1 True 4 1 False 3 False"
+
+
+def test_formulas_are_found_as_the_lazy_pattern_found_them():
+    lazy = re.compile(r"\$\$([\s\S]*?)\$\$|\$([^$]+?)\$")
+    rng = random.Random(5)
+    for _ in range(20000):
+        text = "".join(rng.choice("$$$a \n\\{") for _ in range(rng.randint(0, 24)))
+        assert [m.groups() for m in work._MATH.finditer(text)] == [m.groups() for m in lazy.finditer(text)], text
