@@ -108,3 +108,38 @@ def test_formulas_are_found_as_the_lazy_pattern_found_them():
     for _ in range(20000):
         text = "".join(rng.choice("$$$a \n\\{") for _ in range(rng.randint(0, 24)))
         assert [m.groups() for m in work._MATH.finditer(text)] == [m.groups() for m in lazy.finditer(text)], text
+
+
+def counted_as_written(math: str) -> tuple[tuple, int]:
+    """work._formula as it was: matrices and steps of the formula as written, digits and all."""
+    matrices = []
+
+    def matrix(mm):
+        matrices.append((" ".join(mm.group(2).split()), work._entries(mm.group(2))))
+        return " M "
+
+    count, symbolic_before = 0, False
+    for piece in work._RELATION.split(work._INDEX.sub(" ", work._MATRIX.sub(matrix, math))):
+        if not piece.strip():
+            continue
+        if work._NUMBER.search(piece):
+            count += len(work._STEP.findall(piece)) or int(symbolic_before and "M" not in piece)
+            symbolic_before = False
+        else:
+            symbolic_before = True
+    return tuple(matrices), count
+
+
+def test_formulas_are_counted_as_written_whatever_their_digits():
+    formulas = set()
+    for pid in bank.load_bank():
+        for seed in range(3):
+            inst = bank.get(pid).sample(seed, "exam", {})
+            formulas |= {m.group(1) or m.group(2) for m in work._MATH.finditer(render.solution(inst))}
+    rng = random.Random(7)
+    formulas |= {"".join(rng.choice(["1", "23", "x_1", "_{12}", "^{(2)}", "[0,1]", " - ", "-", "+", "=",
+                                     r"\le ", r"\times", ")(", r"\sigma(", "M", " ", "&", ","])
+                         for _ in range(rng.randint(1, 12))) for _ in range(3000)}
+    assert len(formulas) > 3000
+    for f in formulas:
+        assert work._formula(f) == counted_as_written(f), f
