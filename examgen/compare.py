@@ -167,7 +167,8 @@ def sign_slips(given, expected, exact_texts) -> np.ndarray:
     g, e = np.asarray(given, dtype=float), np.asarray(expected, dtype=float)
     if exact_texts is None:
         return np.zeros(e.shape, dtype=bool)
-    stated = np.vectorize(lambda t: t is not None, otypes=[bool])(np.asarray(exact_texts, dtype=object))
+    texts = np.asarray(exact_texts, dtype=object)
+    stated = np.fromiter((t is not None for t in texts.ravel().tolist()), dtype=bool, count=texts.size).reshape(texts.shape)
     with np.errstate(invalid="ignore"):
         return stated & (e != 0) & ~np.isnan(g) & (np.sign(g) != np.sign(e))
 

@@ -26,6 +26,7 @@ import random
 import re
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -578,8 +579,7 @@ def _grade_numeric(part: KeyPart, raw, partial: bool, carry=None):
     is_exact = False
     if fitted is not None:
         values, exact, bad = fitted, exact.reshape(fitted.shape), bad.reshape(fitted.shape)
-        with np.errstate(invalid="ignore"):
-            is_exact = np.vectorize(_is_exact, otypes=[bool])(values, exact, part.expected, part.exact) & ~bad
+        is_exact = _exact_entries(values, exact, part) & ~bad
     result = compare(values, part.expected, part.rtol, part.atol, exact=is_exact, partial=partial,
                      dims=part.dims, unreadable=bad, exact_texts=part.exact_texts, sparse=part.sparse)
     mistake = None
@@ -784,6 +784,14 @@ def _negated(values: np.ndarray, part: KeyPart) -> bool:
                              part.exact_texts)   # (by the grader's rule: -0 is no sign slip of -1/243)
     near = close(values, part.expected, part.rtol, part.atol) & (part.expected != 0)   # told as sign slips already
     return bool(np.any(part.expected != 0)) and bool(right.all()) and not near.any()
+
+
+def _exact_entries(values: np.ndarray, exact: np.ndarray, part: KeyPart) -> np.ndarray:
+    """Per entry (`values` and `exact` in the key's shape), whether it is the key's value exactly
+    (`_is_exact`); a loop over Python floats: np.vectorize costs more than these few entries."""
+    flags = map(_is_exact, values.ravel().tolist(), exact.ravel().tolist(), part.expected.ravel().tolist(),
+                part.exact.ravel().tolist())
+    return np.fromiter(flags, dtype=bool, count=values.size).reshape(values.shape)
 
 
 def _is_exact(g: float, gq, e: float, eq) -> bool:
@@ -1283,17 +1291,29 @@ def sample_points(variables: tuple, n: int = 12) -> list[dict]:
 def equivalent(a, b, variables: tuple) -> bool | None:
     """Whether two checked trees agree at the sample points: True, False, or None (undecided)."""
     agree = 0
-    for point in sample_points(tuple(variables)):
-        try:
-            x, y = expr.evaluate(a, point), expr.evaluate(b, point)
-        except (ArithmeticError, ValueError, expr.ExpressionError):
-            continue
-        if not all(map(math.isfinite, (x.real, x.imag, y.real, y.imag))):
+    variables = tuple(variables)
+    for x, y in zip(_at_points(a, variables), _at_points(b, variables)):
+        if x is None or y is None:
             continue
         if abs(x - y) > 1e-8 * max(1.0, abs(x), abs(y)):
             return False
         agree += 1
     return True if agree >= POINTS_AGREE else None
+
+
+@lru_cache(maxsize=4096)
+def _at_points(tree, variables: tuple) -> tuple:
+    """A checked tree's values at the sample points, None where it is undefined, not finite or
+    beyond a cap. Remembered: the key's answer and mistakes meet every file's answer, and an
+    answer typed alike in many files is one tree (expr.check's cache; trees are never modified)."""
+    values = []
+    for point in sample_points(variables):
+        try:
+            z = expr.evaluate(tree, point)
+        except (ArithmeticError, ValueError, expr.ExpressionError):
+            z = None
+        values.append(z if z is not None and math.isfinite(z.real) and math.isfinite(z.imag) else None)
+    return tuple(values)
 
 
 def symbolic_equal(given: str, expected: str, variables: tuple, timeout: float | None = None) -> bool:
