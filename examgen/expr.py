@@ -832,8 +832,15 @@ def number(value, what: str = "value") -> tuple[float, Fraction | None]:
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ExpressionError(f"{what}: NaN and infinity are not answers")
-        return value, Fraction(repr(value))
+        return value, _decimal_fraction(value)
     return _number_text(value, what)
+
+
+@lru_cache(maxsize=8192)
+def _decimal_fraction(x: float) -> Fraction:
+    """The fraction a float's shortest text means (0.1 is 1/10, not its binary value); remembered,
+    since a class's files repeat their decimals and Fraction's text parser is slow."""
+    return Fraction(repr(x))
 
 
 @lru_cache(maxsize=8192)
