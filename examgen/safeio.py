@@ -118,19 +118,21 @@ def _size(n: int) -> str:
     return f"{n // 1_000_000} MB" if n >= 1_000_000 else f"{n // 1000} kB"
 
 
+# a double-quoted string (a backslash escapes the character after it), or its unclosed rest
+_QUOTED = re.compile(r'"(?:[^"\\]+|\\.)*"?', re.S)
+_NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
 def bracket_depth(text: str) -> int:
-    """Deepest nesting of [ and { outside double-quoted strings (JSON's and YAML's flow syntax)."""
+    """Deepest nesting of [ and { outside double-quoted strings (JSON's and YAML's flow syntax).
+    The strings and every other character are dropped by two regular expressions first: only
+    the brackets (a few in a file of a few kB) are counted one by one."""
     depth = deepest = 0
-    in_string = escaped = False
-    for c in text:
-        if in_string:
-            escaped, in_string = (not escaped and c == "\\"), in_string and not (c == '"' and not escaped)
-        elif c == '"':
-            in_string = True
-        elif c in "[{":
+    for c in _NOT_A_BRACKET.sub("", _QUOTED.sub("", text)):
+        if c in "[{":
             depth += 1
             deepest = max(deepest, depth)
-        elif c in "]}":
+        else:
             depth -= 1
     return deepest
 
@@ -160,13 +162,16 @@ def parse_json(text: str, max_depth: int, error=ExamgenError, big_ints: str = "r
         raise error(f"not valid JSON: {e.msg} at line {e.lineno} column {e.colno}") from None
     except RecursionError:
         raise error("nested too deeply") from None
-    _refuse_surrogates(value, error)
+    _refuse_surrogates(value, error, text)
     return value
 
 
-def _refuse_surrogates(value, error) -> None:
+def _refuse_surrogates(value, error, text: str | None = None) -> None:
     # A lone surrogate (JSON "\ud800", YAML "\ud800") is no character: it cannot be printed
-    # or written as UTF-8, so it would fail far from here, on output.
+    # or written as UTF-8, so it would fail far from here, on output. Only an escape (a
+    # backslash) or the parsed `text` itself can put one in a value: without either, no walk.
+    if text is not None and "\\" not in text and not _SURROGATE.search(text):
+        return
     if _has_surrogate(value, 0):
         raise error("holds an invalid character (a lone UTF-16 surrogate such as \\ud800)")
 
