@@ -96,6 +96,50 @@ def check_yaml_events(text: str, max_depth: int, error=ExamgenError, what: str =
             raise error(f"the YAML tag {tag} is not allowed in {what}")
 
 
+_UNVOUCHED = object()   # what _load_in_one_pass returns when check_yaml_events must decide
+# Collections a file may hold for libyaml's composer, which recurses in C, to build its tree
+# before its depth is checked (each collection has a `-`, `:`, `?`, `[` or `{` of its own).
+MAX_COMPOSED = 1000
+
+
+def _load_in_one_pass(text: str, max_depth: int, loader):
+    """yaml.load(text) when the composed tree shows what check_yaml_events would pass (no
+    anchor, so no alias; core tags only; at most max_depth nested collections): one parse
+    instead of two. Else _UNVOUCHED (a YAML error, too, is left to the events and yaml.load)."""
+    if "&" in text or sum(map(text.count, "-:?[{")) > MAX_COMPOSED:
+        return _UNVOUCHED
+    reader = loader(text)
+    try:
+        try:
+            node = reader.get_single_node()
+        except Exception:   # noqa: BLE001 - whatever it is, the events and yaml.load say it again
+            return _UNVOUCHED
+        if node is None:
+            return None
+        if not _core_tree(node, max_depth):
+            return _UNVOUCHED
+        return reader.construct_document(node)
+    finally:
+        reader.dispose()
+
+
+def _core_tree(node, max_depth: int) -> bool:
+    """Every node of a composed tree has a core tag, and collections nest at most max_depth deep
+    (the tags an event would carry: a node without one, or with `!`, has a core tag resolved)."""
+    todo = [(node, 0)]
+    while todo:
+        node, depth = todo.pop()
+        if node.tag not in _CORE_TAGS:
+            return False
+        if isinstance(node, yaml.CollectionNode):
+            depth += 1
+            if depth > max_depth:
+                return False
+            pairs = node.value if isinstance(node, yaml.MappingNode) else ((n,) for n in node.value)
+            todo += ((n, depth) for pair in pairs for n in pair)
+    return True
+
+
 def _at(text: str, mark) -> str:
     """The character at a YAML error's mark (line and column from 0), or ""."""
     lines = text.split("\n")
@@ -114,8 +158,10 @@ def parse_yaml(text: str, max_depth: int, error=ExamgenError, what: str = "file"
     if bracket_depth(text) > max_depth:
         raise error(f"nested more than {max_depth} levels deep")
     try:
-        check_yaml_events(text, max_depth, error, what)
-        value = yaml.load(text, Loader=loader)  # noqa: S506 - a restricted SafeLoader
+        value = _load_in_one_pass(text, max_depth, loader)
+        if value is _UNVOUCHED:   # the events say what is wrong, as they always did
+            check_yaml_events(text, max_depth, error, what)
+            value = yaml.load(text, Loader=loader)  # noqa: S506 - a restricted SafeLoader
     except error:
         raise
     except yaml.MarkedYAMLError as e:
@@ -136,5 +182,5 @@ def parse_yaml(text: str, max_depth: int, error=ExamgenError, what: str = "file"
         raise error(f"not valid YAML: {str(e).splitlines()[0][:120]}") from None
     except (RecursionError, ValueError, OverflowError) as e:
         raise error(f"not valid YAML: {str(e)[:120] or 'nested too deeply'}") from None
-    _refuse_surrogates(value, error)
+    _refuse_surrogates(value, error, text)
     return value
