@@ -21,7 +21,6 @@ import ast
 import atexit
 import json
 import math
-import multiprocessing
 import random
 import re
 from dataclasses import dataclass, field, replace
@@ -39,7 +38,6 @@ from .answers import channel_keys
 from .compare import CORRECT, WITHIN, WRONG, all_close, close, compare, counted_entries, fit_shape, leaves, right_entries
 from .engine import ops
 from .errors import ExamgenError
-from .roster import same_name
 
 BLANK, UNREADABLE, CARRIED = "blank", "unreadable", "carried"
 VERDICTS = (CORRECT, WITHIN, CARRIED, WRONG, BLANK, UNREADABLE)
@@ -433,6 +431,8 @@ def identity(version: Version, sub) -> tuple[str, str]:
     """(student, note): a class version's student is the key's; a different typed name is a note."""
     if not version.student:
         return sub.student or Path(sub.source).stem, ""
+    from .roster import same_name  # (a class key's only: the roster's module is not imported for one exam)
+
     if sub.student and same_name(sub.student, version.student):
         return version.student, ""
     if sub.student:
@@ -444,6 +444,8 @@ def identity(version: Version, sub) -> tuple[str, str]:
 def _version_of_student(key: Key, sub) -> Version | None:
     """The one class version made for the student the file names, else the one whose folder holds
     the file (generate's folder per student); None when neither picks exactly one."""
+    from .roster import same_name
+
     for picks in ([v for v in key.versions.values() if v.student and sub.student and same_name(sub.student, v.student)],
                   [v for v in key.versions.values() if v.who.get("folder") and Path(sub.source).parent.name == v.who["folder"]]):
         if len(picks) == 1:
@@ -477,6 +479,8 @@ def _pick_version(key: Key, sub) -> tuple[Version, str]:
         if v is not None:   # a class: the one version made for the student the file names (or its folder)
             return v, (f"the file does not say its exam version; graded as {v.exam}, the version made for "
                        f"{v.student}")
+        from .roster import same_name
+
         namesakes = [v for v in key.versions.values() if v.student and sub.student and same_name(sub.student, v.student)]
         if len(namesakes) > 1:   # two students of one name: the name alone cannot tell which (no ids: a report)
             raise answer_files.AnswerFileError(f"the file does not say its exam version (exam: …), and more than one "
@@ -612,13 +616,11 @@ class Carry:
                         for s in p.carry_from + p.carry_or_from + sum(p.carry_given_from.values(), ())}
 
     def note(self, part: KeyPart, values: np.ndarray, bad: np.ndarray, verdict: str, mistake) -> None:
-        """Remember a read answer; it is a source when readable, finite, not all zeros, in the key's shape."""
+        """Remember a read answer (whether it is a source is settled by `forward`, when a part is wrong)."""
         if part.name not in self.sources and not _carried(part):
             return
         self.right[part.name] = verdict in (CORRECT, WITHIN)
         self.read[part.name] = (values, bad, mistake)
-        if not bad.any() and np.all(np.isfinite(values)) and np.any(values != 0):
-            self.given[part.name] = values
 
     def note_expression(self, part: KeyPart, raw, verdict: str) -> None:
         """Remember a read expression that a later part is worked from (its checked tree: the bank's
@@ -629,10 +631,12 @@ class Carry:
 
     def forward(self, graded: list, partial: bool) -> None:
         """Second pass, in the key's part order: recompute each wrong part from the student's own answers."""
-        for out in graded:
+        wrong = [out for out in graded if out["verdict"] == WRONG and _carried(self.kp.parts[out["part"]])
+                 and out["part"] in self.read]
+        if wrong:   # (most problems have none: their answers are not checked as sources)
+            self._take_sources()
+        for out in wrong:
             part = self.kp.parts[out["part"]]
-            if not _carried(part) or out["verdict"] != WRONG or part.name not in self.read:
-                continue
             carried = self.regrade(part, *self.read[part.name], partial)
             if carried is None or carried[1] * part.points <= out["points"]:
                 continue
@@ -641,6 +645,12 @@ class Carry:
             values, bad, _ = self.read[part.name]
             if verdict == CARRIED and part.name in self.sources and not bad.any() and np.all(np.isfinite(values)):
                 self.given[part.name] = values   # all zeros too: worked from the student's own answers, no guess
+
+    def _take_sources(self) -> None:
+        """The read answers a later part may be computed from: readable, finite, not all zeros."""
+        for name, (values, bad, _) in self.read.items():
+            if not bad.any() and np.all(np.isfinite(values)) and np.any(values != 0):
+                self.given[name] = values
 
     def regrade(self, part: KeyPart, values, bad, mistake, partial: bool):
         """(verdict, credit, message, mistake) with the carried-forward value, or None (no carry):
@@ -1212,9 +1222,11 @@ def _grade_choice(part: KeyPart, raw):
     return (CORRECT if right else WRONG), float(right), "", mistake
 
 
-def _functions_used(tree) -> tuple[set, set]:
+@lru_cache(maxsize=4096)
+def _functions_used(tree) -> tuple[frozenset, frozenset]:
     """The functions an expression calls, and {"exp"} when it raises e to a power that is not a
-    constant (e^(2ξ - 1) and e**x are the exponential; e^2 is a number)."""
+    constant (e^(2ξ - 1) and e**x are the exponential; e^2 is a number). Remembered per checked
+    tree (see _at_points)."""
     calls, powers = set(), set()
     for n in ast.walk(tree):
         if isinstance(n, ast.Call):
@@ -1223,7 +1235,7 @@ def _functions_used(tree) -> tuple[set, set]:
               and n.left.id == "e" and any(isinstance(m, ast.Name) and m.id not in expr.CONSTANTS
                                            for m in ast.walk(n.right))):
             powers.add("exp")
-    return calls, powers
+    return frozenset(calls), frozenset(powers)
 
 
 # a choice's letter followed by words: "a: Dirac delta", "b) the step's derivative …", "c - too slow"
@@ -1358,6 +1370,8 @@ class Worker:
         raise value
 
     def _start(self):
+        import multiprocessing  # (~10 ms to import: only for an expression the sample points leave undecided)
+
         methods = multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         self._conn, child = ctx.Pipe()

@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 from .grade import BLANK_SHEET, DROPPED, FULL_MARKS, NO_EXAM_LINE, OTHER_NAME, add_note
-from .roster import folder_name, same_name
 from .safeio import markdown_text, overwritten, shown, write_text
 
 MARK = {"correct": "✓", "within tolerance": "≈", "carried": "↪", "wrong": "✗", "blank": "–", "unreadable": "?"}
@@ -106,6 +105,8 @@ def write_reports(results: list[dict], folder, failed: list | None = None) -> li
 
     A report that cannot be written is listed in `failed` as (name, reason); the others are written.
     """
+    from .roster import folder_name  # (imported only where a class or its reports need it)
+
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written, used = [], set()
@@ -157,6 +158,8 @@ def class_rows(key, results: list[dict]) -> list[dict]:
     versions = list(key.versions.values())
     if not key.index and not versions[0].student:
         return [_row(None, [r], None if blank_sheet(r) else r) for r in results]
+    from .roster import same_name
+
     graded, blank, failed, loose = {}, {}, {}, []
     folders = {v.who.get("folder"): v.exam for v in versions if v.who.get("folder")}
     by_exam = {v.exam: v for v in versions}
