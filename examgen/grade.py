@@ -790,6 +790,8 @@ def named_mistake(part: KeyPart, values: np.ndarray, mistakes=None):
 def _negated(values: np.ndarray, part: KeyPart) -> bool:
     """The answer is −1 times the key's (and the key is not all zeros): said so. A small value of
     the other sign within the tolerance is a sign slip, which compare already tells."""
+    if not all_close(-values, part.expected, part.rtol, part.atol):
+        return False     # (what right_entries below requires of every entry first: most answers stop here)
     right, _ = right_entries(-values, part.expected, part.rtol, part.atol, np.zeros(values.shape, dtype=bool),
                              part.exact_texts)   # (by the grader's rule: -0 is no sign slip of -1/243)
     near = close(values, part.expected, part.rtol, part.atol) & (part.expected != 0)   # told as sign slips already
@@ -1435,7 +1437,7 @@ def answer_paths(paths, key_path=None, skipped: list | None = None) -> list[Path
         else:
             raise ExamgenError(f"no such file or folder: {p}")
     seen: set = set()   # a file named twice (or inside a folder also named) is graded once
-    return [p for p in out if not (p.resolve() in seen or seen.add(p.resolve()))]
+    return [p for p in out if not ((real := p.resolve()) in seen or seen.add(real))]
 
 
 def _walk(folder: Path, key_file, skipped: list, depth: int) -> list[Path]:

@@ -125,18 +125,19 @@ def _load_in_one_pass(text: str, max_depth: int, loader):
 
 def _core_tree(node, max_depth: int) -> bool:
     """Every node of a composed tree has a core tag, and collections nest at most max_depth deep
-    (the tags an event would carry: a node without one, or with `!`, has a core tag resolved)."""
-    todo = [(node, 0)]
-    while todo:
-        node, depth = todo.pop()
-        if node.tag not in _CORE_TAGS:
+    (the tags an event would carry: a node without one, or with `!`, has a core tag resolved).
+    Visited a level at a time: level d's collections are d + 1 deep."""
+    level, depth = [node], 0
+    while level:
+        if not {n.tag for n in level} <= _CORE_TAGS:
             return False
-        if isinstance(node, yaml.CollectionNode):
+        maps = [n.value for n in level if isinstance(n, yaml.MappingNode)]
+        lists = [n.value for n in level if isinstance(n, yaml.SequenceNode)]
+        if maps or lists:
             depth += 1
             if depth > max_depth:
                 return False
-            pairs = node.value if isinstance(node, yaml.MappingNode) else ((n,) for n in node.value)
-            todo += ((n, depth) for pair in pairs for n in pair)
+        level = [x for pairs in maps for pair in pairs for x in pair] + [x for items in lists for x in items]
     return True
 
 
