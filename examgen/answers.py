@@ -452,6 +452,18 @@ def is_blank(v, depth: int = 0) -> bool:
     return isinstance(v, list) and depth < MAX_DEPTH and all(is_blank(x, depth + 1) for x in v)
 
 
+def typed_key(v):
+    """A hashable key that two answers share only when every reader takes them alike: types and
+    values as typed (repr: -0.0 is not 0.0, True is not 1), a list's text as typed, a mapping's
+    keys given twice (see TypedList, _Mapping). (A file's nesting is bounded: answers.MAX_FILE_DEPTH.)"""
+    if isinstance(v, list):
+        return list, getattr(v, "typed", None), tuple(map(typed_key, v))
+    if isinstance(v, dict):
+        return (dict, getattr(v, "duplicates", ()), getattr(v, "typed", ""),
+                tuple((typed_key(k), typed_key(x)) for k, x in v.items()))
+    return type(v), repr(v)
+
+
 def kind_name(v) -> str:
     """What a read value is, in words: "a list", "text", "true/false", ..."""
     if isinstance(v, (list, dict)):     # a TypedList or _Mapping too

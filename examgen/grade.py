@@ -340,8 +340,9 @@ def add_note(holder: dict, kind: str, text: str) -> None:
     holder["notes_by_kind"][kind] = text
 
 
-def grade_submission(key, answers, partial: bool = True, carry_forward: bool = True) -> dict:
-    """Grade one answer file (a Submission or its mapping) against a key (dict or Key)."""
+def grade_submission(key, answers, partial: bool = True, carry_forward: bool = True, earlier: dict | None = None) -> dict:
+    """Grade one answer file (a Submission or its mapping) against a key (dict or Key); `earlier`:
+    the numeric answers a batch has graded so far (see _grade_numeric), or None."""
     key = prepare_key(key)
     sub = answers if isinstance(answers, answer_files.Submission) else answer_files.from_mapping(answers)
     version, unsaid = _pick_version(key, sub)
@@ -358,7 +359,7 @@ def grade_submission(key, answers, partial: bool = True, carry_forward: bool = T
         def graded(p, name):
             return grade_part(p, given.get(name), partial and kp.partial,
                               sub.refusal(number, name) or comma_refusal(p, given.get(name), sub.commas.get((number, name))),
-                              carry)
+                              carry, earlier)
         parts = [graded(p, name) for name, p in kp.parts.items()]
         for i, name in _ruled_out_mistakes(kp, parts):   # named, but the student's own right answers say otherwise
             p = kp.parts[parts[i]["part"]]
@@ -509,7 +510,8 @@ def comma_refusal(part: KeyPart, raw, message: str | None) -> str | None:
     return None if values.size == part.expected.size else message
 
 
-def grade_part(part: KeyPart, raw, partial: bool = True, refused: str | None = None, carry=None) -> dict:
+def grade_part(part: KeyPart, raw, partial: bool = True, refused: str | None = None, carry=None,
+               earlier: dict | None = None) -> dict:
     """Verdict, points and feedback of one answer part (`refused`: why the file's answer is not read)."""
     out = {"part": part.name, "kind": part.kind, "verdict": BLANK, "points": 0.0, "max": part.points,
            "expected": part.text, "expected_decimal": part.decimal, "given": _given_text(raw),
@@ -528,7 +530,7 @@ def grade_part(part: KeyPart, raw, partial: bool = True, refused: str | None = N
         elif part.kind == "choice":
             verdict, credit, message, mistake = _grade_choice(part, raw)
         else:
-            verdict, credit, message, mistake = _grade_numeric(part, raw, partial, carry)
+            verdict, credit, message, mistake = _grade_numeric(part, raw, partial, carry, earlier)
     except expr.ExpressionError as e:
         out.update(verdict=UNREADABLE, feedback=f"could not read your answer: {e}")
         return out
@@ -575,7 +577,29 @@ def _given_text(raw) -> str:
     return text if len(text) <= 80 else text[:77] + "…"
 
 
-def _grade_numeric(part: KeyPart, raw, partial: bool, carry=None):
+MAX_EARLIER = 100_000   # numeric answers a batch remembers (each a few hundred bytes)
+
+
+def _grade_numeric(part: KeyPart, raw, partial: bool, carry=None, earlier: dict | None = None):
+    """(verdict, credit, message, mistake) of a numeric answer, noted for carrying forward.
+
+    `earlier` (a batch's, kept while its key is unchanged): the results of the answers graded so
+    far, by part and answer as typed (answers.typed_key), since many files of a class give
+    the same answer to a part (the right one most of all): it is graded once."""
+    key = (id(part), partial, answer_files.typed_key(raw)) if earlier is not None else None
+    result = earlier.get(key) if key is not None else None
+    if result is None:
+        result = (part, *_numeric_verdict(part, raw, partial))   # (the part kept: its id stays its own)
+        if key is not None and len(earlier) < MAX_EARLIER:
+            earlier[key] = result
+    _, verdict, credit, message, mistake, read = result
+    if carry is not None and read is not None:
+        carry.note(part, read[0].copy(), read[1].copy(), verdict, mistake)   # (copies: the bank's code gets them)
+    return verdict, credit, message, mistake
+
+
+def _numeric_verdict(part: KeyPart, raw, partial: bool):
+    """(verdict, credit, message, mistake, (values, unreadable mask) in the key's shape or None)."""
     values, exact, bad, unread = read_numbers(raw, part.name, part.expected.shape)
     if bad.all():
         raise expr.ExpressionError(unread[0])
@@ -593,9 +617,7 @@ def _grade_numeric(part: KeyPart, raw, partial: bool, carry=None):
             result = replace(result, message="; ".join(
                 ["the sign is wrong: your answer is the negative of the right one"] + [result.message] * bool(result.message)))
     message = "; ".join([result.message] * bool(result.message) + unread[:3])
-    if carry is not None and fitted is not None:
-        carry.note(part, values, bad, result.verdict, mistake)
-    return result.verdict, result.credit, message, mistake
+    return result.verdict, result.credit, message, mistake, (values, bad) if fitted is not None else None
 
 
 class Carry:
@@ -1503,12 +1525,12 @@ def _stated_version(key: Key, path) -> Version | None:
     return found[0] if len(found) == 1 else None
 
 
-def grade_file(key: Key, path, partial: bool = True) -> dict:
+def grade_file(key: Key, path, partial: bool = True, earlier: dict | None = None) -> dict:
     """Grade one file; a file that cannot be graded gives a row with status "error" and the reason."""
     sub = None
     try:
         sub = answer_files.load(path)
-        return grade_submission(key, sub, partial)
+        return grade_submission(key, sub, partial, earlier=earlier)
     except ExamgenError as e:
         error = str(e)
     except Exception as e:  # noqa: BLE001 - one bad file must not stop a class's batch
@@ -1528,4 +1550,5 @@ def grade_paths(key_path, paths, partial: bool = True, key: Key | None = None,
                 skipped: list | None = None) -> list[dict]:
     """Grade every answer file under `paths` against the key at `key_path`, in a stable order."""
     key = key or load_key(key_path)
-    return [grade_file(key, p, partial) for p in answer_paths(paths, key_path, skipped)]
+    earlier: dict = {}   # the batch's numeric answers graded so far (see _grade_numeric)
+    return [grade_file(key, p, partial, earlier) for p in answer_paths(paths, key_path, skipped)]

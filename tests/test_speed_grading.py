@@ -147,3 +147,33 @@ def test_a_surrogate_escape_is_still_refused_without_a_walk_for_plain_files():
     with pytest.raises(ExamgenError, match="surrogate"):
         answers.loads('{"exam": "E0-x", "answers": {"1": {"I": "\\ud800"}}}')
     assert answers.loads("exam: E0-x\nanswers:\n  1: {I: 1/2}\n").answers == {1: {"I": "1/2"}}
+
+
+def _sheets(entry, n: int, seed: int) -> list[dict]:
+    """n answer mappings for a key entry, each part's answer drawn from a few forms (so that many
+    repeat, as in a class): the key's exact and decimal answers, its mistakes', a slip, a blank,
+    -0.0 beside 0.0, True beside 1, and the exact answer as typed text."""
+    rng = random.Random(seed)
+    forms = {}
+    for part in entry["parts"]:
+        exact, decimal = entry["answers_exact"][part], entry["answers"][part]
+        slipped = json.loads(json.dumps(decimal).replace("1", "2").replace("-", ""))
+        forms[part] = [exact, decimal, slipped, None, 0.0, -0.0, True, 1, json.dumps(exact).replace('"', "")]
+        forms[part] += [m["answers"][part] for m in entry["mistakes"] if part in m["answers"]]
+    return [{"exam": "E0-speed", "answers": {1: {part: rng.choice(f) for part, f in forms.items()}}} for _ in range(n)]
+
+
+@pytest.mark.parametrize("pid", ["rnn-bptt", "lstm-forward", "total-derivative", "maxpool-backward", "iou"])
+def test_a_batch_grades_a_repeated_answer_as_it_grades_it_alone(pid):
+    from examgen import bank
+    from examgen import key as keys
+
+    entry = keys.problem_entry(bank.load_bank()[pid].sample(3, "exam"), 1, 10)
+    key = grade.prepare_key({"exam": "E0-speed", "seed": 0, "bank": "b", "title": "T", "student": None,
+                             "points": 10, "problems": [entry]})
+    earlier: dict = {}
+    for sheet in _sheets(entry, 120, seed=len(pid)):
+        for partial in (True, False):
+            alone = grade.grade_submission(key, answers.from_mapping(sheet), partial)
+            assert grade.grade_submission(key, answers.from_mapping(sheet), partial, earlier=earlier) == alone
+    assert earlier   # (the batch remembered answers)
