@@ -15,10 +15,20 @@ SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's C parser
 _CORE_TAGS = {"tag:yaml.org,2002:" + t for t in ("str", "int", "float", "null", "bool", "seq", "map")}
 
 
+_CORE_SCALARS = {"tag:yaml.org,2002:" + t for t in ("str", "int", "float", "null", "bool")}
+
+
 class CoreLoader(SafeLoader):
     """YAML's safe loader with YAML 1.2 core-schema scalars (see `_core_resolvers`)."""
 
     big_ints = "text"
+
+    def construct_object(self, node, deep=False):
+        # A core scalar is its constructor's value: PyYAML's bookkeeping around it (shared nodes,
+        # recursion, generators) is for collections and aliases. Most of a file's nodes are scalars.
+        if node.tag in _CORE_SCALARS and isinstance(node, yaml.ScalarNode):
+            return self.yaml_constructors[node.tag](self, node)
+        return super().construct_object(node, deep)
 
     def construct_yaml_int(self, node):
         digits = node.value.replace("_", "")
