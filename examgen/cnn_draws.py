@@ -5,6 +5,8 @@ Ordinary functions of a `Draw` (examgen.sampling), imported by the problems that
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from .engine import conv
@@ -21,10 +23,12 @@ def products(M: int, N: int, K1: int, K2: int, mode: str) -> int:
     return pairs(M, K1) * pairs(N, K2)
 
 
-def exam_conv_layouts(mode: str, max_products: int = 36) -> list[tuple]:
+@lru_cache(maxsize=16)
+def exam_conv_layouts(mode: str, max_products: int = 36) -> tuple[tuple, ...]:
     """(M, N, K₁, K₂, C, D) a student convolves by hand in `mode`: 3–4 × 3–4 images, kernels 1–3
     on a side (non-square ones too, never 1 × 1), two channels only with small kernels and
-    images, and at most `max_products` products w·h in all (a few minutes of work)."""
+    images, and at most `max_products` products w·h in all (a few minutes of work). Remembered:
+    every draw in a mode picks from the same list, which takes some 1,000 products to count."""
     out = []
     for M, N, K1, K2 in np.ndindex(5, 5, 4, 4):
         if M < 3 or N < 3 or K1 < 1 or K2 < 1 or K1 * K2 == 1:
@@ -36,7 +40,7 @@ def exam_conv_layouts(mode: str, max_products: int = 36) -> list[tuple]:
                 continue
             if products(M, N, K1, K2, mode) * C * D <= max_products:
                 out.append((M, N, K1, K2, C, D))
-    return out
+    return tuple(out)
 
 
 def draw_image_and_kernel(draw, mode: str) -> dict:

@@ -104,31 +104,47 @@ def exact(values, shape=None):
     """Object array (or scalar) of exact numbers from ints, Fractions, strings, Exact or SymPy
     values. Rationals and rational multiples of logarithms become Exact; other SymPy values
     (e.g. √2, symbols) are kept as they are."""
-
-    def one(v):
-        if isinstance(v, Exact):
-            return v
-        if isinstance(v, (bool, np.bool_)):
-            raise TypeError("booleans are not numbers")
-        if isinstance(v, (int, np.integer)):
-            return Exact(int(v))
-        if isinstance(v, float):
-            raise TypeError("exact() takes integers, fractions or SymPy numbers, not floats")
-        if isinstance(v, Fraction):
-            return Exact(v)
-        if isinstance(v, str):
-            return Exact(Fraction(v))
-        if ops.is_exact(v):  # SymPy
-            return from_sympy(v)
-        return Exact(Fraction(str(v)))
-
-    if np.ndim(values) == 0 and not isinstance(values, (list, tuple)):
-        return one(values.item() if isinstance(values, np.ndarray) else values)
-    arr = np.empty(np.shape(values) if shape is None else shape, dtype=object)
-    flat = list(np.ravel(np.asarray(values, dtype=object)))
-    for i, v in enumerate(flat):
-        arr.flat[i] = one(v)
+    if isinstance(values, np.ndarray):
+        if values.ndim == 0:
+            return _exact_one(values.item())
+        # (tolist: Python ints from drawn integers, as np.asarray(…, dtype=object) gives them)
+        flat = values.ravel().tolist() if values.dtype != object else list(values.flat)
+        dims = values.shape
+    elif isinstance(values, (list, tuple)) and all(type(v) in _FLAT for v in values):
+        flat, dims = values, (len(values),)   # a flat list: no np.asarray, which asks every entry for __array__
+    elif np.ndim(values) == 0 and not isinstance(values, (list, tuple)):
+        return _exact_one(values)
+    else:
+        flat, dims = list(np.ravel(np.asarray(values, dtype=object))), np.shape(values)
+    arr = np.fromiter(map(_exact_one, flat), dtype=object, count=len(flat)).reshape(dims if shape is None else shape)
     return arr[()] if arr.ndim == 0 else arr
+
+
+_FLAT = frozenset((Exact, int, Fraction, str))  # entries a flat list of exact numbers holds
+
+
+def _exact_one(v):
+    """One exact number (see `exact`)."""
+    t = type(v)
+    if t is Exact:
+        return v
+    if t is int:
+        return Exact(v)
+    if isinstance(v, Exact):
+        return v
+    if isinstance(v, (bool, np.bool_)):
+        raise TypeError("booleans are not numbers")
+    if isinstance(v, (int, np.integer)):
+        return Exact(int(v))
+    if isinstance(v, float):
+        raise TypeError("exact() takes integers, fractions or SymPy numbers, not floats")
+    if isinstance(v, Fraction):
+        return Exact(v)
+    if isinstance(v, str):
+        return Exact(Fraction(v))
+    if ops.is_exact(v):  # SymPy
+        return from_sympy(v)
+    return Exact(Fraction(str(v)))
 
 
 def float_params(params: dict) -> dict:
@@ -187,6 +203,16 @@ def bound_violation(values: dict) -> str | None:
     symbolic expressions (with free variables) are not numbers and are skipped."""
     for name, v in values.items():
         for entry in _numbers(v, []):
+            # Most entries are rationals or whole numbers within the bound: told on the spot
+            # (hand_workable's own test of them), without decomposing them.
+            t = type(entry)
+            if t is Exact:
+                if not entry.logs:
+                    r = entry.r
+                    if -MAX_NUMERATOR <= r.numerator <= MAX_NUMERATOR and r.denominator <= MAX_DENOMINATOR:
+                        continue
+            elif t is int and -MAX_NUMERATOR <= entry <= MAX_NUMERATOR:
+                continue
             why = hand_workable(entry)
             if why:
                 return f"{name}: {why}"
@@ -199,6 +225,14 @@ _SKIPPED = (str, bool, np.bool_, type(None))
 def _numbers(v, out: list) -> list:
     """The numbers nested in v, in order, appended to `out` (a loop, not a generator per entry:
     the bound walks every value of every candidate draw)."""
+    t = type(v)
+    if t is Exact or t is int:   # the common leaves, told by their exact type (an Exact has no free symbols)
+        out.append(v)
+        return out
+    if t is dict:
+        for x in v.values():
+            _numbers(x, out)
+        return out
     if isinstance(v, _SKIPPED):
         return out
     if isinstance(v, dict):
@@ -207,7 +241,7 @@ def _numbers(v, out: list) -> list:
     elif isinstance(v, (list, tuple, np.ndarray)):
         for x in (v.flat if isinstance(v, np.ndarray) else v):
             if type(x) is Exact:
-                out.append(x)  # (an Exact has no free symbols)
+                out.append(x)
             else:
                 _numbers(x, out)
     elif not _symbolic(v):

@@ -51,15 +51,17 @@ def flip(w):
 
 
 def conv2d_full(h, w):
-    """ξ[m,n,d] = Σ_c Σ_m′ Σ_n′ w[m′,n′,c,d] h[m−m′, n−n′, c] for every m < M+K₁−1, n < N+K₂−1."""
+    """ξ[m,n,d] = Σ_c Σ_m′ Σ_n′ w[m′,n′,c,d] h[m−m′, n−n′, c] for every m < M+K₁−1, n < N+K₂−1.
+
+    The sums are built a term at a time over whole blocks: each entry still gets its terms in
+    the order of the formula (m′, n′, c), but the loops run over the kernel, not over every
+    entry (the same arithmetic, in NumPy's loops instead of Python's). h = 0 outside the image:
+    the term of (m′, n′) reaches only the block ξ[m′:m′+M, n′:n′+N]."""
     (M, N, C), (K1, K2, _, D) = h.shape, w.shape
     xi = zeros((M + K1 - 1, N + K2 - 1, D), h)
-    for m, n, d in np.ndindex(*xi.shape):
-        total = zero(h)
-        for m_, n_, c in np.ndindex(K1, K2, C):
-            if 0 <= m - m_ < M and 0 <= n - n_ < N:   # h = 0 outside the image
-                total = total + w[m_, n_, c, d] * h[m - m_, n - n_, c]
-        xi[m, n, d] = total
+    for m_, n_, c in np.ndindex(K1, K2, C):
+        block = xi[m_:m_ + M, n_:n_ + N]
+        block[...] = block + w[m_, n_, c] * h[:, :, c, None]
     return xi
 
 
@@ -95,27 +97,23 @@ def pad_to_full(dL_dxi, M: int, N: int, K1: int, K2: int, mode: str):
 
 
 def input_gradient(w, G, M: int, N: int):
-    """∂L/∂h[m′,n′,c] = Σ_d Σ_m Σ_n w[m−m′, n−n′, c, d] G[m,n,d] (a correlation of G with w)."""
+    """∂L/∂h[m′,n′,c] = Σ_d Σ_m Σ_n w[m−m′, n−n′, c, d] G[m,n,d] (a correlation of G with w),
+    term by term over whole blocks as in conv2d_full: the term (i, j, d) of every entry at once."""
     K1, K2, C, D = w.shape
     dL_dh = zeros((M, N, C), G)
-    for m_, n_, c in np.ndindex(M, N, C):
-        total = zero(G)
-        for i, j, d in np.ndindex(K1, K2, D):          # m = m′ + i, n = n′ + j
-            total = total + w[i, j, c, d] * G[m_ + i, n_ + j, d]
-        dL_dh[m_, n_, c] = total
+    for i, j, d in np.ndindex(K1, K2, D):              # m = m′ + i, n = n′ + j
+        dL_dh[...] = dL_dh + w[i, j, :, d] * G[i:i + M, j:j + N, d, None]
     return dL_dh
 
 
 def kernel_gradient(h, G, K1: int, K2: int):
-    """∂L/∂w[m′,n′,c,d] = Σ_m Σ_n G[m,n,d] h[m−m′, n−n′, c] (a correlation of G with h)."""
+    """∂L/∂w[m′,n′,c,d] = Σ_m Σ_n G[m,n,d] h[m−m′, n−n′, c] (a correlation of G with h),
+    term by term over whole blocks as in conv2d_full: the term (a, b) of every entry at once."""
     M, N, C = h.shape
     D = G.shape[2]
     dL_dw = zeros((K1, K2, C, D), G)
-    for m_, n_, c, d in np.ndindex(K1, K2, C, D):
-        total = zero(G)
-        for a, b in np.ndindex(M, N):                  # m = a + m′, n = b + n′
-            total = total + G[a + m_, b + n_, d] * h[a, b, c]
-        dL_dw[m_, n_, c, d] = total
+    for a, b in np.ndindex(M, N):                      # m = a + m′, n = b + n′
+        dL_dw[...] = dL_dw + G[a:a + K1, b:b + K2, None, :] * h[a, b, :, None]
     return dL_dw
 
 

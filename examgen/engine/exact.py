@@ -78,12 +78,14 @@ class Exact:
 
     @property
     def p(self) -> int:
-        self._need_rational("p")
+        if self.logs:
+            self._need_rational("p")
         return int(self.r.numerator)
 
     @property
     def q(self) -> int:
-        self._need_rational("q")
+        if self.logs:
+            self._need_rational("q")
         return int(self.r.denominator)
 
     def _need_rational(self, name):
@@ -105,7 +107,7 @@ class Exact:
 
     # --- arithmetic ------------------------------------------------------------------------
     def __add__(self, other):
-        o = _coerce(other)
+        o = other if type(other) is Exact else _coerce(other)
         if o is None:
             return _fallback(self, other, "__add__")
         if not o.logs:
@@ -117,7 +119,7 @@ class Exact:
     __radd__ = __add__
 
     def __sub__(self, other):
-        o = _coerce(other)
+        o = other if type(other) is Exact else _coerce(other)
         if o is None:
             return _fallback(self, other, "__sub__")
         if not o.logs:
@@ -140,10 +142,12 @@ class Exact:
         return self if _sign(self) >= 0 else -self
 
     def __mul__(self, other):
-        o = _coerce(other)
+        o = other if type(other) is Exact else _coerce(other)
         if o is None:
             return _fallback(self, other, "__mul__")
         if not o.logs:
+            if not self.logs:  # rational × rational, the common case: no terms to scale
+                return Exact(self.r * o.r)
             return self._scale(o.r)
         if not self.logs:
             return o._scale(self.r)
@@ -156,6 +160,8 @@ class Exact:
             return Exact(_ZERO)
         if k == 1:
             return self
+        if not self.logs:
+            return Exact(self.r * k)
         return Exact(self.r * k, tuple((a, c * k) for a, c in self.logs))
 
     def __truediv__(self, other):
@@ -400,6 +406,11 @@ def _is_sympy(v) -> bool:
 
 def _coerce(v):
     """An Exact for ints, Fractions, Exacts and SymPy rationals/log forms; None for the rest."""
+    t = type(v)
+    if t is Exact:
+        return v
+    if t is int:   # (the common cases first, by exact type: isinstance walks for bool and Q too)
+        return Exact(Q(v))
     if isinstance(v, Exact):
         return v
     if isinstance(v, int):

@@ -152,10 +152,13 @@ def zero_like(a):
 
 def to_float(a):
     """Float64 value (array or Python float) of an exact or float value."""
+    t = type(a)
+    if t is Exact or t is float:   # the common scalars, decided without is_exact's checks
+        return float(a)
     if isinstance(a, np.ndarray):
         if a.dtype != object:
             return np.asarray(a, dtype=float)
-        return np.fromiter((_float(v) for v in a.flat), dtype=float, count=a.size).reshape(a.shape)
+        return np.fromiter(map(_float, a.flat), dtype=float, count=a.size).reshape(a.shape)
     if is_exact(a):
         return _float(a)
     if np.ndim(a):
