@@ -45,7 +45,9 @@ class Instance:
     @property
     def parts(self) -> list[str]:
         """The answer parts asked for, in the order problem.yaml declares them."""
-        return [p for p in self.problem.parts if not self.asked or p in self.asked]
+        if not self.asked:
+            return list(self.problem.parts)
+        return [p for p in self.problem.parts if p in self.asked]
 
     @property
     def answers(self) -> dict:
@@ -280,10 +282,14 @@ def solve(problem: Problem, params: dict) -> Instance:
         v = values[name]
         if isinstance(v, str) or (problem.parts[name].kind == "expression"):
             continue
-        f = ops.to_float(v)
-        if not np.all(np.isfinite(f)):
+        if not _finite(ops.to_float(v)):
             raise ExamgenError(f"{problem.id}: the answer {name} is not finite for these parameters")
     return Instance(problem, params, values)
+
+
+def _finite(f) -> bool:
+    """Whether a float or every entry of a float array is finite (a float told without NumPy)."""
+    return math.isfinite(f) if type(f) is float else bool(np.isfinite(f).all())
 
 
 # --- user-given parameters ------------------------------------------------------------------

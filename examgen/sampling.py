@@ -16,7 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from .engine import ops
-from .engine.exact import Exact, from_sympy
+from .engine.exact import Q, Exact, from_sympy
 from .engine.exact import log as exact_log
 from .seeds import PROFILES, derive_seed  # noqa: F401 - (re-exported: the samplers' names)
 
@@ -69,13 +69,12 @@ class Draw:
 
     def grid(self, lo: float, hi: float, step, shape=(), nonzero: bool = False):
         """Multiples of `step` (e.g. 1/2) in [lo, hi], exact in the exam profile."""
-        step = Fraction(step)
-        k_lo, k_hi = int(Fraction(lo) / step), int(Fraction(hi) / step)
+        k_lo, k_hi, step = _grid(lo, hi, step)
         ks = self.rng.integers(k_lo, k_hi + 1, size=shape)
         while nonzero and np.any(ks == 0):
             ks = np.where(ks == 0, self.rng.integers(k_lo, k_hi + 1, size=shape), ks)
-        if self.exam:
-            return exact(ks) * Exact(step)
+        if self.exam:   # k·step as rationals (an array times an Exact asks it for __array__ & co.)
+            return exact(np.asarray(ks, dtype=object) * Q(step))
         return np.asarray(ks, dtype=float) * float(step)
 
     def decimals(self, lo: float, hi: float, shape=(), places: int = 2, nonzero: bool = False):
@@ -100,8 +99,15 @@ class Draw:
         return exact([choices[i] for i in np.ravel(idx)], shape=shape)
 
 
+@lru_cache(maxsize=256)
+def _grid(lo, hi, step) -> tuple[int, int, Fraction]:
+    """(k_lo, k_hi, step) of the grid k·step in [lo, hi] (remembered: a string step is parsed slowly)."""
+    step = Fraction(step)
+    return int(Fraction(lo) / step), int(Fraction(hi) / step), step
+
+
 def exact(values, shape=None):
-    """Object array (or scalar) of exact numbers from ints, Fractions, strings, Exact or SymPy
+    """Object array (or scalar) of exact numbers from ints, Fractions (or Q), strings, Exact or SymPy
     values. Rationals and rational multiples of logarithms become Exact; other SymPy values
     (e.g. √2, symbols) are kept as they are."""
     if isinstance(values, np.ndarray):
@@ -120,7 +126,7 @@ def exact(values, shape=None):
     return arr[()] if arr.ndim == 0 else arr
 
 
-_FLAT = frozenset((Exact, int, Fraction, str))  # entries a flat list of exact numbers holds
+_FLAT = frozenset((Exact, int, Fraction, Q, str))  # entries a flat list of exact numbers holds
 
 
 def _exact_one(v):
@@ -138,7 +144,7 @@ def _exact_one(v):
         return Exact(int(v))
     if isinstance(v, float):
         raise TypeError("exact() takes integers, fractions or SymPy numbers, not floats")
-    if isinstance(v, Fraction):
+    if isinstance(v, (Fraction, Q)):
         return Exact(v)
     if isinstance(v, str):
         return Exact(Fraction(v))

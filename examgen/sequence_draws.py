@@ -15,14 +15,12 @@ whose h[1] is a whole number or a half, so c h[1] stays whole.
 """
 from __future__ import annotations
 
-from fractions import Fraction
 from functools import lru_cache
 from itertools import product
 
-import numpy as np
-
-from .engine import activations, lstm, rnn
+from .engine import activations, lstm, ops, rnn
 from .engine import exact as exact_number
+from .engine.exact import Q   # GMP rationals: fractions.Fraction's values, some ten times faster
 from .sampling import exact
 
 # --- RNN ----------------------------------------------------------------------------------------
@@ -48,7 +46,7 @@ def rnn_sequence(rng, activation: str, max_T: int = 4):
     w = rng.ints(-2, 2, lags, nonzero=True)          # whole: halves would double every g′ chain
     g, _ = activations.activation(activation)
     h = g(xi)
-    x = np.array([xi[n] - rnn.recurrent_sum(w, h[:n], n) for n in range(T)], dtype=object)
+    x = ops.vector([xi[n] - rnn.recurrent_sum(w, h[:n], n) for n in range(T)])
     return x, w
 
 
@@ -60,7 +58,7 @@ def rnn_targets(rng, activation: str, T: int):
 
 # --- LSTM ---------------------------------------------------------------------------------------
 GATE_K = (-1, 0, 1)                                   # σ(k ln q): 1/3, 1/2, 2/3 or 1/4, 1/2, 3/4
-CELL_K = (Fraction(-1, 2), Fraction(1, 2))         # tanh(±½ ln 2) = ±1/3, tanh(±½ ln 3) = ±1/2
+CELL_K = (Q(-1, 2), Q(1, 2))                       # tanh(±½ ln 2) = ±1/3, tanh(±½ ln 3) = ±1/2
 GATE_BASE = 2                                       # every gate on ln 2 (thirds and halves)
 CELL_BASES = (2, 3)                                 # the cell input on ln 2 or ln 3
 SHORT = 8
@@ -68,12 +66,14 @@ ERRORS = ("-3", "-3/2", "3/2", "3")   # h[t] − y[t]: multiples of 3 cancel the
 MAX_COEFFICIENT = 3                                   # |a|, |d| of w = a L, b = d L
 
 
-def _sigma(q: int, k) -> Fraction:
-    return Fraction(1) / (1 + Fraction(q) ** -k) if k else Fraction(1, 2)
+@lru_cache(maxsize=64)
+def _sigma(q: int, k) -> Q:
+    return Q(1) / (1 + Q(q) ** -k) if k else Q(1, 2)
 
 
-def _tanh(q: int, k) -> Fraction:
-    e = Fraction(q) ** int(2 * k)                     # e^{2kL} = q^{2k}, 2k whole
+@lru_cache(maxsize=64)
+def _tanh(q: int, k) -> Q:
+    e = Q(q) ** int(2 * k)                            # e^{2kL} = q^{2k}, 2k whole
     return (e - 1) / (e + 1)
 
 
@@ -91,7 +91,7 @@ def first_steps(qc: int) -> tuple:
 
 
 def _last_step_gradients(q, qc, c0, k1, k2, error):
-    """dL/dξ[2] of each gate (Fractions) when h[2] − y[2] = `error`: the factors the recurrent
+    """dL/dξ[2] of each gate (rationals) when h[2] − y[2] = `error`: the factors the recurrent
     sum Σ dL/dξ[2] u brings into every gradient of step 1."""
     f1, i1, g1 = _sigma(q, k1["f"]), _sigma(q, k1["i"]), _tanh(qc, k1["c"])   # o[1] does not reach step 2
     f2, i2, o2, g2 = _sigma(q, k2["f"]), _sigma(q, k2["i"]), _sigma(q, k2["o"]), _tanh(qc, k2["c"])
@@ -111,17 +111,17 @@ def lstm_exam(rng, variant: str) -> dict:
     q, qc = GATE_BASE, rng.choice(CELL_BASES)
     c0, k1, h1 = rng.choice(first_steps(qc))
     k2 = {e: rng.choice(CELL_K if e == "c" else GATE_K) for e in lstm.EXCITATIONS}
-    error = [Fraction(rng.choice(ERRORS)) for _ in range(2)]
+    error = [Q(rng.choice(ERRORS)) for _ in range(2)]
     # Recurrent weights on the gates whose dL/dξ[2] is short, so step 1's gradients stay so.
     grads = _last_step_gradients(q, qc, c0, k1, k2, error[1])
     short = [e for e in lstm.EXCITATIONS if grads[e] and grads[e].denominator <= SHORT and abs(grads[e].numerator) <= 12]
     recurrent = set(short) or {min(lstm.EXCITATIONS, key=lambda e: grads[e].denominator)}
-    h0 = Fraction(rng.choice([-1, 1])) / rng.choice([1, 2])
+    h0 = Q(rng.choice([-1, 1])) / rng.choice([1, 2])
     x1 = rng.choice([-1, 1, 2])
     x2 = x1 + rng.choice([-1, 1])                     # x[1] − x[2] = ±1: a comes out whole (or half)
     p = {"x": exact([x1, x2]), "h0": exact(h0), "c0": exact(c0), "variant": variant}
     for e in lstm.EXCITATIONS:
-        a, c, d = _solve_gate(rng, Fraction(k1[e]), Fraction(k2[e]), x1, x2, h0, h1, e in recurrent)
+        a, c, d = _solve_gate(rng, Q(k1[e]), Q(k2[e]), x1, x2, h0, h1, e in recurrent)
         p["w_" + e], p["u_" + e], p["b_" + e] = (_log_multiple(v, qc if e == "c" else q) for v in (a, c, d))
     return p, exact([str(v) for v in error])
 
@@ -136,14 +136,14 @@ def _solve_gate(rng, k1, k2, x1, x2, h0, h1, recurrent: bool):
         a = (k1 - k2 - c * (h0 - h1)) / (x1 - x2)
         d = k1 - a * x1 - c * h0
         if abs(a) <= MAX_COEFFICIENT and abs(d) <= MAX_COEFFICIENT and a:
-            options.append((a, Fraction(c), d))
+            options.append((a, Q(c), d))
     if options:
         return rng.choice(options)
     a = (k1 - k2) / (x1 - x2)
-    return a, Fraction(0), k1 - a * x1
+    return a, Q(0), k1 - a * x1
 
 
-def _log_multiple(v: Fraction, q: int):
+def _log_multiple(v: Q, q: int):
     """v · ln q, exact."""
     return exact_number.rational(v) * exact_number.log(q)
 

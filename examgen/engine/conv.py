@@ -23,7 +23,7 @@ def zeros(shape, like):
     """An array of zeros, exact when `like` is exact, else float64."""
     if ops.is_exact(like):
         out = np.empty(shape, dtype=object)
-        out[...] = zero(like)
+        out.fill(zero(like))   # (out[...] = would first ask the Exact for __array__ and the like)
         return out
     return np.zeros(shape)
 

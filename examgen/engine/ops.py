@@ -96,7 +96,7 @@ def log(a):
 def sigmoid(a):
     """σ(a) = 1/(1 + e^−a)."""
     if is_exact(a):
-        return _map(lambda v: 1 / (1 + _exp1(-v)), a)
+        return _map(_sigmoid1, a)
     a = np.asarray(a, dtype=float)
     # Split by sign so that e^x never overflows.
     e = np.exp(-np.abs(a))
@@ -106,19 +106,45 @@ def sigmoid(a):
 def tanh(a):
     """tanh(a) = 2σ(2a) − 1, written so that SymPy evaluates tanh(ln q) to a fraction."""
     if is_exact(a):
-        def one(v):
-            e = _exp1(-2 * v)
-            return (1 - e) / (1 + e)
-
-        return _map(one, a)
+        return _map(_tanh1, a)
     return np.tanh(a)
+
+
+def _sigmoid1(v):
+    return _remembered(_sigmoid_of, v)
+
+
+def _sigmoid_of(v):
+    return 1 / (1 + _exp1(-v))
+
+
+def _tanh1(v):
+    return _remembered(_tanh_of, v)
+
+
+def _tanh_of(v):
+    e = _exp1(-2 * v)
+    return (1 - e) / (1 + e)
+
+
+def _remembered(f, v):
+    """f(v) of one exact value, remembered for an Exact (exam excitations repeat: k·ln 2, 1/2, …)."""
+    return _remembered_exact(f, v) if type(v) is Exact else f(v)
+
+
+@lru_cache(maxsize=4096)
+def _remembered_exact(f, v: Exact):
+    # Only Exact keys: an Exact equals (and hashes as) its SymPy twin, whose result is SymPy's.
+    return f(v)
 
 
 def is_positive(a):
     """Element-wise a > 0 as a bool array (exact values are compared exactly)."""
     if is_exact(a):
-        values = np.asarray(a, dtype=object)   # (a loop: np.vectorize costs ~50 µs a call)
-        return np.fromiter((bool(v > 0) for v in values.flat), dtype=bool, count=values.size).reshape(values.shape)
+        if not isinstance(a, np.ndarray):
+            return np.array(bool(a > 0))
+        # (a loop: np.vectorize costs ~50 µs a call)
+        return np.fromiter((bool(v > 0) for v in a.flat), dtype=bool, count=a.size).reshape(a.shape)
     return np.asarray(a) > 0
 
 
@@ -144,9 +170,11 @@ def step(a):
 def zero_like(a):
     """Zeros with a's shape and kind (exact or float)."""
     if is_exact(a):
+        if not np.ndim(a):
+            return Exact(0)
         z = np.empty(np.shape(a), dtype=object)
-        z[...] = Exact(0)
-        return z if np.ndim(a) else Exact(0)
+        z.fill(Exact(0))   # (z[...] = would first ask the Exact for __array__ and the like)
+        return z
     return np.zeros(np.shape(a)) if np.ndim(a) else 0.0
 
 

@@ -84,7 +84,7 @@ def spread_backward(xi, pool: int, dL_dh, passes):
     dL_dxi = zeros(xi.shape, dL_dh)
     for m, n, c in np.ndindex(*dL_dh.shape):
         if passes[m, n, c]:
-            dL_dxi[m * pool:(m + 1) * pool, n * pool:(n + 1) * pool, c] = dL_dh[m, n, c]
+            dL_dxi[m * pool:(m + 1) * pool, n * pool:(n + 1) * pool, c].fill(dL_dh[m, n, c])
     return dL_dxi
 
 
