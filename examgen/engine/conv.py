@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import exact as _exact
 from . import ops
 from .exact import Exact
 
@@ -52,17 +53,35 @@ def flip(w):
 
 def conv2d_full(h, w):
     """ξ[m,n,d] = Σ_c Σ_m′ Σ_n′ w[m′,n′,c,d] h[m−m′, n−n′, c] for every m < M+K₁−1, n < N+K₂−1.
-
-    The sums are built a term at a time over whole blocks: each entry still gets its terms in
-    the order of the formula (m′, n′, c), but the loops run over the kernel, not over every
-    entry (the same arithmetic, in NumPy's loops instead of Python's). h = 0 outside the image:
-    the term of (m′, n′) reaches only the block ξ[m′:m′+M, n′:n′+N]."""
+    (h = 0 outside the image: the term of (m′, n′) reaches only the block ξ[m′:m′+M, n′:n′+N].)"""
     (M, N, C), (K1, K2, _, D) = h.shape, w.shape
-    xi = zeros((M + K1 - 1, N + K2 - 1, D), h)
-    for m_, n_, c in np.ndindex(K1, K2, C):
-        block = xi[m_:m_ + M, n_:n_ + N]
-        block[...] = block + w[m_, n_, c] * h[:, :, c, None]
-    return xi
+    return _sum_of_products(w, h, zeros((M + K1 - 1, N + K2 - 1, D), h), [
+        (np.s_[m_:m_ + M, n_:n_ + N], np.s_[m_, n_, c], np.s_[:, :, c, None]) for m_, n_, c in np.ndindex(K1, K2, C)])
+
+
+def _sum_of_products(a, b, total, terms):
+    """`total` (zeros) plus a[i]·b[j] into its block `at`, for each (at, i, j) of `terms` in order:
+    the sums of a convolution or correlation built a term at a time over whole blocks (each entry
+    gets its terms in the formula's order; the loop runs over the kernel, not over every entry).
+    Exact arrays of rationals only (the exam's) are summed in GMP's rationals and made Exact at
+    the end: the same values, without an Exact per operation."""
+    ra, rb = ops.rationals(a), ops.rationals(b)
+    if ra is not None and rb is not None:
+        zeros_q = np.empty(total.shape, dtype=object)
+        zeros_q.fill(_exact.Q(0))
+        return ops.exacts(_add_products(ra, rb, zeros_q, terms))
+    if total.dtype == object:
+        # SymPy's own float work (a product of logarithms) may leave a floating-point flag set,
+        # which NumPy would report as a warning: one product at a time, nothing did.
+        with np.errstate(all="ignore"):
+            return _add_products(a, b, total, terms)
+    return _add_products(a, b, total, terms)
+
+
+def _add_products(a, b, total, terms):
+    for at, i, j in terms:
+        total[at] = total[at] + a[i] * b[j]
+    return total
 
 
 def conv2d_terms(h, w, m: int, n: int, d: int) -> list[dict]:
@@ -97,24 +116,18 @@ def pad_to_full(dL_dxi, M: int, N: int, K1: int, K2: int, mode: str):
 
 
 def input_gradient(w, G, M: int, N: int):
-    """∂L/∂h[m′,n′,c] = Σ_d Σ_m Σ_n w[m−m′, n−n′, c, d] G[m,n,d] (a correlation of G with w),
-    term by term over whole blocks as in conv2d_full: the term (i, j, d) of every entry at once."""
+    """∂L/∂h[m′,n′,c] = Σ_d Σ_m Σ_n w[m−m′, n−n′, c, d] G[m,n,d] (a correlation of G with w)."""
     K1, K2, C, D = w.shape
-    dL_dh = zeros((M, N, C), G)
-    for i, j, d in np.ndindex(K1, K2, D):              # m = m′ + i, n = n′ + j
-        dL_dh[...] = dL_dh + w[i, j, :, d] * G[i:i + M, j:j + N, d, None]
-    return dL_dh
+    return _sum_of_products(w, G, zeros((M, N, C), G), [   # m = m′ + i, n = n′ + j
+        (np.s_[...], np.s_[i, j, :, d], np.s_[i:i + M, j:j + N, d, None]) for i, j, d in np.ndindex(K1, K2, D)])
 
 
 def kernel_gradient(h, G, K1: int, K2: int):
-    """∂L/∂w[m′,n′,c,d] = Σ_m Σ_n G[m,n,d] h[m−m′, n−n′, c] (a correlation of G with h),
-    term by term over whole blocks as in conv2d_full: the term (a, b) of every entry at once."""
+    """∂L/∂w[m′,n′,c,d] = Σ_m Σ_n G[m,n,d] h[m−m′, n−n′, c] (a correlation of G with h)."""
     M, N, C = h.shape
     D = G.shape[2]
-    dL_dw = zeros((K1, K2, C, D), G)
-    for a, b in np.ndindex(M, N):                      # m = a + m′, n = b + n′
-        dL_dw[...] = dL_dw + G[a:a + K1, b:b + K2, None, :] * h[a, b, :, None]
-    return dL_dw
+    return _sum_of_products(G, h, zeros((K1, K2, C, D), G), [   # m = a + m′, n = b + n′
+        (np.s_[...], np.s_[a:a + K1, b:b + K2, None, :], np.s_[a, b, :, None]) for a, b in np.ndindex(M, N)])
 
 
 def conv2d_backward(h, w, dL_dxi, mode: str) -> dict:

@@ -64,6 +64,24 @@ def vector(values) -> np.ndarray:
     return out
 
 
+def rationals(a):
+    """The rationals r (Q) of an object array whose entries are all rational Exacts, as an object
+    array; None for any other array or value (logarithms, SymPy numbers, floats)."""
+    if not isinstance(a, np.ndarray) or a.dtype != object:
+        return None
+    out = []
+    for v in a.flat:
+        if type(v) is not Exact or v.logs:
+            return None
+        out.append(v.r)
+    return np.fromiter(out, dtype=object, count=a.size).reshape(a.shape)
+
+
+def exacts(r):
+    """An object array of Exacts of an object array of rationals (`rationals`, undone)."""
+    return np.fromiter(map(Exact, r.flat), dtype=object, count=r.size).reshape(r.shape)
+
+
 def _any_exact(seq) -> bool:
     for v in seq:
         if isinstance(v, (list, tuple)):
