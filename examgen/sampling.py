@@ -147,10 +147,17 @@ def _exact_one(v):
     if isinstance(v, (Fraction, Q)):
         return Exact(v)
     if isinstance(v, str):
-        return Exact(Fraction(v))
+        return Exact(_rational_text(v))
     if ops.is_exact(v):  # SymPy
         return from_sympy(v)
     return Exact(Fraction(str(v)))
+
+
+@lru_cache(maxsize=1024)
+def _rational_text(text: str) -> Q:
+    """The rational a text like "7/10" stands for (remembered: samplers pass the same few, and
+    Fraction parses a text with a regular expression)."""
+    return Q(Fraction(text))
 
 
 def float_params(params: dict) -> dict:
@@ -217,7 +224,7 @@ def bound_violation(values: dict) -> str | None:
                     r = entry.r
                     if -MAX_NUMERATOR <= r.numerator <= MAX_NUMERATOR and r.denominator <= MAX_DENOMINATOR:
                         continue
-            elif t is int and -MAX_NUMERATOR <= entry <= MAX_NUMERATOR:
+            elif (t is int or t is np.int64) and -MAX_NUMERATOR <= entry <= MAX_NUMERATOR:
                 continue
             why = hand_workable(entry)
             if why:
@@ -226,30 +233,34 @@ def bound_violation(values: dict) -> str | None:
 
 
 _SKIPPED = (str, bool, np.bool_, type(None))
+_SKIPPED_TYPES = frozenset(_SKIPPED)
 
 
 def _numbers(v, out: list) -> list:
     """The numbers nested in v, in order, appended to `out` (a loop, not a generator per entry:
-    the bound walks every value of every candidate draw)."""
+    the bound walks every value of every candidate draw). The common containers and leaves are
+    told by their exact type first (an Exact has no free symbols), without isinstance chains."""
     t = type(v)
-    if t is Exact or t is int:   # the common leaves, told by their exact type (an Exact has no free symbols)
+    if t is Exact or t is int:
         out.append(v)
-        return out
-    if t is dict:
-        for x in v.values():
-            _numbers(x, out)
-        return out
-    if isinstance(v, _SKIPPED):
-        return out
-    if isinstance(v, dict):
+    elif t is dict or t is list or t is tuple or (t is np.ndarray and v.dtype == object):
+        for x in (v.values() if t is dict else v.flat if t is np.ndarray else v):
+            tx = type(x)
+            if tx is Exact or tx is int:
+                out.append(x)
+            elif tx not in _SKIPPED_TYPES:
+                _numbers(x, out)
+    elif t is np.ndarray and v.dtype.kind in "biuf":
+        if v.dtype.kind != "b":   # NumPy's numbers, every one (its booleans are none)
+            out.extend(v.flat)
+    elif isinstance(v, _SKIPPED):
+        pass
+    elif isinstance(v, dict):
         for x in v.values():
             _numbers(x, out)
     elif isinstance(v, (list, tuple, np.ndarray)):
         for x in (v.flat if isinstance(v, np.ndarray) else v):
-            if type(x) is Exact:
-                out.append(x)
-            else:
-                _numbers(x, out)
+            _numbers(x, out)
     elif not _symbolic(v):
         out.append(v)
     return out

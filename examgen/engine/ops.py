@@ -204,7 +204,8 @@ def to_float(a):
     if isinstance(a, np.ndarray):
         if a.dtype != object:
             return np.asarray(a, dtype=float)
-        return np.fromiter(map(_float, a.flat), dtype=float, count=a.size).reshape(a.shape)
+        floats = [v.__float__() if type(v) is Exact else _float(v) for v in a.flat]   # (Exacts: the common case)
+        return np.fromiter(floats, dtype=float, count=a.size).reshape(a.shape)
     if is_exact(a):
         return _float(a)
     if np.ndim(a):
