@@ -16,7 +16,7 @@ from functools import lru_cache
 import numpy as np
 
 from .engine import ops
-from .engine.exact import Q, Exact, from_sympy
+from .engine.exact import Exact, Q, from_sympy
 from .engine.exact import log as exact_log
 from .seeds import PROFILES, derive_seed  # noqa: F401 - (re-exported: the samplers' names)
 

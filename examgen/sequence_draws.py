@@ -20,7 +20,7 @@ from itertools import product
 
 from .engine import activations, lstm, ops, rnn
 from .engine import exact as exact_number
-from .engine.exact import Q   # GMP rationals: fractions.Fraction's values, some ten times faster
+from .engine.exact import Q  # GMP rationals: fractions.Fraction's values, some ten times faster
 from .sampling import exact
 
 # --- RNN ----------------------------------------------------------------------------------------
