@@ -224,8 +224,12 @@ def bound_violation(values: dict) -> str | None:
                     r = entry.r
                     if -MAX_NUMERATOR <= r.numerator <= MAX_NUMERATOR and r.denominator <= MAX_DENOMINATOR:
                         continue
-            elif (t is int or t is np.int64) and -MAX_NUMERATOR <= entry <= MAX_NUMERATOR:
-                continue
+            elif t is int or t is np.int64:
+                if -MAX_NUMERATOR <= entry <= MAX_NUMERATOR:
+                    continue
+            elif getattr(entry, "is_Rational", False) is True:   # a SymPy rational
+                if -MAX_NUMERATOR <= entry.p <= MAX_NUMERATOR and entry.q <= MAX_DENOMINATOR:
+                    continue
             why = hand_workable(entry)
             if why:
                 return f"{name}: {why}"
@@ -253,6 +257,10 @@ def _numbers(v, out: list) -> list:
     elif t is np.ndarray and v.dtype.kind in "biuf":
         if v.dtype.kind != "b":   # NumPy's numbers, every one (its booleans are none)
             out.extend(v.flat)
+    elif t in _SKIPPED_TYPES:
+        pass
+    elif getattr(v, "is_Rational", False) is True:   # a SymPy rational: a number, no free symbols
+        out.append(v)
     elif isinstance(v, _SKIPPED):
         pass
     elif isinstance(v, dict):

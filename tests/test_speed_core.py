@@ -95,7 +95,8 @@ def test_bound_violation_agrees_with_hand_workable_of_every_number():
     rng = np.random.default_rng(7)
     near = [MAX_NUMERATOR - 1, MAX_NUMERATOR, MAX_NUMERATOR + 1]
     pool = [Exact(Q(p, q)) for p in (-301, -300, 1, 299, 300, 301) for q in (1, 2, 299, 300, 301)]
-    pool += [Exact(Q(1, 2)) * log(2), log(30) / 7, log(2) * log(3), sp.Rational(301, 2), sp.Symbol("h") * 1000,
+    pool += [Exact(Q(1, 2)) * log(2), log(30) / 7, log(2) * log(3), sp.Rational(301, 2), sp.Rational(-1, 300),
+             sp.Integer(300), sp.Integer(-301), sp.Symbol("h") * 1000, sp.sqrt(2),
              0.5, "text", True, None] + near + [-n for n in near]
     for _ in range(400):
         entries = [pool[i] for i in rng.integers(len(pool), size=int(rng.integers(1, 6)))]

@@ -19,7 +19,9 @@ from .exact import Exact
 def is_exact(a) -> bool:
     """True for Exact and SymPy numbers and object arrays (of them)."""
     t = type(a)
-    if t is float or t is int or t is np.float64:   # the common case, decided without a walk of the MRO
+    if t is Exact:   # the common cases, decided without a walk of the MRO
+        return True
+    if t is float or t is int or t is np.float64:
         return False
     if isinstance(a, np.ndarray):
         return a.dtype == object
