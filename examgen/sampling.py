@@ -63,7 +63,7 @@ class Draw:
     def ints(self, lo: int, hi: int, shape=(), nonzero: bool = False):
         """Integers in [lo, hi]: exact in the exam profile, floats in the drill profile."""
         values = self.rng.integers(lo, hi + 1, size=shape)
-        while nonzero and np.any(values == 0):
+        while nonzero and (values == 0).any():
             values = np.where(values == 0, self.rng.integers(lo, hi + 1, size=shape), values)
         return exact(values) if self.exam else np.asarray(values, dtype=float)
 
@@ -71,7 +71,7 @@ class Draw:
         """Multiples of `step` (e.g. 1/2) in [lo, hi], exact in the exam profile."""
         k_lo, k_hi, step = _grid(lo, hi, step)
         ks = self.rng.integers(k_lo, k_hi + 1, size=shape)
-        while nonzero and np.any(ks == 0):
+        while nonzero and (ks == 0).any():
             ks = np.where(ks == 0, self.rng.integers(k_lo, k_hi + 1, size=shape), ks)
         if self.exam:   # k·step as rationals (an array times an Exact asks it for __array__ & co.)
             return exact(np.asarray(ks, dtype=object) * Q(step))
@@ -80,7 +80,7 @@ class Draw:
     def decimals(self, lo: float, hi: float, shape=(), places: int = 2, nonzero: bool = False):
         """Uniform decimals in [lo, hi] rounded to `places` (always float64)."""
         values = np.round(self.rng.uniform(lo, hi, size=shape), places)
-        while nonzero and np.any(values == 0):
+        while nonzero and (values == 0).any():
             values = np.where(values == 0, np.round(self.rng.uniform(lo, hi, size=shape), places), values)
         return values if np.ndim(values) else float(values)
 

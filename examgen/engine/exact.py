@@ -133,6 +133,8 @@ class Exact:
         return o - self
 
     def __neg__(self):
+        if not self.logs:
+            return Exact(-self.r)
         return Exact(-self.r, tuple((a, -c) for a, c in self.logs))
 
     def __pos__(self):
@@ -401,7 +403,15 @@ def _sympy():
 
 
 def _is_sympy(v) -> bool:
-    return any((c.__module__ or "").startswith("sympy") for c in type(v).__mro__[:-1])
+    """Whether v is SymPy's: of a class of SymPy's or derived from one (e.g. a Function defined
+    in the engine; SymPy's undefined functions, e.g. sigma(g), have classes whose __module__ is None)."""
+    return _sympy_class(type(v))
+
+
+@lru_cache(maxsize=1024)
+def _sympy_class(t: type) -> bool:
+    # (remembered per class: the walk of the MRO was asked again and again of the same few classes)
+    return any((c.__module__ or "").startswith("sympy") for c in t.__mro__[:-1])
 
 
 def _coerce(v):
