@@ -45,7 +45,8 @@ class Draw:
     # --- plain choices -------------------------------------------------------------
     def choice(self, options):
         """One of a sequence (its order matters, so pass lists or tuples, not sets)."""
-        options = list(options)
+        if not isinstance(options, (list, tuple)):
+            options = list(options)
         return options[int(self.rng.integers(len(options)))]
 
     def size(self, lo: int, hi: int) -> int:

@@ -143,8 +143,9 @@ def _solve_gate(rng, k1, k2, x1, x2, h0, h1, recurrent: bool):
     return a, Q(0), k1 - a * x1
 
 
+@lru_cache(maxsize=1024)
 def _log_multiple(v: Q, q: int):
-    """v · ln q, exact."""
+    """v · ln q, exact (remembered: the weights are a few small multiples of ln 2 and ln 3)."""
     return exact_number.rational(v) * exact_number.log(q)
 
 
