@@ -54,7 +54,7 @@ class Draw:
         return int(self.rng.integers(lo, hi + 1))
 
     def permutation(self, n: int) -> list[int]:
-        return [int(i) for i in self.rng.permutation(n)]
+        return self.rng.permutation(n).tolist()   # (Python ints, without a loop)
 
     # --- numbers -------------------------------------------------------------------
     def array(self, values):

@@ -200,24 +200,12 @@ def numeric_if_nested(params: dict) -> dict:
     """Exact parameters as floats when some u ≠ 0 and a gate is no fraction: h[t−1] then enters
     every later excitation and exact closed forms nest e^… inside e^… without end. (The exam's
     two-step recurrent LSTMs, with excitations k ln q, stay exact: every gate is a fraction.)"""
-    return _numeric_if_nested(params)[0]
-
-
-def forward_as_solved(params: dict) -> tuple[dict, dict]:
-    """(numeric_if_nested(params), the forward pass of those parameters): the pass is run once,
-    not again after numeric_if_nested ran it to see whether every gate is a fraction."""
-    p, fw = _numeric_if_nested(params)
-    return p, fw if fw is not None else forward(p["x"], p["h0"], p["c0"], weights_of(p), p["variant"])
-
-
-def _numeric_if_nested(params: dict) -> tuple[dict, dict | None]:
-    """(numeric_if_nested's parameters, the forward pass of them when it took one to decide)."""
     exact = ops.is_exact(params["x"]) or any(ops.is_exact(params[k]) for k in WEIGHT_NAMES)
     recurrent = any(ops.to_float(params["u_" + e]) != 0 for e in EXCITATIONS)
     if not exact or not recurrent:
-        return params, None
+        return params
     if len(params["x"]) <= 3:
         fw = forward(params["x"], params["h0"], params["c0"], weights_of(params), params["variant"])
         if all(v.is_Rational for k in ("f", "i", "o", "g") for v in fw[k]):
-            return params, fw
-    return {k: (v if isinstance(v, str) else ops.to_float(v)) for k, v in params.items()}, None
+            return params
+    return {k: (v if isinstance(v, str) else ops.to_float(v)) for k, v in params.items()}
