@@ -38,11 +38,8 @@ def _sympy():
 
 def _map(f, a):
     """Apply a scalar SymPy function to a SymPy number or every entry of an object array."""
-    if isinstance(a, np.ndarray):
-        out = np.empty(a.shape, dtype=object)
-        for idx, v in np.ndenumerate(a):
-            out[idx] = f(v)
-        return out
+    if isinstance(a, np.ndarray):   # (entry by entry in order, as np.ndenumerate would, without its index tuples)
+        return np.fromiter(map(f, a.flat), dtype=object, count=a.size).reshape(a.shape)
     return f(a)
 
 
