@@ -44,3 +44,53 @@ def test_a_value_on_the_bound_is_left_to_sympy(monkeypatch):
     assert not MODULE._too_steep(p)
     monkeypatch.setattr(MODULE, "MAX_VALUE", abs(exact) - sp.Rational(1, 10**9))
     assert MODULE._too_steep(p)
+
+
+def graph_expressions(n: int):
+    """Every expression of n exam graphs (nodes, partials, totals, ∂y/∂x, right and path-dropped)
+    with each ∂y/∂x in the nodes and the graph's nodes in the inputs."""
+    for p in exam_draws(n, seed=1):
+        nodes = MODULE.parse_graph(p["graph"])
+        _, direct, full, total = flowgraph._symbolic(nodes, flowgraph.INPUTS)
+        exprs = [*nodes.values(), *(d for ps in direct.values() for d in ps.values())]
+        for totals in (total, flowgraph.totals_direct_only(nodes, direct)):
+            exprs += [*totals.values()]
+            yield exprs, flowgraph.chain_sum(direct, totals), full
+
+
+def test_the_polynomial_route_builds_what_xreplace_and_expand_build():
+    hand = [({"g": "x/2 + 3*z", "h": "g^3 - x*z/3", "y": "g*h - 2"}, None),   # fractions, a cube
+            ({"g": "x*z", "h": "g + w^2", "y": "h^2 - g/5"}, None)]
+    cases = [(dn, full) for _, dn, full in graph_expressions(120)]
+    for graph, _ in hand:
+        nodes = MODULE.parse_graph(graph)
+        _, direct, full, total = flowgraph._symbolic(nodes, flowgraph.INPUTS)
+        cases.append((flowgraph.chain_sum(direct, total), full))
+    fast = 0
+    for dn, full in cases:
+        old = flowgraph.tidy(dn.xreplace({flowgraph.symbol(n): f for n, f in full.items()}))
+        new = flowgraph._in_inputs.__wrapped__(dn, tuple(full.items()), flowgraph.INPUTS)
+        assert new == old and sp.srepr(new) == sp.srepr(old), (dn, full)
+        fast += flowgraph._polynomial(dn, flowgraph.INPUTS, {n: flowgraph._input_polynomial(f, flowgraph.INPUTS)
+                                                             for n, f in full.items()}) is not None
+    assert fast > len(cases) / 2   # (four of the seven shapes, and the hand cases)
+
+
+def test_the_polynomial_printer_writes_what_sympy_writes():
+    rng = random.Random(2)
+    syms = sp.symbols("g h u v w x z", real=True)
+    exprs = [e for es, _, _ in graph_expressions(60) for e in es]
+    for _ in range(300):   # random expanded polynomials: signs, powers, constants, `2 - x`
+        terms = [rng.choice([-12, -3, -2, -1, 1, 2, 3, 5])
+                 * sp.Mul(*[s ** rng.choice([1, 1, 2, 3]) for s in rng.sample(syms, rng.randint(0, 3))])
+                 for _ in range(rng.randint(1, 4))]
+        exprs.append(sp.expand(sp.Add(*terms)))
+    printed = 0
+    for e in exprs:
+        fast = MODULE._polynomial_tex(e)
+        if fast is not None:
+            printed += 1
+            assert fast == MODULE._latex().doprint(e), e
+    assert printed > len(exprs) / 2
+    assert MODULE._polynomial_tex(2 - syms[5]) == "2 - x" and MODULE._polynomial_tex(sp.Integer(-3)) == "-3"
+    assert MODULE._polynomial_tex(syms[5] * (syms[6] + 1)) is None   # a product of a sum: SymPy's own layout

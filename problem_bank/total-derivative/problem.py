@@ -176,7 +176,50 @@ def _tex(e) -> str:
     """LaTeX of an expression with σ shown (pure, so cached: graphs repeat across instances)."""
     from examgen.engine import flowgraph
 
-    return _latex().doprint(flowgraph.display(e))
+    fast = _polynomial_tex(e)
+    return fast if fast is not None else _latex().doprint(flowgraph.display(e))
+
+
+def _polynomial_tex(e) -> str | None:
+    """SymPy's LaTeX of an expanded polynomial with integer coefficients in one-letter variables
+    (most nodes, and ∂y/∂x on four of the seven shapes), written without SymPy's slow printer;
+    None for anything else. Its terms in lex order of their exponents over the variables in
+    alphabetical order, but `2 - x` (a positive number and a −c·v) as SymPy keeps it."""
+    terms = [_monomial(t) for t in (e.args if e.is_Add else (e,))]
+    if None in terms:
+        return None
+    names = sorted({v for _, factors in terms for v, _ in factors})
+    if len(terms) == 2 and not terms[0][1] and terms[0][0] > 0 and terms[1][0] < 0 and len(terms[1][1]) == 1 \
+            and e.args[1].is_Mul:
+        ordered = terms
+    else:
+        ordered = sorted(terms, key=lambda t: [dict(t[1]).get(v, 0) for v in names], reverse=True)
+    out = ""
+    for i, (c, factors) in enumerate(ordered):
+        body = " ".join(v if k == 1 else f"{v}^{{{k}}}" for v, k in factors)
+        if not factors:
+            body = str(abs(c)) if i else str(c)  # a lone first number keeps its sign: -3
+        elif abs(c) != 1:
+            body = f"{abs(c)} {body}"
+        out += (" - " if c < 0 else " + ") + body if i else ("- " if c < 0 and factors else "") + body
+    return out
+
+
+def _monomial(t) -> tuple | None:
+    """(integer coefficient, ((variable, exponent), …)) of c·v^k·… in one-letter variables, else None."""
+    args = t.args if t.is_Mul else (t,)
+    c, factors = 1, []
+    for i, f in enumerate(args):
+        if f.is_Integer and i == 0:
+            c = int(f)
+        elif f.is_Symbol and len(f.name) == 1 and f.name.isalpha():
+            factors.append((f.name, 1))
+        elif f.is_Pow and f.base.is_Symbol and len(f.base.name) == 1 and f.base.name.isalpha() and f.exp.is_Integer \
+                and f.exp > 1:
+            factors.append((f.base.name, int(f.exp)))
+        else:
+            return None
+    return c, tuple(sorted(factors))
 
 
 @lru_cache(maxsize=None)
@@ -202,11 +245,17 @@ def _same(a, b) -> bool:
     return sp.simplify(d) == 0
 
 
+def _differ_at_point(a, b) -> bool:
+    """Exact values of two expressions at the point differ (so the expressions do): most draws are
+    settled so, without SymPy. Floats (drill) settle nothing: their rounding differs by route."""
+    return getattr(a, "is_Rational", False) is True and getattr(b, "is_Rational", False) is True and a != b
+
+
 def mistake_path_dropped(p, s):
     from examgen.engine import flowgraph
 
     wrong = flowgraph.derivative_direct_only(s)
-    if _same(wrong["dy_dx_nodes"], s["dy_dx_nodes"]):
+    if not _differ_at_point(wrong["dy_dx_at"], s["dy_dx_at"]) and _same(wrong["dy_dx_nodes"], s["dy_dx_nodes"]):
         return None  # no path runs through a later node: nothing to drop
     return {**wrong, "dy_dx": flowgraph.display(wrong["dy_dx"]), "dy_dg": wrong["total_values"]["g"]}
 
