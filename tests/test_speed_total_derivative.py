@@ -94,3 +94,20 @@ def test_the_polynomial_printer_writes_what_sympy_writes():
     assert printed > len(exprs) / 2
     assert MODULE._polynomial_tex(2 - syms[5]) == "2 - x" and MODULE._polynomial_tex(sp.Integer(-3)) == "-3"
     assert MODULE._polynomial_tex(syms[5] * (syms[6] + 1)) is None   # a product of a sum: SymPy's own layout
+
+
+def test_values_in_fractions_are_what_xreplace_gives():
+    for p in exam_draws(80, seed=3):
+        try:
+            s = flowgraph.total_derivative(MODULE.parse_graph(p["graph"]), MODULE.point_values(p["point"]))
+        except ValueError:
+            continue
+        env = {flowgraph.symbol(k): v for k, v in MODULE.point_values(p["point"]).items()}
+        for name, e in s["nodes"].items():   # the node values, as xreplace finds them
+            env[flowgraph.symbol(name)] = flowgraph._node_value(name, e.xreplace(env))
+        assert env == s["env"]
+        wrong = flowgraph.derivative_direct_only(s)
+        for e in [*(d for ps in s["partials"].values() for d in ps.values()), *s["totals"].values(),
+                  *wrong["totals"].values(), s["dy_dx_nodes"], wrong["dy_dx_nodes"]]:
+            old = flowgraph._closed_form(e.xreplace(env))
+            assert flowgraph.at_point(e, env) == old and type(flowgraph.at_point(e, env)) is type(old), (p, e)

@@ -113,9 +113,30 @@ def tidy(e, inputs=INPUTS):
     return sp.expand(e) if e.is_polynomial(*map(symbol, inputs)) else e
 
 
-def at_point(e, env: dict):
-    """The exact value of an expression at {symbol: value}, in its simplest closed form."""
-    return _closed_form(e.xreplace(env))
+def at_point(e, env: dict, rational: dict | None = None):
+    """The exact value of an expression at {symbol: value}, in its simplest closed form
+    (`rational`: env's rational values as _rational_values gives them, when the caller has them)."""
+    v = _rational_at(e, _rational_values(env) if rational is None else rational)
+    return v if v is not None else _closed_form(e.xreplace(env))
+
+
+def _rational_values(env: dict) -> dict:
+    """{name: value as a constant polynomial} of env's rational values."""
+    return {s.name: {(): _fraction(v)} for s, v in env.items() if getattr(v, "is_Rational", False)}
+
+
+def _fraction(v):
+    return int(v.p) if v.q == 1 else Fraction(int(v.p), int(v.q))
+
+
+def _rational_at(e, rational: dict):
+    """e's value as a SymPy Rational where e is a polynomial and the values it uses are rational
+    (most of an exam's values), worked in fractions without xreplace; else None."""
+    poly = _polynomial(e, (), rational)
+    if poly is None:
+        return None
+    c = sum(poly.values())
+    return sp.Rational(c.numerator, c.denominator)
 
 
 def _closed_form(v):
@@ -191,17 +212,20 @@ def _fresh(v):
 def _total_derivative(nodes: dict, point: dict, wrt: str, inputs: tuple) -> dict:
     nodes, direct, full, total = _symbolic(nodes, inputs)
     env = {symbol(k): _number(v) for k, v in point.items()}
+    rational = _rational_values(env)
     for name, e in nodes.items():
-        env[symbol(name)] = _node_value(name, e.xreplace(env))
+        exact = _rational_at(e, rational)
+        env[symbol(name)] = exact if exact is not None else _node_value(name, e.xreplace(env))
+        rational.update(_rational_values({symbol(name): env[symbol(name)]}))
     feeds = {v: [u for u in nodes if v in direct[u]] for v in tuple(inputs) + tuple(nodes)}
     g = {"nodes": nodes, "output": list(nodes)[-1], "partials": direct, "feeds": feeds, "full": full,
          "env": env, "wrt": wrt, "inputs": tuple(inputs),
          "floats": any(isinstance(v, float) for v in point.values())}
     num = _converter(g)
     g["values"] = {n: num(env[symbol(n)]) for n in nodes}
-    g["partial_values"] = {u: {v: num(at_point(d, env)) for v, d in ps.items()} for u, ps in direct.items()}
+    g["partial_values"] = {u: {v: num(at_point(d, env, rational)) for v, d in ps.items()} for u, ps in direct.items()}
     g["totals"] = total
-    g["total_values"] = {v: num(at_point(t, env)) for v, t in g["totals"].items()}
+    g["total_values"] = {v: num(at_point(t, env, rational)) for v, t in g["totals"].items()}
     return {**g, **derivative(g, g["totals"])}
 
 
@@ -231,7 +255,7 @@ def _polynomial(e, inputs: tuple, known: dict) -> dict | None:
     """e as a polynomial in the inputs, each node in `known` ({name: its polynomial}) replaced by
     its polynomial; None where e is not built as one (σ, ln, a division, a float, another symbol)."""
     if e.is_Rational:
-        return {(0,) * len(inputs): int(e.p) if e.q == 1 else Fraction(int(e.p), int(e.q))}
+        return {(0,) * len(inputs): _fraction(e)}
     if e.is_Symbol:
         if e.name in known:
             return known[e.name]
@@ -289,9 +313,9 @@ def _symbolic_cached(items: tuple, inputs: tuple):
 
 def derivative_direct_only(g: dict) -> dict:
     """A student mistake: ∂y/∂x with each dy/dv taken as the partial ∂y/∂v (later paths dropped)."""
-    direct, num = totals_direct_only(g["nodes"], g["partials"]), _converter(g)
+    direct, num, rational = totals_direct_only(g["nodes"], g["partials"]), _converter(g), _rational_values(g["env"])
     return {**derivative(g, direct), "totals": direct,
-            "total_values": {v: num(at_point(t, g["env"])) for v, t in direct.items()}}
+            "total_values": {v: num(at_point(t, g["env"], rational)) for v, t in direct.items()}}
 
 
 def _converter(g: dict):

@@ -205,6 +205,11 @@ def _polynomial_tex(e) -> str | None:
     return out
 
 
+def _letter(name: str) -> bool:
+    """A one-letter ASCII name: SymPy's LaTeX writes it as it is."""
+    return len(name) == 1 and name.isascii() and name.isalpha()
+
+
 def _monomial(t) -> tuple | None:
     """(integer coefficient, ((variable, exponent), …)) of c·v^k·… in one-letter variables, else None."""
     args = t.args if t.is_Mul else (t,)
@@ -212,9 +217,9 @@ def _monomial(t) -> tuple | None:
     for i, f in enumerate(args):
         if f.is_Integer and i == 0:
             c = int(f)
-        elif f.is_Symbol and len(f.name) == 1 and f.name.isalpha():
+        elif f.is_Symbol and _letter(f.name):
             factors.append((f.name, 1))
-        elif f.is_Pow and f.base.is_Symbol and len(f.base.name) == 1 and f.base.name.isalpha() and f.exp.is_Integer \
+        elif f.is_Pow and f.base.is_Symbol and _letter(f.base.name) and f.exp.is_Integer \
                 and f.exp > 1:
             factors.append((f.base.name, int(f.exp)))
         else:
