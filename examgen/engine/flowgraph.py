@@ -80,8 +80,12 @@ def _small(e, k: int) -> bool:
 def partials(nodes: dict, inputs=INPUTS) -> dict:
     """{u: {v: ∂u/∂v}} for every variable v (input or earlier node) that u uses directly."""
     names = tuple(nodes) + tuple(inputs)
-    return {name: dict(_node_partials(name, e, tuple(v for v in names if symbol(v) in e.free_symbols)))
-            for name, e in nodes.items()}
+    return {name: dict(_node_partials(name, e, _used(e, names))) for name, e in nodes.items()}
+
+
+def _used(e, names: tuple) -> tuple:
+    free = e.free_symbols
+    return tuple(v for v in names if symbol(v) in free)
 
 
 @lru_cache(maxsize=4096)  # pure: graphs share most of their nodes (g = 2x + z, h = g²)
@@ -210,7 +214,7 @@ def _fresh(v):
 
 
 def _total_derivative(nodes: dict, point: dict, wrt: str, inputs: tuple) -> dict:
-    nodes, direct, full, total = _symbolic(nodes, inputs)
+    nodes, direct, total = _symbolic(nodes, inputs)
     env = {symbol(k): _number(v) for k, v in point.items()}
     rational = _rational_values(env)
     for name, e in nodes.items():
@@ -218,7 +222,7 @@ def _total_derivative(nodes: dict, point: dict, wrt: str, inputs: tuple) -> dict
         env[symbol(name)] = exact if exact is not None else _node_value(name, e.xreplace(env))
         rational.update(_rational_values({symbol(name): env[symbol(name)]}))
     feeds = {v: [u for u in nodes if v in direct[u]] for v in tuple(inputs) + tuple(nodes)}
-    g = {"nodes": nodes, "output": list(nodes)[-1], "partials": direct, "feeds": feeds, "full": full,
+    g = {"nodes": nodes, "output": list(nodes)[-1], "partials": direct, "feeds": feeds,
          "env": env, "wrt": wrt, "inputs": tuple(inputs),
          "floats": any(isinstance(v, float) for v in point.values())}
     num = _converter(g)
@@ -232,22 +236,25 @@ def _total_derivative(nodes: dict, point: dict, wrt: str, inputs: tuple) -> dict
 def derivative(g: dict, total: dict) -> dict:
     """From the totals dy/dv: ∂y/∂x in the node names, in the inputs alone, and at the point."""
     dy_dx_nodes = chain_sum(g["partials"], total, g["wrt"])
-    return {"dy_dx_nodes": dy_dx_nodes, "dy_dx": _in_inputs(dy_dx_nodes, tuple(g["full"].items()), g["inputs"]),
+    return {"dy_dx_nodes": dy_dx_nodes, "dy_dx": _in_inputs(dy_dx_nodes, tuple(g["nodes"].items()), g["inputs"]),
             "dy_dx_at": _converter(g)(at_point(dy_dx_nodes, g["env"]))}
 
 
 @lru_cache(maxsize=1024)
-def _in_inputs(dy_dx_nodes, full: tuple, inputs: tuple):
+def _in_inputs(dy_dx_nodes, nodes: tuple, inputs: tuple):
     """∂y/∂x with every node replaced by its expression in the inputs, tidied."""
-    poly = _polynomial(dy_dx_nodes, inputs, {n: _input_polynomial(f, inputs) for n, f in full})
+    known: dict = {}   # {node: its polynomial in the inputs, or None}
+    for name, e in nodes:
+        known[name] = _polynomial(e, inputs, known)
+    poly = _polynomial(dy_dx_nodes, inputs, known)
     if poly is not None:  # a polynomial graph: expanded by hand, far faster than xreplace and expand
         return _expanded(poly, inputs)
-    return tidy(dy_dx_nodes.xreplace({symbol(n): f for n, f in full}), inputs)
+    return tidy(dy_dx_nodes.xreplace({symbol(n): f for n, f in _composed(nodes)}), inputs)
 
 
-@lru_cache(maxsize=4096)  # pure: graphs share most of their nodes
-def _input_polynomial(e, inputs: tuple) -> dict | None:
-    return _polynomial(e, inputs, {})
+@lru_cache(maxsize=1024)  # (the right ∂y/∂x and the path-dropped one substitute the same nodes)
+def _composed(nodes: tuple) -> tuple:
+    return tuple(compose(dict(nodes)).items())
 
 
 # Polynomials in the inputs as {exponents of the inputs: coefficient (int or Fraction)}.
@@ -299,16 +306,16 @@ def _expanded(poly: dict, inputs: tuple):
 
 
 def _symbolic(nodes: dict, inputs: tuple):
-    """(nodes, partials, nodes in the inputs, totals dy/dv): the graph's point-free work, cached."""
-    nodes, direct, full, total = _symbolic_cached(tuple(nodes.items()), inputs)
-    return dict(nodes), {u: dict(ps) for u, ps in direct.items()}, dict(full), dict(total)
+    """(nodes, partials, totals dy/dv): the graph's point-free work, cached."""
+    nodes, direct, total = _symbolic_cached(tuple(nodes.items()), inputs)
+    return dict(nodes), {u: dict(ps) for u, ps in direct.items()}, dict(total)
 
 
 @lru_cache(maxsize=1024)
 def _symbolic_cached(items: tuple, inputs: tuple):
     nodes = dict(items)
     direct = partials(nodes, inputs)
-    return nodes, direct, compose(nodes), totals(nodes, direct)
+    return nodes, direct, totals(nodes, direct)
 
 
 def derivative_direct_only(g: dict) -> dict:
