@@ -3,6 +3,7 @@ import random
 
 import sympy as sp
 
+from examgen import formatting
 from examgen.bank import get
 from examgen.engine import flowgraph
 
@@ -79,7 +80,7 @@ def test_the_polynomial_route_builds_what_xreplace_and_expand_build():
 
 def test_the_polynomial_printer_writes_what_sympy_writes():
     rng = random.Random(2)
-    syms = sp.symbols("g h u v w x z", real=True)
+    syms = sp.symbols("A Z a b g h u v w x z", real=True)   # (capitals sort before small letters)
     exprs = [e for es, _, _ in graph_expressions(60) for e in es]
     for _ in range(300):   # random expanded polynomials: signs, powers, constants, `2 - x`
         terms = [rng.choice([-12, -3, -2, -1, 1, 2, 3, 5])
@@ -91,10 +92,10 @@ def test_the_polynomial_printer_writes_what_sympy_writes():
         fast = MODULE._polynomial_tex(e)
         if fast is not None:
             printed += 1
-            assert fast == MODULE._latex().doprint(e), e
+            assert fast == MODULE._latex().doprint(e) == formatting.latex(e), e   # (solution.md's |tex)
     assert printed > len(exprs) / 2
-    assert MODULE._polynomial_tex(2 - syms[5]) == "2 - x" and MODULE._polynomial_tex(sp.Integer(-3)) == "-3"
-    assert MODULE._polynomial_tex(syms[5] * (syms[6] + 1)) is None   # a product of a sum: SymPy's own layout
+    assert MODULE._polynomial_tex(2 - syms[9]) == "2 - x" and MODULE._polynomial_tex(sp.Integer(-3)) == "-3"
+    assert MODULE._polynomial_tex(syms[9] * (syms[10] + 1)) is None   # a product of a sum: SymPy's own layout
 
 
 def test_values_in_fractions_are_what_xreplace_gives():

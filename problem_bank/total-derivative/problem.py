@@ -164,7 +164,9 @@ def solve(p):
     node_tex = {n: _tex(e) for n, e in s["nodes"].items()}
     nt = {n: _tex(flowgraph.symbol(n)) for n in (*flowgraph.INPUTS, *s["nodes"])}  # u1 → u_{1}
     held = [k for k in point if k != "x"]
+    shown = [*(d for ps in s["partials"].values() for d in ps.values()), *s["totals"].values(), s["dy_dx_nodes"]]
     return {**s, "dy_dx": flowgraph.display(s["dy_dx"]),  # σ, as a student writes it, not exponentials
+            "poly_tex": {e: t for e in shown if not e.is_number and (t := _polynomial_tex(e)) is not None},
             "dy_dg": s["total_values"]["g"], "dy_dh": s["total_values"]["h"],
             "point_values": point, "node_tex": node_tex, "dy_dx_tex": _tex(s["dy_dx"]), "nt": nt,
             "names": list(s["nodes"]), "held": held, "uses_sigma": any("sigma" in t for t in node_tex.values()),
@@ -180,6 +182,7 @@ def _tex(e) -> str:
     return fast if fast is not None else _latex().doprint(flowgraph.display(e))
 
 
+@lru_cache(maxsize=4096)  # pure: graphs share most of their partials and totals
 def _polynomial_tex(e) -> str | None:
     """SymPy's LaTeX of an expanded polynomial with integer coefficients in one-letter variables
     (most nodes, and ∂y/∂x on four of the seven shapes), written without SymPy's slow printer;
