@@ -166,7 +166,11 @@ def solve(p):
     held = [k for k in point if k != "x"]
     shown = [*(d for ps in s["partials"].values() for d in ps.values()), *s["totals"].values(), s["dy_dx_nodes"]]
     return {**s, "dy_dx": flowgraph.display(s["dy_dx"]),  # σ, as a student writes it, not exponentials
+            # the solution's LaTeX pieces, made here once (Jinja's macros are slow): an expanded
+            # polynomial as SymPy writes it (the rest: |tex), u(x, z), dy/du (nothing for y itself)
             "poly_tex": {e: t for e in shown if not e.is_number and (t := _polynomial_tex(e)) is not None},
+            "fn": {u: f"{nt[u]}({', '.join(nt[v] for v in ps)})" for u, ps in s["partials"].items()},
+            "dy_d": {u: "" if u == s["output"] else rf"\frac{{dy}}{{d{nt[u]}}}" for u in s["nodes"]},
             "dy_dg": s["total_values"]["g"], "dy_dh": s["total_values"]["h"],
             "point_values": point, "node_tex": node_tex, "dy_dx_tex": _tex(s["dy_dx"]), "nt": nt,
             "names": list(s["nodes"]), "held": held, "uses_sigma": any("sigma" in t for t in node_tex.values()),
