@@ -113,3 +113,19 @@ def test_values_in_fractions_are_what_xreplace_gives():
                   *wrong["totals"].values(), s["dy_dx_nodes"], wrong["dy_dx_nodes"]]:
             old = flowgraph._closed_form(e.xreplace(env))
             assert flowgraph.at_point(e, env) == old and type(flowgraph.at_point(e, env)) is type(old), (p, e)
+
+
+def test_the_solution_writes_dy_dx_as_the_problems_own_printer_does():
+    from examgen import render
+
+    problem = get("total-derivative")
+    graphs = [({"g": "x*z", "h": "ln(g)", "y": "x*h"}, r"\ln{\left("),     # a ln in ∂y/∂x: _tex's ln
+              ({"g": "x - 2*z", "h": "g/4", "y": "h - x"}, r"= - \frac{3}{4}.$$")]  # a number: SymPy's sign
+    insts = [problem.from_params({"graph": g, "point": {"x": 1, "z": 2}}) for g, _ in graphs]
+    insts += [problem.sample(seed) for seed in range(25)]
+    for i, inst in enumerate(insts):
+        shown = render.solution(inst)
+        inst.values["dy_dx_tex"] = MODULE._tex(inst.values["dy_dx"])   # as every solution wrote it before
+        assert render.solution(inst) == shown
+        if i < len(graphs):
+            assert graphs[i][1] in shown, shown

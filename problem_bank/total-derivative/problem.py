@@ -155,6 +155,8 @@ def validate(p):
 
 
 def solve(p):
+    import sympy as sp
+
     from examgen.engine import flowgraph
 
     point = point_values(p["point"])
@@ -165,14 +167,18 @@ def solve(p):
     nt = {n: _tex(flowgraph.symbol(n)) for n in (*flowgraph.INPUTS, *s["nodes"])}  # u1 → u_{1}
     held = [k for k in point if k != "x"]
     shown = [*(d for ps in s["partials"].values() for d in ps.values()), *s["totals"].values(), s["dy_dx_nodes"]]
-    return {**s, "dy_dx": flowgraph.display(s["dy_dx"]),  # σ, as a student writes it, not exponentials
+    dy_dx = flowgraph.display(s["dy_dx"])  # σ, as a student writes it, not exponentials
+    return {**s, "dy_dx": dy_dx,
             # the solution's LaTeX pieces, made here once (Jinja's macros are slow): an expanded
             # polynomial as SymPy writes it (the rest: |tex), u(x, z), dy/du (nothing for y itself)
             "poly_tex": {e: t for e in shown if not e.is_number and (t := _polynomial_tex(e)) is not None},
             "fn": {u: f"{nt[u]}({', '.join(nt[v] for v in ps)})" for u, ps in s["partials"].items()},
             "dy_d": {u: "" if u == s["output"] else rf"\frac{{dy}}{{d{nt[u]}}}" for u in s["nodes"]},
             "dy_dg": s["total_values"]["g"], "dy_dh": s["total_values"]["h"],
-            "point_values": point, "node_tex": node_tex, "dy_dx_tex": _tex(s["dy_dx"]), "nt": nt,
+            # None: the solution's |tex, which writes what _tex does but for a ln or a number, and which
+            # the answers table prints too (so SymPy's slow printer runs once)
+            "dy_dx_tex": None if not dy_dx.is_number and not dy_dx.has(sp.log) else _tex(s["dy_dx"]),
+            "point_values": point, "node_tex": node_tex, "nt": nt,
             "names": list(s["nodes"]), "held": held, "uses_sigma": any("sigma" in t for t in node_tex.values()),
             "allowed": {"dy_dx": {"variables": [k for k in chain.INPUTS if k in point]}}}  # the graph's inputs
 
