@@ -129,3 +129,20 @@ def test_the_solution_writes_dy_dx_as_the_problems_own_printer_does():
         assert render.solution(inst) == shown
         if i < len(graphs):
             assert graphs[i][1] in shown, shown
+
+
+def test_partials_of_expanded_polynomials_are_what_sp_diff_gives():
+    rng = random.Random(4)
+    syms = sp.symbols("g h u v w x z", real=True)
+    names = tuple(s.name for s in syms)
+    exprs = [e for p in exam_draws(60, seed=5) for e in MODULE.parse_graph(p["graph"]).values()]
+    for _ in range(60):   # random expanded polynomials, with fractions
+        exprs.append(sp.expand(sp.Add(*[sp.Rational(rng.choice([-12, -3, -1, 1, 2, 5]), rng.choice([1, 1, 2, 3]))
+                                        * sp.Mul(*[s ** rng.choice([1, 1, 2, 3]) for s in rng.sample(syms, rng.randint(0, 3))])
+                                        for _ in range(rng.randint(1, 4))])))
+    exprs += [syms[5] ** 2 * (syms[0] + 1), 1 / (1 + sp.exp(-syms[0]))]   # SymPy's own diff
+    for e in exprs:
+        used = flowgraph._used(e, names)
+        for v in used:
+            fast, slow = flowgraph._diff(e, v, used), sp.diff(e, flowgraph.symbol(v))
+            assert fast == slow and sp.srepr(fast) == sp.srepr(slow), (e, v)
