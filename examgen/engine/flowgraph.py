@@ -104,7 +104,7 @@ def _diff(e, v: str, used: tuple):
 
 def _is_monomial(t) -> bool:
     """t is c·v^k·… with c rational, each v a symbol and k a positive integer."""
-    return all(f.is_Symbol or (f.is_Pow and f.base.is_Symbol and f.exp.is_Integer and f.exp > 0)
+    return all(f.is_Symbol or (f.is_Pow and f.base.is_Symbol and f.exp.is_Integer and f.exp.p > 0)
                or (f.is_Rational and i == 0) for i, f in enumerate(t.args if t.is_Mul else (t,)))
 
 
@@ -282,8 +282,8 @@ def _polynomial(e, inputs: tuple, known: dict) -> dict | None:
         if e.name in known:
             return known[e.name]
         return {tuple(int(v == e.name) for v in inputs): 1} if e.name in inputs else None
-    if e.is_Pow and e.exp.is_Integer and e.exp >= 0:
-        args = [e.base] * int(e.exp) or [sp.Integer(1)]
+    if e.is_Pow and e.exp.is_Integer and e.exp.p >= 0:
+        args = [e.base] * e.exp.p or [sp.Integer(1)]
     elif e.is_Add or e.is_Mul:
         args = e.args
     else:

@@ -233,7 +233,7 @@ def _monomial(t) -> tuple | None:
         elif f.is_Symbol and _letter(f.name):
             factors.append((f.name, 1))
         elif f.is_Pow and f.base.is_Symbol and _letter(f.base.name) and f.exp.is_Integer \
-                and f.exp > 1:
+                and f.exp.p > 1:
             factors.append((f.base.name, int(f.exp)))
         else:
             return None
