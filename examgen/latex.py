@@ -104,7 +104,7 @@ def _parser():
     return md
 
 
-_DISPLAY = re.compile(r"\$\$([\s\S]*?)\$\$")
+_DISPLAY = re.compile(r"\$\$([\s\S]*?)\$\$")   # a display, as the math plugin pairs the $$ (tests' reference)
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 # Lines after which a blank line does not end what came before: list items (a blank line between
 # two makes the whole list loose), indented continuations and code, quotes, fences, HTML blocks,
@@ -114,15 +114,24 @@ _JOINED_ACROSS_BLANK_LINES = re.compile(r"^(?:[ \t]+\S|[-*+][ \t]|\d+[.)][ \t]|>
 
 def to_latex(markdown: str) -> str:
     """LaTeX body for a Markdown text."""
-    # A display is one line to the parser, so that none of its lines starts a Markdown block
-    # (a line `> \frac{1}{2}` would begin a block quote and leave the `$$` as text).
-    markdown = _DISPLAY.sub(lambda m: "$$" + " ".join(m.group(1).split("\n")) + "$$", markdown)
-    if _JOINED_ACROSS_BLANK_LINES.search(markdown):
-        return _converted(markdown).strip() + "\n"
+    markdown = _one_line_displays(markdown)
     # Blocks apart give the tokens they give together (tests/test_render.py checks the bank), and
     # half of an exam's text by length is the same sentence in every version: each block is
-    # converted once a process.
-    return "".join(map(_block, _BLANK_LINE.split(markdown))).strip() + "\n"
+    # converted once a process. A block a blank line may not end (None) joins its neighbours.
+    blocks = _BLANK_LINE.split(markdown)
+    out = list(map(_block, blocks))
+    if None in out:
+        out = _joined(markdown, blocks)
+    return "".join(out).strip() + "\n"
+
+
+def _one_line_displays(markdown: str) -> str:
+    r"""The text with each display on one line, so that none of its lines starts a Markdown block
+    (a line `> \frac{1}{2}` would begin a block quote and leave the `$$` as text). Splitting at
+    `$$` pairs them as _DISPLAY does, a tenth of its cost (a call back per display)."""
+    parts = markdown.split("$$")
+    parts[1:-1:2] = [p.replace("\n", " ") for p in parts[1:-1:2]]
+    return "$$".join(parts)
 
 
 # A block that is one display and nothing else (70% of the blocks a worked solution has that
@@ -132,13 +141,60 @@ _ONE_DISPLAY = re.compile(r"\$\$([^\n$]*?)\$\$[ \t]*\n?")
 
 
 @lru_cache(maxsize=8192)
-def _block(markdown: str) -> str:
-    """The LaTeX of one block (remembered: a pure function of the text)."""
+def _block(markdown: str) -> str | None:
+    """The LaTeX of one block, None if a blank line may not end it (remembered: a pure function
+    of the text)."""
     m = _ONE_DISPLAY.fullmatch(markdown)
     if m:
         return display(m.group(1)) + "\n"
+    if _JOINED_ACROSS_BLANK_LINES.search(markdown):
+        return None
     plain = _plain_paragraph(markdown)
+    if plain is None:
+        plain = _plain_table(markdown)
     return _converted(markdown) if plain is None else plain
+
+
+def _joined(markdown: str, blocks: list[str]) -> list[str]:
+    """The LaTeX of a text some of whose blocks a blank line may not end: a run of blocks of
+    bullet items (`- ` lines, a blank line between some: a loose list) is one list, as the parser
+    reads it; any other such block, and the text goes to the parser whole."""
+    out, items = [], []
+    for b in filter(str.strip, blocks):   # (a second blank line ends no list)
+        tex = _block(b)
+        if tex is None:
+            more = _bullet_items(b)
+            if more is None:
+                return [_converted(markdown)]
+            items += more
+            continue
+        if items:
+            out.append(_list_env("itemize", items))
+            items = []
+        out.append(tex)
+    if items:
+        out.append(_list_env("itemize", items))
+    return out
+
+
+# A bullet item: `- ` and a line of text, then any lines indented by two spaces (its own).
+_BULLET_ITEM = re.compile(r"- (\S[^\n]*(?:\n  \S[^\n]*)*)(?:\n|$)")
+
+
+@lru_cache(maxsize=1024)
+def _bullet_items(markdown: str) -> tuple[str, ...] | None:
+    """The LaTeX of each item of a block of plain bullet items (a list's items between blank
+    lines), or None when not sure it is one."""
+    items, done = [], 0
+    for m in _BULLET_ITEM.finditer(markdown):
+        if m.start() != done:
+            return None
+        tex = _plain_paragraph(m.group(1).replace("\n  ", "\n"))
+        if tex is None:
+            return None
+        items.append(tex)
+        done = m.end()
+    return tuple(items) if items and done == len(markdown) else None
 
 
 # A block that is one paragraph of text, inline math, code spans and bold runs and nothing else
@@ -159,7 +215,16 @@ def _plain_paragraph(markdown: str) -> str | None:
     """The LaTeX of a plain paragraph (as _converted gives it), or None when not sure it is one."""
     text = markdown[:-1] if markdown.endswith("\n") else markdown
     lines = text.split("\n")
-    if any(_STARTS_A_BLOCK.match(line) or line != line.rstrip() for line in lines) or _MAYBE_RTL.search(text):
+    if any(_STARTS_A_BLOCK.match(line) or line != line.rstrip() for line in lines):
+        return None
+    plain = _plain_text(text)
+    return None if plain is None else plain + "\n\n"
+
+
+def _plain_text(text: str) -> str | None:
+    """The LaTeX of inline text with math, code spans and bold runs only, or None if it holds
+    anything else (right-to-left text included)."""
+    if _MAYBE_RTL.search(text):
         return None
     out, done = [], 0
     for m in _STRONG.finditer(text):
@@ -169,7 +234,7 @@ def _plain_paragraph(markdown: str) -> str | None:
         out += [before, "\\textbf{", inside, "}"]
         done = m.end()
     rest = _plain_inline(text[done:])
-    return None if rest is None else "".join(out) + rest + "\n\n"
+    return None if rest is None else "".join(out) + rest
 
 
 def _plain_inline(text: str) -> str | None:
@@ -184,6 +249,29 @@ def _plain_inline(text: str) -> str | None:
     if _NOT_TEXT.search(text, done):
         return None
     return "".join(out) + _escape(text[done:])
+
+
+# A pipe table's rule under its head: dashes in each cell (colons would only align a column).
+_TABLE_RULE = re.compile(r"\|(?: *:?-+:? *\|)+")
+
+
+def _plain_table(markdown: str) -> str | None:
+    """The LaTeX of a block that is one pipe table of plain cells (as _converted gives it), or
+    None when not sure it is one. The table plugin cuts a row at every unescaped `|`, math or
+    not, and strips each cell."""
+    lines = (markdown[:-1] if markdown.endswith("\n") else markdown).split("\n")
+    if len(lines) < 2 or not _TABLE_RULE.fullmatch(lines[1]) or "\\|" in markdown:
+        return None
+    width = lines[1].count("|") - 1
+    rows = []
+    for line in lines[:1] + lines[2:]:
+        if not (line.startswith("|") and line.endswith("|")) or line.count("|") != width + 1:
+            return None
+        cells = [_plain_text(cell.strip()) for cell in line[1:-1].split("|")]
+        if None in cells:
+            return None
+        rows.append(cells)
+    return _tabular(rows[0], rows[1:])
 
 
 @lru_cache(maxsize=1024)
@@ -206,8 +294,7 @@ def _blocks(tokens) -> str:
             out.append("\\paragraph{" + _inline(t["children"]) + "}\n")
         elif kind == "list":
             env = "enumerate" if t["attrs"].get("ordered") else "itemize"
-            items = "".join("  \\item " + _blocks(i["children"]).strip() + "\n" for i in t["children"])
-            out.append(f"\\begin{{{env}}}\n{items}\\end{{{env}}}\n\n")
+            out.append(_list_env(env, [_blocks(i["children"]) for i in t["children"]]))
         elif kind == "block_code":
             out.append("\\begin{verbatim}\n" + t["raw"].rstrip("\n") + "\n\\end{verbatim}\n\n")
         elif kind == "block_quote":
@@ -250,13 +337,23 @@ def _inline(tokens) -> str:
     return "".join(out)
 
 
+def _list_env(env: str, items: list[str]) -> str:
+    """A list environment of items' LaTeX (a loose list's items end in a blank line, a tight one's not)."""
+    body = "".join("  \\item " + item.strip() + "\n" for item in items)
+    return f"\\begin{{{env}}}\n{body}\\end{{{env}}}\n\n"
+
+
 def _table(t) -> str:
-    head = t["children"][0]["children"]
+    cells = lambda row: [_inline(c["children"]) for c in row["children"]]  # noqa: E731
     body = t["children"][1]["children"] if len(t["children"]) > 1 else []
-    cols = "l" * len(head)
-    row = lambda cells: " & ".join(_inline(c["children"]) for c in cells) + " \\\\\n"  # noqa: E731
-    rows = "".join(row(r["children"]) for r in body)
-    return (f"\\begin{{center}}\\begin{{tabular}}{{{cols}}}\n\\hline\n{row(head)}\\hline\n"
+    return _tabular(cells(t["children"][0]), [cells(r) for r in body])
+
+
+def _tabular(head: list[str], body: list[list[str]]) -> str:
+    """A table of cells' LaTeX, its head ruled off."""
+    row = lambda cells: " & ".join(cells) + " \\\\\n"  # noqa: E731
+    rows = "".join(map(row, body))
+    return (f"\\begin{{center}}\\begin{{tabular}}{{{'l' * len(head)}}}\n\\hline\n{row(head)}\\hline\n"
             f"{rows}\\hline\n\\end{{tabular}}\\end{{center}}\n\n")
 
 

@@ -1,0 +1,57 @@
+"""latex.to_latex's fast paths (no parser for plain paragraphs, tables and bullet lists; displays
+split without a callback) give exactly what the parser gives."""
+import itertools
+
+from examgen import bank, latex, render
+
+
+def _parsed(markdown: str) -> str:
+    """to_latex's answer from one parse of the whole text."""
+    return latex._converted(latex._one_line_displays(markdown)).strip() + "\n"
+
+
+def test_the_bank_converts_as_the_parser_reads_it_without_parsing_it():
+    texts = [f(p.sample(s, prof)) for p in bank.load_bank().values() for prof in ("exam", "drill")
+             for s in (3,) for f in (render.prompt, render.solution, render.answers_table)]
+    parsed = []
+    latex._block.cache_clear()
+    real, latex._converted = latex._converted, lambda md: parsed.append(md) or real(md)
+    try:
+        fast = [latex.to_latex(t) for t in texts]
+    finally:
+        latex._converted = real
+    assert fast == [_parsed(t) for t in texts]
+    assert not [md for md in parsed if "|---|" in md]   # the tables ...
+    assert not [md for md in parsed if md.startswith("- block")]   # ... and the pooling's lists
+
+
+def test_displays_are_put_on_one_line_as_the_math_plugin_pairs_them():
+    def by_regex(md):
+        return latex._DISPLAY.sub(lambda m: "$$" + m.group(1).replace("\n", " ") + "$$", md)
+
+    for parts in itertools.product(("$$", "$", "\n", "a", "\n\n"), repeat=5):
+        md = "".join(parts)
+        assert latex._one_line_displays(md) == by_regex(md), md
+
+
+TABLES = [
+    "| | a $w$ | b |\n|---|---|---|\n| x | $1$ | $- 2 \\ln 2$ |\n| y | $0$ | $\\frac{1}{2}$ |\n",
+    "| a | b |\n|---|---|\n", "| a | b |\n| --- | :-: |\n| 1 | 2 |", "| a | b |\n|---|---|\n| 1 | 2 | 3 |",
+    "| a | b |\n|---|\n| 1 | 2 |", "| a |\n|---|\n| $|x|$ |", "| a | b |\n|---|---|\n| 1 |", "| a |\n|--|\n|  |",
+    "| a\\|b | c |\n|---|---|\n| 1 | 2 |", "| **a** | `b` |\n|---|---|\n| *c* | d_e |", "| a |\n|---|\nx",
+    "| a |\n|-x-|\n| 1 |", "|a|\n|:--|\n|ليلى|", "| a | b |\n|---|---|\n| 1 | 2 | \n", " | a |\n|---|\n| 1 |",
+    "| - 1 | # 2 |\n|---|---|\n| > 3 | 4. |", "| a |\n|---|\n| $x$ |\n\n| b |\n|---|\n| $y$ |", "|a|b|\n|-|-|\n|1|2|",
+]
+LISTS = [
+    "Steps:\n\n- one $x$\n\n- two\n\nThen $y$.\n", "- a\n- b\n\n- c\n\nx\n\n- d\n", "- a\n  b $x$\n- c\n",
+    "- a\nb\n", "- a\n   b\n", "- a\n  - b\n", "- a\n* b\n", "- a\n\n  b\n", "- a\n\n    code\n", "-  a\n",
+    "x\n- a\n", "- a\n\n$$x$$\n\n- b\n", "- **a** $b$\n- `c`\n", "- # a\n", "- a\n\n1. b\n", "- a\n\n> q\n",
+    "- a\n\n\n\n- b\n", "- a\n \n- b\n", "- a\n- \n- b\n", "- a_b\n", "- ليلى\n", "- a\n---\n", "- a\n\n| t |\n|---|\n",
+    "[x]: http://a\n\n- a\n", "- a\n\n  - b\n", "- a \n- b\n", "- a\n\n$$\nx\n$$\n",
+]
+
+
+def test_tables_and_bullet_lists_convert_as_the_parser_reads_them():
+    for md in TABLES + LISTS:
+        assert latex.to_latex(md) == _parsed(md), md
+    assert latex._plain_table(TABLES[0]) is not None and latex._bullet_items("- a\n  b $x$\n- c\n") is not None
