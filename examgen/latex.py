@@ -206,7 +206,8 @@ def _bullet_items(markdown: str) -> tuple[str, ...] | None:
 _INLINE = re.compile(r"\$(?!\$)(?!\s)((?:[^$\\`]|\\.)+?)\$(?!\d)"   # $…$ as the math plugin reads it
                      r"|`([^`\s](?:[^`\n]*[^`\s])?)`(?!`)")           # `code`, one backtick, no edge spaces
 # **bold** opening at the start, after a space or a bracket, closing before a space or a mark
-_STRONG = re.compile(r"(?:^|(?<=[ (]))\*\*([^*\s](?:[^*]*?[^*\s])?)\*\*(?=$|[ \n.,:;)])")
+# (the ** first, then what is before it: the regex engine looks for a first character fast)
+_STRONG = re.compile(r"\*\*(?<![^ (]\*\*)([^*\s](?:[^*]*?[^*\s])?)\*\*(?=$|[ \n.,:;)])")
 _NOT_TEXT = re.compile(r"[\\*_`$\[\]<>&!|~\t\r]")   # escapes, emphasis, links, HTML, entities, tables
 _STARTS_A_BLOCK = re.compile(r"\s|[#>=+|<~-]|\*[ \t]|[* \t]+$|```|\d+[.)]|$")   # (`* ` a list, `***` a rule)
 
@@ -359,9 +360,20 @@ def _tabular(head: list[str], body: list[list[str]]) -> str:
 
 # --- displays that wrap ---------------------------------------------------------------------
 _SPACES = ("\\qquad", "\\quad")  # a display's separators between formulas set side by side
-# The tokens that open, close or separate (an escaped character is one token, so \\{ opens
-# nothing); the text between them, other commands included, needs no tokens.
-_STRUCTURE = re.compile(r"\\begin\{[^}]*\}|\\end\{[^}]*\}|\\(?:left|right|qquad|quad)(?![A-Za-z])|\\[^A-Za-z\n]|[{}&]")
+
+
+@lru_cache(maxsize=None)
+def _structure(seps: tuple) -> re.Pattern:
+    r"""The tokens that open, close or are one of `seps`: \begin{…}, \left, { and their ends. An
+    escaped character is one token where it could be read otherwise (\\{ opens nothing, nor is
+    \\\quad a space); the text between tokens, other commands included, needs none, and a
+    {…} holding no token is one (\frac{1}{4}: two tokens, not four). Few tokens, as each costs
+    a Python step, and every one starts with \, { or }, which the regex engine looks for fast."""
+    commands = [re.escape(sep[1:]) + "(?![A-Za-z])" * sep[-1].isalpha() for sep in seps if sep[0] == "\\"]
+    others = [re.escape(sep) for sep in seps if sep[0] != "\\"]
+    return re.compile(r"\\(?:" + "|".join(commands + [r"begin\{[^}]*\}|end\{[^}]*\}|(?:left|right)(?![A-Za-z])",
+                                                      r"[{}&]|\\(?=[\\{}&A-Za-z])"]) + ")"
+                      + "".join("|" + o for o in others) + r"|\{(?:[^{}\\&]*\})?|\}")
 
 
 def formulas(math: str) -> list[str]:
@@ -411,7 +423,7 @@ def _split_top(math: str, seps: tuple) -> list[str]:
     if not any(sep in math for sep in seps):
         return [math]   # nothing to split at (most formulas): no need to tokenize
     pieces, start, depth = [], 0, 0
-    for m in _STRUCTURE.finditer(math):
+    for m in _structure(seps).finditer(math):
         tok = m.group()
         if tok in ("{", "\\left") or tok.startswith("\\begin{"):
             depth += 1
