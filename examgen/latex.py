@@ -213,8 +213,9 @@ _STARTS_A_BLOCK = re.compile(r"\s|[#>=+|<~-]|\*[ \t]|[* \t]+$|```|\d+[.)]|$")   
 
 
 def _plain_paragraph(markdown: str) -> str | None:
-    """The LaTeX of a plain paragraph (as _converted gives it), or None when not sure it is one."""
-    text = markdown[:-1] if markdown.endswith("\n") else markdown
+    """The LaTeX of a plain paragraph (as _converted gives it), or None when not sure it is one.
+    (A third newline between two blocks is the second one's first character: a blank line.)"""
+    text = markdown.removeprefix("\n").removesuffix("\n")
     lines = text.split("\n")
     if any(_STARTS_A_BLOCK.match(line) or line != line.rstrip() for line in lines):
         return None

@@ -55,10 +55,13 @@ LISTS = [
     "- a\n\n\n\n- b\n", "- a\n \n- b\n", "- a\n- \n- b\n", "- a_b\n", "- ليلى\n", "- a\n---\n", "- a\n\n| t |\n|---|\n",
     "[x]: http://a\n\n- a\n", "- a\n\n  - b\n", "- a \n- b\n", "- a\n\n$$\nx\n$$\n",
 ]
+# A third newline between blocks begins the next one (a blank line before a paragraph)
+PARAGRAPHS = ["a\n\n\n**b** $x$ c", "a\n\n\nb\n", "\nb", "\n", "a\n\n\n\nb", "a\n\n\n# h", "a\n\n\n  y",
+              "a\n\n\n$$x$$", "a\n\n\n- x", "a\n\n\n\n\nb `c`", "a\n\n \nb", "a\n\n\n \nb"]
 
 
-def test_tables_and_bullet_lists_convert_as_the_parser_reads_them():
-    for md in TABLES + LISTS:
+def test_tables_bullet_lists_and_paragraphs_convert_as_the_parser_reads_them():
+    for md in TABLES + LISTS + PARAGRAPHS:
         assert latex.to_latex(md) == _parsed(md), md
     assert latex._plain_table(TABLES[0]) is not None and latex._bullet_items("- a\n  b $x$\n- c\n") is not None
 
