@@ -366,10 +366,10 @@ _SPACES = ("\\qquad", "\\quad")  # a display's separators between formulas set s
 @lru_cache(maxsize=None)
 def _structure(seps: tuple) -> re.Pattern:
     r"""The tokens that open, close or are one of `seps`: \begin{…}, \left, { and their ends. An
-    escaped character is one token where it could be read otherwise (\\{ opens nothing, nor is
-    \\\quad a space); the text between tokens, other commands included, needs none, and a
-    {…} holding no token is one (\frac{1}{4}: two tokens, not four). Few tokens, as each costs
-    a Python step, and every one starts with \, { or }, which the regex engine looks for fast."""
+    escaped character is one token where it could be read otherwise (\{ opens nothing, nor is
+    \\quad a space); the text between tokens, other commands included, needs none, and a {…}
+    holding no token is one (\frac{1}{4}: two tokens, not four). Few tokens, as each costs a
+    Python step, and each starts with \, {, } (or &), which the regex engine looks for fast."""
     commands = [re.escape(sep[1:]) + "(?![A-Za-z])" * sep[-1].isalpha() for sep in seps if sep[0] == "\\"]
     others = [re.escape(sep) for sep in seps if sep[0] != "\\"]
     return re.compile(r"\\(?:" + "|".join(commands + [r"begin\{[^}]*\}|end\{[^}]*\}|(?:left|right)(?![A-Za-z])",
