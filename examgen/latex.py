@@ -203,8 +203,11 @@ def _bullet_items(markdown: str) -> tuple[str, ...] | None:
 # tokens are text, inline_math, codespan, strong and softbreak in the order they stand.
 # Anything else (or anything doubtful) goes to the parser; the test over the bank checks the
 # two agree.
-_INLINE = re.compile(r"\$(?!\$)(?!\s)((?:[^$\\`]|\\.)+?)\$(?!\d)"   # $…$ as the math plugin reads it
-                     r"|`([^`\s](?:[^`\n]*[^`\s])?)`(?!`)")           # `code`, one backtick, no edge spaces
+# $…$ as the math plugin reads it, `code` (one backtick, no spaces at its edges). The math ends at
+# its first $ not escaped: read as runs between escapes, the same text as the plugin's lazy
+# (?:[^$\\]|\\.)+? (a step a character), without a backtick (the plugin's $`…`$ form).
+_INLINE = re.compile(r"\$(?!\$)(?!\s)([^$\\`]*(?:\\.[^$\\`]*)*)\$(?!\d)"
+                     r"|`([^`\s](?:[^`\n]*[^`\s])?)`(?!`)")
 # **bold** opening at the start, after a space or a bracket, closing before a space or a mark
 # (the ** first, then what is before it: the regex engine looks for a first character fast)
 _STRONG = re.compile(r"\*\*(?<![^ (]\*\*)([^*\s](?:[^*]*?[^*\s])?)\*\*(?=$|[ \n.,:;)])")

@@ -100,3 +100,10 @@ def test_bold_runs_are_found_where_the_first_pattern_found_them():
     for parts in itertools.product(("**", "*", " ", "(", "a", "\n", ".", "$"), repeat=6):
         text = "".join(parts)
         assert [m.span() for m in latex._STRONG.finditer(text)] == [m.span() for m in first.finditer(text)], text
+
+
+def test_inline_math_and_code_are_found_where_the_first_pattern_found_them():
+    first = re.compile(r"\$(?!\$)(?!\s)((?:[^$\\`]|\\.)+?)\$(?!\d)|`([^`\s](?:[^`\n]*[^`\s])?)`(?!`)")
+    for parts in itertools.product(("$", "\\", "`", "a", " ", "1", "\n", "$$"), repeat=5):
+        text = "".join(parts)
+        assert [m.regs for m in latex._INLINE.finditer(text)] == [m.regs for m in first.finditer(text)], text
