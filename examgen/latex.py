@@ -383,7 +383,7 @@ def _structure(seps: tuple) -> re.Pattern:
 def formulas(math: str) -> list[str]:
     """A display's formulas: its text split at `\\qquad`/`\\quad` outside braces, environments
     and \\left…\\right (a trailing comma or full stop stays with the formula before it)."""
-    return [p.strip() for p in _split_top(math, _SPACES) if p.strip() not in ("", ",")]
+    return [p.strip() for p in _split_top(math, _SPACES)[::2] if p.strip() not in ("", ",")]
 
 
 _ALIGNED = re.compile(r"^\\begin\{aligned\}([\s\S]*)\\end\{aligned\}\s*([.,;]?)$")
@@ -410,12 +410,15 @@ def _aligned_rows(formula: str) -> list[tuple[str, str]] | None:
     m = _ALIGNED.match(formula.strip())
     if not m:
         return None
-    rows = []
-    for row in _split_top(m.group(1), ("\\\\",)):
-        cells = _split_top(row, ("&",))
-        if len(cells) != 2:
-            return None
-        rows.append((cells[0].strip(), cells[1].strip()))
+    rows, cells = [], []
+    parts = _split_top(m.group(1), ("\\\\", "&"))   # rows and cells in one reading
+    for cell, sep in zip(parts[::2], parts[1::2] + ["\\\\"]):
+        cells.append(cell.strip())
+        if sep == "\\\\":
+            if len(cells) != 2:
+                return None
+            rows.append(tuple(cells))
+            cells = []
     rows = [r for r in rows if r != ("", "")]
     if rows and m.group(2):
         rows[-1] = (rows[-1][0], rows[-1][1] + m.group(2))
@@ -423,7 +426,8 @@ def _aligned_rows(formula: str) -> list[tuple[str, str]] | None:
 
 
 def _split_top(math: str, seps: tuple) -> list[str]:
-    """`math` split at any of `seps` outside braces, environments and \\left…\\right."""
+    """`math` split at any of `seps` outside braces, environments and \\left…\\right: the pieces
+    and between them the separators (as re.split with a group gives them)."""
     if not any(sep in math for sep in seps):
         return [math]   # nothing to split at (most formulas): no need to tokenize
     pieces, start, depth = [], 0, 0
@@ -434,7 +438,7 @@ def _split_top(math: str, seps: tuple) -> list[str]:
         elif tok in ("}", "\\right") or tok.startswith("\\end{"):
             depth -= 1
         elif depth == 0 and tok in seps:
-            pieces.append(math[start:m.start()])
+            pieces += [math[start:m.start()], tok]
             start = m.end()
     pieces.append(math[start:])
     return pieces
