@@ -7,7 +7,7 @@ import numpy as np
 
 from examgen.compare import all_close
 from examgen.engine import detection, ops
-from examgen.sampling import exact, float_params
+from examgen.sampling import exact
 
 MARGIN = 0.05  # no IOU (right or mistaken) within this distance of the threshold
 
@@ -19,26 +19,28 @@ def draw(rng, options):
     else:
         ref = list(np.concatenate([rng.decimals(0, 5, 2), rng.decimals(1, 5, 2)]))
         threshold = rng.choice([0.5, 0.6, 0.7])
+    t = float(exact(threshold)) if rng.exam else threshold
     n_anchors = rng.size(2, 4)
     labels = [1] * rng.size(1, n_anchors - 1)
     labels += [0] * (n_anchors - len(labels))
     labels = [labels[i] for i in rng.permutation(n_anchors)]
-    anchors = [_anchor(rng, ref, threshold, label) for label in labels]
+    anchors = [_anchor(rng, ref, t, label) for label in labels]
     if None in anchors:
         raise ValueError("no anchor found on the wanted side of the threshold near this reference")
     if len({tuple(a) for a in anchors}) < n_anchors:
         raise ValueError("two anchors are the same box")
-    p = {"ref": rng.array(ref), "anchors": rng.array(anchors),
-         "threshold": exact(threshold) if rng.exam else threshold}
-    floats = float_params(p)  # (the check compares floats: it decides as the exact numbers would, faster)
-    _no_mistaken_tie(floats, solve(floats))
-    return p
+    # The draw's own numbers (Python ints in the exam) decide the checks below: most draws are
+    # refused there, before their numbers become exact arrays and are solved twice.
+    rows = [detection.iou(ref, a) for a in anchors]
+    _no_mistaken_tie(rows, t)
+    _some_label_mistaken(rows, t)
+    return {"ref": rng.array(ref), "anchors": rng.array(anchors),
+            "threshold": exact(threshold) if rng.exam else threshold}
 
 
-def _anchor(rng, ref, threshold, label):
-    """An anchor near the reference whose IOU is clearly on the `label` side of the threshold
+def _anchor(rng, ref, t, label):
+    """An anchor near the reference whose IOU is clearly on the `label` side of the threshold t
     (None when 200 tries find none)."""
-    t = float(exact(threshold)) if isinstance(threshold, str) else threshold
     for _ in range(200):
         if rng.exam:
             reach = 1 if label else 3
@@ -50,19 +52,34 @@ def _anchor(rng, ref, threshold, label):
             corner = np.round(np.array(ref[:2]) + rng.decimals(-reach, reach, 2), 2)
             size = np.round(np.array(ref[2:]) * rng.decimals(1 - reach / 3, 1 + reach / 3, 2), 2)
             box = list(np.maximum(corner, 0)) + list(np.maximum(size, 0.5))
-        value = float(ops.to_float(detection.iou(ref, box)["IOU"]))
+        value = float(detection.iou(ref, box)["IOU"])
         if (value > t) == bool(label) and abs(value - t) >= MARGIN and value < 1:
             return box
 
 
-def _no_mistaken_tie(p, s):
-    """Every mistake applies, and no mistaken IOU lies near the threshold (so a mistaken IOU close
-    to the right one still gives the right labels, and the mistaken labels are never a tie)."""
-    t = float(ops.to_float(p["threshold"]))
-    for f in (mistake_union_without_intersection, mistake_over_ref_area):
-        wrong = f(p, s)
-        if wrong is None or np.any(np.abs(ops.to_float(wrong["IOU"]) - t) < MARGIN):
-            raise ValueError(f"{f.__name__[len('mistake_'):]} does not apply or ties the threshold")
+def _mistaken_ious(row):
+    """The IOU of one anchor (a row of detection.iou) under each mistake, by the mistake's name."""
+    return {"union_without_intersection": _over_sum_of_areas(row["I"], row["area_ref"], row["area_roi"]),
+            "over_ref_area": row["I"] / row["area_ref"]}
+
+
+def _no_mistaken_tie(rows, t):
+    """No mistaken IOU lies near the threshold: a mistaken IOU close to the right one still gives
+    the right labels, the mistaken labels are never a tie, and floats decide every label as the
+    exact numbers would."""
+    for row in rows:
+        for name, value in _mistaken_ious(row).items():
+            if abs(value - t) < MARGIN:
+                raise ValueError(f"{name} ties the threshold")
+
+
+def _some_label_mistaken(rows, t):
+    """Dividing by the reference's area labels some anchor wrongly: else that mistake gives the
+    right y_c, or does not apply (every anchor meeting the reference lies inside it), and the draw
+    is refused either way. (The union-without-intersection mistake always applies: a positive
+    anchor meets the reference.)"""
+    if all((_mistaken_ious(row)["over_ref_area"] > t) == (row["IOU"] > t) for row in rows):
+        raise ValueError("over_ref_area gives the right labels")
 
 
 def validate(p):
@@ -85,7 +102,7 @@ def _labels(iou, p):
 def mistake_union_without_intersection(p, s):
     if not np.any(ops.is_positive(s["I"])):
         return None  # no anchor meets the reference: I = 0 and nothing changes
-    iou = s["I"] / (s["area_ref"] + s["area_anchor"])
+    iou = _over_sum_of_areas(s["I"], s["area_ref"], s["area_anchor"])
     return {"IOU": iou, "y_c": _labels(iou, p)}
 
 
@@ -94,6 +111,11 @@ def mistake_over_ref_area(p, s):
     if all_close(iou, s["IOU"], 1e-12, 0):
         return None  # every anchor with I > 0 lies inside the reference: U = area(REF)
     return {"IOU": iou, "y_c": _labels(iou, p)}
+
+
+def _over_sum_of_areas(I, area_ref, area_anchor):
+    """The union taken as the sum of the two areas, the intersection counted twice."""
+    return I / (area_ref + area_anchor)
 
 
 # Error carried forward: each part recomputed from the student's own earlier answers.
