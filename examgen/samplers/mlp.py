@@ -92,7 +92,7 @@ def draw_network(rng, hidden, output, n, N, D, K):
         raise ValueError("two examples with the same hidden state")
     # Column j of W2 is a multiple of s_j = 1/gcd(h_1j, …, h_nj), so that W2 h holds integers
     # (linear output) or integer multiples of ln 2 and ln 3 (sigmoid/softmax output).
-    d = [Fraction(1) if hidden == "relu" else _inverse_gcd(h[:, j]) for j in range(N)]
+    d = [Fraction(1) if hidden == "relu" else _inverse_gcd(tuple(h[:, j].tolist())) for j in range(N)]
     m = np.rint(h * np.array([float(v) for v in d])).astype(int)  # the integers s_j h_ij
     rows = _output_rows(m.tobytes(), m.shape, output, hidden == "relu")
     if output == "softmax":
@@ -118,7 +118,7 @@ def _distinct_rows(rng, n, D, top):
 
 # e^ξ² = 2^a 3^b for a sigmoid output: q with q and 1 + q products of 2s and 3s (σ(ln q) = q/(1+q));
 # for softmax any small q = 2^a 3^b (the pair's sum is checked by _softmax_pair_ok).
-SIGMOID_Q = {(0, 0), (1, 0), (-1, 0), (0, 1), (0, -1)}
+SIGMOID_Q = frozenset({(0, 0), (1, 0), (-1, 0), (0, 1), (0, -1)})
 SOFTMAX_Q = SIGMOID_Q | {(2, 0), (-2, 0), (1, -1), (-1, 1)}
 
 
@@ -127,7 +127,7 @@ def _output_rows(m_bytes, shape, output, relu):
     """Every second-layer row (e, r, b, rb): W2 row s ∘ e (∘ ln r), b2 entry b (ln rb), whose
     excitations suit the output; the last item is the row's per-example value (ξ² or (a, b))."""
     m = np.frombuffer(m_bytes, dtype=np.int64).reshape(shape)
-    n, N = shape
+    N = shape[1]
     out = []
     if output == "linear":
         weights = (-2, -1, 1, 2) if relu else (-1, 1)
@@ -137,20 +137,36 @@ def _output_rows(m_bytes, shape, output, relu):
                 if np.abs(xi2).max() <= 6:
                     out.append((e, (1,) * N, b, 1, tuple(xi2)))
         return tuple(out)
-    allowed = SIGMOID_Q if output == "sigmoid" else SOFTMAX_Q
-    for e in itertools.product((-1, 1), repeat=N):
-        for r in itertools.product((2, 3), repeat=N):
-            for b in (-1, 0, 1):
-                for rb in (2, 3):
-                    c = m * np.array(e)  # multiples of ln r_j, per example and unit
-                    a2 = [int(sum(c[i, j] for j in range(N) if r[j] == 2) + (b if rb == 2 else 0)) for i in range(n)]
-                    a3 = [int(sum(c[i, j] for j in range(N) if r[j] == 3) + (b if rb == 3 else 0)) for i in range(n)]
-                    q = tuple(zip(a2, a3))
-                    if all(v in allowed for v in q):
-                        out.append((e, r, b, rb, q))
+    # A row suits the output when it suits every example: intersect the examples' choices.
+    per_example = [_example_exponents(row, output) for row in map(tuple, m.tolist())]
+    choices = _log_row_choices(N)
+    out = [(*choices[k], tuple(q[k] for q in per_example))
+           for k in per_example[0] if all(k in q for q in per_example[1:])]
     if not out:
         raise ValueError("no second-layer row gives hand-workable outputs")
     return tuple(out)
+
+
+@lru_cache(maxsize=8)
+def _log_row_choices(N) -> list:
+    """The second-layer choices (e, r, b, rb) of a sigmoid/softmax output, in the order rows are
+    listed: W2 row signs e and log bases r, b2 entry b and its log base rb."""
+    return list(itertools.product(itertools.product((-1, 1), repeat=N), itertools.product((2, 3), repeat=N),
+                                  (-1, 0, 1), (2, 3)))
+
+
+@lru_cache(maxsize=4096)
+def _example_exponents(m_row: tuple, output) -> dict:
+    """{k: (a, b)} for one example's integers s_j h_ij: the choices k of _log_row_choices whose
+    e^ξ² = 2^a 3^b suits the output (remembered: rows of small integers recur across networks)."""
+    allowed = SIGMOID_Q if output == "sigmoid" else SOFTMAX_Q
+    out = {}
+    for k, (e, r, b, rb) in enumerate(_log_row_choices(len(m_row))):
+        a2 = sum(v * s for v, s, q in zip(m_row, e, r) if q == 2) + (b if rb == 2 else 0)
+        a3 = sum(v * s for v, s, q in zip(m_row, e, r) if q == 3) + (b if rb == 3 else 0)
+        if (a2, a3) in allowed:
+            out[k] = (a2, a3)
+    return out
 
 
 def _softmax_pair_ok(q1, q2) -> bool:
@@ -193,7 +209,7 @@ def _relu_units(x_bytes, shape, w, top):
     out = []
     for row in itertools.product(range(-w, w + 1), repeat=shape[1]):
         for b in (-1, 0, 1):
-            xi = x @ np.array(row) + b
+            xi = tuple((x @ np.array(row) + b).tolist())
             if any(row) and _relu_unit_ok(xi, 1, 6, top):
                 out.append((row, b))
     return tuple(out)
@@ -204,19 +220,24 @@ def _log_units(x_bytes, shape, hidden):
     """Every sigmoid/tanh unit (W1 row, b1 entry, base q) with ξ¹ = c ln q, q^|c| ≤ 4 (sigmoid) or
     ≤ 3 (tanh), and outputs h with a small common measure (1/s with s's numerator ≤ 6)."""
     x = np.frombuffer(x_bytes, dtype=np.int64).reshape(shape)
-    limit = 4 if hidden == "sigmoid" else 3
-    g = mlp.hidden_activation(hidden)[0]
     out = []
     for row in itertools.product((-1, 0, 1), repeat=shape[1]):
         for b in (-1, 0, 1):
-            c = x @ np.array(row) + b
+            c = tuple((x @ np.array(row) + b).tolist())
             for q in (2, 3):
-                if not any(row) or np.any(float(q) ** np.abs(c) > limit):
-                    continue
-                s = _inverse_gcd(g(c * math.log(q)))
-                if s is not None and s.numerator <= 6:
+                if any(row) and _log_unit_ok(c, q, hidden):
                     out.append((row, b, q))
     return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def _log_unit_ok(c: tuple, q, hidden) -> bool:
+    """A sigmoid/tanh unit's ξ¹ = c ln q over the examples: q^|c| ≤ 4 (sigmoid) or ≤ 3 (tanh), and
+    outputs h with a small common measure (remembered: the same c recur for many inputs x)."""
+    if any(float(q) ** abs(v) > (4 if hidden == "sigmoid" else 3) for v in c):
+        return False
+    s = _inverse_gcd(tuple(mlp.hidden_activation(hidden)[0](np.array(c) * math.log(q)).tolist()))
+    return s is not None and s.numerator <= 6
 
 
 def _choose(rng, N, candidates):
@@ -227,10 +248,11 @@ def _choose(rng, N, candidates):
     return [np.array(column) for column in zip(*picks)]
 
 
-def _relu_unit_ok(xi, kink, biggest, top) -> bool:
+@lru_cache(maxsize=4096)
+def _relu_unit_ok(xi: tuple, kink, biggest, top) -> bool:
     """A ReLU unit's ξ¹ over the examples: none within `kink` of 0 (exam: none 0), |ξ¹| ≤ biggest,
     ξ¹ ≤ top, and active (ξ¹ > 0) for some example, so it is used."""
-    return bool(np.min(np.abs(xi)) >= kink and np.abs(xi).max() <= biggest and xi.max() <= top and np.any(xi > 0))
+    return min(map(abs, xi)) >= kink and max(map(abs, xi)) <= biggest and max(xi) <= top and max(xi) > 0
 
 
 def _relu_all_alive(xi1) -> bool:
@@ -239,9 +261,10 @@ def _relu_all_alive(xi1) -> bool:
     return bool(np.all(np.any(active, axis=1)) and np.all(np.any(active, axis=0)))
 
 
-def _inverse_gcd(column):
+@lru_cache(maxsize=4096)
+def _inverse_gcd(column: tuple):
     """1/g for g the largest fraction whose integer multiples give every entry (None if all are 0)."""
-    fractions = [Fraction(float(v)).limit_denominator(1000) for v in column]
+    fractions = [Fraction(v).limit_denominator(1000) for v in column]
     nums = [abs(f.numerator) for f in fractions if f]
     if not nums:
         return None
@@ -250,7 +273,15 @@ def _inverse_gcd(column):
 
 def _logs(q):
     """Exact ln q for integers q ≥ 2, or 1 where q is 1 (no log factor)."""
-    return np.vectorize(lambda v: Exact(1) if v == 1 else ops.log(Exact(int(v))), otypes=[object])(q)
+    out = np.empty(np.shape(q), dtype=object)
+    for i, v in enumerate(np.ravel(q).tolist()):
+        out.flat[i] = _log_factor(v)
+    return out
+
+
+@lru_cache(maxsize=16)
+def _log_factor(q: int):
+    return Exact(1) if q == 1 else ops.log(Exact(q))
 
 
 def draw_targets(rng, output, n, K):

@@ -1,0 +1,68 @@
+"""The fast paths of anchor-labels, mlp-backprop and activation-identity decide as the generic
+path does, from the same random stream."""
+import itertools
+from contextlib import nullcontext
+
+import numpy as np
+import pytest
+
+from examgen.bank import load_bank
+from examgen.samplers import mlp
+from examgen.sampling import Draw
+
+BANK = load_bank()
+
+
+@pytest.mark.parametrize("profile", ["exam", "drill"])
+def test_anchor_labels_early_refusal_is_the_mistakes_rule(profile, monkeypatch):
+    """The draw refuses on its own numbers what the generic rule refuses from the solved
+    instance: dividing by the reference's area gives the right y_c, or does not apply."""
+    module = BANK["anchor-labels"].module
+    fast, seen = module._some_label_mistaken, []
+    monkeypatch.setattr(module, "_some_label_mistaken", lambda rows, t: seen.append((rows, t)))
+    rng, decided = Draw.for_instance("anchor-labels", profile, 0), 0
+    for _ in range(400):
+        try:
+            p = module.draw(rng, {})
+        except ValueError:
+            continue
+        s = module.solve(p)
+        wrong = module.mistake_over_ref_area(p, s)
+        generic = wrong is None or list(wrong["y_c"]) == list(s["y_c"])
+        with pytest.raises(ValueError) if generic else nullcontext():
+            fast(*seen[-1])
+        decided += 1
+    assert decided > 100
+
+
+
+def _output_rows_by_loops(m, output):
+    """The second-layer rows of a sigmoid/softmax output, by plain nested loops over the network."""
+    allowed = mlp.SIGMOID_Q if output == "sigmoid" else mlp.SOFTMAX_Q
+    n, N = m.shape
+    out = []
+    for e in itertools.product((-1, 1), repeat=N):
+        for r in itertools.product((2, 3), repeat=N):
+            for b in (-1, 0, 1):
+                for rb in (2, 3):
+                    c = m * np.array(e)
+                    q = tuple((int(sum(c[i, j] for j in range(N) if r[j] == 2) + (b if rb == 2 else 0)),
+                               int(sum(c[i, j] for j in range(N) if r[j] == 3) + (b if rb == 3 else 0)))
+                              for i in range(n))
+                    if all(v in allowed for v in q):
+                        out.append((e, r, b, rb, q))
+    return out
+
+
+@pytest.mark.parametrize("output", ["sigmoid", "softmax"])
+def test_output_rows_per_example_match_nested_loops(output):
+    """_output_rows intersects remembered per-example choices; the loops over the whole network agree."""
+    rng = np.random.default_rng(12)
+    for _ in range(150):
+        m = rng.integers(-3, 4, size=(int(rng.integers(1, 4)), 2)).astype(np.int64)
+        want = _output_rows_by_loops(m, output)
+        try:
+            got = mlp._output_rows(m.tobytes(), m.shape, output, False)
+        except ValueError:
+            got = []
+        assert list(got) == want
