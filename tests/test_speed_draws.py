@@ -5,10 +5,12 @@ from contextlib import nullcontext
 
 import numpy as np
 import pytest
+import sympy as sp
 
 from examgen.bank import load_bank
+from examgen.engine import identities
 from examgen.samplers import mlp
-from examgen.sampling import Draw
+from examgen.sampling import Draw, exact
 
 BANK = load_bank()
 
@@ -66,3 +68,16 @@ def test_output_rows_per_example_match_nested_loops(output):
         except ValueError:
             got = []
         assert list(got) == want
+
+
+def test_missing_inner_factor_is_sympys_evaluated_expression():
+    """identities.without_inner_factor builds tanh(u) by its one rule; SymPy's evaluation of the
+    mistake's expressions gives the same trees, for every exam (a, b) and a spread of the drill's."""
+    module = BANK["activation-identity"].module
+    drill = [(sp.Rational(i, 10), sp.Rational(j, 10)) for i in range(-30, 31) for j in range(-20, 21) if i][::37]
+    pairs = [(identities._number(exact(a)), identities._number(exact(b)))
+             for a in module.EXAM_A for b in module.EXAM_B] + drill
+    for a, b in pairs:
+        u = a * identities.xi + b
+        assert identities.without_inner_factor("tanh-via-sigma", a, b) == 2 * identities.sigma(u) - 1
+        assert identities.without_inner_factor("sigmoid-via-tanh", a, b) == (1 + sp.tanh(u)) / 2

@@ -1,6 +1,4 @@
 """Symbolic identities of σ and tanh about g(aξ + b); the answer is a SymPy expression in h or xi."""
-import sympy as sp
-
 from examgen.engine import identities
 from examgen.sampling import exact
 
@@ -62,12 +60,8 @@ def mistake_other_derivative_formula(p, s):
 
 
 def mistake_missing_inner_factor(p, s):
-    u = s["u"]
-    if p["question"] == "tanh-via-sigma":
-        return {"expr": 2 * identities.sigma(u) - 1}
-    if p["question"] == "sigmoid-via-tanh":
-        return {"expr": (1 + sp.tanh(u)) / 2}
-    return None
+    wrong = identities.without_inner_factor(p["question"], s["a"], s["b"])
+    return None if wrong is None else {"expr": wrong}
 
 
 def mistake_missing_chain_factor(p, s):
