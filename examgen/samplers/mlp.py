@@ -340,14 +340,19 @@ def tidy_logs(a):
     """Exact entries that are sums of logs written as one log, ln q (so σ(ln q) = q/(1+q) is visible)."""
     if not ops.is_exact(a):
         return a
+    out = np.empty(np.shape(a), dtype=object)
+    for i, v in enumerate(np.ravel(a)):
+        out.flat[i] = _tidy_log(v)
+    return out
 
-    def one(v):  # ops' exp and log: Exact's own (no SymPy) where the value is one
-        if v.is_Rational:
-            return v
-        q = ops.exp(v)
-        return ops.log(q) if q.is_Rational else v
 
-    return np.vectorize(one, otypes=[object])(a)
+@lru_cache(maxsize=4096, typed=True)
+def _tidy_log(v):
+    """One entry of tidy_logs (remembered: the same few logs recur in network after network)."""
+    if v.is_Rational:
+        return v
+    q = ops.exp(v)  # ops' exp and log: Exact's own (no SymPy) where the value is one
+    return ops.log(q) if q.is_Rational else v
 
 
 def tidy_loss(L, n):
