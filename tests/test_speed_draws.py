@@ -8,7 +8,9 @@ import pytest
 import sympy as sp
 
 from examgen.bank import load_bank
-from examgen.engine import identities
+from examgen.engine import identities, ops
+from examgen.engine import mlp as engine_mlp
+from examgen.instance import sample
 from examgen.samplers import mlp
 from examgen.sampling import Draw, exact
 
@@ -81,3 +83,18 @@ def test_missing_inner_factor_is_sympys_evaluated_expression():
         u = a * identities.xi + b
         assert identities.without_inner_factor("tanh-via-sigma", a, b) == 2 * identities.sigma(u) - 1
         assert identities.without_inner_factor("sigmoid-via-tanh", a, b) == (1 + sp.tanh(u)) / 2
+
+
+@pytest.mark.parametrize("profile", ["exam", "drill"])
+def test_wrong_first_layer_is_the_whole_backward_pass_there(profile):
+    """A mistake in g₁′ changes only the first layer's gradients: recomputed from the right ∇_h L,
+    they are those of the whole backward pass with that g₁′."""
+    p = BANK["mlp-backprop"]
+    for seed in range(12):
+        inst = sample(p, seed, profile, {"hidden": ("sigmoid", "tanh", "relu")[seed % 3]})
+        params, s = inst.params, inst.values
+        for g1_prime in (s["h"], ops.zero_like(s["h"]) + 1):
+            whole = engine_mlp.backward(params["x"], s["h"], params["W2"], s["dL_dxi2"], g1_prime)
+            first = mlp.wrong_first_layer(params, s, g1_prime)
+            assert set(first) == {"dL_dxi1", "dL_dW1", "dL_db1"}
+            assert all(repr(first[k]) == repr(whole[k]) for k in first)

@@ -42,10 +42,17 @@ def backward(x, h, W2, dL_dxi2, g1_prime):
     """∇_ξ¹ᵢ L = g₁′(ξ¹ᵢ) ⊙ W²ᵀ∇_ξ²ᵢ L; ∇_W² L = Σᵢ ∇_ξ²ᵢ L hᵢᵀ, ∇_b² L = Σᵢ ∇_ξ²ᵢ L; likewise W¹, b¹ with xᵢ."""
     x, h, W2, dL_dxi2 = map(ops.asarray, (x, h, W2, dL_dxi2))
     dL_dh = dL_dxi2 @ W2                  # row i is (W²ᵀ ∇_ξ²ᵢ L)ᵀ
-    dL_dxi1 = g1_prime * dL_dh
-    return {"dL_dh": dL_dh, "dL_dxi1": dL_dxi1,
+    first = first_layer_backward(x, dL_dh, g1_prime)
+    return {"dL_dh": dL_dh, "dL_dxi1": first["dL_dxi1"],
             "dL_dW2": dL_dxi2.T @ h, "dL_db2": dL_dxi2.sum(axis=0),
-            "dL_dW1": dL_dxi1.T @ x, "dL_db1": dL_dxi1.sum(axis=0)}
+            "dL_dW1": first["dL_dW1"], "dL_db1": first["dL_db1"]}
+
+
+def first_layer_backward(x, dL_dh, g1_prime):
+    """∇_ξ¹ᵢ L = g₁′(ξ¹ᵢ) ⊙ ∇_hᵢ L; ∇_W¹ L = Σᵢ ∇_ξ¹ᵢ L xᵢᵀ, ∇_b¹ L = Σᵢ ∇_ξ¹ᵢ L."""
+    x, dL_dh = ops.asarray(x), ops.asarray(dL_dh)
+    dL_dxi1 = g1_prime * dL_dh
+    return {"dL_dxi1": dL_dxi1, "dL_dW1": dL_dxi1.T @ x, "dL_db1": dL_dxi1.sum(axis=0)}
 
 
 def backprop(x, W1, b1, W2, b2, y, hidden, output, loss):

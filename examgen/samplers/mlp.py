@@ -390,29 +390,30 @@ def gradients(p):
 
 
 # --- wrong backward passes (mistakes of mlp-backprop and gradient-descent) ----------------------
-def wrong_backward(p, s, dL_dxi2=None, g1_prime=None):
-    """The backward pass with a wrong ∇_ξ² L or a wrong g₁′ put in."""
-    return mlp.backward(p["x"], s["h"], p["W2"], s["dL_dxi2"] if dL_dxi2 is None else dL_dxi2,
-                        s["g1_prime"] if g1_prime is None else g1_prime)
-
-
 def without_1_over_n(p, s):
     n = len(s["yhat"])
     if n == 1:
         return None
-    return {"dL_dxi2": n * s["dL_dxi2"], **wrong_backward(p, s, dL_dxi2=n * s["dL_dxi2"])}
+    dL_dxi2 = n * s["dL_dxi2"]
+    return {"dL_dxi2": dL_dxi2, **mlp.backward(p["x"], s["h"], p["W2"], dL_dxi2, s["g1_prime"])}
+
+
+def wrong_first_layer(p, s, g1_prime):
+    """The first layer's gradients with a wrong g₁′ put in (∇_h L before it is the right one, so
+    the second layer's are the right ones too)."""
+    return mlp.first_layer_backward(p["x"], s["dL_dh"], g1_prime)
 
 
 def without_g1_prime(p, s):
-    return wrong_backward(p, s, g1_prime=ops.zero_like(s["h"]) + 1)
+    return wrong_first_layer(p, s, ops.zero_like(s["h"]) + 1)
 
 
 def g1_for_g1_prime(p, s):
-    return wrong_backward(p, s, g1_prime=s["h"])
+    return wrong_first_layer(p, s, s["h"])
 
 
 def other_derivative(p, s):
     h = s["h"]
     if p["hidden"] == "relu":
         return None
-    return wrong_backward(p, s, g1_prime=(1 - h * h) if p["hidden"] == "sigmoid" else h * (1 - h))
+    return wrong_first_layer(p, s, (1 - h * h) if p["hidden"] == "sigmoid" else h * (1 - h))
