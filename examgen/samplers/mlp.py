@@ -126,19 +126,19 @@ SOFTMAX_Q = SIGMOID_Q | {(2, 0), (-2, 0), (1, -1), (-1, 1)}
 def _output_rows(m_bytes, shape, output, relu):
     """Every second-layer row (e, r, b, rb): W2 row s ∘ e (∘ ln r), b2 entry b (ln rb), whose
     excitations suit the output; the last item is the row's per-example value (ξ² or (a, b))."""
-    m = np.frombuffer(m_bytes, dtype=np.int64).reshape(shape)
+    m = np.frombuffer(m_bytes, dtype=np.int64).reshape(shape).tolist()
     N = shape[1]
     out = []
     if output == "linear":
         weights = (-2, -1, 1, 2) if relu else (-1, 1)
         for e in itertools.product(weights, repeat=N):
             for b in (-1, 0, 1):
-                xi2 = m @ np.array(e) + b
-                if np.abs(xi2).max() <= 6:
-                    out.append((e, (1,) * N, b, 1, tuple(xi2)))
+                xi2 = _excitations(m, e, b)
+                if max(map(abs, xi2)) <= 6:
+                    out.append((e, (1,) * N, b, 1, xi2))
         return tuple(out)
     # A row suits the output when it suits every example: intersect the examples' choices.
-    per_example = [_example_exponents(row, output) for row in map(tuple, m.tolist())]
+    per_example = [_example_exponents(row, output) for row in map(tuple, m)]
     choices = _log_row_choices(N)
     out = [(*choices[k], tuple(q[k] for q in per_example))
            for k in per_example[0] if all(k in q for q in per_example[1:])]
@@ -205,12 +205,11 @@ def _smooth(f: Fraction) -> bool:
 @lru_cache(maxsize=4096)
 def _relu_units(x_bytes, shape, w, top):
     """Every ReLU unit (W1 row, b1 entry) with small integers that suits the inputs x."""
-    x = np.frombuffer(x_bytes, dtype=np.int64).reshape(shape)
+    x = np.frombuffer(x_bytes, dtype=np.int64).reshape(shape).tolist()
     out = []
     for row in itertools.product(range(-w, w + 1), repeat=shape[1]):
         for b in (-1, 0, 1):
-            xi = tuple((x @ np.array(row) + b).tolist())
-            if any(row) and _relu_unit_ok(xi, 1, 6, top):
+            if any(row) and _relu_unit_ok(_excitations(x, row, b), 1, 6, top):
                 out.append((row, b))
     return tuple(out)
 
@@ -219,15 +218,20 @@ def _relu_units(x_bytes, shape, w, top):
 def _log_units(x_bytes, shape, hidden):
     """Every sigmoid/tanh unit (W1 row, b1 entry, base q) with ξ¹ = c ln q, q^|c| ≤ 4 (sigmoid) or
     ≤ 3 (tanh), and outputs h with a small common measure (1/s with s's numerator ≤ 6)."""
-    x = np.frombuffer(x_bytes, dtype=np.int64).reshape(shape)
+    x = np.frombuffer(x_bytes, dtype=np.int64).reshape(shape).tolist()
     out = []
     for row in itertools.product((-1, 0, 1), repeat=shape[1]):
         for b in (-1, 0, 1):
-            c = tuple((x @ np.array(row) + b).tolist())
+            c = _excitations(x, row, b)
             for q in (2, 3):
                 if any(row) and _log_unit_ok(c, q, hidden):
                     out.append((row, b, q))
     return tuple(out)
+
+
+def _excitations(rows, weights, b) -> tuple:
+    """w·x_i + b for each row x_i, in Python ints (NumPy costs more than it saves on a handful)."""
+    return tuple(sum(v * w for v, w in zip(row, weights)) + b for row in rows)
 
 
 @lru_cache(maxsize=4096)
