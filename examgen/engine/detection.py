@@ -18,7 +18,7 @@ def overlap(a0, a_len, b0, b_len):
 
 def iou(ref, roi):
     """I = overlap_x · overlap_y, U = w_R h_R + w_O h_O − I, IOU = I/U."""
-    (x_r, y_r, w_r, h_r), (x_o, y_o, w_o, h_o) = list(ref), list(roi)
+    (x_r, y_r, w_r, h_r), (x_o, y_o, w_o, h_o) = ref, roi
     I_w = overlap(x_r, w_r, x_o, w_o)
     I_h = overlap(y_r, h_r, y_o, h_o)
     I = I_w * I_h
