@@ -16,6 +16,7 @@ from layout import compile_log, overfull_boxes
 from examgen import bank
 from examgen.documents import doc_context, environment, problem_items, render_version, worksheet
 from examgen.exam import Version, build_version, load_spec
+from examgen.generate import _combined
 
 ENGINES = [e for e in ("pdflatex", "lualatex") if shutil.which(e)]
 pytestmark = [pytest.mark.tex, pytest.mark.skipif("pdflatex" not in ENGINES, reason="needs pdflatex")]
@@ -37,15 +38,25 @@ def _documents(problems, profile, seeds):
                       ("key", [i for each in instances for i in each])):
         version = Version("E0-layout", 0, load_spec(), None, "", [(k + 1, 10, i) for k, i in enumerate(held)])
         ctx = doc_context(version, problem_items(version, with_tex=True))
-        out.append((f"{profile} {doc}", environment().get_template(f"{doc}.tex.j2").render(docs=[ctx]), held))
+        out.append((f"{profile} {doc}", environment().get_template(f"{doc}.tex.j2").render(docs=[ctx]), [held]))
     return out
 
 
-def _problems(label, tex, instances, engine="pdflatex"):
-    """One line per overfull box: label, seed, width, source line and TeX's picture of the line."""
+def _instance(tex, docs, box):
+    """The instance numbered box.number in the document whose body holds the box's line: a file
+    of several versions (generate's exams.pdf) numbers each one's problems from 1."""
+    if not box.number:
+        return None
+    starts = [n for n, line in enumerate(tex.splitlines(), 1) if line.startswith("\\renewcommand{\\examversion}")]
+    return docs[max(sum(at <= box.line for at in starts) - 1, 0)][box.number - 1]
+
+
+def _problems(label, tex, docs, engine="pdflatex"):
+    """One line per overfull box: label, seed, width, source line and TeX's picture of the line.
+    `docs`: the instances of each document in `tex`, in order."""
     out = []
     for box in overfull_boxes(compile_log(tex, engine), tex):
-        inst = instances[box.number - 1] if box.number else None
+        inst = _instance(tex, docs, box)
         who = f"{inst.id} seed {inst.seed} ({inst.profile})" if inst else "outside any problem"
         out.append(f"{label} [{engine}]: {who}: {box.points:.1f} pt too wide at line {box.line}: {box.text[:160]}")
     return out
@@ -59,7 +70,7 @@ def _stray_dollars(label, tex):
 
 
 def _check(jobs):
-    """Compile every job (label, tex, instances[, engine]) in parallel; fail listing every box."""
+    """Compile every job (label, tex, docs[, engine]) in parallel; fail listing every box."""
     found = [line for label, tex, *_ in jobs for line in _stray_dollars(label, tex)]
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         found += [line for lines in pool.map(lambda j: _problems(*j), jobs) for line in lines]
@@ -75,19 +86,19 @@ def test_every_problem_fits_the_page_in_both_profiles():
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_default_exams_and_a_worksheet_of_every_problem_fit(engine):
-    spec = load_spec()
-    jobs = []
-    for seed in range(3):
-        version = build_version(spec, seed)
-        files = render_version(version, {"tex"})
-        instances = [inst for _, _, inst in version.problems]
-        jobs += [(f"default exam seed {seed} {name}", files[name], instances, engine)
-                 for name in ("exam.tex", "key.tex")]
+    """Three default versions' exams and keys, each kind in one file of the three as generate
+    combines them (exams.pdf, keys.pdf: the same bodies): 2 TeX runs instead of 6 (a LuaLaTeX
+    run costs about a second of font loading)."""
+    versions = [build_version(load_spec(), seed) for seed in range(3)]
+    files = [render_version(version, {"tex"}) for version in versions]
+    docs = [[inst for _, _, inst in version.problems] for version in versions]
+    jobs = [(f"default exams seeds 0-2 {name}", _combined([f[name] for f in files]), docs, engine)
+            for name in ("exam.tex", "key.tex")]
     groups = [(p, [p.sample(k, "exam"), p.sample(k, "drill")]) for k, p in enumerate(bank.load_bank().values())]
     instances = [i for _, g in groups for i in g]
     for solutions in ("end", "inline"):
         jobs.append((f"worksheet (solutions {solutions})", worksheet(groups, "Worksheet", solutions, "tex"),
-                     instances, engine))
+                     [instances], engine))
     _check(jobs)
 
 
