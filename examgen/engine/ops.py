@@ -202,13 +202,20 @@ def to_float(a):
     if isinstance(a, np.ndarray):
         if a.dtype != object:
             return np.asarray(a, dtype=float)
-        floats = [v.__float__() if type(v) is Exact else _float(v) for v in a.flat]   # (Exacts: the common case)
-        return np.fromiter(floats, dtype=float, count=a.size).reshape(a.shape)
+        return np.fromiter(float_entries(a), dtype=float, count=a.size).reshape(a.shape)
     if is_exact(a):
         return _float(a)
     if np.ndim(a):
         return np.asarray(a, dtype=float)
     return float(a)
+
+
+def float_entries(a: np.ndarray) -> list[float]:
+    """The float64 values of an array's entries as Python floats, first index outermost
+    (to_float's values, without building an array)."""
+    if a.dtype != object:
+        return np.asarray(a, dtype=float).ravel().tolist()
+    return [v.__float__() if type(v) is Exact else _float(v) for v in a.flat]   # (Exacts: the common case)
 
 
 def _float(v) -> float:
