@@ -215,8 +215,15 @@ def bound_violation(values: dict) -> str | None:
     """None when every number in `values` (parameters, or what solve() returned, nested in dicts,
     lists and arrays) is hand-workable; else "name: what breaks the bound". Text, booleans and
     symbolic expressions (with free variables) are not numbers and are skipped."""
+    # The entries checked, by id: values repeat (an env holds the nodes' values again) and one
+    # seen before has passed. (Kept, not only their ids: a NumPy scalar made by .flat for one
+    # name must not free its id for another's.)
+    passed = {}
     for name, v in values.items():
         for entry in _numbers(v, []):
+            if id(entry) in passed:
+                continue
+            passed[id(entry)] = entry
             # Most entries are rationals or whole numbers within the bound: told on the spot
             # (hand_workable's own test of them), without decomposing them.
             t = type(entry)
@@ -239,19 +246,22 @@ def bound_violation(values: dict) -> str | None:
 
 _SKIPPED = (str, bool, np.bool_, type(None))
 _SKIPPED_TYPES = frozenset(_SKIPPED)
+# Types whose every value is a number with no free symbols: Exact, int, and SymPy's rational
+# classes (Integer, One, Half, …) as met, told by their class's is_Rational.
+_NUMBER_TYPES = {Exact, int}
 
 
 def _numbers(v, out: list) -> list:
     """The numbers nested in v, in order, appended to `out` (a loop, not a generator per entry:
     the bound walks every value of every candidate draw). The common containers and leaves are
-    told by their exact type first (an Exact has no free symbols), without isinstance chains."""
+    told by their exact type first (`_NUMBER_TYPES`), without isinstance chains."""
     t = type(v)
-    if t is Exact or t is int:
+    if t in _NUMBER_TYPES:
         out.append(v)
     elif t is dict or t is list or t is tuple or (t is np.ndarray and v.dtype == object):
         for x in (v.values() if t is dict else v.flat if t is np.ndarray else v):
             tx = type(x)
-            if tx is Exact or tx is int:
+            if tx in _NUMBER_TYPES:
                 out.append(x)
             elif tx not in _SKIPPED_TYPES:
                 _numbers(x, out)
@@ -261,6 +271,8 @@ def _numbers(v, out: list) -> list:
     elif t in _SKIPPED_TYPES:
         pass
     elif getattr(v, "is_Rational", False) is True:   # a SymPy rational: a number, no free symbols
+        if getattr(t, "is_Rational", None) is True:
+            _NUMBER_TYPES.add(t)
         out.append(v)
     elif isinstance(v, _SKIPPED):
         pass
