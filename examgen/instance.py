@@ -30,6 +30,7 @@ class Instance:
     options: dict = field(default_factory=dict)
     asked: tuple = ()            # the parts an exam asks for (a spec's `parts`); () = every part
     _wrong: dict = field(default_factory=dict, repr=False, compare=False)  # mistake name -> its answers
+    _parts: tuple = field(default=(None, None), repr=False, compare=False)  # (asked, its parts), see `parts`
 
     def wrong_answers(self, m) -> dict | None:
         """What the mistake `m` answers on this instance (None where it does not apply),
@@ -44,10 +45,13 @@ class Instance:
 
     @property
     def parts(self) -> list[str]:
-        """The answer parts asked for, in the order problem.yaml declares them."""
-        if not self.asked:
-            return list(self.problem.parts)
-        return [p for p in self.problem.parts if p in self.asked]
+        """The answer parts asked for, in the order problem.yaml declares them (made once per
+        `asked`: the build and the documents ask a hundred times a version; not to be mutated)."""
+        asked, parts = self._parts
+        if parts is None or asked != self.asked:
+            parts = [p for p in self.problem.parts if not self.asked or p in self.asked]
+            self._parts = (self.asked, parts)
+        return parts
 
     @property
     def answers(self) -> dict:
@@ -282,13 +286,17 @@ def solve(problem: Problem, params: dict) -> Instance:
         v = values[name]
         if isinstance(v, str) or (problem.parts[name].kind == "expression"):
             continue
-        if not _finite(ops.to_float(v)):
+        if not _finite(v):
             raise ExamgenError(f"{problem.id}: the answer {name} is not finite for these parameters")
     return Instance(problem, params, values)
 
 
-def _finite(f) -> bool:
-    """Whether a float or every entry of a float array is finite (a float told without NumPy)."""
+def _finite(v) -> bool:
+    """Whether a number or every entry of an array is finite (entry by entry in Python: the
+    answers are small, and NumPy's calls cost more than the entries)."""
+    if type(v) is np.ndarray:
+        return all(map(math.isfinite, ops.float_entries(v)))
+    f = ops.to_float(v)
     return math.isfinite(f) if type(f) is float else bool(np.isfinite(f).all())
 
 
