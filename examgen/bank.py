@@ -90,9 +90,18 @@ class Problem:
     mistakes: tuple
     options: tuple            # parameters an exam spec may fix (e.g. activation: tanh)
     float_screen: bool = False  # exam draws judged on float copies first (see instance.candidate)
-    source_hash: str = field(repr=False, default="")
     after: tuple = ()         # the problems this one builds on, as problem.yaml's `after` names them
     builds_on: frozenset = field(repr=False, compare=False, default=frozenset())  # those, and theirs (load_bank)
+
+    @cached_property
+    def source_hash(self) -> str:
+        """sha256 of the folder's problem files (bank_version): read on first use, since listing,
+        showing or grading a problem needs none of it (about 3 ms for the whole bank)."""
+        h = hashlib.sha256()
+        for f in sorted(self.folder.iterdir()):
+            if f.is_file() and f.suffix in (".yaml", ".py", ".md"):
+                h.update(f.name.encode() + b"\0" + f.read_bytes())
+        return h.hexdigest()
 
     @cached_property
     def module(self):
@@ -248,15 +257,11 @@ def _load(folder: Path) -> Problem:
         unknown = set(m.parts) - set(parts)
         if unknown:
             raise ValueError(f"{pid}: mistake {m.name} names unknown parts {sorted(unknown)}")
-    h = hashlib.sha256()
-    for f in sorted(folder.iterdir()):
-        if f.is_file() and f.suffix in (".yaml", ".py", ".md"):
-            h.update(f.name.encode() + b"\0" + f.read_bytes())
     screen = raw.get("float_screen", False)
     if not isinstance(screen, bool):
         raise ValueError(f"{pid}: float_screen must be true or false")
     return Problem(pid, raw["title"], raw["topic"], folder, raw.get("summary", "").strip(),
-                   params, parts, mistakes, tuple(raw.get("options", ())), screen, h.hexdigest(),
+                   params, parts, mistakes, tuple(raw.get("options", ())), screen,
                    _after(pid, raw.get("after")))
 
 

@@ -20,11 +20,9 @@ import hashlib
 import os
 import re
 import shutil
-import subprocess
 import tempfile
 import threading
 import unicodedata
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -68,6 +66,8 @@ def unicode_engine() -> bool:
 # --- what each engine can set ---------------------------------------------------------------------
 def _kpsewhich(*names: str) -> list[str]:
     """The paths TeX finds for the files (one kpsewhich run for them all; missing ones left out)."""
+    import subprocess  # (here and below: ~5 ms to import, and `generate --format md` runs no TeX)
+
     if not shutil.which("kpsewhich"):
         return []
     try:
@@ -113,6 +113,8 @@ def _pdflatex_chars() -> frozenset:
 @lru_cache(maxsize=None)
 def _coverage(family: str) -> tuple:
     """Sorted (start, end) code point ranges the font covers, per fontconfig; () when not installed."""
+    import subprocess
+
     if not shutil.which("fc-list"):
         return ()
     try:
@@ -291,6 +293,8 @@ def warm_format(tex: str) -> None:
 
 
 def _dump_format(preamble: str, fmt: Path) -> bool:
+    import subprocess
+
     # dumped beside its final place, so that os.replace puts it there whole
     with tempfile.TemporaryDirectory(prefix=".examgen-fmt-", dir=fmt.parent) as tmp:
         Path(tmp, "preamble.tex").write_text(preamble + "\\dump\n", encoding="utf-8")
@@ -395,6 +399,8 @@ def _tex_command(engine: str, fmt: Path | None) -> list[str]:
 def _run_tex(source: str, name: str, engine: str, fmt: Path | None) -> Path:
     """Run the engine once on `source` in a fresh temporary folder; the PDF's path there (the
     caller removes the folder), or an ExamgenError with the log's relevant lines."""
+    import subprocess
+
     tmp = tempfile.mkdtemp(prefix="examgen-tex-")
     try:
         src = Path(tmp, name + ".tex")
@@ -432,6 +438,8 @@ class EarlyRun:
     that line loads are then loaded before the rest of the document exists."""
 
     def __init__(self, name: str, fmt: Path, prefix: str = ""):
+        import subprocess
+
         self.name, self.fmt, self.prefix = name, fmt, prefix
         self.tmp = tempfile.mkdtemp(prefix="examgen-tex-")
         with open(Path(self.tmp, "terminal.txt"), "wb") as terminal:   # a file, so TeX never blocks on it
@@ -452,6 +460,8 @@ class EarlyRun:
         """Feed the document (from \\begin{document}, padded as split_preamble pads it); the PDF's
         path in the run's folder (the caller removes it), or None when the run failed or the
         document does not begin as the run was told (the caller then compiles it afresh)."""
+        import subprocess
+
         if not body.startswith(self.prefix):
             return None
         try:
@@ -521,6 +531,8 @@ def compile_many(jobs: list[tuple], workers: int | None = None, progress=None, e
     Each job is (tex, pdf path, name). Every document is tried; when some fail, each failed
     document's .tex is kept beside its PDF and one error names them all. `early`: as compile_tex's.
     """
+    from concurrent.futures import ThreadPoolExecutor  # (with logging: ~7 ms, for PDFs only)
+
     if not jobs:
         return []
     if not available():
