@@ -12,6 +12,7 @@ from functools import lru_cache
 import numpy as np
 
 from . import formatting as fmt
+from .engine.exact import Exact
 
 DELIMITERS = dict(
     variable_start_string="<<", variable_end_string=">>",
@@ -85,7 +86,21 @@ def coef(a, joint: str = r"\,") -> str:
     return fmt.latex(a) + joint
 
 
-FILTERS = {"tex": fmt.latex, "coef": coef, "ans": ans, "quotient": quotient, "row": row, "dec": fmt.decimal_latex,
+def paren(v) -> str:
+    """LaTeX of a factor, in parentheses when it is negative or a sum (`3 \\cdot \\left(-2\\right)`),
+    so that a product reads unambiguously. A filter, not a template macro: a macro call costs
+    several times more, and the solutions write dozens of factors."""
+    tex = fmt.latex(v)
+    return r"\left(%s\right)" % tex if _negative_or_sum(v) else tex
+
+
+def _negative_or_sum(v) -> bool:
+    if type(v) is Exact and not v.logs:   # the common case: a rational, never a sum
+        return v.r < 0
+    return bool(v < 0) or bool(getattr(v, "is_Add", False))
+
+
+FILTERS = {"tex": fmt.latex, "coef": coef, "paren": paren, "ans": ans, "quotient": quotient, "row": row, "dec": fmt.decimal_latex,
            "slices": slices, "seq": seq, "dims": dims, "text": fmt.text, "spoken": spoken, "indices": indices}
 
 
