@@ -41,26 +41,41 @@ def _entries(body: str) -> int:
 
 def operations(prompt: str, solution: str) -> int:
     """Hand operations of a worked solution (Markdown with LaTeX math) given its prompt."""
-    given = {" ".join(m.group(2).split()) for m in _MATRIX.finditer(prompt)}
+    given = {" ".join(body.split()) for _, body in _MATRIX.findall(prompt)}
     count = 0
-    for m in _MATH.finditer(solution):
-        matrices, steps = _formula(m.group(1) if m.group(1) is not None else m.group(2))
-        count += steps + sum(entries for body, entries in matrices if body not in given)
+    # (findall and map: a version's solutions hold some 250 formulas, most of them remembered,
+    # so the loop's own overhead is most of the time; a display's empty group is "" here.)
+    for matrices, steps in map(_formula, [display or inline for display, inline in _MATH.findall(solution)]):
+        count += steps
+        for body, entries in matrices:
+            if body not in given:
+                count += entries
     return count
 
 
 @lru_cache(maxsize=8192)
 def _formula(math: str) -> tuple[tuple, int]:
     """One formula's matrices (body with its spaces normalised, entries) and its arithmetic steps
-    (remembered: a pure function of the text, and half of the formulas recur across versions)."""
-    matrices = []
+    (remembered: a pure function of the text, and half of the formulas recur across versions).
+    Only the bodies need the digits: the rest is counted on the formula with digits written 0."""
+    entries, steps = _layout(math.translate(_DIGITS_AS_0))
+    if not entries:
+        return (), steps
+    bodies = [" ".join(body.split()) for _, body in _MATRIX.findall(math)]
+    return tuple(zip(bodies, entries)), steps
+
+
+@lru_cache(maxsize=8192)
+def _layout(math: str) -> tuple[tuple, int]:
+    """(entries of each matrix, arithmetic steps) of a formula whose digits are written 0."""
+    entries = []
 
     def matrix(mm):
-        matrices.append((" ".join(mm.group(2).split()), _entries(mm.group(2))))
+        entries.append(_entries(mm.group(2)))
         return " M "
 
-    outside = _MATRIX.sub(matrix, math)
-    return tuple(matrices), _steps(outside.translate(_DIGITS_AS_0))
+    outside = _MATRIX.sub(matrix, math) if r"\begin" in math else math
+    return tuple(entries), _steps(outside)
 
 
 # Which digit stands where changes no step count (the patterns above see digits only as digits),
