@@ -104,6 +104,11 @@ FILTERS = {"tex": fmt.latex, "coef": coef, "paren": paren, "ans": ans, "quotient
            "slices": slices, "seq": seq, "dims": dims, "text": fmt.text, "spoken": spoken, "indices": indices}
 
 
+# The names hasattr(dict, name) finds, those of dict and of its type (a miss, which raises and
+# catches an AttributeError inside hasattr, is the common case: ~400 lookups a version).
+_DICT_ATTRIBUTES = frozenset(n for n in {*dir(dict), *dir(type)} if hasattr(dict, n))
+
+
 @lru_cache(maxsize=None)
 def environment_class():
     """jinja2.Environment, but `x.name` of a dict that has the item `name` (and no attribute so
@@ -114,7 +119,7 @@ def environment_class():
 
     class Environment(jinja2.Environment):
         def getattr(self, obj, attribute):
-            if type(obj) is dict and attribute in obj and not hasattr(dict, attribute):
+            if type(obj) is dict and attribute in obj and attribute not in _DICT_ATTRIBUTES:
                 return obj[attribute]
             return super().getattr(obj, attribute)
 

@@ -143,3 +143,16 @@ def test_formulas_are_counted_as_written_whatever_their_digits():
     assert len(formulas) > 3000
     for f in formulas:
         assert work._formula(f) == counted_as_written(f), f
+
+
+def test_paren_writes_what_the_template_macro_wrote():
+    from examgen.engine.exact import log
+
+    macro = render.environment().from_string(
+        "<% macro p(v) %><% if v < 0 or (v.is_Add is defined and v.is_Add) %>\\left(<< v|tex >>\\right)"
+        "<% else %><< v|tex >><% endif %><% endmacro %><< p(v) >>")
+    rs = [rational(r) for r in fractions(300)]
+    logs = [c * log(a) + r for c, a, r in zip(rs[1:40], [2, 3, 5, 6, 1.5] * 8, rs[40:80])] + [log(2), -log(3)]
+    values = rs + logs + [0.25, -1.5, np.float64(-0.125), sp.Integer(-2), sp.Rational(3, 4), 1 - sp.log(2)]
+    for v in values:
+        assert render.paren(v) == macro.render(v=v), v
