@@ -286,10 +286,11 @@ def to_json(v):
 
 
 def _floats(v):
-    """ops.to_float of every entry of nested lists (of an exact array: no float array between)."""
-    if type(v) is list:
-        return [_floats(x) for x in v]
-    return float(v) if type(v) is Exact else ops.to_float(v)
+    """ops.to_float of every entry of nested lists (of an exact array: no float array between);
+    an Exact entry read in the comprehension itself (no call per entry: most are Exact)."""
+    if type(v) is not list:
+        return float(v) if type(v) is Exact else ops.to_float(v)
+    return [float(x) if type(x) is Exact else _floats(x) for x in v]
 
 
 def to_exact_json(v):
