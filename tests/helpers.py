@@ -1,4 +1,5 @@
-"""Run the installed `examgen` command as a user would; read its PDFs back."""
+"""Run the installed `examgen` command as a user would; read its PDFs back; plain oracles the
+speed tests compare fast paths with."""
 import html
 import os
 import re
@@ -68,3 +69,16 @@ def differs_somewhere(d) -> bool:
         if abs(complex(sp.N(d.xreplace(point), 30))) > 1e-12:
             return True
     return False
+
+
+def plain_bound_violation(values: dict):
+    """sampling.bound_violation without its shortcuts: hand_workable of every nested number, in
+    order (no quick type tests, no skipping of repeated entries)."""
+    from examgen.sampling import _numbers, hand_workable
+
+    for name, v in values.items():
+        for entry in _numbers(v, []):
+            why = hand_workable(entry)
+            if why:
+                return f"{name}: {why}"
+    return None

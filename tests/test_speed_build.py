@@ -8,7 +8,9 @@ from examgen.bank import load_bank
 from examgen.compare import all_close, close
 from examgen.errors import ExamgenError
 from examgen.instance import fill_options, solve
-from examgen.sampling import Draw, _numbers, bound_violation, exact, float_params, hand_workable
+from examgen.sampling import Draw, bound_violation, exact, float_params
+
+from helpers import plain_bound_violation
 
 
 def _numpy_all_close(given, expected, rtol, atol) -> bool:
@@ -39,23 +41,13 @@ def test_small_arrays_are_compared_as_close_does():
     assert not all_close(np.zeros(2), np.zeros(3), 0.01, 0.005)
 
 
-def _plain_bound_violation(values: dict):
-    """The bound entry by entry, every entry asked of hand_workable (no shortcuts, no dedupe)."""
-    for name, v in values.items():
-        for entry in _numbers(v, []):
-            why = hand_workable(entry)
-            if why:
-                return f"{name}: {why}"
-    return None
-
-
 def test_the_bound_with_its_shortcuts_says_what_the_plain_walk_says():
     """Repeated entries skipped, SymPy rationals told by type: the same verdict and message on
     solved draws, the same with a value beyond the bound, their floats, and on repeats."""
     big, sym = exact(Fraction(301, 2)), sp.Rational(1, 301)
-    assert bound_violation({"a": [sym, sym], "b": {"c": sp.Integer(3)}}) == _plain_bound_violation({"a": [sym]})
+    assert bound_violation({"a": [sym, sym], "b": {"c": sp.Integer(3)}}) == plain_bound_violation({"a": [sym]})
     assert bound_violation({"a": np.array([5, 400]), "b": np.array([400])}).startswith("a:")
-    assert bound_violation({"a": [big], "b": big}) == _plain_bound_violation({"a": [big]})
+    assert bound_violation({"a": [big], "b": big}) == plain_bound_violation({"a": [big]})
     bank, seen = load_bank(), 0
     for pid in ("total-derivative", "maxpool-backward", "mlp-backprop", "lstm-forward"):
         problem, rng = bank[pid], Draw.for_instance(pid, "exam", 1)
@@ -67,7 +59,7 @@ def test_the_bound_with_its_shortcuts_says_what_the_plain_walk_says():
                 continue
             seen += 1
             for d in (params, values, {**values, "beyond": big}, {**values, "small": sym}):
-                assert bound_violation(d) == _plain_bound_violation(d)
+                assert bound_violation(d) == plain_bound_violation(d)
             drill = float_params(params)   # floats: each breaks the bound (and is named)
-            assert bound_violation(drill) == _plain_bound_violation(drill)
+            assert bound_violation(drill) == plain_bound_violation(drill)
     assert seen > 50

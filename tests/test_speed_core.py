@@ -14,7 +14,9 @@ import sympy as sp
 from examgen import sequence_draws
 from examgen.engine import conv, ops
 from examgen.engine.exact import Exact, Q, log
-from examgen.sampling import MAX_NUMERATOR, _numbers, bound_violation, exact, hand_workable
+from examgen.sampling import MAX_NUMERATOR, bound_violation, exact
+
+from helpers import plain_bound_violation
 
 
 def _same(a, b) -> bool:
@@ -81,16 +83,6 @@ def test_exact_of_a_list_is_exact_of_each_entry():
     assert _same(exact(ints), exact(ints.astype(object)))
 
 
-def _plain_violation(values):
-    """bound_violation as hand_workable of every nested number, in order (no quick tests)."""
-    for name, v in values.items():
-        for entry in _numbers(v, []):
-            why = hand_workable(entry)
-            if why:
-                return f"{name}: {why}"
-    return None
-
-
 def test_bound_violation_agrees_with_hand_workable_of_every_number():
     rng = np.random.default_rng(7)
     near = [MAX_NUMERATOR - 1, MAX_NUMERATOR, MAX_NUMERATOR + 1]
@@ -105,7 +97,7 @@ def test_bound_violation_agrees_with_hand_workable_of_every_number():
                   "f": exact(rng.integers(-302, 303, 3)), "g": np.array([True, False]), "h": numbers.astype(float)}
         if rng.random() < 0.5:
             del values["h"]   # (a float is always a violation: leave the rest something to find)
-        assert bound_violation(values) == _plain_violation(values)
+        assert bound_violation(values) == plain_bound_violation(values)
 
 
 def test_lstm_design_rationals_are_the_fractions():
