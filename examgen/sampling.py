@@ -204,11 +204,17 @@ def _hand_workable(v) -> str | None:
     if d.other:
         return f"{v} is not a rational combination of logarithms"
     for p, q in d.rationals:
-        if abs(p) > MAX_NUMERATOR or q > MAX_DENOMINATOR:
+        if not within_bound(p, q):
             return f"{v} has the rational {p}/{q} (the bound is ±{MAX_NUMERATOR}/{MAX_DENOMINATOR})"
     if len(d.logs) > MAX_LOGS:
         return f"{v} mixes {len(d.logs)} logarithms (the bound is {MAX_LOGS})"
     return None
+
+
+def within_bound(p, q) -> bool:
+    """Whether the rational p/q (q > 0) meets the calculator-free bound on its numerator and
+    denominator: the one statement of that rule."""
+    return -MAX_NUMERATOR <= p <= MAX_NUMERATOR and q <= MAX_DENOMINATOR
 
 
 def bound_violation(values: dict) -> str | None:
@@ -228,15 +234,13 @@ def bound_violation(values: dict) -> str | None:
             # (hand_workable's own test of them), without decomposing them.
             t = type(entry)
             if t is Exact:
-                if not entry.logs:
-                    r = entry.r
-                    if -MAX_NUMERATOR <= r.numerator <= MAX_NUMERATOR and r.denominator <= MAX_DENOMINATOR:
-                        continue
+                if not entry.logs and within_bound(entry.r.numerator, entry.r.denominator):
+                    continue
             elif t is int or t is np.int64:
-                if -MAX_NUMERATOR <= entry <= MAX_NUMERATOR:
+                if within_bound(entry, 1):
                     continue
             elif getattr(entry, "is_Rational", False) is True:   # a SymPy rational
-                if -MAX_NUMERATOR <= entry.p <= MAX_NUMERATOR and entry.q <= MAX_DENOMINATOR:
+                if within_bound(entry.p, entry.q):
                     continue
             why = hand_workable(entry)
             if why:
