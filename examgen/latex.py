@@ -104,7 +104,6 @@ def _parser():
     return md
 
 
-_DISPLAY = re.compile(r"\$\$([\s\S]*?)\$\$")   # a display, as the math plugin pairs the $$ (tests' reference)
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 # Lines after which a blank line does not end what came before: list items (a blank line between
 # two makes the whole list loose), indented continuations and code, quotes, fences, HTML blocks,
@@ -128,7 +127,7 @@ def to_latex(markdown: str) -> str:
 def _one_line_displays(markdown: str) -> str:
     r"""The text with each display on one line, so that none of its lines starts a Markdown block
     (a line `> \frac{1}{2}` would begin a block quote and leave the `$$` as text). Splitting at
-    `$$` pairs them as _DISPLAY does, a tenth of its cost (a call back per display)."""
+    `$$` pairs them as a lazy `\$\$([\s\S]*?)\$\$` would, a tenth of its cost (tests/test_speed_latex.py)."""
     parts = markdown.split("$$")
     parts[1:-1:2] = [p.replace("\n", " ") for p in parts[1:-1:2]]
     return "$$".join(parts)

@@ -112,8 +112,7 @@ def test_the_quick_right_to_left_filter_finds_every_right_to_left_character():
 
 def _whole(markdown: str) -> str:
     """to_latex's answer from one parse of the whole text (what it did before converting blocks)."""
-    markdown = latex._DISPLAY.sub(lambda m: "$$" + " ".join(m.group(1).split("\n")) + "$$", markdown)
-    return latex._blocks(latex._parser()(markdown)).strip() + "\n"
+    return latex._blocks(latex._parser()(latex._one_line_displays(markdown))).strip() + "\n"
 
 
 def test_converting_block_by_block_gives_what_one_parse_gives():
