@@ -514,7 +514,7 @@ def grade_part(part: KeyPart, raw, partial: bool = True, refused: str | None = N
                earlier: dict | None = None) -> dict:
     """Verdict, points and feedback of one answer part (`refused`: why the file's answer is not read)."""
     out = {"part": part.name, "kind": part.kind, "verdict": BLANK, "points": 0.0, "max": part.points,
-           "expected": part.text, "expected_decimal": part.decimal, "given": _given_text(raw),
+           "expected": part.text, "expected_decimal": part.decimal, "given": _given_text(raw, _is_matrix(part)),
            "feedback": "", "mistake": None}
     if refused:
         out.update(verdict=UNREADABLE, feedback=refused)
@@ -564,9 +564,18 @@ def _as_typed(v, depth: int = 0) -> str:
     return str(v)
 
 
-def _given_text(raw) -> str:
+def _is_matrix(part: KeyPart) -> bool:
+    """A numeric part whose answer has two or more axes of more than one entry."""
+    return isinstance(part.expected, np.ndarray) and len([n for n in part.expected.shape if n != 1]) >= 2
+
+
+def _given_text(raw, matrix: bool = False) -> str:
+    """The answer as typed, on one line and cut at 80 characters; a matrix typed one row per line
+    with its rows kept apart, as MATLAB's `[1 2; 3 4]` (as the grader read it)."""
     if answer_files.is_blank(raw):
         return ""
+    if matrix and isinstance(raw, str) and len(raw) <= MAX_ROWS_TEXT:
+        raw = _lines_as_rows(raw)
     try:
         text = raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False)
         if '"' in text or "NaN" in text or "Infinity" in text:
@@ -577,6 +586,7 @@ def _given_text(raw) -> str:
     return text if len(text) <= 80 else text[:77] + "…"
 
 
+MAX_ROWS_TEXT = 2000   # longest text shown by its rows (only 80 characters are shown)
 MAX_EARLIER = 100_000   # numeric answers a batch remembers (each a few hundred bytes)
 
 

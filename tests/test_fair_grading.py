@@ -783,6 +783,8 @@ def test_a_matrix_typed_one_row_per_line_is_read_by_its_rows(typed):
     grade_w, (a, b, c, d) = _dW1_grader()
     part = grade_w(typed.format(a=a, b=b, c=c, d=d))
     assert part["verdict"] == "within tolerance" and part["points"] == part["max"], part
+    if typed.startswith("|\n      {a} {b}"):   # feedback shows the rows apart, as read: not `a b c d`
+        assert part["given"] == f"[{a} {b}; {c} {d}]", part
     # its transpose, typed the same way, is still the transpose
     part = grade_w(typed.format(a=a, b=c, c=b, d=d))
     assert part["points"] < part["max"], part
