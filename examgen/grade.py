@@ -864,8 +864,10 @@ def read_numbers(raw, what: str, shape: tuple = ()) -> tuple[np.ndarray, np.ndar
     if len([n for n in shape if n != 1]) >= 2:   # a matrix one row per line (a YAML block, `|`, or a list)
         lines = typed if typed is not None else getattr(raw, "typed", "")
         typed = (_lines_as_rows(lines) if len(lines) <= longest else "") or None
+    unsplit = None
     if typed is not None:   # [0; 1; 0], [1 0], [1, 2; 3, 4], quoted or not
         raw = _typed_list(typed, size) or _list_with_words(typed, size) or _miscounted(typed, size) or raw
+        unsplit = raw if isinstance(raw, str) and size >= 2 else None
     given_shape = _nested_shape(raw, what, 0)
     size = math.prod(given_shape)
     if size > answer_files.MAX_ENTRIES:
@@ -886,9 +888,19 @@ def read_numbers(raw, what: str, shape: tuple = ()) -> tuple[np.ndarray, np.ndar
                 raise expr.ExpressionError(f"{label} is blank")
             expr.number(leaf, label)
         except expr.ExpressionError as e:
-            messages.append(str(e))
+            messages.append(str(e) + (_commas_hint(shape) if leaf is unsplit else ""))
         floats[k], exact[k], bad[k] = math.nan, None, True
     return floats.reshape(given_shape), exact.reshape(given_shape), bad.reshape(given_shape), messages
+
+
+def _commas_hint(shape: tuple) -> str:
+    """What to type when a text meant as several entries could not be told apart into them (`0 32/45
+    ln(2) -32/45 ln(3)`: is -32/45 ln(3) an entry of its own?): commas between them, a row per bracket."""
+    rows = [n for n in shape if n != 1]
+    if len(rows) < 2:
+        return f"; for its {math.prod(shape)} entries, put commas between them: [a, b, …]"
+    return (f"; for the {rows[0]} × {rows[1]} matrix, put commas between its entries, a row per "
+            f"bracket: [[a, b, …], [c, d, …], …]")
 
 
 # a factor before a list: (1/48)[-3, 6], 1/48 * [-3, 6], -[1, 2] (its sign of product taken off
@@ -1103,7 +1115,7 @@ def _row_entries(row: str, most: int, coefficients: bool = False) -> list[str]:
         return [x.strip() for x in _top_level(row, ",")]
     pieces = _elements(row)
     if coefficients or len(pieces) > most:   # more than the answer has: `[32/45 ln(3/2) 0]` for two, a coefficient's product
-        pieces = _with_coefficients(pieces)
+        pieces = _elements(row, coefficients=True)
     if len(pieces) > most:
         return pieces
     if len(pieces) > 1 and all(_PLAIN_NUMBER.fullmatch(x) or expr.reads_as_a_number(x) for x in pieces):
@@ -1114,30 +1126,22 @@ def _row_entries(row: str, most: int, coefficients: bool = False) -> list[str]:
 _FUNCTION_FIRST = re.compile(rf"(?:{_FUNCTION_NAMES}|σ|√|e\^)")   # a piece that starts with a function
 
 
-def _with_coefficients(pieces: list[str]) -> list[str]:
-    """A plain number and the function after it joined, a product written by hand (`32/45 ln(3/2)`):
-    used only when MATLAB's reading has more entries than the answer (the count decides)."""
-    out: list[str] = []
-    for piece in pieces:
-        if out and _PLAIN_NUMBER.fullmatch(out[-1]) and _FUNCTION_FIRST.match(piece):
-            out[-1] += " " + piece
-        else:
-            out.append(piece)
-    return out
-
-
-def _elements(row: str) -> list[str]:
-    """MATLAB's elements of a row typed with spaces (see _row_entries), in one pass."""
-    out, joins = [], False
+def _elements(row: str, coefficients: bool = False) -> list[str]:
+    """MATLAB's elements of a row typed with spaces (see _row_entries), in one pass. With
+    `coefficients`, a plain number and the function after it are one product, as written by hand,
+    wherever it stands: `32/45 ln(3/2)`, and each term of `32/45 ln(2) - 32/45 ln(3)` (used only
+    when MATLAB's reading has more entries than the answer: the count decides)."""
+    out, joins, number = [], False, False
     for piece in _top_level(" ".join(row.split()), " "):
         if not piece:
             continue
         operator_first = piece[0] in _OPERATOR and (len(piece) == 1 or piece[0] not in "+-−–")
-        if out and (joins or operator_first):
+        if out and (joins or operator_first or (number and _FUNCTION_FIRST.match(piece))):
             out[-1] += " " + piece
         else:
             out.append(piece)
         joins = piece[-1] in _OPERATOR or bool(_FUNCTION_WORD.search(piece))
+        number = coefficients and bool(_PLAIN_NUMBER.fullmatch(piece))
     return out
 
 
