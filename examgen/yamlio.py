@@ -158,6 +158,36 @@ def _at(text: str, mark) -> str:
     return line[mark.column] if mark.column < len(line) else ""
 
 
+def _at_end(text: str, mark) -> bool:
+    """Whether a YAML error's mark has nothing but blanks after it: the file ended."""
+    lines = text.split("\n")
+    return mark.line >= len(lines) or not (lines[mark.line][mark.column:].strip()
+                                           or any(x.strip() for x in lines[mark.line + 1:]))
+
+
+def _open_bracket(text: str) -> tuple[int, int] | None:
+    """(line, column) from 0 of the innermost flow bracket (`[` or `{`) the text opens and never
+    closes, or None: at the file's end libyaml reports only the end, not where the list began.
+    A bracket counts where a flow collection can start (first on its line, or after `:`, `-`,
+    `,`, `?` or another bracket); quoted text and comments are skipped."""
+    stack, quote = [], ""
+    for n, line in enumerate(text.split("\n")):
+        last, escaped = "", False
+        for col, c in enumerate(line):
+            if quote:   # ('' in single quotes closes and opens again)
+                quote, escaped = ("" if c == quote and not escaped else quote), quote == '"' and c == "\\" and not escaped
+            elif c == "#" and (col == 0 or line[col - 1].isspace()):
+                break
+            elif c in "'\"" and (stack or last in ("", ":", "-", "?")):
+                quote = c
+            elif c in "[{" and (stack or last in ("", ":", "-", ",", "?", "[", "{")):
+                stack.append((n, col))
+            elif c in "]}" and stack:
+                stack.pop()
+            last = c if not c.isspace() else last
+    return stack[-1] if stack else None
+
+
 # YAML's contexts of an error at a bracket or quote left open (its mark: where it was opened)
 _UNCLOSED = ("while parsing a flow sequence", "while parsing a flow mapping", "while scanning a quoted scalar")
 
@@ -180,14 +210,21 @@ def parse_yaml(text: str, max_depth: int, error=ExamgenError, what: str = "file"
         if e.problem_mark and _at(text, e.problem_mark) == "\t":   # an editor's tab where YAML wants spaces
             raise error(f"not valid YAML: a tab{where}; YAML indents with spaces only: "
                         "replace the tab with spaces") from None
-        opened = e.context_mark if e.context in _UNCLOSED and e.problem_mark else None
+        problem, opened = e.problem or e.context, e.context_mark if e.context in _UNCLOSED and e.problem_mark else None
         if opened and opened.line != e.problem_mark.line:   # YAML's line is past the culprit: name it
-            where += f" (the {_at(text, opened)} opened at line {opened.line + 1} column {opened.column + 1} is not closed)"
+            opened = (opened.line, opened.column)
+        elif e.problem_mark and _at_end(text, e.problem_mark):
+            opened = _open_bracket(text)   # the file ends inside a list: libyaml names only the end
+            problem = "the file ends" if opened else problem
         else:
             opened = None
-        err = error(f"not valid YAML: {e.problem or e.context}{where}")
+        if opened:
+            line, column = opened
+            where += (f" (the {text.split(chr(10))[line][column]} opened at line {line + 1} column {column + 1}"
+                      " is not closed)")
+        err = error(f"not valid YAML: {problem}{where}")
         err.yaml_line = e.problem_mark.line if e.problem_mark else None   # from 0, for a caller's repair
-        err.yaml_opened = opened.line if opened else None   # the line of a bracket or quote never closed
+        err.yaml_opened = opened[0] if opened else None   # the line of a bracket or quote never closed
         raise err from None
     except yaml.YAMLError as e:
         raise error(f"not valid YAML: {str(e).splitlines()[0][:120]}") from None

@@ -6,6 +6,8 @@ import pytest
 
 from examgen import grade
 
+from helpers import run
+
 # ---------------------------------------------------------------- 1: a coefficient before each log
 
 @pytest.mark.parametrize("typed, shape, values", [
@@ -32,3 +34,30 @@ def test_a_row_no_reading_tells_apart_is_refused_saying_to_type_commas(typed, sh
     assert bad.all() and len(messages) == 1
     assert "put commas between" in messages[0], messages[0]
     assert ("a row per bracket" in messages[0]) == (len(shape) == 2)
+
+
+# ---------------------------------------------------------------- 3: a sheet YAML cannot read
+
+@pytest.fixture(scope="module")
+def iou_exam(tmp_path_factory):
+    """A one-problem exam (iou, problem 1) and its blank sheet, made by the installed command."""
+    out = tmp_path_factory.mktemp("iou")
+    result = run("generate", "iou", "--format", "md", "--out", out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def _grade_text(exam, text):
+    sheet = exam / "answers_typed.yaml"
+    sheet.write_text(text)
+    return run("grade", exam / "key.json", sheet)
+
+
+_HEAD = 'exam: "E"\nstudent: "Ada"\nanswers:\n'
+
+
+@pytest.mark.parametrize("ending", ["", "\n", "\n\n# done\n", "\n  2:\n    U: 1\n"])
+def test_an_unclosed_bracket_is_named_where_it_was_opened_at_the_end_of_the_file_too(iou_exam, ending):
+    result = _grade_text(iou_exam, _HEAD + "  1:\n    U: 13\n  3: {I: [4," + ending)
+    assert result.returncode == 1, (result.stdout, result.stderr)
+    assert "(the [ opened at line 6 column 10 is not closed)" in result.stdout, result.stdout
