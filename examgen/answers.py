@@ -247,6 +247,8 @@ def _parse_yaml_quoting(text: str, notes: list) -> tuple:
                 line = _unclosed_line(text, line, getattr(e, "yaml_opened", None))
                 fixed = _quote_line(text, line) if line is not None else None
             if fixed is None:
+                if _misindented(text, getattr(e, "yaml_line", None), getattr(e, "yaml_problem", "")):
+                    raise AnswerFileError(f"{e}; {INDENT_HINT}") from None
                 raise
             text, name, quoted, indented = fixed
             if not indented or len(notes) >= MAX_REPAIRS or len(text) > MAX_REPAIR_BYTES:
@@ -254,6 +256,22 @@ def _parse_yaml_quoting(text: str, notes: list) -> tuple:
                                       f"{'the answer' if indented else 'it'} in quotes: {name}: {quoted}") from None
             notes.append(f"line {line + 1} ({name}): YAML cannot read this line; read as the quoted text "
                          f"{name}: {quoted} (put such an answer in quotes)")
+
+
+INDENT_HINT = ("check the indentation: a problem's part names line up with each other under its number, "
+               "as on the blank sheet (2 spaces before a problem number, 4 before a part name)")
+# what YAML says of a key indented off its mapping's column: fewer spaces, or more (then the line
+# reads as the previous answer's continuation, and its `:` is out of place)
+_INDENT_PROBLEMS = ("did not find expected key", "mapping values are not allowed in this context")
+
+
+def _misindented(text: str, line: int | None, problem: str) -> bool:
+    """Whether YAML's error is a key line indented off its mapping's column (`   U: 13` among
+    `    I: 1` lines), as a hand-edited answer sheet goes wrong."""
+    if line is None or problem not in _INDENT_PROBLEMS:
+        return False
+    lines = _LINE_BREAK.split(text)[0::2]
+    return 0 <= line < len(lines) and bool(_KEY_LINE.match(lines[line]))
 
 
 _LINE_BREAK = re.compile(f"({_YAML_BREAK.pattern})")   # the same, kept by re.split

@@ -225,6 +225,7 @@ def parse_yaml(text: str, max_depth: int, error=ExamgenError, what: str = "file"
         err = error(f"not valid YAML: {problem}{where}")
         err.yaml_line = e.problem_mark.line if e.problem_mark else None   # from 0, for a caller's repair
         err.yaml_opened = opened[0] if opened else None   # the line of a bracket or quote never closed
+        err.yaml_problem = e.problem or ""
         raise err from None
     except yaml.YAMLError as e:
         raise error(f"not valid YAML: {str(e).splitlines()[0][:120]}") from None

@@ -36,7 +36,7 @@ def test_a_row_no_reading_tells_apart_is_refused_saying_to_type_commas(typed, sh
     assert ("a row per bracket" in messages[0]) == (len(shape) == 2)
 
 
-# ---------------------------------------------------------------- 3: a sheet YAML cannot read
+# ---------------------------------------------------------------- 2, 3: a sheet YAML cannot read
 
 @pytest.fixture(scope="module")
 def iou_exam(tmp_path_factory):
@@ -54,6 +54,23 @@ def _grade_text(exam, text):
 
 
 _HEAD = 'exam: "E"\nstudent: "Ada"\nanswers:\n'
+
+
+@pytest.mark.parametrize("body, at", [
+    ("  1:\n    I: 1\n   U: 13\n    IOU: 1/13\n", "line 6 column 4"),     # a part one space short
+    ("  1:\n    I: 1\n      U: 13\n", "line 6 column 8"),                  # two spaces too many
+    (" 1:\n    I: 1\n  2:\n    U: 1\n", "line 6 column 3"),               # a problem number off
+])
+def test_a_misindented_part_says_to_line_the_parts_up(iou_exam, body, at):
+    result = _grade_text(iou_exam, _HEAD + body)
+    assert result.returncode == 1 and "NOT GRADED" in result.stdout, (result.stdout, result.stderr)
+    assert at in result.stdout and "check the indentation" in result.stdout
+    assert "as on the blank sheet (2 spaces before a problem number, 4 before a part name)" in result.stdout
+
+
+def test_a_misplaced_bracket_is_not_called_indentation(iou_exam):
+    result = _grade_text(iou_exam, _HEAD + "  1: {I: [4,\n  2:\n    U: 1\n")
+    assert "indentation" not in result.stdout
 
 
 @pytest.mark.parametrize("ending", ["", "\n", "\n\n# done\n", "\n  2:\n    U: 1\n"])
