@@ -49,6 +49,8 @@ class Submission:
     # part's shape decides (see grade.comma_refusal), {(problem, part): message}
     commas: dict = field(default_factory=dict)
     blank: bool = False     # no answer at all: a blank sheet (its name and exam lines aside)
+    # what a part given twice was given, each time: {(problem, part): [value, value, ...]}
+    given_twice: dict = field(default_factory=dict)
 
     def refusal(self, number: int, part: str) -> str | None:
         return self.refused.get((number, part)) or self.refused.get((number, "*"))
@@ -67,21 +69,24 @@ class _Mapping(dict):
     values) the text typed (`typed`), which is the answer (see _braces_as_typed)."""
 
     duplicates: tuple = ()
+    given_twice: dict = {}  # {key typed more than once: every value given for it, in the file's order}
     typed = ""
     typed_student = ""      # `student: 00123` as typed (a bare number YAML reads as 123)
 
 
 def _mapping(pairs) -> _Mapping:
     out = _Mapping()
-    seen = set()
+    seen: dict = {}
     dups = []
     for k, v in pairs:
         key = str(k).strip()
         if key in seen:
             dups.append(key)
-        seen.add(key)
+        seen.setdefault(key, []).append(v)
         out[k] = v
     out.duplicates = tuple(dups)
+    if dups:
+        out.given_twice = {key: seen[key] for key in dups}
     return out
 
 
@@ -104,7 +109,7 @@ def _answer_loader():
                     raise AnswerFileError(f"a mapping key must be a name or number, got {kind_name(k)}")
             filled = _mapping(pairs)
             data.update(filled)
-            data.duplicates = filled.duplicates
+            data.duplicates, data.given_twice = filled.duplicates, filled.given_twice
             data.typed = _braced_text(node)
             student = [(v, value) for (k, v), (_, value) in zip(node.value, pairs) if k.value == "student"][-1:]
             data.typed_student = next((v.value for v, value in student if isinstance(v, yaml.ScalarNode) and not v.style
@@ -401,11 +406,14 @@ def from_mapping(raw, source: str = "<answers>") -> Submission:
         raise AnswerFileError(f"answers must be a mapping of problem numbers to parts, got {kind_name(answers)}")
     out: dict[int, dict] = {}
     refused: dict = {}
+    twice: dict = {}    # {(problem, part): every value given for it}
+    copies: dict = {}   # {problem given twice: each copy's parts}
     for number in getattr(answers, "duplicates", ()):
         n = _problem_number(number)
         if n is not None:
             refused[(n, "*")] = (f"problem {n} appears twice in the file; keep one copy of its answers "
                                  f"(neither is graded)")
+            copies[n] = [p if isinstance(p, dict) else {} for p in answers.given_twice[number]]
     for number, parts in answers.items():
         n = _problem_number(number)
         if n is None:
@@ -418,15 +426,22 @@ def from_mapping(raw, source: str = "<answers>") -> Submission:
             continue
         for k in getattr(parts, "duplicates", ()):
             refused[(n, str(k))] = f"part {k} is given twice in problem {n}; keep one answer (neither is graded)"
+            twice[(n, str(k))] = [_braces_as_typed(v) for v in parts.given_twice[k]]
         given = out.setdefault(n, {})
         for k, v in parts.items():
-            if str(k) in given:
+            v = _braces_as_typed(v)
+            if str(k) in given:   # 1 and '1', or a problem given twice: each copy's value
                 refused[(n, str(k))] = f"part {k} is given twice in problem {n}; keep one answer (neither is graded)"
-            parts[k] = v = _braces_as_typed(v)    # in place: a sheet of {1/9} is not blank
+                twice.setdefault((n, str(k)), [given[str(k)]]).append(v)
+            parts[k] = v    # in place: a sheet of {1/9} is not blank
             given[str(k)] = v
+    for n, each in copies.items():   # a problem given twice: what each copy gave each part
+        for k in {str(k) for parts in each for k in parts}:
+            twice.setdefault((n, k), [next((v for j, v in parts.items() if str(j) == k), None) for parts in each])
     # blank: nothing but blanks under `answers`, what is not read (`1: 2/11`) included; a part
     # given twice is not blank, as the copy read may be the blank one
-    return Submission(source, exam, student, out, notes, refused, blank=not refused and is_blank(answers))
+    return Submission(source, exam, student, out, notes, refused, blank=not refused and is_blank(answers),
+                      given_twice=twice)
 
 
 def _name(v, what: str) -> str | None:

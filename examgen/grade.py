@@ -357,9 +357,12 @@ def grade_submission(key, answers, partial: bool = True, carry_forward: bool = T
         given = sub.answers.get(number, {})
         carry = Carry(kp) if carry_forward else None
         def graded(p, name):
-            return grade_part(p, given.get(name), partial and kp.partial,
-                              sub.refusal(number, name) or comma_refusal(p, given.get(name), sub.commas.get((number, name))),
-                              carry, earlier)
+            out = grade_part(p, given.get(name), partial and kp.partial,
+                             sub.refusal(number, name) or comma_refusal(p, given.get(name), sub.commas.get((number, name))),
+                             carry, earlier)
+            if (number, name) in sub.given_twice and sub.refusal(number, name):   # neither graded: both shown
+                out["given"] = given_each_time(sub.given_twice[number, name], _is_matrix(p))
+            return out
         parts = [graded(p, name) for name, p in kp.parts.items()]
         for i, name in _ruled_out_mistakes(kp, parts):   # named, but the student's own right answers say otherwise
             p = kp.parts[parts[i]["part"]]
@@ -584,6 +587,11 @@ def _given_text(raw, matrix: bool = False) -> str:
         text = answer_files.kind_name(raw)
     text = " ".join(text.split())
     return text if len(text) <= 80 else text[:77] + "…"
+
+
+def given_each_time(values: list, matrix: bool = False) -> str:
+    """A part given more than once (neither graded), as each was typed: `1, then 2`."""
+    return ", then ".join(_given_text(v, matrix) or "(blank)" for v in values[:5])
 
 
 MAX_ROWS_TEXT = 2000   # longest text shown by its rows (only 80 characters are shown)

@@ -1,5 +1,6 @@
 """Defects found on the third round of student, instructor and new-user journeys, each pinned
 where it was found: the grader's library function or the installed `examgen`."""
+import json
 import math
 
 import pytest
@@ -48,8 +49,10 @@ def iou_exam(tmp_path_factory):
 
 
 def _grade_text(exam, text):
+    """`examgen grade` of a sheet typed as `text` (its `exam: "E"` line made the exam's own id)."""
     sheet = exam / "answers_typed.yaml"
-    sheet.write_text(text)
+    exam_id = json.loads((exam / "key.json").read_text())["exam"]
+    sheet.write_text(text.replace('exam: "E"', f'exam: "{exam_id}"'))
     return run("grade", exam / "key.json", sheet)
 
 
@@ -78,3 +81,25 @@ def test_an_unclosed_bracket_is_named_where_it_was_opened_at_the_end_of_the_file
     result = _grade_text(iou_exam, _HEAD + "  1:\n    U: 13\n  3: {I: [4," + ending)
     assert result.returncode == 1, (result.stdout, result.stderr)
     assert "(the [ opened at line 6 column 10 is not closed)" in result.stdout, result.stdout
+
+
+# ---------------------------------------------------------------- 4: a part given twice
+
+@pytest.mark.parametrize("body, lines", [
+    ("  1:\n    I: 1\n    I: 2\n", ["I: unreadable, 0/3.33; expected 2; given 1, then 2",
+                                    "part I is given twice in problem 1; keep one answer (neither is graded)"]),
+    ("  1:\n    U: 4\n    IOU: [1, 2]\n  1:\n    I: ~\n", ["U: unreadable, 0/3.33; expected 4; given 4, then (blank)",
+                                                          "IOU: unreadable, 0/3.34; expected 1/2; given [1, 2], then (blank)"]),
+])
+def test_a_part_given_twice_shows_both_answers_beside_neither_is_graded(iou_exam, body, lines):
+    result = _grade_text(iou_exam, _HEAD + body)
+    for line in lines:
+        assert line in result.stdout, result.stdout
+
+
+def test_a_part_given_twice_in_json_shows_both_answers(iou_exam):
+    sheet = iou_exam / "twice.json"
+    sheet.write_text('{"answers": {"1": {"I": "1/8", "I": [1, 2]}}}')
+    result = run("grade", iou_exam / "key.json", sheet, "--json")
+    part = json.loads(result.stdout)["problems"][0]["parts"][0]
+    assert (part["verdict"], part["given"]) == ("unreadable", "1/8, then [1, 2]"), part
