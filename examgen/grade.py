@@ -434,7 +434,7 @@ def _worked_from(kp: KeyProblem, name: str) -> set:
 def identity(version: Version, sub) -> tuple[str, str]:
     """(student, note): a class version's student is the key's; a different typed name is a note."""
     if not version.student:
-        return sub.student or Path(sub.source).stem, ""
+        return sub.student or unnamed(sub.source), ""
     from .roster import same_name  # (a class key's only: the roster's module is not imported for one exam)
 
     if sub.student and same_name(sub.student, version.student):
@@ -443,6 +443,19 @@ def identity(version: Version, sub) -> tuple[str, str]:
         return version.student, (f"the file names {sub.student!r}, but version {version.exam} was made for "
                                  f"{version.student!r}; graded as {version.student!r}")
     return version.student, ""
+
+
+UNNAMED = "(unnamed)"
+
+
+def unnamed(source: str) -> str:
+    """Who a file that names no student is, for a version made for no one (`--versions`, a practice
+    exam): its folder's name when the file is the answer sheet under its own name (`ada/answers.yaml`,
+    a student's folder; every sheet is answers.yaml), else its file's (`ada.yaml`, as an LMS names a
+    download), marked as no name the student typed: `ada (unnamed)`."""
+    path = Path(source)
+    name = path.parent.name if path.stem.lower() == "answers" and path.parent.name else path.stem
+    return f"{name} {UNNAMED}"
 
 
 def _version_of_student(key: Key, sub) -> Version | None:
@@ -1557,7 +1570,7 @@ def grade_file(key: Key, path, partial: bool = True, earlier: dict | None = None
         error = str(e)
     except Exception as e:  # noqa: BLE001 - one bad file must not stop a class's batch
         error = f"internal error while grading ({type(e).__name__}: {str(e)[:200]})"
-    who = sub.student if sub is not None and sub.student else Path(path).stem   # the name it types, if read
+    who = sub.student if sub is not None and sub.student else unnamed(str(path))   # the name it types, if read
     version = (key.versions.get(sub.exam) if sub is not None and isinstance(sub.exam, str)
                else _stated_version(key, path) if sub is None else None)
     if version is not None and version.student:   # a class's version: the student it was made for

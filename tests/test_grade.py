@@ -298,7 +298,8 @@ def test_blank_template_from_generate_scores_zero_and_says_it_is_a_blank_sheet(t
     book = tmp_path / "book.csv"
     r = run("grade", tmp_path / "exam" / "key.json", tmp_path / "exam" / "answers.yaml", "--gradebook", book)
     assert r.returncode == 0, r.stderr
-    assert r.stdout.splitlines()[:2] == [f"{tmp_path / 'exam' / 'answers.yaml'}: answers, exam {out['exam']}: "
+    # no name on the sheet: its folder's name, marked (it was 'answers', every sheet's file name)
+    assert r.stdout.splitlines()[:2] == [f"{tmp_path / 'exam' / 'answers.yaml'}: exam (unnamed), exam {out['exam']}: "
                                          f"0 / {out['max']:g} points", f"  note: {blank}"]
     assert "1 student(s) handed in a blank sheet, counted as not submitted" in r.stderr
     row = list(csv.DictReader(book.open(encoding="utf-8-sig")))[0]

@@ -1,5 +1,6 @@
 """Defects found on the third round of student, instructor and new-user journeys, each pinned
 where it was found: the grader's library function or the installed `examgen`."""
+import csv
 import json
 import math
 
@@ -103,3 +104,26 @@ def test_a_part_given_twice_in_json_shows_both_answers(iou_exam):
     result = run("grade", iou_exam / "key.json", sheet, "--json")
     part = json.loads(result.stdout)["problems"][0]["parts"][0]
     assert (part["verdict"], part["given"]) == ("unreadable", "1/8, then [1, 2]"), part
+
+
+# ---------------------------------------------------------------- 5: a sheet that names no one
+
+def test_a_sheet_without_a_name_is_its_folders_marked_unnamed(tmp_path):
+    """A class of versions made for no one (`--versions`), handed in one folder per student, the
+    name left "": each row is its folder's name, marked (every row was 'answers')."""
+    assert run("generate", "iou", "--versions", "2", "--format", "md", "--out", tmp_path / "cls").returncode == 0
+    subs = tmp_path / "subs"
+    for who, version, answer in (("ada", "v1", "~"), ("bo", "v2", "2"), ("cy", "v1", "3")):
+        (subs / who).mkdir(parents=True)
+        sheet = (tmp_path / "cls" / version / "answers.yaml").read_text()
+        if who == "cy":
+            sheet = sheet.replace('student: ""', 'student: "Cy"')
+        (subs / who / "answers.yaml").write_text(sheet.replace("    I:   ~", f"    I: {answer}"))
+    (subs / "dee.yaml").write_text((tmp_path / "cls" / "v2" / "answers.yaml").read_text().replace("    U:   ~", "    U: 1"))
+    book, reports = tmp_path / "book.csv", tmp_path / "reports"
+    result = run("grade", tmp_path / "cls" / "key.json", subs, "--gradebook", book, "--report", reports)
+    assert result.returncode == 0, result.stderr
+    names = sorted(row["name"] for row in csv.DictReader(book.open(encoding="utf-8-sig")))
+    assert names == ["Cy", "bo (unnamed)", "dee (unnamed)"]          # ada's blank sheet: not submitted
+    assert f"{subs / 'ada' / 'answers.yaml'}: ada (unnamed), exam" in result.stdout
+    assert sorted(p.stem for p in reports.glob("*.md")) == ["Cy", "ada-unnamed", "bo-unnamed", "dee-unnamed"]
