@@ -67,7 +67,7 @@ def _score(total: np.ndarray, maximum: float, points: np.ndarray) -> dict:
               for k, (lo, hi) in enumerate(zip(edges[:-1], edges[1:]))]
     return {"mean": stats.mean(total), "median": stats.median(total), "sd": stats.sd(total),
             "min": float(total.min()) if total.size else None, "max": float(total.max()) if total.size else None,
-            "alpha": stats.cronbach_alpha(points),
+            "alpha": stats.cronbach_alpha(points), "alpha_undefined": stats.alpha_undefined(points),
             "distribution": [{"from": _r(lo), "to": _r(hi), "count": c}
                              for lo, hi, c in zip(edges[:-1], edges[1:], counts)]}
 
@@ -326,6 +326,12 @@ def _f(x, digits: int = 2) -> str:
     return "n/a" if x is None else f"{x:.{digits}f}"
 
 
+def alpha_text(score: dict) -> str:
+    """Cronbach's α as shown: its value, or n/a with why (0.00 from one varying problem said nothing)."""
+    why = score.get("alpha_undefined")
+    return f"n/a ({why})" if score["alpha"] is None and why else _f(score["alpha"])
+
+
 def _p(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
@@ -349,7 +355,7 @@ def markdown(a: dict) -> str:
               "one a student)" if a["not_counted"] else "") + ".", "",
            f"- Score: mean {_f(s['mean'])}, median {_f(s['median'])}, SD {_f(s['sd'])}, "
            f"range {_f(s['min'])}–{_f(s['max'])} of {a['points']:g} points",
-           f"- Cronbach's α (problems as items): {_f(s['alpha'])}", *few, "",
+           f"- Cronbach's α (problems as items): {alpha_text(s)}", *few, "",
            f"![Histogram of total scores]({PICTURES['scores']})", "",
            "## Problems", "",
            "Facility: mean share of the points. Discrimination: correlation of the problem's score with the "

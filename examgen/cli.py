@@ -622,8 +622,8 @@ def analyze(key, submissions, out, spec_file, partial):
       examgen analyze class/key.json class/submissions/ --out analysis
       examgen analyze class/key.json class/submissions/ --spec reweighted.yaml
     """
+    from .analyze import alpha_text, write
     from .analyze import analyze as run
-    from .analyze import write
     from .grade import answer_paths, grade_file, load_key
 
     graded_key = _key_with_spec(load_key(key), spec_file)
@@ -632,9 +632,8 @@ def analyze(key, submissions, out, spec_file, partial):
     write(analysis, out)
     s = analysis["score"]
     mean = "n/a" if s["mean"] is None else f"{s['mean']:.2f}"
-    alpha = "n/a" if s["alpha"] is None else f"{s['alpha']:.2f}"
     click.echo(f"Analysed {analysis['students']} student(s): mean {mean} of {analysis['points']:g} points, "
-               f"Cronbach's alpha {alpha}; wrote {out}/analysis.md, analysis.json and 3 pictures")
+               f"Cronbach's alpha {alpha_text(s)}; wrote {out}/analysis.md, analysis.json and 3 pictures")
     failed = len(analysis["not_graded"])
     if failed:
         click.echo(f"examgen: {failed} of {len(results)} file(s) could not be graded", err=True)

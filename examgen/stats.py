@@ -70,15 +70,31 @@ def upper_lower(share, total, fraction: float = UPPER_LOWER) -> float | None:
 
 
 def cronbach_alpha(items) -> float | None:
-    """α = k/(k−1)·(1 − Σ var(item) / var(total)) for an n × k score matrix; None if undefined."""
+    """α = k/(k−1)·(1 − Σ var(item) / var(total)) for an n × k score matrix; None if undefined
+    (alpha_undefined says why)."""
+    if alpha_undefined(items):
+        return None
     x = np.asarray(items, dtype=float)
-    if x.ndim != 2 or x.shape[0] < 2 or x.shape[1] < 2:
-        return None
     k = x.shape[1]
-    total_var = x.sum(axis=1).var(ddof=1)
-    if total_var <= 1e-12:
-        return None
-    return _finite(k / (k - 1) * (1 - x.var(axis=0, ddof=1).sum() / total_var))
+    return _finite(k / (k - 1) * (1 - x.var(axis=0, ddof=1).sum() / x.sum(axis=1).var(ddof=1)))
+
+
+def alpha_undefined(items) -> str:
+    """Why α of an n × k score matrix says nothing, in words, or "" when it is defined. With one
+    item varying between students, α is 0 whatever the class (its variance is the total's): it
+    measures agreement between items, so it needs two that vary."""
+    x = np.asarray(items, dtype=float)
+    if x.ndim != 2 or x.shape[0] < 2:
+        return "it needs two or more students"
+    if x.shape[1] < 2:
+        return "it needs two or more problems"
+    varying = int((x.var(axis=0, ddof=1) > 1e-12).sum())
+    if varying < 2:
+        return (f"{'no' if varying == 0 else 'only one'} problem's score varies between students; "
+                "α needs two or more that do")
+    if x.sum(axis=1).var(ddof=1) <= 1e-12:
+        return "every student has the same total"
+    return ""
 
 
 def between_groups(values, groups) -> float:

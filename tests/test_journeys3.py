@@ -4,6 +4,7 @@ import csv
 import json
 import math
 
+import numpy as np
 import pytest
 
 from examgen import grade
@@ -127,3 +128,40 @@ def test_a_sheet_without_a_name_is_its_folders_marked_unnamed(tmp_path):
     assert names == ["Cy", "bo (unnamed)", "dee (unnamed)"]          # ada's blank sheet: not submitted
     assert f"{subs / 'ada' / 'answers.yaml'}: ada (unnamed), exam" in result.stdout
     assert sorted(p.stem for p in reports.glob("*.md")) == ["Cy", "ada-unnamed", "bo-unnamed", "dee-unnamed"]
+
+
+# ---------------------------------------------------------------- 6: α with one problem varying
+
+def test_alpha_with_one_varying_problem_is_n_a_with_the_reason(tmp_path):
+    assert run("generate", "iou", "total-derivative", "--format", "md", "--out", tmp_path / "e").returncode == 0
+    key = json.loads((tmp_path / "e" / "key.json").read_text())
+    right = key["problems"][0]["answers"]["I"]
+    blank = (tmp_path / "e" / "answers.yaml").read_text()
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    for who, given in (("a", right), ("b", right + 1), ("c", right + 2)):   # problem 2 blank for all
+        (subs / f"{who}.yaml").write_text(blank.replace('student: ""', f'student: "{who}"')
+                                          .replace("    I:   ~", f"    I: {given:g}"))
+    result = run("analyze", tmp_path / "e" / "key.json", subs, "--out", tmp_path / "an")
+    assert result.returncode == 0, result.stderr
+    why = "n/a (only one problem's score varies between students; α needs two or more that do)"
+    assert f"Cronbach's alpha {why}" in result.stdout
+    assert f"Cronbach's α (problems as items): {why}" in (tmp_path / "an" / "analysis.md").read_text()
+    score = json.loads((tmp_path / "an" / "analysis.json").read_text())["score"]
+    assert score["alpha"] is None and score["alpha_undefined"].startswith("only one problem's")
+
+
+def test_alpha_with_two_varying_problems_is_unchanged():
+    from examgen import stats
+
+    rng = np.random.default_rng(3)
+    for _ in range(200):
+        x = rng.integers(0, 4, size=(rng.integers(2, 8), rng.integers(2, 5))).astype(float)
+        varying = (x.var(axis=0, ddof=1) > 0).sum()
+        total_var = x.sum(axis=1).var(ddof=1)
+        if varying >= 2 and total_var > 0:
+            k = x.shape[1]
+            plain = k / (k - 1) * (1 - x.var(axis=0, ddof=1).sum() / total_var)
+            assert stats.cronbach_alpha(x) == pytest.approx(plain, abs=1e-12)
+        else:
+            assert stats.cronbach_alpha(x) is None and stats.alpha_undefined(x)
