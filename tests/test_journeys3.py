@@ -3,6 +3,8 @@ where it was found: the grader's library function or the installed `examgen`."""
 import csv
 import json
 import math
+import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -165,3 +167,21 @@ def test_alpha_with_two_varying_problems_is_unchanged():
             assert stats.cronbach_alpha(x) == pytest.approx(plain, abs=1e-12)
         else:
             assert stats.cronbach_alpha(x) is None and stats.alpha_undefined(x)
+
+
+# ---------------------------------------------------------------- 7: README's command table
+
+def _table_options(readme: str, command: str) -> set:
+    row = next(line for line in readme.splitlines() if line.startswith(f"| `examgen {command} ")
+               or line.startswith(f"| `examgen {command}`"))
+    usage = row.split("`")[1]
+    return set(re.findall(r"--[a-z][a-z-]*", usage))
+
+
+@pytest.mark.parametrize("command", ["list", "show", "solve", "generate", "init-spec", "worksheet", "grade", "analyze"])
+def test_the_readme_command_table_lists_every_option_help_lists(command):
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    helped = set(re.findall(r"^\s+(--[a-z][a-z-]*)(?:\s*/\s*(--[a-z][a-z-]*))?", run(command, "--help").stdout,
+                            re.M))
+    options = {o for pair in helped for o in pair if o} - {"--help"}
+    assert _table_options(readme, command) == options
