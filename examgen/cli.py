@@ -139,7 +139,9 @@ def _options_for(problem, pairs: dict, strict: bool) -> dict:
 @click.argument("problem_id", metavar="ID")
 @click.option("--params", "params_file", required=True, type=click.File("r", encoding="utf-8"),
               help="JSON object of parameters (or a list of them); - reads standard input.")
-@click.option("--json", "as_json", is_flag=True, help="Print {problem, answers} as JSON.")
+@click.option("--json", "as_json", is_flag=True,
+              help="Print {problem, answers, answers_exact} as JSON: floats, and the exact values as text "
+                   "(null when the instance is worked in decimals).")
 @click.option("--timeout", type=click.FloatRange(0.1, 600), default=20.0, show_default=True, metavar="SECONDS",
               help="Stop solving after this long (exact arithmetic on large or deep inputs can take very long).")
 def solve(problem_id, params_file, as_json, timeout):
@@ -199,7 +201,10 @@ def _solve_text(problem_id: str, raw, as_json: bool) -> str:
     many = isinstance(raw, list)
     instances = [problem.from_params(r) for r in (raw if many else [raw])]
     if as_json:
-        out = [{"problem": problem.id, "answers": i.answers_json()} for i in instances]
+        # the floats scripts read, and beside them the exact values as text (as key.json has them);
+        # null for an instance worked in decimals, which has none
+        out = [{"problem": problem.id, "answers": i.answers_json(),
+                "answers_exact": i.answers_exact_json() if i.exact else None} for i in instances]
         return json.dumps(out if many else out[0], indent=2) + "\n"
     return "\n".join(_decimals_note(problem, r, i) + render.markdown(i, with_solution=True)
                      for r, i in zip(raw if many else [raw], instances))

@@ -185,3 +185,32 @@ def test_the_readme_command_table_lists_every_option_help_lists(command):
                             re.M))
     options = {o for pair in helped for o in pair if o} - {"--help"}
     assert _table_options(readme, command) == options
+
+
+# ---------------------------------------------------------------- 8: solve --json's exact values
+
+@pytest.mark.parametrize("problem_id", ["mlp-backprop", "lstm-forward"])
+def test_solve_json_gives_exact_values_beside_the_floats(problem_id):
+    """Several exam instances at once (solve takes a list): the floats as before, and each exact
+    text reads (by the grader's reader) as its float."""
+    from examgen import bank, expr
+
+    problem = bank.get(problem_id)
+    params = [problem.sample(seed, "exam").params_exact_json() for seed in range(3)]
+    result = run("solve", problem_id, "--params", "-", "--json", input=json.dumps(params))
+    assert result.returncode == 0, result.stderr
+    for solved in json.loads(result.stdout):
+        assert set(solved) == {"problem", "answers", "answers_exact"}
+        for part, value in solved["answers"].items():
+            exact = solved["answers_exact"][part]
+            floats = np.ravel(value).tolist()
+            texts = np.ravel(np.array(exact, dtype=object)).tolist()
+            assert len(floats) == len(texts) and all(isinstance(t, str) for t in texts), (part, exact)
+            assert [expr.number(t)[0] for t in texts] == pytest.approx(floats, rel=1e-9, abs=1e-12), part
+
+
+def test_solve_json_of_decimals_has_no_exact_values():
+    params = [{"ref": [0, 0, 2, 2], "roi": [1, 1, 3.5, 4]}, {"ref": [0, 0, 2, 2], "roi": [1, 1, 3, 4]}]
+    decimals, exact = json.loads(run("solve", "iou", "--params", "-", "--json", input=json.dumps(params)).stdout)
+    assert decimals["answers"]["IOU"] == pytest.approx(1 / 17) and decimals["answers_exact"] is None
+    assert exact["answers"]["IOU"] == 1 / 15 and exact["answers_exact"] == {"I": "1", "U": "15", "IOU": "1/15"}
