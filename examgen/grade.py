@@ -909,19 +909,22 @@ def read_numbers(raw, what: str, shape: tuple = ()) -> tuple[np.ndarray, np.ndar
                 raise expr.ExpressionError(f"{label} is blank")
             expr.number(leaf, label)
         except expr.ExpressionError as e:
-            messages.append(str(e) + (_commas_hint(shape) if leaf is unsplit else ""))
+            messages.append(_several_entries(label, shape, str(e)) if leaf is unsplit else str(e))
         floats[k], exact[k], bad[k] = math.nan, None, True
     return floats.reshape(given_shape), exact.reshape(given_shape), bad.reshape(given_shape), messages
 
 
-def _commas_hint(shape: tuple) -> str:
-    """What to type when a text meant as several entries could not be told apart into them (`0 32/45
-    ln(2) -32/45 ln(3)`: is -32/45 ln(3) an entry of its own?): commas between them, a row per bracket."""
+def _several_entries(label: str, shape: tuple, message: str) -> str:
+    """The refusal of a text meant as several entries that no reading tells apart (`0 32/45 ln(2)
+    -32/45 ln(3)` for two: is -32/45 ln(3) an entry of its own?): what to type first (commas
+    between the entries, a row per bracket), then why the text read as one answer fails."""
     rows = [n for n in shape if n != 1]
     if len(rows) < 2:
-        return f"; for its {math.prod(shape)} entries, put commas between them: [a, b, …]"
-    return (f"; for the {rows[0]} × {rows[1]} matrix, put commas between its entries, a row per "
-            f"bracket: [[a, b, …], [c, d, …], …]")
+        what = f"for its {math.prod(shape)} entries, put commas between them: [a, b, …]"
+    else:
+        what = f"for the {rows[0]} × {rows[1]} matrix, put commas between its entries, a row per bracket: " \
+               "[[a, b, …], [c, d, …], …]"
+    return f"{label}: {what} (read as one answer: {message.removeprefix(label + ': ')})"
 
 
 # a factor before a list: (1/48)[-3, 6], 1/48 * [-3, 6], -[1, 2] (its sign of product taken off

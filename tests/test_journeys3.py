@@ -37,8 +37,10 @@ def test_a_coefficient_before_a_sum_or_difference_of_logs_is_read(typed, shape, 
 def test_a_row_no_reading_tells_apart_is_refused_saying_to_type_commas(typed, shape):
     floats, _, bad, messages = grade.read_numbers(typed, "dL_dW1", shape)
     assert bad.all() and len(messages) == 1
-    assert "put commas between" in messages[0], messages[0]
-    assert ("a row per bracket" in messages[0]) == (len(shape) == 2)
+    what = ("dL_dW1: for the 2 × 2 matrix, put commas between its entries, a row per bracket: "
+            if len(shape) == 2 else "dL_dW1: for its 3 entries, put commas between them: [a, b, …] ")
+    assert messages[0].startswith(what), messages[0]                     # what to type, first
+    assert "(read as one answer: '0 32/45' is ambiguous" in messages[0]   # then why one answer fails
 
 
 # ---------------------------------------------------------------- 2, 3: a sheet YAML cannot read
