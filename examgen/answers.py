@@ -417,7 +417,9 @@ def from_mapping(raw, source: str = "<answers>") -> Submission:
     for number, parts in answers.items():
         n = _problem_number(number)
         if n is None:
-            notes.append(f"answers: {str(number)[:40]!r} is not a problem number; ignored")
+            notes.append(f"answers: {str(number)[:40]!r} is not a problem number; ignored"
+                         + ("; if it is a part, indent it under its problem's number, as on the blank sheet (4 spaces "
+                            "before a part name)" if re.fullmatch(r"[A-Za-z_]\w{0,40}", str(number)) else ""))
             continue
         if parts is None:
             parts = {}

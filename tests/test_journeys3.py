@@ -77,6 +77,14 @@ def test_a_misindented_part_says_to_line_the_parts_up(iou_exam, body, at):
     assert "as on the blank sheet (2 spaces before a problem number, 4 before a part name)" in result.stdout
 
 
+def test_a_part_outdented_to_a_problems_place_says_to_indent_it(iou_exam):
+    # valid YAML (U is read as a problem of its own): graded, with a note saying where U belongs
+    result = _grade_text(iou_exam, _HEAD + "  1:\n    I: 1\n  U: 13\n")
+    assert result.returncode == 0, result.stderr
+    assert ("note: answers: 'U' is not a problem number; ignored; if it is a part, indent it under its "
+            "problem's number, as on the blank sheet (4 spaces before a part name)") in result.stdout
+
+
 def test_a_misplaced_bracket_is_not_called_indentation(iou_exam):
     result = _grade_text(iou_exam, _HEAD + "  1: {I: [4,\n  2:\n    U: 1\n")
     assert "indentation" not in result.stdout
