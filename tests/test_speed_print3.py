@@ -1,0 +1,60 @@
+"""The printing fast paths against SymPy's own steps, over the expressions the exam and drill
+profiles make and many random ones."""
+import random
+
+import sympy as sp
+
+from examgen import formatting
+from examgen.bank import get
+from examgen.engine.identities import sigma
+
+X, Z, W, H, XI = (sp.Symbol(n, real=True) for n in ("x", "z", "w", "h", "xi"))
+
+
+def sympy_values(v):
+    """Every SymPy expression in a solve()'s values (nested dicts and lists)."""
+    if isinstance(v, dict):
+        for x in v.values():
+            yield from sympy_values(x)
+    elif isinstance(v, (list, tuple)):
+        for x in v:
+            yield from sympy_values(x)
+    elif isinstance(v, sp.Basic):
+        yield v
+
+
+def drawn_expressions(problem: str, seeds: int):
+    out = set()
+    for profile in ("exam", "drill"):
+        for seed in range(seeds):
+            inst = get(problem).sample(seed, profile)
+            for v in sympy_values(inst.values):
+                out.update(a for a in sp.preorder_traversal(v) if isinstance(a, sp.Expr))
+    return out
+
+
+def random_sum(rng):
+    """A sum of 2–4 terms: a coefficient (integer, fraction, float, ln 2, √2) times a product of
+    powers of x, z, h, σ(·), ln(·), e^(·), 1/(1 + x)."""
+    atoms = [X, Z, H, XI, sigma(2 * X + 1), sp.log(X**2 + Z), sp.exp(-XI), 1 / (1 + X), sp.tanh(XI / 2)]
+    coefs = [1, -1, 2, -3, sp.Rational(1, 2), sp.Rational(-3, 4), sp.Float(0.25), sp.log(2), sp.sqrt(2)]
+    terms = []
+    for _ in range(rng.randint(2, 4)):
+        t = rng.choice(coefs)
+        for _ in range(rng.randint(0, 2)):
+            t *= rng.choice(atoms) ** rng.choice([1, 1, 2, -1])
+        terms.append(t)
+    return sp.Add(*terms)
+
+
+def test_ordered_terms_is_sympys_order():
+    sums = {e for p in ("total-derivative", "activation-identity", "activation-derivative")
+            for e in drawn_expressions(p, 25) if e.is_Add}
+    rng = random.Random(3)
+    sums.update(e for e in (random_sum(rng) for _ in range(400)) if e.is_Add)
+    # the special case (a positive number and a negative multiple) and its near misses
+    sums.update(sp.Add(n, m * X, evaluate=False) for n in (2, -2, sp.Rational(1, 2)) for m in (3, -3, 1, -1))
+    sums.update({2 - 3 * sigma(XI), sp.Rational(1, 2) - sp.log(3), 1 - H**2, -1 + 2 * sigma(2 * XI)})
+    assert len(sums) > 300
+    for e in sums:
+        assert formatting.ordered_terms(e) == e.as_ordered_terms(), e
