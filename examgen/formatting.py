@@ -263,7 +263,7 @@ def ordered_terms(e) -> list:
         terms.append((term, (coeff.real, coeff.imag), cpart, tuple(ncpart)))
     from sympy.core.sorting import default_sort_key
 
-    index = {g: i for i, g in enumerate(sorted(gens, key=default_sort_key))}
+    index = {g: i for i, g in enumerate(sorted(gens, key=default_sort_key) if len(gens) > 1 else gens)}
 
     def key(t):   # Expr._parse_order(None)'s key: exponents descending (lex), then ncpart, coefficient
         _, (re, im), cpart, ncpart = t
