@@ -79,7 +79,12 @@ def _text_printer():
 def text(v) -> str:
     """Exact value in answer-file syntax: `3/4`, `ln(2)`, `h*(1 - h)`; floats as decimals."""
     if type(v) is Exact:   # the common case first: an exam's numbers
-        return _rational_text(v.r) if not v.logs else _exact_text(v)
+        if v.logs:
+            return _exact_text(v)
+        try:
+            return _TEXT_OF[v.r]
+        except KeyError:
+            return _remember(_TEXT_OF, v.r, _rational_text)
     if isinstance(v, np.ndarray):
         if v.ndim == 0:
             return text(v[()])
@@ -94,6 +99,21 @@ def text(v) -> str:
         return decimal_text(float(v), 6)
     x = _as_exact(v)
     return _exact_text(x) if x is not None else _remembered(_sympy_text, v)
+
+
+# The strings of an Exact's rational r (the bulk of an exam's numbers: a version prints some 600,
+# mostly the same few hundred again), remembered by r in plain dicts: a lookup is a third of the
+# time of writing the string afresh, and an lru_cache's call would cost as much as the writing.
+_TEXT_OF: dict = {}
+_LATEX_OF: dict = {}
+_MAX_REMEMBERED = 1 << 16
+
+
+def _remember(strings: dict, r, write) -> str:
+    if len(strings) >= _MAX_REMEMBERED:
+        strings.clear()
+    s = strings[r] = write(r)
+    return s
 
 
 def _rational_text(r) -> str:
@@ -152,7 +172,12 @@ def latex(v) -> str:
     """LaTeX for a scalar (exact or float), a string, or an array (as bmatrix)."""
     t = type(v)
     if t is Exact:   # the common cases first: an exam's numbers, then floats
-        return _rational_latex(v.r) if not v.logs else _exact_latex(v)
+        if v.logs:
+            return _exact_latex(v)
+        try:
+            return _LATEX_OF[v.r]
+        except KeyError:
+            return _remember(_LATEX_OF, v.r, _rational_latex)
     if t is np.float64 or t is float:
         return decimal_text(float(v))
     if isinstance(v, np.ndarray):

@@ -49,12 +49,25 @@ def random_sum(rng):
 
 def test_ordered_terms_is_sympys_order():
     sums = {e for p in ("total-derivative", "activation-identity", "activation-derivative")
-            for e in drawn_expressions(p, 25) if e.is_Add}
+            for e in drawn_expressions(p, 12) if e.is_Add}
     rng = random.Random(3)
-    sums.update(e for e in (random_sum(rng) for _ in range(400)) if e.is_Add)
+    sums.update(e for e in (random_sum(rng) for _ in range(300)) if e.is_Add)
     # the special case (a positive number and a negative multiple) and its near misses
     sums.update(sp.Add(n, m * X, evaluate=False) for n in (2, -2, sp.Rational(1, 2)) for m in (3, -3, 1, -1))
     sums.update({2 - 3 * sigma(XI), sp.Rational(1, 2) - sp.log(3), 1 - H**2, -1 + 2 * sigma(2 * XI)})
-    assert len(sums) > 300
+    assert len(sums) > 250
     for e in sums:
         assert formatting.ordered_terms(e) == e.as_ordered_terms(), e
+
+
+def test_an_exact_rational_prints_as_written_afresh(monkeypatch):
+    from examgen.engine.exact import Exact, Q
+
+    monkeypatch.setattr(formatting, "_MAX_REMEMBERED", 50)   # the dicts are cleared along the way too
+    rng = random.Random(5)
+    rs = [Q(rng.randint(-300, 300), rng.choice([1, 1, 2, 3, 4, 7, 12, 100, 999])) for _ in range(400)]
+    for r in rs + rs[::-1]:   # each printed twice at least: afresh, then remembered
+        v = Exact(r)
+        assert formatting.latex(v) == formatting._rational_latex(r)
+        assert formatting.text(v) == formatting._rational_text(r) == str(sp.Rational(int(r.numerator), int(r.denominator)))
+    assert 0 < len(formatting._LATEX_OF) <= 50
