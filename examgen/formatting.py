@@ -353,7 +353,7 @@ def needs_decimal(v) -> bool:
     """Whether a decimal beside an exact value tells the reader anything: not when every entry
     is an integer or a fraction whose decimal is as short as itself (1/2 = 0.5, 3/8 = 0.375)."""
     if type(v) is Exact:   # the common case first
-        return bool(v.logs) or 10 ** SHORT_PLACES % int(v.r.denominator) != 0
+        return bool(v.logs) or _SHORT % int(v.r.denominator) != 0
     if isinstance(v, str):
         return False
     if isinstance(v, np.ndarray):
@@ -362,7 +362,10 @@ def needs_decimal(v) -> bool:
         return False
     if getattr(v, "is_Rational", False) is not True:
         return True
-    return 10 ** SHORT_PLACES % int(v.q) != 0  # p/q ends within n places when q divides 10ⁿ
+    return _SHORT % int(v.q) != 0  # p/q ends within n places when q divides 10ⁿ
+
+
+_SHORT = 10 ** SHORT_PLACES
 
 
 def to_json(v):

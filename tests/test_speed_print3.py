@@ -71,3 +71,21 @@ def test_an_exact_rational_prints_as_written_afresh(monkeypatch):
         assert formatting.latex(v) == formatting._rational_latex(r)
         assert formatting.text(v) == formatting._rational_text(r) == str(sp.Rational(int(r.numerator), int(r.denominator)))
     assert 0 < len(formatting._LATEX_OF) <= 50
+
+
+def test_expanded_builds_the_terms_sympy_builds():
+    from fractions import Fraction
+
+    from examgen.engine import flowgraph
+
+    def plain(poly, inputs):   # the coefficient times the Mul of the powers, as before
+        gens = tuple(map(flowgraph.symbol, inputs))
+        return sp.Add(*(sp.Rational(c.numerator, c.denominator) * sp.Mul(*(g**k for g, k in zip(gens, m)))
+                        for m, c in poly.items()))
+
+    rng = random.Random(7)
+    coefs = [1, -1, 2, -3, 12, Fraction(1, 2), Fraction(-3, 4), Fraction(7, 10), Fraction(-1, 100)]
+    for _ in range(400):
+        inputs = rng.choice([("x", "z"), ("x", "z", "w")])
+        poly = {tuple(rng.randint(0, 3) for _ in inputs): rng.choice(coefs) for _ in range(rng.randint(1, 6))}
+        assert sp.srepr(flowgraph._expanded(poly, inputs)) == sp.srepr(plain(poly, inputs)), poly
