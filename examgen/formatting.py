@@ -4,7 +4,8 @@ Exact values are Exact numbers (engine/exact.py) or SymPy numbers or expressions
 always written `ln`, never `log`. Rationals are written here; r + Σ c·ln a (an Exact, or a SymPy
 number of that form) by engine/exact_print.py, without SymPy, in the strings SymPy's printers
 below would write; other SymPy values (symbolic expressions, σ(2), …) by those printers. So the
-same value prints the same whichever kind holds it; each string is remembered per value.
+same value prints the same whichever kind holds it; each string is remembered per value. An
+expanded integer polynomial (x**2 - 3*x*z) is written by exact_print too, as those printers write it.
 """
 from __future__ import annotations
 
@@ -211,12 +212,14 @@ def _remembered(printer, v) -> str:
 
 @lru_cache(maxsize=8192, typed=True)
 def _sympy_text(v) -> str:
-    return _text_printer().doprint(v)
+    s = exact_print.polynomial_text(v)   # an expanded integer polynomial (x**2 - 3*x*z): written directly
+    return s if s is not None else _text_printer().doprint(v)
 
 
 @lru_cache(maxsize=8192, typed=True)
 def _sympy_latex(v) -> str:
-    return _latex_printer().doprint(v)
+    s = exact_print.polynomial_latex(v)
+    return s if s is not None else _latex_printer().doprint(v)
 
 
 @lru_cache(maxsize=4096)

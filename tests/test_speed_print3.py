@@ -1,6 +1,7 @@
 """The printing fast paths against SymPy's own steps, over the expressions the exam and drill
 profiles make and many random ones."""
 import random
+from functools import lru_cache
 
 import sympy as sp
 
@@ -23,14 +24,16 @@ def sympy_values(v):
         yield v
 
 
-def drawn_expressions(problem: str, seeds: int):
+@lru_cache(maxsize=None)   # (two tests read them)
+def drawn_expressions(problem: str, seeds: int) -> frozenset:
+    """Every sub-expression of every SymPy value of `seeds` instances of each profile."""
     out = set()
     for profile in ("exam", "drill"):
         for seed in range(seeds):
             inst = get(problem).sample(seed, profile)
             for v in sympy_values(inst.values):
                 out.update(a for a in sp.preorder_traversal(v) if isinstance(a, sp.Expr))
-    return out
+    return frozenset(out)
 
 
 def random_sum(rng):
@@ -85,7 +88,35 @@ def test_expanded_builds_the_terms_sympy_builds():
 
     rng = random.Random(7)
     coefs = [1, -1, 2, -3, 12, Fraction(1, 2), Fraction(-3, 4), Fraction(7, 10), Fraction(-1, 100)]
-    for _ in range(400):
+    for _ in range(250):
         inputs = rng.choice([("x", "z"), ("x", "z", "w")])
         poly = {tuple(rng.randint(0, 3) for _ in inputs): rng.choice(coefs) for _ in range(rng.randint(1, 6))}
         assert sp.srepr(flowgraph._expanded(poly, inputs)) == sp.srepr(plain(poly, inputs)), poly
+
+
+def test_polynomials_are_written_as_sympys_printers_write_them():
+    from examgen.engine import exact_print
+
+    rng = random.Random(11)
+    syms = sp.symbols("A Z a b g h u v w x z", real=True)   # (capitals sort before small letters)
+    exprs = {e for p in ("total-derivative", "activation-identity") for e in drawn_expressions(p, 12)}
+    for _ in range(300):   # random expanded polynomials: signs, powers, constants, `2 - x`
+        terms = [rng.choice([-12, -3, -2, -1, 1, 2, 3, 5])
+                 * sp.Mul(*[s ** rng.choice([1, 1, 2, 3]) for s in rng.sample(syms, rng.randint(0, 3))])
+                 for _ in range(rng.randint(1, 4))]
+        exprs.add(sp.expand(sp.Add(*terms)))
+    x = syms[9]
+    unevaluated = [sp.Mul(1, x, evaluate=False), sp.Mul(x, x, evaluate=False), sp.Add(x, x, evaluate=False),
+                   sp.Add(x, 2, evaluate=False), sp.Add(2, -x, 3, evaluate=False), sp.Mul(-1, 2, x, evaluate=False),
+                   sp.Mul(x, 2, evaluate=False), sp.Pow(x, 1, evaluate=False), sp.Add(2 * x, 3 * x, evaluate=False),
+                   sp.Dummy("x") + 1, sp.Wild("x") * 2, sp.Symbol("xi") - 1, x + sp.Rational(1, 2)]
+    written = 0
+    for e in [*exprs, *unevaluated]:
+        tex, text = exact_print.polynomial_latex(e), exact_print.polynomial_text(e)
+        assert (tex is None) == (text is None), e
+        if tex is not None:
+            written += 1
+            assert tex == formatting._latex_printer().doprint(e), e
+            assert text == formatting._text_printer().doprint(e), e
+    assert written > 300
+    assert all(exact_print.polynomial_latex(e) is None for e in unevaluated[:-4])   # SymPy's own layouts

@@ -1,4 +1,6 @@
-"""Plain text and LaTeX for an Exact r + Σ c·ln a, without SymPy, in the very strings SymPy wrote.
+"""Plain text and LaTeX for an Exact r + Σ c·ln a, and for an expanded integer polynomial (a SymPy
+expression, read through its attributes: `polynomial_latex`, `polynomial_text` at the end), without
+SymPy's printers, in the very strings they wrote.
 
 Before this module, formatting.py printed an Exact by converting it to SymPy and running its
 printers: `AnswerPrinter` (StrPrinter, settings {"order": "none"}, `ln(...)` for log) for the
@@ -145,3 +147,81 @@ def _term_latex(a, c) -> str:
     ln = r"\ln %d" % n if d == 1 else r"\ln\left(\frac{%d}{%d}\right)" % (n, d)
     numer = ln if abs(p) == 1 else f"{abs(p)} {ln}"
     return sign + (numer if q == 1 else r"\frac{%s}{%d}" % (numer, q))
+
+
+# --- expanded integer polynomials (SymPy expressions, read through their attributes only) ----------
+def polynomial_latex(e) -> str | None:
+    """LaTeX of an expanded polynomial with integer coefficients in plain one-letter symbols, as
+    LatexPrinter (order None) writes it; None for anything else. Its terms in lex order of their
+    exponents over the variables in alphabetical order (as_ordered_terms: plain symbols sort by
+    name), but `2 - x` (a positive number and a −c·v) as SymPy keeps it."""
+    terms = _polynomial_terms(e)
+    if terms is None:
+        return None
+    names = sorted({v for _, factors in terms for v, _ in factors})
+    if len(terms) == 2 and not terms[0][1] and terms[0][0] > 0 and terms[1][0] < 0 and len(terms[1][1]) == 1 \
+            and e.args[1].is_Mul:
+        ordered = terms
+    else:
+        ordered = sorted(terms, key=lambda t: [dict(t[1]).get(v, 0) for v in names], reverse=True)
+    out = ""
+    for i, (c, factors) in enumerate(ordered):
+        body = " ".join(v if k == 1 else f"{v}^{{{k}}}" for v, k in sorted(factors))
+        if not factors:
+            body = str(abs(c)) if i else str(c)  # a lone first number keeps its sign: -3
+        elif abs(c) != 1:
+            body = f"{abs(c)} {body}"
+        out += (" - " if c < 0 else " + ") + body if i else ("- " if c < 0 and factors else "") + body
+    return out
+
+
+def polynomial_text(e) -> str | None:
+    """The same polynomials as StrPrinter writes them with order "none" (formatting's answer text):
+    the Add's and each Mul's own args order, `-3*z*x**2`, joined as _print_Add joins; None else."""
+    terms = _polynomial_terms(e)
+    if terms is None:
+        return None
+    out = ""
+    for i, (c, factors) in enumerate(terms):
+        body = "*".join(v if k == 1 else f"{v}**{k}" for v, k in factors)
+        if not factors:
+            body = str(abs(c))
+        elif abs(c) != 1:
+            body = f"{abs(c)}*{body}"
+        out += (" - " if c < 0 else " + ") + body if i else ("-" if c < 0 else "") + body
+    return out
+
+
+def _polynomial_terms(e) -> list | None:
+    """[(integer coefficient, ((variable, exponent), …) in the Mul's args order)] of e's terms in
+    the Add's args order; None unless e is built as SymPy builds an expanded polynomial (a number
+    only first and only once, distinct monomials, one-letter plain symbols, powers above 1)."""
+    if getattr(e, "is_Add", None) is None:   # not a SymPy expression (a matrix)
+        return None
+    terms = [_monomial(t, i) for i, t in enumerate(e.args if e.is_Add else (e,))]
+    if None in terms or len({frozenset(f) for _, f in terms}) < len(terms):
+        return None
+    return terms
+
+
+def _monomial(t, place: int) -> tuple | None:
+    """(integer coefficient, ((variable, exponent), …)) of c·v^k·… as SymPy builds it, else None."""
+    args = t.args if t.is_Mul else (t,)
+    c, factors = 1, []
+    for i, f in enumerate(args):
+        if f.is_Integer and i == 0 and (not t.is_Mul or int(f) not in (0, 1)) and (t.is_Mul or place == 0):
+            c = int(f)
+        elif _letter(f):
+            factors.append((f.name, 1))
+        elif f.is_Pow and _letter(f.base) and f.exp.is_Integer and f.exp.p > 1:
+            factors.append((f.base.name, int(f.exp)))
+        else:
+            return None
+    if len({v for v, _ in factors}) < len(factors):   # x·x: not as SymPy builds it
+        return None
+    return c, tuple(factors)
+
+
+def _letter(f) -> bool:
+    """A plain SymPy Symbol (not a Dummy or Wild, printed otherwise) with a one-letter ASCII name."""
+    return type(f).__name__ == "Symbol" and len(f.name) == 1 and f.name.isascii() and f.name.isalpha()

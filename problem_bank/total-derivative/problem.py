@@ -10,7 +10,7 @@ import math
 import re
 from functools import lru_cache
 
-from examgen.engine import chain
+from examgen.engine import chain, exact_print
 from examgen.expr import CONSTANTS, FUNCTIONS, check, evaluate, number, parse, parse_number
 
 # SymPy (and the engine's flowgraph, built on it) is imported where the symbolic work is done:
@@ -192,52 +192,10 @@ def _tex(e) -> str:
     return fast if fast is not None else _latex().doprint(flowgraph.display(e))
 
 
-@lru_cache(maxsize=4096)  # pure: graphs share most of their partials and totals
-def _polynomial_tex(e) -> str | None:
-    """SymPy's LaTeX of an expanded polynomial with integer coefficients in one-letter variables
-    (most nodes, and ∂y/∂x on four of the seven shapes), written without SymPy's slow printer;
-    None for anything else. Its terms in lex order of their exponents over the variables in
-    alphabetical order, but `2 - x` (a positive number and a −c·v) as SymPy keeps it."""
-    terms = [_monomial(t) for t in (e.args if e.is_Add else (e,))]
-    if None in terms:
-        return None
-    names = sorted({v for _, factors in terms for v, _ in factors})
-    if len(terms) == 2 and not terms[0][1] and terms[0][0] > 0 and terms[1][0] < 0 and len(terms[1][1]) == 1 \
-            and e.args[1].is_Mul:
-        ordered = terms
-    else:
-        ordered = sorted(terms, key=lambda t: [dict(t[1]).get(v, 0) for v in names], reverse=True)
-    out = ""
-    for i, (c, factors) in enumerate(ordered):
-        body = " ".join(v if k == 1 else f"{v}^{{{k}}}" for v, k in factors)
-        if not factors:
-            body = str(abs(c)) if i else str(c)  # a lone first number keeps its sign: -3
-        elif abs(c) != 1:
-            body = f"{abs(c)} {body}"
-        out += (" - " if c < 0 else " + ") + body if i else ("- " if c < 0 and factors else "") + body
-    return out
-
-
-def _letter(name: str) -> bool:
-    """A one-letter ASCII name: SymPy's LaTeX writes it as it is."""
-    return len(name) == 1 and name.isascii() and name.isalpha()
-
-
-def _monomial(t) -> tuple | None:
-    """(integer coefficient, ((variable, exponent), …)) of c·v^k·… in one-letter variables, else None."""
-    args = t.args if t.is_Mul else (t,)
-    c, factors = 1, []
-    for i, f in enumerate(args):
-        if f.is_Integer and i == 0:
-            c = int(f)
-        elif f.is_Symbol and _letter(f.name):
-            factors.append((f.name, 1))
-        elif f.is_Pow and f.base.is_Symbol and _letter(f.base.name) and f.exp.is_Integer \
-                and f.exp.p > 1:
-            factors.append((f.base.name, int(f.exp)))
-        else:
-            return None
-    return c, tuple(sorted(factors))
+# An expanded polynomial (most nodes, and ∂y/∂x on four of the seven shapes) as SymPy's LaTeX writes
+# it, without SymPy's slow printer (None for anything else); pure, so cached: graphs share most of
+# their partials and totals.
+_polynomial_tex = lru_cache(maxsize=4096)(exact_print.polynomial_latex)
 
 
 @lru_cache(maxsize=None)
