@@ -5,7 +5,8 @@ always written `ln`, never `log`. Rationals are written here; r + Σ c·ln a (an
 number of that form) by engine/exact_print.py, without SymPy, in the strings SymPy's printers
 below would write; other SymPy values (symbolic expressions, σ(2), …) by those printers. So the
 same value prints the same whichever kind holds it; each string is remembered per value. An
-expanded integer polynomial (x**2 - 3*x*z) is written by exact_print too, as those printers write it.
+expanded integer polynomial (x**2 - 3*x*z) and a c·σ(aξ + b) + d (or tanh, or a plain symbol) are
+written by exact_print too, as those printers write them.
 """
 from __future__ import annotations
 
@@ -212,13 +213,18 @@ def _remembered(printer, v) -> str:
 
 @lru_cache(maxsize=8192, typed=True)
 def _sympy_text(v) -> str:
-    s = exact_print.polynomial_text(v)   # an expanded integer polynomial (x**2 - 3*x*z): written directly
+    # an expanded integer polynomial (x**2 - 3*x*z) or a c*sigma(a*xi + b) + d: written directly
+    s = exact_print.polynomial_text(v)
+    if s is None:
+        s = exact_print.linear_text(v)
     return s if s is not None else _text_printer().doprint(v)
 
 
 @lru_cache(maxsize=8192, typed=True)
 def _sympy_latex(v) -> str:
     s = exact_print.polynomial_latex(v)
+    if s is None:
+        s = exact_print.linear_latex(v)
     return s if s is not None else _latex_printer().doprint(v)
 
 

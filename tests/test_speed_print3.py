@@ -120,3 +120,39 @@ def test_polynomials_are_written_as_sympys_printers_write_them():
             assert text == formatting._text_printer().doprint(e), e
     assert written > 300
     assert all(exact_print.polynomial_latex(e) is None for e in unevaluated[:-4])   # SymPy's own layouts
+
+
+def identity_expressions(pairs):
+    """Every sub-expression of every activation-identity value (each question) for the (a, b) pairs."""
+    from examgen.engine import identities
+
+    out = set()
+    for a, b in pairs:
+        for question in identities.QUESTIONS:
+            for v in sympy_values(identities.identity(question, a, b)):
+                out.update(x for x in sp.preorder_traversal(v) if isinstance(x, sp.Expr))
+    return out
+
+
+def test_activation_forms_are_written_as_sympys_printers_write_them():
+    from examgen.engine import exact_print
+
+    problem = get("activation-identity").module
+    exam = [(sp.sympify(a), sp.sympify(b)) for a in problem.EXAM_A for b in problem.EXAM_B]   # every one
+    rng = random.Random(13)
+    drill = [(sp.Rational(rng.choice([k for k in range(-30, 31) if k]), 10), sp.Rational(rng.randint(-20, 20), 10))
+             for _ in range(12)]
+    exprs = identity_expressions(exam + drill)
+    x, h = sp.Symbol("x", real=True), sp.Symbol("h", real=True)
+    exprs |= {sp.Add(2 * sigma(2 * XI), -1, evaluate=False), sp.Mul(-1, 2, XI, evaluate=False), 1 - h, 2 * h,
+              sp.Dummy("u") + 1, sp.Float(0.5) * XI, XI + x + 1, sigma(sigma(XI)), sp.tanh(x * XI), sigma(XI) ** 2,
+              sp.Add(1, 2, evaluate=False), sp.Mul(1, XI, evaluate=False), 3 - sp.tanh(XI) / 2, sp.Rational(-1, 2) - x / 3}
+    written = 0
+    for e in exprs:
+        tex, text = exact_print.linear_latex(e), exact_print.linear_text(e)
+        assert (tex is None) == (text is None), e
+        if tex is not None:
+            written += 1
+            assert tex == formatting._latex_printer().doprint(e), e
+            assert text == formatting._text_printer().doprint(e), e
+    assert written > 500

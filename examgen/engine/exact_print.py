@@ -225,3 +225,112 @@ def _monomial(t, place: int) -> tuple | None:
 def _letter(f) -> bool:
     """A plain SymPy Symbol (not a Dummy or Wild, printed otherwise) with a one-letter ASCII name."""
     return type(f).__name__ == "Symbol" and len(f.name) == 1 and f.name.isascii() and f.name.isalpha()
+
+
+# --- c·g(L) + d, L = pξ + q (a SymPy expression, read through its attributes only) ------------------
+# The activation forms (σ(2ξ − 1), 1 − 3σ(ξ/2)/2, tanh(ξ/2 − 1)) and the linear forms inside them:
+# one rational constant d and one term c·F (either may be absent), F a plain symbol (ξ or one
+# letter), σ(L) or tanh(L) with L such a form of a symbol. Their strings as the printers write them:
+# LaTeX (order None) puts c·F first but keeps `1 - 3 ξ` (a positive d and a 2-arg Mul with c < 0);
+# text (order "none") keeps the Add's args order.
+_SYMBOL_LATEX = {"xi": r"\xi"}
+
+
+def linear_latex(e) -> str | None:
+    """CourseLatexPrinter's LaTeX of c·F + d (above); None for anything else."""
+    parts = _linear_parts(e)
+    if parts is None:
+        return None
+    d, term = parts
+    if term is None:
+        return _rational_latex(d)
+    c, f = term
+    if d is None:
+        return _coefficient_latex(c, f)
+    if d > 0 and c < 0 and e.args[0 if e.args[1].is_Number else 1].is_Mul:   # as_ordered_terms' special case
+        return _rational_latex(d) + " - " + _coefficient_latex(-c, f)
+    return _coefficient_latex(c, f) + (" - " + _rational_latex(-d) if d < 0 else " + " + _rational_latex(d))
+
+
+def linear_text(e) -> str | None:
+    """AnswerPrinter's text of c·F + d (above), in the Add's args order; None for anything else."""
+    parts = _linear_parts(e)
+    if parts is None:
+        return None
+    d, term = parts
+    if term is None:
+        return _rational_text(d)
+    if d is None:
+        return _coefficient_text(*term)
+    first, second = (_rational_text(d), _coefficient_text(*term)) if e.args[0].is_Number else \
+        (_coefficient_text(*term), _rational_text(d))
+    return first + (" - " + second[1:] if second.startswith("-") else " + " + second)
+
+
+def _linear_parts(e, inner: bool = False):
+    """(d or None, (c, F) or None) of c·F + d as SymPy builds it, else None; `inner`: F a symbol only."""
+    if getattr(e, "is_Add", None) is None:   # not a SymPy expression (a matrix)
+        return None
+    if e.is_Rational:
+        return e, None
+    args = e.args if e.is_Add else (e,)
+    if len(args) > 2:
+        return None
+    d, term = None, None
+    for t in args:
+        if t.is_Rational and d is None and len(args) == 2:
+            d = t
+        elif term is None and (term := _coefficient_term(t, inner)) is not None:
+            pass
+        else:
+            return None
+    return (d, term) if term is not None else None
+
+
+def _coefficient_term(t, inner: bool):
+    """(c, F's (LaTeX, text)) of a term c·F (c rational, not 0 or 1 when written) else None."""
+    if t.is_Mul:
+        if len(t.args) != 2 or not t.args[0].is_Rational or t.args[0] in (0, 1):
+            return None
+        c, f = t.args
+    else:
+        c, f = 1, t
+    factor = _factor(f, inner)
+    return None if factor is None else (c, factor)
+
+
+def _factor(f, inner: bool):
+    """(LaTeX, text) of a plain symbol, or of σ(L) / tanh(L) with L a linear form of a symbol."""
+    kind = type(f).__name__
+    if kind == "Symbol" and f.name in _SYMBOL_LATEX:
+        return _SYMBOL_LATEX[f.name], f.name
+    if _letter(f):
+        return f.name, f.name
+    if inner or kind not in ("sigma", "tanh") or len(f.args) != 1:
+        return None
+    parts = _linear_parts(f.args[0], inner=True)
+    if parts is None or parts[1] is None:
+        return None
+    arg_latex, arg_text = linear_latex(f.args[0]), linear_text(f.args[0])
+    if kind == "sigma":
+        return r"\sigma\left(%s\right)" % arg_latex, f"sigma({arg_text})"
+    return r"\tanh{\left(%s \right)}" % arg_latex, f"tanh({arg_text})"
+
+
+def _rational_latex(v) -> str:
+    """LatexPrinter's _print_Rational: `-3`, `- \\frac{1}{2}`."""
+    p, q = int(v.numerator), int(v.denominator)
+    return str(p) if q == 1 else ("- " if p < 0 else "") + r"\frac{%d}{%d}" % (abs(p), q)
+
+
+def _coefficient_latex(c, f) -> str:
+    """LatexPrinter's _print_Mul of c·F: `2 \\xi`, `- \\xi`, `\\frac{3 \\xi}{2}`."""
+    p, q = int(c.numerator) if c != 1 else 1, int(c.denominator) if c != 1 else 1
+    numer = f[0] if abs(p) == 1 else f"{abs(p)} {f[0]}"
+    return ("- " if p < 0 else "") + (numer if q == 1 else r"\frac{%s}{%d}" % (numer, q))
+
+
+def _coefficient_text(c, f) -> str:
+    """StrPrinter's _print_Mul of c·F: `2*xi`, `-xi`, `3*xi/2`."""
+    p, q = int(c.numerator) if c != 1 else 1, int(c.denominator) if c != 1 else 1
+    return ("-" if p < 0 else "") + ("" if abs(p) == 1 else f"{abs(p)}*") + f[1] + ("" if q == 1 else f"/{q}")
