@@ -247,7 +247,7 @@ def linear_latex(e) -> str | None:
     c, f = term
     if d is None:
         return _coefficient_latex(c, f)
-    if d > 0 and c < 0 and e.args[0 if e.args[1].is_Number else 1].is_Mul:   # as_ordered_terms' special case
+    if d > 0 and c < 0:   # as_ordered_terms' special case (c < 0: the term is a Mul of c and F)
         return _rational_latex(d) + " - " + _coefficient_latex(-c, f)
     return _coefficient_latex(c, f) + (" - " + _rational_latex(-d) if d < 0 else " + " + _rational_latex(d))
 
@@ -325,12 +325,12 @@ def _rational_latex(v) -> str:
 
 def _coefficient_latex(c, f) -> str:
     """LatexPrinter's _print_Mul of c·F: `2 \\xi`, `- \\xi`, `\\frac{3 \\xi}{2}`."""
-    p, q = int(c.numerator) if c != 1 else 1, int(c.denominator) if c != 1 else 1
+    p, q = int(c.numerator), int(c.denominator)   # (c a SymPy Rational, or the int 1)
     numer = f[0] if abs(p) == 1 else f"{abs(p)} {f[0]}"
     return ("- " if p < 0 else "") + (numer if q == 1 else r"\frac{%s}{%d}" % (numer, q))
 
 
 def _coefficient_text(c, f) -> str:
     """StrPrinter's _print_Mul of c·F: `2*xi`, `-xi`, `3*xi/2`."""
-    p, q = int(c.numerator) if c != 1 else 1, int(c.denominator) if c != 1 else 1
+    p, q = int(c.numerator), int(c.denominator)   # (c a SymPy Rational, or the int 1)
     return ("-" if p < 0 else "") + ("" if abs(p) == 1 else f"{abs(p)}*") + f[1] + ("" if q == 1 else f"/{q}")
