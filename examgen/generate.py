@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
+from typing import NamedTuple
 
-from . import pdf
+from . import pdf, second_core
 from .errors import ExamgenError
 from .exam import Spec, build_version, fresh_base_seed, student_seeds, version_seeds
 from .roster import Student, folders, read_roster
@@ -14,6 +16,9 @@ from .safeio import write_atomic
 FORMATS = ("md", "tex", "pdf")
 EXPORTS = ("moodle", "qti")  # every version of every problem, for a learning-management system
 PARALLEL_FROM = 16  # versions; below this, one process is faster than starting a pool
+# Versions a pool's worker takes at a time: few, so that the workers finish together (a version
+# is some 20 ms), yet enough that passing jobs and results costs next to nothing.
+CHUNK = 4
 
 
 def parse_formats(text: str | None) -> tuple[set[str], str | None]:
@@ -91,9 +96,22 @@ def _blank_answers(answers) -> bool:
     return all(_blank_answers(v) if isinstance(v, dict) else v in (None, "") for v in answers.values())
 
 
-def _write_version(args, helper=None):
-    """Worker: build one version, write its files, return (folder, id, key, tex, key tex, prompts
-    for exports). `helper`: a second_core.Child building the symbolic problems meanwhile."""
+class Written(NamedTuple):
+    """What the command needs of a version once its files are written (a worker sends it back,
+    so it holds only what this run uses: a class of 1,000 versions sends 1,000 of these)."""
+    folder: str
+    exam_id: str
+    key_bytes: int              # the size of its key.json (check_index_size's estimate)
+    entry: str | None           # (a class) its key as the class's key index holds it
+    key: dict | None            # (PDF, exports) its key
+    exam_tex: str | None        # (PDF)
+    key_tex: str | None         # (PDF)
+    prompts: list | None        # (exports) its problems' prompts
+
+
+def _write_version(args, helper=None) -> Written:
+    """Worker: build one version and write its files. `helper`: a second_core.Child building the
+    symbolic problems meanwhile."""
     spec, seed, student, folder, out, formats, secret = args
     from .documents import render_version, version_pieces, with_latex
 
@@ -118,8 +136,45 @@ def _write_version(args, helper=None):
         if name.endswith(".tex") and "tex" not in formats:
             continue
         write_atomic(target / name, text)
-    prompts = [pieces[n]["item"]["prompt"] for n in sorted(pieces)] if formats & set(EXPORTS) else None
-    return folder, version.exam_id, json.loads(files["key.json"]), files.get("exam.tex"), files.get("key.tex"), prompts
+    key_text, pdf_wanted, exports = files["key.json"], "pdf" in formats, bool(formats & set(EXPORTS))
+    return Written(folder, version.exam_id, len(key_text.encode()), index_entry(key_text) if secret else None,
+                   json.loads(key_text) if pdf_wanted or exports else None,
+                   files["exam.tex"] if pdf_wanted else None, files["key.tex"] if pdf_wanted else None,
+                   [pieces[n]["item"]["prompt"] for n in sorted(pieces)] if exports else None)
+
+
+# key.dumps writes a key's fields one a line and their values spread over lines; in a class's
+# key index each version's key sits two levels deeper, where key.dumps writes each field's value
+# on one line. JSON text has a line break only in its layout (a string's is escaped as \n), so
+# the index's entry is the key's own text with its line breaks re-laid (_entry_break): no
+# parsing and encoding again, which took the command a second of one core for 1,000 versions.
+_LINE_BREAK = re.compile(r"\n( *)")
+
+
+def index_entry(key_text: str) -> str:
+    """A version's key.json text (key.dumps) as key.dumps writes that key inside the class's key
+    index (index_text): the same text, its fields indented two levels deeper, their values on one line."""
+    return _LINE_BREAK.sub(_entry_break, key_text[:-1])   # (without its last line break)
+
+
+def _entry_break(m: re.Match) -> str:
+    indent, after = len(m.group(1)), m.string[m.end():m.end() + 1]
+    if indent == 0:                        # before the key's closing brace
+        return "\n  "
+    if indent == 1 and after not in "]}":  # between two of the key's fields
+        return "\n   "
+    return " " if m.string[m.start() - 1] == "," else ""   # within a field's value: ", " or none
+
+
+def index_text(head: dict, entries: list[str]) -> str:
+    """key.dumps of the class's key index, `head` with "versions": the keys whose index_entry
+    texts are `entries`. The index's layout is key.dumps' own: two placeholder versions show
+    where the list starts, what separates two of its items and where it ends."""
+    from .key import dumps
+
+    slot = "\x00version\x00"
+    before, between, after = dumps({**head, "versions": [slot, slot]}).rsplit(json.dumps(slot, ensure_ascii=False), 2)
+    return before + between.join(entries) + after
 
 
 def generate(spec: Spec, out: str | Path, seed: int | None = None, formats: set[str] = frozenset({"md", "tex"}),
@@ -158,39 +213,56 @@ def generate(spec: Spec, out: str | Path, seed: int | None = None, formats: set[
             helper.stop()
 
 
+_job_common: tuple = ()   # (spec, out, formats, secret) of the pool's jobs, set in each worker
+
+
+def _set_job_common(common: tuple) -> None:
+    global _job_common
+    _job_common = common
+
+
+def _pool_job(job: tuple) -> Written:
+    """A worker's job, (seed, student, folder): the rest, the same for every version, the worker
+    got once (_set_job_common), not with each job."""
+    spec, out, formats, secret = _job_common
+    seed, student, folder = job
+    return _write_version((spec, seed, student, folder, out, formats, secret))
+
+
 def _generate(spec, out: Path, formats, plan, base, secret: bool, progress, early: dict, helper=None) -> dict:
     """generate's work once its plan is made."""
-    jobs = [(spec, s, student, folder, str(out), set(formats), secret) for s, student, folder in plan]
-    from .key import dumps
-
-    results = [_write_version(jobs[0], helper if len(jobs) == 1 and not secret else None)]
+    common = (spec, str(out), set(formats), secret)
+    (s, student, folder), rest = plan[0], plan[1:]
+    # The first version is built here: it warms every cache the pool's forked workers inherit.
+    results = [_write_version((spec, s, student, folder, *common[1:]), helper if len(plan) == 1 and not secret else None)]
     if progress:
         progress(1)
     if secret:
-        check_index_size(len(dumps(results[0][2]).encode()), len(jobs), margin=1.05)
-    jobs = jobs[1:]
-    if len(jobs) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        check_index_size(results[0].key_bytes, len(plan), margin=1.05)
+    workers = second_core.cores()
+    if len(rest) >= PARALLEL_FROM and workers > 1:
         from concurrent.futures import ProcessPoolExecutor  # (multiprocessing: ~10 ms to import, for classes only)
 
-        with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
-            for r in pool.map(_write_version, jobs, chunksize=max(1, len(jobs) // (8 * (os.cpu_count() or 1)))):
+        with ProcessPoolExecutor(max_workers=workers, initializer=_set_job_common, initargs=(common,)) as pool:
+            for r in pool.map(_pool_job, rest, chunksize=CHUNK):
                 results.append(r)
                 if progress:
                     progress(1)
     else:
-        for job in jobs:
-            results.append(_write_version(job))
+        for s, student, folder in rest:
+            results.append(_write_version((spec, s, student, folder, *common[1:])))
             if progress:
                 progress(1)
     if secret:
-        index = {"index": True, "bank": results[0][2]["bank"], "title": spec.title, "base_seed": base,
-                 "versions": [r[2] for r in results]}
-        text = dumps(index)
-        check_index_size(len(text.encode()), 1)  # the real size, as grade will read it
-        write_atomic(out / "key.json", text)
+        from .bank import bank_version
+
+        head = {"index": True, "bank": bank_version(), "title": spec.title, "base_seed": base}
+        data = index_text(head, [r.entry for r in results]).encode()
+        check_index_size(len(data), 1)  # the real size, as grade will read it
+        write_atomic(out / "key.json", data)
     font_warnings = compile_pdfs(results, out, secret, early) if "pdf" in formats else []
     warnings = font_warnings + write_exports(results, out, formats, spec.title)
-    return {"versions": [(r[0], r[1]) for r in results], "out": str(out), "warnings": warnings}
+    return {"versions": [(r.folder, r.exam_id) for r in results], "out": str(out), "warnings": warnings}
 
 
 def compile_pdfs(results, out: Path, secret: bool, early: dict | None = None) -> list[str]:
@@ -198,15 +270,15 @@ def compile_pdfs(results, out: Path, secret: bool, early: dict | None = None) ->
     warning per student whose name (or any text) has characters no installed font can set.
     `early`: pdflatex runs already started (pdf.start_early)."""
     jobs, whose = [], {}
-    for folder, exam_id, key, exam_tex, key_tex, _ in results:
+    for folder, exam_id, _, _, key, exam_tex, key_tex, _ in results:
         target = out / folder if folder else out
         jobs += [(exam_tex, target / "exam.pdf", "exam"), (key_tex, target / "key.pdf", "key")]
         who = key.get("student")
         whose[target / "exam.pdf"] = (f"{who} ({key.get('student_id')})" if key.get("student_id") else who) \
             if who else f"exam {exam_id}"
     if secret:
-        jobs += [(_combined([r[3] for r in results]), out / "exams.pdf", "exams"),
-                 (_combined([r[4] for r in results]), out / "keys.pdf", "keys")]
+        jobs += [(_combined([r.exam_tex for r in results]), out / "exams.pdf", "exams"),
+                 (_combined([r.key_tex for r in results]), out / "keys.pdf", "keys")]
     warnings = []
     for done in pdf.compile_many(jobs, early=early):
         if done.missing and done.path in whose:
@@ -223,7 +295,7 @@ def write_exports(results, out: Path, formats, title: str) -> list[str]:
     from . import lms
 
     warnings = lms.Warnings()
-    slots = lms.questions([(r[0], r[2], r[5]) for r in results], warnings)
+    slots = lms.questions([(r.folder, r.key, r.prompts) for r in results], warnings)
     if "moodle" in formats:
         write_atomic(out / "moodle.xml", lms.moodle_xml(slots, title))
     if "qti" in formats:

@@ -67,7 +67,7 @@ def fingerprint(spec, seed) -> tuple:
 def _fork():
     """A Child, or None (no fork, macOS, one core, SymPy imported here already)."""
     # (macOS: its system libraries are not safe in a forked child; Python's own default there is spawn)
-    if not hasattr(os, "fork") or sys.platform == "darwin" or _cores() < 2 or "sympy" in sys.modules:
+    if not hasattr(os, "fork") or sys.platform == "darwin" or cores() < 2 or "sympy" in sys.modules:
         return None
     jobs_r, jobs_w = os.pipe()
     out_r, out_w = os.pipe()
@@ -96,7 +96,7 @@ def _fork():
     return Child(pid, jobs_w, out_r)
 
 
-def _cores() -> int:
+def cores() -> int:
     """The cores this process may run on (its CPU affinity, which a container may narrow)."""
     try:
         return len(os.sched_getaffinity(0))
