@@ -10,7 +10,9 @@ those problems (documents.problem_piece, plain data) and sends them through a pi
 command builds the other problems. Each problem's numbers come from its own seed, so the files are
 byte for byte those one process writes. Whatever goes wrong in the child (an error, another spec
 or seed, a crash) only means that the command builds those problems itself; a spec without
-symbolic problems (or with nothing else) ends the child at once.
+symbolic problems (or with nothing else) ends the child at once, and a practice exam of named
+problems with nothing for it (`examgen generate iou cnn`) ends it before it imports SymPy: the
+child tells from the command's arguments and the bank (asked_problems).
 """
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ def prefork(args: list[str]) -> None:
     global _preforked
     names = {a.split("=", 1)[0] for a in args}
     if _preforked is None and not names & NO_CHILD:
-        _preforked = _fork()
+        _preforked = _fork(args)
 
 
 def start(spec, seed: int | None):
@@ -55,8 +57,39 @@ def symbolic_numbers(spec) -> set[int]:
     (an exam of symbolic problems only gains nothing from a second process)."""
     from . import bank
 
-    numbers = {n for n, q in enumerate(spec.problems, 1) if bank.get(q.id).symbolic}
-    return numbers if len(numbers) < len(spec.problems) else set()
+    return _symbolic_numbers([bank.get(q.id) for q in spec.problems])
+
+
+def _symbolic_numbers(problems: list) -> set[int]:
+    numbers = {n for n, p in enumerate(problems, 1) if p.symbolic}
+    return numbers if len(numbers) < len(problems) else set()
+
+
+# `examgen generate`'s options that take a value (cli.py; the others are flags).
+VALUE_OPTIONS = {"--spec", "--profile", "--seed", "--out", "--format", "--versions", "--roster"}
+
+
+def asked_problems(args: list[str]) -> list | None:
+    """The bank's problems of the practice exam `examgen generate args` makes of the problem ids
+    and topics it names (as cli's practice exam chooses them); None when it names none (a spec's
+    exam, which the command reads), or one the bank does not know (the command's error)."""
+    from . import bank
+
+    names, rest = [], iter(args)
+    for a in rest:
+        if a == "--":
+            names += rest
+        elif a in VALUE_OPTIONS:
+            next(rest, None)
+        elif not a.startswith("-"):
+            names.append(a)
+    if not names:
+        return None
+    problems = bank.load_bank()
+    if any(n not in problems and n not in bank.TOPICS for n in names):
+        return None
+    return [q for n in names for q in ([problems[n]] if n in problems
+                                       else bank.course_order(q for q in problems.values() if q.topic == n))]
 
 
 def fingerprint(spec, seed) -> tuple:
@@ -64,8 +97,10 @@ def fingerprint(spec, seed) -> tuple:
     return (spec, seed)
 
 
-def _fork():
-    """A Child, or None (no fork, macOS, one core, SymPy imported here already)."""
+def _fork(args: list[str] | None = None):
+    """A Child, or None (no fork, macOS, one core, SymPy imported here already). `args`: the
+    command's, for the child to end at once, SymPy unimported, when the exam they ask for has
+    nothing for it to build (asked_problems); the bank it reads to tell is needed next anyway."""
     # (macOS: its system libraries are not safe in a forked child; Python's own default there is spawn)
     if not hasattr(os, "fork") or sys.platform == "darwin" or cores() < 2 or "sympy" in sys.modules:
         return None
@@ -85,7 +120,7 @@ def _fork():
             quiet = os.open(os.devnull, os.O_WRONLY)
             os.dup2(quiet, 1)
             os.dup2(quiet, 2)
-            _child(jobs_r, out_w)
+            _child(jobs_r, out_w, args)
             code = 0
         except BaseException:  # noqa: BLE001 - the command builds whatever it does not receive
             pass
@@ -104,9 +139,12 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def _child(jobs: int, out: int) -> None:
+def _child(jobs: int, out: int, args: list[str] | None) -> None:
     import pickle
 
+    asked = asked_problems(args) if args else None
+    if asked is not None and not _symbolic_numbers(asked):
+        return   # (the command ends it, or finds it gone: either way it builds every problem)
     import sympy  # noqa: F401 - imported while the command starts: the point of the child
 
     from . import documents, exam

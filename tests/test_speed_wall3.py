@@ -4,6 +4,10 @@ index is joined from those texts (generate.index_text). Both are checked against
 computation, key.dumps of the parsed keys, on many versions, a roster of awkward names and
 hand-made keys."""
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -94,3 +98,84 @@ def test_the_pool_writes_what_one_process_writes(tmp_path, monkeypatch):
     assert len(files) == 1 + 6 * n
     for f in files:
         assert (tmp_path / "pool" / f).read_bytes() == (tmp_path / "one" / f).read_bytes(), f
+
+
+# --- the one-exam child (second_core) on an exam it cannot help: it ends itself, SymPy unimported
+
+def cli_numbers(args: list[str]) -> set[int]:
+    """The plain computation: the spec the command reads for `examgen generate args` (its own
+    parsing, cli._practice, load_spec) and the problems second_core.start gives the child."""
+    from examgen import cli, second_core
+
+    p = cli.generate.make_context("generate", list(args)).params
+    return second_core.symbolic_numbers(load_spec(p["spec_file"], p["profile"], *cli._practice(p["names"])))
+
+
+def argument_lists() -> list[list[str]]:
+    import random
+
+    from examgen import bank
+
+    names = sorted(bank.load_bank()) + list(bank.TOPICS)
+    rng = random.Random(12)
+    data = Path(__file__).parent / "data"
+    lists = [[n] for n in names]
+    extras = [["--out", rng.choice(names)], ["--seed", "3"], ["--format=md"], ["--force"], ["--profile", "drill"],
+              ["--out=cnn"], ["--spec", str(data / "numeric_spec.yaml")]]
+    for _ in range(40):
+        args = rng.sample(names, rng.randint(1, 3))
+        for extra in rng.sample(extras, rng.randint(0, 3)):
+            args[rng.randint(0, len(args)):0] = extra
+        lists.append(args)
+    return lists
+
+
+def test_the_child_tells_from_the_arguments_what_the_command_reads():
+    """asked_problems (without click) agrees with the command on the problems the child would
+    build for any practice exam of named problems and topics, among other options; a spec's
+    exam, or an unknown name, it leaves to the command."""
+    from examgen import second_core
+
+    decided = 0
+    for args in argument_lists():
+        asked = second_core.asked_problems(args)
+        if asked is not None:
+            decided += 1
+            assert second_core._symbolic_numbers(asked) == cli_numbers(args), args
+    assert decided >= 40
+    for args in ([], ["--out", "x"], ["--spec", str(Path(__file__).parent / "data" / "numeric_spec.yaml")],
+                 ["no-such-problem"], ["iou", "no-such-problem"]):
+        assert second_core.asked_problems(args) is None
+
+
+def test_value_options_are_the_generate_commands():
+    from examgen import cli, second_core
+
+    options = {o for p in cli.generate.params if not getattr(p, "is_flag", True) for o in p.opts if o.startswith("--")}
+    assert options == second_core.VALUE_OPTIONS
+
+
+CHILD = """
+import os, sys, time
+from examgen import second_core
+window = float(sys.argv[1])   # seconds to watch it
+second_core.prefork(sys.argv[2:])
+child = second_core._preforked
+t = time.monotonic()
+while time.monotonic() - t < window:
+    pid, status = os.waitpid(child.pid, os.WNOHANG)
+    if pid:
+        print("ended", os.waitstatus_to_exitcode(status)); break
+    time.sleep(0.02)
+else:
+    print("waits")
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or len(os.sched_getaffinity(0)) < 2, reason="needs fork and two cores")
+@pytest.mark.parametrize("args, ends", [(["iou", "cnn"], True), (["activation-identity", "iou"], False)])
+def test_a_child_with_nothing_to_build_ends_itself(args, ends):
+    """(A child with work waits for its job: watched for a second, it is still there.)"""
+    r = subprocess.run([sys.executable, "-c", CHILD, "30" if ends else "1", *args], capture_output=True, text=True,
+                       timeout=60)
+    assert r.stdout.strip() == ("ended 0" if ends else "waits"), r.stderr[-2000:]
