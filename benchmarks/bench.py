@@ -194,7 +194,8 @@ def main() -> int:
     ref_before = reference.measure()
     rows = startup()
     for r in bench_generate.measure(seeds=50, runs=3, versions=n):
-        rows.append(row(r["figure"], r["value"], r["unit"], r["target"], clock=r["clock"], multiple=r["multiple"]))
+        rows.append(row(r["figure"], r["value"], r["unit"], r["target"], note=r["note"], clock=r["clock"],
+                        multiple=r["multiple"]))
     rows += pdf_figures(100 if not a.quick else 10)
     for name, value, target, *op in bench_grade.bench_grading(n) + bench_grade.bench_equivalence():
         op = {"≥": ">=", "≤": "<="}.get(op[0], op[0]) if op else "<="
