@@ -2,7 +2,8 @@
 back its key already laid out as the class's key index holds it (generate.index_entry), and the
 index is joined from those texts (generate.index_text). Both are checked against the plain
 computation, key.dumps of the parsed keys, on many versions, a roster of awkward names and
-hand-made keys."""
+hand-made keys. And the one-exam child (second_core) of a practice exam it cannot help ends
+itself before importing SymPy: its reading of the arguments is checked against the command's."""
 import json
 import os
 import subprocess
