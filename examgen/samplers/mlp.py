@@ -96,13 +96,13 @@ def draw_network(rng, hidden, output, n, N, D, K):
     m = np.rint(h * np.array([float(v) for v in d])).astype(int)  # the integers s_j h_ij
     rows = _output_rows(m.tobytes(), m.shape, output, hidden == "relu")
     if output == "softmax":
-        first = rows[int(rng.rng.integers(len(rows)))]
+        first = rows[rng.integer(0, len(rows) - 1)]
         rows = [r for r in rows if _softmax_pair_ok(first[-1], r[-1])]
         if not rows:
             raise ValueError("no second softmax row suits the first")
-        picked = [first, rows[int(rng.rng.integers(len(rows)))]]
+        picked = [first, rows[rng.integer(0, len(rows) - 1)]]
     else:
-        picked = [rows[int(rng.rng.integers(len(rows)))] for _ in range(K)]
+        picked = [rows[rng.integer(0, len(rows) - 1)] for _ in range(K)]
     e2, r2, b2, rb2 = (np.array([row[i] for row in picked]) for i in range(4))
     return {"x": exact(x), "W1": exact(W1) * _logs(q1)[:, None], "b1": exact(b1) * _logs(q1),
             "W2": exact(e2) * exact(d) * _logs(r2), "b2": exact(b2) * _logs(rb2)}
