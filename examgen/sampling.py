@@ -37,7 +37,7 @@ class Draw:
         self.rng = rng
         self.profile = profile
         self.exam = profile == "exam"
-        # The bit generator's own 32-bit draw (through its ctypes interface): `integer` draws with
+        # The bit generator's own 32-bit draw (through its ctypes interface): `integers` draws with
         # it what Generator.integers draws for one bounded integer, in a third of the time.
         bits = rng.bit_generator.ctypes
         self._next_uint32, self._state = bits.next_uint32, bits.state
@@ -58,20 +58,26 @@ class Draw:
         return self.integer(lo, hi)
 
     def integer(self, lo: int, hi: int) -> int:
-        """A Python int in [lo, hi], the one `int(self.rng.integers(lo, hi + 1))` gives, drawn as
-        NumPy draws it (Lemire's bounded 32-bit draw, numpy/random/src/distributions), so that the
-        generator moves on exactly as there: a sampler calls this hundreds of times a version, and
+        """A Python int in [lo, hi]: the one `int(self.rng.integers(lo, hi + 1))` gives (see `integers`)."""
+        return self.integers(lo, hi, 1)[0]
+
+    def integers(self, lo: int, hi: int, n: int) -> list[int]:
+        """n Python ints in [lo, hi]: those n calls of `int(self.rng.integers(lo, hi + 1))` give,
+        drawn as NumPy draws them (Lemire's bounded 32-bit draw, numpy/random/src/distributions),
+        so that the generator moves on exactly as there: samplers draw hundreds a version, and
         NumPy's own call costs most of a draw in argument handling."""
         span = hi - lo
         if not 0 < span < 0xFFFFFFFF:   # one value, or a range wider than 32 bits: NumPy's own
-            return int(self.rng.integers(lo, hi + 1))
-        excl = span + 1
-        m = self._next_uint32(self._state) * excl
-        if (m & 0xFFFFFFFF) < excl:   # maybe in the biased sliver: redraw below the threshold
-            threshold = (0xFFFFFFFF - span) % excl
+            return [int(self.rng.integers(lo, hi + 1)) for _ in range(n)]
+        excl, lo = span + 1, int(lo)
+        threshold = (0xFFFFFFFF - span) % excl   # below it, the low word is in the biased sliver: redraw
+        next_uint32, state, out = self._next_uint32, self._state, []
+        for _ in range(n):
+            m = next_uint32(state) * excl
             while (m & 0xFFFFFFFF) < threshold:
-                m = self._next_uint32(self._state) * excl
-        return int(lo) + (m >> 32)
+                m = next_uint32(state) * excl
+            out.append(lo + (m >> 32))
+        return out
 
     def permutation(self, n: int) -> list[int]:
         return self.rng.permutation(n).tolist()   # (Python ints, without a loop)

@@ -44,15 +44,14 @@ def _anchor(rng, ref, t, label):
     for _ in range(200):
         if rng.exam:
             reach = 1 if label else 3
-            corner = [max(0, ref[0] + rng.size(-reach, reach)), max(0, ref[1] + rng.size(-reach, reach))]
-            size = [max(1, ref[2] + rng.size(-reach, reach)), max(1, ref[3] + rng.size(-reach, reach))]
-            box = corner + size
+            dx, dy, dw, dh = rng.integers(-reach, reach, 4)
+            box = [max(0, ref[0] + dx), max(0, ref[1] + dy), max(1, ref[2] + dw), max(1, ref[3] + dh)]
         else:
             reach = 0.4 if label else 2.5
             corner = np.round(np.array(ref[:2]) + rng.decimals(-reach, reach, 2), 2)
             size = np.round(np.array(ref[2:]) * rng.decimals(1 - reach / 3, 1 + reach / 3, 2), 2)
             box = list(np.maximum(corner, 0)) + list(np.maximum(size, 0.5))
-        value = float(detection.iou(ref, box)["IOU"])
+        value = float(detection.iou_value(ref, box))
         if (value > t) == bool(label) and abs(value - t) >= MARGIN and value < 1:
             return box
 
