@@ -42,3 +42,42 @@ def test_iou_value_is_the_iou_of_iou():
                      (list(exact(ref)), list(exact(box)))):
             got, want = detection.iou_value(a, b), detection.iou(a, b)["IOU"]
             assert got == want and type(got) is type(want), (a, b)
+
+
+def _same_values(a: dict, b: dict):
+    """Two solutions hold the same keys and the same values (exact entries equal, floats bit for bit)."""
+    assert list(a) == list(b)
+    for k in a:
+        x, y = a[k], b[k]
+        if isinstance(x, np.ndarray):
+            assert x.dtype == y.dtype and x.shape == y.shape and list(map(str, x.flat)) == list(map(str, y.flat)), k
+            assert [type(v) for v in x.flat] == [type(v) for v in y.flat], k
+        else:
+            assert type(x) is type(y) and str(x) == str(y), k
+
+
+def test_lstm_forward_of_is_numeric_if_nested_then_forward():
+    """lstm.forward_of (the deciding forward pass reused) against numeric_if_nested followed by
+    forward: exam draws (kept exact), drill draws, and exact parameters whose gates are no
+    fractions (turned into floats), one to four steps."""
+    from examgen import bank
+    from examgen.engine import lstm
+
+    cases = [bank.get(pid).sample(seed, profile, {"variant": "course"}).params
+             for pid in ("lstm-forward", "lstm-bptt") for profile in ("exam", "drill") for seed in range(6)]
+    pick = random.Random(7)
+    for T in (1, 2, 4, 5):
+        p = {"x": exact([pick.randint(-2, 2) for _ in range(T)]), "h0": exact(pick.randint(-1, 1)),
+             "c0": exact(pick.randint(-1, 1)), "variant": pick.choice(lstm.VARIANTS)}
+        for name in lstm.WEIGHT_NAMES:
+            p[name] = exact(pick.choice(["0", "1", "-1", "1/2"]))
+        cases.append(p)
+    kinds = set()
+    for p in cases:
+        plain_p = lstm.numeric_if_nested(p)
+        plain = lstm.forward(plain_p["x"], plain_p["h0"], plain_p["c0"], lstm.weights_of(plain_p), plain_p["variant"])
+        got_p, got = lstm.forward_of(p)
+        _same_values(got_p, plain_p)
+        _same_values(got, plain)
+        kinds.add((plain_p is p, str(plain["h"].dtype)))
+    assert kinds >= {(True, "object"), (False, "float64"), (True, "float64")}, kinds

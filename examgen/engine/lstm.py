@@ -200,12 +200,24 @@ def numeric_if_nested(params: dict) -> dict:
     """Exact parameters as floats when some u ≠ 0 and a gate is no fraction: h[t−1] then enters
     every later excitation and exact closed forms nest e^… inside e^… without end. (The exam's
     two-step recurrent LSTMs, with excitations k ln q, stay exact: every gate is a fraction.)"""
+    return _numeric_if_nested(params)[0]
+
+
+def forward_of(params: dict) -> tuple[dict, dict]:
+    """(numeric_if_nested(params), the forward pass of those parameters): the pass that decided
+    whether they stay exact is the pass returned, not run again."""
+    p, fw = _numeric_if_nested(params)
+    return p, fw if fw is not None else forward(p["x"], p["h0"], p["c0"], weights_of(p), p["variant"])
+
+
+def _numeric_if_nested(params: dict) -> tuple[dict, dict | None]:
+    """numeric_if_nested's parameters, and the forward pass of them when it ran one to decide."""
     exact = ops.is_exact(params["x"]) or any(ops.is_exact(params[k]) for k in WEIGHT_NAMES)
     recurrent = any(ops.to_float(params["u_" + e]) != 0 for e in EXCITATIONS)
     if not exact or not recurrent:
-        return params
+        return params, None
     if len(params["x"]) <= 3:
         fw = forward(params["x"], params["h0"], params["c0"], weights_of(params), params["variant"])
         if all(v.is_Rational for k in ("f", "i", "o", "g") for v in fw[k]):
-            return params
-    return {k: (v if isinstance(v, str) else ops.to_float(v)) for k, v in params.items()}
+            return params, fw
+    return {k: (v if isinstance(v, str) else ops.to_float(v)) for k, v in params.items()}, None
