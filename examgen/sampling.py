@@ -247,17 +247,13 @@ def bound_violation(values: dict) -> str | None:
     """None when every number in `values` (parameters, or what solve() returned, nested in dicts,
     lists and arrays) is hand-workable; else "name: what breaks the bound". Text, booleans and
     symbolic expressions (with free variables) are not numbers and are skipped."""
-    # The entries checked, by id: values repeat (an env holds the nodes' values again) and one
-    # seen before has passed. (Kept, not only their ids: a NumPy scalar made by .flat for one
-    # name must not free its id for another's.)
+    # Most entries are rationals or whole numbers within the bound: told on the spot (hand_workable's
+    # own test of them), without decomposing them. The others are checked once each, by id: values
+    # repeat (an env holds the nodes' values again) and one seen before has passed. (Kept, not only
+    # their ids: a NumPy scalar made by .flat for one name must not free its id for another's.)
     passed = {}
     for name, v in values.items():
         for entry in _numbers(v, []):
-            if id(entry) in passed:
-                continue
-            passed[id(entry)] = entry
-            # Most entries are rationals or whole numbers within the bound: told on the spot
-            # (hand_workable's own test of them), without decomposing them.
             t = type(entry)
             if t is Exact:
                 if not entry.logs and within_bound(entry.r.numerator, entry.r.denominator):
@@ -268,6 +264,9 @@ def bound_violation(values: dict) -> str | None:
             elif getattr(entry, "is_Rational", False) is True:   # a SymPy rational
                 if within_bound(entry.p, entry.q):
                     continue
+            if id(entry) in passed:
+                continue
+            passed[id(entry)] = entry
             why = hand_workable(entry)
             if why:
                 return f"{name}: {why}"
