@@ -53,31 +53,28 @@ class Draw:
             options = list(options)
         return options[self.integer(0, len(options) - 1)]
 
-    def size(self, lo: int, hi: int) -> int:
-        """A size (Python int) in [lo, hi]."""
-        return self.integer(lo, hi)
-
     def integer(self, lo: int, hi: int) -> int:
-        """A Python int in [lo, hi]: the one `int(self.rng.integers(lo, hi + 1))` gives (see `integers`)."""
-        return self.integers(lo, hi, 1)[0]
-
-    def integers(self, lo: int, hi: int, n: int) -> list[int]:
-        """n Python ints in [lo, hi]: those n calls of `int(self.rng.integers(lo, hi + 1))` give,
-        drawn as NumPy draws them (Lemire's bounded 32-bit draw, numpy/random/src/distributions),
-        so that the generator moves on exactly as there: samplers draw hundreds a version, and
-        NumPy's own call costs most of a draw in argument handling."""
+        """A Python int in [lo, hi]: the one `int(self.rng.integers(lo, hi + 1))` gives, drawn as
+        NumPy draws it (Lemire's bounded 32-bit draw, numpy/random/src/distributions), so that the
+        generator moves on exactly as there: samplers draw hundreds a version, and NumPy's own
+        call costs most of a draw in argument handling."""
         span = hi - lo
         if not 0 < span < 0xFFFFFFFF:   # one value, or a range wider than 32 bits: NumPy's own
-            return [int(self.rng.integers(lo, hi + 1)) for _ in range(n)]
-        excl, lo = span + 1, int(lo)
-        threshold = (0xFFFFFFFF - span) % excl   # below it, the low word is in the biased sliver: redraw
-        next_uint32, state, out = self._next_uint32, self._state, []
-        for _ in range(n):
-            m = next_uint32(state) * excl
+            return int(self.rng.integers(lo, hi + 1))
+        excl = span + 1
+        m = self._next_uint32(self._state) * excl
+        if (m & 0xFFFFFFFF) < excl:   # maybe in the biased sliver: below the threshold, draw again
+            threshold = (0xFFFFFFFF - span) % excl
             while (m & 0xFFFFFFFF) < threshold:
-                m = next_uint32(state) * excl
-            out.append(lo + (m >> 32))
-        return out
+                m = self._next_uint32(self._state) * excl
+        return int(lo) + (m >> 32)
+
+    size = integer   # a size (Python int) in [lo, hi]
+
+    def integers(self, lo: int, hi: int, n: int) -> list[int]:
+        """n Python ints in [lo, hi], those of n calls of `integer`."""
+        integer = self.integer
+        return [integer(lo, hi) for _ in range(n)]
 
     def permutation(self, n: int) -> list[int]:
         return self.rng.permutation(n).tolist()   # (Python ints, without a loop)
