@@ -28,6 +28,9 @@ MAX_DENOMINATOR = 300
 MAX_LOGS = 2
 
 
+NUMPY_DRAWS = 24   # integers a Draw takes from NumPy's own call before drawing them itself (Draw.integer)
+
+
 class Draw:
     """Random draws for one instance; `exam` says which profile is being drawn."""
 
@@ -37,10 +40,8 @@ class Draw:
         self.rng = rng
         self.profile = profile
         self.exam = profile == "exam"
-        # The bit generator's own 32-bit draw (through its ctypes interface): `integers` draws with
-        # it what Generator.integers draws for one bounded integer, in a third of the time.
-        bits = rng.bit_generator.ctypes
-        self._next_uint32, self._state = bits.next_uint32, bits.state
+        self._next_uint32 = self._state = None   # the bit generator's own draw, once worth it (`integer`)
+        self._numpy_draws = 0
 
     @classmethod
     def for_instance(cls, problem_id: str, profile: str, seed: int) -> "Draw":
@@ -59,6 +60,14 @@ class Draw:
         generator moves on exactly as there: samplers draw hundreds a version, and NumPy's own
         call costs most of a draw in argument handling."""
         span = hi - lo
+        if self._next_uint32 is None:
+            # The bit generator's ctypes interface costs as much to set up as a dozen NumPy calls:
+            # only a sampler that draws many integers (anchor-labels' tries) is switched to it.
+            self._numpy_draws += 1
+            if self._numpy_draws <= NUMPY_DRAWS:
+                return int(self.rng.integers(lo, hi + 1))
+            bits = self.rng.bit_generator.ctypes
+            self._next_uint32, self._state = bits.next_uint32, bits.state
         if not 0 < span < 0xFFFFFFFF:   # one value, or a range wider than 32 bits: NumPy's own
             return int(self.rng.integers(lo, hi + 1))
         excl = span + 1

@@ -9,9 +9,10 @@ from examgen.sampling import Draw, exact
 
 
 def test_integer_draws_as_numpy_and_leaves_the_generator_where_numpy_does():
-    """Draw.integer (Lemire's draw on the bit generator's 32-bit output) against
-    int(Generator.integers(lo, hi + 1)) on a twin generator: the same values, narrow and wide
-    ranges (past 32 bits NumPy's own), mixed with array draws, and the same state afterwards."""
+    """Draw.integer (NumPy's call for its first NUMPY_DRAWS, then Lemire's draw on the bit
+    generator's 32-bit output) against int(Generator.integers(lo, hi + 1)) on a twin generator:
+    the same values, narrow and wide ranges (past 32 bits NumPy's own), mixed with array draws,
+    and the same state afterwards."""
     pick = random.Random(12)
     spans = [0, 1, 2, 3, 5, 6, 7, 100, 1000, 2**31, 2**32 - 2, 2**32 - 1, 2**32, 2**40]
     for seed in range(150):
@@ -29,6 +30,7 @@ def test_integer_draws_as_numpy_and_leaves_the_generator_where_numpy_does():
         assert draw.choice(options) == options[int(plain.integers(len(options)))]
         assert type(draw.size(1, 4)) is int and plain.integers(1, 5) is not None
         assert twin.bit_generator.state == plain.bit_generator.state
+        assert draw._next_uint32 is not None   # past NUMPY_DRAWS: its own draws were compared too
 
 
 def test_iou_value_is_the_iou_of_iou():
