@@ -10,6 +10,7 @@ decimals as float64 arrays.
 """
 from __future__ import annotations
 
+import ctypes
 from fractions import Fraction
 from functools import lru_cache
 
@@ -28,9 +29,6 @@ MAX_DENOMINATOR = 300
 MAX_LOGS = 2
 
 
-NUMPY_DRAWS = 24   # integers a Draw takes from NumPy's own call before drawing them itself (Draw.integer)
-
-
 class Draw:
     """Random draws for one instance; `exam` says which profile is being drawn."""
 
@@ -40,8 +38,7 @@ class Draw:
         self.rng = rng
         self.profile = profile
         self.exam = profile == "exam"
-        self._next_uint32 = self._state = None   # the bit generator's own draw, once worth it (`integer`)
-        self._numpy_draws = 0
+        self._next_uint32, self._state = _uint32_draw(rng.bit_generator)   # (see `integer`)
 
     @classmethod
     def for_instance(cls, problem_id: str, profile: str, seed: int) -> "Draw":
@@ -60,14 +57,6 @@ class Draw:
         generator moves on exactly as there: samplers draw hundreds a version, and NumPy's own
         call costs most of a draw in argument handling."""
         span = hi - lo
-        if self._next_uint32 is None:
-            # The bit generator's ctypes interface costs as much to set up as a dozen NumPy calls:
-            # only a sampler that draws many integers (anchor-labels' tries) is switched to it.
-            self._numpy_draws += 1
-            if self._numpy_draws <= NUMPY_DRAWS:
-                return int(self.rng.integers(lo, hi + 1))
-            bits = self.rng.bit_generator.ctypes
-            self._next_uint32, self._state = bits.next_uint32, bits.state
         if not 0 < span < 0xFFFFFFFF:   # one value, or a range wider than 32 bits: NumPy's own
             return int(self.rng.integers(lo, hi + 1))
         excl = span + 1
@@ -130,6 +119,32 @@ class Draw:
             choices += [exact_log(q), -exact_log(q)]
         idx = self.rng.integers(len(choices), size=shape)
         return exact([choices[i] for i in np.ravel(idx)], shape=shape)
+
+
+class _BitGen(ctypes.Structure):
+    """The C interface a NumPy bit generator exports in its capsule (numpy/random/bitgen.h)."""
+    _fields_ = [("state", ctypes.c_void_p), ("next_uint64", ctypes.c_void_p), ("next_uint32", ctypes.c_void_p),
+                ("next_double", ctypes.c_void_p), ("next_raw", ctypes.c_void_p)]
+
+
+# (A prototype of its own: ctypes.pythonapi's shared one is left as other code may have set it.)
+_capsule_pointer = ctypes.PYFUNCTYPE(ctypes.c_void_p, ctypes.py_object, ctypes.c_char_p)(
+    ("PyCapsule_GetPointer", ctypes.pythonapi))
+
+
+def _uint32_draw(bit_generator) -> tuple:
+    """(next_uint32, state): the bit generator's own 32-bit draw, callable as next_uint32(state),
+    the one Generator.integers calls. Read from its capsule, as its `ctypes` attribute reads it
+    (which builds four function objects and a named tuple each time: a third of an instance's
+    seeding)."""
+    bits = _BitGen.from_address(_capsule_pointer(bit_generator.capsule, b"BitGenerator"))
+    return _uint32_function(bits.next_uint32), ctypes.c_void_p(bits.state)
+
+
+@lru_cache(maxsize=16)
+def _uint32_function(address: int):
+    """The C function at `address` as a ctypes function (one per kind of bit generator)."""
+    return ctypes.CFUNCTYPE(ctypes.c_uint32, ctypes.c_void_p)(address)
 
 
 @lru_cache(maxsize=256)

@@ -9,14 +9,15 @@ from examgen.sampling import Draw, exact
 
 
 def test_integer_draws_as_numpy_and_leaves_the_generator_where_numpy_does():
-    """Draw.integer (NumPy's call for its first NUMPY_DRAWS, then Lemire's draw on the bit
-    generator's 32-bit output) against int(Generator.integers(lo, hi + 1)) on a twin generator:
+    """Draw.integer (Lemire's draw on the bit generator's 32-bit output, read from its capsule)
+    against int(Generator.integers(lo, hi + 1)) on a twin generator:
     the same values, narrow and wide ranges (past 32 bits NumPy's own), mixed with array draws,
-    and the same state afterwards."""
+    and the same state afterwards, for three kinds of bit generator."""
     pick = random.Random(12)
     spans = [0, 1, 2, 3, 5, 6, 7, 100, 1000, 2**31, 2**32 - 2, 2**32 - 1, 2**32, 2**40]
     for seed in range(150):
-        plain, twin = np.random.default_rng(seed), np.random.default_rng(seed)
+        kind = (np.random.PCG64, np.random.MT19937, np.random.Philox)[seed % 3]   # each its own C draw
+        plain, twin = np.random.Generator(kind(seed)), np.random.Generator(kind(seed))
         draw = Draw(twin, "exam")
         for _ in range(40):
             lo = pick.randint(-6, 6)
@@ -29,8 +30,9 @@ def test_integer_draws_as_numpy_and_leaves_the_generator_where_numpy_does():
         options = list(range(pick.randint(1, 9)))
         assert draw.choice(options) == options[int(plain.integers(len(options)))]
         assert type(draw.size(1, 4)) is int and plain.integers(1, 5) is not None
-        assert twin.bit_generator.state == plain.bit_generator.state
-        assert draw._next_uint32 is not None   # past NUMPY_DRAWS: its own draws were compared too
+        # the same state: the next 32-bit draws (a buffered half word first) and raw words
+        assert (twin.integers(0, 2**32 - 2, size=3) == plain.integers(0, 2**32 - 2, size=3)).all()
+        assert (twin.bit_generator.random_raw(4) == plain.bit_generator.random_raw(4)).all()
 
 
 def test_iou_value_is_the_iou_of_iou():
