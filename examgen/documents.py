@@ -217,11 +217,11 @@ def render_version(version: Version, formats: set[str], pieces: dict | None = No
     ctx = doc_context(version, items)
     out = {}
     if "md" in formats:
-        out["exam.md"] = env.get_template("exam.md.j2").render(ctx)
-        out["key.md"] = env.get_template("key.md.j2").render(ctx)
+        out["exam.md"] = render.fill(env.get_template("exam.md.j2"), ctx)
+        out["key.md"] = render.fill(env.get_template("key.md.j2"), ctx)
     if "tex" in formats:
-        out["exam.tex"] = env.get_template("exam.tex.j2").render(docs=[ctx])
-        out["key.tex"] = env.get_template("key.tex.j2").render(docs=[ctx])
+        out["exam.tex"] = render.fill(env.get_template("exam.tex.j2"), {"docs": [ctx]})
+        out["key.tex"] = render.fill(env.get_template("key.tex.j2"), {"docs": [ctx]})
     out["key.json"] = keys.dumps(key_json(version, [p["entry"] for p in ordered]))
     out["answers.yaml"] = answer_sheet(version, items, {n: p["shapes"] for n, p in pieces.items()})
     return out
