@@ -58,7 +58,7 @@ def _formula(math: str) -> tuple[tuple, int]:
     """One formula's matrices (body with its spaces normalised, entries) and its arithmetic steps
     (remembered: a pure function of the text, and half of the formulas recur across versions).
     Only the bodies need the digits: the rest is counted on the formula with digits written 0."""
-    entries, steps = _layout(math.translate(_DIGITS_AS_0))
+    entries, steps = _layout(_as_0(math))
     if not entries:
         return (), steps
     bodies = [" ".join(body.split()) for _, body in _MATRIX.findall(math)]
@@ -81,7 +81,13 @@ def _layout(math: str) -> tuple[tuple, int]:
 # Which digit stands where changes no step count (the patterns above see digits only as digits),
 # so formulas are counted with every digit written 0: those that differ only in their numbers,
 # most of a version's new ones, are then counted once.
-_DIGITS_AS_0 = str.maketrans("123456789", "000000000")
+_DIGITS_AS_0 = bytes.maketrans(b"123456789", b"000000000")
+
+
+def _as_0(math: str) -> str:
+    """The formula with every digit written 0 (translated as UTF-8 bytes, a table lookup a byte,
+    3 times as fast as str.translate: no digit is part of another character's bytes)."""
+    return math.encode("utf-8", "surrogatepass").translate(_DIGITS_AS_0).decode("utf-8", "surrogatepass")
 
 
 @lru_cache(maxsize=8192)
@@ -89,15 +95,27 @@ def _steps(math: str) -> int:
     """The arithmetic steps of a formula whose matrices are written M (and digits 0)."""
     count, symbolic_before = 0, False
     for piece in _RELATION.split(_INDEX.sub(" ", math)):
-        if not piece.strip():
+        numeric, steps = _piece(piece)
+        if numeric is None:
             continue
-        if _NUMBER.search(piece):
-            steps = len(_STEP.findall(piece))
+        if numeric:
             count += steps or int(symbolic_before and "M" not in piece)
             symbolic_before = False
         else:
             symbolic_before = True
     return count
+
+
+@lru_cache(maxsize=8192)
+def _piece(piece: str) -> tuple[bool | None, int]:
+    """(whether a piece between relations holds a number, None if it is blank; its arithmetic
+    steps). Remembered: a new formula's pieces are nine in ten an earlier formula's, and the
+    step pattern reads a piece at ~0.2 µs a character."""
+    if not piece.strip():
+        return None, 0
+    if _NUMBER.search(piece):
+        return True, len(_STEP.findall(piece))
+    return False, 0
 
 
 def minutes(ops: int) -> float | int:

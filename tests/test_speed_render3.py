@@ -1,9 +1,12 @@
 """Rendering's fast paths write what the plain ones wrote: templates filled without Jinja's
-copies of their names as Template.render fills them."""
+copies of their names as Template.render fills them; hand work counted from remembered pieces
+as piece by piece."""
+import random
+
 import jinja2
 import pytest
 
-from examgen import bank, documents, exam, render
+from examgen import bank, documents, exam, render, work
 
 
 def _instances(seeds=(1,)):
@@ -40,3 +43,40 @@ def test_fill_raises_what_render_raises():
     with pytest.raises(jinja2.UndefinedError) as filled:
         render.fill(t, {})
     assert str(filled.value) == str(plain.value) == "'missing' is undefined"
+
+
+def steps_piece_by_piece(math: str) -> int:
+    """work._steps as first written: each piece between relations read in turn."""
+    count, symbolic_before = 0, False
+    for piece in work._RELATION.split(work._INDEX.sub(" ", math)):
+        if not piece.strip():
+            continue
+        if work._NUMBER.search(piece):
+            steps = len(work._STEP.findall(piece))
+            count += steps or int(symbolic_before and "M" not in piece)
+            symbolic_before = False
+        else:
+            symbolic_before = True
+    return count
+
+
+def test_steps_remembered_piece_by_piece_are_counted_as_read_in_turn():
+    formulas = {m.group(1) or m.group(2) for inst in _instances() for m in work._MATH.finditer(render.solution(inst))}
+    rng = random.Random(11)
+    atoms = ["0", "x_0", "_{00}", "^{(0)}", "[0,0]", " - ", "-", "+", "=", "&=", r"\le ", r"\approx", r"\times",
+             r"\cdot", ")(", r"\sigma(", "M", " M ", " ", "\n", "&", ",", r"\\", "<", "e^", r"\ln 0", "a", ")", "("]
+    formulas |= {"".join(rng.choices(atoms, k=rng.randint(1, 14))) for _ in range(4000)}
+    assert len(formulas) > 3000
+    for math in formulas:
+        zeros = work._as_0(math)
+        for f in (math, zeros, work._MATRIX.sub(" M ", zeros)):
+            assert work._steps(f) == steps_piece_by_piece(f), f
+
+
+def test_digits_are_written_0_as_str_translate_writes_them():
+    table = str.maketrans("123456789", "000000000")
+    rng = random.Random(2)
+    chars = "0123456789 aσ·−٣\u2028\U0001d465\ud800\\{}"
+    for _ in range(3000):
+        text = "".join(rng.choices(chars, k=rng.randint(0, 12)))
+        assert work._as_0(text) == text.translate(table), repr(text)
