@@ -86,15 +86,22 @@ def problem_items(version: Version, with_tex: bool) -> list[dict]:
 
 
 def problem_item(number: int, points, inst, with_tex: bool) -> dict:
-    """One problem's rendered prompt, solution and answers, its parts and its hand work."""
+    """One problem's rendered prompt, solution and answers, its parts and its hand work.
+    `parts_md`, `parts_tex`: the part names as the exam lists them (`a`, `b`), written here once:
+    a template's loop over the parts costs ~8 µs a part."""
+    names = inst.parts
     item = {"number": number, "points": points, "id": inst.id, "title": inst.problem.title,
-            "parts": [{"name": p, "describe": describe_part(inst, p)} for p in inst.parts],
-            "subset": len(inst.parts) < len(inst.problem.parts),
+            "parts": [{"name": p, "describe": describe_part(inst, p)} for p in names],
+            "parts_md": ", ".join(f"`{p}`" for p in names),
+            "subset": len(names) < len(inst.problem.parts),
             "prompt": render.prompt(inst), "solution": render.solution(inst),
             "answers": render.answers_table(inst)}
     item["work"] = work.operations(item["prompt"], item["solution"])
     item["minutes"] = work.minutes(item["work"])
-    return with_latex(item) if with_tex else item
+    if not with_tex:
+        return item
+    item["parts_tex"] = ", ".join("\\texttt{%s}" % latex.escape(p) for p in names)
+    return with_latex(item)
 
 
 def with_latex(item: dict) -> dict:

@@ -1,6 +1,8 @@
 """Rendering's fast paths write what the plain ones wrote: templates filled without Jinja's
 copies of their names as Template.render fills them; hand work counted from remembered pieces
 as piece by piece."""
+import dataclasses
+import functools
 import random
 
 import jinja2
@@ -9,8 +11,14 @@ import pytest
 from examgen import bank, documents, exam, render, work
 
 
-def _instances(seeds=(1,)):
-    return [p.sample(s, prof) for p in bank.load_bank().values() for prof in ("exam", "drill") for s in seeds]
+@functools.lru_cache(maxsize=None)
+def _instances() -> list:
+    """The instances of two default-exam versions in each profile, and one of every other
+    problem (shared by the tests: drawing is slow)."""
+    spec = exam.load_spec()
+    out = [inst for profile in ("exam", "drill") for seed in range(2)
+           for _, _, inst in exam.build_version(dataclasses.replace(spec, profile=profile), seed).problems]
+    return out + [p.sample(0, "exam") for p in bank.load_bank().values() if p.id not in {i.id for i in out}]
 
 
 def test_fill_writes_what_render_writes():
@@ -80,3 +88,17 @@ def test_digits_are_written_0_as_str_translate_writes_them():
     for _ in range(3000):
         text = "".join(rng.choices(chars, k=rng.randint(0, 12)))
         assert work._as_0(text) == text.translate(table), repr(text)
+
+
+def test_part_lists_are_written_as_the_templates_loops_wrote_them():
+    env = documents.environment()
+    loop = {"parts_md": "<% for p in item.parts %>`<< p.name >>`<% if not loop.last %>, <% endif %><% endfor %>",
+            "parts_tex": "<% for p in item.parts %>\\texttt{<< p.name|esc >>}<% if not loop.last %>, <% endif %><% endfor %>"}
+    spec = exam.load_spec()
+    checked = 0
+    for seed in range(3):
+        for item in documents.problem_items(exam.build_version(spec, seed), True):
+            for k, source in loop.items():
+                assert item[k] == env.from_string(source).render(item=item), item[k]
+                checked += 1
+    assert checked >= 2 * 3 * len(spec.problems)
