@@ -393,6 +393,11 @@ def display(math: str) -> str:
     """A display as a centred paragraph of display-style formulas that wraps (see above); an
     `aligned` display as rows whose long right-hand sides wrap under themselves. Remembered (a
     pure function of the text): a third of a version's displays were in an earlier version."""
+    formula = math.strip()
+    if "quad" not in math and not formula.startswith("\\begin{aligned}"):
+        # one formula, not aligned (nine displays in ten): what formulas and _aligned_rows find
+        body = "" if formula in ("", ",") else "$\\displaystyle " + formula + "$"
+        return "\\begin{mathlines}\n" + body + "\n\\end{mathlines}\n"
     pieces = formulas(math)
     rows = _aligned_rows(pieces[0]) if len(pieces) == 1 else None
     if rows:

@@ -8,7 +8,7 @@ import random
 import jinja2
 import pytest
 
-from examgen import bank, documents, exam, render, work
+from examgen import bank, documents, exam, latex, render, work
 
 
 @functools.lru_cache(maxsize=None)
@@ -102,3 +102,28 @@ def test_part_lists_are_written_as_the_templates_loops_wrote_them():
                 assert item[k] == env.from_string(source).render(item=item), item[k]
                 checked += 1
     assert checked >= 2 * 3 * len(spec.problems)
+
+
+def display_by_formulas(math: str) -> str:
+    """latex.display as first written: every display split into formulas and tried as aligned."""
+    pieces = latex.formulas(math)
+    rows = latex._aligned_rows(pieces[0]) if len(pieces) == 1 else None
+    if rows:
+        measure = "".join("\\mathlhswidth{%s}" % lhs for lhs, _ in rows)
+        body = "\n".join("\\mathrow{%s}{%s}" % row for row in rows)
+        return "\\begin{mathrows}" + measure + "\n" + body + "\n\\end{mathrows}\n"
+    body = "\\hskip 2em plus 1em\n".join("$\\displaystyle " + f + "$" for f in pieces)
+    return "\\begin{mathlines}\n" + body + "\n\\end{mathlines}\n"
+
+
+def test_one_formula_displays_are_set_as_split_displays_are():
+    shown = [render.solution(i) + render.prompt(i) + render.answers_table(i) for i in _instances()]
+    displays = {d for text in shown for d in latex._one_line_displays(text).split("$$")[1::2]}
+    rng = random.Random(4)
+    atoms = ["x", " ", "\n", ",", ".", "\\quad", "\\qquad", "quad", "\\begin{aligned}", "\\end{aligned}", "&", "=",
+             "\\\\", "{", "}", "\\frac{1}{2}", "\\begin{bmatrix} 1 \\\\ 2 \\end{bmatrix}", "\\left(", "\\right)"]
+    displays |= {"".join(rng.choices(atoms, k=rng.randint(0, 8))) for _ in range(5000)}
+    one = [d for d in displays if "quad" not in d and not d.strip().startswith("\\begin{aligned}")]
+    assert len(displays) > 3000 and len(one) > 500 and len(displays) - len(one) > 500
+    for d in displays:
+        assert latex.display.__wrapped__(d) == display_by_formulas(d), d
