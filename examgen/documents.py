@@ -87,21 +87,20 @@ def problem_items(version: Version, with_tex: bool) -> list[dict]:
 
 def problem_item(number: int, points, inst, with_tex: bool) -> dict:
     """One problem's rendered prompt, solution and answers, its parts and its hand work.
-    `parts_md`, `parts_tex`: the part names as the exam lists them (`a`, `b`), written here once:
-    a template's loop over the parts costs ~8 µs a part."""
+    `parts_md`, `parts_tex`: the part names as the exam lists them (`a`, `b`), written here once
+    (a template's loop over the parts costs ~8 µs a part), the LaTeX even for Markdown only: the
+    command may add the LaTeX of items made without (with_latex)."""
     names = inst.parts
     item = {"number": number, "points": points, "id": inst.id, "title": inst.problem.title,
             "parts": [{"name": p, "describe": describe_part(inst, p)} for p in names],
             "parts_md": ", ".join(f"`{p}`" for p in names),
+            "parts_tex": ", ".join("\\texttt{%s}" % latex.escape(p) for p in names),
             "subset": len(names) < len(inst.problem.parts),
             "prompt": render.prompt(inst), "solution": render.solution(inst),
             "answers": render.answers_table(inst)}
     item["work"] = work.operations(item["prompt"], item["solution"])
     item["minutes"] = work.minutes(item["work"])
-    if not with_tex:
-        return item
-    item["parts_tex"] = ", ".join("\\texttt{%s}" % latex.escape(p) for p in names)
-    return with_latex(item)
+    return with_latex(item) if with_tex else item
 
 
 def with_latex(item: dict) -> dict:

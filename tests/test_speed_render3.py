@@ -97,7 +97,7 @@ def test_part_lists_are_written_as_the_templates_loops_wrote_them():
     spec = exam.load_spec()
     checked = 0
     for seed in range(3):
-        for item in documents.problem_items(exam.build_version(spec, seed), True):
+        for item in documents.problem_items(exam.build_version(spec, seed), seed % 2 == 0):
             for k, source in loop.items():
                 assert item[k] == env.from_string(source).render(item=item), item[k]
                 checked += 1
