@@ -1,6 +1,7 @@
 """Rendering's fast paths write what the plain ones wrote: templates filled without Jinja's
-copies of their names as Template.render fills them; hand work counted from remembered pieces
-as piece by piece."""
+copies of their names as Template.render fills them, the exam's part lists as the templates'
+loops wrote them, hand work counted from remembered pieces as read piece by piece, and a
+display of one formula as the split path sets it."""
 import dataclasses
 import functools
 import random
