@@ -57,8 +57,8 @@ class Draw:
         generator moves on exactly as there: samplers draw hundreds a version, and NumPy's own
         call costs most of a draw in argument handling."""
         span = hi - lo
-        if not 0 < span < 0xFFFFFFFF:   # one value, or a range wider than 32 bits: NumPy's own
-            return int(self.rng.integers(lo, hi + 1))
+        if not 0 < span < 0xFFFFFFFF or self._state is None:   # one value, a range wider than
+            return int(self.rng.integers(lo, hi + 1))          # 32 bits, or no capsule: NumPy's own
         excl = span + 1
         m = self._next_uint32(self._state) * excl
         if (m & 0xFFFFFFFF) < excl:   # maybe in the biased sliver: below the threshold, draw again
@@ -127,17 +127,24 @@ class _BitGen(ctypes.Structure):
                 ("next_double", ctypes.c_void_p), ("next_raw", ctypes.c_void_p)]
 
 
-# (A prototype of its own: ctypes.pythonapi's shared one is left as other code may have set it.)
-_capsule_pointer = ctypes.PYFUNCTYPE(ctypes.c_void_p, ctypes.py_object, ctypes.c_char_p)(
-    ("PyCapsule_GetPointer", ctypes.pythonapi))
+# (A prototype of its own: ctypes.pythonapi's shared one is left as other code may have set it.
+# An interpreter without the C API, e.g. PyPy, has none: every draw is then NumPy's own call.)
+try:
+    _capsule_pointer = ctypes.PYFUNCTYPE(ctypes.c_void_p, ctypes.py_object, ctypes.c_char_p)(
+        ("PyCapsule_GetPointer", ctypes.pythonapi))
+except AttributeError:
+    _capsule_pointer = None
 
 
 def _uint32_draw(bit_generator) -> tuple:
     """(next_uint32, state): the bit generator's own 32-bit draw, callable as next_uint32(state),
     the one Generator.integers calls. Read from its capsule, as its `ctypes` attribute reads it
     (which builds four function objects and a named tuple each time: a third of an instance's
-    seeding)."""
-    bits = _BitGen.from_address(_capsule_pointer(bit_generator.capsule, b"BitGenerator"))
+    seeding). (None, None) where there is no such capsule: Draw.integer then calls NumPy."""
+    capsule = getattr(bit_generator, "capsule", None)
+    if _capsule_pointer is None or capsule is None:
+        return None, None
+    bits = _BitGen.from_address(_capsule_pointer(capsule, b"BitGenerator"))
     return _uint32_function(bits.next_uint32), ctypes.c_void_p(bits.state)
 
 

@@ -35,6 +35,22 @@ def test_integer_draws_as_numpy_and_leaves_the_generator_where_numpy_does():
         assert (twin.bit_generator.random_raw(4) == plain.bit_generator.random_raw(4)).all()
 
 
+def test_without_a_capsule_every_draw_is_numpys_own(monkeypatch):
+    """Where the bit generator's capsule cannot be read (no C API, as on PyPy), Draw.integer
+    calls Generator.integers itself: the same values as the capsule's draw."""
+    from examgen import sampling
+
+    monkeypatch.setattr(sampling, "_capsule_pointer", None)
+    fallback = Draw(np.random.default_rng(5), "exam")
+    monkeypatch.undo()
+    fast = Draw(np.random.default_rng(5), "exam")
+    assert fallback._state is None and fast._state is not None
+    spans = [0, 1, 2, 7, 1000, 2**32 - 2, 2**32]
+    for k in range(300):
+        lo, hi = k % 5 - 2, k % 5 - 2 + spans[k % len(spans)]
+        assert fallback.integer(lo, hi) == fast.integer(lo, hi)
+
+
 def test_iou_value_is_the_iou_of_iou():
     """detection.iou_value against iou(...)["IOU"]: integer boxes (as anchor-labels draws them),
     decimals (the drill) and exact numbers, disjoint, touching, nested and overlapping."""
