@@ -264,7 +264,14 @@ def _in_inputs(dy_dx_nodes, nodes: tuple, inputs: tuple):
     poly = _polynomial(dy_dx_nodes, inputs, known)
     if poly is not None:  # a polynomial graph: expanded by hand, far faster than xreplace and expand
         return _expanded(poly, inputs)
-    return tidy(dy_dx_nodes.xreplace({symbol(n): f for n, f in _composed(nodes)}), inputs)
+    return tidy(dy_dx_nodes.xreplace({symbol(n): f for n, f in _composed(_used_prefix(dy_dx_nodes, nodes))}), inputs)
+
+
+def _used_prefix(e, nodes: tuple) -> tuple:
+    """The nodes up to the last one e uses: the later ones' compositions (the output's, the largest,
+    always: ∂y/∂x names y only where a partial is written in y itself) would be substituted nowhere."""
+    used = e.free_symbols
+    return nodes[:max((i + 1 for i, (n, _) in enumerate(nodes) if symbol(n) in used), default=0)]
 
 
 @lru_cache(maxsize=1024)  # (the right ∂y/∂x and the path-dropped one substitute the same nodes)
