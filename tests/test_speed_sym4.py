@@ -36,6 +36,9 @@ def test_direct_products_are_mul_evaluation(a, b):
     _same(s["exp_form"], 1 / (1 + e))
     e1, e2 = I._exp(u, False), I._exp(-a * I.xi, False)
     _same(I.softmax_two_class(a, b)["given"], e1 / (e1 + e2))
+    wrong = a * I.OUTER_PRIME["sigmoid-derivative-xi"] * I._S
+    _same(I.with_sigma_prime_as_sigma.__wrapped__("sigmoid-derivative-xi", a, b),
+          wrong.subs(I._S, I.written_out(u, False)))
 
 
 def test_direct_products_keep_evaluated_path():

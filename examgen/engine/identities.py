@@ -234,7 +234,12 @@ def with_sigma_prime_as_sigma(question: str, a, b=0):
         return None
     wrong = a * OUTER_PRIME[question] * _S   # chain rule, with σ where σ′ belongs
     if question == "sigmoid-derivative-xi":
-        return wrong.subs(_S, written_out(a * xi + b, _evaluate(a, b)))
+        s = written_out(a * xi + b, _evaluate(a, b))
+        if _evaluate(a, b):
+            return wrong.subs(_S, s)
+        # a·σ as subs's Mul writes it (the rational a first, the sum's power kept), without its
+        # ~0.5 ms of evaluation: tests compare the two for every exam (a, b)
+        return s if a == 1 else sp.Mul._from_args((a, s))
     return wrong.subs(_S, h)
 
 
