@@ -1,0 +1,84 @@
+"""The acceptance check keeps each part's right answer in floats for all the mistakes
+(`instance.rejection`'s `keys`): its verdicts are the plain comparison's, mistake by mistake,
+on raw candidate draws (rejected ones included, where a mistake gives the right answer)."""
+import numpy as np
+
+from examgen.compare import all_close, close
+from examgen.errors import ExamgenError
+from examgen.instance import Draw, _differs, fill_options, rejection, solve
+
+from conftest import BANK, PROBLEM_IDS
+
+
+def _candidates(pid, seeds):
+    """Solved candidate draws of one problem, accepted or not."""
+    p = BANK[pid]
+    for seed in seeds:
+        rng = Draw.for_instance(pid, "exam", seed)
+        try:
+            yield solve(p, p.module.draw(rng, fill_options(p, rng, {})))
+        except (ValueError, ArithmeticError, ExamgenError):
+            continue
+
+
+def _plain_differs(inst, part, wrong):
+    """_differs without kept floats, for numbers by NumPy's entry-wise rule (`close`)."""
+    if inst.kind(part) in ("choice", "expression") or isinstance(inst.values[part], str):
+        return _differs(inst, part, wrong)
+    spec = inst.problem.parts[part]
+    ok = close(wrong, inst.values[part], spec.rtol, spec.atol)
+    return ok is False or not bool(np.all(ok))
+
+
+def _plain_rejection(inst, exam):
+    for m in inst.problem.mistakes:
+        wrong = inst.wrong_answers(m)
+        if wrong is not None:
+            for part in m.parts:
+                if not _plain_differs(inst, part, wrong[part]):
+                    return f"the mistake {m.name} gives the right {part}"
+    return rejection(inst, exam) if exam else None
+
+
+NUMERIC = [pid for pid in PROBLEM_IDS if BANK[pid].mistakes and hasattr(BANK[pid].module, "draw")]
+
+
+def test_kept_floats_give_each_mistake_the_plain_verdict():
+    compared = kept = equal = 0
+    for i, pid in enumerate(NUMERIC):
+        for inst in _candidates(pid, range(1000 + 37 * i, 1012 + 37 * i)):
+            keys = {}
+            for m in inst.problem.mistakes:
+                wrong = inst.wrong_answers(m)
+                if wrong is None:
+                    continue
+                for part in m.parts:
+                    fast = _differs(inst, part, wrong[part], keys)
+                    assert fast == _plain_differs(inst, part, wrong[part]), (pid, m.name, part)
+                    compared += 1
+                    equal += not fast
+            kept += bool(keys)
+            for part, entries in keys.items():   # what is kept is the right answer of that part
+                assert entries == [float(x) for x in np.ravel(inst.values[part])], (pid, part)
+    assert compared > 800 and kept > 100 and equal > 0
+
+
+def test_rejection_is_the_plain_one_on_raw_draws():
+    verdicts = set()
+    for i, pid in enumerate(NUMERIC):
+        for inst in _candidates(pid, range(5000 + 37 * i, 5008 + 37 * i)):
+            why = rejection(inst, False)
+            assert why == _plain_rejection(inst, False), pid
+            verdicts.add(why is None)
+    assert verdicts == {True, False}
+
+
+def test_given_entries_are_the_computed_ones():
+    rng = np.random.default_rng(5)
+    for _ in range(300):
+        right = rng.normal(size=rng.integers(1, 6)) * 10.0 ** rng.integers(-3, 2)
+        wrong = right + rng.choice([0.0, 0.004, 0.006, 0.02]) * rng.normal(size=right.shape)
+        entries = right.tolist()
+        assert all_close(wrong, right, 0.01, 0.005, entries) == all_close(wrong, right, 0.01, 0.005)
+    # and they are used: wrong ones change the verdict
+    assert not all_close(np.zeros(2), np.zeros(2), 0.01, 0.005, [1.0, 1.0])
