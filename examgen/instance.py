@@ -266,22 +266,25 @@ def _complex_value(e, point: dict) -> complex:
 
     from .expr import COMPLEX_FUNCTIONS
 
-    if not isinstance(e, sp.Basic):
-        return complex(e)
-    if e.is_Rational:
-        return complex(e.p / e.q)
-    if e.is_Symbol:
-        return _complex_value(point[e], point)
-    if not e.args:
-        return complex(e)  # e, π
-    args = [_complex_value(x, point) for x in e.args]
-    if e.is_Add:
-        return sum(args)
-    if e.is_Mul:
-        return math.prod(args)
-    if e.is_Pow:
-        return args[0] ** args[1]
-    return COMPLEX_FUNCTIONS[{"log": "ln"}.get(e.func.__name__, e.func.__name__)](*args)
+    def value(e) -> complex:   # (the walk imports nothing: an import per node cost more than the node)
+        if not isinstance(e, sp.Basic):
+            return complex(e)
+        if e.is_Rational:
+            return complex(e.p / e.q)
+        if e.is_Symbol:
+            return value(point[e])
+        if not e.args:
+            return complex(e)  # e, π
+        args = [value(x) for x in e.args]
+        if e.is_Add:
+            return sum(args)
+        if e.is_Mul:
+            return math.prod(args)
+        if e.is_Pow:
+            return args[0] ** args[1]
+        return COMPLEX_FUNCTIONS[{"log": "ln"}.get(e.func.__name__, e.func.__name__)](*args)
+
+    return value(e)
 
 
 def solve(problem: Problem, params: dict) -> Instance:

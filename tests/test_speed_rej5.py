@@ -82,3 +82,46 @@ def test_given_entries_are_the_computed_ones():
         assert all_close(wrong, right, 0.01, 0.005, entries) == all_close(wrong, right, 0.01, 0.005)
     # and they are used: wrong ones change the verdict
     assert not all_close(np.zeros(2), np.zeros(2), 0.01, 0.005, [1.0, 1.0])
+
+
+def _expression_pairs(per_problem=20):
+    """(wrong, right) expression pairs of raw candidate draws: every mistake of an expression part."""
+    for pid in PROBLEM_IDS:
+        p = BANK[pid]
+        if not any(spec.kind == "expression" for spec in p.parts.values()) or not hasattr(p.module, "draw"):
+            continue
+        for inst in _candidates(pid, range(300, 300 + per_problem)):
+            for m in p.mistakes:
+                wrong = inst.wrong_answers(m)
+                for part in (m.parts if wrong is not None else ()):
+                    if inst.kind(part) == "expression":
+                        yield wrong[part], inst.values[part]
+
+
+def test_complex_values_are_sympys():
+    """_complex_value's walk (no import per node) gives SymPy's own value at each point."""
+    import sympy as sp
+
+    from examgen.instance import _complex_value
+
+    checked = 0
+    for pair in _expression_pairs():
+        for e in pair:
+            free = sorted(e.free_symbols, key=str)
+            point = {s: sp.Rational(2 * i + 3, 10 + 7 * i) for i, s in enumerate(free)}
+            want = complex(sp.N(e.xreplace(point), 30))
+            assert abs(_complex_value(e, point) - want) <= 1e-9 * (1 + abs(want)), e
+            checked += 1
+    assert checked >= 60
+
+
+def test_expression_verdicts_are_sympys():
+    """Two expressions differ as SymPy says they do (not cached: each pair decided afresh)."""
+    import sympy as sp
+
+    from examgen.instance import _expressions_differ
+
+    pairs = list(_expression_pairs(6))
+    for a, b in pairs:
+        assert _expressions_differ.__wrapped__(a, b) == (sp.simplify(a - b) != 0), (a, b)
+    assert len(pairs) >= 10
