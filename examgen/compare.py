@@ -67,6 +67,8 @@ def all_close(given, expected, rtol: float, atol: float, expected_entries: list 
     when the caller has them already (the acceptance check compares each mistake with one key)."""
     if type(given) in _SCALARS and type(expected) in _SCALARS:  # two numbers: close's rule without arrays
         return _within(float(given), float(expected), rtol, atol)
+    if _rational_scalar(given) and _rational_scalar(expected):  # SymPy's too (a flow graph's key)
+        return _within(ops.to_float(given), ops.to_float(expected), rtol, atol)
     if (type(given) is np.ndarray and type(expected) is np.ndarray and given.shape == expected.shape
             and given.size <= SMALL_ARRAY):   # a few entries: close's rule in Python floats, without NumPy's calls
         if expected_entries is None:
@@ -75,6 +77,12 @@ def all_close(given, expected, rtol: float, atol: float, expected_entries: list 
                        itertools.repeat(rtol), itertools.repeat(atol)))
     ok = close(given, expected, rtol, atol)
     return bool(np.all(ok)) if ok is not False else False
+
+
+def _rational_scalar(v) -> bool:
+    """A number of _SCALARS or a SymPy rational (Integer, Half, …: told by its class)."""
+    t = type(v)
+    return t in _SCALARS or getattr(t, "is_Rational", None) is True
 
 
 def _within(g: float, e: float, rtol: float, atol: float) -> bool:

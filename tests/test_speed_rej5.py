@@ -125,3 +125,24 @@ def test_expression_verdicts_are_sympys():
     for a, b in pairs:
         assert _expressions_differ.__wrapped__(a, b) == (sp.simplify(a - b) != 0), (a, b)
     assert len(pairs) >= 10
+
+
+def test_sympy_rationals_are_compared_by_closes_rule():
+    """all_close decides two SymPy rationals (or one and an Exact, int or float) in Python floats:
+    `close`'s verdict, near the bound and at it."""
+    import sympy as sp
+
+    from examgen.engine import exact as ex
+
+    rng = np.random.default_rng(13)
+    rights = [sp.Integer(0), sp.Integer(3), sp.S.Half, sp.S.NegativeOne, sp.Rational(-1, 243), sp.Rational(7, 3)]
+    for right in rights:
+        for _ in range(40):
+            step = float(rng.choice([0.0, 0.004, 0.005, 0.0051, 0.01, 0.0101, 0.5])) * rng.choice([-1, 1])
+            for given in (sp.Rational(right) + sp.Rational(step).limit_denominator(10**6),
+                          ex.rational(sp.Rational(right) + sp.Rational(step).limit_denominator(10**6)),
+                          float(right) + step, int(right)):
+                for g, e in ((given, right), (right, given)):
+                    want = bool(np.all(close(g, e, 0.01, 0.005)))
+                    assert all_close(g, e, 0.01, 0.005) == want, (g, e)
+    assert not all_close(sp.Integer(1), sp.S.Half, 0.01, 0.005) and all_close(sp.S.Half, 0.5049, 0.01, 0.005)
