@@ -307,6 +307,14 @@ def _link_after(problems: dict[str, Problem]) -> None:
         p.builds_on = below(p.id, ())
 
 
+def named(names) -> list[Problem]:
+    """The problems `names` names, in its order: a problem id is that problem, a topic every problem
+    of it in course order (course_order). Every name must be an id or a topic (the caller checks)."""
+    problems = load_bank()
+    return [q for n in names for q in ([problems[n]] if n in problems
+                                       else course_order(q for q in problems.values() if q.topic == n))]
+
+
 def course_order(problems) -> list[Problem]:
     """`problems` in the course's order: topics as TOPICS lists them; within a topic each problem
     after those among `problems` it builds on (problem.yaml's `after`, followed through problems

@@ -398,8 +398,7 @@ def _chosen_problems(names, topic=None, problems=None) -> tuple[list, str | None
             hint = did_you_mean(unknown, [*ids, *bank.TOPICS], n=3, cutoff=0.5)
             raise ExamgenError(f"unknown problem id or topic {unknown!r}{hint} (topics: {', '.join(bank.TOPICS)}; "
                                "`examgen list` shows the ids)")
-        chosen = [q for n in names for q in ([ids[n]] if n in ids
-                                             else bank.course_order(q for q in ids.values() if q.topic == n))]
+        chosen = bank.named(names)
         if len(names) == 1 and names[0] in bank.TOPICS and names[0] not in ids:
             topic = names[0]   # `examgen worksheet cnn`: titled as --topic cnn is
     elif problems:

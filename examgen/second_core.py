@@ -88,8 +88,7 @@ def asked_problems(args: list[str]) -> list | None:
     problems = bank.load_bank()
     if any(n not in problems and n not in bank.TOPICS for n in names):
         return None
-    return [q for n in names for q in ([problems[n]] if n in problems
-                                       else bank.course_order(q for q in problems.values() if q.topic == n))]
+    return bank.named(names)
 
 
 def fingerprint(spec, seed) -> tuple:
