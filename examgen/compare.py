@@ -62,18 +62,15 @@ def close(given, expected, rtol: float, atol: float) -> np.ndarray | bool:
     return np.abs(g - e) <= tolerance(e, rtol, atol) * BOUND_SLACK
 
 
-def all_close(given, expected, rtol: float, atol: float, expected_entries: list | None = None) -> bool:
-    """Every entry within tolerance (`close`). `expected_entries`: ops.float_entries(expected),
-    when the caller has them already (the acceptance check compares each mistake with one key)."""
+def all_close(given, expected, rtol: float, atol: float) -> bool:
+    """Every entry within tolerance (`close`)."""
     if type(given) in _SCALARS and type(expected) in _SCALARS:  # two numbers: close's rule without arrays
         return _within(float(given), float(expected), rtol, atol)
     if _rational_scalar(given) and _rational_scalar(expected):  # SymPy's too (a flow graph's key)
         return _within(ops.to_float(given), ops.to_float(expected), rtol, atol)
     if (type(given) is np.ndarray and type(expected) is np.ndarray and given.shape == expected.shape
             and given.size <= SMALL_ARRAY):   # a few entries: close's rule in Python floats, without NumPy's calls
-        if expected_entries is None:
-            expected_entries = ops.float_entries(expected)
-        return all(map(_within, ops.float_entries(given), expected_entries,
+        return all(map(_within, ops.float_entries(given), ops.float_entries(expected),
                        itertools.repeat(rtol), itertools.repeat(atol)))
     ok = close(given, expected, rtol, atol)
     return bool(np.all(ok)) if ok is not False else False

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import formatting as fmt
-from .compare import SMALL_ARRAY, all_close, describe_shape, leaves
+from .compare import all_close, describe_shape, leaves
 from .engine import ops
 from .errors import ExamgenError, json_type
 from .sampling import PROFILES, Draw, bound_violation, exact, float_params
@@ -197,13 +197,12 @@ def rejection(inst: Instance, exam: bool) -> str | None:
     """Why an instance is not acceptable, or None: every declared mistake that applies must
     differ from the right answer on each of its parts at that part's own tolerance (the
     grader's rule, `compare.all_close`), and an exam instance must be calculator-free."""
-    keys = {}  # part -> the right answer's float entries, made once for all the mistakes
     for m in inst.problem.mistakes:
         wrong = inst.wrong_answers(m)
         if wrong is None:
             continue
         for part in m.parts:
-            if not _differs(inst, part, wrong[part], keys):
+            if not _differs(inst, part, wrong[part]):
                 return f"the mistake {m.name} gives the right {part}"
     if exam:
         why = bound_violation(inst.params) or bound_violation(inst.values)
@@ -212,22 +211,15 @@ def rejection(inst: Instance, exam: bool) -> str | None:
     return None
 
 
-def _differs(inst: Instance, part: str, wrong, keys: dict | None = None) -> bool:
-    """True when a wrong answer to `part` is outside the part's tolerance of the right one.
-    `keys` ({part: float entries of a small array answer}) keeps the right answer's floats
-    for the next mistake: one instance's right answer is compared with each of its mistakes'."""
+def _differs(inst: Instance, part: str, wrong) -> bool:
+    """True when a wrong answer to `part` is outside the part's tolerance of the right one."""
     right, kind = inst.values[part], inst.kind(part)
     if kind == "choice" or isinstance(right, str):
         return str(wrong).strip().lower() != str(right).strip().lower()
     if kind == "expression":
         return _expressions_differ(wrong, right)
     spec = inst.problem.parts[part]
-    entries = None
-    if keys is not None and type(right) is np.ndarray and right.size <= SMALL_ARRAY:
-        entries = keys.get(part)
-        if entries is None:
-            entries = keys[part] = ops.float_entries(right)
-    return not all_close(wrong, right, spec.rtol, spec.atol, entries)
+    return not all_close(wrong, right, spec.rtol, spec.atol)
 
 
 @lru_cache(maxsize=4096)
