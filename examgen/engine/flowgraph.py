@@ -140,8 +140,8 @@ def at_point(e, env: dict, rational: dict | None = None):
 
 
 def _rational_values(env: dict) -> dict:
-    """{name: value as an int or Fraction} of env's rational values."""
-    return {s.name: _fraction(v) for s, v in env.items() if getattr(v, "is_Rational", False)}
+    """{name: value as a constant polynomial} of env's rational values."""
+    return {s.name: {(): _fraction(v)} for s, v in env.items() if getattr(v, "is_Rational", False)}
 
 
 def _fraction(v):
@@ -151,30 +151,11 @@ def _fraction(v):
 def _rational_at(e, rational: dict):
     """e's value as a SymPy Rational where e is a polynomial and the values it uses are rational
     (most of an exam's values), worked in fractions without xreplace; else None."""
-    c = _value(e, rational)
-    return None if c is None else sp.Rational(c.numerator, c.denominator)
-
-
-def _value(e, rational: dict):
-    """e's exact value (int or Fraction) where it is built as _polynomial builds one, from rationals
-    and the names in `rational` ({name: value}); else None. _polynomial's rule with no inputs,
-    evaluated directly: a point's value needs no monomials (this runs for every partial and total)."""
-    if e.is_Rational:
-        return _fraction(e)
-    if e.is_Symbol:
-        return rational.get(e.name)
-    if e.is_Pow and e.exp.is_Integer and e.exp.p >= 0:
-        base = _value(e.base, rational) if e.exp.p else 1  # (x^0: _polynomial looks at no base either)
-        return None if base is None else base ** e.exp.p
-    if not (e.is_Add or e.is_Mul):
+    poly = _polynomial(e, (), rational)
+    if poly is None:
         return None
-    out = 0 if e.is_Add else 1
-    for a in e.args:
-        v = _value(a, rational)
-        if v is None:
-            return None
-        out = out + v if e.is_Add else out * v
-    return out
+    c = sum(poly.values())
+    return sp.Rational(c.numerator, c.denominator)
 
 
 def _closed_form(v):
