@@ -13,6 +13,7 @@ gets the umask's mode, or the mode of the file it replaces.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -119,25 +120,24 @@ def _size(n: int) -> str:
 
 
 # a double-quoted string (a backslash escapes the character after it), or its unclosed rest
-_QUOTED = re.compile(r'"(?:[^"\\]+|\\.)*"?', re.S)
+# (written as a loop unrolled: runs of plain characters between escapes, ~15 % faster on a class's key)
+_QUOTED = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?', re.S)
 _NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
+_BRACKET_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 
 
 def bracket_depth(text: str) -> int:
     """Deepest nesting of [ and { outside double-quoted strings (JSON's and YAML's flow syntax).
-    The strings and every other character are dropped by two regular expressions first: only
-    the brackets (a few in a file of a few kB) are counted one by one."""
-    depth = deepest = 0
-    for c in _NOT_A_BRACKET.sub("", _QUOTED.sub("", text)):
-        if c in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        else:
-            depth -= 1
-    return deepest
+    The strings and every other character are dropped by two regular expressions first; the
+    brackets left (650,000 in a class's key index) are summed by C loops, not one by one."""
+    brackets = _NOT_A_BRACKET.sub("", _QUOTED.sub("", text))
+    return max(0, max(itertools.accumulate(map(_BRACKET_STEP.__getitem__, brackets)), default=0))
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# The escapes that can write one: JSON's and YAML's \uD800-\uDFFF, YAML's \U0000D800-\U0000DFFF
+# (any case; an escaped backslash before "u" matches too, which only costs a walk).
+_SURROGATE_ESCAPE = re.compile(r"\\(?:u|U0000)[dD][89a-fA-F]")
 
 
 def parse_json(text: str, max_depth: int, error=ExamgenError, big_ints: str = "refuse", object_pairs_hook=None):
@@ -168,9 +168,10 @@ def parse_json(text: str, max_depth: int, error=ExamgenError, big_ints: str = "r
 
 def _refuse_surrogates(value, error, text: str | None = None) -> None:
     # A lone surrogate (JSON "\ud800", YAML "\ud800") is no character: it cannot be printed
-    # or written as UTF-8, so it would fail far from here, on output. Only an escape (a
-    # backslash) or the parsed `text` itself can put one in a value: without either, no walk.
-    if text is not None and "\\" not in text and not _SURROGATE.search(text):
+    # or written as UTF-8, so it would fail far from here, on output. Only a surrogate's escape
+    # or the parsed `text` itself can put one in a value: without either, no walk (a class's
+    # key index is 30 MB of LaTeX, full of other backslashes: its walk took seconds).
+    if text is not None and not _SURROGATE_ESCAPE.search(text) and not _SURROGATE.search(text):
         return
     if _has_surrogate(value, 0):
         raise error("holds an invalid character (a lone UTF-16 surrogate such as \\ud800)")

@@ -149,6 +149,27 @@ def test_a_surrogate_escape_is_still_refused_without_a_walk_for_plain_files():
     assert answers.loads("exam: E0-x\nanswers:\n  1: {I: 1/2}\n").answers == {1: {"I": "1/2"}}
 
 
+@pytest.mark.parametrize("escape", ["\\ud800", "\\uDFFF", "\\uDbFf", "\\udc00"])
+def test_every_case_of_a_surrogate_escape_is_refused_among_other_backslashes(escape):
+    """A key full of LaTeX (\\frac, \\\\) is not walked for surrogates; a surrogate's escape in any
+    case still is, and refused."""
+    text = '{"solution": "\\\\frac{1}{2} \\\\\\\\ x", "exam": "E' + escape + '"}'
+    with pytest.raises(ExamgenError, match="surrogate"):
+        safeio.parse_json(text, 10)
+
+
+def test_latex_backslashes_alone_do_not_walk_the_value(monkeypatch):
+    """A class's key index (30 MB of LaTeX at 1,000 versions) was walked string by string for
+    surrogates because it holds backslashes: seconds before regenerating or grading a class."""
+    def walked(*_):
+        raise AssertionError("walked a value whose text has no surrogate escape")
+
+    monkeypatch.setattr(safeio, "_has_surrogate", walked)
+    text = json.dumps({"solution": "\\frac{1}{2} \\\\ \\ud \\u00e9 \\uD7FF \\uE000", "exam": "E0-x"})
+    assert safeio.parse_json(text, 10)["exam"] == "E0-x"
+    assert safeio.parse_json(json.dumps({"a": "\u00e9\t"}), 10) == {"a": "é\t"}
+
+
 def _sheets(entry, n: int, seed: int) -> list[dict]:
     """n answer mappings for a key entry, each part's answer drawn from a few forms (so that many
     repeat, as in a class): the key's exact and decimal answers, its mistakes', a slip, a blank,
