@@ -198,3 +198,48 @@ def test_a_batch_grades_a_repeated_answer_as_it_grades_it_alone(pid):
             alone = grade.grade_submission(key, answers.from_mapping(sheet), partial)
             assert grade.grade_submission(key, answers.from_mapping(sheet), partial, earlier=earlier) == alone
     assert earlier   # (the batch remembered answers)
+
+
+def _read_by_read_numbers(value, name):
+    """The key's numbers as the general reader reads them (what _key_numbers did for every value)."""
+    floats, _, bad, messages = grade.read_numbers(value, f"the key's answer to {name}")
+    if bad.any():
+        raise ValueError(messages[0])
+    return floats
+
+
+def _key_values():
+    """Every numeric answer and mistaken answer of every problem's key entry, both profiles, 4 seeds."""
+    from examgen import bank
+    from examgen import key as keys
+
+    for _pid, problem in sorted(bank.load_bank().items()):
+        for profile in ("exam", "drill"):
+            for seed in range(4):
+                entry = keys.problem_entry(problem.sample(seed, profile), 1, 10)
+                for part, spec in entry["parts"].items():
+                    if spec["kind"] not in ("expression", "choice"):
+                        yield entry["answers"][part]
+                        yield from (m["answers"][part] for m in entry["mistakes"] if part in m["answers"])
+
+
+ODD_KEY_VALUES = [0, -3, 2.5, [1], [[1, 2], [3, 4]], [[[[1]]]], [[[[[1]]]]], 10**15 - 1, 10**15, [10**15], -10**16,
+                  [1e308, -1e-308], [[1, 2], [3]], [], [[]], [[], []], [1, [2]], list(range(answers.MAX_ENTRIES + 1))]
+
+
+def test_a_keys_numbers_read_directly_equal_read_numbers_or_its_refusal():
+    """_key_numbers reads a rectangular list of JSON numbers itself: the same floats and shape as
+    read_numbers on every key value of the bank, and read_numbers' own refusal of anything else."""
+    values = list(_key_values()) + ODD_KEY_VALUES
+    assert len(values) > 500
+    for value in values:
+        try:
+            expected = _read_by_read_numbers(value, "x")
+        except (ValueError, expr.ExpressionError) as e:
+            with pytest.raises(type(e)) as got:
+                grade._key_numbers(value, "x")
+            assert str(got.value) == str(e)
+            continue
+        got = grade._key_numbers(value, "x")
+        assert got.shape == expected.shape and got.dtype == expected.dtype, value
+        assert np.array_equal(got, expected) and (np.signbit(got) == np.signbit(expected)).all(), value
