@@ -260,6 +260,34 @@ def test_a_class_key_is_never_replaced_silently(tmp_path):
     assert (out / "key.json").read_bytes() != key
 
 
+@pytest.mark.parametrize("title", ["Final", 'The "hard" one \\ part 2', "Σ and σ: ü\nline two", "x" * 2000])
+def test_a_class_made_again_reads_its_base_seed_from_the_key_index_head(tmp_path, monkeypatch, title):
+    """Regenerating a 1,000-version class parsed its 33 MB key index only to find its base seed:
+    the head index_text writes says it; a head laid out otherwise is still parsed whole."""
+    from examgen import generate as gen
+    from examgen import safeio
+
+    spec = load_spec(NUMERIC)
+    out = tmp_path / "c"
+    gen.generate(spec.__class__(**{**spec.__dict__, "title": title}), out, seed=41, formats={"md"}, versions=2)
+    key = out / "key.json"
+    assert gen._index_base_seed(key) == json.loads(key.read_text(encoding="utf-8"))["base_seed"] == 41
+    parsed = safeio.parse_json
+
+    def not_parsed(*a, **k):
+        raise AssertionError("parsed the whole key index")
+
+    monkeypatch.setattr(safeio, "parse_json", not_parsed)
+    assert gen._other_class(key, 41) is None                 # the same class: the head says so
+    monkeypatch.setattr(safeio, "parse_json", parsed)
+    assert gen._other_class(key, 42) == "a class of 2 versions"
+    assert gen._other_class(key, None) == "a class of 2 versions"
+    compact = json.dumps(json.loads(key.read_text(encoding="utf-8")))   # another layout: parsed whole
+    key.write_text(compact, encoding="utf-8")
+    assert gen._index_base_seed(key) is None
+    assert gen._other_class(key, 41) is None and gen._other_class(key, 42) == "a class of 2 versions"
+
+
 def test_a_roster_class_made_again_is_refused_for_its_key_or_its_answers_not_its_names(tmp_path):
     # re-making a roster class with its seed was refused: "holds a filled-in answer sheet" for the
     # untouched sheets, because each names its student (generate wrote that name)
