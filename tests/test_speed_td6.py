@@ -27,3 +27,22 @@ def test_expanded_is_add_and_mul_evaluation():
         poly = {tuple(rng.randint(0, 4) for _ in inputs): rng.choice(coefs) for _ in range(rng.randint(0, 7))}
         _same(F._expanded(poly, inputs), _evaluated(poly, inputs))
     _same(F._expanded({(0, 0): 0}, ("x", "z")), sp.Integer(0))   # (_polynomial's value of the number 0)
+
+
+UNITS = ["sigma(g)", "sigma(x*z - 2)", "sigma(2*g)", "sigma(g - x)", "sigma(-g)", "sigma(x*w + 3)", "sigma(g + h)",
+         "tanh(x)", "tanh(x + z)", "tanh(3*x)", "tanh(g - z)", "exp(x)", "exp(x*z + 1)", "exp(-x)", "exp(g + x/2)",
+         "1/(1 + exp(x))", "1/(1 + exp(-g))", "ln(g)", "x*sigma(g)", "g^2"]
+
+
+def test_a_units_partial_is_its_form_without_differentiating():
+    from examgen.expr import parse
+
+    shortcut = 0
+    for text in UNITS:
+        e = parse(text, ("x", "z", "w", "g", "h"))
+        used = F._used(e, ("g", "h", "x", "z", "w"))
+        for v in used:
+            plain = F.own_output_form("u", e, sp.diff(e, F.symbol(v)))   # the search, from SymPy's diff
+            _same(F._own_partial("u", e, v, used), plain)
+            shortcut += F._unit_form("u", e, v) is not None
+    assert shortcut == 11   # (the rest are differentiated: ∂A/∂v ≠ 1, or not a unit)

@@ -38,16 +38,24 @@ def own_output_form(name: str, e, partial, wrt: str | None = None):
     then has its form for certain, with no search (the search would find the same one)."""
     if not partial.has(sp.exp, sp.tanh):
         return partial
+    form = _unit_form(name, e, wrt) if wrt is not None else None
+    if form is not None:
+        return form
     u = symbol(name)
-    unit = _unit(e, u)
-    if wrt is not None and unit is not None and sp.diff(unit[0], symbol(wrt)) == 1:
-        return unit[1]
     for form in (u * (1 - u), 1 - u**2, u):
         diff = form.xreplace({u: e}) - partial
         # A cheap numeric screen first; SymPy then confirms the identity exactly.
         if all(_small(diff, k) for k in (1, 2)) and sp.cancel(diff.rewrite(sp.exp)) == 0:
             return form
     return partial
+
+
+def _unit_form(name: str, e, wrt: str):
+    """The own-output form of ∂e/∂(wrt) where e is a unit σ(A), tanh(A) or exp(A) with ∂A/∂(wrt) = 1
+    (its partial, σ′(A), 1 − tanh²(A) or exp(A), has e^ or tanh in it, so own_output_form gives
+    this form for it); else None."""
+    unit = _unit(e, symbol(name))
+    return unit[1] if unit is not None and sp.diff(unit[0], symbol(wrt)) == 1 else None
 
 
 def _unit(e, u):
@@ -91,7 +99,13 @@ def _used(e, names: tuple) -> tuple:
 
 @lru_cache(maxsize=4096)  # pure: graphs share most of their nodes (g = 2x + z, h = g²)
 def _node_partials(name: str, e, used: tuple) -> tuple:
-    return tuple((v, own_output_form(name, e, _diff(e, v, used), v)) for v in used)
+    return tuple((v, _own_partial(name, e, v, used)) for v in used)
+
+
+def _own_partial(name: str, e, v: str, used: tuple):
+    """∂e/∂v in its own-output form; a unit's (_unit_form) without differentiating e first."""
+    form = _unit_form(name, e, v)
+    return form if form is not None else own_output_form(name, e, _diff(e, v, used), v)
 
 
 def _diff(e, v: str, used: tuple):
