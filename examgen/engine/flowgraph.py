@@ -27,8 +27,35 @@ def compose(nodes: dict) -> dict:
     """Each node as an expression of the inputs alone (earlier nodes substituted in)."""
     full: dict = {}
     for name, e in nodes.items():
-        full[name] = e.xreplace({symbol(n): f for n, f in full.items()})
+        full[name] = _substituted(e, {symbol(n): f for n, f in full.items()})[0]
     return full
+
+
+def _substituted(e, rule: dict) -> tuple:
+    """(e.xreplace(rule), whether anything was replaced), as xreplace rebuilds it, but an e^P whose
+    P is a non-constant polynomial (σ of a polynomial node) is put together without exp's evaluation:
+    for such a P it finds nothing to do (no number, log, iπ or float in P) and ends by asking
+    P.is_zero, whose assumption questions were most of a σ graph's composition."""
+    if e in rule:
+        return rule[e], True
+    if not rule or not e.args:
+        return e, False
+    args = [_substituted(a, rule) for a in e.args]
+    if not any(changed for _, changed in args):
+        return e, False
+    args = [a for a, _ in args]
+    if e.func is sp.exp and _nonconstant_polynomial(args[0]):
+        return sp.exp(args[0], evaluate=False), True
+    return e.func(*args), True
+
+
+def _nonconstant_polynomial(p) -> bool:
+    """p is built as a polynomial with rational coefficients in plain (real) symbols, not a constant."""
+    free = p.free_symbols
+    if not free or any(s != symbol(s.name) for s in free):
+        return False
+    poly = _polynomial(p, tuple(s.name for s in free), {})
+    return poly is not None and any(c and any(m) for m, c in poly.items())
 
 
 def own_output_form(name: str, e, partial, wrt: str | None = None):
