@@ -61,18 +61,35 @@ class Draw:
             return int(self.rng.integers(lo, hi + 1))          # 32 bits, or no capsule: NumPy's own
         excl = span + 1
         m = self._next_uint32(self._state) * excl
-        if (m & 0xFFFFFFFF) < excl:   # maybe in the biased sliver: below the threshold, draw again
-            threshold = (0xFFFFFFFF - span) % excl
-            while (m & 0xFFFFFFFF) < threshold:
-                m = self._next_uint32(self._state) * excl
+        if (m & 0xFFFFFFFF) < excl:   # maybe in the biased sliver
+            m = self._unbiased(m, excl)
         return int(lo) + (m >> 32)
 
     size = integer   # a size (Python int) in [lo, hi]
 
     def integers(self, lo: int, hi: int, n: int) -> list[int]:
-        """n Python ints in [lo, hi], those of n calls of `integer`."""
-        integer = self.integer
-        return [integer(lo, hi) for _ in range(n)]
+        """n Python ints in [lo, hi], those of n calls of `integer` (its draw written in the loop:
+        anchor-labels asks four at a time, a hundred times a version)."""
+        span = hi - lo
+        if not 0 < span < 0xFFFFFFFF or self._state is None:
+            integer = self.integer
+            return [integer(lo, hi) for _ in range(n)]
+        next_uint32, state, excl, lo = self._next_uint32, self._state, span + 1, int(lo)
+        out = []
+        for _ in range(n):
+            m = next_uint32(state) * excl
+            if (m & 0xFFFFFFFF) < excl:
+                m = self._unbiased(m, excl)
+            out.append(lo + (m >> 32))
+        return out
+
+    def _unbiased(self, m: int, excl: int) -> int:
+        """Lemire's product m of a 32-bit draw and `excl`, drawn again while its low half lies
+        below the threshold (the biased sliver), as NumPy does."""
+        threshold = (0x100000000 - excl) % excl
+        while (m & 0xFFFFFFFF) < threshold:
+            m = self._next_uint32(self._state) * excl
+        return m
 
     def permutation(self, n: int) -> list[int]:
         return self.rng.permutation(n).tolist()   # (Python ints, without a loop)
