@@ -3,10 +3,12 @@ computation it replaces, over many draws."""
 import random
 
 import numpy as np
+import pytest
+import sympy as sp
 
 from examgen import bank
-from examgen.engine import detection
-from examgen.sampling import Draw
+from examgen.engine import detection, identities
+from examgen.sampling import Draw, exact
 
 ANCHOR_LABELS = bank.get("anchor-labels").module
 
@@ -39,3 +41,26 @@ def test_grid_anchor_draws_the_plain_anchor():
         assert fast.integer(0, 2**20) == plain.integer(0, 2**20)
         found, missing = found + (box is not None), missing + (box is None)
     assert found > 700 and missing > 15
+
+
+# --- activation-identity ---------------------------------------------------------------------
+IDENTITY = bank.get("activation-identity").module
+
+
+def _identity_params():
+    """Every exam (a, b) as draw() gives them (exact numbers), and drill ones (one-decimal floats)."""
+    exam = [(exact(a), exact(b)) for a in IDENTITY.EXAM_A for b in IDENTITY.EXAM_B]
+    pick = random.Random(6)
+    drill = [(pick.choice([-1, 1]) * pick.randint(1, 30) / 10, pick.randint(-20, 20) / 10) for _ in range(12)]
+    return exam + drill
+
+
+@pytest.mark.parametrize("question", IDENTITY.DERIVATIVES)
+def test_without_chain_factor_is_the_answer_over_a(question):
+    """identities.without_chain_factor against the answer divided by a (SymPy's Mul), for every
+    exam (a, b), drill ones and a = ln 2 (evaluated): the same expression, printed alike."""
+    for a, b in _identity_params() + [(sp.log(2), 1)]:
+        found = identities.identity(question, a, b)
+        fast = identities.without_chain_factor.__wrapped__(question, a, b)
+        plain = found["expr"] / found["a"]
+        assert sp.srepr(fast) == sp.srepr(plain) and fast == plain and hash(fast) == hash(plain), (a, b)

@@ -67,4 +67,4 @@ def mistake_missing_inner_factor(p, s):
 def mistake_missing_chain_factor(p, s):
     if p["question"] not in DERIVATIVES or s["a"] == 1:
         return None
-    return {"expr": s["expr"] / s["a"]}
+    return {"expr": identities.without_chain_factor(p["question"], p["a"], p["b"])}
