@@ -64,3 +64,20 @@ def test_without_chain_factor_is_the_answer_over_a(question):
         fast = identities.without_chain_factor.__wrapped__(question, a, b)
         plain = found["expr"] / found["a"]
         assert sp.srepr(fast) == sp.srepr(plain) and fast == plain and hash(fast) == hash(plain), (a, b)
+
+
+def test_tanh_of_is_tanhs_evaluation():
+    """identities.tanh_of (the minus sign taken out where a < 0) against SymPy's evaluated tanh of
+    aξ + b and of its half, for every exam (a, b) and drill ones; and a < 0 against
+    could_extract_minus_sign on 200 more one-decimal pairs (all signs of b, b = 0 too)."""
+    pairs = [(identities._number(a), identities._number(b)) for a, b in _identity_params()]
+    for a, b in pairs:
+        for u in (a * identities.xi + b, (a * identities.xi + b) / 2):
+            fast, plain = identities.tanh_of(u, a, False), sp.tanh(u)
+            assert sp.srepr(fast) == sp.srepr(plain) and fast == plain, (a, b)
+    pick = random.Random(7)
+    for _ in range(200):
+        a = identities._number(pick.choice([-1, 1]) * pick.randint(1, 30) / 10)
+        b = identities._number(pick.randint(-20, 20) / 10)
+        for u in (a * identities.xi + b, (a * identities.xi + b) / 2):
+            assert u.could_extract_minus_sign() == (a < 0), (a, b)
