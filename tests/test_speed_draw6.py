@@ -81,3 +81,15 @@ def test_tanh_of_is_tanhs_evaluation():
         b = identities._number(pick.randint(-20, 20) / 10)
         for u in (a * identities.xi + b, (a * identities.xi + b) / 2):
             assert u.could_extract_minus_sign() == (a < 0), (a, b)
+
+
+@pytest.mark.parametrize("question", list(identities.OUTER_PRIME))
+def test_sigma_prime_as_sigma_is_the_substitution(question):
+    """with_sigma_prime_as_sigma against a·f′(s)·s with σ substituted for s (SymPy's subs: h in the
+    h questions, σ written out in ξ), for every exam (a, b) and drill ones."""
+    for a, b in _identity_params():
+        a, b = identities._number(a), identities._number(b)
+        s = identities.h if question.endswith("-h") else identities.written_out(a * identities.xi + b)
+        plain = (a * identities.OUTER_PRIME[question] * identities._S).subs(identities._S, s)
+        fast = identities.with_sigma_prime_as_sigma.__wrapped__(question, a, b)
+        assert sp.srepr(fast) == sp.srepr(plain) and fast == plain and hash(fast) == hash(plain), (a, b)

@@ -230,20 +230,26 @@ OUTER_PRIME = {"sigmoid-derivative-h": sp.Integer(1), "sigmoid-derivative-xi": s
                "log-sigmoid-derivative-h": 1 / _S, "log-one-minus-sigmoid-derivative-h": -1 / (1 - _S)}
 
 
+# The same in h (σ = h in the h questions): what substituting h for s in a·f′(s)·s gives.
+_OUTER_PRIME_OF_H = {q: f.subs(_S, h) for q, f in OUTER_PRIME.items()}
+
+
 @lru_cache(maxsize=1024)
 def with_sigma_prime_as_sigma(question: str, a, b=0):
-    """The derivative question's answer when σ′ is taken as σ itself (None for other questions)."""
+    """The derivative question's answer when σ′ is taken as σ itself (None for other questions):
+    a·f′(σ)·σ by the chain rule, with σ where σ′ belongs."""
     if question not in OUTER_PRIME:
         return None
-    wrong = a * OUTER_PRIME[question] * _S   # chain rule, with σ where σ′ belongs
     if question == "sigmoid-derivative-xi":
         s = written_out(a * xi + b, _evaluate(a, b))
         if _evaluate(a, b):
-            return wrong.subs(_S, s)
+            return (a * OUTER_PRIME[question] * _S).subs(_S, s)
         # a·σ as subs's Mul writes it (the rational a first, the sum's power kept), without its
         # ~0.5 ms of evaluation: tests compare the two for every exam (a, b)
         return s if a == 1 else sp.Mul._from_args((a, s))
-    return wrong.subs(_S, h)
+    # a·f′(h)·h put together in h (Mul's flattening writes it as subs's rebuilding of a·f′(s)·s
+    # does, without subs's walk: tests compare the two for every exam and drill a)
+    return a * _OUTER_PRIME_OF_H[question] * h
 
 
 @lru_cache(maxsize=1024)
