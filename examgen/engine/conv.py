@@ -2,9 +2,13 @@
 
 Images are h[m, n, c] (M × N × C), kernels w[m′, n′, c, d] (K₁ × K₂ × C × D), outputs
 ξ[m, n, d]. Plain loops over the indices of the formulas, so that the same code works on
-float64 arrays and on exact object arrays of SymPy numbers (sizes are small).
+float64 arrays and on exact object arrays of SymPy numbers (sizes are small). Exact arrays of
+whole numbers (the exam's) are summed in int64 by one einsum over the sliding windows: exact,
+and a sum of integers is the same in any order.
 """
 from __future__ import annotations
+
+from functools import lru_cache
 
 import numpy as np
 
@@ -55,6 +59,11 @@ def conv2d_full(h, w):
     """ξ[m,n,d] = Σ_c Σ_m′ Σ_n′ w[m′,n′,c,d] h[m−m′, n−n′, c] for every m < M+K₁−1, n < N+K₂−1.
     (h = 0 outside the image: the term of (m′, n′) reaches only the block ξ[m′:m′+M, n′:n′+N].)"""
     (M, N, C), (K1, K2, _, D) = h.shape, w.shape
+    ih, iw = ops.integers(h), ops.integers(w)
+    if ih is not None and iw is not None:   # ξ[m,n] = Σ w̃[i,j] h[m+i, n+j] over h padded with K − 1 zeros
+        padded = np.zeros((M + 2 * (K1 - 1), N + 2 * (K2 - 1), C), dtype=np.int64)
+        padded[K1 - 1:K1 - 1 + M, K2 - 1:K2 - 1 + N] = ih
+        return ops.exacts(np.einsum("mnijc,ijcd->mnd", _windows(padded, K1, K2), flip(iw)))
     return _sum_of_products(w, h, zeros((M + K1 - 1, N + K2 - 1, D), h), [
         (np.s_[m_:m_ + M, n_:n_ + N], np.s_[m_, n_, c], np.s_[:, :, c, None]) for m_, n_, c in np.ndindex(K1, K2, C)])
 
@@ -76,6 +85,19 @@ def _sum_of_products(a, b, total, terms):
         with np.errstate(all="ignore"):
             return _add_products(a, b, total, terms)
     return _add_products(a, b, total, terms)
+
+
+def _windows(a, K1: int, K2: int):
+    """windows[m, n, i, j, …] = a[m + i, n + j, …]: every K₁ × K₂ block of a's first two axes."""
+    return a[_window_index(a.shape[0] - K1 + 1, a.shape[1] - K2 + 1, K1, K2)]
+
+
+@lru_cache(maxsize=256)
+def _window_index(P: int, Q: int, K1: int, K2: int) -> tuple:
+    """(rows, cols), rows[m, n, i, j] = m + i and cols[m, n, i, j] = n + j, for m < P, n < Q
+    (remembered: one fancy index is one NumPy call, where a view of the windows costs a dozen)."""
+    m, n, i, j = np.ogrid[:P, :Q, :K1, :K2]
+    return m + i, n + j
 
 
 def _add_products(a, b, total, terms):
@@ -118,6 +140,9 @@ def pad_to_full(dL_dxi, M: int, N: int, K1: int, K2: int, mode: str):
 def input_gradient(w, G, M: int, N: int):
     """∂L/∂h[m′,n′,c] = Σ_d Σ_m Σ_n w[m−m′, n−n′, c, d] G[m,n,d] (a correlation of G with w)."""
     K1, K2, C, D = w.shape
+    iw, iG = ops.integers(w), ops.integers(G)
+    if iw is not None and iG is not None:
+        return ops.exacts(np.einsum("mnijd,ijcd->mnc", _windows(iG, K1, K2), iw))
     return _sum_of_products(w, G, zeros((M, N, C), G), [   # m = m′ + i, n = n′ + j
         (np.s_[...], np.s_[i, j, :, d], np.s_[i:i + M, j:j + N, d, None]) for i, j, d in np.ndindex(K1, K2, D)])
 
@@ -126,6 +151,9 @@ def kernel_gradient(h, G, K1: int, K2: int):
     """∂L/∂w[m′,n′,c,d] = Σ_m Σ_n G[m,n,d] h[m−m′, n−n′, c] (a correlation of G with h)."""
     M, N, C = h.shape
     D = G.shape[2]
+    ih, iG = ops.integers(h), ops.integers(G)
+    if ih is not None and iG is not None:
+        return ops.exacts(np.einsum("ijabd,abc->ijcd", _windows(iG, M, N), ih))
     return _sum_of_products(G, h, zeros((K1, K2, C, D), G), [   # m = a + m′, n = b + n′
         (np.s_[...], np.s_[a:a + K1, b:b + K2, None, :], np.s_[a, b, :, None]) for a, b in np.ndindex(M, N)])
 

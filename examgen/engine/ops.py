@@ -74,9 +74,30 @@ def rationals(a):
     return np.fromiter(out, dtype=object, count=a.size).reshape(a.shape)
 
 
+# The largest |entry| `integers` takes: a sum of up to 2¹⁴ products of two such stays inside int64.
+WHOLE_BOUND = 2**24
+
+
+def integers(a):
+    """The int64 array of an object array whose entries are all whole-number Exacts of size at most
+    WHOLE_BOUND; None for any other array or value."""
+    if not isinstance(a, np.ndarray) or a.dtype != object:
+        return None
+    out = []
+    for v in a.flat:
+        if type(v) is not Exact or v.logs or v.r.denominator != 1:
+            return None
+        out.append(int(v.r))
+    if out and not -WHOLE_BOUND <= min(out) <= max(out) <= WHOLE_BOUND:
+        return None
+    return np.array(out, dtype=np.int64).reshape(a.shape)
+
+
 def exacts(r):
-    """An object array of Exacts of an object array of rationals (`rationals`, undone)."""
-    return np.fromiter(map(Exact, r.flat), dtype=object, count=r.size).reshape(r.shape)
+    """An object array of Exacts of an object array of rationals (`rationals`, undone) or of an
+    integer array (`integers`, undone)."""
+    flat = r.flat if r.dtype == object else r.ravel().tolist()   # (Python ints, not NumPy's)
+    return np.fromiter(map(Exact, flat), dtype=object, count=r.size).reshape(r.shape)
 
 
 def _any_exact(seq) -> bool:
