@@ -9,6 +9,9 @@ def draw(rng, options):
     p = {**draw_image_and_kernel(rng, mode), "mode": mode}
     shape = conv.output_shape(p["h"].shape, p["w"].shape, mode)
     p["dL_dxi"] = rng.ints(-2, 2, shape) if rng.exam else rng.decimals(-1, 1, shape)
+    if (p["w"] == conv.flip(p["w"])).all():   # refused here, on the draw's own numbers, not after solving
+        raise ValueError("the mistake convolution-in-backprop gives the right dL_dh: the kernel is its own "
+                         "180° rotation, so flipping it changes nothing")
     return p
 
 
