@@ -9,7 +9,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .engine import conv
+from .engine import conv, ops
 from .sampling import exact
 
 
@@ -30,7 +30,7 @@ def exam_conv_layouts(mode: str, max_products: int = 36) -> tuple[tuple, ...]:
     images, and at most `max_products` products w·h in all (a few minutes of work). Remembered:
     every draw in a mode picks from the same list, which takes some 1,000 products to count."""
     out = []
-    for M, N, K1, K2 in np.ndindex(5, 5, 4, 4):
+    for M, N, K1, K2 in ops.indices(5, 5, 4, 4):
         if M < 3 or N < 3 or K1 < 1 or K2 < 1 or K1 * K2 == 1:
             continue
         if mode == "valid" and (K1 > M - 1 or K2 > N - 1):
@@ -86,7 +86,7 @@ def draw_xi(draw, pool=None) -> dict:
     if negative.all() or not negative.any():       # one of each at least: flip one window
         negative.flat[draw.size(0, negative.size - 1)] = not negative.all()
     xi = np.empty((shape[0] * pool, shape[1] * pool, shape[2]), dtype=object if draw.exam else float)
-    for m, n, c in np.ndindex(*shape):
+    for m, n, c in ops.indices(*shape):
         xi[m * pool:(m + 1) * pool, n * pool:(n + 1) * pool, c] = draw_window(draw, pool, negative[m, n, c])
     return {"xi": xi, "pool": pool}
 

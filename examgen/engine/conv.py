@@ -65,7 +65,7 @@ def conv2d_full(h, w):
         padded[K1 - 1:K1 - 1 + M, K2 - 1:K2 - 1 + N] = ih
         return ops.exacts(np.einsum("mnijc,ijcd->mnd", _windows(padded, K1, K2), flip(iw)))
     return _sum_of_products(w, h, zeros((M + K1 - 1, N + K2 - 1, D), h), [
-        (np.s_[m_:m_ + M, n_:n_ + N], np.s_[m_, n_, c], np.s_[:, :, c, None]) for m_, n_, c in np.ndindex(K1, K2, C)])
+        (np.s_[m_:m_ + M, n_:n_ + N], np.s_[m_, n_, c], np.s_[:, :, c, None]) for m_, n_, c in ops.indices(K1, K2, C)])
 
 
 def _sum_of_products(a, b, total, terms):
@@ -110,7 +110,7 @@ def conv2d_terms(h, w, m: int, n: int, d: int) -> list[dict]:
     """The products w[m′,n′,c,d] h[m−m′,n−n′,c] that make up the full result ξ[m,n,d] (inside the image)."""
     (M, N, C), (K1, K2, _, _) = h.shape, w.shape
     return [{"m_": m_, "n_": n_, "c": c, "w": w[m_, n_, c, d], "h": h[m - m_, n - n_, c]}
-            for c, m_, n_ in np.ndindex(C, K1, K2) if 0 <= m - m_ < M and 0 <= n - n_ < N]
+            for c, m_, n_ in ops.indices(C, K1, K2) if 0 <= m - m_ < M and 0 <= n - n_ < N]
 
 
 def conv2d(h, w, mode: str) -> dict:
@@ -144,7 +144,7 @@ def input_gradient(w, G, M: int, N: int):
     if iw is not None and iG is not None:
         return ops.exacts(np.einsum("mnijd,ijcd->mnc", _windows(iG, K1, K2), iw))
     return _sum_of_products(w, G, zeros((M, N, C), G), [   # m = m′ + i, n = n′ + j
-        (np.s_[...], np.s_[i, j, :, d], np.s_[i:i + M, j:j + N, d, None]) for i, j, d in np.ndindex(K1, K2, D)])
+        (np.s_[...], np.s_[i, j, :, d], np.s_[i:i + M, j:j + N, d, None]) for i, j, d in ops.indices(K1, K2, D)])
 
 
 def kernel_gradient(h, G, K1: int, K2: int):
@@ -155,7 +155,7 @@ def kernel_gradient(h, G, K1: int, K2: int):
     if ih is not None and iG is not None:
         return ops.exacts(np.einsum("ijabd,abc->ijcd", _windows(iG, M, N), ih))
     return _sum_of_products(G, h, zeros((K1, K2, C, D), G), [   # m = a + m′, n = b + n′
-        (np.s_[...], np.s_[a:a + K1, b:b + K2, None, :], np.s_[a, b, :, None]) for a, b in np.ndindex(M, N)])
+        (np.s_[...], np.s_[a:a + K1, b:b + K2, None, :], np.s_[a, b, :, None]) for a, b in ops.indices(M, N)])
 
 
 def conv2d_backward(h, w, dL_dxi, mode: str) -> dict:
@@ -177,14 +177,14 @@ def gradient_terms_h(w, G, m_: int, n_: int, c: int) -> list[dict]:
     """The products w[i,j,c,d] G[m′+i, n′+j, d] that make up ∂L/∂h[m′,n′,c]."""
     K1, K2, _, D = w.shape
     return [{"m": m_ + i, "n": n_ + j, "d": d, "w": w[i, j, c, d], "G": G[m_ + i, n_ + j, d]}
-            for d, i, j in np.ndindex(D, K1, K2)]
+            for d, i, j in ops.indices(D, K1, K2)]
 
 
 def gradient_terms_w(h, G, m_: int, n_: int, c: int, d: int) -> list[dict]:
     """The products G[a+m′, b+n′, d] h[a,b,c] that make up ∂L/∂w[m′,n′,c,d]."""
     M, N, _ = h.shape
     return [{"m": a + m_, "n": b + n_, "a": a, "b": b, "G": G[a + m_, b + n_, d], "h": h[a, b, c]}
-            for a, b in np.ndindex(M, N)]
+            for a, b in ops.indices(M, N)]
 
 
 def same_alignment_backward(w, dL_dxi):

@@ -9,6 +9,7 @@ become SymPy where it is not; both kinds mix freely.
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import product
 
 import numpy as np
 
@@ -41,6 +42,12 @@ def _map(f, a):
     if isinstance(a, np.ndarray):   # (entry by entry in order, as np.ndenumerate would, without its index tuples)
         return np.fromiter(map(f, a.flat), dtype=object, count=a.size).reshape(a.shape)
     return f(a)
+
+
+def indices(*shape):
+    """Every index of an array of this shape, first axis outermost: np.ndindex's tuples of Python
+    ints, in its order, without its cost per step (the loops over windows and kernels use it)."""
+    return product(*map(range, shape))
 
 
 def asarray(a):

@@ -23,7 +23,7 @@ def check_unique_maxima(xi, pool: int, what: str = "ξ") -> None:
     """Raise ValueError where a block's positive maximum is tied (the gradient's route would be
     ambiguous) or its maximum is exactly 0 (the ReLU has no derivative there)."""
     M, N, C = xi.shape
-    for m, n, c in np.ndindex(M // pool, N // pool, C):
+    for m, n, c in ops.indices(M // pool, N // pool, C):
         block = list(window(xi, pool, m, n, c).flat)
         top = max(block)
         if top > 0 and sum(1 for v in block if v == top) > 1:
@@ -41,11 +41,12 @@ def window(xi, pool: int, m: int, n: int, c: int):
 
 def window_argmax(block) -> tuple[int, int]:
     """(m*, n*) of the largest entry of a block (the first one, row by row, on a tie)."""
-    best = (0, 0)
-    for idx in np.ndindex(*block.shape):
-        if bool(block[idx] > block[best]):
-            best = idx
-    return best
+    entries = block.ravel().tolist() if block.dtype != object else list(block.flat)
+    best = 0
+    for k in range(1, len(entries)):
+        if bool(entries[k] > entries[best]):
+            best = k
+    return divmod(best, block.shape[1])
 
 
 def maxpool(xi, pool: int) -> dict:
@@ -55,7 +56,7 @@ def maxpool(xi, pool: int) -> dict:
     out_shape = (M // pool, N // pool, C)
     xi_max = zeros(out_shape, xi)
     argmax = np.zeros(out_shape + (2,), dtype=int)   # row and column of the max in ξ
-    for m, n, c in np.ndindex(*out_shape):
+    for m, n, c in ops.indices(*out_shape):
         m_star, n_star = window_argmax(window(xi, pool, m, n, c))
         argmax[m, n, c] = (m * pool + m_star, n * pool + n_star)
         xi_max[m, n, c] = xi[m * pool + m_star, n * pool + n_star, c]
@@ -65,7 +66,7 @@ def maxpool(xi, pool: int) -> dict:
 def route(dL_dh, argmax, passes, shape):
     """∂L/∂ξ: ∂L/∂h[m,n,c] sent to ξ[argmax[m,n,c], c] where `passes`, 0 everywhere else."""
     dL_dxi = zeros(shape, dL_dh)
-    for m, n, c in np.ndindex(*dL_dh.shape):
+    for m, n, c in ops.indices(*dL_dh.shape):
         if passes[m, n, c]:
             row, col = argmax[m, n, c]
             dL_dxi[row, col, c] = dL_dh[m, n, c]
@@ -82,7 +83,7 @@ def maxpool_backward(xi, pool: int, dL_dh) -> dict:
 def spread_backward(xi, pool: int, dL_dh, passes):
     """The spread mistake: ∂L/∂h[m,n,c] copied to every input of its window (where `passes`)."""
     dL_dxi = zeros(xi.shape, dL_dh)
-    for m, n, c in np.ndindex(*dL_dh.shape):
+    for m, n, c in ops.indices(*dL_dh.shape):
         if passes[m, n, c]:
             dL_dxi[m * pool:(m + 1) * pool, n * pool:(n + 1) * pool, c].fill(dL_dh[m, n, c])
     return dL_dxi

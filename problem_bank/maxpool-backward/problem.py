@@ -2,6 +2,7 @@
 import numpy as np
 
 from examgen.cnn_draws import draw_xi
+from examgen.engine import ops
 from examgen.engine import pool as mp
 
 
@@ -30,7 +31,7 @@ def solve(p):
     out["windows"] = [{"m": m, "n": n, "c": c, "at": tuple(int(i) for i in out["argmax"][m, n, c]),
                        "xi_max": out["xi_max"][m, n, c], "h": out["h"][m, n, c],
                        "g": p["dL_dh"][m, n, c], "passes": bool(out["passes"][m, n, c])}
-                      for c, m, n in np.ndindex(C, Mh, Nh)]
+                      for c, m, n in ops.indices(C, Mh, Nh)]
     return out
 
 
