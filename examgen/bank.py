@@ -89,7 +89,6 @@ class Problem:
     parts: dict
     mistakes: tuple
     options: tuple            # parameters an exam spec may fix (e.g. activation: tanh)
-    float_screen: bool = False  # exam draws judged on float copies first (see instance.candidate)
     after: tuple = ()         # the problems this one builds on, as problem.yaml's `after` names them
     builds_on: frozenset = field(repr=False, compare=False, default=frozenset())  # those, and theirs (load_bank)
 
@@ -257,11 +256,8 @@ def _load(folder: Path) -> Problem:
         unknown = set(m.parts) - set(parts)
         if unknown:
             raise ValueError(f"{pid}: mistake {m.name} names unknown parts {sorted(unknown)}")
-    screen = raw.get("float_screen", False)
-    if not isinstance(screen, bool):
-        raise ValueError(f"{pid}: float_screen must be true or false")
     return Problem(pid, raw["title"], raw["topic"], folder, raw.get("summary", "").strip(),
-                   params, parts, mistakes, tuple(raw.get("options", ())), screen,
+                   params, parts, mistakes, tuple(raw.get("options", ())),
                    _after(pid, raw.get("after")))
 
 

@@ -12,7 +12,7 @@ from . import formatting as fmt
 from .compare import all_close, describe_shape, leaves
 from .engine import ops
 from .errors import ExamgenError, json_type
-from .sampling import PROFILES, Draw, bound_violation, exact, float_params
+from .sampling import PROFILES, Draw, bound_violation, exact
 
 if TYPE_CHECKING:  # annotations only: bank imports instance, never the reverse (no cycle)
     from .bank import Problem
@@ -182,10 +182,6 @@ def candidate(problem: Problem, rng: Draw, options: dict) -> tuple[Instance | No
         params = module.draw(rng, fill_options(problem, rng, options))
         if hasattr(module, "validate"):
             module.validate(params)
-        if problem.float_screen and rng.exam:  # (problem.yaml: most draws fail on a mistake) floats first
-            why = rejection(solve(problem, float_params(params)), exam=False)
-            if why:
-                return None, why
         inst = solve(problem, params)
     except (ValueError, ArithmeticError, ExamgenError) as e:
         return None, str(e)

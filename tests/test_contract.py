@@ -89,38 +89,6 @@ def test_every_declared_mistake_is_visible_at_its_parts_tolerance(pid, profile, 
                         wrong[part], right, spec.rtol, spec.atol), (pid, seed, m.name, part)
 
 
-SCREENED = [pid for pid in PROBLEM_IDS if BANK[pid].float_screen]
-
-
-def test_some_problem_screens_its_draws_on_floats():
-    assert SCREENED  # (else the test below checks nothing)
-
-
-@pytest.mark.parametrize("pid", SCREENED)
-def test_screening_draws_on_floats_never_changes_an_instance(pid, seeds, monkeypatch):
-    """`float_screen: true` refuses a draw on float copies of its numbers before solving it
-    exactly: it must refuse only draws the exact rule refuses, so every seed gives the instance
-    it gives unscreened (a draw refused wrongly would move the seed to a later draw)."""
-    p = BANK[pid]
-
-    def instances():
-        return [(repr(i.params), repr(i.values)) for i in (sample(p, s, "exam") for s in seeds)]
-
-    screened = instances()
-    monkeypatch.setattr(p, "float_screen", False)
-    assert instances() == screened
-
-
-def test_float_screen_must_be_true_or_false(tmp_path):
-    folder = tmp_path / "anchor-labels"
-    shutil.copytree(BANK["anchor-labels"].folder, folder)
-    yaml = folder / "problem.yaml"
-    yaml.write_text(yaml.read_text(encoding="utf-8").replace("float_screen: true", "float_screen: 1"), encoding="utf-8")
-    with pytest.raises(ExamgenError, match="^problem bank: anchor-labels/problem.yaml: anchor-labels: "
-                                          "float_screen must be true or false$"):
-        load_bank(str(tmp_path))
-
-
 def _bank_with(tmp_path, after: dict):
     """A bank of copies of the problems in `after`, each problem.yaml given `after:` as written."""
     for pid, value in after.items():
