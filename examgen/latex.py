@@ -38,7 +38,17 @@ def escape(text: str) -> str:
 
 
 def _escape(text: str) -> str:
-    return _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], text)
+    """`escape` of text without right-to-left runs. Remembered: the text between a paragraph's
+    formulas is mostly the same few words and signs (", ", " and ", "") in every version."""
+    tex = _ESCAPED.get(text)
+    if tex is None:
+        if len(_ESCAPED) >= 8192:
+            _ESCAPED.clear()
+        tex = _ESCAPED[text] = _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], text)
+    return tex
+
+
+_ESCAPED: dict[str, str] = {}
 
 
 # --- right-to-left text ------------------------------------------------------------------------
@@ -117,7 +127,8 @@ def to_latex(markdown: str) -> str:
     # Blocks apart give the tokens they give together (tests/test_render.py checks the bank), and
     # half of an exam's text by length is the same sentence in every version: each block is
     # converted once a process. A block a blank line may not end (None) joins its neighbours.
-    blocks = _BLANK_LINE.split(markdown)
+    # (A text without a line that starts blank has only empty blank lines: str.split's to find.)
+    blocks = _BLANK_LINE.split(markdown) if "\n " in markdown or "\n\t" in markdown else markdown.split("\n\n")
     out = list(map(_block, blocks))
     if None in out:
         out = _joined(markdown, blocks)
@@ -136,7 +147,7 @@ def _one_line_displays(markdown: str) -> str:
 # A block that is one display and nothing else (70% of the blocks a worked solution has that
 # change from version to version): the parser's one token is block_math, so its LaTeX is the
 # display's, without parsing (the test over the bank checks the two agree).
-_ONE_DISPLAY = re.compile(r"\$\$([^\n$]*?)\$\$[ \t]*\n?")
+_ONE_DISPLAY = re.compile(r"\$\$([^\n$]*)\$\$[ \t]*\n?")   # (no $ inside: greedy, as lazy, stops at the first)
 
 
 @lru_cache(maxsize=8192)
@@ -227,11 +238,12 @@ def _plain_paragraph(markdown: str) -> str | None:
 
 def _plain_text(text: str) -> str | None:
     """The LaTeX of inline text with math, code spans and bold runs only, or None if it holds
-    anything else (right-to-left text included)."""
-    if _MAYBE_RTL.search(text):
+    anything else (right-to-left text included). (ASCII has no right-to-left letter, and no bold
+    run lacks its **: two tests that cost nothing beside the patterns' reading.)"""
+    if not text.isascii() and _MAYBE_RTL.search(text):
         return None
     out, done = [], 0
-    for m in _STRONG.finditer(text):
+    for m in _STRONG.finditer(text) if "**" in text else ():
         before, inside = _plain_inline(text[done:m.start()]), _plain_inline(m.group(1))
         if before is None or inside is None:
             return None
@@ -366,17 +378,29 @@ _SPACES = ("\\qquad", "\\quad")  # a display's separators between formulas set s
 
 
 @lru_cache(maxsize=None)
-def _structure(seps: tuple) -> re.Pattern:
+def _structure(seps: tuple) -> tuple[re.Pattern, tuple]:
     r"""The tokens that open, close or are one of `seps`: \begin{…}, \left, { and their ends. An
     escaped character is one token where it could be read otherwise (\{ opens nothing, nor is
     \\quad a space); the text between tokens, other commands included, needs none, and a {…}
     holding no token is one (\frac{1}{4}: two tokens, not four). Few tokens, as each costs a
-    Python step, and each starts with \, {, } (or &), which the regex engine looks for fast."""
-    commands = [re.escape(sep[1:]) + "(?![A-Za-z])" * sep[-1].isalpha() for sep in seps if sep[0] == "\\"]
-    others = [re.escape(sep) for sep in seps if sep[0] != "\\"]
-    return re.compile(r"\\(?:" + "|".join(commands + [r"begin\{[^}]*\}|end\{[^}]*\}|(?:left|right)(?![A-Za-z])",
-                                                      r"[{}&]|\\(?=[\\{}&A-Za-z])"]) + ")"
-                      + "".join("|" + o for o in others) + r"|\{(?:[^{}\\&]*\})?|\}")
+    Python step, and each starts with \, {, } (or &), which the regex engine looks for fast.
+    With the pattern, what each token does by the number of its empty group (m.lastindex): a
+    group ends each alternative, so that every alternative starts with its character (the
+    engine tries only those that do) and a token's kind costs no string test."""
+    after_backslash = [(re.escape(sep[1:]) + "(?![A-Za-z])" * sep[-1].isalpha(), _SEP) for sep in seps if sep[0] == "\\"]
+    after_backslash += [(r"begin\{[^}]*\}", _OPEN), (r"end\{[^}]*\}", _CLOSE), ("left(?![A-Za-z])", _OPEN),
+                        ("right(?![A-Za-z])", _CLOSE), ("[{}&]", None), (r"\\(?=[\\{}&A-Za-z])", None)]
+    others = [(re.escape(sep), _SEP) for sep in seps if sep[0] != "\\"]
+    others += [(r"\{[^{}\\&]*\}", None), (r"\{", _OPEN), (r"\}", _CLOSE)]
+
+    def alternatives(tokens):
+        return "|".join(token + "()" * (kind is not None) for token, kind in tokens)
+
+    kinds = (None,) + tuple(kind for _, kind in after_backslash + others if kind is not None)
+    return re.compile(r"\\(?:" + alternatives(after_backslash) + ")|" + alternatives(others)), kinds
+
+
+_SEP, _OPEN, _CLOSE = "separates", "opens", "closes"
 
 
 def formulas(math: str) -> list[str]:
@@ -435,14 +459,15 @@ def _split_top(math: str, seps: tuple) -> list[str]:
     if not any(sep in math for sep in seps):
         return [math]   # nothing to split at (most formulas): no need to tokenize
     pieces, start, depth = [], 0, 0
-    for m in _structure(seps).finditer(math):
-        tok = m.group()
-        if tok in ("{", "\\left") or tok.startswith("\\begin{"):
+    tokens, kinds = _structure(seps)
+    for m in tokens.finditer(math):
+        kind = kinds[m.lastindex or 0]
+        if kind is _OPEN:
             depth += 1
-        elif tok in ("}", "\\right") or tok.startswith("\\end{"):
+        elif kind is _CLOSE:
             depth -= 1
-        elif depth == 0 and tok in seps:
-            pieces += [math[start:m.start()], tok]
+        elif kind is _SEP and depth == 0:
+            pieces += [math[start:m.start()], m.group()]
             start = m.end()
     pieces.append(math[start:])
     return pieces

@@ -1,0 +1,106 @@
+"""Rendering's fast paths (stop 14) write what the plain ones wrote: a display's tokens told by
+their group, not by string tests; one-display blocks and blank lines found without a lazy or a
+regex scan; plain text's prefilters and its remembered escapes; key.json's problem fields
+encoded without a call a value."""
+import functools
+import itertools
+import random
+import re
+
+from examgen import exam, latex, render
+
+
+@functools.lru_cache(maxsize=None)
+def _texts() -> tuple:
+    """The prompts, solutions and answers of two default-exam versions (drawing is slow)."""
+    spec = exam.load_spec()
+    return tuple(f(inst) for seed in range(2) for _, _, inst in exam.build_version(spec, seed).problems
+                 for f in (render.prompt, render.solution, render.answers_table))
+
+
+def _first_structure(seps: tuple) -> re.Pattern:
+    """latex._structure's pattern as first written (one group-less alternation)."""
+    commands = [re.escape(sep[1:]) + "(?![A-Za-z])" * sep[-1].isalpha() for sep in seps if sep[0] == "\\"]
+    others = [re.escape(sep) for sep in seps if sep[0] != "\\"]
+    return re.compile(r"\\(?:" + "|".join(commands + [r"begin\{[^}]*\}|end\{[^}]*\}|(?:left|right)(?![A-Za-z])",
+                                                      r"[{}&]|\\(?=[\\{}&A-Za-z])"]) + ")"
+                      + "".join("|" + o for o in others) + r"|\{(?:[^{}\\&]*\})?|\}")
+
+
+def split_by_string_tests(math: str, seps: tuple) -> list[str]:
+    """latex._split_top as first written: each token told by string tests."""
+    pieces, start, depth = [], 0, 0
+    for m in _first_structure(seps).finditer(math):
+        tok = m.group()
+        if tok in ("{", "\\left") or tok.startswith("\\begin{"):
+            depth += 1
+        elif tok in ("}", "\\right") or tok.startswith("\\end{"):
+            depth -= 1
+        elif depth == 0 and tok in seps:
+            pieces += [math[start:m.start()], tok]
+            start = m.end()
+    return pieces + [math[start:]]
+
+
+def test_displays_split_where_string_tests_split_them():
+    displays = {d for t in _texts() for d in latex._one_line_displays(t).split("$$")[1::2]}
+    atoms = ["\\", "{", "}", "&", "\\quad", "\\qquad", "quad", "\\left", "\\right", "\\begin{a}", "\\end{a}", "\\begin{",
+             "x", " ", "\\\\", "\\{", "\\}", "\\&", "\\lefta", "\\quadx", "{1}", "\\end{", "\\righty", "}{", "\\frac"]
+    rng = random.Random(6)
+    displays |= {"".join(rng.choices(atoms, k=rng.randint(1, 12))) for _ in range(2000)}
+    split = 0
+    for math in displays:
+        for seps in (latex._SPACES, ("\\\\",), ("&",), ("\\\\", "&"), ("&", "|")):
+            pieces = latex._split_top(math, seps)
+            assert pieces == split_by_string_tests(math, seps), (math, seps)
+            split += len(pieces) > 1
+    assert split > 800
+
+
+def test_one_display_blocks_are_found_as_the_lazy_pattern_found_them():
+    lazy = re.compile(r"\$\$([^\n$]*?)\$\$[ \t]*\n?")
+    for parts in itertools.product(("$$", "$", "\n", " ", "\t", "a"), repeat=6):
+        block = "".join(parts)
+        m, first = latex._ONE_DISPLAY.fullmatch(block), lazy.fullmatch(block)
+        assert (m and m.group(1)) == (first and first.group(1)), repr(block)
+
+
+def to_latex_split_by_pattern(markdown: str) -> str:
+    """latex.to_latex as first written: its blocks always split at _BLANK_LINE."""
+    markdown = latex._one_line_displays(markdown)
+    blocks = latex._BLANK_LINE.split(markdown)
+    out = list(map(latex._block, blocks))
+    if None in out:
+        out = latex._joined(markdown, blocks)
+    return "".join(out).strip() + "\n"
+
+
+def test_blank_lines_split_as_the_pattern_splits_them():
+    texts = list(_texts())
+    rng = random.Random(8)
+    atoms = ["\n", "\n\n", " ", "\t", "a", "$$", "- b", "$x$", "**c**"]
+    texts += ["".join(rng.choices(atoms, k=rng.randint(0, 12))) for _ in range(3000)]
+    by_str = 0
+    for text in texts:
+        assert latex.to_latex(text) == to_latex_split_by_pattern(text), repr(text)
+        if "\n " not in text and "\n\t" not in text:   # no line starts blank: str.split's blocks
+            assert text.split("\n\n") == latex._BLANK_LINE.split(text), repr(text)
+            by_str += "\n\n" in text
+    assert by_str > 500
+
+
+def test_plain_text_prefilters_skip_only_what_finds_nothing():
+    assert not any(latex._MAYBE_RTL.search(chr(c)) for c in range(128))   # no ASCII character is right-to-left
+    rng = random.Random(9)
+    for _ in range(3000):
+        text = "".join(rng.choices(["*", "**", " ", "a", "(", ".", "\n", "$x$"], k=rng.randint(0, 10)))
+        if "**" not in text:
+            assert not latex._STRONG.search(text), text
+
+
+def test_remembered_escapes_are_the_patterns():
+    rng = random.Random(10)
+    chars = list(latex._ESCAPES) + ["a", " ", ",", "ب", "\n"]
+    texts = ["".join(rng.choices(chars, k=rng.randint(0, 6))) for _ in range(3000)]
+    for text in texts + texts:   # (the second time from memory)
+        assert latex._escape(text) == latex._ESCAPE_RE.sub(lambda m: latex._ESCAPES[m.group(0)], text), text
