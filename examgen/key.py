@@ -141,6 +141,25 @@ def _dumps(v, depth: int) -> str:
         return _ENCODE(v)
     pad = "\n" + " " * (depth + 1)
     if isinstance(v, dict):
-        items = [_ENCODE(str(k)) + ": " + _dumps(x, depth + 1) for k, x in v.items()]
+        if depth == 2:   # a problem's fields (most of a key's): each value on one line, as at depth 3
+            items = [_field(k) + _ENCODE(x) for k, x in v.items()]
+        else:
+            items = [_field(k) + _dumps(x, depth + 1) for k, x in v.items()]
         return "{" + pad + ("," + pad).join(items) + "\n" + " " * depth + "}"
     return "[" + pad + ("," + pad).join(_dumps(x, depth + 1) for x in v) + "\n" + " " * depth + "]"
+
+
+_FIELDS: dict[str, str] = {}
+
+
+def _field(k) -> str:
+    """`"name": ` of a dict's key; a text key's remembered (a key repeats the same few names)."""
+    if type(k) is not str:
+        return _ENCODE(str(k)) + ": "
+    try:
+        return _FIELDS[k]
+    except KeyError:
+        if len(_FIELDS) >= 4096:
+            _FIELDS.clear()
+        s = _FIELDS[k] = _ENCODE(k) + ": "
+        return s

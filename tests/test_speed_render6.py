@@ -104,3 +104,39 @@ def test_remembered_escapes_are_the_patterns():
     texts = ["".join(rng.choices(chars, k=rng.randint(0, 6))) for _ in range(3000)]
     for text in texts + texts:   # (the second time from memory)
         assert latex._escape(text) == latex._ESCAPE_RE.sub(lambda m: latex._ESCAPES[m.group(0)], text), text
+
+
+def dumps_value_by_value(v, depth: int = 0) -> str:
+    """key._dumps as first written: every value to depth 3 through the same recursion."""
+    from examgen import key
+
+    if depth >= 3 or not isinstance(v, (dict, list)) or not v:
+        return key._ENCODE(v)
+    pad = "\n" + " " * (depth + 1)
+    if isinstance(v, dict):
+        items = [key._ENCODE(str(k)) + ": " + dumps_value_by_value(x, depth + 1) for k, x in v.items()]
+        return "{" + pad + ("," + pad).join(items) + "\n" + " " * depth + "}"
+    return "[" + pad + ("," + pad).join(dumps_value_by_value(x, depth + 1) for x in v) + "\n" + " " * depth + "]"
+
+
+def test_key_json_is_written_as_value_by_value():
+    from examgen import documents
+    from examgen import key as keys
+
+    version = exam.build_version(exam.load_spec(), 3)
+    pieces = documents.version_pieces(version, False)
+    keys_json = [documents.key_json(version, [pieces[n]["entry"] for n in sorted(pieces)])]
+    rng = random.Random(12)
+    leaves = [0, 1.5, -2, "σ \"q\"\n", None, True, [], {}, [1, [2, {"a": 3}]], {"b": {"c": [4]}}]
+    names = ["a", "b", 1, 2, True, "1", "ü", 0.5]
+
+    def tree(depth):
+        if depth > 4 or rng.random() < 0.3:
+            return rng.choice(leaves)
+        if rng.random() < 0.5:
+            return [tree(depth + 1) for _ in range(rng.randint(0, 3))]
+        return {rng.choice(names): tree(depth + 1) for _ in range(rng.randint(0, 3))}
+
+    keys_json += [tree(0) for _ in range(2000)]
+    for k in keys_json + keys_json:   # (the second time with every text key's name remembered)
+        assert keys.dumps(k) == dumps_value_by_value(k) + "\n"
