@@ -27,9 +27,13 @@ SECONDS_PER_OPERATION = 10
 # $$…$$ (up to the first $$) or $…$. The display's body is unrolled (non-$ runs, any $ inside
 # followed by a non-$): the same matches as the lazy `\$\$([\s\S]*?)\$\$`, in half the time.
 _MATH = re.compile(r"\$\$([^$]*(?:\$[^$]+)*)\$\$|\$([^$]+)\$")
-_MATRIX = re.compile(r"\\begin\{([bp]?matrix)\}([\s\S]*?)\\end\{\1\}")
+# A matrix's body: up to the first \end of its kind (unrolled: runs between backslashes, not a
+# lazy step a character; the same matches as the lazy `([\s\S]*?)\\end\{\1\}`).
+_MATRIX = re.compile(r"\\begin\{([bp]?matrix)\}([^\\]*(?:\\(?!end\{\1\})[^\\]*)*)\\end\{\1\}")
 _INDEX = re.compile(r"_\{[^{}]*\}|\^\{\([^{}]*\)\}|_\\?[A-Za-z0-9]|\[[^\[\]]*\]")
-_RELATION = re.compile(r"&?=|\\approx|\\le\b|\\ge\b|<|>|\\Rightarrow|\\\\|&|,")
+# (&= before = and &, not &?=: every alternative starts with its character, which the regex
+# engine then looks for instead of trying the pattern at every position)
+_RELATION = re.compile(r"&=|=|\\approx|\\le\b|\\ge\b|<|>|\\Rightarrow|\\\\|&|,")
 _STEP = re.compile(r"\\times|\\cdot|\\odot|\)\s*\(|\\sigma|\\tanh|\\exp|e\^|\\max|\\min|\\sqrt|\+"
                    r"|(?<=[0-9A-Za-z)}\]M])\s*-")
 _NUMBER = re.compile(r"[0-9]|\bM\b")  # a digit, or a matrix the solution works out

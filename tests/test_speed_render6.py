@@ -140,3 +140,22 @@ def test_key_json_is_written_as_value_by_value():
     keys_json += [tree(0) for _ in range(2000)]
     for k in keys_json + keys_json:   # (the second time with every text key's name remembered)
         assert keys.dumps(k) == dumps_value_by_value(k) + "\n"
+
+
+def test_hand_work_patterns_find_what_the_first_ones_found():
+    from examgen import work
+
+    relation = re.compile(r"&?=|\\approx|\\le\b|\\ge\b|<|>|\\Rightarrow|\\\\|&|,")
+    matrix = re.compile(r"\\begin\{([bp]?matrix)\}([\s\S]*?)\\end\{\1\}")
+    texts = list(_texts())
+    rng = random.Random(13)
+    atoms = ["&", "=", "&=", "&&=", "\\approx", "\\le", "\\leq", "\\ge ", "<", ">", "\\Rightarrow", "\\\\", ",", "x", " ",
+             "\\begin{bmatrix}", "\\begin{pmatrix}", "\\begin{matrix}", "\\end{bmatrix}", "\\end{pmatrix}", "\\end{",
+             "\\end{matrix}", "\\", "1 & 2", "\n"]
+    texts += ["".join(rng.choices(atoms, k=rng.randint(0, 12))) for _ in range(4000)]
+    matrices = 0
+    for text in texts:
+        assert work._RELATION.split(text) == relation.split(text), text
+        assert work._MATRIX.findall(text) == matrix.findall(text), text
+        matrices += bool(matrix.search(text))
+    assert matrices > 300
