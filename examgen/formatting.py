@@ -333,7 +333,7 @@ def bmatrix(a, column: bool = True) -> str:
         rows = a.tolist()   # (entries as they are for exact values; floats as Python floats)
     else:
         raise ValueError("bmatrix takes vectors and matrices; split tensors by channel first")
-    body = r" \\ ".join(" & ".join(latex(x) for x in r) for r in rows)
+    body = r" \\ ".join([" & ".join(map(latex, r)) for r in rows])   # (map: no generator a row)
     return r"\begin{bmatrix} %s \end{bmatrix}" % body
 
 
@@ -366,7 +366,7 @@ def needs_decimal(v) -> bool:
     if isinstance(v, str):
         return False
     if isinstance(v, np.ndarray):
-        return any(needs_decimal(x) for x in v.flat)
+        return any(map(needs_decimal, v.flat))
     if not ops.is_exact(v):
         return False
     if getattr(v, "is_Rational", False) is not True:

@@ -23,7 +23,8 @@ DELIMITERS = dict(
 
 def ans(v) -> str:
     """Exact value and, where it tells something, its decimal: `\\frac{1}{3} \\approx 0.3333`."""
-    exact = fmt.latex(v) if isinstance(v, str) or np.ndim(v) == 0 else fmt.bmatrix(v)
+    scalar = type(v) is Exact or isinstance(v, str) or np.ndim(v) == 0   # (an Exact: no NumPy call)
+    exact = fmt.latex(v) if scalar else fmt.bmatrix(v)
     if not fmt.needs_decimal(v):
         return exact
     return exact + r" \approx " + fmt.decimal_latex(v)
@@ -227,15 +228,16 @@ def answers_table(inst) -> str:
     for name in inst.parts:
         v, label = inst.values[name], f"`{name}`"
         kind = inst.kind(name)
+        rank = -1 if kind in ("expression", "choice") else np.ndim(v)   # (np.ndim once a part)
         if kind == "expression":
             out.append(f"{label} $= {fmt.latex(v)}$, typed `{fmt.answer_syntax(fmt.text(v))}`")
         elif kind == "choice":
             out.append(f"{label}: {v}")
-        elif np.ndim(v) == 0:
+        elif rank == 0:
             out.append(f"{label} $= {ans(v)}$")
-        elif np.ndim(v) == 1:
+        elif rank == 1:
             out.append(f"{label}:\n\n$${ans(v)}$$")
-        elif np.ndim(v) == 2:
+        elif rank == 2:
             out.append(f"{label} (${dims(v)}$):\n\n$${ans(v)}$$")
         else:
             channels = slices(v, "", r" \qquad ", ans)

@@ -159,3 +159,80 @@ def test_hand_work_patterns_find_what_the_first_ones_found():
         assert work._MATRIX.findall(text) == matrix.findall(text), text
         matrices += bool(matrix.search(text))
     assert matrices > 300
+
+
+@functools.lru_cache(maxsize=None)
+def _instances() -> tuple:
+    spec = exam.load_spec()
+    return tuple(inst for seed in range(2) for _, _, inst in exam.build_version(spec, seed).problems)
+
+
+def ans_by_ndim(v) -> str:
+    """render.ans as first written: NumPy asked every value's rank."""
+    import numpy as np
+
+    from examgen import formatting as fmt
+
+    exact = fmt.latex(v) if isinstance(v, str) or np.ndim(v) == 0 else fmt.bmatrix(v)
+    return exact + r" \approx " + fmt.decimal_latex(v) if fmt.needs_decimal(v) else exact
+
+
+def test_answers_are_written_as_with_every_rank_asked():
+    import numpy as np
+
+    from examgen import formatting as fmt
+    from examgen.engine.exact import rational
+
+    values = [v for inst in _instances() for k, v in inst.values.items()
+              if inst.problem.parts.get(k) is None or inst.kind(k) not in ("expression", "choice")]
+    rng = random.Random(14)
+    exacts = [rational(rng.randint(-30, 30)) / rng.randint(1, 12) for _ in range(300)]
+    values += exacts + [np.array(exacts[i:i + 6], dtype=object).reshape(2, 3) for i in range(0, 240, 6)]
+    values += [0.25, 1 / 3, np.float64(2.5), np.array([0.5, 1 / 7])]
+    checked = 0
+    for v in values:
+        try:
+            plain = ans_by_ndim(v)
+        except (TypeError, ValueError):   # (not a number: no ans of it)
+            continue
+        assert render.ans(v) == plain, v
+        rows = np.asarray(v, dtype=object)
+        if rows.ndim == 2:   # a matrix's entries written row by row, decimals asked entry by entry
+            assert fmt.bmatrix(rows) == r"\begin{bmatrix} %s \end{bmatrix}" % r" \\ ".join(
+                " & ".join(fmt.latex(x) for x in r) for r in rows.tolist())
+            assert fmt.needs_decimal(rows) == any(fmt.needs_decimal(x) for x in rows.flat)
+        checked += 1
+    assert checked > 400
+
+
+def answers_table_by_ndim(inst) -> str:
+    """render.answers_table as first written: each part's rank asked again for each layout."""
+    import numpy as np
+
+    from examgen import formatting as fmt
+
+    out = []
+    for name in inst.parts:
+        v, label, kind = inst.values[name], f"`{name}`", inst.kind(name)
+        if kind == "expression":
+            out.append(f"{label} $= {fmt.latex(v)}$, typed `{fmt.answer_syntax(fmt.text(v))}`")
+        elif kind == "choice":
+            out.append(f"{label}: {v}")
+        elif np.ndim(v) == 0:
+            out.append(f"{label} $= {render.ans(v)}$")
+        elif np.ndim(v) == 1:
+            out.append(f"{label}:\n\n$${render.ans(v)}$$")
+        elif np.ndim(v) == 2:
+            out.append(f"{label} (${render.dims(v)}$):\n\n$${render.ans(v)}$$")
+        else:
+            channels = render.slices(v, "", r" \qquad ", render.ans)
+            out.append(f"{label} (${render.dims(v)}$), channel by channel:\n\n$${channels}$$")
+    return "\n\n".join(out) + "\n"
+
+
+def test_answers_tables_are_laid_out_as_with_every_rank_asked():
+    from examgen import bank
+
+    insts = list(_instances()) + [p.sample(s, "drill") for p in bank.load_bank().values() for s in range(2)]
+    for inst in insts:
+        assert render.answers_table(inst) == answers_table_by_ndim(inst), inst.id
