@@ -89,9 +89,10 @@ def problem_item(number: int, points, inst, with_tex: bool) -> dict:
     """One problem's rendered prompt, solution and answers, its parts and its hand work.
     `parts_md`, `parts_tex`: the part names as the exam lists them (`a`, `b`), written here once
     (a template's loop over the parts costs ~8 µs a part), the LaTeX even for Markdown only: the
-    command may add the LaTeX of items made without (with_latex)."""
+    command may add the LaTeX of items made without (with_latex). `points_shown`: the points as
+    every document writes them (a template's call of a function costs a few µs, four a problem)."""
     names = inst.parts
-    item = {"number": number, "points": points, "id": inst.id, "title": inst.problem.title,
+    item = {"number": number, "points": points, "points_shown": _points(points), "id": inst.id, "title": inst.problem.title,
             "parts": [{"name": p, "describe": describe_part(inst, p)} for p in names],
             "parts_md": ", ".join(f"`{p}`" for p in names),
             "parts_tex": ", ".join("\\texttt{%s}" % latex.escape(p) for p in names),
@@ -126,7 +127,7 @@ def doc_context(version: Version, items: list[dict]) -> dict:
             "instructions": spec.instructions, "exam_id": version.exam_id,
             "seed": None if version.secret else version.seed,
             "student": version.student.name if version.student else None,
-            "total": _points(total), "items": items, "points": _points, "work": sum(i["work"] for i in items),
+            "total": _points(total), "items": items, "work": sum(i["work"] for i in items),
             "minutes": work.minutes(sum(i["work"] for i in items))}
 
 def _points(p) -> str:
@@ -193,7 +194,7 @@ def answer_sheet(version: Version, items: list[dict], shapes: dict | None = None
     if shapes is None:   # {number: {part: shape}}
         shapes = {n: inst.shapes() for n, _, inst in version.problems}
     for item in items:
-        lines.append(f"  {item['number']}:  # {c(item['title'])} ({_points(item['points'])} points)")
+        lines.append(f"  {item['number']}:  # {c(item['title'])} ({item['points_shown']} points)")
         width = max(len(p["name"]) for p in item["parts"])
         for p in item["parts"]:
             channels = _channels(shapes[item["number"]][p["name"]])

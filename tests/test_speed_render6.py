@@ -236,3 +236,27 @@ def test_answers_tables_are_laid_out_as_with_every_rank_asked():
     insts = list(_instances()) + [p.sample(s, "drill") for p in bank.load_bank().values() for s in range(2)]
     for inst in insts:
         assert render.answers_table(inst) == answers_table_by_ndim(inst), inst.id
+
+
+def test_documents_write_the_points_as_their_call_of_points_wrote_them():
+    import dataclasses
+
+    from examgen import documents
+
+    spec = exam.load_spec()
+    halves = [dataclasses.replace(p, points=p.points + 0.5 * (i % 2)) for i, p in enumerate(spec.problems)]
+    version = exam.build_version(dataclasses.replace(spec, problems=halves), 4)
+    items = documents.problem_items(version, True)
+    ctx = documents.doc_context(version, items)
+    env = documents.environment()
+    for name, names, call in (("exam.md.j2", ctx, "points"), ("key.md.j2", ctx, "points"),
+                              ("exam.tex.j2", {"docs": [ctx]}, "doc.points"), ("key.tex.j2", {"docs": [ctx]}, "doc.points")):
+        source = env.loader.get_source(env, name)[0]
+        assert "<< item.points_shown >>" in source
+        first = env.from_string(source.replace("<< item.points_shown >>", f"<< {call}(item.points) >>"))
+        ctx["points"] = documents._points
+        assert render.fill(env.get_template(name), names) == first.render(names), name
+        assert ".5 points" in first.render(names)
+    sheet = documents.answer_sheet(version, items).splitlines()
+    for item in items:
+        assert f"  {item['number']}:  # {item['title']} ({documents._points(item['points'])} points)" in sheet
