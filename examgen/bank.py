@@ -340,6 +340,7 @@ def get(pid: str) -> Problem:
     raise ExamgenError(f"unknown problem id {pid!r}{hint}")
 
 
+@lru_cache(maxsize=None)
 def bank_version() -> str:
     """Short hash of the whole bank: keys record it so a change of the bank is visible."""
     from . import __version__

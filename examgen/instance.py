@@ -67,7 +67,7 @@ class Instance:
         declared = self.problem.parts[part].kind
         if declared:
             return declared
-        return ("scalar", "vector", "matrix")[min(np.ndim(self.values[part]), 2)]
+        return ("scalar", "vector", "matrix")[min(len(_shape(self.values[part])), 2)]
 
     def allowed(self, part: str) -> tuple[list, list | None]:
         """(variables, functions) a student may use in an expression part; None = any function.
@@ -84,7 +84,7 @@ class Instance:
         return (self.values.get("allowed") or {}).get(part, {}).get("choices")
 
     def shape(self, part: str) -> list:
-        return list(np.shape(self.values[part])) if self.kind(part) not in ("expression", "choice") else []
+        return list(_shape(self.values[part])) if self.kind(part) not in ("expression", "choice") else []
 
     def shapes(self) -> dict:
         """{part: shape} of every answer part (what an answer sheet lays out)."""
@@ -114,6 +114,11 @@ class Instance:
 
     def answers_exact_json(self) -> dict:
         return {k: _json_answer(self, k, fmt.to_exact_json) for k in self.parts}
+
+
+def _shape(v) -> tuple:
+    """np.shape(v), an array's own shape read without NumPy's call (~2 µs; ~70 calls a version)."""
+    return v.shape if type(v) is np.ndarray else np.shape(v)
 
 
 def _json_param(v, convert):
