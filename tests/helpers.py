@@ -82,3 +82,40 @@ def plain_bound_violation(values: dict):
             if why:
                 return f"{name}: {why}"
     return None
+
+
+def same_entries(a, b) -> bool:
+    """Entry for entry the same value, type and text (so 0.0 is not -0.0, nor ln 4 2 ln 2)."""
+    return a.shape == b.shape and a.dtype == b.dtype and all(
+        type(x) is type(y) and x == y and str(x) == str(y) for x, y in zip(a.flat, b.flat))
+
+
+def formula_sum(shape, like, terms):
+    """Σ over each entry's (a, b) terms of a·b, one entry at a time from 0 (the formulas' loops)."""
+    import numpy as np
+
+    from examgen.engine import conv
+
+    out = conv.zeros(shape, like)
+    for idx in np.ndindex(*shape):
+        total = conv.zero(like)
+        for a, b in terms(*idx):
+            total = total + a * b
+        out[idx] = total
+    return out
+
+
+def split_top_by_tokens(tokens, math: str, seps: tuple) -> list[str]:
+    """latex._split_top as first written: the tokens `tokens` (a pattern) finds, each told by string
+    tests: `math` split at each separator in `seps` outside braces, \\left…\\right and environments."""
+    pieces, start, depth = [], 0, 0
+    for m in tokens.finditer(math):
+        tok = m.group()
+        if tok in ("{", "\\left") or tok.startswith("\\begin{"):
+            depth += 1
+        elif tok in ("}", "\\right") or tok.startswith("\\end{"):
+            depth -= 1
+        elif depth == 0 and tok in seps:
+            pieces += [math[start:m.start()], tok]
+            start = m.end()
+    return pieces + [math[start:]]

@@ -1,8 +1,8 @@
 """The sampling core's fast paths (issue 12) give what the plain way gives, value for value.
 
 Each fast path is checked against the straightforward computation it replaced, over many random
-draws: the convolution sums built over blocks (in GMP rationals for all-rational arrays) against
-the formulas entry by entry; exact() of flat lists against exact() of each entry; the bound
+draws: the convolution sums (in int64 for whole numbers, over blocks in GMP rationals for other
+rationals) against the formulas entry by entry; exact() of flat lists against exact() of each entry; the bound
 check's quick tests against hand_workable of every nested number; the LSTM design's rationals
 against fractions.Fraction; the remembered σ and tanh against computing them afresh.
 """
@@ -16,49 +16,36 @@ from examgen.engine import conv, ops
 from examgen.engine.exact import Exact, Q, log
 from examgen.sampling import MAX_NUMERATOR, bound_violation, exact
 
-from helpers import plain_bound_violation
-
-
-def _same(a, b) -> bool:
-    """Entry for entry the same value, type and text (so 0.0 is not -0.0, nor ln 4 2 ln 2)."""
-    return a.shape == b.shape and a.dtype == b.dtype and all(
-        type(x) is type(y) and x == y and str(x) == str(y) for x, y in zip(a.flat, b.flat))
-
-
-def _formula_sum(shape, like, terms):
-    """Σ over each entry's (a, b) terms of a·b, one entry at a time from 0 (the formulas' loops)."""
-    out = conv.zeros(shape, like)
-    for idx in np.ndindex(*shape):
-        total = conv.zero(like)
-        for a, b in terms(*idx):
-            total = total + a * b
-        out[idx] = total
-    return out
+from helpers import formula_sum, plain_bound_violation
+from helpers import same_entries as _same
 
 
 def _random_array(rng, kind, shape):
     if kind == "float":   # decimals with zeros of both signs
         return np.round(rng.uniform(-2, 2, shape), 1) * np.where(rng.random(shape) < 0.2, 0, 1)
-    a = exact(rng.integers(-3, 4, shape))
-    if kind == "log":     # some entries k·ln 2 or k·ln 3 (products of two are SymPy's)
-        for idx in np.ndindex(*shape):
-            if rng.random() < 0.3:
-                a[idx] = a[idx] * log(int(rng.integers(2, 4)))
+    a = exact(rng.integers(-3, 4, shape))   # whole numbers (the exam's: summed in int64)
+    for idx in np.ndindex(*shape):
+        if kind == "big" and rng.random() < 0.2:      # some past ops.WHOLE_BOUND: not in int64
+            a[idx] = Exact(int(rng.choice([-1, 1])) * (ops.WHOLE_BOUND + int(rng.integers(0, 2))))
+        elif kind == "fraction" and rng.random() < 0.3:
+            a[idx] = Exact(Q(int(rng.integers(-5, 6)), int(rng.integers(2, 5))))
+        elif kind == "log" and rng.random() < 0.3:   # k·ln 2 or k·ln 3 (products of two are SymPy's)
+            a[idx] = a[idx] * log(int(rng.integers(2, 4)))
     return a
 
 
 def test_convolution_block_sums_equal_the_formulas_entry_by_entry():
     rng = np.random.default_rng(12)
-    for trial in range(90):
-        kind = ("rational", "log", "float")[trial % 3]
+    for trial in range(125):
+        kind = ("whole", "big", "fraction", "log", "float")[trial % 5]
         M, N, K1, K2, C, D = (int(n) for n in rng.integers(1, [5, 5, 4, 4, 3, 3]))
         h, w = _random_array(rng, kind, (M, N, C)), _random_array(rng, kind, (K1, K2, C, D))
         G = _random_array(rng, kind, (M + K1 - 1, N + K2 - 1, D))
-        full = _formula_sum((M + K1 - 1, N + K2 - 1, D), h, lambda m, n, d: [
+        full = formula_sum((M + K1 - 1, N + K2 - 1, D), h, lambda m, n, d: [
             (w[i, j, c, d], h[m - i, n - j, c]) for i, j, c in np.ndindex(K1, K2, C) if 0 <= m - i < M and 0 <= n - j < N])
-        dL_dh = _formula_sum((M, N, C), G, lambda m, n, c: [
+        dL_dh = formula_sum((M, N, C), G, lambda m, n, c: [
             (w[i, j, c, d], G[m + i, n + j, d]) for i, j, d in np.ndindex(K1, K2, D)])
-        dL_dw = _formula_sum((K1, K2, C, D), G, lambda i, j, c, d: [
+        dL_dw = formula_sum((K1, K2, C, D), G, lambda i, j, c, d: [
             (G[a + i, b + j, d], h[a, b, c]) for a, b in np.ndindex(M, N)])
         assert _same(conv.conv2d_full(h, w), full), (trial, kind)
         assert _same(conv.input_gradient(w, G, M, N), dL_dh), (trial, kind)

@@ -7,6 +7,8 @@ import re
 
 from examgen import bank, latex, render
 
+from helpers import split_top_by_tokens
+
 # A display as the math plugin pairs the $$ (what to_latex put on one line before _one_line_displays)
 _DISPLAY = re.compile(r"\$\$([\s\S]*?)\$\$")
 
@@ -76,17 +78,7 @@ _EVERY_TOKEN = re.compile(r"\\begin\{[^}]*\}|\\end\{[^}]*\}|\\(?:left|right|qqua
 
 def _split_by_every_token(math: str, seps: tuple) -> list[str]:
     """latex._split_top as first written: every token read in turn."""
-    pieces, start, depth = [], 0, 0
-    for m in _EVERY_TOKEN.finditer(math):
-        tok = m.group()
-        if tok in ("{", "\\left") or tok.startswith("\\begin{"):
-            depth += 1
-        elif tok in ("}", "\\right") or tok.startswith("\\end{"):
-            depth -= 1
-        elif depth == 0 and tok in seps:
-            pieces += [math[start:m.start()], tok]
-            start = m.end()
-    return pieces + [math[start:]]
+    return split_top_by_tokens(_EVERY_TOKEN, math, seps)
 
 
 def _aligned_rows_row_by_row(formula: str):

@@ -9,6 +9,8 @@ import re
 
 from examgen import exam, latex, render
 
+from helpers import split_top_by_tokens
+
 
 @functools.lru_cache(maxsize=None)
 def _texts() -> tuple:
@@ -28,18 +30,8 @@ def _first_structure(seps: tuple) -> re.Pattern:
 
 
 def split_by_string_tests(math: str, seps: tuple) -> list[str]:
-    """latex._split_top as first written: each token told by string tests."""
-    pieces, start, depth = [], 0, 0
-    for m in _first_structure(seps).finditer(math):
-        tok = m.group()
-        if tok in ("{", "\\left") or tok.startswith("\\begin{"):
-            depth += 1
-        elif tok in ("}", "\\right") or tok.startswith("\\end{"):
-            depth -= 1
-        elif depth == 0 and tok in seps:
-            pieces += [math[start:m.start()], tok]
-            start = m.end()
-    return pieces + [math[start:]]
+    """latex._split_top as first written: _first_structure's tokens, each told by string tests."""
+    return split_top_by_tokens(_first_structure(seps), math, seps)
 
 
 def test_displays_split_where_string_tests_split_them():
