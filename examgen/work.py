@@ -34,8 +34,10 @@ _INDEX = re.compile(r"_\{[^{}]*\}|\^\{\([^{}]*\)\}|_\\?[A-Za-z0-9]|\[[^\[\]]*\]"
 # (&= before = and &, not &?=: every alternative starts with its character, which the regex
 # engine then looks for instead of trying the pattern at every position)
 _RELATION = re.compile(r"&=|=|\\approx|\\le\b|\\ge\b|<|>|\\Rightarrow|\\\\|&|,")
+# (A minus after a term, spaces between: the minus, or the first space, is matched first and the
+# term looked behind, so that every alternative starts with a character the engine looks for.)
 _STEP = re.compile(r"\\times|\\cdot|\\odot|\)\s*\(|\\sigma|\\tanh|\\exp|e\^|\\max|\\min|\\sqrt|\+"
-                   r"|(?<=[0-9A-Za-z)}\]M])\s*-")
+                   r"|-(?<=[0-9A-Za-z)}\]M]-)|\s(?<=[0-9A-Za-z)}\]M]\s)\s*-")
 _NUMBER = re.compile(r"[0-9]|\bM\b")  # a digit, or a matrix the solution works out
 
 
