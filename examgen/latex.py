@@ -118,7 +118,15 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 # Lines after which a blank line does not end what came before: list items (a blank line between
 # two makes the whole list loose), indented continuations and code, quotes, fences, HTML blocks,
 # link definitions (used anywhere). A text with none is converted paragraph by paragraph.
-_JOINED_ACROSS_BLANK_LINES = re.compile(r"^(?:[ \t]+\S|[-*+][ \t]|\d+[.)][ \t]|>|```|~~~|<|\[[^\]\n]*\]:)", re.M)
+# (The first line matched, the others searched for after their newline: the regex engine looks
+# for the newline instead of trying a line start at every position.)
+_JOINS = r"(?:[ \t]+\S|[-*+][ \t]|\d+[.)][ \t]|>|```|~~~|<|\[[^\]\n]*\]:)"
+_FIRST_LINE_JOINS, _LATER_LINE_JOINS = re.compile(_JOINS), re.compile("\n" + _JOINS)
+
+
+def _joins_across_blank_lines(markdown: str) -> bool:
+    """Whether a line of the text may join it to the next across a blank line."""
+    return _FIRST_LINE_JOINS.match(markdown) is not None or _LATER_LINE_JOINS.search(markdown) is not None
 
 
 def to_latex(markdown: str) -> str:
@@ -147,17 +155,27 @@ def _one_line_displays(markdown: str) -> str:
 # A block that is one display and nothing else (70% of the blocks a worked solution has that
 # change from version to version): the parser's one token is block_math, so its LaTeX is the
 # display's, without parsing (the test over the bank checks the two agree).
-_ONE_DISPLAY = re.compile(r"\$\$([^\n$]*)\$\$[ \t]*\n?")   # (no $ inside: greedy, as lazy, stops at the first)
+def _display_alone(markdown: str) -> str | None:
+    r"""The math of a block that is `$$…$$` (no `$` or newline inside), spaces and tabs and a
+    newline, None for any other block. (String tests: `\$\$([^\n$]*)\$\$[ \t]*\n?` steps a
+    character at a time through the math.)"""
+    if not markdown.startswith("$$"):
+        return None
+    end = markdown.find("$$", 2)
+    math = markdown[2:end]
+    if end < 0 or "$" in math or "\n" in math or markdown[end + 2:].removesuffix("\n").strip(" \t"):
+        return None
+    return math
 
 
 @lru_cache(maxsize=8192)
 def _block(markdown: str) -> str | None:
     """The LaTeX of one block, None if a blank line may not end it (remembered: a pure function
     of the text)."""
-    m = _ONE_DISPLAY.fullmatch(markdown)
-    if m:
-        return display(m.group(1)) + "\n"
-    if _JOINED_ACROSS_BLANK_LINES.search(markdown):
+    math = _display_alone(markdown)
+    if math is not None:
+        return display(math) + "\n"
+    if _joins_across_blank_lines(markdown):
         return None
     plain = _plain_paragraph(markdown)
     if plain is None:

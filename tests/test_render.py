@@ -115,23 +115,30 @@ def _whole(markdown: str) -> str:
     return latex._blocks(latex._parser()(latex._one_line_displays(markdown))).strip() + "\n"
 
 
+# A block that is one display and nothing else, and a line after which a blank line may not end
+# a block (an item, an indented line, a quote, a fence, HTML, a link definition): see latex.to_latex
+_ONE_DISPLAY = re.compile(r"\$\$([^\n$]*)\$\$[ \t]*\n?")
+_JOINS = re.compile(r"^(?:[ \t]+\S|[-*+][ \t]|\d+[.)][ \t]|>|```|~~~|<|\[[^\]\n]*\]:)", re.M)
+
+
 def test_converting_block_by_block_gives_what_one_parse_gives():
     """to_latex converts the blocks between blank lines one by one (each remembered): over every
     problem's prompt, solution and answers in both profiles that is the whole text's LaTeX, and
     most texts are split (the rest hold lists or indentation, which join blocks across blank lines)."""
     texts = [f(p.sample(s, prof)) for p in bank.load_bank().values() for prof in ("exam", "drill")
              for s in range(3) for f in (render.prompt, render.solution, render.answers_table)]
-    split = [t for t in texts if not latex._JOINED_ACROSS_BLANK_LINES.search(t)]
+    split = [t for t in texts if not _JOINS.search(t)]
     assert len(split) > 0.8 * len(texts)
     for t in texts:
         assert latex.to_latex(t) == _whole(t), t[:200]
     blocks = [b for t in split for b in latex._BLANK_LINE.split(t)]
-    displays = [b for b in blocks if latex._ONE_DISPLAY.fullmatch(b)]
+    displays = [b for b in blocks if _ONE_DISPLAY.fullmatch(b)]
     assert len(displays) > 0.3 * len(blocks)   # the blocks converted without the parser ...
     for b in displays + ["$$x = 1$$  \n", "$$$$", "$$a \\\\ b$$\n"]:
-        assert latex._block(b) == latex._blocks(latex._parser()(b)), b   # ... are the parser's
-    for b in ("$$a$$ more", " $$a$$", "$$a$$\n$$b$$", "$$a \\$ b$$"):  # not one display alone: the parser
-        assert not latex._ONE_DISPLAY.fullmatch(b)
+        tex = latex.display(_ONE_DISPLAY.fullmatch(b).group(1))   # ... are their display's ...
+        assert latex.to_latex(b) == tex == _whole(b), b   # ... and the parser's
+    for b in ("$$a$$ more", " $$a$$", "$$a$$\n$$b$$", "$$a \\$ b$$", "$$a$$\n\n", "$$a$ b$$"):  # the parser's
+        assert latex.to_latex(b) == _whole(b), b
     plain = [b for b in blocks if latex._plain_paragraph(b) is not None]
     assert len(plain) > 0.8 * (len(blocks) - len(displays))   # most of the other blocks: no parser ...
     for b in plain:
@@ -147,7 +154,7 @@ def test_converting_block_by_block_gives_what_one_parse_gives():
         fast = latex._plain_paragraph(b)
         assert fast is None or fast == latex._converted(b), b   # not sure (the parser decides), or its LaTeX
     loose = "Steps:\n\n- one $x$\n\n- two\n\nThen $y$.\n"   # a loose list: its items are paragraphs
-    assert latex._JOINED_ACROSS_BLANK_LINES.search(loose)
+    assert _JOINS.search(loose)
     assert latex.to_latex(loose) == _whole(loose) and loose.count("\\item") == 0 and latex.to_latex(loose).count("\\item") == 2
 
 
