@@ -3,7 +3,6 @@ their group, not by string tests; one-display blocks and blank lines found witho
 regex scan; plain text's prefilters and its remembered escapes; key.json's problem fields
 encoded without a call a value."""
 import functools
-import itertools
 import random
 import re
 
@@ -47,14 +46,6 @@ def test_displays_split_where_string_tests_split_them():
             assert pieces == split_by_string_tests(math, seps), (math, seps)
             split += len(pieces) > 1
     assert split > 800
-
-
-def test_one_display_blocks_are_found_as_the_lazy_pattern_found_them():
-    lazy = re.compile(r"\$\$([^\n$]*?)\$\$[ \t]*\n?")
-    for parts in itertools.product(("$$", "$", "\n", " ", "\t", "a"), repeat=6):
-        block = "".join(parts)
-        m, first = latex._ONE_DISPLAY.fullmatch(block), lazy.fullmatch(block)
-        assert (m and m.group(1)) == (first and first.group(1)), repr(block)
 
 
 def to_latex_split_by_pattern(markdown: str) -> str:
