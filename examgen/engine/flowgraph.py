@@ -155,7 +155,7 @@ def totals(nodes: dict, direct: dict, given: dict | None = None) -> dict:
 
     `direct` holds the partials (expressions, or their values at a point); `given` fixes some
     totals ({v: dy/dv}, e.g. a student's own dy/dh), from which the earlier ones are worked."""
-    return chain.totals(list(nodes), direct, given, sp.Integer(1), sp.Integer(0))
+    return chain.totals(list(nodes), direct, given, sp.Integer(1), sp.Integer(0), sp.Add)
 
 
 def totals_direct_only(nodes: dict, direct: dict) -> dict:
@@ -166,7 +166,7 @@ def totals_direct_only(nodes: dict, direct: dict) -> dict:
 
 def chain_sum(direct: dict, total: dict, wrt: str = "x"):
     """∂y/∂x = Σ_v (dy/dv)(∂v/∂x) over the nodes v that x feeds directly (chain.chain_sum)."""
-    return chain.chain_sum(direct, total, wrt, sp.Integer(0))
+    return chain.chain_sum(direct, total, wrt, sp.Integer(0), sp.Add)
 
 
 def tidy(e, inputs=INPUTS):
