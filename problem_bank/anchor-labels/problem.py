@@ -55,23 +55,17 @@ def _anchor(rng, ref, t, label):
 
 def _grid_anchor(rng, ref, t, label):
     """`_anchor` of the exam, on Python ints: each try's box offsets reach ±1 (a positive anchor)
-    or ±3 from the reference, corner ≥ 0, sides ≥ 1; its IOU worked in the loop as
-    detection.iou_value works it (the same integers, the same quotient), without its calls:
-    draws take a hundred tries a version."""
+    or ±3 from the reference, corner ≥ 0, sides ≥ 1 (draws take a hundred tries a version)."""
     reach = 1 if label else 3
     x_r, y_r, w_r, h_r = ref
-    x_end, y_end, area_ref = x_r + w_r, y_r + h_r, w_r * h_r
     integers = rng.integers
     for _ in range(200):
         dx, dy, dw, dh = integers(-reach, reach, 4)
         x, y, w, h = x_r + dx, y_r + dy, w_r + dw, h_r + dh
-        x, y, w, h = (x if x > 0 else 0), (y if y > 0 else 0), (w if w > 1 else 1), (h if h > 1 else 1)
-        I_w = min(x_end, x + w) - max(x_r, x)
-        I_h = min(y_end, y + h) - max(y_r, y)
-        I = I_w * I_h if I_w > 0 and I_h > 0 else 0
-        value = I / (area_ref + w * h - I)
+        box = [(x if x > 0 else 0), (y if y > 0 else 0), (w if w > 1 else 1), (h if h > 1 else 1)]
+        value = detection.iou_value(ref, box)
         if (value > t) == bool(label) and abs(value - t) >= MARGIN and value < 1:
-            return [x, y, w, h]
+            return box
 
 
 def _mistaken_ious(row):
