@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import math
+from functools import lru_cache
 
 from . import formatting as fmt
 
@@ -149,17 +150,7 @@ def _dumps(v, depth: int) -> str:
     return "[" + pad + ("," + pad).join(_dumps(x, depth + 1) for x in v) + "\n" + " " * depth + "]"
 
 
-_FIELDS: dict[str, str] = {}
-
-
+@lru_cache(maxsize=4096, typed=True)   # (typed: the key True is not the key 1)
 def _field(k) -> str:
-    """`"name": ` of a dict's key; a text key's remembered (a key repeats the same few names)."""
-    if type(k) is not str:
-        return _ENCODE(str(k)) + ": "
-    try:
-        return _FIELDS[k]
-    except KeyError:
-        if len(_FIELDS) >= 4096:
-            _FIELDS.clear()
-        s = _FIELDS[k] = _ENCODE(k) + ": "
-        return s
+    """`"name": ` of a dict's key, remembered (a key repeats the same few names)."""
+    return _ENCODE(str(k)) + ": "

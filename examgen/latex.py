@@ -37,18 +37,11 @@ def escape(text: str) -> str:
     return "".join(out) + _escape(text[done:])
 
 
+@lru_cache(maxsize=8192)
 def _escape(text: str) -> str:
     """`escape` of text without right-to-left runs. Remembered: the text between a paragraph's
     formulas is mostly the same few words and signs (", ", " and ", "") in every version."""
-    tex = _ESCAPED.get(text)
-    if tex is None:
-        if len(_ESCAPED) >= 8192:
-            _ESCAPED.clear()
-        tex = _ESCAPED[text] = _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], text)
-    return tex
-
-
-_ESCAPED: dict[str, str] = {}
+    return _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], text)
 
 
 # --- right-to-left text ------------------------------------------------------------------------
