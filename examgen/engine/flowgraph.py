@@ -131,8 +131,8 @@ def _node_partials(name: str, e, used: tuple) -> tuple:
 
 def _own_partial(name: str, e, v: str, used: tuple):
     """∂e/∂v in its own-output form; a unit's (_unit_form) without differentiating e first."""
-    form = _unit_form(name, e, v)
-    return form if form is not None else own_output_form(name, e, _diff(e, v, used), v)
+    form = _unit_form(name, e, v)   # (else own_output_form's search, its unit form already asked)
+    return form if form is not None else own_output_form(name, e, _diff(e, v, used))
 
 
 def _diff(e, v: str, used: tuple):
