@@ -7,8 +7,8 @@ profile) with SHA-256, so the same spec and seed give byte-identical files in an
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from functools import lru_cache
+from dataclasses import dataclass, field, replace
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from . import bank
@@ -38,6 +38,11 @@ class ProblemSpec:
         """A problem dropped after the exam (`points: 0` in a spec to regrade with)."""
         return self.points == 0
 
+    @cached_property
+    def options_text(self) -> str:
+        """Its options as its instances' seeds hash them (written once: every version asks)."""
+        return json.dumps(sorted(self.options.items()), default=str)
+
 
 @dataclass(frozen=True)
 class Spec:
@@ -50,6 +55,13 @@ class Spec:
     problems: tuple
     digest: str = field(default="", compare=False)
     carry_forward: float = 1.0   # share of a part's points earned when carried forward (0: off)
+
+    @cached_property
+    def slots(self) -> str:
+        """What the numbers of its problems depend on besides the seed (not points or texts),
+        as exam ids hash it (written once: every version's id asks)."""
+        return json.dumps([[n, q.id, sorted(q.options.items()), q.profile]
+                           for n, q in enumerate(self.problems, 1)], default=str)
 
 
 def default_spec_path() -> Path:
@@ -199,7 +211,7 @@ def parse_spec(raw, name: str = "spec", regrade: bool = False) -> Spec:
                             [[q.id, q.points, sorted(q.options.items()), q.profile]
                              + ([list(q.parts)] if q.parts else []) for q in items]]
                            + ([spec.carry_forward] if spec.carry_forward != 1 else []))
-    return Spec(**{**spec.__dict__, "digest": derive_seed(canonical).to_bytes(8, "big").hex()})
+    return replace(spec, digest=derive_seed(canonical).to_bytes(8, "big").hex())
 
 
 def _asked_parts(problem, raw, bad, n) -> tuple:
@@ -235,15 +247,9 @@ class Version:
     secret: bool = False         # a class version: no document shows its seed
 
 
-def slots(spec: Spec) -> str:
-    """What the numbers of a spec's problems depend on besides the seed (not points or texts)."""
-    return json.dumps([[n, q.id, sorted(q.options.items()), q.profile]
-                       for n, q in enumerate(spec.problems, 1)], default=str)
-
-
 def exam_id(spec: Spec, seed: int) -> str:
     """A practice exam's id, which shows its seed: E<seed>-<hash of problems, seed and bank>."""
-    h = derive_seed(slots(spec), seed, bank.bank_version()).to_bytes(8, "big").hex()[:6]
+    h = derive_seed(spec.slots, seed, bank.bank_version()).to_bytes(8, "big").hex()[:6]
     return f"E{seed}-{h}"
 
 
@@ -252,7 +258,7 @@ _ID_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: typeable from
 
 def secret_exam_id(spec: Spec, seed: int) -> str:
     """A class version's id: opaque, from the version's (secret) seed, the problems and the bank."""
-    h = derive_seed("version-id", slots(spec), seed, bank.bank_version())
+    h = derive_seed("version-id", spec.slots, seed, bank.bank_version())
     chars = []
     for _ in range(8):
         h, r = divmod(h, len(_ID_ALPHABET))
@@ -268,8 +274,7 @@ def build_version(spec: Spec, seed: int, student: Student | None = None, folder:
     for number, q in enumerate(spec.problems, 1):
         if numbers is not None and number not in numbers:
             continue
-        inst_seed = derive_seed("problem", seed, number, q.id, json.dumps(sorted(q.options.items()), default=str),
-                                q.profile) % 2**31
+        inst_seed = derive_seed("problem", seed, number, q.id, q.options_text, q.profile) % 2**31
         inst = bank.get(q.id).sample(inst_seed, q.profile, q.options)
         inst.asked = q.parts
         problems.append((number, q.points, inst))
