@@ -306,9 +306,12 @@ def write_bytes(path, data: bytes) -> Path:
     """Atomically replace `path` with `data` (see the module doc); returns the path."""
     path = Path(path)
     folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
     mode = _mode_for(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=folder)
+    except FileNotFoundError:   # a new folder: made only then (a class writes six files a folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
