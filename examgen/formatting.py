@@ -217,6 +217,8 @@ def _sympy_text(v) -> str:
     s = exact_print.polynomial_text(v)
     if s is None:
         s = exact_print.linear_text(v)
+    if s is None:   # sums, products and powers of those, σ, tanh, exp, ln (the symbolic problems')
+        s = exact_print.expression_text(v)
     return s if s is not None else _text_printer().doprint(v)
 
 
@@ -225,6 +227,8 @@ def _sympy_latex(v) -> str:
     s = exact_print.polynomial_latex(v)
     if s is None:
         s = exact_print.linear_latex(v)
+    if s is None:
+        s = exact_print.expression_latex(v, ordered_terms)
     return s if s is not None else _latex_printer().doprint(v)
 
 

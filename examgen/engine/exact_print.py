@@ -36,6 +36,7 @@ the text forms with `log`, in the LaTeX order (StrPrinter's default order is Non
 from __future__ import annotations
 
 import math
+import re
 
 _NEAR = 1e-12  # terms whose floats are this close (relatively) are not ordered here: SymPy decides
 
@@ -334,3 +335,305 @@ def _coefficient_text(c, f) -> str:
     """StrPrinter's _print_Mul of c·F: `2*xi`, `-xi`, `3*xi/2`."""
     p, q = int(c.numerator), int(c.denominator)   # (c a SymPy Rational, or the int 1)
     return ("-" if p < 0 else "") + ("" if abs(p) == 1 else f"{abs(p)}*") + f[1] + ("" if q == 1 else f"/{q}")
+
+
+# --- sums, products and integer powers of rationals, symbols, σ, tanh, exp and ln -----------------
+# (SymPy expressions, read through their attributes only.) total-derivative's sums in its nodes
+# (h + w(h(1 − h)(x + z) + 1) − 5, the σ graphs' ∂y/∂x) and activation-identity's answers and
+# mistakes (a e^u/(e^u + 1)², ln σ(u), (1 + tanh(u))/2) as AnswerPrinter and CourseLatexPrinter
+# write them, by the rules of SymPy 1.14's StrPrinter (order "none") and LatexPrinter (order None)
+# for these nodes: precedence (printing/precedence.py), _print_Add, _print_Mul (text: numerator and
+# denominator from the args; LaTeX: sign, simplify.fraction, as_ordered_factors), _print_Pow and the
+# functions. LaTeX sums take their terms' order from the caller (formatting.ordered_terms, which is
+# as_ordered_terms'). A part these rules are not written for here (an unevaluated product with a
+# number after its head, a power of a function, a number's power, a float, another symbol or
+# function) makes the whole None: SymPy's printers write it. tests/test_speed_sym8.py compares both
+# on every exam graph and identity and on random expressions of these nodes.
+class _Unsure(Exception):
+    """A part this module does not write: SymPy's printer writes the whole expression."""
+
+
+_ADD, _MUL, _POW, _FUNC, _ATOM = 40, 50, 60, 70, 1000   # printing/precedence.py's PRECEDENCE
+_FUNCTION_NAMES = ("sigma", "tanh", "exp", "log")
+_BETWEEN_NUMBERS = (re.compile(r"[0-9][} ]*$"), re.compile(r"(\d|\\frac{\d+}{\d+})"))   # latex.py's
+
+
+def expression_text(e) -> str | None:
+    """AnswerPrinter's text of an expression of the nodes above; None for anything else."""
+    try:
+        return None if _node(e) in ("number", "symbol") else _text(e)
+    except _Unsure:
+        return None
+
+
+def expression_latex(e, ordered_terms) -> str | None:
+    """CourseLatexPrinter's LaTeX of an expression of the nodes above, the terms of each sum in the
+    order `ordered_terms(sum)` gives; None for anything else."""
+    try:
+        return None if _node(e) in ("number", "symbol") else _latex(e, ordered_terms)
+    except _Unsure:
+        return None
+
+
+def _node(e) -> str:
+    """'number', 'symbol', 'Add', 'Mul', 'Pow' (an integer power) or the function's name; else _Unsure."""
+    if getattr(e, "is_Add", None) is None:   # not a SymPy expression (a matrix, a Python number)
+        raise _Unsure
+    if e.is_Rational:
+        return "number"
+    if e.is_Symbol:
+        if type(e).__name__ == "Symbol" and (e.name == "xi" or _letter(e)):
+            return "symbol"
+    elif e.is_Add or e.is_Mul:
+        return "Add" if e.is_Add else "Mul"
+    elif e.is_Pow:
+        if e.exp.is_Integer and e.exp.p not in (0, 1) and not e.base.is_number:
+            return "Pow"
+    elif type(e).__name__ in _FUNCTION_NAMES and len(e.args) == 1 and e.is_Function:
+        return type(e).__name__
+    raise _Unsure
+
+
+def _precedence(e) -> int:
+    """precedence(e) (= precedence_traditional for these nodes)."""
+    kind = _node(e)
+    if kind == "number":
+        return _ADD if e.p < 0 else _ATOM if e.q == 1 else _MUL
+    if kind == "Mul":
+        return _ADD if _negative_head(e) else _MUL
+    return {"symbol": _ATOM, "Add": _ADD, "Pow": _POW}.get(kind, _FUNC)
+
+
+def _negative_head(e) -> bool:
+    """could_extract_minus_sign of a number or a product (its head a negative number); False else."""
+    if e.is_Rational:
+        return e.p < 0
+    return bool(e.is_Mul and e.args[0].is_Rational and e.args[0].p < 0)
+
+
+def _unevaluated_head(e) -> bool:
+    """_print_Mul's test for an unevaluated product (1 first, or a number after the head)."""
+    head = e.args[0]
+    return head.is_Rational and head.p == 1 and head.q == 1 or any(a.is_Rational for a in e.args[1:])
+
+
+# text (StrPrinter, order "none": each Add's and Mul's own args order)
+def _text(e) -> str:
+    kind = _node(e)
+    if kind == "number":
+        return _rational_text(e)
+    if kind == "symbol":
+        return e.name
+    if kind == "Add":
+        out = []
+        for term in e.args:
+            t = _text(term)
+            sign, t = ("-", t[1:]) if t.startswith("-") and not term.is_Add else ("+", t)
+            out += [sign, f"({t})" if term.is_Add or _precedence(term) < _ADD else t]
+        return ("" if out[0] == "+" else out[0]) + " ".join(out[1:])
+    if kind == "Mul":
+        return _text_product(e)
+    if kind == "Pow":
+        base = _text_paren(e.base, _POW)
+        return "1/" + base if e.exp.p == -1 else f"{base}**{_text_paren(e.exp, _POW)}"
+    name = "ln" if kind == "log" else kind
+    return f"{name}({_text(e.args[0])})"
+
+
+def _text_paren(e, level: int) -> str:
+    return f"({_text(e)})" if _precedence(e) <= level else _text(e)
+
+
+def _text_product(e) -> str:
+    """StrPrinter._print_Mul: a minus sign for a negative head, then numerator/denominator."""
+    args = e.args
+    if _unevaluated_head(e) or any(a.is_Mul for a in args):
+        raise _Unsure
+    prec = _precedence(e)
+    sign, factors = "", list(args)
+    if args[0].is_Rational and args[0].p < 0:   # _keep_coeff(-c, rest), as Mul.make_args splits it
+        sign, c, rest = "-", -args[0], list(args[1:])
+        factors = rest if c == 1 else [c, *rest]
+    numer, denom = [], []   # items: SymPy expressions, or (base, n) for base**n written with n > 0
+    for f in factors:
+        if f.is_Pow and f.exp.p < 0:
+            if f.base.is_Mul or f.base.is_Pow:
+                raise _Unsure   # (the printer's extra parentheses, issue 14160)
+            denom.append(f.base if f.exp.p == -1 else (f.base, -int(f.exp.p)))
+        elif f.is_Rational:
+            if f.p != 1:
+                numer.append(_Int(int(f.p)))
+            if f.q != 1:
+                denom.append(_Int(int(f.q)))
+        else:
+            numer.append(f)
+    a = [_text_item(x, prec) for x in numer] or ["1"]
+    b = [_text_item(x, prec) for x in denom]
+    if not b:
+        return sign + "*".join(a)
+    return sign + "*".join(a) + ("/" + b[0] if len(b) == 1 else "/(%s)" % "*".join(b))
+
+
+class _Int(int):
+    """A whole number split off a rational head (StrPrinter appends Rational(p) and Rational(q))."""
+
+
+def _text_item(x, prec: int) -> str:
+    if isinstance(x, _Int):
+        return str(x)   # (positive: precedence Atom)
+    if isinstance(x, tuple):   # base**n, n > 1: precedence Pow, above a product's
+        return f"{_text_paren(x[0], _POW)}**{x[1]}"
+    return _text_paren(x, prec)
+
+
+# LaTeX (LatexPrinter, order None, CourseLatexPrinter's ln and σ's _latex)
+def _latex(e, order) -> str:
+    kind = _node(e)
+    if kind == "number":
+        return _rational_latex(e)
+    if kind == "symbol":
+        return _SYMBOL_LATEX.get(e.name, e.name)
+    if kind == "Add":
+        out = ""
+        for i, term in enumerate(order(e)):
+            if term.is_Add:
+                raise _Unsure
+            if i and _negative_head(term):
+                out += " - " + _latex_negated(term, order, r"\left(%s\right)")
+            else:
+                out += (" + " if i else "") + _latex(term, order)
+        return out
+    if kind == "Mul":
+        if _unevaluated_head(e) or any(a.is_Mul for a in e.args):
+            raise _Unsure
+        if _negative_head(e):
+            return "- " + _latex_negated(e, order, "(%s)")
+        return _latex_fraction(list(e.args), order)
+    if kind == "Pow":
+        if e.exp.p < 0:   # _print_Mul's fraction of the power alone
+            return r"\frac{1}{%s}" % _latex_item(e.base if e.exp.p == -1 else (e.base, -int(e.exp.p)), order)
+        if e.base.is_Function:
+            raise _Unsure
+        return "%s^{%s}" % (_latex_paren(e.base, _POW, order), e.exp.p)
+    arg = e.args[0]
+    inner = _latex(arg, order)
+    if kind == "sigma":
+        return r"\sigma\left(%s\right)" % inner
+    if kind == "tanh":
+        return r"\tanh{\left(%s \right)}" % inner
+    if kind == "exp":
+        return "e^{%s}" % inner
+    return r"\ln " + inner if arg.is_Integer and arg.p > 0 or arg.is_Symbol else r"\ln\left(%s\right)" % inner
+
+
+def _latex_paren(e, level: int, order) -> str:
+    """LatexPrinter.parenthesize (not strict)."""
+    return r"\left(%s\right)" % _latex(e, order) if _precedence(e) <= level else _latex(e, order)
+
+
+def _latex_negated(e, order, sum_brackets: str) -> str:
+    """The LaTeX of −e for a negative number or a product with a negative head (Mul.__neg__: the
+    head negated, dropped if it becomes 1, the product of one factor that factor). A sum left
+    alone goes in `sum_brackets`: _print_Add's \\left( \\right), or _print_Mul's own ( ) after
+    its minus, where the factor left is then put through simplify.fraction as a product is."""
+    if e.is_Rational:
+        return _rational_latex(-e)
+    c, rest = -e.args[0], list(e.args[1:])
+    if c != 1:
+        return _latex_fraction([c, *rest], order)
+    if len(rest) > 1:
+        return _latex_fraction(rest, order)
+    only = rest[0]
+    if only.is_Add:
+        return sum_brackets % _latex(only, order)
+    if sum_brackets == "(%s)" and type(only).__name__ == "exp" and not _sign_unknown(only.args[0]):
+        raise _Unsure
+    return _latex(only, order)
+
+
+def _latex_fraction(factors: list, order) -> str:
+    """_print_Mul of a product without a minus sign: simplify.fraction (exact) splits it into a
+    numerator and a denominator; \\frac of the two, or the product as it is if nothing is below."""
+    numer, denom = [], []
+    for f in factors:
+        if f.is_Pow and f.exp.p < 0:
+            denom.append(f.base if f.exp.p == -1 else (f.base, -int(f.exp.p)))
+        elif type(f).__name__ == "exp":
+            if not _sign_unknown(f.args[0]):
+                raise _Unsure   # (an e^u with u < 0 known goes below the line)
+            numer.append(f)
+        elif f.is_Rational and f.q != 1:
+            if f.p != 1:
+                numer.append(_Int(int(f.p)))
+            denom.append(_Int(int(f.q)))
+        else:
+            numer.append(f)
+    if not denom:
+        return _latex_product(factors, order)
+    return r"\frac{%s}{%s}" % (_latex_product(numer, order), _latex_product(denom, order))
+
+
+def _sign_unknown(u) -> bool:
+    """u = c·s + d or c·s (s a symbol of unknown sign): SymPy can tell neither u < 0 nor u > 0."""
+    terms = u.args if u.is_Add else (u,)
+    symbols = [t for t in terms if not t.is_Rational]
+    if len(symbols) != 1 or len(terms) - len(symbols) > 1:
+        return False
+    t = symbols[0]
+    s = t.args[1] if t.is_Mul and len(t.args) == 2 and t.args[0].is_Rational else t
+    return _node(s) == "symbol" and s.is_extended_positive is None and s.is_extended_negative is None
+
+
+def _latex_product(items: list, order) -> str:
+    """convert() of Mul(*items): one item alone (1 for none), or the factors in as_ordered_factors'
+    order (sort_key's), each in brackets where _needs_mul_brackets says, joined by spaces
+    (\\cdot between two numbers)."""
+    if not items:
+        return "1"
+    if len(items) == 1:
+        return _latex_item(items[0], order)
+    out = last = ""
+    for x in _ordered_factors(items):
+        t = _latex_item(x, order)
+        if not isinstance(x, (_Int, tuple)) and _precedence(x) < _MUL:
+            t = r"\left(%s\right)" % t
+        if _BETWEEN_NUMBERS[0].search(last) and _BETWEEN_NUMBERS[1].match(t):
+            out += r" \cdot "
+        elif out:
+            out += " "
+        out += t
+        last = t
+    return out
+
+
+def _latex_item(x, order) -> str:
+    if isinstance(x, _Int):
+        return str(x)
+    if isinstance(x, tuple):   # base**n, n > 1 (a Pow the denominator holds)
+        base, n = x
+        if base.is_Function:
+            raise _Unsure
+        return "%s^{%s}" % (_latex_paren(base, _POW, order), n)
+    return _latex(x, order)
+
+
+def _ordered_factors(items: list) -> list:
+    """Mul.as_ordered_factors: by sort_key, whose first part is the class key (Number, Symbol, Add,
+    Pow's base's, a function's); where two share it, SymPy's own sort keys decide."""
+    keyed = [(_class_key(x), x) for x in items]
+    classes = [k for k, _ in keyed]
+    if len(set(classes)) < len(classes):
+        if any(isinstance(x, (_Int, tuple)) for x in items):
+            raise _Unsure
+        return sorted(items, key=lambda x: x.sort_key())
+    return [x for _, x in sorted(keyed, key=lambda kx: kx[0])]
+
+
+def _class_key(x) -> tuple:
+    if isinstance(x, _Int):
+        return (1, 0, "Number")
+    if isinstance(x, tuple):
+        x = x[0]
+    elif x.is_Pow:
+        x = x.base
+    return x.class_key()
