@@ -288,21 +288,35 @@ def within_bound(p, q) -> bool:
     return -MAX_NUMERATOR <= p <= MAX_NUMERATOR and q <= MAX_DENOMINATOR
 
 
+# The rationals (Q) met within the bound: a set lookup tells them again without within_bound's
+# numerator and denominator (new mpz objects, compared with ints: ~6x the lookup). At most the
+# ~110,000 rationals the bound allows; an exam meets a few hundred.
+_WITHIN: set = set()
+
+
 def bound_violation(values: dict) -> str | None:
     """None when every number in `values` (parameters, or what solve() returned, nested in dicts,
     lists and arrays) is hand-workable; else "name: what breaks the bound". Text, booleans and
     symbolic expressions (with free variables) are not numbers and are skipped."""
     # Most entries are rationals or whole numbers within the bound: told on the spot (hand_workable's
-    # own test of them), without decomposing them. The others are checked once each, by id: values
-    # repeat (an env holds the nodes' values again) and one seen before has passed. (Kept, not only
-    # their ids: a NumPy scalar made by .flat for one name must not free its id for another's.)
-    passed = {}
+    # own test of them), without decomposing them; an Exact rational by its r among those seen within
+    # the bound (`_WITHIN`), which drops most of an object array's entries before the walk. The others
+    # are checked once each, by id: values repeat (an env holds the nodes' values again) and one seen
+    # before has passed. (Kept, not only their ids: a NumPy scalar made by .flat for one name must not
+    # free its id for another's.)
+    passed, known = {}, _WITHIN
     for name, v in values.items():
+        if type(v) is np.ndarray and v.dtype == object:   # its entries, as _numbers walks them
+            v = [x for x in v.ravel().tolist() if type(x) is not Exact or x.logs or x.r not in known]
         for entry in _numbers(v, []):
             t = type(entry)
             if t is Exact:
-                if not entry.logs and within_bound(entry.r.numerator, entry.r.denominator):
-                    continue
+                if not entry.logs:
+                    if entry.r in known:
+                        continue
+                    if within_bound(entry.r.numerator, entry.r.denominator):
+                        known.add(entry.r)
+                        continue
             elif t is int or t is np.int64:
                 if within_bound(entry, 1):
                     continue

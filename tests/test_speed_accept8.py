@@ -1,0 +1,71 @@
+"""The acceptance path's shortcuts decide as the plain computations do (accept8)."""
+import numpy as np
+import sympy as sp
+
+from examgen import sampling
+from examgen.bank import load_bank
+from examgen.engine.exact import Exact, Q, log
+from examgen.errors import ExamgenError
+from examgen.instance import fill_options, solve
+from examgen.sampling import Draw, bound_violation, exact
+
+from helpers import plain_bound_violation
+
+
+def _object_array(entries, rng):
+    arr = np.empty(len(entries), dtype=object)
+    arr[:] = entries
+    shape = [(len(entries),), (1, len(entries)), (len(entries), 1)][int(rng.integers(3))]
+    return arr.reshape(shape) if rng.random() < 0.7 else arr.reshape(shape).T   # (also not contiguous)
+
+
+def test_object_arrays_told_by_the_known_rationals_say_what_the_plain_walk_says():
+    """An object array's Exact rationals met within the bound before are dropped before the walk:
+    the same verdict and message as hand_workable of every entry, with the memo empty, filled by
+    the very values, and filled with neighbours just inside the bound (301/2 is not 300/2)."""
+    rng = np.random.default_rng(8)
+    pool = [Exact(Q(p, q)) for p in (-301, -300, -7, 0, 1, 150, 299, 300, 301) for q in (1, 2, 7, 300, 301)]
+    pool += [log(2) * Exact(Q(1, 3)), -log(3), Exact(Q(1, 2)) + log(2), log(2) * Exact(Q(301, 2)),
+             log(2) * log(3), sp.Rational(301, 2), sp.Integer(-3), sp.Symbol("h") * 1000, sp.sqrt(2),
+             "text", None, True, 5, 400, 0.5, [Exact(Q(301)), Exact(Q(2))]]
+    saved = set(sampling._WITHIN)
+    try:
+        for n in range(1500):
+            if n % 100 == 0:
+                sampling._WITHIN.clear()
+            if n % 100 == 50:
+                sampling._WITHIN.update(Q(p, q) for p in range(-300, 301, 7) for q in (1, 2, 3, 300))
+            entries = [pool[i] for i in rng.integers(len(pool), size=int(rng.integers(1, 7)))]
+            values = {"a": _object_array(entries, rng), "b": exact(rng.integers(-302, 303, 4)),
+                      "c": {"d": _object_array(entries[::-1], rng)}, "e": _object_array(entries[:1], rng)}
+            want = plain_bound_violation(values)
+            assert bound_violation(values) == want, (values, want)
+            assert bound_violation(values) == want   # (again: the memo now holds what passed)
+        assert all(sampling.within_bound(r.numerator, r.denominator) for r in sampling._WITHIN)
+    finally:
+        sampling._WITHIN.clear()
+        sampling._WITHIN.update(saved)
+
+
+def test_solved_draws_are_bounded_as_by_the_plain_walk():
+    """Every problem's exam draws (params and values), and the same with an entry of an array
+    pushed past the bound, as the plain walk says."""
+    bank, seen = load_bank(), 0
+    for pid in sorted(bank):
+        problem, rng = bank[pid], Draw.for_instance(pid, "exam", 4)
+        for _ in range(6):
+            try:
+                params = problem.module.draw(rng, fill_options(problem, rng, {}))
+                values = solve(problem, params).values
+            except (ValueError, ArithmeticError, ExamgenError):
+                continue
+            seen += 1
+            for d in (params, values):
+                assert bound_violation(d) == plain_bound_violation(d), pid
+                arrays = [k for k, v in d.items() if type(v) is np.ndarray and v.dtype == object and v.size]
+                if arrays:
+                    pushed = d[arrays[-1]].copy()
+                    pushed.flat[pushed.size // 2] = Exact(Q(1, 301))
+                    d = {**d, arrays[-1]: pushed}
+                    assert bound_violation(d) == plain_bound_violation(d) is not None, pid
+    assert seen > 30
