@@ -64,14 +64,15 @@ def close(given, expected, rtol: float, atol: float) -> np.ndarray | bool:
 
 def all_close(given, expected, rtol: float, atol: float) -> bool:
     """Every entry within tolerance (`close`)."""
-    if type(given) in _SCALARS and type(expected) in _SCALARS:  # two numbers: close's rule without arrays
+    if type(given) is np.ndarray:   # (first: _rational_scalar's question costs an array an AttributeError)
+        if type(expected) is np.ndarray and given.shape == expected.shape and given.size <= SMALL_ARRAY:
+            # a few entries: close's rule in Python floats, without NumPy's calls
+            return all(map(_within, ops.float_entries(given), ops.float_entries(expected),
+                           itertools.repeat(rtol), itertools.repeat(atol)))
+    elif type(given) in _SCALARS and type(expected) in _SCALARS:  # two numbers: close's rule without arrays
         return _within(float(given), float(expected), rtol, atol)
-    if _rational_scalar(given) and _rational_scalar(expected):  # SymPy's too (a flow graph's key)
+    elif _rational_scalar(given) and _rational_scalar(expected):  # SymPy's too (a flow graph's key)
         return _within(ops.to_float(given), ops.to_float(expected), rtol, atol)
-    if (type(given) is np.ndarray and type(expected) is np.ndarray and given.shape == expected.shape
-            and given.size <= SMALL_ARRAY):   # a few entries: close's rule in Python floats, without NumPy's calls
-        return all(map(_within, ops.float_entries(given), ops.float_entries(expected),
-                       itertools.repeat(rtol), itertools.repeat(atol)))
     ok = close(given, expected, rtol, atol)
     return bool(np.all(ok)) if ok is not False else False
 
