@@ -289,7 +289,7 @@ def within_bound(p, q) -> bool:
 
 
 # The rationals (Q) met within the bound: a set lookup tells them again without within_bound's
-# numerator and denominator (new mpz objects, compared with ints: ~6x the lookup). At most the
+# numerator and denominator (new mpz objects, compared with ints: ~4x the lookup). At most the
 # ~110,000 rationals the bound allows; an exam meets a few hundred.
 _WITHIN: set = set()
 
