@@ -92,13 +92,6 @@ class Exact:
         if self.logs:
             raise AttributeError(f"{name}: {self} is not rational")
 
-    def __getattr__(self, name):
-        # Whatever SymPy numbers offer and Exact does not (.has, .atoms, .rewrite, .is_positive,
-        # .free_symbols …): ask the SymPy form. Private names are not delegated (pickle, copy).
-        if name.startswith("_"):
-            raise AttributeError(name)
-        return getattr(to_sympy(self), name)
-
     def _sympy_(self):
         return to_sympy(self)
 
@@ -280,6 +273,46 @@ class Exact:
             return str(p) if q == 1 else f"{p}/{q}"
         s = exact_print.sympy_str(self)
         return s if s is not None else str(to_sympy(self))
+
+
+# What SymPy numbers offer and Exact does not (.has, .atoms, .rewrite, .is_positive, …) is asked of
+# the SymPy form: SymPy 1.14's public attributes of the forms an Exact takes (Integer, Rational, log,
+# c·log, Add; tests/test_speed_num8.py compares the list with SymPy's), each a property. Not by
+# __getattr__: a class with one makes CPython read every attribute of every Exact (x.r, x.logs, …)
+# by its slow general path (~300 instructions a read; ~2 M of a default version's ~66 M).
+SYMPY_ATTRIBUTES = """
+    adjoint apart args args_cnc as_base_exp as_coeff_Add as_coeff_Mul as_coeff_add
+    as_coeff_exponent as_coeff_mul as_coefficient as_coefficients_dict as_content_primitive
+    as_dummy as_expr as_independent as_leading_term as_numer_denom as_ordered_factors
+    as_ordered_terms as_poly as_powers_dict as_real_imag as_terms as_two_terms aseries
+    assumptions0 atoms cancel canonical_variables ceiling class_key coeff cofactors collect
+    combsimp compare conjugate copy could_extract_minus_sign count count_ops default_assumptions
+    denominator diff dir doit dummy_eq equals eval evalf expand expr_free_symbols
+    extract_additively extract_branch_factor extract_leading_order extract_multiplicatively
+    factor factors fdiff find flatten floor fourier_series fps from_coprime_ints fromiter func
+    gammasimp gcd getO getn has has_free has_xfree identity integrate inverse invert
+    is_AlgebraicNumber is_Atom is_Boolean is_Derivative is_Dummy is_Equality is_Function
+    is_Indexed is_MatAdd is_MatMul is_Matrix is_Mul is_Not is_Number is_NumberSymbol is_Order
+    is_Piecewise is_Point is_Poly is_Pow is_Relational is_Symbol is_Vector is_Wild is_algebraic
+    is_algebraic_expr is_antihermitian is_commutative is_comparable is_complex is_composite
+    is_constant is_even is_extended_negative is_extended_nonnegative is_extended_nonpositive
+    is_extended_nonzero is_extended_positive is_extended_real is_finite is_hermitian
+    is_hypergeometric is_imaginary is_infinite is_integer is_irrational is_meromorphic
+    is_negative is_noninteger is_nonnegative is_nonpositive is_nonzero is_odd is_polar
+    is_polynomial is_positive is_prime is_rational is_rational_function is_real is_same
+    is_scalar is_singular is_symbol is_transcendental kind lcm leadterm limit limit_denominator
+    lseries make_args match matches n nargs normal nseries nsimplify numerator powsimp primitive
+    radsimp ratsimp rcall refine removeO replace rewrite round separate series simplify sort_key
+    subs taylor_term together transpose trigsimp xreplace
+""".split()
+
+
+def _delegated(name: str) -> property:
+    return property(lambda self: getattr(to_sympy(self), name), doc=f"SymPy's .{name} of the value.")
+
+
+for _name in SYMPY_ATTRIBUTES:
+    setattr(Exact, _name, _delegated(_name))
 
 
 # --- construction and conversion ----------------------------------------------------------------

@@ -1,0 +1,74 @@
+"""Fast paths of exact arithmetic (stop 15, num8), each against the plain computation."""
+from __future__ import annotations
+
+import random
+import warnings
+from fractions import Fraction
+
+import pytest
+import sympy as sp
+
+from examgen.engine import exact as exact_module
+from examgen.engine.exact import Exact, log, rational, to_sympy
+
+
+def _forms() -> list:
+    """SymPy forms an Exact takes: integers (0, ±1 are singletons), rationals (1/2 too), log a,
+    c·log a, and sums."""
+    return [sp.Integer(0), sp.Integer(1), sp.Integer(-1), sp.Integer(7), sp.Rational(1, 2), sp.Rational(3, 7),
+            sp.log(2), 3 * sp.log(2) / 7, sp.log(2) + sp.Rational(1, 3), sp.log(2) - sp.log(3)]
+
+
+def test_sympy_attributes_are_sympys_public_attributes_exact_lacks():
+    """The delegated names are exactly the public attributes of the SymPy forms that Exact does not
+    define itself (a SymPy upgrade that adds or drops one fails here: rewrite the list)."""
+    names = {n for f in _forms() for n in dir(f) if not n.startswith("_")}
+    own = {n for n in names if any(n in vars(c) for c in Exact.__mro__) and n not in exact_module.SYMPY_ATTRIBUTES}
+    assert sorted(exact_module.SYMPY_ATTRIBUTES) == sorted(names - own)
+    assert own == {"free_symbols", "is_Add", "is_Float", "is_Integer", "is_Rational", "is_number", "is_zero", "p", "q"}
+
+
+def test_no_getattr_hook():
+    """A __getattr__ (on Exact or a base) would send every attribute read down CPython's slow path."""
+    assert not any("__getattr__" in vars(c) for c in Exact.__mro__)
+
+
+@pytest.mark.parametrize("value", [Exact(0), Exact(1), Exact(-1), rational("3/7"), log(2), rational("3/7") * log(2),
+                                   log(2) + rational("1/3"), log(2) - log(3), log(Fraction(1, 4))])
+def test_delegated_attributes_answer_as_the_sympy_form(value):
+    form = to_sympy(value)
+    warnings.simplefilter("ignore", sp.utilities.exceptions.SymPyDeprecationWarning)   # (expr_free_symbols)
+    for name in exact_module.SYMPY_ATTRIBUTES:
+        try:
+            want = getattr(form, name)
+        except AttributeError:
+            with pytest.raises(AttributeError):
+                getattr(value, name)
+            continue
+        got = getattr(value, name)
+        if callable(want) and hasattr(want, "__func__"):   # a bound method: the same function on the same value
+            assert got.__func__ is want.__func__ and got.__self__ == want.__self__, name
+        else:
+            assert got == want or (got is want), name
+    assert value.has(sp.log) == form.has(sp.log) and value.atoms() == form.atoms()
+    for name in ("no_such_attribute", "_private", "__array_interface__"):
+        with pytest.raises(AttributeError):
+            getattr(value, name)
+
+
+def _random_exact(rng: random.Random) -> Exact:
+    e = rational(Fraction(rng.randint(-40, 40), rng.choice((1, 2, 3, 4, 6, 8, 16, 100))))
+    for _ in range(rng.randint(0, 2)):
+        a = Fraction(rng.randint(2, 40), rng.randint(1, 12))
+        if a != 1:
+            e = e + rational(Fraction(rng.randint(-9, 9), rng.choice((1, 2, 3, 4, 5, 8)))) * log(a)
+    return e
+
+
+def test_delegated_assumptions_on_random_values():
+    rng = random.Random(8)
+    for _ in range(200):
+        v = _random_exact(rng)
+        form = to_sympy(v)
+        for name in ("is_positive", "is_negative", "is_integer", "is_rational", "is_Mul", "is_Number", "args", "func"):
+            assert getattr(v, name) == getattr(form, name), (v, name)
