@@ -72,3 +72,35 @@ def test_delegated_assumptions_on_random_values():
         form = to_sympy(v)
         for name in ("is_positive", "is_negative", "is_integer", "is_rational", "is_Mul", "is_Number", "args", "func"):
             assert getattr(v, name) == getattr(form, name), (v, name)
+
+
+def _plain(x: Exact, op: str, k: int) -> Exact:
+    """x op k with k made an Exact first (the path every operand took before the int one)."""
+    return getattr(x, op)(Exact(exact_module.Q(k)))
+
+
+def test_int_operands_as_exact_operands():
+    """x + k, k + x, x − k, k − x, x·k, k·x with an int k: the same value, terms and kinds as with
+    Exact(k), over random values (rationals and log sums) and small and large ints, 0 and ±1."""
+    rng = random.Random(15)
+    ks = [0, 1, -1, 2, -3, 7, 10**20, -(10**20)]
+    for _ in range(250):
+        x = _random_exact(rng)
+        for k in ks + [rng.randint(-50, 50)]:
+            for op, got in (("__add__", x + k), ("__radd__", k + x), ("__sub__", x - k),
+                            ("__rsub__", k - x), ("__mul__", x * k), ("__rmul__", k * x)):
+                want = _plain(x, op, k)
+                assert type(got) is Exact and got == want and got.logs == want.logs, (x, op, k)
+                assert type(got.r) is exact_module.Q and all(type(a) is type(c) is exact_module.Q for a, c in got.logs)
+                assert hash(got) == hash(want) and float(got) == float(want) and str(got) == str(want)
+
+
+def test_to_float_of_scalars():
+    from examgen.engine import ops
+
+    rng = random.Random(16)
+    for _ in range(300):
+        x = _random_exact(rng)
+        assert ops.to_float(x) == float(to_sympy(x)) and type(ops.to_float(x)) is float
+    for f in (0.0, -2.5, 1e300):
+        assert ops.to_float(f) is f

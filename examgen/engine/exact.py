@@ -100,7 +100,10 @@ class Exact:
 
     # --- arithmetic ------------------------------------------------------------------------
     def __add__(self, other):
-        o = other if type(other) is Exact else _coerce(other)
+        t = type(other)
+        if t is int:   # (an int operand, as in 1 - h or 2·x, without an Exact made of it first)
+            return Exact(self.r + other, self.logs) if other else self
+        o = other if t is Exact else _coerce(other)
         if o is None:
             return _fallback(self, other, "__add__")
         if not o.logs:
@@ -112,7 +115,10 @@ class Exact:
     __radd__ = __add__
 
     def __sub__(self, other):
-        o = other if type(other) is Exact else _coerce(other)
+        t = type(other)
+        if t is int:
+            return Exact(self.r - other, self.logs) if other else self
+        o = other if t is Exact else _coerce(other)
         if o is None:
             return _fallback(self, other, "__sub__")
         if not o.logs:
@@ -120,6 +126,8 @@ class Exact:
         return Exact(self.r - o.r, _add_logs(self.logs, o.logs, -_ONE))
 
     def __rsub__(self, other):
+        if type(other) is int:   # other − self: −self's terms (already sorted), r from other − r
+            return Exact(other - self.r, tuple((a, -c) for a, c in self.logs) if self.logs else ())
         o = _coerce(other)
         if o is None:
             return _fallback(self, other, "__rsub__")
@@ -137,7 +145,10 @@ class Exact:
         return self if _sign(self) >= 0 else -self
 
     def __mul__(self, other):
-        o = other if type(other) is Exact else _coerce(other)
+        t = type(other)
+        if t is int:
+            return self._scale(other)
+        o = other if t is Exact else _coerce(other)
         if o is None:
             return _fallback(self, other, "__mul__")
         if not o.logs:

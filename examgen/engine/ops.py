@@ -225,8 +225,10 @@ def zero_like(a):
 def to_float(a):
     """Float64 value (array or Python float) of an exact or float value."""
     t = type(a)
-    if t is Exact or t is float:   # the common scalars, decided without is_exact's checks
-        return float(a)
+    if t is Exact:   # the common scalars, decided without is_exact's checks (the method: float()'s
+        return a.__float__()   # type call costs more than the cached value's read)
+    if t is float:
+        return a
     if isinstance(a, np.ndarray):
         if a.dtype != object:
             return np.asarray(a, dtype=float)
