@@ -20,12 +20,19 @@ def _forms() -> list:
 
 
 def test_sympy_attributes_are_sympys_public_attributes_exact_lacks():
-    """The delegated names are exactly the public attributes of the SymPy forms that Exact does not
-    define itself (a SymPy upgrade that adds or drops one fails here: rewrite the list)."""
+    """The delegated names are the public attributes of the SymPy forms that Exact does not define
+    itself, as SymPy 1.14 (the version the list was taken from) has them. Another SymPy may add
+    or drop a name (pyproject allows 1.12 on): there an added one is not delegated (it raises
+    AttributeError, test_delegated_attributes_answer_as_the_sympy_form) and the list needs
+    rewriting only if the course's code wants it; what authors use must be there on any version."""
     names = {n for f in _forms() for n in dir(f) if not n.startswith("_")}
     own = {n for n in names if any(n in vars(c) for c in Exact.__mro__) and n not in exact_module.SYMPY_ATTRIBUTES}
-    assert sorted(exact_module.SYMPY_ATTRIBUTES) == sorted(names - own)
-    assert own == {"free_symbols", "is_Add", "is_Float", "is_Integer", "is_Rational", "is_number", "is_zero", "p", "q"}
+    assert own <= {"free_symbols", "is_Add", "is_Float", "is_Integer", "is_Rational", "is_number", "is_zero", "p", "q"}
+    core = {"has", "atoms", "subs", "xreplace", "evalf", "n", "args", "func", "is_positive", "is_negative",
+            "is_integer", "is_rational", "is_real", "could_extract_minus_sign", "as_numer_denom", "expand"}
+    assert core <= set(exact_module.SYMPY_ATTRIBUTES)
+    if sp.__version__.split(".")[:2] == ["1", "14"]:
+        assert sorted(exact_module.SYMPY_ATTRIBUTES) == sorted(names - own)
 
 
 def test_no_getattr_hook():
