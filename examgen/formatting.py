@@ -170,6 +170,19 @@ def decimal_text(x: float, digits: int = DECIMALS, exact: bool = False) -> str:
     return s
 
 
+def _decimal(x: float) -> str:
+    """decimal_text(x) (DECIMALS figures), remembered by x as the rationals' strings are: a
+    version writes some 35 such decimals, most of them an earlier version's too, and writing
+    one costs several times the lookup."""
+    try:
+        return _DECIMAL_OF[x]
+    except KeyError:
+        return _remember(_DECIMAL_OF, x, decimal_text)
+
+
+_DECIMAL_OF: dict = {}
+
+
 def latex(v) -> str:
     """LaTeX for a scalar (exact or float), a string, or an array (as bmatrix)."""
     t = type(v)
@@ -181,7 +194,7 @@ def latex(v) -> str:
         except KeyError:
             return _remember(_LATEX_OF, v.r, _rational_latex)
     if t is np.float64 or t is float:
-        return decimal_text(float(v))
+        return _decimal(float(v))
     if isinstance(v, np.ndarray):
         return bmatrix(v)
     if isinstance(v, str):
@@ -331,18 +344,27 @@ def bmatrix(a, column: bool = True) -> str:
     a = np.asarray(a, dtype=object) if not isinstance(a, np.ndarray) else a
     if a.ndim == 0:
         return latex(a[()])
-    if a.ndim == 1:
-        rows = [[x] for x in a.tolist()] if column else [a.tolist()]
-    elif a.ndim == 2:
-        rows = a.tolist()   # (entries as they are for exact values; floats as Python floats)
-    else:
+    if a.ndim > 2:
         raise ValueError("bmatrix takes vectors and matrices; split tensors by channel first")
-    body = r" \\ ".join([" & ".join(map(latex, r)) for r in rows])   # (map: no generator a row)
+    # (entries as they are for exact values; floats as Python floats)
+    return _bmatrix(a.ravel().tolist(), a.shape, latex, column)
+
+
+def _bmatrix(entries: list, shape: tuple, write, column: bool = True) -> str:
+    """bmatrix of a vector's or matrix's entries (first index outermost), each written by
+    `write`: one join a row, over map (no list or generator an entry)."""
+    if len(shape) == 1:
+        body = (r" \\ " if column else " & ").join(map(write, entries))
+    else:
+        n = shape[1]
+        body = r" \\ ".join([" & ".join(map(write, entries[i * n:i * n + n])) for i in range(shape[0])])
     return r"\begin{bmatrix} %s \end{bmatrix}" % body
 
 
 def decimal_latex(v) -> str:
     """Decimal LaTeX of any numeric value (arrays as bmatrix of decimals)."""
+    if type(v) is np.ndarray and 1 <= v.ndim <= 2:   # bmatrix(ops.to_float(v)), without the float array
+        return _bmatrix(ops.float_entries(v), v.shape, _decimal)
     f = ops.to_float(v)
     if isinstance(f, np.ndarray):
         return bmatrix(f)
