@@ -52,28 +52,31 @@ def problem_entry(inst, number: int, points: float, carry_share: float = 1.0) ->
     p = inst.problem
     asked = inst.parts   # (a property that filters the problem's parts: asked once)
     split = part_points(points, asked)
+    asked_set = set(asked)
+    kinds = {name: inst.kind(name) for name in asked}   # (asked once a part: the mistakes ask again)
     parts = {}
     for name in asked:
         spec = p.parts[name]
         variables, functions = inst.allowed(name)
-        parts[name] = {"kind": inst.kind(name), "shape": inst.shape(name), "rtol": spec.rtol,
-                       "atol": spec.atol, "points": split[name], "variables": variables,
-                       "functions": functions}
+        part = parts[name] = {"kind": kinds[name], "shape": inst.shape(name), "rtol": spec.rtol,
+                              "atol": spec.atol, "points": split[name], "variables": variables,
+                              "functions": functions}
         if spec.shape:
-            parts[name]["dims"] = spec.shape
+            part["dims"] = spec.shape
         if spec.sparse:
-            parts[name]["sparse"] = True
-        if inst.choices(name):
-            parts[name]["choices"] = list(inst.choices(name))
-        if set(spec.carry_from) & set(asked):
-            parts[name]["carry"] = carry_entry(inst, spec.carry_from, carry_share)
-        if spec.carry_or_from and set(spec.carry_or_from) <= set(asked):   # a second route, all asked
-            parts[name].setdefault("carry", {"from": [], "share": carry_share})["or_from"] = list(spec.carry_or_from)
+            part["sparse"] = True
+        choices = inst.choices(name)
+        if choices:
+            part["choices"] = list(choices)
+        if not asked_set.isdisjoint(spec.carry_from):
+            part["carry"] = carry_entry(inst, spec.carry_from, carry_share)
+        if spec.carry_or_from and asked_set.issuperset(spec.carry_or_from):   # a second route, all asked
+            part.setdefault("carry", {"from": [], "share": carry_share})["or_from"] = list(spec.carry_or_from)
     mistakes = []
-    for m in inst.mistakes():
+    for m in inst.mistakes():   # (its answers are of asked parts only)
         answers = {}
         for part, v in m["answers"].items():
-            answers[part] = fmt.text(v) if inst.kind(part) == "expression" else fmt.to_json(v)
+            answers[part] = fmt.text(v) if kinds[part] == "expression" else fmt.to_json(v)
         mistakes.append({"name": m["name"], "message": m["message"], "answers": answers})
     return {"number": number, "id": p.id, "title": p.title, "points": points, "seed": inst.seed,
             "profile": inst.profile, "options": dict(inst.options), "params": inst.params_json(),

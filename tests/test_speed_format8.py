@@ -1,14 +1,16 @@
 """format8's fast paths write what the plain computations wrote: bmatrix from one flat list of
 entries as from its rows, decimal arrays without the float array between, remembered decimals
-as decimal_text, and ans telling a scalar without np.ndim."""
+as decimal_text, ans telling a scalar without np.ndim, key entries with each part's kind asked
+once, and the answer sheet's channels decided before their import."""
 import random
 from fractions import Fraction as F
 
 import numpy as np
 import sympy as sp
 
+from examgen import bank, documents, render
 from examgen import formatting as fmt
-from examgen import render
+from examgen import key as keys
 from examgen.engine import exact, ops
 from examgen.engine.exact import rational
 
@@ -102,3 +104,60 @@ def test_ans_tells_scalars_as_np_ndim():
         plain = exact_text if not fmt.needs_decimal(v) else exact_text + r" \approx " + plain_decimal_latex(v)
         assert render.ans(v) == plain, v
 
+
+def plain_problem_entry(inst, number, points, carry_share=1.0) -> dict:
+    """key.problem_entry as it was written before: every part's kind, choices and carry sets
+    asked afresh, each mistake's part kinds too."""
+    p, asked = inst.problem, inst.parts
+    split = keys.part_points(points, asked)
+    parts = {}
+    for name in asked:
+        spec = p.parts[name]
+        variables, functions = inst.allowed(name)
+        parts[name] = {"kind": inst.kind(name), "shape": inst.shape(name), "rtol": spec.rtol,
+                       "atol": spec.atol, "points": split[name], "variables": variables,
+                       "functions": functions}
+        if spec.shape:
+            parts[name]["dims"] = spec.shape
+        if spec.sparse:
+            parts[name]["sparse"] = True
+        if inst.choices(name):
+            parts[name]["choices"] = list(inst.choices(name))
+        if set(spec.carry_from) & set(asked):
+            parts[name]["carry"] = keys.carry_entry(inst, spec.carry_from, carry_share)
+        if spec.carry_or_from and set(spec.carry_or_from) <= set(asked):
+            parts[name].setdefault("carry", {"from": [], "share": carry_share})["or_from"] = list(spec.carry_or_from)
+    mistakes = []
+    for m in inst.mistakes():
+        answers = {part: fmt.text(v) if inst.kind(part) == "expression" else fmt.to_json(v)
+                   for part, v in m["answers"].items()}
+        mistakes.append({"name": m["name"], "message": m["message"], "answers": answers})
+    return {"number": number, "id": p.id, "title": p.title, "points": points, "seed": inst.seed,
+            "profile": inst.profile, "options": dict(inst.options), "params": inst.params_json(),
+            "params_exact": inst.params_exact_json(), "parts": parts,
+            "answers": inst.answers_json(), "answers_exact": inst.answers_exact_json(),
+            "mistakes": mistakes}
+
+
+def test_key_entries_as_asked_part_by_part():
+    """Every problem, both profiles, every part asked and subsets of the parts (a carried part
+    with its sources asked or not, second routes), half shares of carried points."""
+    rng = random.Random(6)
+    for pid, problem in sorted(bank.load_bank().items()):
+        for seed, profile in [(0, "exam"), (1, "drill")]:
+            inst = problem.sample(seed, profile)
+            names = list(problem.parts)
+            for asked in [()] + [tuple(rng.sample(names, rng.randint(1, len(names)))) for _ in range(2)]:
+                inst.asked = asked
+                share = rng.choice([1.0, 0.5])
+                assert keys.dumps(keys.problem_entry(inst, 3, 2.5, share)) == \
+                       keys.dumps(plain_problem_entry(inst, 3, 2.5, share)), (pid, seed, asked)
+
+
+def test_channels_as_before():
+    from examgen.answers import channel_keys
+
+    for shape in [(), (2,), (2, 3), (2, 2, 1), (2, 2, 2), (3, 3, 1, 1), (3, 3, 2, 2), (1, 1, 3), (4, 4, 0)]:
+        plain = channel_keys(tuple(shape)) if len(shape) >= 3 and np.prod(shape[2:]) > 1 else []
+        assert documents._channels(shape) == plain, shape
+        assert documents._channels(list(shape)) == plain, shape
