@@ -83,10 +83,12 @@ def text(v) -> str:
     if type(v) is Exact:   # the common case first: an exam's numbers
         if v.logs:
             return _exact_text(v)
+        r = v.r
+        key = (r.numerator, r.denominator)
         try:
-            return _TEXT_OF[v.r]
+            return _TEXT_OF[key]
         except KeyError:
-            return _remember(_TEXT_OF, v.r, _rational_text)
+            return _remember(_TEXT_OF, key, _rational_text, r)
     if isinstance(v, np.ndarray):
         if v.ndim == 0:
             return text(v[()])
@@ -104,17 +106,20 @@ def text(v) -> str:
 
 
 # The strings of an Exact's rational r (the bulk of an exam's numbers: a version prints some 600,
-# mostly the same few hundred again), remembered by r in plain dicts: a lookup is a third of the
+# mostly the same few hundred again), remembered in plain dicts: a lookup is a third of the
 # time of writing the string afresh, and an lru_cache's call would cost as much as the writing.
+# Keyed by r's (numerator, denominator), not r: most r are new objects, and a new rational's
+# hash (gmpy2's or Fraction's, reduced modulo 2⁶¹ − 1) costs three times the pair's.
 _TEXT_OF: dict = {}
 _LATEX_OF: dict = {}
 _MAX_REMEMBERED = 1 << 16
 
 
-def _remember(strings: dict, r, write) -> str:
+def _remember(strings: dict, key, write, x=None) -> str:
+    """write(x) (x: the key itself by default), kept under `key` in `strings` (cleared when full)."""
     if len(strings) >= _MAX_REMEMBERED:
         strings.clear()
-    s = strings[r] = write(r)
+    s = strings[key] = write(key if x is None else x)
     return s
 
 
@@ -189,10 +194,12 @@ def latex(v) -> str:
     if t is Exact:   # the common cases first: an exam's numbers, then floats
         if v.logs:
             return _exact_latex(v)
+        r = v.r
+        key = (r.numerator, r.denominator)
         try:
-            return _LATEX_OF[v.r]
+            return _LATEX_OF[key]
         except KeyError:
-            return _remember(_LATEX_OF, v.r, _rational_latex)
+            return _remember(_LATEX_OF, key, _rational_latex, r)
     if t is np.float64 or t is float:
         return _decimal(float(v))
     if isinstance(v, np.ndarray):
