@@ -84,6 +84,26 @@ def plain_bound_violation(values: dict):
     return None
 
 
+def solved_draws(pids, seed: int, tries: int):
+    """(problem id, params, values) of up to `tries` exam draws of each problem, solved, drawn in
+    turn from one generator per problem (draws that draw() or solve() refuses are skipped)."""
+    from examgen.bank import load_bank
+    from examgen.errors import ExamgenError
+    from examgen.instance import fill_options, solve
+    from examgen.sampling import Draw
+
+    bank = load_bank()
+    for pid in pids:
+        problem, rng = bank[pid], Draw.for_instance(pid, "exam", seed)
+        for _ in range(tries):
+            try:
+                params = problem.module.draw(rng, fill_options(problem, rng, {}))
+                values = solve(problem, params).values
+            except (ValueError, ArithmeticError, ExamgenError):
+                continue
+            yield pid, params, values
+
+
 def same_entries(a, b) -> bool:
     """Entry for entry the same value, type and text (so 0.0 is not -0.0, nor ln 4 2 ln 2)."""
     return a.shape == b.shape and a.dtype == b.dtype and all(

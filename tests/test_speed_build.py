@@ -4,13 +4,10 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
-from examgen.bank import load_bank
 from examgen.compare import all_close, close
-from examgen.errors import ExamgenError
-from examgen.instance import fill_options, solve
-from examgen.sampling import Draw, bound_violation, exact, float_params
+from examgen.sampling import bound_violation, exact, float_params
 
-from helpers import plain_bound_violation
+from helpers import plain_bound_violation, solved_draws
 
 
 def _numpy_all_close(given, expected, rtol, atol) -> bool:
@@ -48,18 +45,11 @@ def test_the_bound_with_its_shortcuts_says_what_the_plain_walk_says():
     assert bound_violation({"a": [sym, sym], "b": {"c": sp.Integer(3)}}) == plain_bound_violation({"a": [sym]})
     assert bound_violation({"a": np.array([5, 400]), "b": np.array([400])}).startswith("a:")
     assert bound_violation({"a": [big], "b": big}) == plain_bound_violation({"a": [big]})
-    bank, seen = load_bank(), 0
-    for pid in ("total-derivative", "maxpool-backward", "mlp-backprop", "lstm-forward"):
-        problem, rng = bank[pid], Draw.for_instance(pid, "exam", 1)
-        for _ in range(25):
-            try:
-                params = problem.module.draw(rng, fill_options(problem, rng, {}))
-                values = solve(problem, params).values
-            except (ValueError, ArithmeticError, ExamgenError):
-                continue
-            seen += 1
-            for d in (params, values, {**values, "beyond": big}, {**values, "small": sym}):
-                assert bound_violation(d) == plain_bound_violation(d)
-            drill = float_params(params)   # floats: each breaks the bound (and is named)
-            assert bound_violation(drill) == plain_bound_violation(drill)
+    seen = 0
+    for _, params, values in solved_draws(("total-derivative", "maxpool-backward", "mlp-backprop", "lstm-forward"), 1, 25):
+        seen += 1
+        for d in (params, values, {**values, "beyond": big}, {**values, "small": sym}):
+            assert bound_violation(d) == plain_bound_violation(d)
+        drill = float_params(params)   # floats: each breaks the bound (and is named)
+        assert bound_violation(drill) == plain_bound_violation(drill)
     assert seen > 50
