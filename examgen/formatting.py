@@ -115,11 +115,11 @@ _LATEX_OF: dict = {}
 _MAX_REMEMBERED = 1 << 16
 
 
-def _remember(strings: dict, key, write, x=None) -> str:
-    """write(x) (x: the key itself by default), kept under `key` in `strings` (cleared when full)."""
+def _remember(strings: dict, key, write, x) -> str:
+    """write(x), kept under `key` in `strings` (cleared when full)."""
     if len(strings) >= _MAX_REMEMBERED:
         strings.clear()
-    s = strings[key] = write(key if x is None else x)
+    s = strings[key] = write(x)
     return s
 
 
@@ -182,7 +182,7 @@ def _decimal(x: float) -> str:
     try:
         return _DECIMAL_OF[x]
     except KeyError:
-        return _remember(_DECIMAL_OF, x, decimal_text)
+        return _remember(_DECIMAL_OF, x, decimal_text, x)
 
 
 _DECIMAL_OF: dict = {}
