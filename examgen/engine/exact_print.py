@@ -355,7 +355,8 @@ class _Unsure(Exception):
 
 _ADD, _MUL, _POW, _FUNC, _ATOM = 40, 50, 60, 70, 1000   # printing/precedence.py's PRECEDENCE
 _FUNCTION_NAMES = ("sigma", "tanh", "exp", "log")
-_BETWEEN_NUMBERS = (re.compile(r"[0-9][} ]*$"), re.compile(r"(\d|\\frac{\d+}{\d+})"))   # latex.py's
+# SymPy's LatexPrinter's _between_two_numbers_p (printing/latex.py): a \cdot between two numbers
+_BETWEEN_NUMBERS = (re.compile(r"[0-9][} ]*$"), re.compile(r"(\d|\\frac{\d+}{\d+})"))
 
 
 def expression_text(e) -> str | None:
